@@ -1,0 +1,318 @@
+//! The `activity` kind: an outreach, training, advocacy or coordination activity held in
+//! a village, with its participants counted by sex and adult/child.
+
+use crate::field::{FieldError, Problem};
+use crate::kind::unknown_fields;
+use crate::lang::{t, Lang, Text};
+use crate::regions::{self, Level};
+use crate::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
+use serde_json::{json, Map, Value};
+use time::{macros::format_description, Date};
+
+/// The most participants of one sex and age group one activity may count.
+pub const MAX_PARTICIPANTS: u64 = 100_000;
+/// The longest free text (venue, partners, follow-up, notes), in characters.
+pub const MAX_TEXT: usize = 2_000;
+
+/// The four participant counts, by field name.
+pub const PARTICIPANT_FIELDS: [&str; 4] = [
+    "participants_female_adult",
+    "participants_male_adult",
+    "participants_female_child",
+    "participants_male_child",
+];
+
+const TEXT_FIELDS: [&str; 4] = ["venue", "partners", "follow_up", "notes"];
+
+/// Every field of an activity, in form order.
+pub const FIELDS: [&str; 14] = [
+    "type",
+    "date",
+    "kecamatan",
+    "desa",
+    "venue",
+    "audience",
+    "participants_female_adult",
+    "participants_male_adult",
+    "participants_female_child",
+    "participants_male_child",
+    "topics",
+    "partners",
+    "follow_up",
+    "notes",
+];
+
+/// A valid activity. Once you hold one, every field has been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// Code from [`ACTIVITY_TYPES`].
+    pub activity_type: String,
+    /// When it took place; never after the day it was checked.
+    pub date: Date,
+    /// Kecamatan code.
+    pub kecamatan: String,
+    /// Desa or kelurahan code, inside `kecamatan`.
+    pub desa: String,
+    /// Where it took place.
+    pub venue: String,
+    /// Codes from [`AUDIENCES`]; at least one.
+    pub audience: Vec<String>,
+    /// Participants: [female adult, male adult, female child, male child].
+    pub participants: [u64; 4],
+    /// Codes from [`TOPICS`].
+    pub topics: Vec<String>,
+    /// Partner agencies, free text.
+    pub partners: String,
+    /// Follow-up commitments, free text.
+    pub follow_up: String,
+    /// Notes, free text.
+    pub notes: String,
+}
+
+impl Activity {
+    /// Checks every field of a record's fields and builds the activity, or returns every
+    /// field error at once (so a form can show them all).
+    pub fn parse(fields: &Map<String, Value>, today: Date) -> Result<Activity, Vec<FieldError>> {
+        let mut errors = unknown_fields(fields, &FIELDS);
+        let e = &mut errors;
+        let activity_type = keep(e, code(fields, "type", |c| ACTIVITY_TYPES.contains(c)));
+        let date = keep(e, date(fields, "date", today));
+        let kecamatan = keep(
+            e,
+            region(fields, "kecamatan", |r| r.level == Level::Kecamatan),
+        );
+        let desa = keep(e, region(fields, "desa", |r| r.is_village()));
+        let audience = keep(
+            e,
+            codes(fields, "audience", true, |c| AUDIENCES.contains(c)),
+        );
+        let topics = keep(e, codes(fields, "topics", false, |c| TOPICS.contains(c)));
+        let counts = PARTICIPANT_FIELDS.map(|name| keep(e, count(fields, name)));
+        let texts = TEXT_FIELDS.map(|name| keep(e, text(fields, name)));
+        if let (Some(kec), Some(desa)) = (&kecamatan, &desa) {
+            if regions::find(desa).map(|d| d.kecamatan_code()) != Some(kec.as_str()) {
+                errors.push(FieldError::new("desa", Problem::VillageNotInKecamatan));
+            }
+        }
+        let participants = counts.map(|c| c.unwrap_or(0));
+        if counts.iter().all(Option::is_some) && participants.iter().sum::<u64>() == 0 {
+            errors.push(FieldError::new("participants", Problem::NoParticipants));
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| field_order(&e.field));
+            return Err(errors);
+        }
+        let [venue, partners, follow_up, notes] = texts.map(Option::unwrap_or_default);
+        Ok(Activity {
+            activity_type: activity_type.unwrap_or_default(),
+            date: date.unwrap_or(today),
+            kecamatan: kecamatan.unwrap_or_default(),
+            desa: desa.unwrap_or_default(),
+            venue,
+            audience: audience.unwrap_or_default(),
+            participants,
+            topics: topics.unwrap_or_default(),
+            partners,
+            follow_up,
+            notes,
+        })
+    }
+
+    /// The record's fields, as stored and sent.
+    pub fn to_fields(&self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        fields.insert("type".into(), json!(self.activity_type));
+        fields.insert("date".into(), json!(format_date(self.date)));
+        fields.insert("kecamatan".into(), json!(self.kecamatan));
+        fields.insert("desa".into(), json!(self.desa));
+        fields.insert("venue".into(), json!(self.venue));
+        fields.insert("audience".into(), json!(self.audience));
+        for (name, value) in PARTICIPANT_FIELDS.iter().zip(self.participants) {
+            fields.insert((*name).into(), json!(value));
+        }
+        fields.insert("topics".into(), json!(self.topics));
+        fields.insert("partners".into(), json!(self.partners));
+        fields.insert("follow_up".into(), json!(self.follow_up));
+        fields.insert("notes".into(), json!(self.notes));
+        fields
+    }
+
+    /// Everyone who took part.
+    pub fn total_participants(&self) -> u64 {
+        self.participants.iter().sum()
+    }
+
+    /// Women and girls who took part.
+    pub fn female(&self) -> u64 {
+        self.participants[0] + self.participants[2]
+    }
+
+    /// Children (under 18) who took part.
+    pub fn children(&self) -> u64 {
+        self.participants[2] + self.participants[3]
+    }
+}
+
+/// The label of an activity field (or `participants`, for the total), in `lang`.
+pub fn field_label(field: &str, lang: Lang) -> &'static str {
+    let text: Text = match field {
+        "type" => t("Jenis kegiatan", "Activity type"),
+        "date" => t("Tanggal", "Date"),
+        "kecamatan" => t("Kecamatan", "District (kecamatan)"),
+        "desa" => t("Desa/kelurahan", "Village (desa/kelurahan)"),
+        "venue" => t("Tempat", "Venue"),
+        "audience" => t("Sasaran", "Audience"),
+        "participants_female_adult" => t("Perempuan dewasa", "Adult women"),
+        "participants_male_adult" => t("Laki-laki dewasa", "Adult men"),
+        "participants_female_child" => t("Anak perempuan", "Girls"),
+        "participants_male_child" => t("Anak laki-laki", "Boys"),
+        "participants" => t("Peserta", "Participants"),
+        "topics" => t("Materi", "Topics"),
+        "partners" => t("Instansi mitra", "Partner agencies"),
+        "follow_up" => t("Rencana tindak lanjut", "Follow-up commitments"),
+        "notes" => t("Catatan", "Notes"),
+        _ => t("Isian", "Field"),
+    };
+    text.get(lang)
+}
+
+fn field_order(field: &str) -> usize {
+    FIELDS
+        .iter()
+        .position(|f| *f == field)
+        .unwrap_or(match field {
+            "participants" => 10,
+            _ => FIELDS.len(),
+        })
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn format_date(date: Date) -> String {
+    let format = format_description!("[year]-[month]-[day]");
+    date.format(format).unwrap_or_default()
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let format = format_description!("[year]-[month]-[day]");
+    Date::parse(text, format).ok()
+}
+
+/// Keeps a field's value, or records its error.
+fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|error| errors.push(error)).ok()
+}
+
+fn present<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    match fields.get(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(value) => Some(value),
+    }
+}
+
+fn required_str<'a>(fields: &'a Map<String, Value>, name: &str) -> Result<&'a str, FieldError> {
+    match present(fields, name) {
+        None => Err(FieldError::new(name, Problem::Required)),
+        Some(Value::String(s)) => Ok(s.trim()),
+        Some(_) => Err(FieldError::new(name, Problem::WrongType)),
+    }
+}
+
+fn code(
+    fields: &Map<String, Value>,
+    name: &str,
+    known: impl Fn(&str) -> bool,
+) -> Result<String, FieldError> {
+    let value = required_str(fields, name)?;
+    if known(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(FieldError::new(name, Problem::UnknownCode))
+    }
+}
+
+fn date(fields: &Map<String, Value>, name: &str, today: Date) -> Result<Date, FieldError> {
+    let value = required_str(fields, name)?;
+    let date = parse_date(value).ok_or_else(|| FieldError::new(name, Problem::NotADate))?;
+    if date > today {
+        return Err(FieldError::new(name, Problem::InFuture));
+    }
+    Ok(date)
+}
+
+fn region(
+    fields: &Map<String, Value>,
+    name: &str,
+    right_level: impl Fn(&regions::Region) -> bool,
+) -> Result<String, FieldError> {
+    let value = required_str(fields, name)?;
+    match regions::find(value) {
+        Some(region) if right_level(region) => Ok(value.to_owned()),
+        _ => Err(FieldError::new(name, Problem::UnknownRegion)),
+    }
+}
+
+fn codes(
+    fields: &Map<String, Value>,
+    name: &str,
+    required: bool,
+    known: impl Fn(&str) -> bool,
+) -> Result<Vec<String>, FieldError> {
+    let items = match present(fields, name) {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => return Err(FieldError::new(name, Problem::WrongType)),
+    };
+    if required && items.is_empty() {
+        return Err(FieldError::new(name, Problem::Required));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::String(code) = item else {
+            return Err(FieldError::new(name, Problem::WrongType));
+        };
+        if !known(&code) {
+            return Err(FieldError::new(name, Problem::UnknownCode));
+        }
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    Ok(out)
+}
+
+fn count(fields: &Map<String, Value>, name: &str) -> Result<u64, FieldError> {
+    let Some(value) = present(fields, name) else {
+        return Err(FieldError::new(name, Problem::Required));
+    };
+    let number = match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
+        _ => None,
+    };
+    match number {
+        None => Err(FieldError::new(name, Problem::WrongType)),
+        Some(n) if n < 0 => Err(FieldError::new(name, Problem::Negative)),
+        Some(n) if n as u64 > MAX_PARTICIPANTS => Err(FieldError::new(
+            name,
+            Problem::TooLarge {
+                max: MAX_PARTICIPANTS,
+            },
+        )),
+        Some(n) => Ok(n as u64),
+    }
+}
+
+fn text(fields: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
+    match present(fields, name) {
+        None => Ok(String::new()),
+        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+            Err(FieldError::new(name, Problem::TooLong { max: MAX_TEXT }))
+        }
+        Some(Value::String(s)) => Ok(s.trim().to_owned()),
+        Some(_) => Err(FieldError::new(name, Problem::WrongType)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+use super::*;
+use proptest::prelude::*;
+use time::macros::date;
+
+const TODAY: Date = date!(2026 - 11 - 29);
+
+fn valid() -> Map<String, Value> {
+    let value = json!({
+        "type": "outreach",
+        "date": "2026-11-02",
+        "kecamatan": "33.03.08",
+        "desa": "33.03.08.2001",
+        "venue": "Balai desa",
+        "audience": ["prospective_migrants", "village_officials"],
+        "participants_female_adult": 21,
+        "participants_male_adult": 14,
+        "participants_female_child": 0,
+        "participants_male_child": 3,
+        "topics": ["safe_migration"],
+        "partners": "",
+        "follow_up": "",
+        "notes": ""
+    });
+    value.as_object().cloned().unwrap_or_default()
+}
+
+fn errors_of(fields: Map<String, Value>) -> Vec<(String, &'static str)> {
+    match Activity::parse(&fields, TODAY) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|e| (e.field, e.problem.code()))
+            .collect(),
+    }
+}
+
+fn with(field: &str, value: Value) -> Map<String, Value> {
+    let mut fields = valid();
+    fields.insert(field.into(), value);
+    fields
+}
+
+#[test]
+fn a_valid_activity_parses_and_round_trips() {
+    let activity = Activity::parse(&valid(), TODAY).expect("valid");
+    assert_eq!(activity.total_participants(), 38);
+    assert_eq!(activity.female(), 21);
+    assert_eq!(activity.children(), 3);
+    assert_eq!(Activity::parse(&activity.to_fields(), TODAY), Ok(activity));
+}
+
+#[test]
+fn each_bad_field_is_named() {
+    let cases = [
+        ("type", json!("party"), "unknown_code"),
+        ("type", json!(""), "required"),
+        ("date", json!("2026-02-30"), "not_a_date"),
+        ("date", json!("2026-11-30"), "in_future"),
+        ("date", json!(20261102), "wrong_type"),
+        ("kecamatan", json!("33.03.99"), "unknown_region"),
+        ("kecamatan", json!("33.03.08.2001"), "unknown_region"),
+        ("desa", json!("33.03.01.2001"), "village_not_in_kecamatan"),
+        ("audience", json!([]), "required"),
+        ("audience", json!(["aliens"]), "unknown_code"),
+        ("topics", json!("law"), "wrong_type"),
+        ("participants_female_adult", json!(-1), "negative"),
+        ("participants_male_adult", json!(2.5), "wrong_type"),
+        ("participants_male_adult", json!("12"), "wrong_type"),
+        ("participants_male_child", json!(100_001), "too_large"),
+        ("notes", json!("x".repeat(2001)), "too_long"),
+        ("colour", json!("red"), "unknown_field"),
+    ];
+    for (field, value, problem) in cases {
+        assert_eq!(
+            errors_of(with(field, value.clone())),
+            vec![(field.to_string(), problem)],
+            "{field} = {value}"
+        );
+    }
+}
+
+#[test]
+fn nobody_attending_is_an_error_on_participants() {
+    let mut fields = valid();
+    for name in PARTICIPANT_FIELDS {
+        fields.insert(name.into(), json!(0));
+    }
+    assert_eq!(
+        errors_of(fields),
+        vec![("participants".to_string(), "no_participants")]
+    );
+}
+
+#[test]
+fn an_empty_form_lists_every_required_field_in_form_order() {
+    let fields: Vec<_> = errors_of(Map::new()).into_iter().map(|(f, _)| f).collect();
+    let mut expected = vec!["type", "date", "kecamatan", "desa", "audience"];
+    expected.extend(PARTICIPANT_FIELDS);
+    assert_eq!(fields, expected);
+}
+
+#[test]
+fn messages_name_the_field_in_both_languages() {
+    let error = FieldError::new("date", Problem::InFuture);
+    assert_eq!(
+        error.message(field_label("date", Lang::Id), Lang::Id),
+        "Tanggal: Tanggal tidak boleh melewati hari ini."
+    );
+    assert_eq!(
+        error.to_string(),
+        "date: The date cannot be later than today."
+    );
+}
+
+proptest! {
+    #[test]
+    fn counts_are_accepted_exactly_in_range(n in -200_000i64..200_000) {
+        let result = Activity::parse(&with("participants_female_adult", json!(n)), TODAY);
+        prop_assert_eq!(result.is_ok(), (0..=MAX_PARTICIPANTS as i64).contains(&n));
+    }
+
+    #[test]
+    fn any_text_never_panics(s in ".*") {
+        let _ = Activity::parse(&with("date", json!(s.clone())), TODAY);
+        let _ = Activity::parse(&with("desa", json!(s)), TODAY);
+    }
+}

@@ -1,0 +1,126 @@
+//! Field-level validation errors, named and worded in both languages.
+
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one field's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    /// The field is required and missing or empty.
+    Required,
+    /// The value has the wrong JSON type (text where a number belongs, ...).
+    WrongType,
+    /// Not a real calendar date in `YYYY-MM-DD` form.
+    NotADate,
+    /// A date after today.
+    InFuture,
+    /// A code that is not in the field's vocabulary.
+    UnknownCode,
+    /// A region code that does not exist in the regency.
+    UnknownRegion,
+    /// A village that is not in the chosen kecamatan.
+    VillageNotInKecamatan,
+    /// A count below zero.
+    Negative,
+    /// A number above the field's maximum.
+    TooLarge {
+        /// The largest allowed value.
+        max: u64,
+    },
+    /// A text longer than the field allows.
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// An activity whose participant counts add up to nobody.
+    NoParticipants,
+    /// A field the record kind does not have.
+    UnknownField,
+}
+
+impl Problem {
+    /// The problem in words, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Problem::Required, Lang::Id) => "Wajib diisi.".into(),
+            (Problem::Required, Lang::En) => "Required.".into(),
+            (Problem::WrongType, Lang::Id) => "Jenis isian tidak sesuai.".into(),
+            (Problem::WrongType, Lang::En) => "Wrong kind of value.".into(),
+            (Problem::NotADate, Lang::Id) => "Tanggal tidak valid.".into(),
+            (Problem::NotADate, Lang::En) => "Not a valid date.".into(),
+            (Problem::InFuture, Lang::Id) => "Tanggal tidak boleh melewati hari ini.".into(),
+            (Problem::InFuture, Lang::En) => "The date cannot be later than today.".into(),
+            (Problem::UnknownCode, Lang::Id) => "Pilihan tidak dikenal.".into(),
+            (Problem::UnknownCode, Lang::En) => "Unknown choice.".into(),
+            (Problem::UnknownRegion, Lang::Id) => {
+                "Wilayah tidak ada di Kabupaten Purbalingga.".into()
+            }
+            (Problem::UnknownRegion, Lang::En) => "Not a region of Purbalingga Regency.".into(),
+            (Problem::VillageNotInKecamatan, Lang::Id) => {
+                "Desa ini tidak berada di kecamatan yang dipilih.".into()
+            }
+            (Problem::VillageNotInKecamatan, Lang::En) => {
+                "This village is not in the chosen district.".into()
+            }
+            (Problem::Negative, Lang::Id) => "Tidak boleh kurang dari 0.".into(),
+            (Problem::Negative, Lang::En) => "Cannot be less than 0.".into(),
+            (Problem::TooLarge { max }, Lang::Id) => format!("Paling banyak {max}."),
+            (Problem::TooLarge { max }, Lang::En) => format!("At most {max}."),
+            (Problem::TooLong { max }, Lang::Id) => format!("Paling banyak {max} karakter."),
+            (Problem::TooLong { max }, Lang::En) => format!("At most {max} characters."),
+            (Problem::NoParticipants, Lang::Id) => {
+                "Isi jumlah peserta, paling sedikit satu orang.".into()
+            }
+            (Problem::NoParticipants, Lang::En) => {
+                "Enter the participants: at least one person.".into()
+            }
+            (Problem::UnknownField, Lang::Id) => "Isian ini tidak dikenal.".into(),
+            (Problem::UnknownField, Lang::En) => "Unknown field.".into(),
+        }
+    }
+
+    /// A stable machine code for the problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::WrongType => "wrong_type",
+            Problem::NotADate => "not_a_date",
+            Problem::InFuture => "in_future",
+            Problem::UnknownCode => "unknown_code",
+            Problem::UnknownRegion => "unknown_region",
+            Problem::VillageNotInKecamatan => "village_not_in_kecamatan",
+            Problem::Negative => "negative",
+            Problem::TooLarge { .. } => "too_large",
+            Problem::TooLong { .. } => "too_long",
+            Problem::NoParticipants => "no_participants",
+            Problem::UnknownField => "unknown_field",
+        }
+    }
+}
+
+/// One field's validation error: which field, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{field}: {}", problem.message(Lang::En))]
+pub struct FieldError {
+    /// The field's wire name, e.g. `participants_female_adult`.
+    pub field: String,
+    /// What is wrong.
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+impl FieldError {
+    /// A new error for `field`.
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
+        Self {
+            field: field.into(),
+            problem,
+        }
+    }
+
+    /// The whole sentence, naming the field with its label, in `lang`.
+    pub fn message(&self, label: &str, lang: Lang) -> String {
+        format!("{label}: {}", self.problem.message(lang))
+    }
+}

@@ -1,0 +1,21 @@
+//! The shared language of Gugus.
+//!
+//! Record kinds and their validation, vocabularies (a stable code with an Indonesian and
+//! an English label), the regency's regions, the sync wire types and the merge rule.
+//! No IO: this crate builds for wasm32 (the app) and natively (the worker) alike.
+#![forbid(unsafe_code)]
+
+pub mod activity;
+pub mod api;
+pub mod field;
+pub mod kind;
+pub mod lang;
+pub mod merge;
+pub mod regions;
+pub mod stats;
+pub mod sync;
+pub mod vocab;
+
+pub use field::{FieldError, Problem};
+pub use kind::RecordKind;
+pub use lang::{Lang, Text};

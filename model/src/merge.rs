@@ -1,0 +1,159 @@
+//! The merge rule (`sync-protocol.md`, push rules 4 to 6), one pure function that the
+//! worker applies to every mutation and the app applies to pulled records.
+
+use crate::kind::RecordKind;
+use crate::sync::{Conflict, Op};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// A record as the server keeps it: its state plus the version at which each field last
+/// changed, which the three-way merge needs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StoredRecord {
+    /// The server sequence number of the record's last change.
+    pub version: u64,
+    /// Soft-deleted.
+    pub deleted: bool,
+    /// Has an open conflict.
+    pub conflict: bool,
+    /// The fields.
+    pub fields: Map<String, Value>,
+    /// For each field, the version at which it last changed.
+    pub field_versions: BTreeMap<String, u64>,
+}
+
+/// What a mutation does to a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The record's new state. Its `version` is the new version when `changed`, else the
+    /// current one.
+    pub record: StoredRecord,
+    /// Same-field conflicts: the server kept its value; the device's goes to the log.
+    pub conflicts: Vec<Conflict>,
+    /// Whether the state changed (and so takes the new version).
+    pub changed: bool,
+}
+
+/// One mutation as the merge sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// Upsert or delete.
+    pub op: Op,
+    /// The version the device last saw (0 when it created the record).
+    pub base_version: u64,
+    /// The fields the mutation changes.
+    pub fields: &'a Map<String, Value>,
+}
+
+/// Applies `change` to the record's `current` state (`None` when the server has never seen
+/// it), giving the state it would have at `new_version`.
+///
+/// A field the server has not changed since `base_version` takes the device's value; a
+/// field both sides changed to different values keeps the server's, and the device's is
+/// returned as a conflict. An upsert onto a deleted record is a conflict on every field.
+/// Insert-only kinds never conflict: a repeated create changes nothing.
+pub fn merge(current: Option<&StoredRecord>, change: Change<'_>, new_version: u64) -> Merged {
+    let Some(current) = current else {
+        return create(change, new_version);
+    };
+    let mut record = current.clone();
+    let mut conflicts = Vec::new();
+    let mut changed = false;
+    match change.op {
+        Op::Delete if !current.deleted => {
+            record.deleted = true;
+            changed = true;
+        }
+        Op::Delete => {}
+        Op::Upsert if change.kind.insert_only() => {}
+        Op::Upsert if current.deleted => {
+            conflicts = change
+                .fields
+                .iter()
+                .map(|(name, device)| Conflict {
+                    field: name.clone(),
+                    server: current.fields.get(name).cloned().unwrap_or(Value::Null),
+                    device: device.clone(),
+                })
+                .collect();
+        }
+        Op::Upsert => {
+            for (name, device) in change.fields {
+                let server = current.fields.get(name);
+                if server == Some(device) {
+                    continue;
+                }
+                let server_changed_at = current.field_versions.get(name).copied().unwrap_or(0);
+                if server_changed_at <= change.base_version {
+                    record.fields.insert(name.clone(), device.clone());
+                    record.field_versions.insert(name.clone(), new_version);
+                    changed = true;
+                } else {
+                    conflicts.push(Conflict {
+                        field: name.clone(),
+                        server: server.cloned().unwrap_or(Value::Null),
+                        device: device.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if !conflicts.is_empty() && !record.conflict {
+        record.conflict = true;
+        changed = true;
+    }
+    if changed {
+        record.version = new_version;
+    }
+    Merged {
+        record,
+        conflicts,
+        changed,
+    }
+}
+
+fn create(change: Change<'_>, new_version: u64) -> Merged {
+    let deleted = change.op == Op::Delete;
+    let fields = if deleted {
+        Map::new()
+    } else {
+        change.fields.clone()
+    };
+    let field_versions = fields
+        .keys()
+        .map(|name| (name.clone(), new_version))
+        .collect();
+    Merged {
+        record: StoredRecord {
+            version: new_version,
+            deleted,
+            conflict: false,
+            fields,
+            field_versions,
+        },
+        conflicts: Vec::new(),
+        changed: true,
+    }
+}
+
+/// What the device shows: the server's fields with the device's pending (not yet
+/// answered) changes laid over them, oldest first, so a local edit stays on screen until
+/// the server has answered for it.
+pub fn overlay<'a>(
+    server: &Map<String, Value>,
+    pending: impl IntoIterator<Item = &'a Map<String, Value>>,
+) -> Map<String, Value> {
+    let mut fields = server.clone();
+    for change in pending {
+        for (name, value) in change {
+            fields.insert(name.clone(), value.clone());
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests;

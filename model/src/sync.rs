@@ -1,0 +1,217 @@
+//! The sync protocol's wire types (`sync-protocol.md`, protocol 1).
+
+use crate::field::FieldError;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// The protocol number this model speaks.
+pub const PROTOCOL: u32 = 1;
+/// The most mutations one push may carry.
+pub const MAX_MUTATIONS: usize = 1000;
+/// The largest pull page.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+/// The pull page size when the device asks for none.
+pub const DEFAULT_PULL_LIMIT: u32 = 500;
+/// The largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What a mutation does to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// Create the record, or change the fields given.
+    Upsert,
+    /// Soft-delete the record.
+    Delete,
+}
+
+/// One change made on a device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// The device's counter: 1, 2, 3, ... never reused.
+    pub id: u64,
+    /// The record kind's wire name.
+    pub kind: String,
+    /// The record's id.
+    pub record_id: Uuid,
+    /// Upsert or delete.
+    pub op: Op,
+    /// The record's version the device last saw; 0 when the device created it.
+    pub base_version: u64,
+    /// Only the fields this mutation changes.
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+    /// The device's clock when the change was made (RFC 3339).
+    pub at: String,
+}
+
+/// `POST /api/v1/sync/push` request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Must be [`PROTOCOL`].
+    pub protocol: u32,
+    /// The device's id.
+    pub device_id: Uuid,
+    /// The mutations, in id order.
+    pub mutations: Vec<Mutation>,
+}
+
+/// One same-field conflict: the server kept its value, the device's is logged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The field's name.
+    pub field: String,
+    /// The value the server kept.
+    pub server: Value,
+    /// The device's value, kept in the conflict log.
+    pub device: Value,
+}
+
+/// What happened to one mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum MutationStatus {
+    /// Applied; the record is now at `version`.
+    Applied {
+        /// The record's version after the mutation.
+        version: u64,
+    },
+    /// Already taken earlier: no effect.
+    Duplicate,
+    /// Applied except for the conflicting fields, which kept the server's value.
+    Conflict {
+        /// The record's version after the mutation.
+        version: u64,
+        /// The fields in conflict.
+        conflicts: Vec<Conflict>,
+    },
+    /// Not applied: a field failed validation, or the caller may not write the record.
+    Rejected {
+        /// Why.
+        error: RejectError,
+    },
+}
+
+/// Why a mutation was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectError {
+    /// `invalid_field`, `forbidden` or `unknown_kind`.
+    pub code: String,
+    /// The field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A human sentence (English; the app words it from `code`, `field` and `problem`).
+    pub message: String,
+    /// Every field error, for the form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+impl RejectError {
+    /// A rejection for invalid fields; names the first.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let first = errors.first();
+        RejectError {
+            code: "invalid_field".into(),
+            field: first.map(|e| e.field.clone()),
+            message: first.map_or_else(|| "Invalid record.".into(), ToString::to_string),
+            fields: errors,
+        }
+    }
+
+    /// A rejection because the caller may not write the record.
+    pub fn forbidden() -> Self {
+        RejectError {
+            code: "forbidden".into(),
+            field: None,
+            message: "You may not change this record.".into(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// A rejection because the record kind is unknown.
+    pub fn unknown_kind(kind: &str) -> Self {
+        RejectError {
+            code: "unknown_kind".into(),
+            field: Some("kind".into()),
+            message: format!("Unknown record kind {kind:?}."),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// One mutation's result in a push answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    /// The mutation's id.
+    pub id: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub status: MutationStatus,
+}
+
+/// `POST /api/v1/sync/push` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// The last mutation id the server has taken from this device.
+    pub last_mutation_id: u64,
+    /// One result per mutation sent.
+    pub results: Vec<MutationResult>,
+}
+
+/// `POST /api/v1/sync/pull` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    /// Must be [`PROTOCOL`].
+    pub protocol: u32,
+    /// The device's id.
+    pub device_id: Uuid,
+    /// Where the last pull ended; `None` for everything.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// At most this many records (capped at [`MAX_PULL_LIMIT`]).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// A record's whole current state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordState {
+    /// The kind's wire name.
+    pub kind: String,
+    /// The record's id.
+    pub id: Uuid,
+    /// The server sequence number of the record's last change.
+    pub version: u64,
+    /// Soft-deleted (or gone from the caller's scope).
+    pub deleted: bool,
+    /// The fields.
+    pub fields: Map<String, Value>,
+    /// Whether the record has an open conflict.
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+/// `POST /api/v1/sync/pull` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Where this page ended; send it with the next pull.
+    pub cursor: String,
+    /// Whether more records wait above the cursor.
+    pub more: bool,
+    /// The last mutation id the server has taken from this device.
+    pub last_mutation_id: u64,
+    /// The records, in version order.
+    pub records: Vec<RecordState>,
+}
+
+/// Encodes a version as an opaque cursor.
+pub fn encode_cursor(version: u64) -> String {
+    format!("v{version}")
+}
+
+/// Decodes a cursor made by [`encode_cursor`]; `None` means the cursor is not ours.
+pub fn decode_cursor(cursor: &str) -> Option<u64> {
+    cursor.strip_prefix('v')?.parse().ok()
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, when it is missing. Idempotent.
+#   scripts/ensure-tools.sh build    wasm32 target, wasm-bindgen CLI, wasm-opt
+#   scripts/ensure-tools.sh browser  Chromium and chromedriver (Debian packages)
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.129
+BINARYEN_VERSION=132.0.0
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+
+say() { printf '[ensure-tools] %s\n' "$*" >&2; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local have=""
+  if command -v wasm-bindgen >/dev/null 2>&1; then
+    have=$(wasm-bindgen --version | awk '{print $2}')
+  fi
+  if [ "$have" != "$WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (found: ${have:-none}); takes ~3 min"
+    cargo install --locked --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+ensure_wasm_opt() {
+  # Debian's binaryen (108) produces a wasm that fails at load; the npm package is current.
+  if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
+    command -v npm >/dev/null 2>&1 || { say "npm is missing: apt-get install -y npm"; exit 1; }
+    say "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm into .tools/"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+ensure_browser() {
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium and chromium-driver (~1 min)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    say "Chromium and chromedriver are missing. Install them, e.g.:"
+    say "  sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+    exit 1
+  fi
+}
+
+case "${1:-build}" in
+  build) ensure_wasm_target; ensure_wasm_opt; ensure_wasm_bindgen ;;
+  browser) ensure_browser ;;
+  all) ensure_wasm_target; ensure_wasm_opt; ensure_browser; ensure_wasm_bindgen ;;
+  *) say "usage: $0 build|browser|all"; exit 2 ;;
+esac
