@@ -1,0 +1,74 @@
+# Gugus: build, run, test and measure. `make help` lists the targets.
+#
+# Every target installs what it needs when it is missing (scripts/ensure-tools.sh), so a
+# fresh machine with rustup, cargo, npm, gzip and make can run any of them.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# The steps of `make test` run in the order given; cargo parallelises inside each one.
+.NOTPARALLEL:
+
+# `make run` settings; override on the command line or in the environment:
+#   make run ADDR=0.0.0.0:8080 DATABASE_URL=postgres://gugus@localhost/gugus
+ADDR ?= 127.0.0.1:8080
+DATABASE_URL ?= sqlite://data/gugus.db
+
+CARGO ?= cargo
+WORKER_RELEASE := target/release/gugus-worker
+
+.PHONY: help tools browser-tools build worker worker-debug run test fmt-check clippy \
+        test-native test-wasm test-e2e bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk -F':.*## ' '{ printf "  make %-14s %s\n", $$1, $$2 }'
+	@echo
+	@echo "  make run ADDR=$(ADDR) DATABASE_URL=$(DATABASE_URL)"
+
+tools: ## install the build tools when missing (wasm32 target, wasm-bindgen, wasm-opt)
+	scripts/ensure-tools.sh build
+
+browser-tools: ## install Chromium and chromedriver when missing
+	scripts/ensure-tools.sh browser
+
+build: tools ## build the app for release into dist/
+	scripts/build-app.sh
+
+worker: ## build the worker for release
+	$(CARGO) build -p gugus-worker --release --locked
+
+worker-debug: ## build the worker as the end-to-end tests run it (target/debug)
+	$(CARGO) build -p gugus-worker --locked
+
+run: build worker ## serve the app and the API on ADDR in demo mode (store: DATABASE_URL)
+	@mkdir -p data
+	$(WORKER_RELEASE) serve --demo --addr '$(ADDR)' --database-url '$(DATABASE_URL)' --static-dir dist
+
+test: tools browser-tools fmt-check clippy test-native test-wasm build test-e2e ## every check and test, in order
+	@echo "make test: all checks and tests passed"
+
+fmt-check: ## check the formatting
+	$(CARGO) fmt --all -- --check
+
+clippy: tools ## lint the native crates and the app, warnings are errors
+	$(CARGO) clippy --workspace --exclude gugus-app --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p gugus-app --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+test-native: ## unit and integration tests of model and worker (PostgreSQL: GUGUS_TEST_POSTGRES)
+	$(CARGO) test --workspace --exclude gugus-app --exclude gugus-e2e --locked
+
+test-wasm: tools browser-tools ## the app's wasm-bindgen tests in headless Chromium
+	CHROMEDRIVER="$$(command -v chromedriver)" \
+	  $(CARGO) test -p gugus-app --target wasm32-unknown-unknown --tests --locked
+
+test-e2e: browser-tools worker-debug ## end to end: worker binary + headless Chromium (needs dist/)
+	@test -f dist/index.html || { echo "dist/ is missing: run 'make build' first" >&2; exit 1; }
+	$(CARGO) test -p gugus-e2e --locked
+
+bench: tools ## benchmarks, written to bench-results/
+	scripts/bench.sh
+
+clean: ## remove dist/, bench-results/ and cargo's target/ (keeps data/ and .tools/)
+	rm -rf dist bench-results
+	$(CARGO) clean

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmarks. Each benchmark is a section: a function `bench_NAME` that prints a report,
+# which goes to the terminal and to bench-results/NAME.txt.
+#   scripts/bench.sh            every section
+#   scripts/bench.sh sizes      only the named sections
+# To add a benchmark, write its function and add its name to SECTIONS.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+results="$root/bench-results"
+SECTIONS=(sizes)
+
+say() { printf '[bench] %s\n' "$*" >&2; }
+
+gz_bytes() { gzip -9 -n -c "$1" | wc -c; }
+raw_bytes() { wc -c <"$1"; }
+
+# What a phone downloads on its first visit, before the app is usable: the page, the boot
+# module, the JS glue, the wasm and the stylesheet (the service worker's precache then
+# revalidates these same files; icons and manifest are left out).
+bench_sizes() {
+  "$root/scripts/build-app.sh" >&2
+  local dist="$root/dist"
+  local rows=(
+    "wasm|pkg/gugus_app_bg.wasm"
+    "JS glue|pkg/gugus_app.js"
+    "JS boot|boot.js"
+    "CSS|style.css"
+    "HTML|index.html"
+  )
+  local raw_total=0 gz_total=0 label file raw gz
+  printf '# App bundle sizes (release build, wasm-opt -Oz)\n\n'
+  printf '%-8s %-24s %12s %12s\n' what file bytes 'gzip -9'
+  for row in "${rows[@]}"; do
+    label=${row%%|*}
+    file=${row#*|}
+    raw=$(raw_bytes "$dist/$file")
+    gz=$(gz_bytes "$dist/$file")
+    raw_total=$((raw_total + raw))
+    gz_total=$((gz_total + gz))
+    printf '%-8s %-24s %12d %12d\n' "$label" "$file" "$raw" "$gz"
+  done
+  printf '%-8s %-24s %12d %12d\n' total 'first load' "$raw_total" "$gz_total"
+  printf '\nFirst-load transfer, gzipped: %d bytes (%d KiB)\n' "$gz_total" $(((gz_total + 1023) / 1024))
+}
+
+main() {
+  local wanted=("$@") name
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${SECTIONS[@]}")
+  mkdir -p "$results"
+  for name in "${wanted[@]}"; do
+    if ! declare -F "bench_$name" >/dev/null; then
+      say "unknown benchmark '$name' (known: ${SECTIONS[*]})"
+      exit 2
+    fi
+    say "running $name"
+    # Report to a temporary file first: a failed run leaves the last good result alone.
+    "bench_$name" >"$results/$name.txt.tmp"
+    mv "$results/$name.txt.tmp" "$results/$name.txt"
+    cat "$results/$name.txt"
+    say "wrote bench-results/$name.txt"
+  done
+}
+
+main "$@"

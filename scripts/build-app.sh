@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the app for release into dist/: the wasm and its JS glue in dist/pkg/, public/
+# beside them, and the build id stamped into dist/sw.js's cache name.
+#   scripts/build-app.sh
+# Idempotent. It builds in a staging folder and swaps it in at the end, so dist/ is
+# never half built (a running worker keeps serving the previous build meanwhile).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+wasm_in="$target_dir/wasm32-unknown-unknown/wasm-release/gugus_app.wasm"
+wasm_opt="$root/.tools/node_modules/.bin/wasm-opt"
+dist="$root/dist"
+stage="$target_dir/dist-staging"
+
+# What rustc 1.95 emits for wasm32-unknown-unknown by default (its "generic" CPU), which
+# wasm-opt must be allowed to keep. Chromium has supported all of them for years.
+wasm_features=(
+  --enable-bulk-memory
+  --enable-nontrapping-float-to-int
+  --enable-sign-ext
+  --enable-mutable-globals
+  --enable-reference-types
+  --enable-multivalue
+)
+
+say() { printf '[build-app] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+cd "$root"
+[ -f public/style.css ] || die "public/style.css is missing: the app's stylesheet must exist before a build"
+"$root/scripts/ensure-tools.sh" build
+
+say "compiling gugus-app for wasm32 (profile wasm-release)"
+cargo build -p gugus-app --target wasm32-unknown-unknown --profile wasm-release --locked
+[ -f "$wasm_in" ] || die "cargo did not produce $wasm_in"
+
+rm -rf "$stage"
+mkdir -p "$stage/pkg"
+
+say "generating the JS bindings (wasm-bindgen)"
+wasm-bindgen --target web --no-typescript --out-dir "$stage/pkg" "$wasm_in"
+
+say "optimising the wasm for size (wasm-opt -Oz)"
+wasm="$stage/pkg/gugus_app_bg.wasm"
+"$wasm_opt" -Oz "${wasm_features[@]}" -o "$wasm.opt" "$wasm"
+mv "$wasm.opt" "$wasm"
+
+say "copying public/"
+cp -R public/. "$stage/"
+
+# The build id covers every file of the shell, so any change to it makes a new cache
+# (and a new service worker) and phones pick it up.
+build_id=$(
+  cd "$stage"
+  find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12
+)
+sed -i "s/__BUILD_ID__/$build_id/g" "$stage/sw.js"
+grep -q "gugus-shell-$build_id" "$stage/sw.js" || die "could not stamp the build id into sw.js"
+
+rm -rf "$dist"
+mv "$stage" "$dist"
+say "built dist/ (build $build_id): $(du -sh "$dist" | cut -f1)"
