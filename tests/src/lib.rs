@@ -1,1 +1,63 @@
-//! End-to-end test harness.
+//! End-to-end test harness: the real worker binary and real headless Chromium, driven
+//! over WebDriver the way an officer and a supervisor use Gugus.
+//!
+//! - [`Worker`] runs `gugus-worker serve` on a free port with a fresh SQLite store, and can
+//!   stop and restart on the same port and store (the robust way to take the network away).
+//! - [`Browser`] runs chromedriver in its own process group and drives a phone-sized
+//!   headless Chromium with its own profile; the group is killed on drop, so a failing test
+//!   leaves no browser behind.
+//! - [`app`] holds the app's user-level steps (log in, record an activity, ...) written
+//!   against the element contract in `docs/api.md`.
+//!
+//! The tests need the built app in `dist/` (`make build`) and the worker binary in
+//! `target/debug/` (`cargo build -p gugus-worker --locked`); `make test` does both first.
+//! Waits poll with a timeout (`GUGUS_E2E_TIMEOUT_SECS`, default 30 s), never sleep blindly.
+#![forbid(unsafe_code)]
+
+pub mod app;
+mod browser;
+mod command;
+mod poll;
+mod worker;
+
+pub use browser::Browser;
+pub use poll::{poll, timeout};
+pub use worker::Worker;
+
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+
+/// The root of the repository (the workspace).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits inside the workspace")
+        .to_path_buf()
+}
+
+/// cargo's target directory: `CARGO_TARGET_DIR` when set, else `<root>/target`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => repo_root().join(dir),
+        None => repo_root().join("target"),
+    }
+}
+
+/// The built app the worker serves, checked to be there.
+pub fn dist_dir() -> Result<PathBuf> {
+    let dist = repo_root().join("dist");
+    for file in [
+        "index.html",
+        "sw.js",
+        "pkg/gugus_app.js",
+        "pkg/gugus_app_bg.wasm",
+    ] {
+        if !dist.join(file).is_file() {
+            bail!(
+                "{} is missing: build the app first with `make build` (`make test` does)",
+                dist.join(file).display()
+            );
+        }
+    }
+    Ok(dist)
+}

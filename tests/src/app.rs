@@ -1,0 +1,120 @@
+//! What a person does in the app, step by step, through the element contract of
+//! `docs/api.md` (the selectors are the contract; the wording on screen is not).
+
+use crate::{poll, Browser};
+use anyhow::Result;
+
+/// An activity as an officer enters it in the form.
+#[derive(Debug, Clone)]
+pub struct ActivityForm<'a> {
+    /// Activity type code (`outreach`, `training`, ...).
+    pub kind: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// Kecamatan code.
+    pub kecamatan: &'a str,
+    /// Desa code, inside the kecamatan.
+    pub desa: &'a str,
+    /// Where it took place.
+    pub venue: &'a str,
+    /// Audience codes to tick.
+    pub audience: &'a [&'a str],
+    /// Female adults, male adults, girls, boys.
+    pub participants: [u64; 4],
+}
+
+impl ActivityForm<'_> {
+    /// Everyone who took part.
+    pub fn total(&self) -> u64 {
+        self.participants.iter().sum()
+    }
+}
+
+const PARTICIPANT_FIELDS: [&str; 4] = [
+    "participants_female_adult",
+    "participants_male_adult",
+    "participants_female_child",
+    "participants_male_child",
+];
+
+/// Logs in on the login form and waits for the header to show the user.
+pub async fn log_in(browser: &Browser, username: &str, password: &str) -> Result<()> {
+    browser.fill("input[name=username]", username).await?;
+    browser.fill("input[name=password]", password).await?;
+    browser.click("#login-submit").await?;
+    browser.wait_for("#current-user").await?;
+    Ok(())
+}
+
+/// The number of changes waiting to be sent, from `#sync-status[data-pending]`.
+pub async fn pending(browser: &Browser) -> Result<Option<u64>> {
+    let value = browser.attr("#sync-status", "data-pending").await?;
+    Ok(value.and_then(|v| v.parse().ok()))
+}
+
+/// Waits until `#sync-status` says `n` changes are waiting.
+pub async fn wait_for_pending(browser: &Browser, n: u64) -> Result<()> {
+    poll(&format!("#sync-status[data-pending=\"{n}\"]"), || async {
+        Ok((pending(browser).await? == Some(n)).then_some(()))
+    })
+    .await
+}
+
+/// Opens the new-activity form and fills every field of `form`, without saving.
+pub async fn fill_activity(browser: &Browser, form: &ActivityForm<'_>) -> Result<()> {
+    browser.click("#nav-new-activity").await?;
+    browser.select("select[name=type]", form.kind).await?;
+    browser.set_value("input[name=date]", form.date).await?;
+    browser
+        .select("select[name=kecamatan]", form.kecamatan)
+        .await?;
+    browser.select("select[name=desa]", form.desa).await?;
+    browser.fill("input[name=venue]", form.venue).await?;
+    for code in form.audience {
+        browser
+            .check(&format!("input[name=audience][value={code}]"))
+            .await?;
+    }
+    for (field, count) in PARTICIPANT_FIELDS.iter().zip(form.participants) {
+        browser
+            .fill(&format!("input[name={field}]"), &count.to_string())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records an activity: fills the form, saves, and waits for one more pending change.
+pub async fn record_activity(browser: &Browser, form: &ActivityForm<'_>) -> Result<()> {
+    let before = pending(browser).await?.unwrap_or(0);
+    fill_activity(browser, form).await?;
+    browser.click("#activity-save").await?;
+    wait_for_pending(browser, before + 1).await
+}
+
+/// Figures of one kecamatan's row on the stats page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsRow {
+    /// `td.activities`.
+    pub activities: String,
+    /// `td.participants`.
+    pub participants: String,
+}
+
+/// Opens the evaluation page, asks for the period `from`..=`to` and waits for the table.
+pub async fn load_stats(browser: &Browser, from: &str, to: &str) -> Result<()> {
+    browser.click("#nav-stats").await?;
+    browser.set_value("input[name=from]", from).await?;
+    browser.set_value("input[name=to]", to).await?;
+    browser.click("#stats-load").await?;
+    browser.wait_for("#stats-table").await?;
+    Ok(())
+}
+
+/// The row of `kecamatan` in the stats table, once it is there.
+pub async fn stats_row(browser: &Browser, kecamatan: &str) -> Result<StatsRow> {
+    let row = format!("#stats-table tr[data-kecamatan=\"{kecamatan}\"]");
+    Ok(StatsRow {
+        activities: browser.text(&format!("{row} td.activities")).await?,
+        participants: browser.text(&format!("{row} td.participants")).await?,
+    })
+}
