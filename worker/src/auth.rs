@@ -1,0 +1,217 @@
+//! Accounts, passwords and bearer tokens.
+//!
+//! Passwords are hashed with argon2id at the crate's default parameters (OWASP's
+//! recommendation: 19 MiB, 2 passes, 1 lane). Tokens are 256 random bits in hex, stored only
+//! as SHA-256 hashes, and expire 30 days after login.
+
+use crate::error::ApiError;
+use crate::store::{NewUser, Store, StoreError};
+use crate::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts};
+use model::api::{Role, UserInfo};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// How long a token works after login.
+pub const TOKEN_LIFETIME: Duration = Duration::days(30);
+/// The shortest password `user add` accepts.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// A login name: 1 to 64 of `a-z 0-9 . _ -`, kept in lower case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+/// Why an account cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The username has the wrong form.
+    #[error("the username must be 1 to 64 of a-z, 0-9, '.', '_' and '-'")]
+    BadUsername,
+    /// The display name is empty.
+    #[error("the name must not be empty")]
+    EmptyName,
+    /// The password is too short.
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    ShortPassword,
+    /// Hashing failed.
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+    /// The store failed, or the username is taken.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Username {
+    /// Normalises (trim, lower case) and checks a username.
+    pub fn parse(text: &str) -> Result<Username, AccountError> {
+        let name = text.trim().to_lowercase();
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
+        if name.is_empty() || name.len() > 64 || !name.chars().all(allowed) {
+            return Err(AccountError::BadUsername);
+        }
+        Ok(Username(name))
+    }
+
+    /// The normalised name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Hashes a password with argon2id (a fresh random salt each time).
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// A hash that no password matches, verified for unknown users so that a wrong username
+/// takes as long as a wrong password.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let mut secret = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut secret);
+    hash_password(&hex::encode(secret)).unwrap_or_default()
+});
+
+/// Whether `password` matches `hash` (`None`: check against a dummy hash, answer false).
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    let matches = |hash: &str| {
+        PasswordHash::new(hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    };
+    match hash {
+        Some(hash) => matches(hash),
+        None => {
+            matches(&DUMMY_HASH);
+            false
+        }
+    }
+}
+
+/// Creates an account after checking its name and password.
+pub async fn add_user(
+    store: &dyn Store,
+    username: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<UserInfo, AccountError> {
+    let username = Username::parse(username)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AccountError::EmptyName);
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::ShortPassword);
+    }
+    let password = password.to_owned();
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))??;
+    let user = NewUser {
+        id: Uuid::now_v7(),
+        username: username.0,
+        name: name.to_owned(),
+        role,
+        password_hash,
+    };
+    store.add_user(&user).await?;
+    Ok(UserInfo {
+        id: user.id,
+        username: user.username,
+        name: user.name,
+        role,
+    })
+}
+
+/// A fresh token: 256 random bits, hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The SHA-256 hash of a token, hex: all the store ever sees of it.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The user a valid bearer token belongs to. Missing, unknown, revoked or expired tokens
+/// answer 401 `unauthorized`.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// Who.
+    pub user: UserInfo,
+    /// The hash of the token used (to revoke it at logout).
+    pub token_hash: String,
+}
+
+const NO_TOKEN: &str = "Log in first: this request needs a valid token.";
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or(ApiError::Unauthorized(NO_TOKEN))?;
+        let token_hash = token_hash(&token.to_ascii_lowercase());
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let user = state
+            .store
+            .session_user(&token_hash, now)
+            .await?
+            .ok_or(ApiError::Unauthorized(NO_TOKEN))?;
+        Ok(CurrentUser { user, token_hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("rahasia-123").expect("hashes");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("rahasia-123", Some(&hash)));
+        assert!(!verify_password("rahasia-124", Some(&hash)));
+        assert!(!verify_password("rahasia-123", None));
+    }
+
+    #[test]
+    fn tokens_are_256_bits_of_hex_and_stored_hashed() {
+        let token = new_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, new_token());
+        assert_eq!(token_hash(&token).len(), 64);
+        assert_ne!(token_hash(&token), token);
+    }
+
+    #[test]
+    fn usernames_are_normalised() {
+        assert_eq!(
+            Username::parse(" Petugas ").map(|u| u.0).ok(),
+            Some("petugas".into())
+        );
+        assert!(Username::parse("").is_err());
+        assert!(Username::parse("a b").is_err());
+        assert!(Username::parse("a\0b").is_err());
+    }
+}

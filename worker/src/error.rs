@@ -1,0 +1,135 @@
+//! The one error type of the API: every non-2xx answer is built here, with the JSON shape
+//! of `sync-protocol.md` (`{"error": {"code", "message"}}`).
+
+use crate::store::StoreError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use model::api::{ErrorBody, ErrorDetail};
+
+/// What went wrong with a request, as the client is told.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the body is not JSON, has wrong types or misses a member, or the query is wrong.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no token, or an unknown, revoked or expired one; or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// 403: the role may not do this at all.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// 404: no such endpoint.
+    #[error("There is no such endpoint.")]
+    NotFound,
+    /// 405: the endpoint does not take this method.
+    #[error("This endpoint does not take this method.")]
+    MethodNotAllowed,
+    /// 409: the push skips mutation ids; the server expects `expected` next.
+    #[error("The push skips mutation ids: the server expects mutation {expected} next.")]
+    MutationGap {
+        /// The mutation id the server expects next.
+        expected: u64,
+    },
+    /// 413: the body is over 1 MiB or carries more than 1000 mutations.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 429: too many attempts; try again after `retry_after` seconds.
+    #[error("Too many attempts. Please wait a few minutes and try again.")]
+    RateLimited {
+        /// Seconds until the client may try again.
+        retry_after: u64,
+    },
+    /// 500: anything unexpected. The cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    /// An internal error from any cause; the cause is only logged.
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ApiError::Internal(cause.into())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::MutationGap { .. } => (StatusCode::CONFLICT, "mutation_gap"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+/// The whole cause chain of an error, for the log.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %chain(cause.as_ref()), "request failed");
+                "Something went wrong on the server. Please try again later.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let expected = match self {
+            ApiError::MutationGap { expected } => Some(expected),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                expected,
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::RateLimited { retry_after } = self {
+            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_never_leak_their_cause() {
+        let error = ApiError::internal(std::io::Error::other("SELECT secret FROM /var/db"));
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_gap_names_the_expected_id() {
+        let error = ApiError::MutationGap { expected: 7 };
+        assert!(error.to_string().contains('7'));
+        assert_eq!(error.status_and_code().1, "mutation_gap");
+    }
+}

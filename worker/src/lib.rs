@@ -1,0 +1,36 @@
+//! The Gugus worker: a stateless axum service in front of the central store.
+//!
+//! It authenticates officers, supervisors and viewers, takes and hands out records over
+//! the sync protocol (`sync-protocol.md`), answers the evaluation figures from SQL
+//! aggregates, and serves the built app at `/`.
+#![forbid(unsafe_code)]
+
+extern crate gugus_model as model;
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod scope;
+pub mod server;
+pub mod store;
+
+use std::sync::Arc;
+use store::Store;
+
+/// What every request handler shares: the store (the worker keeps no other state).
+#[derive(Clone)]
+pub struct AppState {
+    /// The central store.
+    pub store: Arc<dyn Store>,
+}
+
+impl AppState {
+    /// State over a store.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        AppState { store }
+    }
+}

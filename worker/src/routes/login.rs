@@ -1,0 +1,136 @@
+//! `POST /api/v1/login`, `POST /api/v1/logout` and `GET /api/v1/me`.
+
+use crate::auth::{self, CurrentUser, Username, TOKEN_LIFETIME};
+use crate::clock::now_unix;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use model::api::{LoginRequest, LoginResponse, UserInfo};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// The one answer to wrong credentials, whether the user exists or not.
+pub const WRONG_CREDENTIALS: &str = "Wrong username or password.";
+/// The window over which login failures are counted, in seconds.
+pub const FAILURE_WINDOW: i64 = 15 * 60;
+/// Failures one username may have in the window.
+pub const MAX_FAILURES_PER_USER: u64 = 10;
+/// Failures one address may have in the window.
+pub const MAX_FAILURES_PER_ADDRESS: u64 = 50;
+
+/// The client's address, when the server was started with connection info.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let info = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(ClientAddr(info.map(|ConnectInfo(addr)| addr.ip())))
+    }
+}
+
+/// The rate-limit keys of a login attempt, each with its limit.
+fn failure_keys(username: Option<&Username>, addr: ClientAddr) -> Vec<(String, u64)> {
+    let mut keys = Vec::new();
+    if let Some(name) = username {
+        keys.push((format!("user:{}", name.as_str()), MAX_FAILURES_PER_USER));
+    }
+    if let ClientAddr(Some(ip)) = addr {
+        keys.push((format!("addr:{ip}"), MAX_FAILURES_PER_ADDRESS));
+    }
+    keys
+}
+
+async fn check_rate(state: &AppState, keys: &[(String, u64)], now: i64) -> Result<(), ApiError> {
+    for (key, limit) in keys {
+        if state
+            .store
+            .login_failures(key, now - FAILURE_WINDOW)
+            .await?
+            >= *limit
+        {
+            return Err(ApiError::RateLimited {
+                retry_after: FAILURE_WINDOW.unsigned_abs(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the credentials and answers a fresh token.
+pub async fn login(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let now = now_unix();
+    let username = Username::parse(&request.username).ok();
+    let keys = failure_keys(username.as_ref(), addr);
+    check_rate(&state, &keys, now).await?;
+    let credentials = match &username {
+        Some(name) => state.store.user_credentials(name.as_str()).await?,
+        None => None,
+    };
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let password = request.password;
+    let verified =
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
+            .await
+            .map_err(ApiError::internal)?;
+    let Some(credentials) = credentials.filter(|_| verified) else {
+        let keys: Vec<String> = keys.into_iter().map(|(key, _)| key).collect();
+        let store = &state.store;
+        store
+            .record_login_failure(&keys, now, now - FAILURE_WINDOW)
+            .await?;
+        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
+    };
+    if let Some(name) = &username {
+        let key = format!("user:{}", name.as_str());
+        state.store.clear_login_failures(&key).await?;
+    }
+    let token = auth::new_token();
+    let expires_at = now + TOKEN_LIFETIME.whole_seconds();
+    let session = crate::store::NewSession {
+        token_hash: auth::token_hash(&token),
+        user_id: credentials.user.id,
+        device_id: request.device_id,
+        created_at: now,
+        expires_at,
+    };
+    state.store.create_session(&session).await?;
+    let expires_at = OffsetDateTime::from_unix_timestamp(expires_at)
+        .map_err(ApiError::internal)?
+        .format(&Rfc3339)
+        .map_err(ApiError::internal)?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at,
+        user: credentials.user,
+    }))
+}
+
+/// Revokes the token used: it stops working.
+pub async fn logout(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .revoke_session(&current.token_hash, now_unix())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who the token belongs to.
+pub async fn me(current: CurrentUser) -> Json<UserInfo> {
+    Json(current.user)
+}

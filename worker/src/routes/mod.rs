@@ -1,0 +1,33 @@
+//! The API under `/api/v1/` (`docs/api.md`): one file per resource, handlers by verb.
+
+pub mod health;
+pub mod login;
+pub mod stats;
+pub mod sync;
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The API routes, to be nested under `/api/v1`.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health::show))
+        .route("/login", post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/me", get(login::me))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", post(sync::pull))
+        .route("/stats/activities", get(stats::activities))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

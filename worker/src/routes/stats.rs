@@ -1,0 +1,155 @@
+//! `GET /api/v1/stats/activities?from=YYYY-MM-DD&to=YYYY-MM-DD`: activities and
+//! participants per kecamatan, from SQL aggregates over the `activity_facts` projection.
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use model::activity::{format_date, parse_date};
+use model::regions::{self, REGENCY_CODE};
+use model::stats::{suppress, ActivityCounts, ActivityStats};
+use serde::Deserialize;
+use std::collections::HashMap;
+use time::Date;
+
+/// The query string as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PeriodQuery {
+    /// First day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
+}
+
+/// A checked period: two real dates, `from` not after `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// First day (inclusive).
+    pub from: Date,
+    /// Last day (inclusive).
+    pub to: Date,
+}
+
+impl Period {
+    /// Checks a query's period, naming the parameter at fault.
+    pub fn parse(query: &PeriodQuery) -> Result<Period, ApiError> {
+        let day = |name: &str, value: &Option<String>| {
+            let value = value.as_deref().ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "The period needs `{name}`: give from=YYYY-MM-DD&to=YYYY-MM-DD."
+                ))
+            })?;
+            parse_date(value.trim()).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "`{name}` is not a real date in the form YYYY-MM-DD: {value:?}."
+                ))
+            })
+        };
+        let (from, to) = (day("from", &query.from)?, day("to", &query.to)?);
+        if from > to {
+            return Err(ApiError::BadRequest(
+                "`from` must not be after `to`.".into(),
+            ));
+        }
+        Ok(Period { from, to })
+    }
+}
+
+/// The table of every kecamatan (zeros included) and the total; suppressed for viewers.
+pub fn table(
+    period: Period,
+    counts: &[(String, ActivityCounts)],
+    suppressed: bool,
+) -> ActivityStats {
+    let by_code: HashMap<&str, &ActivityCounts> =
+        counts.iter().map(|(code, c)| (code.as_str(), c)).collect();
+    let mut kecamatan: Vec<_> = regions::kecamatan().collect();
+    kecamatan.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut sum = ActivityCounts::default();
+    let mut rows: Vec<_> = kecamatan
+        .into_iter()
+        .map(|region| {
+            let counts = by_code
+                .get(region.code.as_str())
+                .copied()
+                .copied()
+                .unwrap_or_default();
+            sum.add(&counts);
+            counts.row(&region.code, &region.name)
+        })
+        .collect();
+    let mut total = sum.row(REGENCY_CODE, regions::name_of(REGENCY_CODE));
+    if suppressed {
+        suppress(&mut rows, &mut total);
+    }
+    ActivityStats {
+        from: format_date(period.from),
+        to: format_date(period.to),
+        suppressed,
+        rows,
+        total,
+    }
+}
+
+/// Answers the activity figures of a period.
+pub async fn activities(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
+) -> Result<Json<ActivityStats>, ApiError> {
+    let role = current.user.role;
+    if !role.sees_evaluation() {
+        return Err(ApiError::Forbidden(
+            "Your role may not see the evaluation figures.",
+        ));
+    }
+    let period = Period::parse(&query)?;
+    let counts = state.store.activity_counts(period.from, period.to).await?;
+    Ok(Json(table(period, &counts, role.suppressed_figures())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(from: &str, to: &str) -> PeriodQuery {
+        PeriodQuery {
+            from: Some(from.into()),
+            to: Some(to.into()),
+        }
+    }
+
+    #[test]
+    fn a_period_needs_two_real_dates_in_order() {
+        assert!(Period::parse(&query("2026-01-01", "2026-12-31")).is_ok());
+        assert!(Period::parse(&query("2026-02-30", "2026-12-31")).is_err());
+        assert!(Period::parse(&query("2026-12-31", "2026-01-01")).is_err());
+        assert!(Period::parse(&PeriodQuery::default()).is_err());
+    }
+
+    #[test]
+    fn every_kecamatan_has_a_row_and_the_total_adds_up() {
+        let period = Period::parse(&query("2026-01-01", "2026-12-31")).expect("valid");
+        let counts = ActivityCounts {
+            activities: 2,
+            female: 30,
+            male: 20,
+            children: 5,
+        };
+        let stats = table(period, &[("33.03.08".into(), counts)], false);
+        assert_eq!(stats.rows.len(), 18);
+        let mrebet = stats
+            .rows
+            .iter()
+            .find(|r| r.kecamatan == "33.03.08")
+            .expect("row");
+        assert_eq!(
+            (mrebet.name.as_str(), mrebet.participants),
+            ("Mrebet", Some(50))
+        );
+        assert_eq!(stats.total.activities, Some(2));
+        assert_eq!(stats.total.kecamatan, "33.03");
+    }
+}

@@ -1,0 +1,115 @@
+//! `POST /api/v1/sync/push` and `POST /api/v1/sync/pull` (`sync-protocol.md`).
+
+use crate::auth::CurrentUser;
+use crate::clock::today_wib;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::scope;
+use crate::store::{PullQuery, PushBatch, PushOutcome};
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use model::api::UserInfo;
+use model::sync::{self, PullRequest, PullResponse, PushRequest, PushResponse};
+
+const NO_SYNC: &str = "Your role may not sync records.";
+
+fn check_protocol(protocol: u32) -> Result<(), ApiError> {
+    if protocol == sync::PROTOCOL {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "Unknown protocol {protocol}: this server speaks protocol {}.",
+            sync::PROTOCOL
+        )))
+    }
+}
+
+fn check_may_sync(user: &UserInfo) -> Result<(), ApiError> {
+    if user.role.syncs_records() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(NO_SYNC))
+    }
+}
+
+fn check_mutations(request: &PushRequest) -> Result<(), ApiError> {
+    if request.mutations.len() > sync::MAX_MUTATIONS {
+        return Err(ApiError::TooLarge(format!(
+            "A push carries at most {} mutations; send the rest in another push.",
+            sync::MAX_MUTATIONS
+        )));
+    }
+    let in_range = |id: u64| (1..=i64::MAX.unsigned_abs()).contains(&id);
+    if let Some(bad) = request.mutations.iter().find(|m| !in_range(m.id)) {
+        return Err(ApiError::BadRequest(format!(
+            "Mutation id {} is out of range: ids start at 1.",
+            bad.id
+        )));
+    }
+    Ok(())
+}
+
+/// Applies a device's mutations in one transaction and answers each one's result.
+pub async fn push(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    check_protocol(request.protocol)?;
+    check_may_sync(&current.user)?;
+    check_mutations(&request)?;
+    let batch = PushBatch {
+        user: current.user,
+        device_id: request.device_id,
+        mutations: request.mutations,
+        today: today_wib(),
+    };
+    match state.store.push(&batch).await? {
+        PushOutcome::Done(response) => Ok(Json(response)),
+        PushOutcome::Gap { expected } => Err(ApiError::MutationGap { expected }),
+    }
+}
+
+fn unknown_cursor() -> ApiError {
+    ApiError::BadRequest("Unknown cursor: pull again without one to start over.".into())
+}
+
+/// Answers the records in the caller's scope above the cursor, in version order.
+pub async fn pull(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<PullRequest>,
+) -> Result<Json<PullResponse>, ApiError> {
+    check_protocol(request.protocol)?;
+    let scope = scope::pull_scope(current.user.role).ok_or(ApiError::Forbidden(NO_SYNC))?;
+    let after = match &request.cursor {
+        None => 0,
+        Some(cursor) => sync::decode_cursor(cursor).ok_or_else(unknown_cursor)?,
+    };
+    if after > i64::MAX.unsigned_abs() {
+        return Err(unknown_cursor());
+    }
+    let limit = request
+        .limit
+        .unwrap_or(sync::DEFAULT_PULL_LIMIT)
+        .clamp(1, sync::MAX_PULL_LIMIT);
+    let query = PullQuery {
+        user_id: current.user.id,
+        device_id: request.device_id,
+        scope,
+        after,
+        limit,
+    };
+    let page = state.store.pull(&query).await?;
+    if after > page.latest_version {
+        return Err(unknown_cursor());
+    }
+    let last = page.records.last().map_or(after, |record| record.version);
+    Ok(Json(PullResponse {
+        cursor: sync::encode_cursor(last),
+        more: page.more,
+        last_mutation_id: page.last_mutation_id,
+        records: page.records,
+    }))
+}

@@ -1,0 +1,200 @@
+//! The central store: one [`Store`] trait with a SQLite and a PostgreSQL implementation,
+//! chosen from the database URL. This module tree is the only code that writes SQL.
+
+mod postgres;
+mod push;
+mod sqlite;
+
+pub use push::{PushBatch, PushOutcome};
+
+use crate::config::DatabaseUrl;
+use model::api::{Role, UserInfo};
+use model::stats::ActivityCounts;
+use model::sync::RecordState;
+use std::sync::Arc;
+use time::Date;
+use uuid::Uuid;
+
+/// What can go wrong in the store. Never shown to a client.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database answered with an error, or could not be reached.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed at start-up.
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The SQLite file's folder could not be created.
+    #[error("cannot create the database folder {path}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A username that is already taken.
+    #[error("the username {0:?} is already taken")]
+    UsernameTaken(String),
+    /// A stored value that does not make sense (a corrupt row).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+/// A new account, its password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// The account's id.
+    pub id: Uuid,
+    /// The login name (normalised).
+    pub username: String,
+    /// The display name.
+    pub name: String,
+    /// The role.
+    pub role: Role,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// An account with its password hash, for login.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    /// Who.
+    pub user: UserInfo,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A new session: only the token's SHA-256 hash is stored.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The SHA-256 hash of the token, hex.
+    pub token_hash: String,
+    /// Whose session.
+    pub user_id: Uuid,
+    /// The device that logged in.
+    pub device_id: Uuid,
+    /// When it was made (unix seconds).
+    pub created_at: i64,
+    /// When it stops working (unix seconds).
+    pub expires_at: i64,
+}
+
+/// Which record kinds a pull returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindScope {
+    /// Every kind.
+    All,
+    /// Only these kinds (wire names).
+    Only(Vec<String>),
+}
+
+/// One pull page request.
+#[derive(Debug, Clone)]
+pub struct PullQuery {
+    /// The caller.
+    pub user_id: Uuid,
+    /// The caller's device (for its last mutation id).
+    pub device_id: Uuid,
+    /// The kinds in the caller's scope.
+    pub scope: KindScope,
+    /// Records with a version above this.
+    pub after: u64,
+    /// At most this many records.
+    pub limit: u32,
+}
+
+/// One pull page.
+#[derive(Debug, Clone)]
+pub struct PullPage {
+    /// The records, in version order.
+    pub records: Vec<RecordState>,
+    /// Whether more records wait above the last one.
+    pub more: bool,
+    /// The last mutation id taken from the caller's device.
+    pub last_mutation_id: u64,
+    /// The highest version assigned so far: no valid cursor is above it.
+    pub latest_version: u64,
+}
+
+/// The central store.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync {
+    /// Adds an account; [`StoreError::UsernameTaken`] when the name is in use.
+    async fn add_user(&self, user: &NewUser) -> Result<(), StoreError>;
+    /// The account with this username, with its password hash.
+    async fn user_credentials(&self, username: &str)
+        -> Result<Option<UserCredentials>, StoreError>;
+    /// Stores a new session.
+    async fn create_session(&self, session: &NewSession) -> Result<(), StoreError>;
+    /// The user of a session that is neither revoked nor expired at `now`.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserInfo>, StoreError>;
+    /// Revokes a session.
+    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+    /// How many login failures `key` has had since `since`.
+    async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError>;
+    /// Records a login failure for each key, forgetting those older than `forget_before`.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError>;
+    /// Forgets the login failures of `key` (after a successful login).
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+    /// Applies a push in one transaction (`sync-protocol.md`, push rules).
+    async fn push(&self, batch: &PushBatch) -> Result<PushOutcome, StoreError>;
+    /// One page of records above a version.
+    async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError>;
+    /// Activities and participants per kecamatan code, `from` to `to` inclusive.
+    async fn activity_counts(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(String, ActivityCounts)>, StoreError>;
+    /// Whether the store holds any record of this kind (deleted ones included).
+    async fn has_records(&self, kind: &str) -> Result<bool, StoreError>;
+}
+
+/// Opens the store the URL names, creating a SQLite file (and its folder) when missing,
+/// and runs the migrations.
+pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match url {
+        DatabaseUrl::Sqlite(url) => Arc::new(sqlite::SqliteStore::connect(url).await?),
+        DatabaseUrl::Postgres(url) => Arc::new(postgres::PostgresStore::connect(url).await?),
+    })
+}
+
+/// A version or id as the database stores it (signed 64 bits).
+fn to_db(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} is out of range")))
+}
+
+/// A version or id read from the database.
+fn from_db(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative value {value}")))
+}
+
+/// A role read from the database.
+fn role_from_db(name: &str) -> Result<Role, StoreError> {
+    Role::parse(name).ok_or_else(|| StoreError::Corrupt(format!("unknown role {name:?}")))
+}
+
+/// One kecamatan's counts from an aggregate row.
+fn counts_from_row(
+    (kecamatan, activities, female, male, children): (String, i64, i64, i64, i64),
+) -> Result<(String, ActivityCounts), StoreError> {
+    Ok((
+        kecamatan,
+        ActivityCounts {
+            activities: from_db(activities)?,
+            female: from_db(female)?,
+            male: from_db(male)?,
+            children: from_db(children)?,
+        },
+    ))
+}

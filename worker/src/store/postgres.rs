@@ -1,0 +1,264 @@
+//! The PostgreSQL store, for larger deployments: any number of workers share one database.
+//! Writers lock the version sequence's row first and hold it until commit.
+
+mod tx;
+
+use super::push::{self, PushBatch, PushOutcome};
+use super::{counts_from_row, from_db, role_from_db, to_db, KindScope, NewSession, NewUser};
+use super::{PullPage, PullQuery, Store, StoreError, UserCredentials};
+use model::api::UserInfo;
+use model::stats::ActivityCounts;
+use model::sync::RecordState;
+use serde_json::{Map, Value};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::types::Json;
+use sqlx::PgPool;
+use std::time::Duration;
+use time::Date;
+use uuid::Uuid;
+
+/// The PostgreSQL implementation of [`Store`].
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to and migrates the database.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+type UserRow = (Uuid, String, String, String);
+
+fn user_from_row((id, username, name, role): UserRow) -> Result<UserInfo, StoreError> {
+    Ok(UserInfo {
+        id,
+        username,
+        name,
+        role: role_from_db(&role)?,
+    })
+}
+
+type RecordRow = (String, Uuid, i64, bool, bool, Json<Map<String, Value>>);
+
+fn record_from_row(row: RecordRow) -> Result<RecordState, StoreError> {
+    let (kind, id, version, deleted, conflict, Json(fields)) = row;
+    Ok(RecordState {
+        kind,
+        id,
+        version: from_db(version)?,
+        deleted,
+        fields,
+        conflict,
+    })
+}
+
+#[async_trait::async_trait]
+impl Store for PostgresStore {
+    async fn add_user(&self, user: &NewUser) -> Result<(), StoreError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        sqlx::query(
+            "INSERT INTO users (id, username, name, role, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user.id)
+        .bind(&user.username)
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::UsernameTaken(user.username.clone())
+            }
+            _ => e.into(),
+        })?;
+        Ok(())
+    }
+
+    async fn user_credentials(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserCredentials>, StoreError> {
+        let row: Option<(Uuid, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, username, name, role, password_hash FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, username, name, role, password_hash)| {
+            Ok(UserCredentials {
+                user: user_from_row((id, username, name, role))?,
+                password_hash,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id)
+        .bind(session.device_id)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserInfo>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT u.id, u.username, u.name, u.role FROM sessions s
+             JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(user_from_row).transpose()
+    }
+
+    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError> {
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        from_db(count)
+    }
+
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE key = ANY($1) AND at < $2")
+            .bind(keys)
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO login_failures (key, at) SELECT unnest($1::text[]), $2")
+            .bind(keys)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn push(&self, batch: &PushBatch) -> Result<PushOutcome, StoreError> {
+        let mut tx = tx::PostgresTx(self.pool.begin().await?);
+        let outcome = push::run(&mut tx, batch).await?;
+        if matches!(outcome, PushOutcome::Done(_)) {
+            tx.0.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError> {
+        let kinds = match &query.scope {
+            KindScope::All => None,
+            KindScope::Only(kinds) => Some(kinds.clone()),
+        };
+        let rows: Vec<RecordRow> = sqlx::query_as(
+            "SELECT kind, id, version, deleted, conflict, fields FROM records
+             WHERE version > $1 AND ($2::text[] IS NULL OR kind = ANY($2))
+             ORDER BY version LIMIT $3",
+        )
+        .bind(to_db(query.after)?)
+        .bind(kinds)
+        .bind(i64::from(query.limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let last: Option<(i64,)> = sqlx::query_as(
+            "SELECT last_mutation_id FROM devices WHERE user_id = $1 AND device_id = $2",
+        )
+        .bind(query.user_id)
+        .bind(query.device_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (latest,): (i64,) = sqlx::query_as("SELECT value FROM sync_seq WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let more = rows.len() > query.limit as usize;
+        let records = rows
+            .into_iter()
+            .take(query.limit as usize)
+            .map(record_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(PullPage {
+            records,
+            more,
+            last_mutation_id: from_db(last.map_or(0, |(id,)| id))?,
+            latest_version: from_db(latest)?,
+        })
+    }
+
+    async fn activity_counts(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(String, ActivityCounts)>, StoreError> {
+        let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT kecamatan, COUNT(*), SUM(female_adult + female_child)::BIGINT,
+                    SUM(male_adult + male_child)::BIGINT, SUM(female_child + male_child)::BIGINT
+             FROM activity_facts WHERE date >= $1::date AND date <= $2::date
+             GROUP BY kecamatan ORDER BY kecamatan",
+        )
+        .bind(model::activity::format_date(from))
+        .bind(model::activity::format_date(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(counts_from_row).collect()
+    }
+
+    async fn has_records(&self, kind: &str) -> Result<bool, StoreError> {
+        let (exists,): (bool,) =
+            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM records WHERE kind = $1)")
+                .bind(kind)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(exists)
+    }
+}
