@@ -9,8 +9,9 @@
 //! - [`app`] holds the app's user-level steps (log in, record an activity, ...) written
 //!   against the element contract in `docs/api.md`.
 //!
-//! The tests need the built app in `dist/` (`make build`) and the worker binary in
-//! `target/debug/` (`cargo build -p gugus-worker --locked`); `make test` does both first.
+//! The tests need the built app in `dist/` (`make build`; `make test` builds it first).
+//! They build the worker themselves (`cargo build -p gugus-worker`, a no-op when it is up
+//! to date) and run `target/debug/gugus-worker`, or `GUGUS_WORKER_BIN` when set.
 //! Waits poll with a timeout (`GUGUS_E2E_TIMEOUT_SECS`, default 30 s), never sleep blindly.
 #![forbid(unsafe_code)]
 
@@ -60,4 +61,19 @@ pub fn dist_dir() -> Result<PathBuf> {
         }
     }
     Ok(dist)
+}
+
+/// Copies the folder `from` into `to` (created), recursively.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }

@@ -5,9 +5,9 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, OnceLock};
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 const LISTENING: &str = "listening on http://";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -26,10 +26,16 @@ impl Worker {
     /// Starts the worker on a free port of 127.0.0.1, serving `dist/`, with a new SQLite
     /// store in `data_dir`, and waits until it listens.
     pub fn start(data_dir: &Path) -> Result<Worker> {
+        Worker::start_serving(data_dir, &dist_dir()?)
+    }
+
+    /// Like [`Worker::start`], serving the app from `static_dir` (a copy of `dist/` that a
+    /// test may change, to play a new build).
+    pub fn start_serving(data_dir: &Path, static_dir: &Path) -> Result<Worker> {
         let database = data_dir.join("gugus.db");
         let mut worker = Worker {
             bin: worker_binary()?,
-            static_dir: dist_dir()?,
+            static_dir: static_dir.to_path_buf(),
             database_url: format!("sqlite://{}", database.display()),
             addr: "127.0.0.1:0".into(),
             child: None,
@@ -138,53 +144,40 @@ fn forward(pipe: impl Read + Send + 'static, listening: Option<mpsc::Sender<Stri
     });
 }
 
-/// `GUGUS_WORKER_BIN`, or the debug build in the target directory, checked to be newer
-/// than the sources it is built from (a stale binary would test old code).
+/// `GUGUS_WORKER_BIN`, or the debug build of the worker, built (or found up to date) by
+/// cargo once per test process, so the tests never run a stale binary.
 fn worker_binary() -> Result<PathBuf> {
     if let Some(bin) = std::env::var_os("GUGUS_WORKER_BIN") {
         return Ok(PathBuf::from(bin));
     }
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| build_worker().map_err(|error| format!("{error:#}")))
+        .clone()
+        .map_err(|error| anyhow!(error))
+}
+
+fn build_worker() -> Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(["build", "-p", "gugus-worker"]);
+    if std::env::var_os("CI").is_some() {
+        command.arg("--locked");
+    }
+    let output = command
+        .current_dir(repo_root())
+        .stdin(Stdio::null())
+        .output()
+        .context("running cargo build -p gugus-worker")?;
+    if !output.status.success() {
+        bail!(
+            "cargo build -p gugus-worker failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let bin = target_dir().join("debug/gugus-worker");
-    let build = "build it with `cargo build -p gugus-worker --locked` (`make test` does)";
-    let built = modified(&bin).with_context(|| format!("{} is missing: {build}", bin.display()))?;
-    let root = repo_root();
-    for source in ["worker/src", "worker/migrations", "model/src", "model/data"] {
-        if let Some(path) = newer_than(&root.join(source), built)? {
-            bail!(
-                "{} is older than {}: {build}",
-                bin.display(),
-                path.display()
-            );
-        }
+    if !bin.is_file() {
+        bail!("cargo built the worker but {} is not there", bin.display());
     }
     Ok(bin)
-}
-
-fn modified(path: &Path) -> Result<SystemTime> {
-    Ok(std::fs::metadata(path)?.modified()?)
-}
-
-/// The first source file (`.rs`, `.sql`, `.csv`) under `path` modified after `time`;
-/// nothing when `path` does not exist.
-fn newer_than(path: &Path, time: SystemTime) -> Result<Option<PathBuf>> {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Ok(None);
-    };
-    if meta.is_file() {
-        let source = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("rs" | "sql" | "csv")
-        );
-        return Ok((source && meta.modified()? > time).then(|| path.to_path_buf()));
-    }
-    for entry in std::fs::read_dir(path)? {
-        let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if let Some(found) = newer_than(&entry.path(), time)? {
-            return Ok(Some(found));
-        }
-    }
-    Ok(None)
 }
