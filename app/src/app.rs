@@ -1,0 +1,267 @@
+//! The app's frame: opening the store, the session, the shared context, and which page
+//! shows (a `Page` signal mirrored to `location.hash`, so a reload returns to the same
+//! screen without a router).
+
+use crate::components::header::Header;
+use crate::i18n::{self, use_i18n, I18n};
+use crate::pages::{ActivityForm, ActivityList, LoginPage, StatsPage};
+use crate::store::{Session, Store, StoreError};
+use crate::sync::{SyncEngine, SyncProblem, SyncStatus};
+use gugus_model::api::Role;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// A screen of the app, with its address after `#`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    /// `#/masuk`.
+    Login,
+    /// `#/kegiatan`.
+    Activities,
+    /// `#/kegiatan/baru`.
+    NewActivity,
+    /// `#/kegiatan/<id>`.
+    EditActivity(String),
+    /// `#/evaluasi`.
+    Stats,
+}
+
+impl Page {
+    /// The page a `location.hash` names (`None` for an empty or unknown hash).
+    pub fn from_hash(hash: &str) -> Option<Page> {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        match path.split('/').collect::<Vec<_>>().as_slice() {
+            ["masuk"] => Some(Page::Login),
+            ["kegiatan"] => Some(Page::Activities),
+            ["kegiatan", "baru"] => Some(Page::NewActivity),
+            ["kegiatan", id] if !id.is_empty() => Some(Page::EditActivity((*id).to_owned())),
+            ["evaluasi"] => Some(Page::Stats),
+            _ => None,
+        }
+    }
+
+    /// The page's `location.hash`.
+    pub fn hash(&self) -> String {
+        match self {
+            Page::Login => "#/masuk".into(),
+            Page::Activities => "#/kegiatan".into(),
+            Page::NewActivity => "#/kegiatan/baru".into(),
+            Page::EditActivity(id) => format!("#/kegiatan/{id}"),
+            Page::Stats => "#/evaluasi".into(),
+        }
+    }
+
+    /// The page `role` may see when it asks for this one.
+    pub fn allowed_for(self, role: Role) -> Page {
+        match self {
+            Page::Stats if !role.sees_evaluation() => Page::Activities,
+            Page::Activities | Page::NewActivity | Page::EditActivity(_)
+                if !role.syncs_records() =>
+            {
+                Page::Stats
+            }
+            Page::Login => Page::home(role),
+            page => page,
+        }
+    }
+
+    /// Where a user of `role` starts.
+    pub fn home(role: Role) -> Page {
+        if role.syncs_records() {
+            Page::Activities
+        } else {
+            Page::Stats
+        }
+    }
+}
+
+/// What every page shares: the store, the sync loop, the session and the navigation.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    store: StoredValue<Store, LocalStorage>,
+    engine: StoredValue<SyncEngine, LocalStorage>,
+    /// This device's id.
+    pub device_id: Uuid,
+    /// Who is logged in.
+    pub session: RwSignal<Option<Session>>,
+    /// What the sync indicator shows.
+    pub status: RwSignal<SyncStatus>,
+    /// Bumped whenever records change on the device, so lists reload.
+    pub revision: RwSignal<u64>,
+    /// The page asked for.
+    pub page: RwSignal<Page>,
+}
+
+impl Ctx {
+    /// The device's store.
+    pub fn store(&self) -> Store {
+        self.store.get_value()
+    }
+
+    /// The sync loop.
+    pub fn engine(&self) -> SyncEngine {
+        self.engine.get_value()
+    }
+
+    /// Shows `page` and puts it in the address, so a reload returns to it.
+    pub fn go(&self, page: Page) {
+        set_hash(&page.hash());
+        self.page.set(page);
+    }
+
+    /// The logged-in user's role (tracked).
+    pub fn role(&self) -> Option<Role> {
+        self.session.with(|s| s.as_ref().map(|s| s.user.role))
+    }
+}
+
+/// The shared context.
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+fn current_hash() -> String {
+    gloo::utils::window().location().hash().unwrap_or_default()
+}
+
+fn set_hash(hash: &str) {
+    if current_hash() != hash {
+        // Failing to update the address only means a reload opens the start page.
+        let _ = gloo::utils::window().location().set_hash(hash);
+    }
+}
+
+/// What start-up reads from the store before anything is shown.
+#[derive(Clone)]
+struct Booted {
+    store: Store,
+    device_id: Uuid,
+    session: Option<Session>,
+}
+
+async fn boot() -> Result<Booted, StoreError> {
+    let store = Store::open().await?;
+    store.ask_to_persist();
+    let device_id = store.device_id().await?;
+    let device_id = Uuid::parse_str(&device_id).unwrap_or_else(|_| Uuid::now_v7());
+    let session = store.session().await?;
+    Ok(Booted {
+        store,
+        device_id,
+        session,
+    })
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(I18n::remembered());
+    let i18n = use_i18n();
+    let booted = LocalResource::new(boot);
+    move || match booted.get() {
+        None => view! { <p class="loading">{move || i18n.t(i18n::LOADING)}</p> }.into_any(),
+        Some(Ok(booted)) => view! { <Shell booted /> }.into_any(),
+        Some(Err(_)) => view! {
+            <p class="fatal" role="alert">{move || i18n.t(i18n::ERR_STORAGE)}</p>
+        }
+        .into_any(),
+    }
+}
+
+/// The app once the store is open: context, sync loop, header and the current page.
+#[component]
+fn Shell(booted: Booted) -> impl IntoView {
+    let session = RwSignal::new(booted.session);
+    let status = RwSignal::new(SyncStatus::default());
+    let revision = RwSignal::new(0_u64);
+    let engine = SyncEngine::new(
+        booted.store.clone(),
+        booted.device_id,
+        session,
+        status,
+        revision,
+    );
+    let page = RwSignal::new(Page::from_hash(&current_hash()).unwrap_or(Page::Activities));
+    let ctx = Ctx {
+        store: StoredValue::new_local(booted.store.clone()),
+        engine: StoredValue::new_local(engine.clone()),
+        device_id: booted.device_id,
+        session,
+        status,
+        revision,
+        page,
+    };
+    provide_context(ctx);
+    let replaced = RwSignal::new(false);
+    booted.store.on_version_change(move || replaced.set(true));
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(asked) = Page::from_hash(&current_hash()) {
+            if page.get_untracked() != asked {
+                page.set(asked);
+            }
+        }
+    });
+    engine.start();
+
+    let role = Memo::new(move |_| ctx.role());
+    let expired =
+        Memo::new(move |_| status.with(|s| s.problem == Some(SyncProblem::SessionExpired)));
+    // The page actually shown: a logged-out user logs in; a role sees only its pages.
+    let shown = Memo::new(move |_| match role.get() {
+        None => Page::Login,
+        Some(_) if page.get() == Page::Login && expired.get() => Page::Login,
+        Some(role) => page.get().allowed_for(role),
+    });
+    // Keep the address in step with what is shown (the outside world follows the app).
+    Effect::new(move |_| {
+        let shown = shown.get();
+        if role.get_untracked().is_some() || shown == Page::Login {
+            set_hash(&shown.hash());
+        }
+    });
+    let i18n = use_i18n();
+    view! {
+        <Header />
+        <Show when=move || replaced.get()>
+            <p class="banner" role="alert">{move || i18n.t(i18n::DB_REPLACED)}</p>
+        </Show>
+        <main id="main">
+            {move || match shown.get() {
+                Page::Login => view! { <LoginPage /> }.into_any(),
+                Page::Activities => view! { <ActivityList /> }.into_any(),
+                Page::NewActivity => view! { <ActivityForm id=None /> }.into_any(),
+                Page::EditActivity(id) => view! { <ActivityForm id=Some(id) /> }.into_any(),
+                Page::Stats => view! { <StatsPage /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_round_trips_through_its_hash() {
+        let pages = [
+            Page::Login,
+            Page::Activities,
+            Page::NewActivity,
+            Page::EditActivity("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
+            Page::Stats,
+        ];
+        for page in pages {
+            assert_eq!(Page::from_hash(&page.hash()), Some(page));
+        }
+        assert_eq!(Page::from_hash(""), None);
+        assert_eq!(Page::from_hash("#/tidak-ada"), None);
+    }
+
+    #[test]
+    fn each_role_sees_only_its_pages() {
+        assert_eq!(Page::Stats.allowed_for(Role::Officer), Page::Activities);
+        assert_eq!(Page::NewActivity.allowed_for(Role::Viewer), Page::Stats);
+        assert_eq!(Page::Stats.allowed_for(Role::Supervisor), Page::Stats);
+        assert_eq!(Page::Login.allowed_for(Role::Officer), Page::Activities);
+    }
+}

@@ -1,0 +1,221 @@
+//! Form fields, each labelled from `model::activity::field_label` and followed by its
+//! error (`#error-FIELD`) when the form has one.
+
+use crate::i18n::use_i18n;
+use gugus_model::activity::field_label;
+use gugus_model::vocab::Vocab;
+use gugus_model::FieldError;
+use leptos::prelude::*;
+
+/// The errors of the form being edited, shared with its fields through context.
+#[derive(Debug, Clone, Copy)]
+pub struct FormErrors(pub RwSignal<Vec<FieldError>>);
+
+impl FormErrors {
+    /// Whether `name` has an error (tracked).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.with(|errors| errors.iter().any(|e| e.field == name))
+    }
+}
+
+fn input_id(name: &str) -> String {
+    format!("field-{name}")
+}
+
+/// A field's label.
+#[component]
+pub fn Label(
+    /// The field's wire name.
+    name: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <label for=input_id(name)>{move || field_label(name, i18n.lang())}</label> }
+}
+
+/// The error of one field, when it has one (`#error-FIELD`).
+#[component]
+pub fn FieldErrorText(
+    /// The field's wire name (or `participants` for the total).
+    name: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = expect_context::<FormErrors>();
+    let message = move || {
+        errors.0.with(|errors| {
+            errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.problem.message(i18n.lang()))
+        })
+    };
+    move || {
+        message().map(|text| {
+            view! {
+                <p class="field-error" id=format!("error-{name}") role="alert">
+                    {text}
+                </p>
+            }
+        })
+    }
+}
+
+/// A drop-down list.
+#[component]
+pub fn SelectField(
+    /// The field's wire name.
+    name: &'static str,
+    /// `(code, label)` of every choice.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// The chosen code ("" for none).
+    #[prop(into)]
+    value: Signal<String>,
+    /// What the empty choice says.
+    #[prop(into)]
+    placeholder: Signal<&'static str>,
+    /// Called with the new code.
+    on_change: Callback<String>,
+) -> impl IntoView {
+    let errors = expect_context::<FormErrors>();
+    view! {
+        <div class="field" class:invalid=move || errors.has(name)>
+            <Label name />
+            <select
+                id=input_id(name)
+                name=name
+                on:change=move |ev| on_change.run(event_target_value(&ev))
+            >
+                <option value="" selected=move || value.get().is_empty()>
+                    {placeholder}
+                </option>
+                <For each=move || options.get() key=|option| option.clone() let((code, label))>
+                    <option value=code.clone() selected=move || value.get() == code>
+                        {label}
+                    </option>
+                </For>
+            </select>
+            <FieldErrorText name />
+        </div>
+    }
+}
+
+/// A one-line text, a date or a long text.
+#[component]
+pub fn TextField(
+    /// The field's wire name.
+    name: &'static str,
+    /// The text.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Called with the new text as the officer types.
+    on_input: Callback<String>,
+    /// `text` or `date`; `textarea` for a long text.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The latest date allowed (for `date`).
+    #[prop(optional, into)]
+    max: Option<String>,
+) -> impl IntoView {
+    let errors = expect_context::<FormErrors>();
+    let input = move |ev: leptos::ev::Event| on_input.run(event_target_value(&ev));
+    let control = if kind == "textarea" {
+        view! {
+            <textarea id=input_id(name) name=name rows="4" prop:value=value on:input=input>
+            </textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=input_id(name)
+                type=kind
+                name=name
+                max=max
+                prop:value=value
+                on:input=input
+                on:change=input
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field" class:invalid=move || errors.has(name)>
+            <Label name />
+            {control}
+            <FieldErrorText name />
+        </div>
+    }
+}
+
+/// A head count, with a big touch target and the phone's number keypad.
+#[component]
+pub fn CountField(
+    /// The field's wire name.
+    name: &'static str,
+    /// The count as typed.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Called with the new text as the officer types.
+    on_input: Callback<String>,
+) -> impl IntoView {
+    let errors = expect_context::<FormErrors>();
+    view! {
+        <div class="field count" class:invalid=move || errors.has(name)>
+            <Label name />
+            <input
+                id=input_id(name)
+                type="number"
+                inputmode="numeric"
+                min="0"
+                step="1"
+                name=name
+                prop:value=value
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            />
+            <FieldErrorText name />
+        </div>
+    }
+}
+
+/// Several choices from a vocabulary, as checkboxes.
+#[component]
+pub fn Checkboxes(
+    /// The field's wire name.
+    name: &'static str,
+    /// The choices.
+    vocab: Vocab,
+    /// The chosen codes.
+    #[prop(into)]
+    selected: Signal<Vec<String>>,
+    /// Called with a code and whether it is now chosen.
+    on_toggle: Callback<(String, bool)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = expect_context::<FormErrors>();
+    let boxes = vocab
+        .terms
+        .iter()
+        .map(|term| {
+            let code = term.code;
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name=name
+                        value=code
+                        prop:checked=move || selected.with(|s| s.iter().any(|c| c == code))
+                        on:change=move |ev| on_toggle.run((code.to_owned(), event_target_checked(&ev)))
+                    />
+                    <span>{move || term.label.get(i18n.lang())}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field checks" class:invalid=move || errors.has(name)>
+            <legend>{move || field_label(name, i18n.lang())}</legend>
+            {boxes}
+            <FieldErrorText name />
+        </fieldset>
+    }
+}

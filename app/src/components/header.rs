@@ -1,0 +1,116 @@
+//! The header: who is logged in, the navigation, the language switch, logging out and the
+//! sync indicator.
+
+use super::sync_status::SyncIndicator;
+use crate::app::{use_ctx, Page};
+use crate::i18n::{self, use_i18n};
+use crate::sync::engine::online;
+use crate::sync::Api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The header of every screen.
+#[component]
+pub fn Header() -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let role = Memo::new(move |_| ctx.role());
+    let name = move || {
+        ctx.session
+            .with(|s| s.as_ref().map(|s| s.user.name.clone()))
+    };
+    let syncs = move || role.get().is_some_and(|r| r.syncs_records());
+    let evaluates = move || role.get().is_some_and(|r| r.sees_evaluation());
+    let current = move |page: Page| move || ctx.page.get() == page;
+    view! {
+        <header class="app-header">
+            <div class="bar">
+                <div class="brand">
+                    <span class="brand-name">{move || i18n.t(i18n::APP_NAME)}</span>
+                    <span class="brand-place">{move || i18n.t(i18n::REGENCY)}</span>
+                </div>
+                <button
+                    type="button"
+                    id="lang-switch"
+                    class="lang"
+                    title=move || i18n.t(i18n::LANG_SWITCH_TITLE)
+                    on:click=move |_| i18n.toggle()
+                >
+                    {move || i18n.t(i18n::LANG_SWITCH)}
+                </button>
+            </div>
+            <Show when=move || role.get().is_some()>
+                <div class="bar user-bar">
+                    <span id="current-user">{name}</span>
+                    <LogoutButton />
+                </div>
+                <nav class="nav">
+                    <Show when=syncs>
+                        <a
+                            id="nav-activities"
+                            href="#/kegiatan"
+                            class:active=current(Page::Activities)
+                        >
+                            {move || i18n.t(i18n::NAV_ACTIVITIES)}
+                        </a>
+                        <a
+                            id="nav-new-activity"
+                            href="#/kegiatan/baru"
+                            class:active=current(Page::NewActivity)
+                        >
+                            {move || i18n.t(i18n::NAV_NEW_ACTIVITY)}
+                        </a>
+                    </Show>
+                    <Show when=evaluates>
+                        <a id="nav-stats" href="#/evaluasi" class:active=current(Page::Stats)>
+                            {move || i18n.t(i18n::NAV_STATS)}
+                        </a>
+                    </Show>
+                </nav>
+                <Show when=syncs>
+                    <SyncIndicator />
+                </Show>
+            </Show>
+        </header>
+    }
+}
+
+/// Logs out: warns first when changes are not sent yet; records and unsent changes stay
+/// on the phone either way, and are sent after the next login.
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let logout = move |_| {
+        let pending = ctx.status.with_untracked(|s| s.pending);
+        if pending > 0 {
+            let warning = i18n::logout_warning(pending, i18n.lang());
+            let confirmed = gloo::utils::window()
+                .confirm_with_message(&warning)
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+        }
+        let Some(session) = ctx.session.get_untracked() else {
+            return;
+        };
+        let store = ctx.store();
+        spawn_local(async move {
+            if online() {
+                // The token is forgotten here anyway; revoking it is a courtesy to the
+                // server that fails harmlessly when the network does.
+                let _ = Api::here().logout(&session.token).await;
+            }
+            let _ = store.clear_session().await;
+            ctx.session.set(None);
+            ctx.status.update(|s| s.problem = None);
+            ctx.go(Page::Login);
+        });
+    };
+    view! {
+        <button type="button" id="logout" class="link-button" on:click=logout>
+            {move || i18n.t(i18n::LOGOUT)}
+        </button>
+    }
+}

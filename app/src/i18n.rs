@@ -1,0 +1,399 @@
+//! Every string the app shows, in Bahasa Indonesia first and English second, and the
+//! Indonesian way of writing dates and numbers.
+//!
+//! Field and vocabulary labels and validation messages come from `model`; everything else
+//! is in the table below.
+
+use gugus_model::lang::t;
+use gugus_model::{Lang, Text};
+use leptos::prelude::*;
+use time::Date;
+
+const LANG_KEY: &str = "gugus.lang";
+
+/// The chosen language, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The language remembered on this device (Bahasa Indonesia when none was chosen).
+    pub fn remembered() -> Self {
+        let tag = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+            .unwrap_or_default();
+        let lang = Lang::from_tag(&tag);
+        set_document_lang(lang);
+        I18n {
+            lang: RwSignal::new(lang),
+        }
+    }
+
+    /// The current language (tracked).
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// A fixed text in the current language (tracked).
+    pub fn t(&self, text: Text) -> &'static str {
+        text.get(self.lang())
+    }
+
+    /// Switches between Bahasa Indonesia and English and remembers the choice.
+    pub fn toggle(&self) {
+        let next = match self.lang.get_untracked() {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        };
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            // Not remembering the choice only costs a switch after the next reload.
+            let _ = storage.set_item(LANG_KEY, next.tag());
+        }
+        set_document_lang(next);
+        self.lang.set(next);
+    }
+}
+
+/// The language context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn set_document_lang(lang: Lang) {
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.set_attribute("lang", lang.tag());
+    }
+}
+
+// --- The table -------------------------------------------------------------------------
+
+pub const APP_NAME: Text = t("Gugus Tugas TPPO", "Anti-Trafficking Task Force");
+pub const REGENCY: Text = t("Kabupaten Purbalingga", "Purbalingga Regency");
+pub const LOADING: Text = t("Memuat…", "Loading…");
+pub const LANG_SWITCH: Text = t("EN", "ID");
+pub const LANG_SWITCH_TITLE: Text = t("Switch to English", "Ganti ke Bahasa Indonesia");
+
+pub const LOGIN_TITLE: Text = t("Masuk", "Log in");
+pub const USERNAME: Text = t("Nama pengguna", "Username");
+pub const PASSWORD: Text = t("Kata sandi", "Password");
+pub const LOGIN_SUBMIT: Text = t("Masuk", "Log in");
+pub const LOGGING_IN: Text = t("Sedang masuk…", "Logging in…");
+pub const LOGIN_HINT: Text = t(
+    "Masuk pertama kali butuh internet. Sesudah itu aplikasi tetap bisa dipakai tanpa sinyal.",
+    "The first login needs the internet. After that the app works without signal.",
+);
+pub const LOGIN_WRONG: Text = t(
+    "Nama pengguna atau kata sandi salah.",
+    "Wrong username or password.",
+);
+pub const LOGIN_OFFLINE: Text = t(
+    "Tidak tersambung ke server. Periksa sinyal atau paket data, lalu coba lagi.",
+    "Cannot reach the server. Check the signal or mobile data, then try again.",
+);
+pub const LOGIN_RATE_LIMITED: Text = t(
+    "Terlalu banyak percobaan masuk. Tunggu beberapa menit, lalu coba lagi.",
+    "Too many login attempts. Wait a few minutes, then try again.",
+);
+pub const LOGIN_FAILED: Text = t(
+    "Server sedang bermasalah, belum bisa masuk. Coba lagi sebentar lagi.",
+    "The server has a problem; you cannot log in yet. Try again shortly.",
+);
+pub const LOGIN_AGAIN: Text = t(
+    "Sesi Anda berakhir. Masuk lagi untuk melanjutkan sinkronisasi; data di HP ini tetap aman.",
+    "Your session ended. Log in again to keep syncing; the data on this phone is safe.",
+);
+pub const FILL_BOTH: Text = t(
+    "Isi nama pengguna dan kata sandi.",
+    "Enter your username and password.",
+);
+
+pub const NAV_ACTIVITIES: Text = t("Kegiatan", "Activities");
+pub const NAV_NEW_ACTIVITY: Text = t("+ Catat", "+ New");
+pub const NAV_STATS: Text = t("Evaluasi", "Evaluation");
+pub const LOGOUT: Text = t("Keluar", "Log out");
+pub const LOGIN_AGAIN_LINK: Text = t("Masuk lagi", "Log in again");
+
+pub const SYNC_NOW: Text = t("Sinkronkan", "Sync now");
+pub const SYNC_IDLE: Text = t("Semua terkirim", "All sent");
+pub const SYNC_SYNCING: Text = t("Menyinkronkan…", "Syncing…");
+pub const SYNC_OFFLINE: Text = t("Tanpa sinyal", "Offline");
+pub const SYNC_ERROR: Text = t("Sinkronisasi gagal", "Sync failed");
+pub const LAST_SYNC: Text = t("Terakhir sinkron", "Last synced");
+pub const NEVER_SYNCED: Text = t("Belum pernah sinkron", "Never synced");
+pub const OFFLINE_SAFE: Text = t(
+    "Data tersimpan aman di HP ini dan dikirim otomatis saat ada sinyal.",
+    "Data is kept safe on this phone and sent automatically when there is signal.",
+);
+pub const ERR_SESSION: Text = t(
+    "Sesi berakhir, masuk lagi untuk sinkronisasi",
+    "Session ended, log in again to sync",
+);
+pub const ERR_NETWORK: Text = t(
+    "Server tidak terjangkau. Data aman di HP ini; dicoba lagi otomatis.",
+    "Cannot reach the server. Your data is safe on this phone; retrying automatically.",
+);
+pub const ERR_SERVER: Text = t(
+    "Server sedang bermasalah. Data aman di HP ini; dicoba lagi otomatis.",
+    "The server has a problem. Your data is safe on this phone; retrying automatically.",
+);
+pub const ERR_FORBIDDEN: Text = t(
+    "Akun ini tidak boleh menyinkronkan catatan kegiatan.",
+    "This account may not sync activity records.",
+);
+pub const ERR_STORAGE: Text = t(
+    "Penyimpanan HP bermasalah. Kosongkan ruang penyimpanan, lalu muat ulang aplikasi.",
+    "The phone's storage failed. Free some storage space, then reload the app.",
+);
+pub const ERR_RESPONSE: Text = t(
+    "Jawaban server tidak dikenali. Muat ulang aplikasi untuk memperbarui.",
+    "The server's answer was not understood. Reload the app to update it.",
+);
+pub const DB_REPLACED: Text = t(
+    "Versi baru aplikasi dibuka di tab lain. Muat ulang halaman ini.",
+    "A newer version of the app is open in another tab. Reload this page.",
+);
+
+pub const LIST_TITLE: Text = t("Kegiatan pencegahan", "Prevention activities");
+pub const LIST_EMPTY: Text = t(
+    "Belum ada kegiatan di HP ini. Ketuk \u{201c}+ Catat\u{201d} untuk mencatat kegiatan pertama.",
+    "No activities on this phone yet. Tap \u{201c}+ New\u{201d} to record the first one.",
+);
+pub const BADGE_PENDING: Text = t("Belum terkirim", "Not sent yet");
+pub const BADGE_REJECTED: Text = t("Ditolak, perlu diperbaiki", "Rejected, needs fixing");
+pub const BADGE_CONFLICT: Text = t("Bentrok data", "Conflict");
+pub const PEOPLE: Text = t("orang", "people");
+
+pub const FORM_NEW: Text = t("Catat kegiatan", "New activity");
+pub const FORM_EDIT: Text = t("Ubah kegiatan", "Edit activity");
+pub const CHOOSE: Text = t("— Pilih —", "— Choose —");
+pub const CHOOSE_KECAMATAN_FIRST: Text =
+    t("— Pilih kecamatan dulu —", "— Choose the district first —");
+pub const SAVE: Text = t("Simpan", "Save");
+pub const SAVING: Text = t("Menyimpan…", "Saving…");
+pub const CANCEL: Text = t("Batal", "Cancel");
+pub const FORM_INVALID: Text = t(
+    "Belum tersimpan. Perbaiki isian yang bertanda merah.",
+    "Not saved yet. Fix the fields marked in red.",
+);
+pub const SAVE_FAILED: Text = t(
+    "Gagal menyimpan di HP ini. Isian Anda masih di layar; coba simpan lagi.",
+    "Could not save on this phone. Your entries are still on screen; try saving again.",
+);
+pub const DRAFT_RESTORED: Text = t(
+    "Isian yang belum disimpan dipulihkan.",
+    "Unsaved entries were restored.",
+);
+pub const DISCARD_DRAFT: Text = t("Buang isian ini", "Discard these entries");
+pub const NOT_FOUND: Text = t(
+    "Kegiatan ini tidak ada di HP ini.",
+    "This activity is not on this phone.",
+);
+pub const REJECTED_NOTICE: Text = t(
+    "Server menolak perubahan ini. Isian Anda tetap disimpan di HP; perbaiki yang ditandai lalu simpan lagi.",
+    "The server refused this change. Your entries are kept on the phone; fix what is marked and save again.",
+);
+pub const REJECTED_FORBIDDEN: Text = t(
+    "Server menolak: akun Anda tidak boleh mengubah catatan ini.",
+    "Refused by the server: your account may not change this record.",
+);
+pub const CONFLICT_NOTICE: Text = t(
+    "Isian ini juga diubah orang lain. Nilai di server yang dipakai; nilai dari HP ini dicatat di bawah.",
+    "Someone else changed these fields too. The server's value was kept; this phone's value is listed below.",
+);
+pub const CONFLICT_SERVER: Text = t("di server", "on the server");
+pub const CONFLICT_DEVICE: Text = t("dari HP ini", "from this phone");
+pub const PARTICIPANTS_HINT: Text = t(
+    "Jumlah orang yang hadir, menurut jenis kelamin dan usia (anak: di bawah 18 tahun).",
+    "People who attended, by sex and age (children: under 18).",
+);
+pub const EMPTY_VALUE: Text = t("(kosong)", "(empty)");
+
+pub const STATS_TITLE: Text = t("Evaluasi kegiatan", "Activity evaluation");
+pub const FROM: Text = t("Dari tanggal", "From");
+pub const TO: Text = t("Sampai tanggal", "To");
+pub const STATS_LOAD: Text = t("Tampilkan", "Show");
+pub const COL_KECAMATAN: Text = t("Kecamatan", "District");
+pub const COL_ACTIVITIES: Text = t("Kegiatan", "Activities");
+pub const COL_PARTICIPANTS: Text = t("Peserta", "Participants");
+pub const COL_FEMALE: Text = t("Perempuan", "Female");
+pub const COL_MALE: Text = t("Laki-laki", "Male");
+pub const COL_CHILDREN: Text = t("Anak", "Children");
+pub const TOTAL_ROW: Text = t("Jumlah kabupaten", "Regency total");
+pub const SUPPRESSED_CELL: Text = t("≤10", "≤10");
+pub const SUPPRESSED_NOTE: Text = t(
+    "≤10: angka 1 sampai 10 disembunyikan agar peserta tidak dapat dikenali, begitu pula jumlah yang dapat membukanya.",
+    "≤10: counts from 1 to 10 are hidden so that no participant can be identified, as are totals that would reveal them.",
+);
+pub const STATS_OFFLINE: Text = t(
+    "Evaluasi diambil dari server dan butuh internet. Sambungkan HP ke internet, lalu ketuk Tampilkan.",
+    "The evaluation comes from the server and needs the internet. Connect, then tap Show.",
+);
+pub const STATS_FORBIDDEN: Text = t(
+    "Akun Anda tidak dapat membuka evaluasi.",
+    "Your account cannot open the evaluation.",
+);
+pub const STATS_BAD_PERIOD: Text = t(
+    "Isi kedua tanggal; tanggal awal tidak boleh sesudah tanggal akhir.",
+    "Enter both dates; the first may not be after the last.",
+);
+
+// --- Sentences with numbers ------------------------------------------------------------
+
+/// "3 belum terkirim".
+pub fn pending(n: usize, lang: Lang) -> String {
+    let n = number(n as u64, lang);
+    match lang {
+        Lang::Id => format!("{n} belum terkirim"),
+        Lang::En => format!("{n} not sent yet"),
+    }
+}
+
+/// The warning before logging out with changes that are not sent yet.
+pub fn logout_warning(n: usize, lang: Lang) -> String {
+    let n = number(n as u64, lang);
+    match lang {
+        Lang::Id => format!(
+            "Masih ada {n} perubahan yang belum terkirim ke server. Perubahan itu tetap tersimpan di HP ini dan terkirim setelah Anda masuk lagi. Tetap keluar?"
+        ),
+        Lang::En => format!(
+            "{n} changes have not reached the server yet. They stay on this phone and are sent after you log in again. Log out anyway?"
+        ),
+    }
+}
+
+/// "Periode 1 Nov 2026 – 29 Nov 2026".
+pub fn period(from: Date, to: Date, lang: Lang) -> String {
+    let word = t("Periode", "Period").get(lang);
+    format!(
+        "{word} {} – {}",
+        date_short(from, lang),
+        date_short(to, lang)
+    )
+}
+
+/// "Terakhir sinkron 29 Nov 2026 14.05".
+pub fn last_sync(date: Date, hour: u8, minute: u8, lang: Lang) -> String {
+    let (sep, label) = match lang {
+        Lang::Id => ('.', LAST_SYNC.id),
+        Lang::En => (':', LAST_SYNC.en),
+    };
+    format!(
+        "{label} {} {hour:02}{sep}{minute:02}",
+        date_short(date, lang)
+    )
+}
+
+// --- Dates and numbers -----------------------------------------------------------------
+
+const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_SHORT_ID: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+];
+const MONTHS_SHORT_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "2 Nov 2026" (both languages put the day first).
+pub fn date_short(date: Date, lang: Lang) -> String {
+    let months = match lang {
+        Lang::Id => MONTHS_SHORT_ID,
+        Lang::En => MONTHS_SHORT_EN,
+    };
+    let month = months[usize::from(u8::from(date.month())) - 1];
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+/// "2 November 2026".
+pub fn date_long(date: Date, lang: Lang) -> String {
+    let months = match lang {
+        Lang::Id => MONTHS_ID,
+        Lang::En => MONTHS_EN,
+    };
+    let month = months[usize::from(u8::from(date.month())) - 1];
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+/// A whole number with thousands grouped: "1.234" in Indonesian, "1,234" in English.
+pub fn number(n: u64, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Id => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates_are_written_day_month_year() {
+        assert_eq!(date_short(date!(2026 - 11 - 02), Lang::Id), "2 Nov 2026");
+        assert_eq!(date_short(date!(2026 - 08 - 17), Lang::Id), "17 Agu 2026");
+        assert_eq!(
+            date_long(date!(2026 - 11 - 02), Lang::Id),
+            "2 November 2026"
+        );
+        assert_eq!(date_long(date!(2026 - 05 - 01), Lang::En), "1 May 2026");
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(number(0, Lang::Id), "0");
+        assert_eq!(number(999, Lang::Id), "999");
+        assert_eq!(number(1234, Lang::Id), "1.234");
+        assert_eq!(number(1_234_567, Lang::Id), "1.234.567");
+        assert_eq!(number(100_000, Lang::En), "100,000");
+    }
+
+    #[test]
+    fn the_period_is_stated_in_words() {
+        let text = period(date!(2026 - 11 - 01), date!(2026 - 11 - 29), Lang::Id);
+        assert_eq!(text, "Periode 1 Nov 2026 – 29 Nov 2026");
+        assert_eq!(
+            last_sync(date!(2026 - 11 - 29), 9, 5, Lang::Id),
+            "Terakhir sinkron 29 Nov 2026 09.05"
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The Gugus app: the offline-first record of the anti-trafficking task force, rendered
+//! client-side with Leptos.
+//!
+//! - [`store`] is the only code that touches IndexedDB;
+//! - [`sync`] is the only code that talks to the worker;
+//! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod store;
+pub mod sync;
+
+pub use app::App;

@@ -1,0 +1,134 @@
+//! What the server said about this device's last changes to a record: a refusal to fix,
+//! or same-field conflicts (the server's value against this phone's).
+
+use crate::i18n::{self, use_i18n};
+use crate::store::LocalRecord;
+use gugus_model::activity::field_label;
+use gugus_model::regions;
+use gugus_model::sync::Conflict;
+use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
+use gugus_model::Lang;
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// A field's value in words: labels for codes, names for regions, grouped numbers.
+pub fn value_text(field: &str, value: &Value, lang: Lang) -> String {
+    match value {
+        Value::Null => i18n::EMPTY_VALUE.get(lang).to_owned(),
+        Value::String(s) if s.is_empty() => i18n::EMPTY_VALUE.get(lang).to_owned(),
+        Value::String(code) => match field {
+            "type" => ACTIVITY_TYPES.label(code, lang).to_owned(),
+            "kecamatan" | "desa" => regions::name_of(code).to_owned(),
+            _ => code.clone(),
+        },
+        Value::Number(n) => n
+            .as_u64()
+            .map_or_else(|| n.to_string(), |n| i18n::number(n, lang)),
+        Value::Array(items) => {
+            let vocab = match field {
+                "audience" => Some(AUDIENCES),
+                "topics" => Some(TOPICS),
+                _ => None,
+            };
+            let words: Vec<String> = items
+                .iter()
+                .map(|item| match (item.as_str(), vocab) {
+                    (Some(code), Some(vocab)) => vocab.label(code, lang).to_owned(),
+                    (Some(text), None) => text.to_owned(),
+                    _ => item.to_string(),
+                })
+                .collect();
+            if words.is_empty() {
+                i18n::EMPTY_VALUE.get(lang).to_owned()
+            } else {
+                words.join(", ")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The refusal and conflicts recorded on a record, if any.
+#[component]
+pub fn RecordNotices(
+    /// The record as the device has it.
+    #[prop(into)]
+    record: Signal<Option<LocalRecord>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let rejection = move || record.with(|r| r.as_ref().and_then(|r| r.rejection.clone()));
+    let conflicts =
+        move || record.with(|r| r.as_ref().map(|r| r.conflicts.clone()).unwrap_or_default());
+    view! {
+        {move || {
+            rejection()
+                .map(|error| {
+                    let text = if error.code == "forbidden" {
+                        i18n::REJECTED_FORBIDDEN
+                    } else {
+                        i18n::REJECTED_NOTICE
+                    };
+                    view! {
+                        <p id="rejection-notice" class="notice rejected" role="alert">
+                            {move || i18n.t(text)}
+                        </p>
+                    }
+                })
+        }}
+        <Show when=move || !conflicts().is_empty()>
+            <div id="conflict-notice" class="notice conflict" role="status">
+                <p>{move || i18n.t(i18n::CONFLICT_NOTICE)}</p>
+                <ul>
+                    <For each=conflicts key=|c| c.field.clone() let(conflict)>
+                        <ConflictLine conflict />
+                    </For>
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn ConflictLine(conflict: Conflict) -> impl IntoView {
+    let i18n = use_i18n();
+    let line = move || {
+        let lang = i18n.lang();
+        let field = conflict.field.as_str();
+        format!(
+            "{}: {} {}; {} {}",
+            field_label(field, lang),
+            value_text(field, &conflict.server, lang),
+            i18n::CONFLICT_SERVER.get(lang),
+            value_text(field, &conflict.device, lang),
+            i18n::CONFLICT_DEVICE.get(lang),
+        )
+    };
+    view! { <li>{line}</li> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_are_shown_in_words() {
+        assert_eq!(
+            value_text("type", &json!("outreach"), Lang::Id),
+            "Sosialisasi"
+        );
+        assert_eq!(
+            value_text("kecamatan", &json!("33.03.08"), Lang::Id),
+            "Mrebet"
+        );
+        assert_eq!(
+            value_text("participants_male_adult", &json!(1500), Lang::Id),
+            "1.500"
+        );
+        assert_eq!(
+            value_text("audience", &json!(["pkk", "students"]), Lang::Id),
+            "Ibu-ibu PKK, Pelajar"
+        );
+        assert_eq!(value_text("venue", &json!(""), Lang::En), "(empty)");
+    }
+}

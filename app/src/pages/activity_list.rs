@@ -1,0 +1,170 @@
+//! The activities on this device, newest first, with what still waits to be sent.
+
+use crate::app::use_ctx;
+use crate::i18n::{self, use_i18n};
+use crate::store::ListedRecord;
+use gugus_model::activity::{parse_date, PARTICIPANT_FIELDS};
+use gugus_model::regions;
+use gugus_model::vocab::ACTIVITY_TYPES;
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use time::Date;
+
+/// One line of the list, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActivityLine {
+    /// The record id.
+    pub id: String,
+    /// The activity type's code.
+    pub activity_type: String,
+    /// When it took place.
+    pub date: Option<Date>,
+    /// Desa code.
+    pub desa: String,
+    /// Kecamatan code.
+    pub kecamatan: String,
+    /// Everyone who took part.
+    pub participants: u64,
+    /// Changes wait to be sent.
+    pub pending: bool,
+    /// The server refused the last change.
+    pub rejected: bool,
+    /// A conflict was reported.
+    pub conflict: bool,
+    /// When it was last changed on this device (breaks ties between equal dates).
+    pub changed_at: String,
+}
+
+fn text(fields: &Map<String, Value>, name: &str) -> String {
+    fields
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl ActivityLine {
+    /// The line for a record.
+    pub fn of(listed: &ListedRecord) -> Self {
+        let fields = &listed.record.fields;
+        ActivityLine {
+            id: listed.record.id.clone(),
+            activity_type: text(fields, "type"),
+            date: parse_date(&text(fields, "date")),
+            desa: text(fields, "desa"),
+            kecamatan: text(fields, "kecamatan"),
+            participants: PARTICIPANT_FIELDS
+                .iter()
+                .filter_map(|name| fields.get(*name).and_then(Value::as_u64))
+                .sum(),
+            pending: listed.pending,
+            rejected: listed.record.rejection.is_some(),
+            conflict: listed.record.has_conflict(),
+            changed_at: listed.record.changed_at.clone(),
+        }
+    }
+}
+
+/// Newest date first; the latest change first within a day.
+pub fn newest_first(records: &[ListedRecord]) -> Vec<ActivityLine> {
+    let mut lines: Vec<ActivityLine> = records.iter().map(ActivityLine::of).collect();
+    lines.sort_by(|a, b| (b.date, &b.changed_at, &b.id).cmp(&(a.date, &a.changed_at, &a.id)));
+    lines
+}
+
+/// The list page.
+#[component]
+pub fn ActivityList() -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let revision = ctx.revision;
+    let records = LocalResource::new(move || {
+        revision.track();
+        let store = ctx.store();
+        async move { store.list_records("activity").await }
+    });
+    let lines = move || match records.get() {
+        Some(Ok(records)) => newest_first(&records),
+        _ => Vec::new(),
+    };
+    let failed = move || matches!(records.get(), Some(Err(_)));
+    let empty = move || matches!(records.get(), Some(Ok(r)) if r.is_empty());
+    view! {
+        <section class="page list">
+            <h1>{move || i18n.t(i18n::LIST_TITLE)}</h1>
+            <Show when=failed>
+                <p class="form-error" role="alert">{move || i18n.t(i18n::ERR_STORAGE)}</p>
+            </Show>
+            <Show when=empty>
+                <p class="empty">{move || i18n.t(i18n::LIST_EMPTY)}</p>
+            </Show>
+            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(i18n::LOADING)}</p> }>
+                <ul id="activity-list">
+                    <For each=lines key=|line| line.clone() let(line)>
+                        <ActivityItem line />
+                    </For>
+                </ul>
+            </Transition>
+        </section>
+    }
+}
+
+/// One activity in the list.
+#[component]
+fn ActivityItem(
+    /// What to show.
+    line: ActivityLine,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("#/kegiatan/{}", line.id);
+    let ActivityLine {
+        id,
+        activity_type,
+        date,
+        desa,
+        kecamatan,
+        participants,
+        pending,
+        rejected,
+        conflict,
+        ..
+    } = line;
+    let place = format!(
+        "{}, {}",
+        regions::name_of(&desa),
+        regions::name_of(&kecamatan)
+    );
+    view! {
+        <li class="activity-item" data-id=id>
+            <a href=href>
+                <span class="item-title">
+                    {move || ACTIVITY_TYPES.label(&activity_type, i18n.lang()).to_owned()}
+                </span>
+                <span class="item-date">
+                    {move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
+                </span>
+                <span class="item-place">{place}</span>
+                <span class="item-people">
+                    {move || {
+                        format!(
+                            "{} {}",
+                            i18n::number(participants, i18n.lang()),
+                            i18n.t(i18n::PEOPLE),
+                        )
+                    }}
+                </span>
+                <span class="badges">
+                    <Show when=move || pending>
+                        <span class="badge pending">{move || i18n.t(i18n::BADGE_PENDING)}</span>
+                    </Show>
+                    <Show when=move || rejected>
+                        <span class="badge rejected">{move || i18n.t(i18n::BADGE_REJECTED)}</span>
+                    </Show>
+                    <Show when=move || conflict>
+                        <span class="badge conflict">{move || i18n.t(i18n::BADGE_CONFLICT)}</span>
+                    </Show>
+                </span>
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,124 @@
+//! Saving a change made on the device, and reading records back for the screens.
+
+use super::record::LocalRecord;
+use super::{meta, Store, StoreError, StoreResult, DRAFTS, META, OUTBOX, RECORDS};
+use gugus_model::sync::{Mutation, Op};
+use indexed_db_futures::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+/// A record with whether changes to it still wait in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedRecord {
+    /// The record.
+    pub record: LocalRecord,
+    /// Changes to it have not been answered by the server yet.
+    pub pending: bool,
+}
+
+/// What saving did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// The record and its outbox entry were written; the entry has this mutation id.
+    Saved {
+        /// The new outbox entry's id.
+        mutation_id: u64,
+    },
+    /// Nothing differed from what the device already had: nothing to send.
+    Unchanged,
+}
+
+impl Store {
+    /// Saves a record the officer created (`id` = `None`) or edited, with its outbox
+    /// entry, in one strict transaction; also drops the form's draft (`draft_key`).
+    ///
+    /// `fields` must already be valid for the kind. The outbox entry carries the next
+    /// mutation id, the record's known server version as base, only the changed fields for
+    /// an edit (all of them for a record the server has not answered for yet), and now.
+    pub async fn save_record(
+        &self,
+        kind: &str,
+        id: Option<&str>,
+        fields: Map<String, Value>,
+        draft_key: &str,
+        at: String,
+    ) -> StoreResult<(String, SaveOutcome)> {
+        let tx = self.write_strict(&[RECORDS, OUTBOX, META, DRAFTS])?;
+        let records = tx.object_store(RECORDS)?;
+        let meta_store = tx.object_store(META)?;
+        let existing: Option<LocalRecord> = match id {
+            Some(id) => records.get(id).serde()?.await?,
+            None => None,
+        };
+        let (record, changes) = match existing {
+            Some(mut record) => {
+                let changes = record.changes_to(&fields);
+                record.edit(fields, at.clone());
+                (record, changes)
+            }
+            None => {
+                let id = id.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
+                let record = LocalRecord::created(id, kind, fields.clone(), at.clone());
+                (record, fields)
+            }
+        };
+        let record_id = uuid::Uuid::parse_str(&record.id)
+            .map_err(|_| StoreError::Failed(format!("bad record id {}", record.id)))?;
+        let outcome = if changes.is_empty() {
+            SaveOutcome::Unchanged
+        } else {
+            let mutation_id = meta::next_mutation_id(&meta_store).await?;
+            let mutation = Mutation {
+                id: mutation_id,
+                kind: record.kind.clone(),
+                record_id,
+                op: Op::Upsert,
+                base_version: record.version,
+                fields: changes,
+                at,
+            };
+            tx.object_store(OUTBOX)?.put(&mutation).serde()?.await?;
+            meta::put(&meta_store, meta::NEXT_MUTATION_ID, &(mutation_id + 1)).await?;
+            SaveOutcome::Saved { mutation_id }
+        };
+        records.put(&record).serde()?.await?;
+        tx.object_store(DRAFTS)?.delete(draft_key).serde()?.await?;
+        tx.commit().await?;
+        Ok((record.id, outcome))
+    }
+
+    /// Every record of `kind`, with whether it has changes waiting (in no set order).
+    pub async fn list_records(&self, kind: &str) -> StoreResult<Vec<ListedRecord>> {
+        let tx = self.read(&[RECORDS, OUTBOX])?;
+        let records: Vec<LocalRecord> = tx
+            .object_store(RECORDS)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let pending = pending_record_ids(&self.outbox_in(&tx).await?);
+        Ok(records
+            .into_iter()
+            .filter(|record| record.kind == kind)
+            .map(|record| ListedRecord {
+                pending: pending.contains(&record.id),
+                record,
+            })
+            .collect())
+    }
+
+    /// One record, if the device has it.
+    pub async fn record(&self, id: &str) -> StoreResult<Option<ListedRecord>> {
+        let tx = self.read(&[RECORDS, OUTBOX])?;
+        let record: Option<LocalRecord> = tx.object_store(RECORDS)?.get(id).serde()?.await?;
+        let pending = pending_record_ids(&self.outbox_in(&tx).await?);
+        Ok(record.map(|record| ListedRecord {
+            pending: pending.contains(&record.id),
+            record,
+        }))
+    }
+}
+
+fn pending_record_ids(outbox: &[Mutation]) -> BTreeSet<String> {
+    outbox.iter().map(|m| m.record_id.to_string()).collect()
+}

@@ -1,0 +1,173 @@
+//! The device's own store: IndexedDB, the only code in the app that touches it.
+//!
+//! Object stores (database version 1):
+//! - `records`: [`LocalRecord`]s by record id;
+//! - `outbox`: the wire [`Mutation`](gugus_model::sync::Mutation)s not yet answered, by
+//!   mutation id;
+//! - `meta`: the device id, the next mutation id, the session, the pull cursor, the last
+//!   sync time (out-of-line string keys);
+//! - `drafts`: form drafts by form key.
+//!
+//! Every write that must never be half done (a change with its outbox entry, pulled
+//! records with their cursor, push results) runs in one readwrite transaction with
+//! durability "strict", awaits nothing but IndexedDB requests inside it, and commits
+//! explicitly.
+
+mod activities;
+mod drafts;
+mod meta;
+mod outbox;
+mod pull;
+mod record;
+
+pub use activities::{ListedRecord, SaveOutcome};
+pub use meta::Session;
+pub use record::LocalRecord;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
+use indexed_db_futures::KeyPath;
+use wasm_bindgen::prelude::*;
+
+/// The database's name in the browser.
+pub const DB_NAME: &str = "gugus";
+const DB_VERSION: u32 = 1;
+
+pub(crate) const RECORDS: &str = "records";
+pub(crate) const OUTBOX: &str = "outbox";
+pub(crate) const META: &str = "meta";
+pub(crate) const DRAFTS: &str = "drafts";
+
+/// Why the store could not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The phone's storage is full.
+    #[error("the device's storage is full")]
+    QuotaExceeded,
+    /// IndexedDB is missing or refused to open (private mode, blocked by settings).
+    #[error("IndexedDB is not available: {0}")]
+    Unavailable(String),
+    /// Any other IndexedDB failure.
+    #[error("IndexedDB failed: {0}")]
+    Failed(String),
+}
+
+impl From<indexed_db_futures::error::Error> for StoreError {
+    fn from(error: indexed_db_futures::error::Error) -> Self {
+        let text = error.to_string();
+        if text.contains("Quota") {
+            StoreError::QuotaExceeded
+        } else {
+            StoreError::Failed(text)
+        }
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for StoreError {
+    fn from(error: indexed_db_futures::error::OpenDbError) -> Self {
+        StoreError::Unavailable(error.to_string())
+    }
+}
+
+/// The result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An open connection to the device's database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens the app's database, creating or migrating it.
+    pub async fn open() -> StoreResult<Store> {
+        Store::open_named(DB_NAME).await
+    }
+
+    /// Opens a database by name (tests use their own), creating or migrating it.
+    pub async fn open_named(name: &str) -> StoreResult<Store> {
+        let db = Database::open(name)
+            .with_version(DB_VERSION)
+            // Another tab holds an older version open: it gets `versionchange`, closes
+            // and asks its user to reload; the open then proceeds.
+            .with_on_blocked(|_| Ok(()))
+            .with_on_upgrade_needed(|event, db| migrate(event.old_version() as u32, &db))
+            .await?;
+        Ok(Store { db })
+    }
+
+    /// Calls `on_change` when another tab opens a newer version of the database; the
+    /// connection is closed first so that tab is not blocked.
+    pub fn on_version_change(&self, on_change: impl Fn() + 'static) {
+        let raw: web_sys::IdbDatabase = self.db.as_sys().clone().unchecked_into();
+        let closing = raw.clone();
+        let handler = Closure::<dyn Fn()>::new(move || {
+            closing.close();
+            on_change();
+        });
+        raw.set_onversionchange(Some(handler.as_ref().unchecked_ref()));
+        // Lives as long as the page: the connection is opened once per page.
+        handler.forget();
+    }
+
+    /// Asks the browser to keep this origin's data even when the phone runs short of
+    /// space (Chromium grants it to installed apps); until then storage is best-effort.
+    pub fn ask_to_persist(&self) {
+        if let Some(window) = web_sys::window() {
+            // Not granted only means best-effort storage, as before asking.
+            let _ = window.navigator().storage().persist();
+        }
+    }
+
+    /// Closes the connection.
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Deletes a database by name (tests start from nothing).
+    pub async fn delete_named(name: &str) -> StoreResult<()> {
+        Database::delete_by_name(name)?.await?;
+        Ok(())
+    }
+
+    /// A readonly transaction over `stores`.
+    pub(crate) fn read(&self, stores: &[&str]) -> StoreResult<Transaction<'_>> {
+        Ok(self.db.transaction(stores.to_vec()).build()?)
+    }
+
+    /// A readwrite transaction over `stores` whose commit waits until the data is on disk.
+    pub(crate) fn write_strict(&self, stores: &[&str]) -> StoreResult<Transaction<'_>> {
+        let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
+        Ok(self
+            .db
+            .transaction(stores.to_vec())
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(options)
+            .build()?)
+    }
+}
+
+/// Creates or upgrades the object stores. Only ever add steps: phones in the field hold
+/// data in every older version.
+fn migrate(old_version: u32, db: &Database) -> indexed_db_futures::Result<()> {
+    if old_version < 1 {
+        db.create_object_store(RECORDS)
+            .with_key_path(KeyPath::One("id"))
+            .build()?;
+        db.create_object_store(OUTBOX)
+            .with_key_path(KeyPath::One("id"))
+            .build()?;
+        db.create_object_store(META).build()?;
+        db.create_object_store(DRAFTS).build()?;
+    }
+    Ok(())
+}
+
+/// The names of the object stores, for tests that check the migration.
+pub fn object_store_names(store: &Store) -> Vec<String> {
+    store.db.object_store_names().collect()
+}

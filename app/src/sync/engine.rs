@@ -1,0 +1,268 @@
+//! The sync loop: push the outbox, then pull until the server has nothing more; on start,
+//! when the phone comes online, when the officer returns to the tab, every minute while
+//! online, and on demand. Backs off with jitter after a failure and says why it failed.
+
+use super::plan::{backoff_ms, next_batch};
+use super::{Api, ApiError, SyncProblem, SyncState, SyncStatus};
+use crate::store::{Session, Store};
+use gloo::events::EventListener;
+use gloo::timers::callback::{Interval, Timeout};
+use gugus_model::sync::{PullRequest, PushRequest, DEFAULT_PULL_LIMIT, MAX_MUTATIONS, PROTOCOL};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use uuid::Uuid;
+
+const TICK_MS: u32 = 60_000;
+/// A push answer that keeps coming back without shrinking the outbox is not retried in a
+/// tight loop; nor is a gap that renumbering did not close.
+const MAX_ROUNDS_WITHOUT_PROGRESS: u32 = 3;
+
+/// The sync loop of this page. Cheap to clone; shared through context.
+#[derive(Clone)]
+pub struct SyncEngine {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    api: Api,
+    device_id: Uuid,
+    session: RwSignal<Option<Session>>,
+    status: RwSignal<SyncStatus>,
+    revision: RwSignal<u64>,
+    running: Cell<bool>,
+    again: Cell<bool>,
+    failures: Cell<u32>,
+    retry: RefCell<Option<Timeout>>,
+    listeners: RefCell<Vec<EventListener>>,
+    ticker: RefCell<Option<Interval>>,
+}
+
+impl SyncEngine {
+    /// A loop for this device. `revision` is bumped whenever records change on the device.
+    pub fn new(
+        store: Store,
+        device_id: Uuid,
+        session: RwSignal<Option<Session>>,
+        status: RwSignal<SyncStatus>,
+        revision: RwSignal<u64>,
+    ) -> Self {
+        SyncEngine {
+            inner: Rc::new(Inner {
+                store,
+                api: Api::here(),
+                device_id,
+                session,
+                status,
+                revision,
+                running: Cell::new(false),
+                again: Cell::new(false),
+                failures: Cell::new(0),
+                retry: RefCell::new(None),
+                listeners: RefCell::new(Vec::new()),
+                ticker: RefCell::new(None),
+            }),
+        }
+    }
+
+    /// Starts listening for the moments to sync, and syncs once now.
+    pub fn start(&self) {
+        let window = gloo::utils::window();
+        let document = gloo::utils::document();
+        let weak = Rc::downgrade(&self.inner);
+        let on_online = wake(&weak, |engine| engine.request());
+        let on_offline = wake(&weak, |engine| engine.went_offline());
+        let on_visible = wake(&weak, |engine| {
+            if gloo::utils::document().visibility_state() == web_sys::VisibilityState::Visible {
+                engine.request();
+            }
+        });
+        let on_tick = wake(&weak, |engine| {
+            // While backing off, the retry timer decides when to try again.
+            if online() && engine.inner.failures.get() == 0 {
+                engine.request();
+            }
+        });
+        *self.inner.listeners.borrow_mut() = vec![
+            EventListener::new(&window, "online", move |_| on_online()),
+            EventListener::new(&window, "offline", move |_| on_offline()),
+            EventListener::new(&document, "visibilitychange", move |_| on_visible()),
+        ];
+        *self.inner.ticker.borrow_mut() = Some(Interval::new(TICK_MS, on_tick));
+        self.request();
+    }
+
+    /// Syncs as soon as possible (now, or right after the sync already running).
+    pub fn request(&self) {
+        let engine = self.clone();
+        spawn_local(async move { engine.run().await });
+    }
+
+    /// Records changed on this device: refresh the indicator and send them.
+    pub fn changed(&self) {
+        self.inner.revision.update(|r| *r += 1);
+        self.request();
+    }
+
+    /// Refreshes the pending count and last sync time from the store.
+    pub async fn refresh(&self) {
+        let store = &self.inner.store;
+        let pending = store.pending_count().await;
+        let last_sync = store.last_sync().await.ok().flatten();
+        self.inner.status.update(|s| {
+            if let Ok(pending) = pending {
+                s.pending = pending;
+            }
+            s.last_sync = last_sync;
+        });
+    }
+
+    fn went_offline(&self) {
+        self.inner.status.update(|s| {
+            if s.state != SyncState::Syncing {
+                s.state = SyncState::Offline;
+                s.problem = Some(SyncProblem::Unreachable);
+            }
+        });
+    }
+
+    async fn run(&self) {
+        let inner = &self.inner;
+        if inner.running.replace(true) {
+            inner.again.set(true);
+            return;
+        }
+        loop {
+            inner.again.set(false);
+            let outcome = self.sync_once().await;
+            self.refresh().await;
+            self.settle(outcome);
+            if !inner.again.get() {
+                break;
+            }
+        }
+        inner.running.set(false);
+    }
+
+    /// Shows how the sync ended and plans the retry.
+    fn settle(&self, outcome: Result<(), SyncProblem>) {
+        let inner = &self.inner;
+        inner.retry.borrow_mut().take();
+        match outcome {
+            Ok(()) => {
+                inner.failures.set(0);
+                inner.status.update(|s| {
+                    s.state = SyncState::Idle;
+                    s.problem = None;
+                });
+            }
+            Err(problem) => {
+                inner.status.update(|s| {
+                    s.state = problem.state();
+                    s.problem = Some(problem);
+                });
+                // Offline: the `online` event brings the next try.
+                if problem.retryable() && online() {
+                    let failures = inner.failures.get() + 1;
+                    inner.failures.set(failures);
+                    let delay = backoff_ms(failures, js_sys::Math::random());
+                    let weak = Rc::downgrade(inner);
+                    let retry = Timeout::new(delay, wake(&weak, |engine| engine.request()));
+                    *inner.retry.borrow_mut() = Some(retry);
+                }
+            }
+        }
+    }
+
+    async fn sync_once(&self) -> Result<(), SyncProblem> {
+        let Some(session) = self.inner.session.get_untracked() else {
+            return Ok(());
+        };
+        if !session.user.role.syncs_records() {
+            return Ok(());
+        }
+        if !online() {
+            return Err(SyncProblem::Unreachable);
+        }
+        self.inner.status.update(|s| s.state = SyncState::Syncing);
+        self.push_all(&session.token).await?;
+        self.pull_all(&session.token).await?;
+        let now = crate::clock::now_rfc3339();
+        self.inner.store.set_last_sync(&now).await?;
+        Ok(())
+    }
+
+    async fn push_all(&self, token: &str) -> Result<(), SyncProblem> {
+        let store = &self.inner.store;
+        let mut stuck = 0;
+        loop {
+            let outbox = store.outbox().await?;
+            let batch = next_batch(&outbox, MAX_MUTATIONS);
+            if batch.is_empty() {
+                return Ok(());
+            }
+            if stuck >= MAX_ROUNDS_WITHOUT_PROGRESS {
+                return Err(SyncProblem::BadResponse);
+            }
+            let request = PushRequest {
+                protocol: PROTOCOL,
+                device_id: self.inner.device_id,
+                mutations: batch,
+            };
+            match self.inner.api.push(token, &request).await {
+                Ok(answer) => {
+                    store.apply_push(&request.mutations, &answer).await?;
+                    self.inner.revision.update(|r| *r += 1);
+                    let left = store.pending_count().await?;
+                    self.inner.status.update(|s| s.pending = left);
+                    stuck = if left < outbox.len() { 0 } else { stuck + 1 };
+                }
+                Err(ApiError::MutationGap(expected)) => {
+                    store.resolve_gap(expected).await?;
+                    stuck += 1;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+
+    async fn pull_all(&self, token: &str) -> Result<(), SyncProblem> {
+        let store = &self.inner.store;
+        let mut cursor = store.cursor().await?;
+        loop {
+            let request = PullRequest {
+                protocol: PROTOCOL,
+                device_id: self.inner.device_id,
+                cursor: cursor.clone(),
+                limit: Some(DEFAULT_PULL_LIMIT),
+            };
+            let page = self.inner.api.pull(token, &request).await?;
+            store.apply_pull(&page).await?;
+            if !page.records.is_empty() {
+                self.inner.revision.update(|r| *r += 1);
+            }
+            if !page.more || cursor.as_deref() == Some(page.cursor.as_str()) {
+                return Ok(());
+            }
+            cursor = Some(page.cursor);
+        }
+    }
+}
+
+/// Whether the browser thinks it has a network connection.
+pub fn online() -> bool {
+    gloo::utils::window().navigator().on_line()
+}
+
+/// A callback that reaches the engine only while it is alive (no reference cycle between
+/// the engine and its own listeners).
+fn wake(weak: &Weak<Inner>, act: impl Fn(&SyncEngine) + 'static) -> impl Fn() + 'static {
+    let weak = weak.clone();
+    move || {
+        if let Some(inner) = weak.upgrade() {
+            act(&SyncEngine { inner });
+        }
+    }
+}
