@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use gugus_model::api::Role;
 use gugus_worker::config::{self, Config, DatabaseUrl};
 use gugus_worker::{auth, clock, demo, server, store, AppState};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -84,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match Cli::parse().command {
         Command::Serve(args) => {

@@ -117,6 +117,25 @@ pub struct PullPage {
     pub latest_version: u64,
 }
 
+/// One entry of the conflict log: a device's value that lost to the server's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedConflict {
+    /// The field.
+    pub field: String,
+    /// The value the server kept.
+    pub server: serde_json::Value,
+    /// The device's value.
+    pub device: serde_json::Value,
+    /// The device that sent it.
+    pub device_id: Uuid,
+    /// The mutation that carried it.
+    pub mutation_id: u64,
+    /// The user who pushed it.
+    pub user_id: Uuid,
+    /// The device's clock at the change.
+    pub at: String,
+}
+
 /// The central store.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync {
@@ -156,6 +175,8 @@ pub trait Store: Send + Sync {
         from: Date,
         to: Date,
     ) -> Result<Vec<(String, ActivityCounts)>, StoreError>;
+    /// The conflict log of one record, oldest first.
+    async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError>;
     /// Whether the store holds any record of this kind (deleted ones included).
     async fn has_records(&self, kind: &str) -> Result<bool, StoreError>;
 }

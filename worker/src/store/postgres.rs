@@ -5,7 +5,7 @@ mod tx;
 
 use super::push::{self, PushBatch, PushOutcome};
 use super::{counts_from_row, from_db, role_from_db, to_db, KindScope, NewSession, NewUser};
-use super::{PullPage, PullQuery, Store, StoreError, UserCredentials};
+use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use model::api::UserInfo;
 use model::stats::ActivityCounts;
 use model::sync::RecordState;
@@ -251,6 +251,32 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(counts_from_row).collect()
+    }
+
+    async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
+        type Row = (String, Json<Value>, Json<Value>, Uuid, i64, Uuid, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at
+             FROM conflicts WHERE record_id = $1 ORDER BY id",
+        )
+        .bind(record_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(field, Json(server), Json(device), device_id, mutation_id, user_id, at)| {
+                    Ok(LoggedConflict {
+                        field,
+                        server,
+                        device,
+                        device_id,
+                        mutation_id: from_db(mutation_id)?,
+                        user_id,
+                        at,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn has_records(&self, kind: &str) -> Result<bool, StoreError> {

@@ -8,7 +8,7 @@ use super::{
     counts_from_row, from_db, role_from_db, to_db, KindScope, NewSession, NewUser, PullPage,
     PullQuery,
 };
-use super::{Store, StoreError, UserCredentials};
+use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use model::api::UserInfo;
 use model::stats::ActivityCounts;
 use model::sync::RecordState;
@@ -279,6 +279,31 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(counts_from_row).collect()
+    }
+
+    async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
+        let rows: Vec<(String, String, String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at
+             FROM conflicts WHERE record_id = $1 ORDER BY id",
+        )
+        .bind(record_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(field, server, device, device_id, mutation_id, user_id, at)| {
+                    Ok(LoggedConflict {
+                        field,
+                        server: parse_json(&server)?,
+                        device: parse_json(&device)?,
+                        device_id: parse_uuid(&device_id)?,
+                        mutation_id: from_db(mutation_id)?,
+                        user_id: parse_uuid(&user_id)?,
+                        at,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn has_records(&self, kind: &str) -> Result<bool, StoreError> {

@@ -1,0 +1,93 @@
+//! Building sync requests for the tests.
+
+use super::{Device, TestServer};
+use gugus_model::regions;
+use reqwest_native::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// The first village of a kecamatan.
+pub fn village_of(kecamatan: &str) -> String {
+    regions::villages_of(kecamatan)
+        .next()
+        .map(|v| v.code.clone())
+        .unwrap_or_default()
+}
+
+/// A valid activity's fields: `(female adult, male adult, female child, male child)`.
+pub fn activity(kecamatan: &str, date: &str, counts: (u64, u64, u64, u64)) -> Value {
+    json!({
+        "type": "outreach",
+        "date": date,
+        "kecamatan": kecamatan,
+        "desa": village_of(kecamatan),
+        "venue": "Balai desa",
+        "audience": ["public"],
+        "participants_female_adult": counts.0,
+        "participants_male_adult": counts.1,
+        "participants_female_child": counts.2,
+        "participants_male_child": counts.3,
+        "topics": ["safe_migration"],
+    })
+}
+
+/// An upsert mutation.
+pub fn upsert(id: u64, record_id: Uuid, base_version: u64, fields: Value) -> Value {
+    json!({
+        "id": id, "kind": "activity", "record_id": record_id, "op": "upsert",
+        "base_version": base_version, "fields": fields, "at": "2026-11-29T03:20:00Z",
+    })
+}
+
+/// A delete mutation.
+pub fn delete(id: u64, record_id: Uuid, base_version: u64) -> Value {
+    json!({
+        "id": id, "kind": "activity", "record_id": record_id, "op": "delete",
+        "base_version": base_version, "at": "2026-11-29T03:20:00Z",
+    })
+}
+
+impl TestServer {
+    /// Pushes mutations from a device; answers status and body.
+    pub async fn push(
+        &self,
+        device: &Device,
+        mutations: Vec<Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let body = json!({"protocol": 1, "device_id": device.device_id, "mutations": mutations});
+        self.post("/sync/push", Some(&device.token), &body).await
+    }
+
+    /// Pulls one page; answers status and body.
+    pub async fn pull(
+        &self,
+        device: &Device,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let body =
+            json!({"protocol": 1, "device_id": device.device_id, "cursor": cursor, "limit": limit});
+        self.post("/sync/pull", Some(&device.token), &body).await
+    }
+
+    /// Pulls every page from the start; answers all records.
+    pub async fn pull_all(&self, device: &Device) -> anyhow::Result<Vec<Value>> {
+        let mut cursor: Option<String> = None;
+        let mut records = Vec::new();
+        loop {
+            let (status, page) = self.pull(device, cursor.as_deref(), Some(1000)).await?;
+            anyhow::ensure!(status == StatusCode::OK, "pull: {status} {page}");
+            records.extend(page["records"].as_array().cloned().unwrap_or_default());
+            cursor = page["cursor"].as_str().map(str::to_owned);
+            if page["more"] != true {
+                return Ok(records);
+            }
+        }
+    }
+
+    /// The record with this id, as a full pull shows it.
+    pub async fn record(&self, device: &Device, id: Uuid) -> anyhow::Result<Option<Value>> {
+        let records = self.pull_all(device).await?;
+        Ok(records.into_iter().find(|r| r["id"] == json!(id)))
+    }
+}
