@@ -240,6 +240,7 @@ fn Shell(booted: Booted) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn every_page_round_trips_through_its_hash() {

@@ -366,6 +366,7 @@ pub fn number(n: u64, lang: Lang) -> String {
 mod tests {
     use super::*;
     use time::macros::date;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn dates_are_written_day_month_year() {

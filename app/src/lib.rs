@@ -15,3 +15,7 @@ pub mod store;
 pub mod sync;
 
 pub use app::App;
+
+// Unit tests run in headless Chromium too (`cargo test --target wasm32-unknown-unknown`).
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

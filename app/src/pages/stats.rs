@@ -188,6 +188,7 @@ fn StatsRow(row: ActivityRow, total: bool) -> impl IntoView {
 mod tests {
     use super::*;
     use time::macros::date;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn the_default_period_is_this_month_so_far() {

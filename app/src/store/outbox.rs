@@ -169,6 +169,7 @@ async fn read_outbox(outbox: &ObjectStore<'_>) -> StoreResult<Vec<Mutation>> {
 #[cfg(test)]
 mod tests {
     use super::plan_gap;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn entries_the_server_lacks_take_the_ids_it_expects() {

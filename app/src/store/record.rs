@@ -64,18 +64,22 @@ impl LocalRecord {
     }
 
     /// The fields a new mutation must carry to turn what the server has into `fields`:
-    /// all of them while the server has never answered for the record, else those that
-    /// differ from what is shown now, plus any the server refused (they are sent again).
+    /// those that differ from what is shown now, plus any the server refused (they are
+    /// sent again); all of them when something changed on a record the server has never
+    /// answered for (its create may yet be refused). Empty when nothing changed.
     pub fn changes_to(&self, fields: &Map<String, Value>) -> Map<String, Value> {
-        fields
+        let changed: Map<String, Value> = fields
             .iter()
             .filter(|(name, value)| {
-                self.version == 0
-                    || self.fields.get(*name) != Some(*value)
-                    || self.rejected.contains_key(*name)
+                self.fields.get(*name) != Some(*value) || self.rejected.contains_key(*name)
             })
             .map(|(name, value)| (name.clone(), value.clone()))
-            .collect()
+            .collect();
+        if changed.is_empty() || self.version > 0 {
+            changed
+        } else {
+            fields.clone()
+        }
     }
 
     /// Applies an edit made on the device: the shown fields become `fields`; a saved edit

@@ -49,6 +49,7 @@ mod tests {
     use gugus_model::sync::Op;
     use serde_json::Map;
     use uuid::Uuid;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn mutation(id: u64, record: u128) -> Mutation {
         Mutation {

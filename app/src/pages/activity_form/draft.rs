@@ -132,6 +132,7 @@ mod tests {
     use super::*;
     use gugus_model::activity::Activity;
     use time::macros::date;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn filled() -> ActivityDraft {
         ActivityDraft {

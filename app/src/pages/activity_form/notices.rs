@@ -110,6 +110,7 @@ fn ConflictLine(conflict: Conflict) -> impl IntoView {
 mod tests {
     use super::*;
     use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn values_are_shown_in_words() {

@@ -2,6 +2,7 @@ use super::*;
 use gugus_model::sync::{Op, RecordState};
 use serde_json::json;
 use uuid::Uuid;
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const ID: u128 = 0x0193_a1b2_c3d4_7e5f_8a9b_0c1d_2e3f_4a5b;
 

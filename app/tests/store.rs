@@ -1,0 +1,305 @@
+//! The IndexedDB store in real headless Chromium: the migration, a save with its outbox
+//! entry, drafts, pulled pages with their cursor, and push answers leaving the outbox.
+#![forbid(unsafe_code)]
+
+use gugus_app::pages::activity_form::ActivityDraft;
+use gugus_app::store::{object_store_names, SaveOutcome, Store};
+use gugus_model::sync::{
+    MutationResult, MutationStatus, PullResponse, PushResponse, RecordState, RejectError,
+};
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh database for one test.
+async fn fresh(name: &str) -> Store {
+    Store::delete_named(name).await.expect("delete");
+    Store::open_named(name).await.expect("open")
+}
+
+fn activity(venue: &str) -> Map<String, Value> {
+    let fields = json!({
+        "type": "outreach", "date": "2026-11-02", "kecamatan": "33.03.08",
+        "desa": "33.03.08.2001", "venue": venue, "audience": ["pkk"],
+        "participants_female_adult": 12, "participants_male_adult": 3,
+        "participants_female_child": 0, "participants_male_child": 0,
+        "topics": [], "partners": "", "follow_up": "", "notes": "",
+    });
+    fields.as_object().cloned().expect("object")
+}
+
+const AT: &str = "2026-11-29T03:20:00.000Z";
+
+#[wasm_bindgen_test]
+async fn opening_creates_every_object_store_and_reopening_keeps_the_data() {
+    let store = fresh("t-open").await;
+    let mut names = object_store_names(&store);
+    names.sort();
+    assert_eq!(names, ["drafts", "meta", "outbox", "records"]);
+    let device = store.device_id().await.expect("device id");
+    assert!(Uuid::parse_str(&device).is_ok());
+    store.close();
+    let again = Store::open_named("t-open").await.expect("reopen");
+    assert_eq!(again.device_id().await.expect("device id"), device);
+}
+
+#[wasm_bindgen_test]
+async fn saving_writes_the_record_and_its_outbox_entry_together() {
+    let store = fresh("t-save").await;
+    let (first, outcome) = store
+        .save_record(
+            "activity",
+            None,
+            activity("Balai desa"),
+            "activity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    assert_eq!(outcome, SaveOutcome::Saved { mutation_id: 1 });
+    let (_, outcome) = store
+        .save_record(
+            "activity",
+            None,
+            activity("Masjid"),
+            "activity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    assert_eq!(outcome, SaveOutcome::Saved { mutation_id: 2 });
+
+    let listed = store.record(&first).await.expect("read").expect("saved");
+    assert!(listed.pending);
+    assert_eq!(listed.record.fields, activity("Balai desa"));
+    let outbox = store.outbox().await.expect("outbox");
+    assert_eq!(outbox.iter().map(|m| m.id).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(outbox[0].record_id.to_string(), first);
+    assert_eq!(outbox[0].base_version, 0);
+    assert_eq!(
+        outbox[0].fields,
+        activity("Balai desa"),
+        "a create sends every field"
+    );
+    assert_eq!(store.peek_next_mutation_id().await.expect("next"), 3);
+
+    // Editing what the device has saved but never synced: nothing changed, nothing sent.
+    let (_, outcome) = store
+        .save_record(
+            "activity",
+            Some(&first),
+            activity("Balai desa"),
+            "activity:x",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    assert_eq!(outcome, SaveOutcome::Unchanged);
+    assert_eq!(store.pending_count().await.expect("count"), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_of_a_synced_record_sends_only_what_changed_on_its_version() {
+    let store = fresh("t-edit").await;
+    let id = Uuid::now_v7();
+    store
+        .apply_pull(&page(vec![state(id, 7, activity("Balai desa"))], "v7"))
+        .await
+        .expect("pull");
+    let mut edited = activity("Balai desa");
+    edited.insert("notes".into(), json!("Dihadiri kepala desa"));
+    let (_, outcome) = store
+        .save_record(
+            "activity",
+            Some(&id.to_string()),
+            edited,
+            "activity:e",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    assert_eq!(outcome, SaveOutcome::Saved { mutation_id: 1 });
+    let outbox = store.outbox().await.expect("outbox");
+    assert_eq!(outbox[0].base_version, 7);
+    assert_eq!(
+        outbox[0].fields,
+        json!({"notes": "Dihadiri kepala desa"})
+            .as_object()
+            .cloned()
+            .unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_survives_and_a_save_clears_it() {
+    let store = fresh("t-draft").await;
+    let mut draft = ActivityDraft::from_fields(&activity("Balai desa"));
+    draft.participants[3] = "".into();
+    store
+        .save_draft("activity:new", &draft)
+        .await
+        .expect("save draft");
+    let back: Option<ActivityDraft> = store.draft("activity:new").await.expect("read draft");
+    assert_eq!(back, Some(draft));
+    store
+        .save_record(
+            "activity",
+            None,
+            activity("Balai desa"),
+            "activity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    let gone: Option<ActivityDraft> = store.draft("activity:new").await.expect("read draft");
+    assert_eq!(gone, None);
+}
+
+fn state(id: Uuid, version: u64, fields: Map<String, Value>) -> RecordState {
+    RecordState {
+        kind: "activity".into(),
+        id,
+        version,
+        deleted: false,
+        fields,
+        conflict: false,
+    }
+}
+
+fn page(records: Vec<RecordState>, cursor: &str) -> PullResponse {
+    PullResponse {
+        cursor: cursor.into(),
+        more: false,
+        last_mutation_id: 0,
+        records,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_page_and_its_cursor_are_saved_together_under_pending_edits() {
+    let store = fresh("t-pull").await;
+    assert_eq!(store.cursor().await.expect("cursor"), None);
+    let (mine, _) = store
+        .save_record(
+            "activity",
+            None,
+            activity("Di HP"),
+            "activity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    let other = Uuid::now_v7();
+    let mine_on_server = state(Uuid::parse_str(&mine).unwrap(), 3, activity("Di server"));
+    store
+        .apply_pull(&page(
+            vec![state(other, 2, activity("Lain")), mine_on_server],
+            "v3",
+        ))
+        .await
+        .expect("pull");
+    assert_eq!(store.cursor().await.expect("cursor"), Some("v3".into()));
+    let listed = store.list_records("activity").await.expect("list");
+    assert_eq!(listed.len(), 2);
+    let mine = store.record(&mine).await.unwrap().unwrap();
+    assert_eq!(
+        mine.record.fields["venue"],
+        json!("Di HP"),
+        "the pending edit stays on top"
+    );
+    assert_eq!(mine.record.server["venue"], json!("Di server"));
+    assert_eq!(mine.record.version, 3);
+}
+
+#[wasm_bindgen_test]
+async fn answered_changes_leave_the_outbox_and_a_refused_one_stays_on_its_record() {
+    let store = fresh("t-push").await;
+    let (a, _) = store
+        .save_record("activity", None, activity("A"), "d", AT.into())
+        .await
+        .unwrap();
+    let (b, _) = store
+        .save_record("activity", None, activity("B"), "d", AT.into())
+        .await
+        .unwrap();
+    let sent = store.outbox().await.unwrap();
+    let error = RejectError::forbidden();
+    let answer = PushResponse {
+        last_mutation_id: 2,
+        results: vec![
+            MutationResult {
+                id: 1,
+                status: MutationStatus::Applied { version: 41 },
+            },
+            MutationResult {
+                id: 2,
+                status: MutationStatus::Rejected {
+                    error: error.clone(),
+                },
+            },
+        ],
+    };
+    store.apply_push(&sent, &answer).await.expect("apply");
+    assert_eq!(store.pending_count().await.unwrap(), 0);
+    let a = store.record(&a).await.unwrap().unwrap();
+    assert_eq!((a.record.version, a.pending), (41, false));
+    let b = store.record(&b).await.unwrap().unwrap();
+    assert_eq!(b.record.rejection, Some(error));
+    assert_eq!(
+        b.record.fields["venue"],
+        json!("B"),
+        "the refused record is kept"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_second_change_of_a_record_is_rebased_on_the_first_ones_version() {
+    let store = fresh("t-rebase").await;
+    let (id, _) = store
+        .save_record("activity", None, activity("A"), "d", AT.into())
+        .await
+        .unwrap();
+    store
+        .save_record("activity", Some(&id), activity("B"), "d", AT.into())
+        .await
+        .unwrap();
+    let sent: Vec<_> = store.outbox().await.unwrap().into_iter().take(1).collect();
+    let answer = PushResponse {
+        last_mutation_id: 1,
+        results: vec![MutationResult {
+            id: 1,
+            status: MutationStatus::Applied { version: 9 },
+        }],
+    };
+    store.apply_push(&sent, &answer).await.unwrap();
+    let left = store.outbox().await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!((left[0].id, left[0].base_version), (2, 9));
+    let record = store.record(&id).await.unwrap().unwrap();
+    assert_eq!(record.record.fields["venue"], json!("B"));
+    assert!(record.pending);
+}
+
+#[wasm_bindgen_test]
+async fn a_mutation_gap_renumbers_the_outbox_from_the_expected_id() {
+    let store = fresh("t-gap").await;
+    for venue in ["A", "B", "C"] {
+        store
+            .save_record("activity", None, activity(venue), "d", AT.into())
+            .await
+            .unwrap();
+    }
+    // The server already has 1 and expects 2 next; 2 and 3 become 2 and 3 again, and a
+    // server that lost everything (expects 1) gets them as 1, 2, 3.
+    let plan = store.resolve_gap(2).await.unwrap();
+    assert_eq!(plan.drop, [1]);
+    let ids: Vec<u64> = store.outbox().await.unwrap().iter().map(|m| m.id).collect();
+    assert_eq!(ids, [2, 3]);
+    store.resolve_gap(1).await.unwrap();
+    let outbox = store.outbox().await.unwrap();
+    assert_eq!(outbox.iter().map(|m| m.id).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(outbox[0].fields["venue"], json!("B"));
+    assert_eq!(store.peek_next_mutation_id().await.unwrap(), 3);
+}
