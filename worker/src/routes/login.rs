@@ -4,6 +4,7 @@ use crate::auth::{self, CurrentUser, Username, TOKEN_LIFETIME};
 use crate::clock::now_unix;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::store::NewSession;
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -14,6 +15,7 @@ use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 /// The one answer to wrong credentials, whether the user exists or not.
 pub const WRONG_CREDENTIALS: &str = "Wrong username or password.";
@@ -75,17 +77,7 @@ pub async fn login(
     let username = Username::parse(&request.username).ok();
     let keys = failure_keys(username.as_ref(), addr);
     check_rate(&state, &keys, now).await?;
-    let credentials = match &username {
-        Some(name) => state.store.user_credentials(name.as_str()).await?,
-        None => None,
-    };
-    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    let password = request.password;
-    let verified =
-        tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
-            .await
-            .map_err(ApiError::internal)?;
-    let Some(credentials) = credentials.filter(|_| verified) else {
+    let Some(user) = verify(&state, username.as_ref(), request.password).await? else {
         let keys: Vec<String> = keys.into_iter().map(|(key, _)| key).collect();
         let store = &state.store;
         store
@@ -97,12 +89,43 @@ pub async fn login(
         let key = format!("user:{}", name.as_str());
         state.store.clear_login_failures(&key).await?;
     }
+    Ok(Json(
+        open_session(&state, user, request.device_id, now).await?,
+    ))
+}
+
+/// The user whose password this is; `None` for a wrong password or an unknown user alike
+/// (which takes as long: a dummy hash is checked).
+async fn verify(
+    state: &AppState,
+    username: Option<&Username>,
+    password: String,
+) -> Result<Option<UserInfo>, ApiError> {
+    let credentials = match username {
+        Some(name) => state.store.user_credentials(name.as_str()).await?,
+        None => None,
+    };
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let verified =
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
+            .await
+            .map_err(ApiError::internal)?;
+    Ok(credentials.filter(|_| verified).map(|c| c.user))
+}
+
+/// Stores a new session and words the answer with its token.
+async fn open_session(
+    state: &AppState,
+    user: UserInfo,
+    device_id: Uuid,
+    now: i64,
+) -> Result<LoginResponse, ApiError> {
     let token = auth::new_token();
     let expires_at = now + TOKEN_LIFETIME.whole_seconds();
-    let session = crate::store::NewSession {
+    let session = NewSession {
         token_hash: auth::token_hash(&token),
-        user_id: credentials.user.id,
-        device_id: request.device_id,
+        user_id: user.id,
+        device_id,
         created_at: now,
         expires_at,
     };
@@ -111,11 +134,11 @@ pub async fn login(
         .map_err(ApiError::internal)?
         .format(&Rfc3339)
         .map_err(ApiError::internal)?;
-    Ok(Json(LoginResponse {
+    Ok(LoginResponse {
         token,
         expires_at,
-        user: credentials.user,
-    }))
+        user,
+    })
 }
 
 /// Revokes the token used: it stops working.

@@ -2,6 +2,7 @@
 //! chosen from the database URL. This module tree is the only code that writes SQL.
 
 mod postgres;
+mod projection;
 mod push;
 mod sqlite;
 

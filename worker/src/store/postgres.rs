@@ -1,15 +1,17 @@
 //! The PostgreSQL store, for larger deployments: any number of workers share one database.
 //! Writers lock the version sequence's row first and hold it until commit.
 
+mod rows;
 mod tx;
 
+use rows::{record_from_row, user_from_row, RecordRow, UserRow};
+
 use super::push::{self, PushBatch, PushOutcome};
-use super::{counts_from_row, from_db, role_from_db, to_db, KindScope, NewSession, NewUser};
+use super::{counts_from_row, from_db, to_db, KindScope, NewSession, NewUser};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use model::api::UserInfo;
 use model::stats::ActivityCounts;
-use model::sync::RecordState;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::types::Json;
 use sqlx::PgPool;
@@ -34,31 +36,6 @@ impl PostgresStore {
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(PostgresStore { pool })
     }
-}
-
-type UserRow = (Uuid, String, String, String);
-
-fn user_from_row((id, username, name, role): UserRow) -> Result<UserInfo, StoreError> {
-    Ok(UserInfo {
-        id,
-        username,
-        name,
-        role: role_from_db(&role)?,
-    })
-}
-
-type RecordRow = (String, Uuid, i64, bool, bool, Json<Map<String, Value>>);
-
-fn record_from_row(row: RecordRow) -> Result<RecordState, StoreError> {
-    let (kind, id, version, deleted, conflict, Json(fields)) = row;
-    Ok(RecordState {
-        kind,
-        id,
-        version: from_db(version)?,
-        deleted,
-        fields,
-        conflict,
-    })
 }
 
 #[async_trait::async_trait]

@@ -2,15 +2,14 @@
 //! backends. Each backend supplies its SQL through [`WriteTx`], a transaction that writers
 //! hold one at a time; this module decides what each mutation does.
 
+mod checks;
+
+use super::projection::{project, Projection};
 use super::StoreError;
-use crate::scope;
-use model::activity::Activity;
 use model::api::UserInfo;
-use model::merge::{merge, Change, StoredRecord};
-use model::sync::RejectError;
-use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, Op, PushResponse};
-use model::{FieldError, Problem, RecordKind};
-use serde_json::{Map, Value};
+use model::merge::{merge, Change, Merged, StoredRecord};
+use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse};
+use model::RecordKind;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -37,24 +36,6 @@ pub enum PushOutcome {
         /// The mutation id the server expects next.
         expected: u64,
     },
-}
-
-/// A row of the `activity_facts` projection that the stats queries add up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct ActivityFact {
-    pub date: String,
-    pub kecamatan: String,
-    pub desa: String,
-    pub activity_type: String,
-    /// [female adult, male adult, female child, male child].
-    pub participants: [i64; 4],
-}
-
-/// What the projections of a record's kind hold after a write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Projection {
-    /// An activity's facts; `None` removes its row (deleted).
-    Activity(Option<ActivityFact>),
 }
 
 /// A record's new state to store.
@@ -165,7 +146,7 @@ fn plan(mutations: &[Mutation], last: u64) -> Result<Vec<(usize, bool)>, u64> {
     Ok(planned)
 }
 
-/// Applies one new mutation: permission, merge, validation of the merged state, write.
+/// Applies one new mutation: admission, merge, validation of the merged state, write.
 async fn apply<T: WriteTx>(
     tx: &mut T,
     batch: &PushBatch,
@@ -173,21 +154,15 @@ async fn apply<T: WriteTx>(
     now: i64,
 ) -> Result<MutationStatus, StoreError> {
     let rejected = |error| Ok(MutationStatus::Rejected { error });
-    let Some(kind) = RecordKind::parse(&mutation.kind) else {
-        return rejected(RejectError::unknown_kind(&mutation.kind));
+    let kind = match checks::admit(batch.user.role, mutation) {
+        Ok(kind) => kind,
+        Err(error) => return rejected(error),
     };
-    if !scope::may_write(batch.user.role, kind) {
-        return rejected(RejectError::forbidden());
-    }
-    if let Some(error) = nul_text(&mutation.fields) {
-        return rejected(error);
-    }
     let current = match tx.load(mutation.record_id).await? {
         Some((stored_kind, _)) if stored_kind != mutation.kind => {
-            return rejected(kind_mismatch(&stored_kind));
+            return rejected(checks::kind_mismatch(&stored_kind));
         }
-        Some((_, record)) => Some(record),
-        None => None,
+        found => found.map(|(_, record)| record),
     };
     let change = Change {
         kind,
@@ -195,33 +170,52 @@ async fn apply<T: WriteTx>(
         base_version: mutation.base_version,
         fields: &mutation.fields,
     };
-    // A trial merge decides validity and whether a version is needed at all.
+    // A trial merge decides validity, and whether a version is needed at all.
     let trial = merge(current.as_ref(), change, u64::MAX);
-    if mutation.op == Op::Upsert && !trial.record.deleted {
-        if let Err(errors) = kind.validate(&trial.record.fields, batch.today) {
-            return rejected(RejectError::invalid(errors));
-        }
+    if let Err(error) = checks::validate(kind, mutation.op, &trial.record, batch.today) {
+        return rejected(error);
     }
-    let merged = if trial.changed {
-        let version = tx.next_version().await?;
-        let merged = merge(current.as_ref(), change, version);
-        let write = RecordWrite {
-            kind,
-            id: mutation.record_id,
-            record: &merged.record,
-            user_id: batch.user.id,
-            now,
-            projection: project(kind, &merged.record, batch.today),
-        };
-        tx.save(&write).await?;
-        merged
-    } else {
-        trial
+    let merged = match trial.changed {
+        true => write(tx, batch, current.as_ref(), change, mutation.record_id, now).await?,
+        false => trial,
     };
+    answer(tx, batch, mutation, merged, now).await
+}
+
+/// Takes the next version, merges at it and stores the result.
+async fn write<T: WriteTx>(
+    tx: &mut T,
+    batch: &PushBatch,
+    current: Option<&StoredRecord>,
+    change: Change<'_>,
+    id: Uuid,
+    now: i64,
+) -> Result<Merged, StoreError> {
+    let version = tx.next_version().await?;
+    let merged = merge(current, change, version);
+    let write = RecordWrite {
+        kind: change.kind,
+        id,
+        record: &merged.record,
+        user_id: batch.user.id,
+        now,
+        projection: project(change.kind, &merged.record, batch.today),
+    };
+    tx.save(&write).await?;
+    Ok(merged)
+}
+
+/// Logs the conflicts, if any, and words the mutation's result.
+async fn answer<T: WriteTx>(
+    tx: &mut T,
+    batch: &PushBatch,
+    mutation: &Mutation,
+    merged: Merged,
+    now: i64,
+) -> Result<MutationStatus, StoreError> {
+    let version = merged.record.version;
     if merged.conflicts.is_empty() {
-        return Ok(MutationStatus::Applied {
-            version: merged.record.version,
-        });
+        return Ok(MutationStatus::Applied { version });
     }
     tx.log_conflicts(&ConflictEntry {
         record_id: mutation.record_id,
@@ -234,67 +228,16 @@ async fn apply<T: WriteTx>(
     })
     .await?;
     Ok(MutationStatus::Conflict {
-        version: merged.record.version,
+        version,
         conflicts: merged.conflicts,
-    })
-}
-
-fn kind_mismatch(stored_kind: &str) -> RejectError {
-    RejectError {
-        code: "invalid_field".into(),
-        field: Some("kind".into()),
-        message: format!("This record already exists as a record of kind {stored_kind:?}."),
-        fields: Vec::new(),
-    }
-}
-
-/// A field whose text holds a NUL character, which no store keeps as text.
-fn nul_text(fields: &Map<String, Value>) -> Option<RejectError> {
-    fn has_nul(value: &Value) -> bool {
-        match value {
-            Value::String(text) => text.contains('\0'),
-            Value::Array(items) => items.iter().any(has_nul),
-            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-            _ => false,
-        }
-    }
-    let (name, _) = fields
-        .iter()
-        .find(|(name, value)| name.contains('\0') || has_nul(value))?;
-    Some(RejectError {
-        code: "invalid_field".into(),
-        field: Some(name.clone()),
-        message: format!("{name:?}: text may not contain the NUL character."),
-        fields: vec![FieldError::new(name.clone(), Problem::WrongType)],
-    })
-}
-
-/// The projection rows of a record's new state.
-fn project(kind: RecordKind, record: &StoredRecord, today: Date) -> Projection {
-    match kind {
-        RecordKind::Activity => Projection::Activity(activity_fact(record, today)),
-    }
-}
-
-fn activity_fact(record: &StoredRecord, today: Date) -> Option<ActivityFact> {
-    if record.deleted {
-        return None;
-    }
-    let activity = Activity::parse(&record.fields, today).ok()?;
-    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    Some(ActivityFact {
-        date: model::activity::format_date(activity.date),
-        kecamatan: activity.kecamatan,
-        desa: activity.desa,
-        activity_type: activity.activity_type,
-        participants: activity.participants.map(count),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use model::sync::Op;
+    use serde_json::Map;
 
     fn mutation(id: u64) -> Mutation {
         Mutation {
@@ -323,13 +266,5 @@ mod tests {
         assert_eq!(plan(&batch(&[4]), 2), Err(3));
         assert_eq!(plan(&batch(&[3, 5]), 2), Err(3));
         assert_eq!(plan(&batch(&[3, 3, 4]), 2).map(|p| p.len()), Ok(3));
-    }
-
-    #[test]
-    fn text_with_a_nul_character_is_named() {
-        let fields = json!({"venue": "Balai", "notes": ["a", "b\u{0}"]});
-        let error = nul_text(fields.as_object().expect("object")).expect("found");
-        assert_eq!(error.field.as_deref(), Some("notes"));
-        assert!(nul_text(json!({"venue": "Balai"}).as_object().expect("object")).is_none());
     }
 }

@@ -1,17 +1,17 @@
 //! The SQLite store: one file in WAL mode, the default for a single machine. Writers take
 //! the database's write lock when their transaction begins (`BEGIN IMMEDIATE`).
 
+mod rows;
 mod tx;
 
+use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_row};
+use rows::{RecordRow, UserRow};
+
 use super::push::{self, PushBatch, PushOutcome};
-use super::{
-    counts_from_row, from_db, role_from_db, to_db, KindScope, NewSession, NewUser, PullPage,
-    PullQuery,
-};
+use super::{counts_from_row, from_db, to_db, KindScope, NewSession, NewUser, PullPage, PullQuery};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use model::api::UserInfo;
 use model::stats::ActivityCounts;
-use model::sync::RecordState;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -49,44 +49,6 @@ impl SqliteStore {
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
-}
-
-type UserRow = (String, String, String, String);
-
-fn user_from_row((id, username, name, role): UserRow) -> Result<UserInfo, StoreError> {
-    Ok(UserInfo {
-        id: parse_uuid(&id)?,
-        username,
-        name,
-        role: role_from_db(&role)?,
-    })
-}
-
-fn parse_uuid(text: &str) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt(format!("bad uuid {text:?}")))
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("bad JSON: {e}")))
-}
-
-fn unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
-}
-
-type RecordRow = (String, String, i64, bool, bool, String);
-
-fn record_from_row(
-    (kind, id, version, deleted, conflict, fields): RecordRow,
-) -> Result<RecordState, StoreError> {
-    Ok(RecordState {
-        kind,
-        id: parse_uuid(&id)?,
-        version: from_db(version)?,
-        deleted,
-        fields: parse_json(&fields)?,
-        conflict,
-    })
 }
 
 #[async_trait::async_trait]

@@ -1,6 +1,7 @@
 //! The push transaction on PostgreSQL.
 
-use crate::store::push::{ActivityFact, ConflictEntry, Projection, RecordWrite, WriteTx};
+use crate::store::projection::{ActivityFact, Projection};
+use crate::store::push::{ConflictEntry, RecordWrite, WriteTx};
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use serde_json::{Map, Value};

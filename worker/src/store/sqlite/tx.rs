@@ -1,7 +1,8 @@
 //! The push transaction on SQLite.
 
-use super::parse_json;
-use crate::store::push::{ActivityFact, ConflictEntry, Projection, RecordWrite, WriteTx};
+use super::rows::parse_json;
+use crate::store::projection::{ActivityFact, Projection};
+use crate::store::push::{ConflictEntry, RecordWrite, WriteTx};
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use sqlx::{Sqlite, Transaction};

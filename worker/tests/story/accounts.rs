@@ -1,0 +1,143 @@
+//! Logging in, tokens, malformed requests and roles.
+
+use crate::common::records::{activity, upsert};
+use crate::common::{assert_error, TestServer, PASSWORD};
+use gugus_model::api::Role;
+use reqwest_native::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+crate::on_both_backends!(
+    login_and_tokens,
+    malformed_requests_get_the_json_error_shape,
+    viewers_may_not_sync,
+    repeated_login_failures_are_rate_limited,
+);
+
+async fn login_and_tokens(server: &TestServer) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let (status, me) = server.get("/me", Some(&officer.token)).await?;
+    assert_eq!(
+        (status, &me["username"], &me["role"]),
+        (StatusCode::OK, &json!("petugas"), &json!("officer"))
+    );
+    let device = Uuid::now_v7();
+    let login = |username: &str, password: &str| json!({"username": username, "password": password, "device_id": device});
+    let (status, answer) = server
+        .post("/login", None, &login("Petugas", PASSWORD))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "usernames ignore case: {answer}");
+    assert_eq!(answer["token"].as_str().map(str::len), Some(64));
+    assert!(answer["expires_at"]
+        .as_str()
+        .is_some_and(|at| at.ends_with('Z')));
+    let wrong = server
+        .post("/login", None, &login("petugas", "salah-sandi"))
+        .await?;
+    assert_error(&wrong, StatusCode::UNAUTHORIZED, "unauthorized");
+    let unknown = server
+        .post("/login", None, &login("siapa", PASSWORD))
+        .await?;
+    assert_error(&unknown, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(wrong.1["error"]["message"], "Wrong username or password.");
+    assert_eq!(unknown.1["error"]["message"], wrong.1["error"]["message"]);
+    assert_error(
+        &server.get("/me", None).await?,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let bad = "ab".repeat(32);
+    assert_error(
+        &server.get("/me", Some(&bad)).await?,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    assert_error(
+        &server.get("/me", Some("x")).await?,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let (status, _) = server
+        .post("/logout", Some(&officer.token), &Value::Null)
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let after = server.get("/me", Some(&officer.token)).await?;
+    assert_error(&after, StatusCode::UNAUTHORIZED, "unauthorized");
+    Ok(())
+}
+
+async fn malformed_requests_get_the_json_error_shape(server: &TestServer) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let token = Some(officer.token.as_str());
+    for path in ["/sync/push", "/sync/pull", "/login"] {
+        let not_json = server.post_raw(path, token, b"{not json".to_vec()).await?;
+        assert_error(&not_json, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let wrong_types = json!({"protocol": "one", "device_id": officer.device_id, "mutations": []});
+    let answer = server.post("/sync/push", token, &wrong_types).await?;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    let missing = json!({"protocol": 1, "mutations": []});
+    assert_error(
+        &server.post("/sync/push", token, &missing).await?,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    let unknown_protocol = json!({"protocol": 2, "device_id": officer.device_id, "mutations": []});
+    let answer = server.post("/sync/push", token, &unknown_protocol).await?;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    let bad_uuid = json!({"protocol": 1, "device_id": "not-a-uuid", "cursor": null});
+    assert_error(
+        &server.post("/sync/pull", token, &bad_uuid).await?,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &server.get("/nowhere", None).await?,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    Ok(())
+}
+
+async fn viewers_may_not_sync(server: &TestServer) -> anyhow::Result<()> {
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let push = server
+        .push(
+            &viewer,
+            vec![upsert(
+                1,
+                Uuid::now_v7(),
+                0,
+                activity("33.03.11", "2025-01-01", (1, 1, 0, 0)),
+            )],
+        )
+        .await?;
+    assert_error(&push, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(
+        &server.pull(&viewer, None, None).await?,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    Ok(())
+}
+
+async fn repeated_login_failures_are_rate_limited(server: &TestServer) -> anyhow::Result<()> {
+    server.add_user("petugas", Role::Officer).await?;
+    let device = Uuid::now_v7();
+    let wrong = json!({"username": "petugas", "password": "salah-sandi", "device_id": device});
+    for _ in 0..10 {
+        let answer = server.post("/login", None, &wrong).await?;
+        assert_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let response = server
+        .client
+        .post(format!("{}/login", server.base))
+        .json(&json!({"username": "petugas", "password": PASSWORD, "device_id": device}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await?;
+    assert_eq!(body["error"]["code"], "rate_limited");
+    Ok(())
+}

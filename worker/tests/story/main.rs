@@ -1,0 +1,10 @@
+//! The shared store story: every step runs against SQLite and PostgreSQL, each over a
+//! fresh database, through the real router over HTTP.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod accounts;
+mod merge;
+mod push;
+mod stats;
