@@ -2,12 +2,12 @@
 // signal. It never touches the API: records live in IndexedDB and the app syncs them
 // itself, so /api/ requests always go to the network as they are.
 //
-// scripts/build-app.sh replaces __BUILD_ID__ with a hash of the shell's files: each build
+// scripts/build-app.sh stamps a hash of the shell's files into CACHE's name: each build
 // is a new cache, installed beside the old one and swapped in when the officer accepts
 // the update (boot.js shows the bar), so a phone never mixes two builds' files.
 
 const CACHE_PREFIX = 'gugus-shell-';
-const CACHE = CACHE_PREFIX + '__BUILD_ID__';
+const CACHE = 'gugus-shell-__BUILD_ID__';
 
 const SHELL = [
   '/',

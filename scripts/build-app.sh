@@ -58,7 +58,8 @@ build_id=$(
   find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12
 )
 sed -i "s/__BUILD_ID__/$build_id/g" "$stage/sw.js"
-grep -q "gugus-shell-$build_id" "$stage/sw.js" || die "could not stamp the build id into sw.js"
+grep -q "^const CACHE = 'gugus-shell-$build_id';\$" "$stage/sw.js" ||
+  die "could not stamp the build id into sw.js (its CACHE line must be 'gugus-shell-__BUILD_ID__')"
 
 rm -rf "$dist"
 mv "$stage" "$dist"

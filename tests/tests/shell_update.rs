@@ -105,7 +105,7 @@ async fn cache_names(phone: &Browser) -> Result<Value> {
 /// The build id stamped into `site/sw.js`.
 fn build_id(site: &Path) -> Result<String> {
     let script = std::fs::read_to_string(site.join("sw.js")).context("reading sw.js")?;
-    let Some((_, rest)) = script.split_once("const CACHE = CACHE_PREFIX + '") else {
+    let Some((_, rest)) = script.split_once("const CACHE = 'gugus-shell-") else {
         bail!("sw.js does not define its cache name as the build stamps it");
     };
     let id: String = rest.chars().take_while(|c| *c != '\'').collect();
