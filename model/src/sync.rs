@@ -213,5 +213,24 @@ pub fn encode_cursor(version: u64) -> String {
 
 /// Decodes a cursor made by [`encode_cursor`]; `None` means the cursor is not ours.
 pub fn decode_cursor(cursor: &str) -> Option<u64> {
-    cursor.strip_prefix('v')?.parse().ok()
+    let digits = cursor.strip_prefix('v')?;
+    let canonical = digits == "0" || (!digits.starts_with('0') && !digits.is_empty());
+    if !canonical || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_canonical_cursors_decode() {
+        assert_eq!(decode_cursor(&encode_cursor(1234)), Some(1234));
+        assert_eq!(decode_cursor("v0"), Some(0));
+        for bad in ["v+5", "v007", "v", "5", "v-1", "v1.0", "w5"] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
 }
