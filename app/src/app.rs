@@ -213,12 +213,7 @@ fn Shell(booted: Booted) -> impl IntoView {
         Some(role) => page.get().allowed_for(role),
     });
     // Keep the address in step with what is shown (the outside world follows the app).
-    Effect::new(move |_| {
-        let shown = shown.get();
-        if role.get_untracked().is_some() || shown == Page::Login {
-            set_hash(&shown.hash());
-        }
-    });
+    Effect::new(move |_| set_hash(&shown.get().hash()));
     let i18n = use_i18n();
     view! {
         <Header />

@@ -85,11 +85,11 @@ pub fn SelectField(
                 name=name
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
-                <option value="" selected=move || value.get().is_empty()>
+                <option value="" prop:selected=move || value.get().is_empty()>
                     {placeholder}
                 </option>
                 <For each=move || options.get() key=|option| option.clone() let((code, label))>
-                    <option value=code.clone() selected=move || value.get() == code>
+                    <option value=code.clone() prop:selected=move || value.get() == code>
                         {label}
                     </option>
                 </For>

@@ -52,12 +52,8 @@ pub fn SyncIndicator() -> impl IntoView {
                 <span class="sync-dot" aria-hidden="true"></span>
                 <span class="sync-state">{state_text}</span>
                 <span class="sync-pending">{pending_text}</span>
-                <button
-                    type="button"
-                    id="sync-now"
-                    disabled=move || state() == SyncState::Syncing
-                    on:click=move |_| ctx.engine().request()
-                >
+                // Never disabled: a request during a sync runs right after it.
+                <button type="button" id="sync-now" on:click=move |_| ctx.engine().request()>
                     {move || i18n.t(i18n::SYNC_NOW)}
                 </button>
             </div>

@@ -30,6 +30,18 @@ enum Loading {
     Missing,
 }
 
+/// Brings the first field in error into view, so a long form on a small screen does not
+/// hide why nothing was saved.
+fn show_first_error() {
+    let first = gloo::utils::document()
+        .query_selector(".field.invalid")
+        .ok()
+        .flatten();
+    if let Some(field) = first {
+        field.scroll_into_view();
+    }
+}
+
 /// The form for a new activity (`id` = `None`) or for editing one.
 #[component]
 pub fn ActivityForm(
@@ -125,6 +137,7 @@ pub fn ActivityForm(
                 errors.set(problems);
                 attempted.set(true);
                 notice.set(Some(i18n::FORM_INVALID));
+                request_animation_frame(show_first_error);
                 return;
             }
         };

@@ -59,6 +59,9 @@ pub fn StatsPage() -> impl IntoView {
     let stats = RwSignal::new(None::<ActivityStats>);
     let problem = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
+    // Only the latest request's answer is shown: an earlier, slower one must not
+    // overwrite the period asked for last.
+    let latest = StoredValue::new(0_u64);
 
     let load = move || {
         let period = parse_date(&from.get_untracked()).zip(parse_date(&to.get_untracked()));
@@ -76,12 +79,17 @@ pub fn StatsPage() -> impl IntoView {
         else {
             return;
         };
+        let ticket = latest.get_value() + 1;
+        latest.set_value(ticket);
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
             let answer = Api::here()
                 .activity_stats(&token, &format_date(first), &format_date(last))
                 .await;
+            if latest.get_value() != ticket {
+                return;
+            }
             match answer {
                 Ok(answer) => stats.set(Some(answer)),
                 Err(error) => problem.set(Some(error_text(&error))),
@@ -119,7 +127,7 @@ pub fn StatsPage() -> impl IntoView {
                         on:input=move |ev| to.set(event_target_value(&ev))
                         on:change=move |ev| to.set(event_target_value(&ev)) />
                 </div>
-                <button type="submit" id="stats-load" class="primary" disabled=busy>
+                <button type="submit" id="stats-load" class="primary">
                     {move || i18n.t(if busy.get() { i18n::LOADING } else { i18n::STATS_LOAD })}
                 </button>
             </form>

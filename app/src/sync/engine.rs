@@ -80,8 +80,15 @@ impl SyncEngine {
             }
         });
         let on_tick = wake(&weak, |engine| {
-            // While backing off, the retry timer decides when to try again.
-            if online() && engine.inner.failures.get() == 0 {
+            // While backing off, the retry timer decides when to try again; a refused
+            // session or account waits for the officer.
+            let waiting_for_officer = engine.inner.status.with_untracked(|s| {
+                matches!(
+                    s.problem,
+                    Some(SyncProblem::SessionExpired | SyncProblem::Forbidden)
+                )
+            });
+            if online() && engine.inner.failures.get() == 0 && !waiting_for_officer {
                 engine.request();
             }
         });
@@ -103,7 +110,12 @@ impl SyncEngine {
     /// Records changed on this device: refresh the indicator and send them.
     pub fn changed(&self) {
         self.inner.revision.update(|r| *r += 1);
-        self.request();
+        let engine = self.clone();
+        spawn_local(async move {
+            // The count first: a sync already running on a slow line may take a while.
+            engine.refresh().await;
+            engine.run().await;
+        });
     }
 
     /// Refreshes the pending count and last sync time from the store.
