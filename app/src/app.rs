@@ -3,7 +3,7 @@
 //! screen without a router).
 
 use crate::components::header::Header;
-use crate::i18n::{self, use_i18n, I18n};
+use crate::i18n::{self, tr, I18n};
 use crate::pages::{ActivityForm, ActivityList, LoginPage, StatsPage};
 use crate::store::{Session, Store, StoreError};
 use crate::sync::{SyncEngine, SyncProblem, SyncStatus};
@@ -156,13 +156,12 @@ async fn boot() -> Result<Booted, StoreError> {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(I18n::remembered());
-    let i18n = use_i18n();
     let booted = LocalResource::new(boot);
     move || match booted.get() {
-        None => view! { <p class="loading">{move || i18n.t(i18n::LOADING)}</p> }.into_any(),
+        None => view! { <p class="loading">{tr(i18n::LOADING)}</p> }.into_any(),
         Some(Ok(booted)) => view! { <Shell booted /> }.into_any(),
         Some(Err(_)) => view! {
-            <p class="fatal" role="alert">{move || i18n.t(i18n::ERR_STORAGE)}</p>
+            <p class="fatal" role="alert">{tr(i18n::ERR_STORAGE)}</p>
         }
         .into_any(),
     }
@@ -214,11 +213,10 @@ fn Shell(booted: Booted) -> impl IntoView {
     });
     // Keep the address in step with what is shown (the outside world follows the app).
     Effect::new(move |_| set_hash(&shown.get().hash()));
-    let i18n = use_i18n();
     view! {
         <Header />
         <Show when=move || replaced.get()>
-            <p class="banner" role="alert">{move || i18n.t(i18n::DB_REPLACED)}</p>
+            <p class="banner" role="alert">{tr(i18n::DB_REPLACED)}</p>
         </Show>
         <main id="main">
             {move || match shown.get() {

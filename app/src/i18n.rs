@@ -61,6 +61,15 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+/// A fixed text as a view that follows the chosen language.
+///
+/// Every call returns the same closure type, so the views share one instance of the
+/// rendering code instead of one per string (it keeps the wasm small).
+pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || i18n.t(text)
+}
+
 fn set_document_lang(lang: Lang) {
     if let Some(html) = web_sys::window()
         .and_then(|w| w.document())

@@ -3,7 +3,7 @@
 
 use super::sync_status::SyncIndicator;
 use crate::app::{use_ctx, Page};
-use crate::i18n::{self, use_i18n};
+use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::Api;
 use leptos::prelude::*;
@@ -26,17 +26,17 @@ pub fn Header() -> impl IntoView {
         <header class="app-header">
             <div class="bar">
                 <div class="brand">
-                    <span class="brand-name">{move || i18n.t(i18n::APP_NAME)}</span>
-                    <span class="brand-place">{move || i18n.t(i18n::REGENCY)}</span>
+                    <span class="brand-name">{tr(i18n::APP_NAME)}</span>
+                    <span class="brand-place">{tr(i18n::REGENCY)}</span>
                 </div>
                 <button
                     type="button"
                     id="lang-switch"
                     class="lang"
-                    title=move || i18n.t(i18n::LANG_SWITCH_TITLE)
+                    title=tr(i18n::LANG_SWITCH_TITLE)
                     on:click=move |_| i18n.toggle()
                 >
-                    {move || i18n.t(i18n::LANG_SWITCH)}
+                    {tr(i18n::LANG_SWITCH)}
                 </button>
             </div>
             <Show when=move || role.get().is_some()>
@@ -51,19 +51,19 @@ pub fn Header() -> impl IntoView {
                             href="#/kegiatan"
                             class:active=current(Page::Activities)
                         >
-                            {move || i18n.t(i18n::NAV_ACTIVITIES)}
+                            {tr(i18n::NAV_ACTIVITIES)}
                         </a>
                         <a
                             id="nav-new-activity"
                             href="#/kegiatan/baru"
                             class:active=current(Page::NewActivity)
                         >
-                            {move || i18n.t(i18n::NAV_NEW_ACTIVITY)}
+                            {tr(i18n::NAV_NEW_ACTIVITY)}
                         </a>
                     </Show>
                     <Show when=evaluates>
                         <a id="nav-stats" href="#/evaluasi" class:active=current(Page::Stats)>
-                            {move || i18n.t(i18n::NAV_STATS)}
+                            {tr(i18n::NAV_STATS)}
                         </a>
                     </Show>
                 </nav>
@@ -110,7 +110,7 @@ fn LogoutButton() -> impl IntoView {
     };
     view! {
         <button type="button" id="logout" class="link-button" on:click=logout>
-            {move || i18n.t(i18n::LOGOUT)}
+            {tr(i18n::LOGOUT)}
         </button>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::app::{use_ctx, Page};
 use crate::clock::local_date_time;
-use crate::i18n::{self, use_i18n};
+use crate::i18n::{self, tr, use_i18n};
 use crate::sync::{SyncProblem, SyncState};
 use leptos::prelude::*;
 
@@ -54,7 +54,7 @@ pub fn SyncIndicator() -> impl IntoView {
                 <span class="sync-pending">{pending_text}</span>
                 // Never disabled: a request during a sync runs right after it.
                 <button type="button" id="sync-now" on:click=move |_| ctx.engine().request()>
-                    {move || i18n.t(i18n::SYNC_NOW)}
+                    {tr(i18n::SYNC_NOW)}
                 </button>
             </div>
             <p class="sync-last">{last}</p>
@@ -69,11 +69,11 @@ pub fn SyncIndicator() -> impl IntoView {
                     })
             }}
             <Show when=move || { state() == SyncState::Offline && pending() != 0 }>
-                <p class="sync-note">{move || i18n.t(i18n::OFFLINE_SAFE)}</p>
+                <p class="sync-note">{tr(i18n::OFFLINE_SAFE)}</p>
             </Show>
             <Show when=expired>
                 <a class="button" href="#/masuk" on:click=move |_| ctx.go(Page::Login)>
-                    {move || i18n.t(i18n::LOGIN_AGAIN_LINK)}
+                    {tr(i18n::LOGIN_AGAIN_LINK)}
                 </a>
             </Show>
         </section>

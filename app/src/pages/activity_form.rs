@@ -13,8 +13,8 @@ use crate::clock;
 use crate::components::fields::{
     Checkboxes, CountField, FieldErrorText, FormErrors, SelectField, TextField,
 };
-use crate::i18n::{self, use_i18n};
-use crate::store::LocalRecord;
+use crate::i18n::{self, tr, use_i18n};
+use crate::store::{LocalRecord, StoreError};
 use gugus_model::activity::{format_date, Activity, PARTICIPANT_FIELDS};
 use gugus_model::regions;
 use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
@@ -160,8 +160,11 @@ pub fn ActivityForm(
                     ctx.engine().changed();
                     ctx.go(Page::Activities);
                 }
-                Err(_) => {
-                    notice.set(Some(i18n::SAVE_FAILED));
+                Err(error) => {
+                    notice.set(Some(match error {
+                        StoreError::QuotaExceeded => i18n::ERR_STORAGE,
+                        _ => i18n::SAVE_FAILED,
+                    }));
                     saving.set(false);
                 }
             }
@@ -194,7 +197,7 @@ pub fn ActivityForm(
             i18n::CHOOSE
         })
     });
-    let choose = Signal::derive(move || i18n.t(i18n::CHOOSE));
+    let choose = Signal::derive(tr(i18n::CHOOSE));
     let counts = PARTICIPANT_FIELDS
         .iter()
         .enumerate()
@@ -248,7 +251,7 @@ pub fn ActivityForm(
         />
         <fieldset class="field participants" class:invalid=move || errors.with(|e| e.iter().any(|e| e.field == "participants"))>
             <legend>{move || gugus_model::activity::field_label("participants", i18n.lang())}</legend>
-            <p class="hint">{move || i18n.t(i18n::PARTICIPANTS_HINT)}</p>
+            <p class="hint">{tr(i18n::PARTICIPANTS_HINT)}</p>
             <div class="count-grid">{counts}</div>
             <FieldErrorText name="participants" />
         </fieldset>
@@ -277,14 +280,14 @@ pub fn ActivityForm(
         <section class="page form">
             <h1>{move || i18n.t(if editing { i18n::FORM_EDIT } else { i18n::FORM_NEW })}</h1>
             <Show when=move || loading.get() == Loading::Missing>
-                <p class="form-error" role="alert">{move || i18n.t(i18n::NOT_FOUND)}</p>
+                <p class="form-error" role="alert">{tr(i18n::NOT_FOUND)}</p>
             </Show>
             <RecordNotices record=existing />
             <Show when=move || restored.get()>
                 <p class="notice draft">
-                    {move || i18n.t(i18n::DRAFT_RESTORED)} " "
+                    {tr(i18n::DRAFT_RESTORED)} " "
                     <button type="button" id="discard-draft" class="link-button" on:click=discard>
-                        {move || i18n.t(i18n::DISCARD_DRAFT)}
+                        {tr(i18n::DISCARD_DRAFT)}
                     </button>
                 </p>
             </Show>
@@ -302,7 +305,7 @@ pub fn ActivityForm(
                     <button type="submit" id="activity-save" class="primary" disabled=move || saving.get() || loading.get() != Loading::Ready>
                         {move || i18n.t(if saving.get() { i18n::SAVING } else { i18n::SAVE })}
                     </button>
-                    <a class="button secondary" href="#/kegiatan">{move || i18n.t(i18n::CANCEL)}</a>
+                    <a class="button secondary" href="#/kegiatan">{tr(i18n::CANCEL)}</a>
                 </div>
             </form>
         </section>

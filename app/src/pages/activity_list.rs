@@ -1,7 +1,7 @@
 //! The activities on this device, newest first, with what still waits to be sent.
 
 use crate::app::use_ctx;
-use crate::i18n::{self, use_i18n};
+use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use gugus_model::activity::{parse_date, PARTICIPANT_FIELDS};
 use gugus_model::regions;
@@ -76,7 +76,6 @@ pub fn newest_first(records: &[ListedRecord]) -> Vec<ActivityLine> {
 #[component]
 pub fn ActivityList() -> impl IntoView {
     let ctx = use_ctx();
-    let i18n = use_i18n();
     let revision = ctx.revision;
     let records = LocalResource::new(move || {
         revision.track();
@@ -91,14 +90,14 @@ pub fn ActivityList() -> impl IntoView {
     let empty = move || matches!(records.get(), Some(Ok(r)) if r.is_empty());
     view! {
         <section class="page list">
-            <h1>{move || i18n.t(i18n::LIST_TITLE)}</h1>
+            <h1>{tr(i18n::LIST_TITLE)}</h1>
             <Show when=failed>
-                <p class="form-error" role="alert">{move || i18n.t(i18n::ERR_STORAGE)}</p>
+                <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
             </Show>
             <Show when=empty>
-                <p class="empty">{move || i18n.t(i18n::LIST_EMPTY)}</p>
+                <p class="empty">{tr(i18n::LIST_EMPTY)}</p>
             </Show>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(i18n::LOADING)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
                 <ul id="activity-list">
                     <For each=lines key=|line| line.clone() let(line)>
                         <ActivityItem line />
@@ -155,13 +154,13 @@ fn ActivityItem(
                 </span>
                 <span class="badges">
                     <Show when=move || pending>
-                        <span class="badge pending">{move || i18n.t(i18n::BADGE_PENDING)}</span>
+                        <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
                     </Show>
                     <Show when=move || rejected>
-                        <span class="badge rejected">{move || i18n.t(i18n::BADGE_REJECTED)}</span>
+                        <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
                     </Show>
                     <Show when=move || conflict>
-                        <span class="badge conflict">{move || i18n.t(i18n::BADGE_CONFLICT)}</span>
+                        <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
                     </Show>
                 </span>
             </a>

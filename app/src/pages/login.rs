@@ -2,7 +2,7 @@
 //! opens logged in without signal.
 
 use crate::app::{use_ctx, Page};
-use crate::i18n::{self, use_i18n};
+use crate::i18n::{self, tr, use_i18n};
 use crate::sync::{Api, ApiError, SyncProblem};
 use gugus_model::api::LoginRequest;
 use gugus_model::Text;
@@ -70,13 +70,13 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <section class="page login">
-            <h1>{move || i18n.t(i18n::LOGIN_TITLE)}</h1>
+            <h1>{tr(i18n::LOGIN_TITLE)}</h1>
             <Show when=relogin>
-                <p class="notice">{move || i18n.t(i18n::LOGIN_AGAIN)}</p>
+                <p class="notice">{tr(i18n::LOGIN_AGAIN)}</p>
             </Show>
             <form id="login-form" on:submit=submit novalidate>
                 <div class="field">
-                    <label for="login-username">{move || i18n.t(i18n::USERNAME)}</label>
+                    <label for="login-username">{tr(i18n::USERNAME)}</label>
                     <input
                         id="login-username"
                         name="username"
@@ -89,7 +89,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </div>
                 <div class="field">
-                    <label for="login-password">{move || i18n.t(i18n::PASSWORD)}</label>
+                    <label for="login-password">{tr(i18n::PASSWORD)}</label>
                     <input
                         id="login-password"
                         name="password"
@@ -114,7 +114,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || i18n.t(if busy.get() { i18n::LOGGING_IN } else { i18n::LOGIN_SUBMIT })}
                 </button>
             </form>
-            <p class="hint">{move || i18n.t(i18n::LOGIN_HINT)}</p>
+            <p class="hint">{tr(i18n::LOGIN_HINT)}</p>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::app::use_ctx;
 use crate::clock;
-use crate::i18n::{self, use_i18n};
+use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
 use gugus_model::activity::{format_date, parse_date};
@@ -113,16 +113,16 @@ pub fn StatsPage() -> impl IntoView {
     let header = move |text: Text| move || i18n.t(text);
     view! {
         <section class="page stats">
-            <h1>{move || i18n.t(i18n::STATS_TITLE)}</h1>
+            <h1>{tr(i18n::STATS_TITLE)}</h1>
             <form class="period" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(); }>
                 <div class="field">
-                    <label for="stats-from">{move || i18n.t(i18n::FROM)}</label>
+                    <label for="stats-from">{tr(i18n::FROM)}</label>
                     <input id="stats-from" type="date" name="from" max=format_date(today) prop:value=from
                         on:input=move |ev| from.set(event_target_value(&ev))
                         on:change=move |ev| from.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
-                    <label for="stats-to">{move || i18n.t(i18n::TO)}</label>
+                    <label for="stats-to">{tr(i18n::TO)}</label>
                     <input id="stats-to" type="date" name="to" prop:value=to
                         on:input=move |ev| to.set(event_target_value(&ev))
                         on:change=move |ev| to.set(event_target_value(&ev)) />
@@ -159,7 +159,7 @@ pub fn StatsPage() -> impl IntoView {
                     </table>
                 </div>
                 <Show when=suppressed>
-                    <p id="stats-suppressed" class="hint">{move || i18n.t(i18n::SUPPRESSED_NOTE)}</p>
+                    <p id="stats-suppressed" class="hint">{tr(i18n::SUPPRESSED_NOTE)}</p>
                 </Show>
             </Show>
         </section>

@@ -1,7 +1,7 @@
 //! What the server said about this device's last changes to a record: a refusal to fix,
 //! or same-field conflicts (the server's value against this phone's).
 
-use crate::i18n::{self, use_i18n};
+use crate::i18n::{self, tr, use_i18n};
 use crate::store::LocalRecord;
 use gugus_model::activity::field_label;
 use gugus_model::regions;
@@ -77,7 +77,7 @@ pub fn RecordNotices(
         }}
         <Show when=move || !conflicts().is_empty()>
             <div id="conflict-notice" class="notice conflict" role="status">
-                <p>{move || i18n.t(i18n::CONFLICT_NOTICE)}</p>
+                <p>{tr(i18n::CONFLICT_NOTICE)}</p>
                 <ul>
                     <For each=conflicts key=|c| c.field.clone() let(conflict)>
                         <ConflictLine conflict />
