@@ -18,7 +18,8 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
     let app = Router::new().nest("/api/v1", routes::api());
     let app = match static_dir {
-        Some(dir) if dir.is_dir() => app.fallback_service(ServeDir::new(dir)),
+        // The build writes a `.gz` twin of each shell file: a phone on 3G downloads that.
+        Some(dir) if dir.is_dir() => app.fallback_service(ServeDir::new(dir).precompressed_gzip()),
         Some(dir) => {
             tracing::warn!(
                 dir = %dir.display(),
@@ -74,4 +75,38 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store;
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_gzip_twin_is_served_to_a_client_that_accepts_it() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("index.html"), "<!doctype html>")?;
+        std::fs::write(dir.path().join("index.html.gz"), b"gz-bytes")?;
+        let url = format!("sqlite://{}", dir.path().join("db/gugus.db").display());
+        let store = store::connect(&crate::config::DatabaseUrl::parse(&url)?).await?;
+        let app = router(AppState::new(store), Some(dir.path()));
+        let get = |gzip: bool| {
+            let request = Request::get("/index.html");
+            let request = match gzip {
+                true => request.header(header::ACCEPT_ENCODING, "gzip"),
+                false => request,
+            };
+            request.body(Body::empty())
+        };
+        let zipped = app.clone().oneshot(get(true)?).await?;
+        assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
+        let plain = app.oneshot(get(false)?).await?;
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let body = axum::body::to_bytes(plain.into_body(), 1024).await?;
+        assert_eq!(&body[..], b"<!doctype html>");
+        Ok(())
+    }
 }
