@@ -1,12 +1,14 @@
 //! The shared language of Gugus.
 //!
 //! Record kinds and their validation, vocabularies (a stable code with an Indonesian and
-//! an English label), the regency's regions, the sync wire types and the merge rule.
+//! an English label), the regency's regions, the sync wire types, the merge rule and the
+//! device side's sync decisions.
 //! No IO: this crate builds for wasm32 (the app) and natively (the worker) alike.
 #![forbid(unsafe_code)]
 
 pub mod activity;
 pub mod api;
+pub mod device;
 pub mod field;
 pub mod kind;
 pub mod lang;

@@ -1,0 +1,167 @@
+//! A record as the device keeps it, and the pure rules that move it along: a local edit,
+//! the server's answer to a push, a pulled state.
+
+use crate::merge::overlay;
+use crate::sync::{Conflict, Mutation, MutationStatus, Op, RecordState, RejectError};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// One record on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalRecord {
+    /// The record id (UUID v7, text).
+    pub id: String,
+    /// The record kind's wire name.
+    pub kind: String,
+    /// The server version the device knows; 0 while the server has never answered for it.
+    pub version: u64,
+    /// Soft-deleted on the server.
+    #[serde(default)]
+    pub deleted: bool,
+    /// The fields as the server last had them (as far as the device knows).
+    #[serde(default)]
+    pub server: Map<String, Value>,
+    /// The fields shown: the server's, then refused local values, then pending changes.
+    pub fields: Map<String, Value>,
+    /// The server marks the record as having an open conflict.
+    #[serde(default)]
+    pub open_conflict: bool,
+    /// Same-field conflicts the server reported for this device's changes.
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+    /// Why the server refused this device's last change, until the officer saves again.
+    #[serde(default)]
+    pub rejection: Option<RejectError>,
+    /// The refused values, kept on screen so the officer can fix them.
+    #[serde(default)]
+    pub rejected: Map<String, Value>,
+    /// When the officer last changed it on this device (RFC 3339).
+    #[serde(default)]
+    pub changed_at: String,
+}
+
+impl LocalRecord {
+    /// A record the officer has just created on this device.
+    pub fn created(id: String, kind: &str, fields: Map<String, Value>, at: String) -> Self {
+        LocalRecord {
+            id,
+            kind: kind.into(),
+            version: 0,
+            deleted: false,
+            server: Map::new(),
+            fields,
+            open_conflict: false,
+            conflicts: Vec::new(),
+            rejection: None,
+            rejected: Map::new(),
+            changed_at: at,
+        }
+    }
+
+    /// Whether something about the record needs the officer's eye.
+    pub fn has_conflict(&self) -> bool {
+        self.open_conflict || !self.conflicts.is_empty()
+    }
+
+    /// The fields a new mutation must carry to turn what the server has into `fields`:
+    /// those that differ from what is shown now, plus any the server refused (they are
+    /// sent again); all of them when something changed on a record the server has never
+    /// answered for (its create may yet be refused). Empty when nothing changed.
+    pub fn changes_to(&self, fields: &Map<String, Value>) -> Map<String, Value> {
+        let changed: Map<String, Value> = fields
+            .iter()
+            .filter(|(name, value)| {
+                self.fields.get(*name) != Some(*value) || self.rejected.contains_key(*name)
+            })
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        if changed.is_empty() || self.version > 0 {
+            changed
+        } else {
+            fields.clone()
+        }
+    }
+
+    /// Applies an edit made on the device: the shown fields become `fields`; a saved edit
+    /// answers an earlier refusal and acknowledges reported conflicts.
+    pub fn edit(&mut self, fields: Map<String, Value>, at: String) {
+        self.fields = fields;
+        self.rejection = None;
+        self.rejected = Map::new();
+        self.conflicts.clear();
+        self.changed_at = at;
+    }
+
+    /// Recomputes the shown fields from the server's, the refused values and the changes
+    /// still waiting in the outbox (oldest first).
+    pub fn recompute<'a>(&mut self, pending: impl IntoIterator<Item = &'a Map<String, Value>>) {
+        let mut shown = self.server.clone();
+        if self.rejection.is_some() {
+            shown = overlay(&shown, [&self.rejected]);
+        }
+        self.fields = overlay(&shown, pending);
+    }
+
+    /// Takes the server's answer for one of this record's mutations. Returns the version
+    /// the record moved to when the whole change was applied, for rebasing later pending
+    /// changes of the same record.
+    pub fn answer(&mut self, mutation: &Mutation, status: &MutationStatus) -> Option<u64> {
+        match status {
+            MutationStatus::Applied { version } => {
+                self.accept(&mutation.fields, *version);
+                if mutation.op == Op::Delete {
+                    self.deleted = true;
+                }
+                Some(*version)
+            }
+            // Taken earlier (the first answer was lost): the next pull brings its version.
+            MutationStatus::Duplicate => {
+                self.server = overlay(&self.server, [&mutation.fields]);
+                None
+            }
+            MutationStatus::Conflict { version, conflicts } => {
+                self.accept(&mutation.fields, *version);
+                for conflict in conflicts {
+                    self.server
+                        .insert(conflict.field.clone(), conflict.server.clone());
+                    self.conflicts.retain(|c| c.field != conflict.field);
+                    self.conflicts.push(conflict.clone());
+                }
+                self.open_conflict = true;
+                None
+            }
+            MutationStatus::Rejected { error } => {
+                for (name, value) in &mutation.fields {
+                    self.rejected.insert(name.clone(), value.clone());
+                }
+                self.rejection = Some(error.clone());
+                None
+            }
+        }
+    }
+
+    fn accept(&mut self, fields: &Map<String, Value>, version: u64) {
+        self.server = overlay(&self.server, [fields]);
+        self.version = self.version.max(version);
+    }
+
+    /// Takes a record's whole state from a pull. Refusals and reported conflicts stay
+    /// until the officer saves again; the caller recomputes the shown fields.
+    pub fn pulled(existing: Option<LocalRecord>, state: &RecordState) -> LocalRecord {
+        let mut record = existing.unwrap_or_else(|| LocalRecord {
+            changed_at: String::new(),
+            ..LocalRecord::created(state.id.to_string(), &state.kind, Map::new(), String::new())
+        });
+        record.version = state.version;
+        record.deleted = state.deleted;
+        record.server = state.fields.clone();
+        record.open_conflict = state.conflict;
+        if !state.conflict {
+            record.conflicts.clear();
+        }
+        record
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,143 @@
+use super::*;
+use crate::sync::{Op, RecordState};
+use serde_json::json;
+use uuid::Uuid;
+
+const ID: u128 = 0x0193_a1b2_c3d4_7e5f_8a9b_0c1d_2e3f_4a5b;
+
+fn fields(pairs: &[(&str, Value)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn mutation(id: u64, base: u64, changes: Map<String, Value>) -> Mutation {
+    Mutation {
+        id,
+        kind: "activity".into(),
+        record_id: Uuid::from_u128(ID),
+        op: Op::Upsert,
+        base_version: base,
+        fields: changes,
+        at: "2026-11-29T03:20:00Z".into(),
+    }
+}
+
+fn synced(version: u64, server: Map<String, Value>) -> LocalRecord {
+    LocalRecord {
+        version,
+        server: server.clone(),
+        ..LocalRecord::created(
+            Uuid::from_u128(ID).to_string(),
+            "activity",
+            server,
+            "t0".into(),
+        )
+    }
+}
+
+#[test]
+fn a_record_never_answered_for_sends_every_field() {
+    let record = LocalRecord::created(
+        "r".into(),
+        "activity",
+        fields(&[("venue", json!("A"))]),
+        "t".into(),
+    );
+    let next = fields(&[("venue", json!("A")), ("notes", json!("n"))]);
+    assert_eq!(record.changes_to(&next), next);
+}
+
+#[test]
+fn an_edit_sends_only_the_changed_fields_and_refused_ones_again() {
+    let mut record = synced(4, fields(&[("venue", json!("A")), ("notes", json!("n"))]));
+    let next = fields(&[("venue", json!("B")), ("notes", json!("n"))]);
+    assert_eq!(record.changes_to(&next), fields(&[("venue", json!("B"))]));
+    record.rejected = fields(&[("notes", json!("n"))]);
+    assert_eq!(record.changes_to(&next), next);
+}
+
+#[test]
+fn an_applied_change_moves_the_known_version() {
+    let mut record = synced(4, fields(&[("venue", json!("A"))]));
+    let change = mutation(7, 4, fields(&[("venue", json!("B"))]));
+    record.edit(fields(&[("venue", json!("B"))]), "t1".into());
+    let rebase = record.answer(&change, &MutationStatus::Applied { version: 9 });
+    assert_eq!(rebase, Some(9));
+    assert_eq!(record.version, 9);
+    assert_eq!(record.server, fields(&[("venue", json!("B"))]));
+}
+
+#[test]
+fn a_conflict_keeps_the_server_value_and_records_both() {
+    let mut record = synced(4, fields(&[("venue", json!("A"))]));
+    record.edit(fields(&[("venue", json!("B"))]), "t1".into());
+    let conflict = Conflict {
+        field: "venue".into(),
+        server: json!("C"),
+        device: json!("B"),
+    };
+    let status = MutationStatus::Conflict {
+        version: 9,
+        conflicts: vec![conflict.clone()],
+    };
+    let change = mutation(7, 4, fields(&[("venue", json!("B"))]));
+    assert_eq!(record.answer(&change, &status), None);
+    record.recompute(std::iter::empty());
+    assert_eq!(record.fields["venue"], json!("C"));
+    assert_eq!(record.conflicts, [conflict]);
+    assert!(record.has_conflict());
+}
+
+#[test]
+fn a_refused_change_stays_on_screen_until_fixed() {
+    let mut record = synced(4, fields(&[("venue", json!("A"))]));
+    record.edit(fields(&[("venue", json!("B"))]), "t1".into());
+    let error = RejectError::forbidden();
+    let change = mutation(7, 4, fields(&[("venue", json!("B"))]));
+    record.answer(
+        &change,
+        &MutationStatus::Rejected {
+            error: error.clone(),
+        },
+    );
+    record.recompute(std::iter::empty());
+    assert_eq!(
+        record.fields["venue"],
+        json!("B"),
+        "the officer's value is kept"
+    );
+    assert_eq!(record.rejection, Some(error));
+    // A pull of the server's state does not wipe it either.
+    let state = RecordState {
+        kind: "activity".into(),
+        id: Uuid::from_u128(ID),
+        version: 5,
+        deleted: false,
+        fields: fields(&[("venue", json!("A"))]),
+        conflict: false,
+    };
+    let mut pulled = LocalRecord::pulled(Some(record), &state);
+    pulled.recompute(std::iter::empty());
+    assert_eq!(pulled.fields["venue"], json!("B"));
+    assert_eq!(pulled.version, 5);
+}
+
+#[test]
+fn a_pulled_record_shows_pending_local_edits_on_top() {
+    let state = RecordState {
+        kind: "activity".into(),
+        id: Uuid::from_u128(ID),
+        version: 12,
+        deleted: false,
+        fields: fields(&[("venue", json!("Server")), ("notes", json!("s"))]),
+        conflict: false,
+    };
+    let mut record = LocalRecord::pulled(None, &state);
+    let pending = fields(&[("venue", json!("Device"))]);
+    record.recompute([&pending]);
+    assert_eq!(record.fields["venue"], json!("Device"));
+    assert_eq!(record.fields["notes"], json!("s"));
+    assert_eq!(record.server["venue"], json!("Server"));
+}
