@@ -6,6 +6,9 @@
 //! - [`Browser`] runs chromedriver in its own process group and drives a phone-sized
 //!   headless Chromium with its own profile; the group is killed on drop, so a failing test
 //!   leaves no browser behind.
+//! - [`sync`] is a device's side of the sync API over plain HTTP (no browser), and
+//!   [`postgres::FreshDatabase`] a PostgreSQL database made for one run: for the crash
+//!   test and the sync benchmark (`src/bin/sync-bench.rs`).
 //! - [`app`] holds the app's user-level steps (log in, record an activity, ...) written
 //!   against the element contract in `docs/api.md`.
 //!
@@ -19,6 +22,8 @@ pub mod app;
 mod browser;
 mod command;
 mod poll;
+pub mod postgres;
+pub mod sync;
 mod worker;
 
 pub use browser::Browser;

@@ -12,10 +12,12 @@ use std::time::Duration;
 const LISTENING: &str = "listening on http://";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A running (or stopped) `gugus-worker serve` with its own SQLite store.
+/// A running (or stopped) `gugus-worker serve` with its own store (SQLite unless
+/// [`Worker::start_api`] is given another database URL).
 pub struct Worker {
     bin: PathBuf,
-    static_dir: PathBuf,
+    /// `None`: the API only (the folder given does not exist).
+    static_dir: Option<PathBuf>,
     database_url: String,
     /// `127.0.0.1:0` until the first start, then the port it got, kept for restarts.
     addr: String,
@@ -35,13 +37,32 @@ impl Worker {
         let database = data_dir.join("gugus.db");
         let mut worker = Worker {
             bin: worker_binary()?,
-            static_dir: static_dir.to_path_buf(),
+            static_dir: Some(static_dir.to_path_buf()),
             database_url: format!("sqlite://{}", database.display()),
             addr: "127.0.0.1:0".into(),
             child: None,
         };
         worker.spawn()?;
         Ok(worker)
+    }
+
+    /// Starts the worker on a free port of 127.0.0.1 over `database_url` (`sqlite://PATH`
+    /// or `postgres://...`), serving the API only, and waits until it listens.
+    pub fn start_api(database_url: &str) -> Result<Worker> {
+        let mut worker = Worker {
+            bin: worker_binary()?,
+            static_dir: None,
+            database_url: database_url.to_string(),
+            addr: "127.0.0.1:0".into(),
+            child: None,
+        };
+        worker.spawn()?;
+        Ok(worker)
+    }
+
+    /// `http://127.0.0.1:PORT/api/v1`, the API's base.
+    pub fn api_url(&self) -> String {
+        format!("{}/api/v1", self.base_url())
     }
 
     /// `http://127.0.0.1:PORT`, the address the app is opened at.
@@ -73,24 +94,39 @@ impl Worker {
 
     /// Kills the process, as a phone sees a server that has gone: connections refused.
     pub fn stop(&mut self) -> Result<()> {
+        self.kill()
+    }
+
+    /// Kills the process with SIGKILL (`kill -9`): no shutdown, no flush, open requests
+    /// cut off mid-way, as in a power cut of the process. A no-op when it is stopped.
+    pub fn kill(&mut self) -> Result<()> {
         if let Some(mut child) = self.child.take() {
+            // On Unix, `Child::kill` sends SIGKILL.
             child.kill().context("killing the worker")?;
             child.wait().context("waiting for the worker to exit")?;
         }
         Ok(())
     }
 
-    /// Starts the worker again on the same port with the same store.
+    /// Starts the worker again on the same port with the same store (after a [`kill`]
+    /// or [`stop`], or killing it first when it runs).
+    ///
+    /// [`kill`]: Worker::kill
+    /// [`stop`]: Worker::stop
     pub fn restart(&mut self) -> Result<()> {
-        self.stop()?;
+        self.kill()?;
         self.spawn()
     }
 
     fn spawn(&mut self) -> Result<()> {
+        let static_dir = match &self.static_dir {
+            Some(dir) => dir.clone(),
+            None => repo_root().join("target/gugus-e2e-no-static-dir"),
+        };
         let mut child = Command::new(&self.bin)
             .args(["serve", "--addr", &self.addr])
             .arg("--static-dir")
-            .arg(&self.static_dir)
+            .arg(static_dir)
             .args(["--database-url", &self.database_url])
             .env_remove("GUGUS_DEMO")
             .current_dir(repo_root())
