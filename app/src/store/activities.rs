@@ -1,8 +1,8 @@
 //! Saving a change made on the device, and reading records back for the screens.
 
-use super::record::LocalRecord;
 use super::{meta, Store, StoreError, StoreResult, DRAFTS, META, OUTBOX, RECORDS};
-use gugus_model::sync::{Mutation, Op};
+use gugus_model::device::{self, LocalRecord};
+use gugus_model::sync::Mutation;
 use indexed_db_futures::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -32,9 +32,10 @@ impl Store {
     /// Saves a record the officer created (`id` = `None`) or edited, with its outbox
     /// entry, in one strict transaction; also drops the form's draft (`draft_key`).
     ///
-    /// `fields` must already be valid for the kind. The outbox entry carries the next
-    /// mutation id, the record's known server version as base, only the changed fields for
-    /// an edit (all of them for a record the server has not answered for yet), and now.
+    /// `fields` must already be valid for the kind. The outbox entry is made by
+    /// `model::device::save`: the next mutation id, the record's known server version as
+    /// base, only the changed fields for an edit (all of them for a record the server has
+    /// not answered for yet), and now.
     pub async fn save_record(
         &self,
         kind: &str,
@@ -50,36 +51,20 @@ impl Store {
             Some(id) => records.get(id).serde()?.await?,
             None => None,
         };
-        let (record, changes) = match existing {
-            Some(mut record) => {
-                let changes = record.changes_to(&fields);
-                record.edit(fields, at.clone());
-                (record, changes)
+        let id = id.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
+        let next_id = meta::next_mutation_id(&meta_store).await?;
+        let saved = device::save(existing, kind, &id, fields, at, next_id)
+            .map_err(|error| StoreError::Failed(error.to_string()))?;
+        let record = saved.record;
+        let outcome = match saved.mutation {
+            None => SaveOutcome::Unchanged,
+            Some(mutation) => {
+                tx.object_store(OUTBOX)?.put(&mutation).serde()?.await?;
+                meta::put(&meta_store, meta::NEXT_MUTATION_ID, &saved.next_id).await?;
+                SaveOutcome::Saved {
+                    mutation_id: mutation.id,
+                }
             }
-            None => {
-                let id = id.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
-                let record = LocalRecord::created(id, kind, fields.clone(), at.clone());
-                (record, fields)
-            }
-        };
-        let record_id = uuid::Uuid::parse_str(&record.id)
-            .map_err(|_| StoreError::Failed(format!("bad record id {}", record.id)))?;
-        let outcome = if changes.is_empty() {
-            SaveOutcome::Unchanged
-        } else {
-            let mutation_id = meta::next_mutation_id(&meta_store).await?;
-            let mutation = Mutation {
-                id: mutation_id,
-                kind: record.kind.clone(),
-                record_id,
-                op: Op::Upsert,
-                base_version: record.version,
-                fields: changes,
-                at,
-            };
-            tx.object_store(OUTBOX)?.put(&mutation).serde()?.await?;
-            meta::put(&meta_store, meta::NEXT_MUTATION_ID, &(mutation_id + 1)).await?;
-            SaveOutcome::Saved { mutation_id }
         };
         records.put(&record).serde()?.await?;
         tx.object_store(DRAFTS)?.delete(draft_key).serde()?.await?;

@@ -18,11 +18,10 @@ mod drafts;
 mod meta;
 mod outbox;
 mod pull;
-mod record;
 
 pub use activities::{ListedRecord, SaveOutcome};
+pub use gugus_model::device::LocalRecord;
 pub use meta::Session;
-pub use record::LocalRecord;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
