@@ -8,12 +8,17 @@
 //! exactly once (nothing applied twice), and every same-field conflict is in the log.
 //!
 //! `GUGUS_SIM_SEED=n` replays one seed; `GUGUS_SIM_SEEDS=n` runs n seeds (default
-//! [`DEFAULT_SEEDS`]) from `GUGUS_SIM_START` (default: a new start every run, printed).
+//! [`DEFAULT_SEEDS`]) from `GUGUS_SIM_START` (default: a new start every run, printed);
+//! `GUGUS_SIM_TRACE=1` prints every step of every seed.
 
 #[path = "convergence/check.rs"]
 mod check;
+#[path = "convergence/edits.rs"]
+mod edits;
 #[path = "convergence/net.rs"]
 mod net;
+#[path = "convergence/sync.rs"]
+mod sync;
 #[path = "convergence/world.rs"]
 mod world;
 

@@ -1,10 +1,15 @@
 //! The worker as the simulation runs it (start, stop, restart on the same SQLite file)
 //! and the HTTP calls the devices make.
 
+use super::world::Device;
 use anyhow::{bail, Context};
+use gugus_model::api::Role;
+use gugus_model::device::DeviceState;
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
+use gugus_worker::auth;
 use gugus_worker::config::DatabaseUrl;
 use gugus_worker::store::{self, Store};
+use gugus_worker::store::{NewSession, NewUser};
 use gugus_worker::{server, AppState};
 use reqwest_native::{Client, StatusCode};
 use serde::de::DeserializeOwned;
@@ -13,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 /// A running worker.
 pub struct Worker {
@@ -116,4 +122,36 @@ async fn post(
     let status = response.status();
     let body = response.json().await.context("a JSON answer")?;
     Ok((status, body))
+}
+
+/// An account with a session on a new device, made straight in the store (no password
+/// hashing: hundreds of seeds log in five times each).
+pub async fn account(worker: &Worker, username: &str, role: Role) -> anyhow::Result<Device> {
+    let user_id = Uuid::now_v7();
+    let user = NewUser {
+        id: user_id,
+        username: username.into(),
+        name: format!("Pengguna {username}"),
+        role,
+        password_hash: "not-a-hash".into(),
+    };
+    worker.store.add_user(&user).await?;
+    let token = auth::new_token();
+    let device_id = Uuid::now_v7();
+    let now = gugus_worker::clock::now_unix();
+    let session = NewSession {
+        token_hash: auth::token_hash(&token),
+        user_id,
+        device_id,
+        created_at: now,
+        expires_at: now + 86_400,
+    };
+    worker.store.create_session(&session).await?;
+    Ok(Device {
+        token,
+        device_id,
+        state: DeviceState::default(),
+        online: true,
+        held: Vec::new(),
+    })
 }
