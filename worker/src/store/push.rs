@@ -1,15 +1,18 @@
 //! The push algorithm (`sync-protocol.md`, push rules 1 to 7), written once for both
 //! backends. Each backend supplies its SQL through [`WriteTx`], a transaction that writers
-//! hold one at a time; this module decides what each mutation does.
+//! hold one at a time; this module decides what each mutation does. A push reads its
+//! records in one query, merges in memory, and writes the final states in a few
+//! statements, so its cost in round trips hardly grows with its size.
 
 mod checks;
 
 use super::projection::{project, Projection};
 use super::StoreError;
 use model::api::UserInfo;
-use model::merge::{merge, Change, Merged, StoredRecord};
+use model::merge::{merge, Change, StoredRecord};
 use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse};
 use model::RecordKind;
+use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -46,7 +49,7 @@ pub(super) struct RecordWrite<'a> {
     /// The writing user (recorded as creator when the record is new).
     pub user_id: Uuid,
     pub now: i64,
-    pub projection: Projection,
+    pub projection: &'a Projection,
 }
 
 /// Same-field conflicts of one mutation, for the conflict log.
@@ -61,12 +64,18 @@ pub(super) struct ConflictEntry<'a> {
     pub conflicts: &'a [Conflict],
 }
 
-/// The SQL a push needs, inside one transaction of one backend.
+/// A record as a push sees it: its kind (wire name) and state.
+pub(super) type Loaded = (Uuid, String, StoredRecord);
+
+/// The SQL a push needs, inside one transaction of one backend. A push reads the records
+/// it touches in one query and writes them in a few statements at the end: a round trip
+/// per statement is what a push's time goes to.
 #[async_trait::async_trait]
 pub(super) trait WriteTx: Send {
     /// Makes this the only writing transaction until it ends, before anything is read, so
-    /// reads are current and versions are assigned (and committed) in order.
-    async fn lock_writers(&mut self) -> Result<(), StoreError>;
+    /// reads are current and versions are assigned (and committed) in order. Answers the
+    /// latest version assigned so far.
+    async fn lock_writers(&mut self) -> Result<u64, StoreError>;
     /// The last mutation id taken from this user's device (0 when none).
     async fn last_mutation_id(&mut self, user: Uuid, device: Uuid) -> Result<u64, StoreError>;
     /// Records the last mutation id taken from this user's device.
@@ -77,14 +86,26 @@ pub(super) trait WriteTx: Send {
         id: u64,
         now: i64,
     ) -> Result<(), StoreError>;
-    /// A record's kind and state, when it exists.
-    async fn load(&mut self, id: Uuid) -> Result<Option<(String, StoredRecord)>, StoreError>;
-    /// The next value of the global version sequence.
-    async fn next_version(&mut self) -> Result<u64, StoreError>;
-    /// Stores a record's new state and its projection.
-    async fn save(&mut self, write: &RecordWrite<'_>) -> Result<(), StoreError>;
-    /// Appends to the conflict log.
+    /// The kind and state of those of these records that exist.
+    async fn load_many(&mut self, ids: &[Uuid]) -> Result<Vec<Loaded>, StoreError>;
+    /// Records the latest version assigned (the global version sequence).
+    async fn set_latest_version(&mut self, version: u64) -> Result<(), StoreError>;
+    /// Stores records' new states and their projections (at most one write per record).
+    async fn save_many(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError>;
+    /// Appends to the conflict log (after the records are saved).
     async fn log_conflicts(&mut self, entry: &ConflictEntry<'_>) -> Result<(), StoreError>;
+}
+
+/// A push's working set: the records it touches, read once at the start, and what it
+/// will write at the end.
+struct Work {
+    records: HashMap<Uuid, (String, StoredRecord)>,
+    /// Records written, in order of first write, with their kind and projection.
+    written: Vec<(Uuid, RecordKind, Projection)>,
+    /// Conflict log entries: (record, mutation id, device clock, conflicts).
+    conflicts: Vec<(Uuid, u64, String, Vec<Conflict>)>,
+    /// The latest version assigned.
+    version: u64,
 }
 
 /// Runs a push inside `tx`. The caller commits on [`PushOutcome::Done`] and rolls back
@@ -93,12 +114,29 @@ pub(super) async fn run<T: WriteTx>(
     tx: &mut T,
     batch: &PushBatch,
 ) -> Result<PushOutcome, StoreError> {
-    tx.lock_writers().await?;
+    let latest = tx.lock_writers().await?;
     let (user, device) = (batch.user.id, batch.device_id);
     let last = tx.last_mutation_id(user, device).await?;
     let order = match plan(&batch.mutations, last) {
         Ok(order) => order,
         Err(expected) => return Ok(PushOutcome::Gap { expected }),
+    };
+    let mut ids: Vec<Uuid> = order
+        .iter()
+        .filter(|(_, fresh)| *fresh)
+        .map(|&(index, _)| batch.mutations[index].record_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let loaded = match ids.is_empty() {
+        true => Vec::new(),
+        false => tx.load_many(&ids).await?,
+    };
+    let mut work = Work {
+        records: loaded.into_iter().map(|(id, k, r)| (id, (k, r))).collect(),
+        written: Vec::new(),
+        conflicts: Vec::new(),
+        version: latest,
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut results: Vec<Option<MutationResult>> = vec![None; batch.mutations.len()];
@@ -107,7 +145,7 @@ pub(super) async fn run<T: WriteTx>(
         let mutation = &batch.mutations[index];
         let status = if fresh {
             taken = mutation.id;
-            apply(tx, batch, mutation, now).await?
+            apply(&mut work, batch, mutation)
         } else {
             MutationStatus::Duplicate
         };
@@ -116,6 +154,10 @@ pub(super) async fn run<T: WriteTx>(
             status,
         });
     }
+    flush(tx, batch, &work, now).await?;
+    if work.version != latest {
+        tx.set_latest_version(work.version).await?;
+    }
     if taken != last {
         tx.set_last_mutation_id(user, device, taken, now).await?;
     }
@@ -123,6 +165,43 @@ pub(super) async fn run<T: WriteTx>(
         last_mutation_id: taken,
         results: results.into_iter().flatten().collect(),
     }))
+}
+
+/// Writes the records' final states, then the conflict log.
+async fn flush<T: WriteTx>(
+    tx: &mut T,
+    batch: &PushBatch,
+    work: &Work,
+    now: i64,
+) -> Result<(), StoreError> {
+    let writes: Vec<RecordWrite<'_>> = work
+        .written
+        .iter()
+        .map(|(id, kind, projection)| RecordWrite {
+            kind: *kind,
+            id: *id,
+            record: &work.records[id].1,
+            user_id: batch.user.id,
+            now,
+            projection,
+        })
+        .collect();
+    if !writes.is_empty() {
+        tx.save_many(&writes).await?;
+    }
+    for (record_id, mutation_id, at, conflicts) in &work.conflicts {
+        tx.log_conflicts(&ConflictEntry {
+            record_id: *record_id,
+            device_id: batch.device_id,
+            mutation_id: *mutation_id,
+            user_id: batch.user.id,
+            at: at.clone(),
+            logged_at: now,
+            conflicts,
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 /// The order to apply mutations in (by id), each with whether it is new (`false`: a
@@ -146,21 +225,17 @@ fn plan(mutations: &[Mutation], last: u64) -> Result<Vec<(usize, bool)>, u64> {
     Ok(planned)
 }
 
-/// Applies one new mutation: admission, merge, validation of the merged state, write.
-async fn apply<T: WriteTx>(
-    tx: &mut T,
-    batch: &PushBatch,
-    mutation: &Mutation,
-    now: i64,
-) -> Result<MutationStatus, StoreError> {
-    let rejected = |error| Ok(MutationStatus::Rejected { error });
+/// Applies one new mutation to the working set: admission, merge, validation of the
+/// merged state, write.
+fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationStatus {
+    let rejected = |error| MutationStatus::Rejected { error };
     let kind = match checks::admit(batch.user.role, mutation) {
         Ok(kind) => kind,
         Err(error) => return rejected(error),
     };
-    let current = match tx.load(mutation.record_id).await? {
-        Some((stored_kind, _)) if stored_kind != mutation.kind => {
-            return rejected(checks::kind_mismatch(&stored_kind));
+    let current = match work.records.get(&mutation.record_id) {
+        Some((stored_kind, _)) if *stored_kind != mutation.kind => {
+            return rejected(checks::kind_mismatch(stored_kind));
         }
         found => found.map(|(_, record)| record),
     };
@@ -171,66 +246,57 @@ async fn apply<T: WriteTx>(
         fields: &mutation.fields,
     };
     // A trial merge decides validity, and whether a version is needed at all.
-    let trial = merge(current.as_ref(), change, u64::MAX);
+    let trial = merge(current, change, u64::MAX);
     if let Err(error) = checks::validate(kind, mutation.op, &trial.record, batch.today) {
         return rejected(error);
     }
-    let merged = match trial.changed {
-        true => write(tx, batch, current.as_ref(), change, mutation.record_id, now).await?,
+    let changed = trial.changed;
+    let merged = match changed {
+        true => merge(current, change, work.version + 1),
         false => trial,
     };
-    answer(tx, batch, mutation, merged, now).await
-}
-
-/// Takes the next version, merges at it and stores the result.
-async fn write<T: WriteTx>(
-    tx: &mut T,
-    batch: &PushBatch,
-    current: Option<&StoredRecord>,
-    change: Change<'_>,
-    id: Uuid,
-    now: i64,
-) -> Result<Merged, StoreError> {
-    let version = tx.next_version().await?;
-    let merged = merge(current, change, version);
-    let write = RecordWrite {
-        kind: change.kind,
-        id,
-        record: &merged.record,
-        user_id: batch.user.id,
-        now,
-        projection: project(change.kind, &merged.record, batch.today),
-    };
-    tx.save(&write).await?;
-    Ok(merged)
-}
-
-/// Logs the conflicts, if any, and words the mutation's result.
-async fn answer<T: WriteTx>(
-    tx: &mut T,
-    batch: &PushBatch,
-    mutation: &Mutation,
-    merged: Merged,
-    now: i64,
-) -> Result<MutationStatus, StoreError> {
     let version = merged.record.version;
-    if merged.conflicts.is_empty() {
-        return Ok(MutationStatus::Applied { version });
+    if changed {
+        work.version += 1;
+        let id = mutation.record_id;
+        let projection = project(kind, &merged.record, batch.today);
+        work.keep(id, kind, &mutation.kind, merged.record, projection);
     }
-    tx.log_conflicts(&ConflictEntry {
-        record_id: mutation.record_id,
-        device_id: batch.device_id,
-        mutation_id: mutation.id,
-        user_id: batch.user.id,
-        at: mutation.at.replace('\0', ""),
-        logged_at: now,
-        conflicts: &merged.conflicts,
-    })
-    .await?;
-    Ok(MutationStatus::Conflict {
+    if merged.conflicts.is_empty() {
+        return MutationStatus::Applied { version };
+    }
+    work.conflicts.push((
+        mutation.record_id,
+        mutation.id,
+        mutation.at.replace('\0', ""),
+        merged.conflicts.clone(),
+    ));
+    MutationStatus::Conflict {
         version,
         conflicts: merged.conflicts,
-    })
+    }
+}
+
+impl Work {
+    /// Keeps a record's new state (and its projection) to write at the end.
+    fn keep(
+        &mut self,
+        id: Uuid,
+        kind: RecordKind,
+        wire_kind: &str,
+        record: StoredRecord,
+        projection: Projection,
+    ) {
+        match self
+            .written
+            .iter_mut()
+            .find(|(written, _, _)| *written == id)
+        {
+            Some(entry) => entry.2 = projection,
+            None => self.written.push((id, kind, projection)),
+        }
+        self.records.insert(id, (wire_kind.to_owned(), record));
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod batch;
 mod merge;
 mod push;
 mod stats;

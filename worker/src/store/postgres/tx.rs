@@ -1,12 +1,12 @@
 //! The push transaction on PostgreSQL.
 
 use crate::store::projection::{ActivityFact, Projection};
-use crate::store::push::{ConflictEntry, RecordWrite, WriteTx};
+use crate::store::push::{ConflictEntry, Loaded, RecordWrite, WriteTx};
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use serde_json::{Map, Value};
 use sqlx::types::Json;
-use sqlx::{Postgres, Transaction};
+use sqlx::{Postgres, QueryBuilder, Transaction};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub(super) struct PostgresTx(pub Transaction<'static, Postgres>);
 
 type LoadRow = (
+    Uuid,
     String,
     i64,
     bool,
@@ -22,49 +23,97 @@ type LoadRow = (
     Json<BTreeMap<String, u64>>,
 );
 
+/// Rows per multi-row statement: well under PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
 impl PostgresTx {
-    async fn save_fact(&mut self, id: Uuid, fact: Option<&ActivityFact>) -> Result<(), StoreError> {
-        let Some(fact) = fact else {
-            sqlx::query("DELETE FROM activity_facts WHERE record_id = $1")
-                .bind(id)
+    async fn save_records(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        let mut rows = Vec::with_capacity(writes.len());
+        for write in writes {
+            rows.push((write, to_db(write.record.version)?));
+        }
+        let mut query = QueryBuilder::<Postgres>::new(
+            "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
+                 created_by, updated_by, created_at, updated_at) ",
+        );
+        query.push_values(rows, |mut row, (write, version)| {
+            let record = write.record;
+            row.push_bind(write.id)
+                .push_bind(write.kind.as_str())
+                .push_bind(version)
+                .push_bind(record.deleted)
+                .push_bind(record.conflict)
+                .push_bind(Json(record.fields.clone()))
+                .push_bind(Json(record.field_versions.clone()))
+                .push_bind(write.user_id)
+                .push_bind(write.user_id)
+                .push_bind(write.now)
+                .push_bind(write.now);
+        });
+        query.push(
+            " ON CONFLICT (id) DO UPDATE SET version = excluded.version,
+                 deleted = excluded.deleted, conflict = excluded.conflict,
+                 fields = excluded.fields, field_versions = excluded.field_versions,
+                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        );
+        query.build().execute(&mut *self.0).await?;
+        Ok(())
+    }
+
+    async fn save_facts(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        let (mut facts, mut gone) = (Vec::new(), Vec::new());
+        for write in writes {
+            match write.projection {
+                Projection::Activity(Some(fact)) => facts.push((write.id, fact)),
+                Projection::Activity(None) => gone.push(write.id),
+            }
+        }
+        if !gone.is_empty() {
+            sqlx::query("DELETE FROM activity_facts WHERE record_id = ANY($1)")
+                .bind(gone)
                 .execute(&mut *self.0)
                 .await?;
+        }
+        if facts.is_empty() {
             return Ok(());
-        };
-        let [female_adult, male_adult, female_child, male_child] = fact.participants;
-        sqlx::query(
+        }
+        let mut query = QueryBuilder::<Postgres>::new(
             "INSERT INTO activity_facts (record_id, date, kecamatan, desa, type,
-                 female_adult, male_adult, female_child, male_child)
-             VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (record_id) DO UPDATE SET date = excluded.date,
+                 female_adult, male_adult, female_child, male_child) ",
+        );
+        query.push_values(facts, |mut row, (id, fact): (Uuid, &ActivityFact)| {
+            let [female_adult, male_adult, female_child, male_child] = fact.participants;
+            row.push_bind(id)
+                .push_bind(fact.date.clone())
+                .push_unseparated("::date")
+                .push_bind(fact.kecamatan.clone())
+                .push_bind(fact.desa.clone())
+                .push_bind(fact.activity_type.clone())
+                .push_bind(female_adult)
+                .push_bind(male_adult)
+                .push_bind(female_child)
+                .push_bind(male_child);
+        });
+        query.push(
+            " ON CONFLICT (record_id) DO UPDATE SET date = excluded.date,
                  kecamatan = excluded.kecamatan, desa = excluded.desa, type = excluded.type,
                  female_adult = excluded.female_adult, male_adult = excluded.male_adult,
                  female_child = excluded.female_child, male_child = excluded.male_child",
-        )
-        .bind(id)
-        .bind(&fact.date)
-        .bind(&fact.kecamatan)
-        .bind(&fact.desa)
-        .bind(&fact.activity_type)
-        .bind(female_adult)
-        .bind(male_adult)
-        .bind(female_child)
-        .bind(male_child)
-        .execute(&mut *self.0)
-        .await?;
+        );
+        query.build().execute(&mut *self.0).await?;
         Ok(())
     }
 }
 
 #[async_trait::async_trait]
 impl WriteTx for PostgresTx {
-    async fn lock_writers(&mut self) -> Result<(), StoreError> {
+    async fn lock_writers(&mut self) -> Result<u64, StoreError> {
         // Held until commit: versions are assigned, and committed, in order; and every read
         // after this sees what the previous writer committed.
-        sqlx::query("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
-            .execute(&mut *self.0)
+        let (value,): (i64,) = sqlx::query_as("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut *self.0)
             .await?;
-        Ok(())
+        from_db(value)
     }
 
     async fn last_mutation_id(&mut self, user: Uuid, device: Uuid) -> Result<u64, StoreError> {
@@ -100,61 +149,44 @@ impl WriteTx for PostgresTx {
         Ok(())
     }
 
-    async fn load(&mut self, id: Uuid) -> Result<Option<(String, StoredRecord)>, StoreError> {
-        let row: Option<LoadRow> = sqlx::query_as(
-            "SELECT kind, version, deleted, conflict, fields, field_versions
-             FROM records WHERE id = $1",
+    async fn load_many(&mut self, ids: &[Uuid]) -> Result<Vec<Loaded>, StoreError> {
+        let rows: Vec<LoadRow> = sqlx::query_as(
+            "SELECT id, kind, version, deleted, conflict, fields, field_versions
+             FROM records WHERE id = ANY($1)",
         )
-        .bind(id)
-        .fetch_optional(&mut *self.0)
+        .bind(ids)
+        .fetch_all(&mut *self.0)
         .await?;
-        let Some((kind, version, deleted, conflict, Json(fields), Json(field_versions))) = row
-        else {
-            return Ok(None);
-        };
-        let record = StoredRecord {
-            version: from_db(version)?,
-            deleted,
-            conflict,
-            fields,
-            field_versions,
-        };
-        Ok(Some((kind, record)))
+        rows.into_iter()
+            .map(
+                |(id, kind, version, deleted, conflict, fields, field_versions)| {
+                    let record = StoredRecord {
+                        version: from_db(version)?,
+                        deleted,
+                        conflict,
+                        fields: fields.0,
+                        field_versions: field_versions.0,
+                    };
+                    Ok((id, kind, record))
+                },
+            )
+            .collect()
     }
 
-    async fn next_version(&mut self) -> Result<u64, StoreError> {
-        let (value,): (i64,) =
-            sqlx::query_as("UPDATE sync_seq SET value = value + 1 WHERE id = 1 RETURNING value")
-                .fetch_one(&mut *self.0)
-                .await?;
-        from_db(value)
+    async fn set_latest_version(&mut self, version: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sync_seq SET value = $1 WHERE id = 1")
+            .bind(to_db(version)?)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
     }
 
-    async fn save(&mut self, write: &RecordWrite<'_>) -> Result<(), StoreError> {
-        let record = write.record;
-        sqlx::query(
-            "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
-                 created_by, updated_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version,
-                 deleted = excluded.deleted, conflict = excluded.conflict,
-                 fields = excluded.fields, field_versions = excluded.field_versions,
-                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        )
-        .bind(write.id)
-        .bind(write.kind.as_str())
-        .bind(to_db(record.version)?)
-        .bind(record.deleted)
-        .bind(record.conflict)
-        .bind(Json(&record.fields))
-        .bind(Json(&record.field_versions))
-        .bind(write.user_id)
-        .bind(write.now)
-        .execute(&mut *self.0)
-        .await?;
-        match &write.projection {
-            Projection::Activity(fact) => self.save_fact(write.id, fact.as_ref()).await,
+    async fn save_many(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+            self.save_records(chunk).await?;
+            self.save_facts(chunk).await?;
         }
+        Ok(())
     }
 
     async fn log_conflicts(&mut self, entry: &ConflictEntry<'_>) -> Result<(), StoreError> {

@@ -1,11 +1,11 @@
 //! The push transaction on SQLite.
 
-use super::rows::parse_json;
+use super::rows::{parse_json, parse_uuid};
 use crate::store::projection::{ActivityFact, Projection};
-use crate::store::push::{ConflictEntry, RecordWrite, WriteTx};
+use crate::store::push::{ConflictEntry, Loaded, RecordWrite, WriteTx};
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 use uuid::Uuid;
 
 /// A transaction begun with `BEGIN IMMEDIATE`: it holds the write lock from the start.
@@ -15,45 +15,105 @@ fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("unserialisable: {e}")))
 }
 
+/// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// The ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+fn id_list<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
+    let ids: Vec<String> = ids.map(Uuid::to_string).collect();
+    serde_json::Value::from(ids).to_string()
+}
+
 impl SqliteTx {
-    async fn save_fact(&mut self, id: Uuid, fact: Option<&ActivityFact>) -> Result<(), StoreError> {
-        let Some(fact) = fact else {
-            sqlx::query("DELETE FROM activity_facts WHERE record_id = $1")
-                .bind(id.to_string())
-                .execute(&mut *self.0)
-                .await?;
+    async fn save_records(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        let mut rows = Vec::with_capacity(writes.len());
+        for write in writes {
+            let record = write.record;
+            let (fields, versions) = (json(&record.fields)?, json(&record.field_versions)?);
+            rows.push((write, to_db(record.version)?, fields, versions));
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
+                 created_by, updated_by, created_at, updated_at) ",
+        );
+        query.push_values(rows, |mut row, (write, version, fields, versions)| {
+            let user = write.user_id.to_string();
+            row.push_bind(write.id.to_string())
+                .push_bind(write.kind.as_str())
+                .push_bind(version)
+                .push_bind(write.record.deleted)
+                .push_bind(write.record.conflict)
+                .push_bind(fields)
+                .push_bind(versions)
+                .push_bind(user.clone())
+                .push_bind(user)
+                .push_bind(write.now)
+                .push_bind(write.now);
+        });
+        query.push(
+            " ON CONFLICT (id) DO UPDATE SET version = excluded.version,
+                 deleted = excluded.deleted, conflict = excluded.conflict,
+                 fields = excluded.fields, field_versions = excluded.field_versions,
+                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        );
+        query.build().execute(&mut *self.0).await?;
+        Ok(())
+    }
+
+    async fn save_facts(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        let (mut facts, mut gone) = (Vec::new(), Vec::new());
+        for write in writes {
+            match write.projection {
+                Projection::Activity(Some(fact)) => facts.push((write.id, fact)),
+                Projection::Activity(None) => gone.push(write.id),
+            }
+        }
+        if !gone.is_empty() {
+            sqlx::query(
+                "DELETE FROM activity_facts WHERE record_id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(id_list(gone.iter()))
+            .execute(&mut *self.0)
+            .await?;
+        }
+        if facts.is_empty() {
             return Ok(());
-        };
-        let [female_adult, male_adult, female_child, male_child] = fact.participants;
-        sqlx::query(
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(
             "INSERT INTO activity_facts (record_id, date, kecamatan, desa, type,
-                 female_adult, male_adult, female_child, male_child)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (record_id) DO UPDATE SET date = excluded.date,
+                 female_adult, male_adult, female_child, male_child) ",
+        );
+        query.push_values(facts, |mut row, (id, fact): (Uuid, &ActivityFact)| {
+            let [female_adult, male_adult, female_child, male_child] = fact.participants;
+            row.push_bind(id.to_string())
+                .push_bind(fact.date.clone())
+                .push_bind(fact.kecamatan.clone())
+                .push_bind(fact.desa.clone())
+                .push_bind(fact.activity_type.clone())
+                .push_bind(female_adult)
+                .push_bind(male_adult)
+                .push_bind(female_child)
+                .push_bind(male_child);
+        });
+        query.push(
+            " ON CONFLICT (record_id) DO UPDATE SET date = excluded.date,
                  kecamatan = excluded.kecamatan, desa = excluded.desa, type = excluded.type,
                  female_adult = excluded.female_adult, male_adult = excluded.male_adult,
                  female_child = excluded.female_child, male_child = excluded.male_child",
-        )
-        .bind(id.to_string())
-        .bind(&fact.date)
-        .bind(&fact.kecamatan)
-        .bind(&fact.desa)
-        .bind(&fact.activity_type)
-        .bind(female_adult)
-        .bind(male_adult)
-        .bind(female_child)
-        .bind(male_child)
-        .execute(&mut *self.0)
-        .await?;
+        );
+        query.build().execute(&mut *self.0).await?;
         Ok(())
     }
 }
 
 #[async_trait::async_trait]
 impl WriteTx for SqliteTx {
-    async fn lock_writers(&mut self) -> Result<(), StoreError> {
+    async fn lock_writers(&mut self) -> Result<u64, StoreError> {
         // BEGIN IMMEDIATE already took the database's write lock.
-        Ok(())
+        let (value,): (i64,) = sqlx::query_as("SELECT value FROM sync_seq WHERE id = 1")
+            .fetch_one(&mut *self.0)
+            .await?;
+        from_db(value)
     }
 
     async fn last_mutation_id(&mut self, user: Uuid, device: Uuid) -> Result<u64, StoreError> {
@@ -89,60 +149,44 @@ impl WriteTx for SqliteTx {
         Ok(())
     }
 
-    async fn load(&mut self, id: Uuid) -> Result<Option<(String, StoredRecord)>, StoreError> {
-        let row: Option<(String, i64, bool, bool, String, String)> = sqlx::query_as(
-            "SELECT kind, version, deleted, conflict, fields, field_versions
-             FROM records WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&mut *self.0)
-        .await?;
-        let Some((kind, version, deleted, conflict, fields, field_versions)) = row else {
-            return Ok(None);
-        };
-        let record = StoredRecord {
-            version: from_db(version)?,
-            deleted,
-            conflict,
-            fields: parse_json(&fields)?,
-            field_versions: parse_json(&field_versions)?,
-        };
-        Ok(Some((kind, record)))
-    }
-
-    async fn next_version(&mut self) -> Result<u64, StoreError> {
-        let (value,): (i64,) =
-            sqlx::query_as("UPDATE sync_seq SET value = value + 1 WHERE id = 1 RETURNING value")
-                .fetch_one(&mut *self.0)
-                .await?;
-        from_db(value)
-    }
-
-    async fn save(&mut self, write: &RecordWrite<'_>) -> Result<(), StoreError> {
-        let record = write.record;
-        sqlx::query(
-            "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
-                 created_by, updated_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version,
-                 deleted = excluded.deleted, conflict = excluded.conflict,
-                 fields = excluded.fields, field_versions = excluded.field_versions,
-                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        )
-        .bind(write.id.to_string())
-        .bind(write.kind.as_str())
-        .bind(to_db(record.version)?)
-        .bind(record.deleted)
-        .bind(record.conflict)
-        .bind(json(&record.fields)?)
-        .bind(json(&record.field_versions)?)
-        .bind(write.user_id.to_string())
-        .bind(write.now)
-        .execute(&mut *self.0)
-        .await?;
-        match &write.projection {
-            Projection::Activity(fact) => self.save_fact(write.id, fact.as_ref()).await,
+    async fn load_many(&mut self, ids: &[Uuid]) -> Result<Vec<Loaded>, StoreError> {
+        let mut loaded = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let rows: Vec<(String, String, i64, bool, bool, String, String)> = sqlx::query_as(
+                "SELECT id, kind, version, deleted, conflict, fields, field_versions
+                 FROM records WHERE id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(id_list(chunk.iter()))
+            .fetch_all(&mut *self.0)
+            .await?;
+            for (id, kind, version, deleted, conflict, fields, field_versions) in rows {
+                let record = StoredRecord {
+                    version: from_db(version)?,
+                    deleted,
+                    conflict,
+                    fields: parse_json(&fields)?,
+                    field_versions: parse_json(&field_versions)?,
+                };
+                loaded.push((parse_uuid(&id)?, kind, record));
+            }
         }
+        Ok(loaded)
+    }
+
+    async fn set_latest_version(&mut self, version: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sync_seq SET value = $1 WHERE id = 1")
+            .bind(to_db(version)?)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn save_many(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+            self.save_records(chunk).await?;
+            self.save_facts(chunk).await?;
+        }
+        Ok(())
     }
 
     async fn log_conflicts(&mut self, entry: &ConflictEntry<'_>) -> Result<(), StoreError> {
