@@ -87,13 +87,13 @@ impl World {
         if std::env::var_os("GUGUS_SIM_TRACE").is_some() {
             println!("seed {seed}:\n  {}", world.trace.join("\n  "));
         }
-        outcome.map_err(|error| {
+        if let Err(error) = outcome {
             let tail = world.trace.len().saturating_sub(40);
-            error.context(format!(
-                "seed {seed}, last steps:\n  {}",
+            anyhow::bail!(
+                "{error:#}\nthe last steps of seed {seed}:\n  {}",
                 world.trace[tail..].join("\n  ")
-            ))
-        })?;
+            );
+        }
         Ok(world.stats())
     }
 
