@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes)
+SECTIONS=(sizes sync)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -42,6 +42,17 @@ bench_sizes() {
   done
   printf '%-8s %-24s %12d %12d\n' total 'first load' "$raw_total" "$gz_total"
   printf '\nFirst-load transfer, gzipped: %d bytes (%d KiB)\n' "$gz_total" $(((gz_total + 1023) / 1024))
+}
+
+# Sync throughput and latency: the release worker on loopback over SQLite and PostgreSQL
+# (tests/src/bin/sync-bench.rs; PostgreSQL at GUGUS_TEST_POSTGRES, skipped when unreachable
+# unless CI=true).
+bench_sync() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin sync-bench --locked >&2)
+  GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/sync-bench"
 }
 
 main() {
