@@ -262,7 +262,10 @@ async fn check(
     let mut committed_unanswered = HashSet::new();
     let mut present = HashSet::new();
     for record in at_restart {
-        let s = by_record[record["id"].as_str().context("an id")?];
+        let id = record["id"].as_str().context("an id")?;
+        let s = by_record
+            .get(id)
+            .with_context(|| format!("unknown record {id}"))?;
         present.insert((s.client, s.id));
         if !answers[&(s.client, s.id)].iter().any(|a| a.before_kill) {
             committed_unanswered.insert((s.client, s.id));
