@@ -79,3 +79,97 @@ fn rebase(waiting: &mut BTreeMap<u64, Mutation>, applied: &Mutation, version: u6
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{Conflict, MutationResult, MutationStatus, Op, RejectError};
+    use serde_json::{json, Map, Value};
+    use uuid::Uuid;
+
+    const RECORD: u128 = 7;
+
+    fn fields(name: &str, value: &str) -> Map<String, Value> {
+        [(name.to_owned(), json!(value))].into_iter().collect()
+    }
+
+    fn entry(id: u64, base_version: u64, changes: Map<String, Value>) -> Mutation {
+        Mutation {
+            id,
+            kind: "activity".into(),
+            record_id: Uuid::from_u128(RECORD),
+            op: Op::Upsert,
+            base_version,
+            fields: changes,
+            at: "t".into(),
+        }
+    }
+
+    /// A record known at version 4 with two waiting edits (ids 5 and 6), 5 sent.
+    fn answer(status: MutationStatus) -> PushApplied {
+        let id = Uuid::from_u128(RECORD).to_string();
+        let mut record = LocalRecord::created(id.clone(), "activity", Map::new(), "t".into());
+        record.version = 4;
+        record.server = fields("venue", "A");
+        let outbox = vec![
+            entry(5, 4, fields("venue", "B")),
+            entry(6, 4, fields("notes", "n")),
+        ];
+        let records = [(id, record)].into_iter().collect();
+        let response = PushResponse {
+            last_mutation_id: 5,
+            results: vec![MutationResult { id: 5, status }],
+        };
+        apply_push(&outbox[..1], &response, outbox.clone(), &records, 6)
+    }
+
+    #[test]
+    fn an_applied_change_moves_the_version_and_rebases_the_next() {
+        let applied = answer(MutationStatus::Applied { version: 9 });
+        assert_eq!(applied.answered, [5]);
+        assert_eq!(applied.records[0].version, 9);
+        assert_eq!(applied.outbox.len(), 1);
+        assert_eq!(applied.outbox[0].base_version, 9);
+        assert_eq!(
+            applied.records[0].fields["notes"],
+            json!("n"),
+            "still shown"
+        );
+    }
+
+    #[test]
+    fn a_conflict_is_kept_and_the_next_change_is_not_rebased() {
+        let conflict = Conflict {
+            field: "venue".into(),
+            server: json!("C"),
+            device: json!("B"),
+        };
+        let applied = answer(MutationStatus::Conflict {
+            version: 9,
+            conflicts: vec![conflict.clone()],
+        });
+        assert_eq!(applied.records[0].conflicts, [conflict]);
+        assert_eq!(applied.records[0].fields["venue"], json!("C"));
+        assert_eq!(applied.outbox[0].base_version, 4);
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_local_values_and_the_error() {
+        let error = RejectError::forbidden();
+        let applied = answer(MutationStatus::Rejected {
+            error: error.clone(),
+        });
+        assert_eq!(applied.records[0].rejection, Some(error));
+        assert_eq!(applied.records[0].fields["venue"], json!("B"));
+        assert_eq!(applied.outbox[0].base_version, 4);
+    }
+
+    #[test]
+    fn a_duplicate_leaves_the_outbox_and_unanswered_entries_stay() {
+        let applied = answer(MutationStatus::Duplicate);
+        assert_eq!(applied.answered, [5]);
+        let ids: Vec<u64> = applied.outbox.iter().map(|m| m.id).collect();
+        assert_eq!(ids, [6]);
+        assert_eq!(applied.next_id, 6);
+    }
+}
