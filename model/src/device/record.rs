@@ -115,11 +115,21 @@ impl LocalRecord {
                 Some(*version)
             }
             // Taken earlier (the first answer was lost): the next pull brings its version.
+            // Until then its values are the best guess of the server's, unless the device
+            // has already pulled a state newer than the change's base: that state is the
+            // server's word (with or without this change) and the next pull corrects it.
             MutationStatus::Duplicate => {
-                self.server = overlay(&self.server, [&mutation.fields]);
+                if self.version <= mutation.base_version {
+                    self.server = overlay(&self.server, [&mutation.fields]);
+                }
                 None
             }
             MutationStatus::Conflict { version, conflicts } => {
+                // A device that already pulled this version or a later one has the
+                // record's conflicts as the server now holds them.
+                if self.version >= *version {
+                    return None;
+                }
                 self.accept(&mutation.fields, *version);
                 for conflict in conflicts {
                     self.server
@@ -140,9 +150,14 @@ impl LocalRecord {
         }
     }
 
+    /// Takes an answer that moved the record to `version`. A device that already knows
+    /// that version or a later one (another tab pulled it meanwhile) holds the server's
+    /// state after this change: laying the change over it again could undo a newer edit.
     fn accept(&mut self, fields: &Map<String, Value>, version: u64) {
-        self.server = overlay(&self.server, [fields]);
-        self.version = self.version.max(version);
+        if self.version < version {
+            self.server = overlay(&self.server, [fields]);
+            self.version = version;
+        }
     }
 
     /// Takes a record's whole state from a pull. Refusals and reported conflicts stay

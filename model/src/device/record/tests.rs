@@ -141,3 +141,57 @@ fn a_pulled_record_shows_pending_local_edits_on_top() {
     assert_eq!(record.fields["notes"], json!("s"));
     assert_eq!(record.server["venue"], json!("Server"));
 }
+
+/// Two tabs: one pushed `venue` = B on version 4 and its answer comes late; the other has
+/// meanwhile pulled version 12, where someone else set `venue` = C after that change.
+fn pulled_meanwhile() -> (LocalRecord, Mutation) {
+    let mut record = synced(12, fields(&[("venue", json!("C"))]));
+    record.recompute(std::iter::empty());
+    (record, mutation(5, 4, fields(&[("venue", json!("B"))])))
+}
+
+#[test]
+fn a_late_applied_answer_does_not_undo_a_newer_pulled_state() {
+    let (mut record, change) = pulled_meanwhile();
+    record.answer(&change, &MutationStatus::Applied { version: 9 });
+    record.recompute(std::iter::empty());
+    assert_eq!(record.version, 12);
+    assert_eq!(record.fields["venue"], json!("C"));
+}
+
+#[test]
+fn a_duplicate_does_not_undo_a_newer_pulled_state() {
+    let (mut record, change) = pulled_meanwhile();
+    record.answer(&change, &MutationStatus::Duplicate);
+    record.recompute(std::iter::empty());
+    assert_eq!(record.fields["venue"], json!("C"));
+}
+
+#[test]
+fn a_duplicate_on_the_known_version_is_the_best_guess_until_the_next_pull() {
+    let mut record = synced(4, fields(&[("venue", json!("A"))]));
+    let change = mutation(5, 4, fields(&[("venue", json!("B"))]));
+    record.answer(&change, &MutationStatus::Duplicate);
+    assert_eq!(record.server["venue"], json!("B"));
+    assert_eq!(record.version, 4, "the next pull brings the version");
+}
+
+#[test]
+fn a_late_conflict_answer_leaves_a_newer_pulled_state_alone() {
+    let (mut record, change) = pulled_meanwhile();
+    let status = MutationStatus::Conflict {
+        version: 9,
+        conflicts: vec![Conflict {
+            field: "venue".into(),
+            server: json!("D"),
+            device: json!("B"),
+        }],
+    };
+    record.answer(&change, &status);
+    record.recompute(std::iter::empty());
+    assert_eq!((record.version, &record.fields["venue"]), (12, &json!("C")));
+    assert!(
+        !record.has_conflict(),
+        "the pulled state says there is none"
+    );
+}
