@@ -216,6 +216,12 @@ pub const CONFLICT_NOTICE: Text = t(
 );
 pub const CONFLICT_SERVER: Text = t("di server", "on the server");
 pub const CONFLICT_DEVICE: Text = t("dari HP ini", "from this phone");
+pub const RESOLVE_SERVER: Text = t("Pakai nilai di server", "Keep the server's value");
+pub const RESOLVE_MINE: Text = t("Pakai nilai saya", "Use my value");
+pub const RESOLVE_FAILED: Text = t(
+    "Pilihan belum tersimpan di HP. Coba lagi.",
+    "The choice was not saved on the phone. Try again.",
+);
 pub const PARTICIPANTS_HINT: Text = t(
     "Jumlah orang yang hadir, menurut jenis kelamin dan usia (anak: di bawah 18 tahun).",
     "People who attended, by sex and age (children: under 18).",

@@ -165,6 +165,7 @@ fn state(id: Uuid, version: u64, fields: Map<String, Value>) -> RecordState {
         deleted: false,
         fields,
         conflict: false,
+        conflicts: Vec::new(),
     }
 }
 
@@ -302,4 +303,49 @@ async fn a_mutation_gap_renumbers_the_outbox_from_the_expected_id() {
     assert_eq!(outbox.iter().map(|m| m.id).collect::<Vec<_>>(), [1, 2]);
     assert_eq!(outbox[0].fields["venue"], json!("B"));
     assert_eq!(store.peek_next_mutation_id().await.unwrap(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn settling_a_pulled_conflict_writes_a_resolving_entry_and_hides_the_conflict() {
+    let store = fresh("t-resolve").await;
+    let id = Uuid::now_v7();
+    let conflict = gugus_model::sync::Conflict {
+        field: "venue".into(),
+        server: json!("Aula"),
+        device: json!("Masjid"),
+    };
+    let in_conflict = RecordState {
+        conflict: true,
+        conflicts: vec![conflict],
+        ..state(id, 7, activity("Aula"))
+    };
+    store
+        .apply_pull(&page(vec![in_conflict], "v7"))
+        .await
+        .expect("pull");
+    let pulled = store.record(&id.to_string()).await.unwrap().unwrap();
+    assert_eq!(
+        pulled.record.conflicts.len(),
+        1,
+        "both values are on the record"
+    );
+    let resolved = store
+        .resolve_conflict(&id.to_string(), "venue", json!("Masjid"), AT.into())
+        .await
+        .expect("resolve")
+        .expect("the record");
+    assert!(resolved.conflicts.is_empty());
+    assert_eq!(resolved.fields["venue"], json!("Masjid"));
+    let outbox = store.outbox().await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(
+        (
+            outbox[0].base_version,
+            &outbox[0].resolves,
+            &outbox[0].fields["venue"]
+        ),
+        (7, &vec!["venue".to_owned()], &json!("Masjid"))
+    );
+    let listed = store.record(&id.to_string()).await.unwrap().unwrap();
+    assert!(listed.pending && listed.record.conflicts.is_empty());
 }

@@ -12,7 +12,7 @@ mod pull;
 mod push;
 mod record;
 
-pub use change::{delete, save, BadRecordId, Saved};
+pub use change::{delete, resolve, save, BadRecordId, Saved};
 pub use plan::{keep_counter_above, next_batch, plan_gap, renumber, GapPlan};
 pub use pull::pulled;
 pub use push::{apply_push, PushApplied};
@@ -66,6 +66,22 @@ impl DeviceState {
             return Ok(None);
         };
         let saved = delete(record, at.to_owned(), self.next_id)?;
+        Ok(self.keep(saved))
+    }
+
+    /// Settles the conflict on `field` of record `id` with `value` (see [`resolve`]);
+    /// `None` when the device does not have the record.
+    pub fn resolve(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: Value,
+        at: &str,
+    ) -> Result<Option<u64>, BadRecordId> {
+        let Some(record) = self.records.get(id).cloned() else {
+            return Ok(None);
+        };
+        let saved = resolve(record, field, value, at.to_owned(), self.next_id)?;
         Ok(self.keep(saved))
     }
 

@@ -5,7 +5,7 @@ use crate::kind::RecordKind;
 use crate::sync::{Conflict, Op};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A record as the server keeps it: its state plus the version at which each field last
 /// changed, which the three-way merge needs.
@@ -112,6 +112,50 @@ pub fn merge(current: Option<&StoredRecord>, change: Change<'_>, new_version: u6
         record,
         conflicts,
         changed,
+    }
+}
+
+/// What a resolving mutation settled (`docs/api.md`, "Conflicts").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Resolution {
+    /// The fields whose open conflict-log entries are now resolved, in name order.
+    pub resolved: Vec<String>,
+    /// Whether the record's state changed (its conflict flag cleared): it takes the new
+    /// version.
+    pub changed: bool,
+}
+
+/// Settles the open conflicts that a mutation `resolves`, after it was merged into
+/// `record` (the merge's `conflicts` are the ones it just made). `open` holds the fields
+/// with open conflict-log entries before the mutation; it is updated.
+///
+/// A resolved field whose merge made a new conflict (someone changed it again after the
+/// mutation's base) stays open. When a resolution leaves nothing open the record's
+/// conflict flag clears, at `new_version`.
+pub fn resolve(
+    record: &mut StoredRecord,
+    open: &mut BTreeSet<String>,
+    resolves: &[String],
+    conflicts: &[Conflict],
+    new_version: u64,
+) -> Resolution {
+    open.extend(conflicts.iter().map(|c| c.field.clone()));
+    let resolved: Vec<String> = resolves
+        .iter()
+        .filter(|field| !conflicts.iter().any(|c| &c.field == *field))
+        .filter(|field| open.remove(*field))
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let clears = !resolves.is_empty() && open.is_empty() && record.conflict;
+    if clears {
+        record.conflict = false;
+        record.version = new_version;
+    }
+    Resolution {
+        resolved,
+        changed: clears,
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Mutation {
     pub fields: Map<String, Value>,
     /// The device's clock when the change was made (RFC 3339).
     pub at: String,
+    /// Fields whose open conflicts this change settles (`docs/api.md`, "Conflicts"): it
+    /// carries the chosen value of each. Empty for an ordinary change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolves: Vec<String>,
 }
 
 /// `POST /api/v1/sync/push` request.
@@ -191,6 +195,10 @@ pub struct RecordState {
     /// Whether the record has an open conflict.
     #[serde(default)]
     pub conflict: bool,
+    /// The record's open conflicts, oldest first (`docs/api.md`, "Conflicts"); empty when
+    /// none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
 }
 
 /// `POST /api/v1/sync/pull` answer.

@@ -146,6 +146,7 @@ fn sample(i: usize, today: Date) -> Mutation {
         base_version: 0,
         fields: sample_fields(i, today),
         at: format!("{}T02:00:00Z", format_date(today)),
+        resolves: Vec::new(),
     }
 }
 

@@ -17,6 +17,8 @@ mod check;
 mod edits;
 #[path = "convergence/net.rs"]
 mod net;
+#[path = "convergence/resolutions.rs"]
+mod resolutions;
 #[path = "convergence/sync.rs"]
 mod sync;
 #[path = "convergence/world.rs"]

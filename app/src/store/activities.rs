@@ -72,6 +72,35 @@ impl Store {
         Ok((record.id, outcome))
     }
 
+    /// Settles the conflict on `field` of record `id` with the chosen `value` (the
+    /// server's or this phone's): the record and its resolving outbox entry
+    /// (`model::device::resolve`) in one strict transaction. Answers the record as now
+    /// shown, or `None` when the device does not have it.
+    pub async fn resolve_conflict(
+        &self,
+        id: &str,
+        field: &str,
+        value: Value,
+        at: String,
+    ) -> StoreResult<Option<LocalRecord>> {
+        let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
+        let records = tx.object_store(RECORDS)?;
+        let meta_store = tx.object_store(META)?;
+        let Some(existing): Option<LocalRecord> = records.get(id).serde()?.await? else {
+            return Ok(None);
+        };
+        let next_id = meta::next_mutation_id(&meta_store).await?;
+        let saved = device::resolve(existing, field, value, at, next_id)
+            .map_err(|error| StoreError::Failed(error.to_string()))?;
+        if let Some(mutation) = &saved.mutation {
+            tx.object_store(OUTBOX)?.put(mutation).serde()?.await?;
+            meta::put(&meta_store, meta::NEXT_MUTATION_ID, &saved.next_id).await?;
+        }
+        records.put(&saved.record).serde()?.await?;
+        tx.commit().await?;
+        Ok(Some(saved.record))
+    }
+
     /// Every record of `kind`, with whether it has changes waiting (in no set order).
     pub async fn list_records(&self, kind: &str) -> StoreResult<Vec<ListedRecord>> {
         let tx = self.read(&[RECORDS, OUTBOX])?;

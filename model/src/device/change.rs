@@ -72,6 +72,31 @@ pub fn delete(record: &LocalRecord, at: String, next_id: u64) -> Result<Saved, B
     })
 }
 
+/// The officer settles the conflict on `field` of `record` by choosing `value` (the
+/// server's or the device's): the record shows it at once and the conflict leaves the
+/// screen; the outbox entry carries the value and `resolves` the field, based on the known
+/// version (which includes the conflict). The server may still answer with a new conflict
+/// when someone changed the field again meanwhile.
+pub fn resolve(
+    mut record: LocalRecord,
+    field: &str,
+    value: Value,
+    at: String,
+    next_id: u64,
+) -> Result<Saved, BadRecordId> {
+    let changes: Map<String, Value> = [(field.to_owned(), value.clone())].into_iter().collect();
+    let mut mutation = entry(&record, Op::Upsert, changes, at.clone(), next_id)?;
+    mutation.resolves = vec![field.to_owned()];
+    record.fields.insert(field.to_owned(), value);
+    record.conflicts.retain(|c| c.field != field);
+    record.changed_at = at;
+    Ok(Saved {
+        record,
+        mutation: Some(mutation),
+        next_id: next_id + 1,
+    })
+}
+
 fn entry(
     record: &LocalRecord,
     op: Op,
@@ -88,6 +113,7 @@ fn entry(
         base_version: record.version,
         fields,
         at,
+        resolves: Vec::new(),
     })
 }
 
@@ -136,6 +162,27 @@ mod tests {
         )
         .expect("ok");
         assert_eq!((same.mutation, same.next_id), (None, 9));
+    }
+
+    #[test]
+    fn a_resolution_sends_the_chosen_value_and_hides_the_conflict() {
+        let mut known = LocalRecord::created(ID.into(), "activity", Map::new(), "t".into());
+        known.version = 9;
+        known.server = fields(&[("venue", "A")]);
+        known.fields = known.server.clone();
+        known.open_conflict = true;
+        known.conflicts = vec![crate::sync::Conflict {
+            field: "venue".into(),
+            server: json!("A"),
+            device: json!("B"),
+        }];
+        let saved = resolve(known, "venue", json!("A"), "t".into(), 3).expect("ok");
+        let mutation = saved.mutation.expect("an entry even for the shown value");
+        assert_eq!((mutation.id, mutation.base_version), (3, 9));
+        assert_eq!(mutation.fields, fields(&[("venue", "A")]));
+        assert_eq!(mutation.resolves, ["venue"]);
+        assert!(saved.record.conflicts.is_empty());
+        assert_eq!(saved.next_id, 4);
     }
 
     #[test]

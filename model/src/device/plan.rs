@@ -96,6 +96,7 @@ mod tests {
             base_version: 0,
             fields: Map::new(),
             at: "2026-11-29T03:20:00Z".into(),
+            resolves: Vec::new(),
         }
     }
 

@@ -20,6 +20,13 @@ pub fn pulled(
         return None;
     }
     let mut record = LocalRecord::pulled(existing, state);
+    // A conflict the officer has settled stays off screen while the settling waits.
+    let settling: Vec<&String> = outbox
+        .iter()
+        .filter(|m| m.record_id == state.id)
+        .flat_map(|m| &m.resolves)
+        .collect();
+    record.conflicts.retain(|c| !settling.contains(&&c.field));
     record.recompute(pending);
     Some(record)
 }

@@ -102,6 +102,7 @@ mod tests {
             base_version,
             fields: changes,
             at: "t".into(),
+            resolves: Vec::new(),
         }
     }
 

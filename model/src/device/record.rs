@@ -83,12 +83,12 @@ impl LocalRecord {
     }
 
     /// Applies an edit made on the device: the shown fields become `fields`; a saved edit
-    /// answers an earlier refusal and acknowledges reported conflicts.
+    /// answers an earlier refusal. Conflicts stay until settled (see `device::resolve`):
+    /// an ordinary edit does not settle them on the server.
     pub fn edit(&mut self, fields: Map<String, Value>, at: String) {
         self.fields = fields;
         self.rejection = None;
         self.rejected = Map::new();
-        self.conflicts.clear();
         self.changed_at = at;
     }
 
@@ -160,8 +160,10 @@ impl LocalRecord {
         }
     }
 
-    /// Takes a record's whole state from a pull. Refusals and reported conflicts stay
-    /// until the officer saves again; the caller recomputes the shown fields.
+    /// Takes a record's whole state from a pull. Refusals stay until the officer saves
+    /// again; the conflicts become the server's open ones when it lists them (else the
+    /// reported ones stay while the record is in conflict); the caller recomputes the shown
+    /// fields.
     pub fn pulled(existing: Option<LocalRecord>, state: &RecordState) -> LocalRecord {
         let mut record = existing.unwrap_or_else(|| LocalRecord {
             changed_at: String::new(),
@@ -173,6 +175,13 @@ impl LocalRecord {
         record.open_conflict = state.conflict;
         if !state.conflict {
             record.conflicts.clear();
+        } else if !state.conflicts.is_empty() {
+            // The server's open entries, one per field (the latest).
+            record.conflicts.clear();
+            for conflict in &state.conflicts {
+                record.conflicts.retain(|c| c.field != conflict.field);
+                record.conflicts.push(conflict.clone());
+            }
         }
         record
     }

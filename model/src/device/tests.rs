@@ -71,6 +71,7 @@ fn mutation(id: u64, record: u8) -> Mutation {
         base_version: 0,
         fields: Map::new(),
         at: "t".into(),
+        resolves: Vec::new(),
     }
 }
 
@@ -232,6 +233,7 @@ fn a_pulled_record_keeps_pending_edits_on_screen_and_a_deleted_one_is_forgotten(
             .into_iter()
             .collect(),
         conflict: false,
+        conflicts: Vec::new(),
     };
     let page = |records| PullResponse {
         cursor: "v3".into(),

@@ -145,9 +145,118 @@ proptest! {
             base_version: id - 1,
             fields: edit,
             at: "2026-11-29T03:20:00Z".into(),
+            resolves: Vec::new(),
         };
         let text = serde_json::to_string(&mutation).unwrap_or_default();
         let back: crate::sync::Mutation = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back, mutation);
+    }
+}
+
+/// A record at version 7 whose field `a` is in conflict: one device set a = 2 at 6, the
+/// other's a = 3 (on base 5) was logged.
+fn in_conflict() -> (StoredRecord, BTreeSet<String>) {
+    let server = created(&[("a", 1), ("b", 1)], 5);
+    let server = merge(Some(&server), upsert(5, &fields(&[("a", 2)])), 6).record;
+    let merged = merge(Some(&server), upsert(5, &fields(&[("a", 3)])), 7);
+    assert_eq!(merged.conflicts.len(), 1);
+    (merged.record, ["a".to_owned()].into_iter().collect())
+}
+
+fn resolving(
+    record: &StoredRecord,
+    open: &mut BTreeSet<String>,
+    a: i64,
+    at: u64,
+) -> (Merged, Resolution) {
+    let chosen = fields(&[("a", a)]);
+    let mut merged = merge(Some(record), upsert(record.version, &chosen), at);
+    let resolves = ["a".to_owned()];
+    let resolution = resolve(&mut merged.record, open, &resolves, &merged.conflicts, at);
+    (merged, resolution)
+}
+
+#[test]
+fn choosing_the_device_value_settles_the_conflict_and_clears_the_flag() {
+    let (record, mut open) = in_conflict();
+    assert!(record.conflict);
+    let (merged, resolution) = resolving(&record, &mut open, 3, 8);
+    assert_eq!(resolution.resolved, ["a"]);
+    assert!(resolution.changed && merged.changed);
+    assert!(!merged.record.conflict && open.is_empty());
+    assert_eq!(
+        (merged.record.version, &merged.record.fields["a"]),
+        (8, &json!(3))
+    );
+}
+
+#[test]
+fn keeping_the_server_value_clears_the_flag_on_a_new_version() {
+    let (record, mut open) = in_conflict();
+    let (merged, resolution) = resolving(&record, &mut open, 2, 8);
+    assert!(!merged.changed, "the fields did not change");
+    assert!(resolution.changed && !merged.record.conflict);
+    assert_eq!(merged.record.version, 8);
+}
+
+#[test]
+fn a_resolution_racing_a_newer_change_stays_open() {
+    let (record, mut open) = in_conflict();
+    let newer = merge(Some(&record), upsert(7, &fields(&[("a", 4)])), 8).record;
+    // The resolving device saw version 7 only.
+    let chosen = fields(&[("a", 3)]);
+    let mut merged = merge(Some(&newer), upsert(7, &chosen), 9);
+    let resolution = resolve(
+        &mut merged.record,
+        &mut open,
+        &["a".to_owned()],
+        &merged.conflicts,
+        9,
+    );
+    assert!(resolution.resolved.is_empty());
+    assert!(merged.record.conflict && open.contains("a"));
+    assert_eq!(merged.record.fields["a"], json!(4));
+}
+
+#[test]
+fn other_open_fields_keep_the_flag() {
+    let (record, mut open) = in_conflict();
+    open.insert("b".into());
+    let (merged, resolution) = resolving(&record, &mut open, 3, 8);
+    assert_eq!(resolution.resolved, ["a"]);
+    assert!(!resolution.changed && merged.record.conflict);
+}
+
+#[test]
+fn a_mutation_from_before_the_extension_still_parses() {
+    let text = r#"{"id":1,"kind":"activity","record_id":"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+        "op":"upsert","base_version":0,"fields":{},"at":"t"}"#;
+    let mutation: crate::sync::Mutation = serde_json::from_str(text).expect("parses");
+    assert!(mutation.resolves.is_empty());
+    let again = serde_json::to_string(&mutation).expect("serializes");
+    assert!(!again.contains("resolves"), "an empty list is not sent");
+}
+
+proptest! {
+    #[test]
+    fn every_resolved_field_is_settled_or_in_a_new_conflict(
+        start in arb_fields(), other in arb_fields(), chosen in arb_fields(),
+        extra in proptest::collection::btree_set("[a-d]", 0..3), stale in any::<bool>(),
+    ) {
+        let server = merge(None, upsert(0, &start), 1).record;
+        let mut record = merge(Some(&server), upsert(1, &other), 2).record;
+        record.conflict = true;
+        let mut open: BTreeSet<String> = extra.clone();
+        open.extend(chosen.keys().cloned());
+        let base = if stale { 1 } else { record.version };
+        let mut merged = merge(Some(&record), upsert(base, &chosen), 3);
+        let resolves: Vec<String> = chosen.keys().cloned().collect();
+        let resolution = resolve(&mut merged.record, &mut open, &resolves, &merged.conflicts, 3);
+        for field in &resolves {
+            let again = merged.conflicts.iter().any(|c| &c.field == field);
+            prop_assert!(resolution.resolved.contains(field) != again);
+            prop_assert_eq!(open.contains(field), again);
+        }
+        prop_assert_eq!(merged.record.conflict, !open.is_empty() || resolves.is_empty());
     }
 }

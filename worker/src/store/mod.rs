@@ -11,7 +11,7 @@ pub use push::{PushBatch, PushOutcome};
 use crate::config::DatabaseUrl;
 use model::api::{Role, UserInfo};
 use model::stats::ActivityCounts;
-use model::sync::RecordState;
+use model::sync::{Conflict, RecordState};
 use std::sync::Arc;
 use time::Date;
 use uuid::Uuid;
@@ -135,6 +135,10 @@ pub struct LoggedConflict {
     pub user_id: Uuid,
     /// The device's clock at the change.
     pub at: String,
+    /// The record's version when a resolving mutation settled it; `None` while open.
+    pub resolved_version: Option<u64>,
+    /// Who settled it.
+    pub resolved_by: Option<Uuid>,
 }
 
 /// The central store.
@@ -192,6 +196,25 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
 }
 
 /// A version or id as the database stores it (signed 64 bits).
+/// The ids of the pulled records that have an open conflict.
+fn in_conflict(records: &[RecordState]) -> Vec<Uuid> {
+    records
+        .iter()
+        .filter(|r| r.conflict)
+        .map(|r| r.id)
+        .collect()
+}
+
+/// Lays the open conflict-log entries (oldest first) on the pulled records they belong
+/// to (`docs/api.md`, "Conflicts").
+fn attach_conflicts(records: &mut [RecordState], open: Vec<(Uuid, Conflict)>) {
+    for (id, conflict) in open {
+        if let Some(record) = records.iter_mut().find(|r| r.id == id && r.conflict) {
+            record.conflicts.push(conflict);
+        }
+    }
+}
+
 fn to_db(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{value} is out of range")))
 }

@@ -7,10 +7,12 @@ mod tx;
 use rows::{record_from_row, user_from_row, RecordRow, UserRow};
 
 use super::push::{self, PushBatch, PushOutcome};
-use super::{counts_from_row, from_db, to_db, KindScope, NewSession, NewUser};
+use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, KindScope};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
+use super::{NewSession, NewUser};
 use model::api::UserInfo;
 use model::stats::ActivityCounts;
+use model::sync::Conflict;
 use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::types::Json;
@@ -26,6 +28,31 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// The open conflict-log entries of these records, oldest first.
+    async fn open_conflicts(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Conflict)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Uuid, String, Json<Value>, Json<Value>)> = sqlx::query_as(
+            "SELECT record_id, field, server_value, device_value FROM conflicts
+             WHERE resolved_at IS NULL AND record_id = ANY($1) ORDER BY id",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, field, server, device)| {
+                let conflict = Conflict {
+                    field,
+                    server: server.0,
+                    device: device.0,
+                };
+                (id, conflict)
+            })
+            .collect())
+    }
+
     /// Connects to and migrates the database.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
@@ -199,11 +226,13 @@ impl Store for PostgresStore {
             .fetch_one(&self.pool)
             .await?;
         let more = rows.len() > query.limit as usize;
-        let records = rows
+        let mut records: Vec<_> = rows
             .into_iter()
             .take(query.limit as usize)
             .map(record_from_row)
             .collect::<Result<_, _>>()?;
+        let open = self.open_conflicts(&in_conflict(&records)).await?;
+        attach_conflicts(&mut records, open);
         Ok(PullPage {
             records,
             more,
@@ -231,9 +260,20 @@ impl Store for PostgresStore {
     }
 
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
-        type Row = (String, Json<Value>, Json<Value>, Uuid, i64, Uuid, String);
+        type Row = (
+            String,
+            Json<Value>,
+            Json<Value>,
+            Uuid,
+            i64,
+            Uuid,
+            String,
+            Option<i64>,
+            Option<Uuid>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at
+            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at,
+                    resolved_version, resolved_by
              FROM conflicts WHERE record_id = $1 ORDER BY id",
         )
         .bind(record_id)
@@ -241,7 +281,17 @@ impl Store for PostgresStore {
         .await?;
         rows.into_iter()
             .map(
-                |(field, Json(server), Json(device), device_id, mutation_id, user_id, at)| {
+                |(
+                    field,
+                    Json(server),
+                    Json(device),
+                    device_id,
+                    mutation_id,
+                    user_id,
+                    at,
+                    version,
+                    by,
+                )| {
                     Ok(LoggedConflict {
                         field,
                         server,
@@ -250,6 +300,8 @@ impl Store for PostgresStore {
                         mutation_id: from_db(mutation_id)?,
                         user_id,
                         at,
+                        resolved_version: version.map(from_db).transpose()?,
+                        resolved_by: by,
                     })
                 },
             )

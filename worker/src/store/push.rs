@@ -9,10 +9,10 @@ mod checks;
 use super::projection::{project, Projection};
 use super::StoreError;
 use model::api::UserInfo;
-use model::merge::{merge, Change, StoredRecord};
+use model::merge::{merge, resolve, Change, StoredRecord};
 use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse};
 use model::RecordKind;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -64,6 +64,17 @@ pub(super) struct ConflictEntry<'a> {
     pub conflicts: &'a [Conflict],
 }
 
+/// Open conflicts of one record settled by a mutation that `resolves` them.
+pub(super) struct Resolved<'a> {
+    pub record_id: Uuid,
+    /// The settled fields: every open entry of these is marked resolved.
+    pub fields: &'a [String],
+    /// The record's version after the resolving mutation.
+    pub version: u64,
+    pub user_id: Uuid,
+    pub at: i64,
+}
+
 /// A record as a push sees it: its kind (wire name) and state.
 pub(super) type Loaded = (Uuid, String, StoredRecord);
 
@@ -94,6 +105,18 @@ pub(super) trait WriteTx: Send {
     async fn save_many(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError>;
     /// Appends to the conflict log (after the records are saved).
     async fn log_conflicts(&mut self, entry: &ConflictEntry<'_>) -> Result<(), StoreError>;
+    /// The fields of these records that have open conflict-log entries, as (record, field).
+    async fn open_conflicts(&mut self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, StoreError>;
+    /// Marks a record's open conflict-log entries of some fields resolved.
+    async fn resolve_conflicts(&mut self, resolved: &Resolved<'_>) -> Result<(), StoreError>;
+}
+
+/// A change to the conflict log, in mutation order.
+enum LogEntry {
+    /// Same-field conflicts: (record, mutation id, device clock, conflicts).
+    Conflicts(Uuid, u64, String, Vec<Conflict>),
+    /// Resolved fields: (record, fields, version).
+    Resolved(Uuid, Vec<String>, u64),
 }
 
 /// A push's working set: the records it touches, read once at the start, and what it
@@ -102,8 +125,11 @@ struct Work {
     records: HashMap<Uuid, (String, StoredRecord)>,
     /// Records written, in order of first write, with their kind and projection.
     written: Vec<(Uuid, RecordKind, Projection)>,
-    /// Conflict log entries: (record, mutation id, device clock, conflicts).
-    conflicts: Vec<(Uuid, u64, String, Vec<Conflict>)>,
+    /// Changes to the conflict log, in mutation order.
+    log: Vec<LogEntry>,
+    /// The fields with open conflicts of the records that a mutation of this push
+    /// resolves, kept up to date as the push goes.
+    open: HashMap<Uuid, BTreeSet<String>>,
     /// The latest version assigned.
     version: u64,
 }
@@ -135,7 +161,8 @@ pub(super) async fn run<T: WriteTx>(
     let mut work = Work {
         records: loaded.into_iter().map(|(id, k, r)| (id, (k, r))).collect(),
         written: Vec::new(),
-        conflicts: Vec::new(),
+        log: Vec::new(),
+        open: load_open(tx, batch, &order).await?,
         version: latest,
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -189,19 +216,58 @@ async fn flush<T: WriteTx>(
     if !writes.is_empty() {
         tx.save_many(&writes).await?;
     }
-    for (record_id, mutation_id, at, conflicts) in &work.conflicts {
-        tx.log_conflicts(&ConflictEntry {
-            record_id: *record_id,
-            device_id: batch.device_id,
-            mutation_id: *mutation_id,
-            user_id: batch.user.id,
-            at: at.clone(),
-            logged_at: now,
-            conflicts,
-        })
-        .await?;
+    for entry in &work.log {
+        match entry {
+            LogEntry::Conflicts(record_id, mutation_id, at, conflicts) => {
+                tx.log_conflicts(&ConflictEntry {
+                    record_id: *record_id,
+                    device_id: batch.device_id,
+                    mutation_id: *mutation_id,
+                    user_id: batch.user.id,
+                    at: at.clone(),
+                    logged_at: now,
+                    conflicts,
+                })
+                .await?
+            }
+            LogEntry::Resolved(record_id, fields, version) => {
+                tx.resolve_conflicts(&Resolved {
+                    record_id: *record_id,
+                    fields,
+                    version: *version,
+                    user_id: batch.user.id,
+                    at: now,
+                })
+                .await?
+            }
+        }
     }
     Ok(())
+}
+
+/// The open conflicts of the records that new mutations of the push resolve.
+async fn load_open<T: WriteTx>(
+    tx: &mut T,
+    batch: &PushBatch,
+    order: &[(usize, bool)],
+) -> Result<HashMap<Uuid, BTreeSet<String>>, StoreError> {
+    let mut ids: Vec<Uuid> = order
+        .iter()
+        .map(|&(index, fresh)| (&batch.mutations[index], fresh))
+        .filter(|(m, fresh)| *fresh && !m.resolves.is_empty())
+        .map(|(m, _)| m.record_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut open: HashMap<Uuid, BTreeSet<String>> =
+        ids.iter().map(|id| (*id, BTreeSet::new())).collect();
+    for (id, field) in tx.open_conflicts(&ids).await? {
+        open.entry(id).or_default().insert(field);
+    }
+    Ok(open)
 }
 
 /// The order to apply mutations in (by id), each with whether it is new (`false`: a
@@ -250,27 +316,42 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
     if let Err(error) = checks::validate(kind, mutation.op, &trial.record, batch.today) {
         return rejected(error);
     }
-    let changed = trial.changed;
-    let merged = match changed {
-        true => merge(current, change, work.version + 1),
-        false => trial,
-    };
-    let version = merged.record.version;
+    let id = mutation.record_id;
+    let new_version = work.version + 1;
+    let mut merged = merge(current, change, new_version);
+    // A new conflict or a settled one changes what a pull shows of the record's open
+    // conflicts, so the record takes a new version even when its fields did not change.
+    let mut changed = merged.changed || !merged.conflicts.is_empty();
+    let mut resolved = Vec::new();
+    if let Some(open) = work.open.get_mut(&id) {
+        let resolution = resolve(
+            &mut merged.record,
+            open,
+            &mutation.resolves,
+            &merged.conflicts,
+            new_version,
+        );
+        changed |= resolution.changed || !resolution.resolved.is_empty();
+        resolved = resolution.resolved;
+    }
     if changed {
-        work.version += 1;
-        let id = mutation.record_id;
+        merged.record.version = new_version;
+        work.version = new_version;
         let projection = project(kind, &merged.record, batch.today);
-        work.keep(id, kind, &mutation.kind, merged.record, projection);
+        work.keep(id, kind, &mutation.kind, merged.record.clone(), projection);
+    }
+    let version = merged.record.version;
+    if !merged.conflicts.is_empty() {
+        let at = mutation.at.replace('\0', "");
+        let logged = LogEntry::Conflicts(id, mutation.id, at, merged.conflicts.clone());
+        work.log.push(logged);
+    }
+    if !resolved.is_empty() {
+        work.log.push(LogEntry::Resolved(id, resolved, version));
     }
     if merged.conflicts.is_empty() {
         return MutationStatus::Applied { version };
     }
-    work.conflicts.push((
-        mutation.record_id,
-        mutation.id,
-        mutation.at.replace('\0', ""),
-        merged.conflicts.clone(),
-    ));
     MutationStatus::Conflict {
         version,
         conflicts: merged.conflicts,
@@ -314,6 +395,7 @@ mod tests {
             base_version: 0,
             fields: Map::new(),
             at: String::new(),
+            resolves: Vec::new(),
         }
     }
 

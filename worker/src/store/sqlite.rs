@@ -8,10 +8,12 @@ use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_
 use rows::{RecordRow, UserRow};
 
 use super::push::{self, PushBatch, PushOutcome};
-use super::{counts_from_row, from_db, to_db, KindScope, NewSession, NewUser, PullPage, PullQuery};
+use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, KindScope};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
+use super::{NewSession, NewUser, PullPage, PullQuery};
 use model::api::UserInfo;
 use model::stats::ActivityCounts;
+use model::sync::Conflict;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -26,6 +28,32 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The open conflict-log entries of these records, oldest first.
+    async fn open_conflicts(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Conflict)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::Value::from(ids.iter().map(Uuid::to_string).collect::<Vec<_>>());
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT record_id, field, server_value, device_value FROM conflicts
+             WHERE resolved_at IS NULL AND record_id IN (SELECT value FROM json_each($1))
+             ORDER BY id",
+        )
+        .bind(list.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, field, server, device)| {
+                let conflict = Conflict {
+                    field,
+                    server: parse_json(&server)?,
+                    device: parse_json(&device)?,
+                };
+                Ok((parse_uuid(&id)?, conflict))
+            })
+            .collect()
+    }
+
     /// Opens (creating file and folder when missing) and migrates the database.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
@@ -212,11 +240,13 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await?;
         let more = rows.len() > query.limit as usize;
-        let records = rows
+        let mut records: Vec<_> = rows
             .into_iter()
             .take(query.limit as usize)
             .map(record_from_row)
             .collect::<Result<_, _>>()?;
+        let open = self.open_conflicts(&in_conflict(&records)).await?;
+        attach_conflicts(&mut records, open);
         Ok(PullPage {
             records,
             more,
@@ -244,8 +274,20 @@ impl Store for SqliteStore {
     }
 
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
-        let rows: Vec<(String, String, String, String, i64, String, String)> = sqlx::query_as(
-            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at,
+                    resolved_version, resolved_by
              FROM conflicts WHERE record_id = $1 ORDER BY id",
         )
         .bind(record_id.to_string())
@@ -253,8 +295,10 @@ impl Store for SqliteStore {
         .await?;
         rows.into_iter()
             .map(
-                |(field, server, device, device_id, mutation_id, user_id, at)| {
+                |(field, server, device, device_id, mutation_id, user_id, at, version, by)| {
                     Ok(LoggedConflict {
+                        resolved_version: version.map(from_db).transpose()?,
+                        resolved_by: by.as_deref().map(parse_uuid).transpose()?,
                         field,
                         server: parse_json(&server)?,
                         device: parse_json(&device)?,

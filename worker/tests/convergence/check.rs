@@ -1,9 +1,10 @@
 //! What must hold after the final quiet sync.
 
 use super::net;
+use super::resolutions::Replayed;
 use super::world::World;
 use anyhow::{bail, ensure, Context};
-use gugus_model::merge::{merge, Change, StoredRecord};
+use gugus_model::merge::{merge, resolve, Change, StoredRecord};
 use gugus_model::sync::{MutationStatus, PullRequest, RecordState, PROTOCOL};
 use gugus_model::RecordKind;
 use serde_json::{Map, Value};
@@ -16,8 +17,10 @@ impl World {
         let server = self.server_state().await?;
         self.devices_show_the_server(&server)?;
         self.every_id_was_taken_once().await?;
-        self.server_is_the_replay_of_what_it_took(&server)?;
+        let replayed = self.server_is_the_replay_of_what_it_took(&server)?;
         self.acknowledged_changes_are_kept(&server)?;
+        self.devices_show_the_open_conflicts(&server)?;
+        self.resolutions_are_logged(&replayed).await?;
         self.conflicts_are_logged().await
     }
 
@@ -132,12 +135,14 @@ impl World {
 
     /// The server's state is what the merge rule makes of exactly the mutations it
     /// reported taking, in the order it took them: nothing it acknowledged went missing
-    /// (a restart, a lost transaction) and nothing was applied twice.
+    /// (a restart, a lost transaction) and nothing was applied twice. A resolving mutation
+    /// settles each of its fields or meets a newer conflict on it.
     fn server_is_the_replay_of_what_it_took(
         &self,
         server: &BTreeMap<Uuid, RecordState>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Replayed> {
         let mut replay: BTreeMap<Uuid, StoredRecord> = BTreeMap::new();
+        let mut replayed = Replayed::default();
         for taken in &self.history {
             let version = match &taken.status {
                 MutationStatus::Applied { version } | MutationStatus::Conflict { version, .. } => {
@@ -159,7 +164,34 @@ impl World {
                 base_version: m.base_version,
                 fields: &m.fields,
             };
-            let merged = merge(replay.get(&m.record_id), change, version);
+            let mut merged = merge(replay.get(&m.record_id), change, version);
+            let open = replayed.open.entry(m.record_id).or_default();
+            let before = open.clone();
+            let resolution = resolve(
+                &mut merged.record,
+                open,
+                &m.resolves,
+                &merged.conflicts,
+                version,
+            );
+            if !merged.conflicts.is_empty() || !resolution.resolved.is_empty() {
+                merged.record.version = version;
+            }
+            for field in &m.resolves {
+                let again = merged.conflicts.iter().any(|c| &c.field == field);
+                let settled = resolution.resolved.contains(field);
+                ensure!(
+                    settled != again || !before.contains(field),
+                    "mutation {} of {} resolves {field}: neither settled nor in a newer conflict",
+                    m.id,
+                    taken.device_id
+                );
+                if settled {
+                    replayed
+                        .resolved
+                        .push((m.record_id, field.clone(), version));
+                }
+            }
             let conflicts = match &taken.status {
                 MutationStatus::Conflict { conflicts, .. } => conflicts.clone(),
                 _ => Vec::new(),
@@ -193,7 +225,7 @@ impl World {
                 "record {id}: the replay gives {want:?}, the server has {got:?}"
             );
         }
-        Ok(())
+        Ok(replayed)
     }
 
     /// Every change a device was told was applied (or applied in part) is on the server:

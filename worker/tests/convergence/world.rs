@@ -44,6 +44,8 @@ pub struct Stats {
     pub duplicates: usize,
     /// Worker restarts.
     pub restarts: usize,
+    /// Resolving mutations the server took.
+    pub resolutions: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -52,6 +54,7 @@ impl std::ops::AddAssign for Stats {
         self.conflicts += other.conflicts;
         self.duplicates += other.duplicates;
         self.restarts += other.restarts;
+        self.resolutions += other.resolutions;
     }
 }
 
@@ -104,6 +107,9 @@ impl World {
             conflicts: told(|s| matches!(s, MutationStatus::Conflict { .. })),
             duplicates: told(|s| matches!(s, MutationStatus::Duplicate)),
             restarts: self.trace.iter().filter(|t| t.contains("restart")).count(),
+            resolutions: (self.history.iter())
+                .filter(|t| !t.mutation.resolves.is_empty())
+                .count(),
         }
     }
 
@@ -147,7 +153,8 @@ impl World {
             self.trace.push(format!("{step}: device {d}, roll {roll}"));
             match roll {
                 0..=19 => self.create(d),
-                20..=44 => self.edit(d),
+                20..=37 => self.edit(d),
+                38..=44 => self.resolve(d),
                 45..=51 => self.delete(d),
                 52..=59 => {
                     let device = &mut self.devices[d];

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod batch;
+mod conflicts;
 mod merge;
 mod push;
 mod stats;

@@ -54,6 +54,9 @@ pub fn RecordNotices(
     /// The record as the device has it.
     #[prop(into)]
     record: Signal<Option<LocalRecord>>,
+    /// Settles a conflict with the chosen (field, value); no buttons without it.
+    #[prop(optional)]
+    on_resolve: Option<Callback<(String, Value)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let rejection = move || record.with(|r| r.as_ref().and_then(|r| r.rejection.clone()));
@@ -80,7 +83,7 @@ pub fn RecordNotices(
                 <p>{tr(i18n::CONFLICT_NOTICE)}</p>
                 <ul>
                     <For each=conflicts key=|c| c.field.clone() let(conflict)>
-                        <ConflictLine conflict />
+                        <ConflictLine conflict on_resolve />
                     </For>
                 </ul>
             </div>
@@ -89,8 +92,35 @@ pub fn RecordNotices(
 }
 
 #[component]
-fn ConflictLine(conflict: Conflict) -> impl IntoView {
+fn ConflictLine(
+    conflict: Conflict,
+    on_resolve: Option<Callback<(String, Value)>>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let field = conflict.field.clone();
+    let choose = move |value: &Value| {
+        let (field, value) = (field.clone(), value.clone());
+        move |_| {
+            if let Some(on_resolve) = on_resolve {
+                on_resolve.run((field.clone(), value.clone()));
+            }
+        }
+    };
+    let buttons = on_resolve.map(|_| {
+        let field = conflict.field.clone();
+        view! {
+            <div class="resolve-buttons">
+                <button type="button" class="primary resolve-server" data-field=field.clone()
+                    on:click=choose(&conflict.server)>
+                    {tr(i18n::RESOLVE_SERVER)}
+                </button>
+                <button type="button" class="secondary resolve-mine" data-field=field
+                    on:click=choose(&conflict.device)>
+                    {tr(i18n::RESOLVE_MINE)}
+                </button>
+            </div>
+        }
+    });
     let line = move || {
         let lang = i18n.lang();
         let field = conflict.field.as_str();
@@ -103,7 +133,7 @@ fn ConflictLine(conflict: Conflict) -> impl IntoView {
             i18n::CONFLICT_DEVICE.get(lang),
         )
     };
-    view! { <li>{line}</li> }
+    view! { <li><p>{line}</p>{buttons}</li> }
 }
 
 #[cfg(test)]

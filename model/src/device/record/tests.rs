@@ -21,6 +21,7 @@ fn mutation(id: u64, base: u64, changes: Map<String, Value>) -> Mutation {
         base_version: base,
         fields: changes,
         at: "2026-11-29T03:20:00Z".into(),
+        resolves: Vec::new(),
     }
 }
 
@@ -117,6 +118,7 @@ fn a_refused_change_stays_on_screen_until_fixed() {
         deleted: false,
         fields: fields(&[("venue", json!("A"))]),
         conflict: false,
+        conflicts: Vec::new(),
     };
     let mut pulled = LocalRecord::pulled(Some(record), &state);
     pulled.recompute(std::iter::empty());
@@ -133,6 +135,7 @@ fn a_pulled_record_shows_pending_local_edits_on_top() {
         deleted: false,
         fields: fields(&[("venue", json!("Server")), ("notes", json!("s"))]),
         conflict: false,
+        conflicts: Vec::new(),
     };
     let mut record = LocalRecord::pulled(None, &state);
     let pending = fields(&[("venue", json!("Device"))]);

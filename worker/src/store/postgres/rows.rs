@@ -29,5 +29,6 @@ pub(super) fn record_from_row(row: RecordRow) -> Result<RecordState, StoreError>
         deleted,
         fields,
         conflict,
+        conflicts: Vec::new(),
     })
 }

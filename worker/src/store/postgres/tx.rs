@@ -1,7 +1,7 @@
 //! The push transaction on PostgreSQL.
 
 use crate::store::projection::{ActivityFact, Projection};
-use crate::store::push::{ConflictEntry, Loaded, RecordWrite, WriteTx};
+use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, WriteTx};
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use serde_json::{Map, Value};
@@ -208,6 +208,32 @@ impl WriteTx for PostgresTx {
             .execute(&mut *self.0)
             .await?;
         }
+        Ok(())
+    }
+
+    async fn open_conflicts(&mut self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, StoreError> {
+        let rows: Vec<(Uuid, String)> = sqlx::query_as(
+            "SELECT record_id, field FROM conflicts
+             WHERE resolved_at IS NULL AND record_id = ANY($1)",
+        )
+        .bind(ids)
+        .fetch_all(&mut *self.0)
+        .await?;
+        Ok(rows)
+    }
+
+    async fn resolve_conflicts(&mut self, resolved: &Resolved<'_>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE conflicts SET resolved_version = $1, resolved_by = $2, resolved_at = $3
+             WHERE record_id = $4 AND field = ANY($5) AND resolved_at IS NULL",
+        )
+        .bind(to_db(resolved.version)?)
+        .bind(resolved.user_id)
+        .bind(resolved.at)
+        .bind(resolved.record_id)
+        .bind(resolved.fields)
+        .execute(&mut *self.0)
+        .await?;
         Ok(())
     }
 }

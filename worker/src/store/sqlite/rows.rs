@@ -40,5 +40,6 @@ pub(super) fn record_from_row(
         deleted,
         fields: parse_json(&fields)?,
         conflict,
+        conflicts: Vec::new(),
     })
 }

@@ -2,7 +2,7 @@
 
 use super::rows::{parse_json, parse_uuid};
 use crate::store::projection::{ActivityFact, Projection};
-use crate::store::push::{ConflictEntry, Loaded, RecordWrite, WriteTx};
+use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, WriteTx};
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
@@ -205,6 +205,40 @@ impl WriteTx for SqliteTx {
             .bind(entry.user_id.to_string())
             .bind(&entry.at)
             .bind(entry.logged_at)
+            .execute(&mut *self.0)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn open_conflicts(&mut self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, StoreError> {
+        let mut open = Vec::new();
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let rows: Vec<(String, String)> = sqlx::query_as(
+                "SELECT record_id, field FROM conflicts
+                 WHERE resolved_at IS NULL AND record_id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(id_list(chunk.iter()))
+            .fetch_all(&mut *self.0)
+            .await?;
+            for (id, field) in rows {
+                open.push((parse_uuid(&id)?, field));
+            }
+        }
+        Ok(open)
+    }
+
+    async fn resolve_conflicts(&mut self, resolved: &Resolved<'_>) -> Result<(), StoreError> {
+        for field in resolved.fields {
+            sqlx::query(
+                "UPDATE conflicts SET resolved_version = $1, resolved_by = $2, resolved_at = $3
+                 WHERE record_id = $4 AND field = $5 AND resolved_at IS NULL",
+            )
+            .bind(to_db(resolved.version)?)
+            .bind(resolved.user_id.to_string())
+            .bind(resolved.at)
+            .bind(resolved.record_id.to_string())
+            .bind(field)
             .execute(&mut *self.0)
             .await?;
         }
