@@ -211,11 +211,11 @@ pub const REJECTED_FORBIDDEN: Text = t(
     "Refused by the server: your account may not change this record.",
 );
 pub const CONFLICT_NOTICE: Text = t(
-    "Isian ini juga diubah orang lain. Nilai di server yang dipakai; nilai dari HP ini dicatat di bawah.",
-    "Someone else changed these fields too. The server's value was kept; this phone's value is listed below.",
+    "Isian ini diubah di dua tempat. Untuk sementara nilai di server yang dipakai; pilih nilai yang benar.",
+    "These fields were changed in two places. The server's value is kept for now; choose the right one.",
 );
 pub const CONFLICT_SERVER: Text = t("di server", "on the server");
-pub const CONFLICT_DEVICE: Text = t("dari HP ini", "from this phone");
+pub const CONFLICT_DEVICE: Text = t("dari HP", "from the phone");
 pub const RESOLVE_SERVER: Text = t("Pakai nilai di server", "Keep the server's value");
 pub const RESOLVE_MINE: Text = t("Pakai nilai saya", "Use my value");
 pub const RESOLVE_FAILED: Text = t(
