@@ -4,6 +4,7 @@
 mod postgres;
 mod projection;
 mod push;
+mod sql;
 mod sqlite;
 
 pub use push::{PushBatch, PushOutcome};

@@ -4,6 +4,7 @@
 mod rows;
 mod tx;
 
+use crate::store::sql;
 use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_row};
 use rows::{RecordRow, UserRow};
 
@@ -83,22 +84,19 @@ impl SqliteStore {
 impl Store for SqliteStore {
     async fn add_user(&self, user: &NewUser) -> Result<(), StoreError> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        sqlx::query(
-            "INSERT INTO users (id, username, name, role, password_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(user.id.to_string())
-        .bind(&user.username)
-        .bind(&user.name)
-        .bind(user.role.as_str())
-        .bind(&user.password_hash)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| match unique_violation(&e) {
-            true => StoreError::UsernameTaken(user.username.clone()),
-            false => e.into(),
-        })?;
+        sqlx::query(sql::INSERT_USER)
+            .bind(user.id.to_string())
+            .bind(&user.username)
+            .bind(&user.name)
+            .bind(user.role.as_str())
+            .bind(&user.password_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match unique_violation(&e) {
+                true => StoreError::UsernameTaken(user.username.clone()),
+                false => e.into(),
+            })?;
         Ok(())
     }
 
@@ -106,12 +104,11 @@ impl Store for SqliteStore {
         &self,
         username: &str,
     ) -> Result<Option<UserCredentials>, StoreError> {
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT id, username, name, role, password_hash FROM users WHERE username = $1",
-        )
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<(String, String, String, String, String)> =
+            sqlx::query_as(sql::USER_BY_USERNAME)
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|(id, username, name, role, password_hash)| {
             Ok(UserCredentials {
                 user: user_from_row((id, username, name, role))?,
@@ -122,17 +119,14 @@ impl Store for SqliteStore {
     }
 
     async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&session.token_hash)
-        .bind(session.user_id.to_string())
-        .bind(session.device_id.to_string())
-        .bind(session.created_at)
-        .bind(session.expires_at)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(&session.token_hash)
+            .bind(session.user_id.to_string())
+            .bind(session.device_id.to_string())
+            .bind(session.created_at)
+            .bind(session.expires_at)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -141,36 +135,29 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<UserInfo>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.id, u.username, u.name, u.role FROM sessions s
-             JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<UserRow> = sqlx::query_as(sql::SESSION_USER)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(user_from_row).transpose()
     }
 
     async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::REVOKE_SESSION)
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError> {
-        let (count,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
-                .bind(key)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
+        let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
+            .bind(key)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
         from_db(count)
     }
 
@@ -198,7 +185,7 @@ impl Store for SqliteStore {
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+        sqlx::query(sql::FORGET_LOGIN_FAILURES)
             .bind(key)
             .execute(&self.pool)
             .await?;
@@ -229,14 +216,12 @@ impl Store for SqliteStore {
         .bind(i64::from(query.limit) + 1)
         .fetch_all(&self.pool)
         .await?;
-        let last: Option<(i64,)> = sqlx::query_as(
-            "SELECT last_mutation_id FROM devices WHERE user_id = $1 AND device_id = $2",
-        )
-        .bind(query.user_id.to_string())
-        .bind(query.device_id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        let (latest,): (i64,) = sqlx::query_as("SELECT value FROM sync_seq WHERE id = 1")
+        let last: Option<(i64,)> = sqlx::query_as(sql::LAST_MUTATION_ID)
+            .bind(query.user_id.to_string())
+            .bind(query.device_id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        let (latest,): (i64,) = sqlx::query_as(sql::CURRENT_VERSION)
             .fetch_one(&self.pool)
             .await?;
         let more = rows.len() > query.limit as usize;
@@ -285,14 +270,10 @@ impl Store for SqliteStore {
             Option<i64>,
             Option<String>,
         );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at,
-                    resolved_version, resolved_by
-             FROM conflicts WHERE record_id = $1 ORDER BY id",
-        )
-        .bind(record_id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<Row> = sqlx::query_as(sql::CONFLICT_LOG)
+            .bind(record_id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter()
             .map(
                 |(field, server, device, device_id, mutation_id, user_id, at, version, by)| {
@@ -313,11 +294,10 @@ impl Store for SqliteStore {
     }
 
     async fn has_records(&self, kind: &str) -> Result<bool, StoreError> {
-        let (exists,): (bool,) =
-            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM records WHERE kind = $1)")
-                .bind(kind)
-                .fetch_one(&self.pool)
-                .await?;
+        let (exists,): (bool,) = sqlx::query_as(sql::ANY_RECORD_OF_KIND)
+            .bind(kind)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(exists)
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::store::projection::{ActivityFact, Projection};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, WriteTx};
+use crate::store::sql;
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use serde_json::{Map, Value};
@@ -32,10 +33,7 @@ impl PostgresTx {
         for write in writes {
             rows.push((write, to_db(write.record.version)?));
         }
-        let mut query = QueryBuilder::<Postgres>::new(
-            "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
-                 created_by, updated_by, created_at, updated_at) ",
-        );
+        let mut query = QueryBuilder::<Postgres>::new(sql::UPSERT_RECORDS);
         query.push_values(rows, |mut row, (write, version)| {
             let record = write.record;
             row.push_bind(write.id)
@@ -77,10 +75,7 @@ impl PostgresTx {
         if facts.is_empty() {
             return Ok(());
         }
-        let mut query = QueryBuilder::<Postgres>::new(
-            "INSERT INTO activity_facts (record_id, date, kecamatan, desa, type,
-                 female_adult, male_adult, female_child, male_child) ",
-        );
+        let mut query = QueryBuilder::<Postgres>::new(sql::UPSERT_ACTIVITY_FACTS);
         query.push_values(facts, |mut row, (id, fact): (Uuid, &ActivityFact)| {
             let [female_adult, male_adult, female_child, male_child] = fact.participants;
             row.push_bind(id)
@@ -117,13 +112,11 @@ impl WriteTx for PostgresTx {
     }
 
     async fn last_mutation_id(&mut self, user: Uuid, device: Uuid) -> Result<u64, StoreError> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT last_mutation_id FROM devices WHERE user_id = $1 AND device_id = $2",
-        )
-        .bind(user)
-        .bind(device)
-        .fetch_optional(&mut *self.0)
-        .await?;
+        let row: Option<(i64,)> = sqlx::query_as(sql::LAST_MUTATION_ID)
+            .bind(user)
+            .bind(device)
+            .fetch_optional(&mut *self.0)
+            .await?;
         from_db(row.map_or(0, |(id,)| id))
     }
 
@@ -134,18 +127,13 @@ impl WriteTx for PostgresTx {
         id: u64,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO devices (user_id, device_id, last_mutation_id, updated_at)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (user_id, device_id) DO UPDATE
-             SET last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
-        )
-        .bind(user)
-        .bind(device)
-        .bind(to_db(id)?)
-        .bind(now)
-        .execute(&mut *self.0)
-        .await?;
+        sqlx::query(sql::SET_LAST_MUTATION_ID)
+            .bind(user)
+            .bind(device)
+            .bind(to_db(id)?)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
         Ok(())
     }
 
@@ -174,7 +162,7 @@ impl WriteTx for PostgresTx {
     }
 
     async fn set_latest_version(&mut self, version: u64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sync_seq SET value = $1 WHERE id = 1")
+        sqlx::query(sql::SET_CURRENT_VERSION)
             .bind(to_db(version)?)
             .execute(&mut *self.0)
             .await?;
@@ -191,22 +179,18 @@ impl WriteTx for PostgresTx {
 
     async fn log_conflicts(&mut self, entry: &ConflictEntry<'_>) -> Result<(), StoreError> {
         for conflict in entry.conflicts {
-            sqlx::query(
-                "INSERT INTO conflicts (record_id, field, server_value, device_value, device_id,
-                     mutation_id, user_id, at, logged_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(entry.record_id)
-            .bind(&conflict.field)
-            .bind(Json(&conflict.server))
-            .bind(Json(&conflict.device))
-            .bind(entry.device_id)
-            .bind(to_db(entry.mutation_id)?)
-            .bind(entry.user_id)
-            .bind(&entry.at)
-            .bind(entry.logged_at)
-            .execute(&mut *self.0)
-            .await?;
+            sqlx::query(sql::INSERT_CONFLICTS)
+                .bind(entry.record_id)
+                .bind(&conflict.field)
+                .bind(Json(&conflict.server))
+                .bind(Json(&conflict.device))
+                .bind(entry.device_id)
+                .bind(to_db(entry.mutation_id)?)
+                .bind(entry.user_id)
+                .bind(&entry.at)
+                .bind(entry.logged_at)
+                .execute(&mut *self.0)
+                .await?;
         }
         Ok(())
     }

@@ -1,0 +1,74 @@
+//! The SQL that reads the same on SQLite and PostgreSQL, written once. What differs (locks,
+//! casts, array parameters, how a transaction begins) stays in each backend's module.
+
+/// Adds an account.
+pub(super) const INSERT_USER: &str =
+    "INSERT INTO users (id, username, name, role, password_hash, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// An account and its password hash, by username.
+pub(super) const USER_BY_USERNAME: &str =
+    "SELECT id, username, name, role, password_hash FROM users WHERE username = $1";
+
+/// Opens a session (the token only as its hash).
+pub(super) const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5)";
+
+/// The user of a live session.
+pub(super) const SESSION_USER: &str = "SELECT u.id, u.username, u.name, u.role FROM sessions s
+    JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2";
+
+/// Ends a session.
+pub(super) const REVOKE_SESSION: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL";
+
+/// Login failures of one key since a time.
+pub(super) const COUNT_LOGIN_FAILURES: &str =
+    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+
+/// Forgets a key's login failures (after a success).
+pub(super) const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE key = $1";
+
+/// The last mutation id taken from a user's device.
+pub(super) const LAST_MUTATION_ID: &str =
+    "SELECT last_mutation_id FROM devices WHERE user_id = $1 AND device_id = $2";
+
+/// The latest version assigned.
+pub(super) const CURRENT_VERSION: &str = "SELECT value FROM sync_seq WHERE id = 1";
+
+/// A record's conflict log, oldest first.
+pub(super) const CONFLICT_LOG: &str =
+    "SELECT field, server_value, device_value, device_id, mutation_id, user_id, at,
+    resolved_version, resolved_by
+    FROM conflicts WHERE record_id = $1 ORDER BY id";
+
+/// Whether any record of a kind exists.
+pub(super) const ANY_RECORD_OF_KIND: &str = "SELECT EXISTS (SELECT 1 FROM records WHERE kind = $1)";
+
+/// The head of a multi-row upsert of record states.
+pub(super) const UPSERT_RECORDS: &str =
+    "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
+    created_by, updated_by, created_at, updated_at) ";
+
+/// The head of a multi-row upsert of activity projections.
+pub(super) const UPSERT_ACTIVITY_FACTS: &str =
+    "INSERT INTO activity_facts (record_id, date, kecamatan, desa, type,
+    female_adult, male_adult, female_child, male_child) ";
+
+/// Records the last mutation id taken from a user's device.
+pub(super) const SET_LAST_MUTATION_ID: &str =
+    "INSERT INTO devices (user_id, device_id, last_mutation_id, updated_at)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT (user_id, device_id) DO UPDATE
+    SET last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at";
+
+/// Stores the latest version assigned.
+pub(super) const SET_CURRENT_VERSION: &str = "UPDATE sync_seq SET value = $1 WHERE id = 1";
+
+/// The head of a multi-row insert into the conflict log.
+pub(super) const INSERT_CONFLICTS: &str =
+    "INSERT INTO conflicts (record_id, field, server_value, device_value, device_id,
+    mutation_id, user_id, at, logged_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
