@@ -40,6 +40,9 @@ pub enum ApiError {
         /// Seconds until the client may try again.
         retry_after: u64,
     },
+    /// 503: the request took longer than the worker allows (`timeout::REQUEST_TIMEOUT`).
+    #[error("The server took too long to answer. Please try again.")]
+    Timeout,
     /// 500: anything unexpected. The cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -62,6 +65,7 @@ impl ApiError {
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
         }
     }
 }

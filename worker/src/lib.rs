@@ -13,10 +13,12 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod routes;
 pub mod scope;
 pub mod server;
 pub mod store;
+pub mod timeout;
 
 use std::sync::Arc;
 use store::Store;

@@ -1,7 +1,8 @@
 //! One process, one port: the built app at `/`, the API at `/api/v1/`.
 
-use crate::routes;
+use crate::timeout::{self, REQUEST_TIMEOUT};
 use crate::AppState;
+use crate::{headers, routes};
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::Router;
@@ -9,14 +10,15 @@ use model::sync::MAX_BODY_BYTES;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 /// The whole application: the API, and the static files of `static_dir` when it exists (a
 /// missing folder is logged and the API still runs).
 pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
-    let app = Router::new().nest("/api/v1", routes::api());
+    let app = Router::new().nest("/api/v1", headers::no_store(routes::api()));
     let app = match static_dir {
         // The build writes a `.gz` twin of each shell file: a phone on 3G downloads that.
         Some(dir) if dir.is_dir() => app.fallback_service(ServeDir::new(dir).precompressed_gzip()),
@@ -29,9 +31,22 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         }
         None => app.fallback(|| async { StatusCode::NOT_FOUND }),
     };
-    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    harden(app, REQUEST_TIMEOUT).with_state(state)
+}
+
+/// What wraps every request, inside out: the body limit, the time limit, the security
+/// headers (so a cut request carries them too) and the request log.
+///
+/// The log never holds a header (`Authorization` carries the token) nor a body (the login
+/// carries the password): only the method, the path and query, the status and the time.
+fn harden<S: Clone + Send + Sync + 'static>(app: Router<S>, time_limit: Duration) -> Router<S> {
+    let app = app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let app = timeout::limit(app, time_limit);
+    headers::secure(app).layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().include_headers(false))
+            .on_response(DefaultOnResponse::new().include_headers(false)),
+    )
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight end.
@@ -107,6 +122,136 @@ mod tests {
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
         let body = axum::body::to_bytes(plain.into_body(), 1024).await?;
         assert_eq!(&body[..], b"<!doctype html>");
+        Ok(())
+    }
+
+    /// The router over a temporary SQLite store, serving a static folder with `index.html`.
+    async fn app_with_static_files() -> anyhow::Result<(Router, tempfile::TempDir)> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("index.html"), "<!doctype html>")?;
+        let url = format!("sqlite://{}", dir.path().join("db/gugus.db").display());
+        let store = store::connect(&crate::config::DatabaseUrl::parse(&url)?).await?;
+        Ok((router(AppState::new(store), Some(dir.path())), dir))
+    }
+
+    fn assert_secured(response: &axum::response::Response, what: &str) {
+        for (name, value) in headers::SECURITY_HEADERS {
+            assert_eq!(
+                response.headers().get(name).map(|v| v.to_str().ok()),
+                Some(Some(value)),
+                "{what}: header {name}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn every_answer_carries_the_security_headers() -> anyhow::Result<()> {
+        let (app, _dir) = app_with_static_files().await?;
+        for (path, status, api) in [
+            ("/api/v1/health", StatusCode::OK, true),
+            ("/api/v1/no-such-endpoint", StatusCode::NOT_FOUND, true),
+            ("/", StatusCode::OK, false),
+            ("/index.html", StatusCode::OK, false),
+            ("/no-such-file.js", StatusCode::NOT_FOUND, false),
+        ] {
+            let request = Request::get(path).body(Body::empty())?;
+            let response = app.clone().oneshot(request).await?;
+            assert_eq!(response.status(), status, "{path}");
+            assert_secured(&response, path);
+            let cache = response.headers().get(header::CACHE_CONTROL);
+            match api {
+                true => assert_eq!(
+                    cache.map(|v| v.as_bytes()),
+                    Some(&b"no-store"[..]),
+                    "{path}"
+                ),
+                false => assert!(cache.is_none(), "{path}: {cache:?}"),
+            }
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_missing_static_folder_still_answers_with_the_headers() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("gugus.db").display());
+        let store = store::connect(&crate::config::DatabaseUrl::parse(&url)?).await?;
+        let app = router(AppState::new(store), None);
+        let response = app.oneshot(Request::get("/").body(Body::empty())?).await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_secured(&response, "/ without static files");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_cross_origin_preflight_gets_no_cors_header() -> anyhow::Result<()> {
+        let (app, _dir) = app_with_static_files().await?;
+        let preflight = Request::options("/api/v1/sync/push")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                "authorization, content-type",
+            )
+            .body(Body::empty())?;
+        let cross_get = Request::get("/api/v1/health")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::empty())?;
+        for request in [preflight, cross_get] {
+            let what = format!("{} {}", request.method(), request.uri());
+            let preflight = request.method() == axum::http::Method::OPTIONS;
+            let response = app.clone().oneshot(request).await?;
+            if preflight {
+                assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{what}");
+            }
+            assert!(
+                response
+                    .headers()
+                    .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                    .is_none(),
+                "{what}"
+            );
+            let cors: Vec<_> = response
+                .headers()
+                .keys()
+                .filter(|name| name.as_str().starts_with("access-control-"))
+                .collect();
+            assert!(cors.is_empty(), "{what}: {cors:?}");
+            assert_secured(&response, &what);
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_slow_request_is_cut_with_a_json_timeout() -> anyhow::Result<()> {
+        let app = Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                    "too late"
+                }),
+            )
+            .route("/fast", axum::routing::get(|| async { "in time" }));
+        let app = harden(app, Duration::from_millis(50));
+        let started = std::time::Instant::now();
+        let slow = app
+            .clone()
+            .oneshot(Request::get("/slow").body(Body::empty())?)
+            .await?;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(slow.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_secured(&slow, "a cut request");
+        let body = axum::body::to_bytes(slow.into_body(), 4096).await?;
+        let body: serde_json::Value = serde_json::from_slice(&body)?;
+        assert_eq!(body["error"]["code"], "timeout");
+        assert!(body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+        let fast = app
+            .oneshot(Request::get("/fast").body(Body::empty())?)
+            .await?;
+        assert_eq!(fast.status(), StatusCode::OK);
         Ok(())
     }
 }
