@@ -1,6 +1,7 @@
 //! The `activity` kind: an outreach, training, advocacy or coordination activity held in
 //! a village, with its participants counted by sex and adult/child.
 
+use crate::check::{code, codes, count, date, keep, region, text};
 use crate::field::{FieldError, Problem};
 use crate::kind::unknown_fields;
 use crate::lang::{t, Lang, Text};
@@ -87,8 +88,8 @@ impl Activity {
             codes(fields, "audience", true, |c| AUDIENCES.contains(c)),
         );
         let topics = keep(e, codes(fields, "topics", false, |c| TOPICS.contains(c)));
-        let counts = PARTICIPANT_FIELDS.map(|name| keep(e, count(fields, name)));
-        let texts = TEXT_FIELDS.map(|name| keep(e, text(fields, name)));
+        let counts = PARTICIPANT_FIELDS.map(|name| keep(e, count(fields, name, MAX_PARTICIPANTS)));
+        let texts = TEXT_FIELDS.map(|name| keep(e, text(fields, name, MAX_TEXT)));
         if let (Some(kec), Some(desa)) = (&kecamatan, &desa) {
             if regions::find(desa).map(|d| d.kecamatan_code()) != Some(kec.as_str()) {
                 errors.push(FieldError::new("desa", Problem::VillageNotInKecamatan));
@@ -196,122 +197,6 @@ pub fn format_date(date: Date) -> String {
 pub fn parse_date(text: &str) -> Option<Date> {
     let format = format_description!("[year]-[month]-[day]");
     Date::parse(text, format).ok()
-}
-
-/// Keeps a field's value, or records its error.
-fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
-    result.map_err(|error| errors.push(error)).ok()
-}
-
-fn present<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    match fields.get(name) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(value) => Some(value),
-    }
-}
-
-fn required_str<'a>(fields: &'a Map<String, Value>, name: &str) -> Result<&'a str, FieldError> {
-    match present(fields, name) {
-        None => Err(FieldError::new(name, Problem::Required)),
-        Some(Value::String(s)) => Ok(s.trim()),
-        Some(_) => Err(FieldError::new(name, Problem::WrongType)),
-    }
-}
-
-fn code(
-    fields: &Map<String, Value>,
-    name: &str,
-    known: impl Fn(&str) -> bool,
-) -> Result<String, FieldError> {
-    let value = required_str(fields, name)?;
-    if known(value) {
-        Ok(value.to_owned())
-    } else {
-        Err(FieldError::new(name, Problem::UnknownCode))
-    }
-}
-
-fn date(fields: &Map<String, Value>, name: &str, today: Date) -> Result<Date, FieldError> {
-    let value = required_str(fields, name)?;
-    let date = parse_date(value).ok_or_else(|| FieldError::new(name, Problem::NotADate))?;
-    if date > today {
-        return Err(FieldError::new(name, Problem::InFuture));
-    }
-    Ok(date)
-}
-
-fn region(
-    fields: &Map<String, Value>,
-    name: &str,
-    right_level: impl Fn(&regions::Region) -> bool,
-) -> Result<String, FieldError> {
-    let value = required_str(fields, name)?;
-    match regions::find(value) {
-        Some(region) if right_level(region) => Ok(value.to_owned()),
-        _ => Err(FieldError::new(name, Problem::UnknownRegion)),
-    }
-}
-
-fn codes(
-    fields: &Map<String, Value>,
-    name: &str,
-    required: bool,
-    known: impl Fn(&str) -> bool,
-) -> Result<Vec<String>, FieldError> {
-    let items = match present(fields, name) {
-        None => Vec::new(),
-        Some(Value::Array(items)) => items.clone(),
-        Some(_) => return Err(FieldError::new(name, Problem::WrongType)),
-    };
-    if required && items.is_empty() {
-        return Err(FieldError::new(name, Problem::Required));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        let Value::String(code) = item else {
-            return Err(FieldError::new(name, Problem::WrongType));
-        };
-        if !known(&code) {
-            return Err(FieldError::new(name, Problem::UnknownCode));
-        }
-        if !out.contains(&code) {
-            out.push(code);
-        }
-    }
-    Ok(out)
-}
-
-fn count(fields: &Map<String, Value>, name: &str) -> Result<u64, FieldError> {
-    let Some(value) = present(fields, name) else {
-        return Err(FieldError::new(name, Problem::Required));
-    };
-    let number = match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
-        _ => None,
-    };
-    match number {
-        None => Err(FieldError::new(name, Problem::WrongType)),
-        Some(n) if n < 0 => Err(FieldError::new(name, Problem::Negative)),
-        Some(n) if n as u64 > MAX_PARTICIPANTS => Err(FieldError::new(
-            name,
-            Problem::TooLarge {
-                max: MAX_PARTICIPANTS,
-            },
-        )),
-        Some(n) => Ok(n as u64),
-    }
-}
-
-fn text(fields: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
-    match present(fields, name) {
-        None => Ok(String::new()),
-        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
-            Err(FieldError::new(name, Problem::TooLong { max: MAX_TEXT }))
-        }
-        Some(Value::String(s)) => Ok(s.trim().to_owned()),
-        Some(_) => Err(FieldError::new(name, Problem::WrongType)),
-    }
 }
 
 #[cfg(test)]

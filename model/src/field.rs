@@ -37,6 +37,20 @@ pub enum Problem {
     NoParticipants,
     /// A field the record kind does not have.
     UnknownField,
+    /// A NIK that is not exactly 16 digits.
+    NotNik,
+    /// A phone number that is not 8 to 15 digits (spaces, dashes and a leading `+` allowed).
+    NotPhone,
+    /// Not a record or user id (a UUID).
+    NotAnId,
+    /// A delivery date before the date the service was requested.
+    BeforeRequested,
+    /// A link to the parent record, which never changes once the record exists.
+    CannotChange,
+    /// A parent record that does not exist (or is of another kind).
+    UnknownParent,
+    /// A user id that is not an active officer.
+    UnknownOfficer,
 }
 
 impl Problem {
@@ -77,6 +91,32 @@ impl Problem {
             }
             (Problem::UnknownField, Lang::Id) => "Isian ini tidak dikenal.".into(),
             (Problem::UnknownField, Lang::En) => "Unknown field.".into(),
+            (Problem::NotNik, Lang::Id) => "NIK harus 16 angka.".into(),
+            (Problem::NotNik, Lang::En) => "A NIK is exactly 16 digits.".into(),
+            (Problem::NotPhone, Lang::Id) => {
+                "Nomor HP harus 8 sampai 15 angka, boleh diawali +.".into()
+            }
+            (Problem::NotPhone, Lang::En) => {
+                "A phone number is 8 to 15 digits, optionally starting with +.".into()
+            }
+            (Problem::NotAnId, Lang::Id) => "Bukan kode data yang sah.".into(),
+            (Problem::NotAnId, Lang::En) => "Not a valid record id.".into(),
+            (Problem::BeforeRequested, Lang::Id) => {
+                "Tidak boleh sebelum tanggal permintaan layanan.".into()
+            }
+            (Problem::BeforeRequested, Lang::En) => {
+                "Cannot be before the date the service was requested.".into()
+            }
+            (Problem::CannotChange, Lang::Id) => "Tidak dapat diubah setelah disimpan.".into(),
+            (Problem::CannotChange, Lang::En) => "Cannot be changed once saved.".into(),
+            (Problem::UnknownParent, Lang::Id) => {
+                "Data induknya tidak ditemukan. Simpan dan kirim data induknya dulu.".into()
+            }
+            (Problem::UnknownParent, Lang::En) => {
+                "The record it belongs to was not found. Save and send that record first.".into()
+            }
+            (Problem::UnknownOfficer, Lang::Id) => "Petugas ini tidak dikenal.".into(),
+            (Problem::UnknownOfficer, Lang::En) => "Unknown officer.".into(),
         }
     }
 
@@ -95,6 +135,13 @@ impl Problem {
             Problem::TooLong { .. } => "too_long",
             Problem::NoParticipants => "no_participants",
             Problem::UnknownField => "unknown_field",
+            Problem::NotNik => "not_nik",
+            Problem::NotPhone => "not_phone",
+            Problem::NotAnId => "not_an_id",
+            Problem::BeforeRequested => "before_requested",
+            Problem::CannotChange => "cannot_change",
+            Problem::UnknownParent => "unknown_parent",
+            Problem::UnknownOfficer => "unknown_officer",
         }
     }
 }

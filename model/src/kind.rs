@@ -1,5 +1,6 @@
 //! The record kinds the sync layer carries, and what each allows.
 
+use crate::schema::{self, KindSpec};
 use crate::{activity::Activity, FieldError, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -9,17 +10,43 @@ use time::Date;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
+    /// A trafficking case: the root of its victims, services, legal steps and notes.
+    Case,
+    /// A victim of a case (no identity fields).
+    Victim,
+    /// A victim's identity: name, NIK, phone, address, family contact.
+    VictimIdentity,
+    /// A service for a victim.
+    Service,
+    /// A step of law enforcement in a case.
+    LegalStep,
+    /// A note on a case; never edited.
+    Note,
     /// An outreach, training, advocacy or coordination activity.
     Activity,
 }
 
 impl RecordKind {
     /// Every kind this version of the model knows.
-    pub const ALL: [RecordKind; 1] = [RecordKind::Activity];
+    pub const ALL: [RecordKind; 7] = [
+        RecordKind::Case,
+        RecordKind::Victim,
+        RecordKind::VictimIdentity,
+        RecordKind::Service,
+        RecordKind::LegalStep,
+        RecordKind::Note,
+        RecordKind::Activity,
+    ];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
+            RecordKind::Case => "case",
+            RecordKind::Victim => "victim",
+            RecordKind::VictimIdentity => "victim_identity",
+            RecordKind::Service => "service",
+            RecordKind::LegalStep => "legal_step",
+            RecordKind::Note => "note",
             RecordKind::Activity => "activity",
         }
     }
@@ -33,16 +60,35 @@ impl RecordKind {
 
     /// Whether records of this kind are never edited after creation (they never conflict).
     pub fn insert_only(self) -> bool {
-        match self {
-            RecordKind::Activity => false,
-        }
+        self == RecordKind::Note
     }
 
     /// Validates a record's whole state (after merge), as of `today`.
     pub fn validate(self, fields: &Map<String, Value>, today: Date) -> Result<(), Vec<FieldError>> {
-        match self {
-            RecordKind::Activity => Activity::parse(fields, today).map(|_| ()),
+        match self.spec() {
+            Some(spec) => spec.validate(fields, today),
+            None => Activity::parse(fields, today).map(|_| ()),
         }
+    }
+
+    /// The field specs of a kind that hangs off a case; `None` for activities, which
+    /// have their own parser.
+    pub fn spec(self) -> Option<&'static KindSpec> {
+        Some(match self {
+            RecordKind::Case => &schema::CASE,
+            RecordKind::Victim => &schema::VICTIM,
+            RecordKind::VictimIdentity => &schema::VICTIM_IDENTITY,
+            RecordKind::Service => &schema::SERVICE,
+            RecordKind::LegalStep => &schema::LEGAL_STEP,
+            RecordKind::Note => &schema::NOTE,
+            RecordKind::Activity => return None,
+        })
+    }
+
+    /// Whether records of this kind belong to a case (the case itself included): an
+    /// officer sees them only when the case is in its scope.
+    pub fn in_case(self) -> bool {
+        self != RecordKind::Activity
     }
 }
 

@@ -8,12 +8,14 @@
 
 pub mod activity;
 pub mod api;
+mod check;
 pub mod device;
 pub mod field;
 pub mod kind;
 pub mod lang;
 pub mod merge;
 pub mod regions;
+pub mod schema;
 pub mod stats;
 pub mod sync;
 pub mod vocab;

@@ -1,0 +1,220 @@
+//! The fields of the record kinds that hang off a case (case, victim, victim identity,
+//! service, legal step, note), described as data: one [`KindSpec`] per kind names each
+//! field, its type, whether it is required and its label in both languages. Validation is
+//! written once over these specs; each kind adds only its rules that span fields.
+//!
+//! The activity kind predates this module and keeps its own typed parser
+//! ([`crate::activity::Activity`]), which the stats projection reads.
+
+mod kinds;
+
+pub use kinds::{CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
+
+use crate::check::{code, codes, count, date, present, region, text};
+use crate::field::{FieldError, Problem};
+use crate::kind::{unknown_fields, RecordKind};
+use crate::lang::{Lang, Text};
+use crate::regions::Level;
+use crate::vocab::Vocab;
+use serde_json::{Map, Value};
+use time::Date;
+use uuid::Uuid;
+
+/// What a field holds, and so how it is checked and shown.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldType {
+    /// A `YYYY-MM-DD` date, never after today.
+    Date,
+    /// One code of a vocabulary.
+    Code(Vocab),
+    /// Any number of codes of a vocabulary (an empty list when absent).
+    Codes(Vocab),
+    /// Free text of at most `max` characters.
+    Text {
+        /// The most characters.
+        max: usize,
+    },
+    /// A whole number from 0 to `max`.
+    Count {
+        /// The largest value.
+        max: u64,
+    },
+    /// Yes or no.
+    Bool,
+    /// A kecamatan code of the regency.
+    Kecamatan,
+    /// A desa or kelurahan code, inside the record's `kecamatan` when that is given.
+    Desa,
+    /// The id of the parent record (never changes once the record exists).
+    Parent(RecordKind),
+    /// A list of user ids.
+    UserIds,
+    /// A NIK: exactly 16 digits. Identity.
+    Nik,
+    /// A phone number: 8 to 15 digits, with spaces, dashes and a leading `+` allowed.
+    /// Identity.
+    Phone,
+}
+
+/// One field of a kind.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    /// The wire name.
+    pub name: &'static str,
+    /// What it holds.
+    pub ty: FieldType,
+    /// Whether a record must have it.
+    pub required: bool,
+    /// What a person reads beside it.
+    pub label: Text,
+}
+
+/// Every field of a kind, in form order, and its rules that span fields.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    /// The kind.
+    pub kind: RecordKind,
+    /// The fields, in form order.
+    pub fields: &'static [FieldSpec],
+    /// Rules over several fields, run when every field on its own is valid.
+    rules: fn(&Map<String, Value>, &mut Vec<FieldError>),
+}
+
+impl KindSpec {
+    /// The field with this wire name.
+    pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+
+    /// The field that links a record to its parent, and the parent's kind.
+    pub fn parent(&self) -> Option<(&'static str, RecordKind)> {
+        self.fields.iter().find_map(|field| match field.ty {
+            FieldType::Parent(kind) => Some((field.name, kind)),
+            _ => None,
+        })
+    }
+
+    /// The label of a field in `lang` (the name itself for an unknown field).
+    pub fn label<'a>(&self, name: &'a str, lang: Lang) -> &'a str {
+        match self.field(name) {
+            Some(field) => field.label.get(lang),
+            None => name,
+        }
+    }
+
+    /// Checks a record's whole state: every field error at once, in form order.
+    pub fn validate(
+        &self,
+        fields: &Map<String, Value>,
+        today: Date,
+    ) -> Result<(), Vec<FieldError>> {
+        let names: Vec<&str> = self.fields.iter().map(|field| field.name).collect();
+        let mut errors = unknown_fields(fields, &names);
+        for field in self.fields {
+            if let Err(error) = check(field, fields, today) {
+                errors.push(error);
+            }
+        }
+        if errors.is_empty() {
+            (self.rules)(fields, &mut errors);
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let order = |name: &str| names.iter().position(|n| *n == name).unwrap_or(names.len());
+        errors.sort_by_key(|error| order(&error.field));
+        Err(errors)
+    }
+}
+
+/// Checks one field on its own.
+fn check(spec: &FieldSpec, fields: &Map<String, Value>, today: Date) -> Result<(), FieldError> {
+    let name = spec.name;
+    if present(fields, name).is_none() {
+        return match spec.required {
+            true => Err(FieldError::new(name, Problem::Required)),
+            false => Ok(()),
+        };
+    }
+    match spec.ty {
+        FieldType::Date => date(fields, name, today).map(drop),
+        FieldType::Code(vocab) => code(fields, name, |c| vocab.contains(c)).map(drop),
+        FieldType::Codes(vocab) => {
+            codes(fields, name, spec.required, |c| vocab.contains(c)).map(drop)
+        }
+        FieldType::Text { max } => text(fields, name, max).map(drop),
+        FieldType::Count { max } => count(fields, name, max).map(drop),
+        FieldType::Bool => match fields.get(name) {
+            Some(Value::Bool(_)) => Ok(()),
+            _ => Err(FieldError::new(name, Problem::WrongType)),
+        },
+        FieldType::Kecamatan => region(fields, name, |r| r.level == Level::Kecamatan).map(drop),
+        FieldType::Desa => region(fields, name, |r| r.is_village()).map(drop),
+        FieldType::Parent(_) => id(fields.get(name), name).map(drop),
+        FieldType::UserIds => match fields.get(name) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .try_for_each(|item| id(Some(item), name).map(drop)),
+            _ => Err(FieldError::new(name, Problem::WrongType)),
+        },
+        FieldType::Nik => match fields.get(name) {
+            Some(Value::String(s)) if s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(())
+            }
+            Some(Value::String(_)) => Err(FieldError::new(name, Problem::NotNik)),
+            _ => Err(FieldError::new(name, Problem::WrongType)),
+        },
+        FieldType::Phone => match fields.get(name) {
+            Some(Value::String(s)) if is_phone(s) => Ok(()),
+            Some(Value::String(_)) => Err(FieldError::new(name, Problem::NotPhone)),
+            _ => Err(FieldError::new(name, Problem::WrongType)),
+        },
+    }
+}
+
+/// A UUID, as text.
+fn id(value: Option<&Value>, name: &str) -> Result<Uuid, FieldError> {
+    match value {
+        Some(Value::String(s)) => {
+            Uuid::parse_str(s).map_err(|_| FieldError::new(name, Problem::NotAnId))
+        }
+        _ => Err(FieldError::new(name, Problem::WrongType)),
+    }
+}
+
+fn is_phone(text: &str) -> bool {
+    let text = text.trim();
+    let rest = text.strip_prefix('+').unwrap_or(text);
+    let digits = rest.bytes().filter(u8::is_ascii_digit).count();
+    rest.bytes()
+        .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-')
+        && (8..=15).contains(&digits)
+}
+
+/// The parent id a record's fields name, if the kind has a parent and the id is valid.
+pub fn parent_id(kind: RecordKind, fields: &Map<String, Value>) -> Option<Uuid> {
+    let (name, _) = kind.spec()?.parent()?;
+    id(fields.get(name), name).ok()
+}
+
+/// The user ids a case assigns (an empty list when none or malformed).
+pub fn assigned_officers(fields: &Map<String, Value>) -> Vec<Uuid> {
+    match fields.get(kinds::ASSIGNED_OFFICERS) {
+        Some(Value::Array(items)) => {
+            let mut ids: Vec<Uuid> = items
+                .iter()
+                .filter_map(|item| id(Some(item), kinds::ASSIGNED_OFFICERS).ok())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The name of the case field that lists its assigned officers.
+pub const ASSIGNED_OFFICERS: &str = kinds::ASSIGNED_OFFICERS;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,470 @@
+//! The specs of the kinds that hang off a case (`design/domain.md`, "Record kinds").
+
+use super::{FieldSpec, FieldType, KindSpec};
+use crate::activity::parse_date;
+use crate::field::{FieldError, Problem};
+use crate::kind::RecordKind;
+use crate::lang::t;
+use crate::regions;
+use crate::vocab::*;
+use serde_json::{Map, Value};
+
+/// The case field that lists the officers assigned to it.
+pub(super) const ASSIGNED_OFFICERS: &str = "assigned_officers";
+
+/// The longest free text of a summary, a service's notes or a note.
+const LONG_TEXT: usize = 4_000;
+/// The largest restitution a court orders, in rupiah (ten trillion).
+const MAX_RUPIAH: u64 = 10_000_000_000_000;
+
+const fn field(
+    name: &'static str,
+    ty: FieldType,
+    required: bool,
+    id: &'static str,
+    en: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required,
+        label: t(id, en),
+    }
+}
+
+const REQUIRED: bool = true;
+const OPTIONAL: bool = false;
+
+/// A case (kasus): what happened, where it stands, and who handles it.
+pub const CASE: KindSpec = KindSpec {
+    kind: RecordKind::Case,
+    fields: &[
+        field(
+            "date_reported",
+            FieldType::Date,
+            REQUIRED,
+            "Tanggal laporan",
+            "Date reported",
+        ),
+        field(
+            "source",
+            FieldType::Code(CASE_SOURCES),
+            REQUIRED,
+            "Sumber laporan",
+            "Source of the report",
+        ),
+        field(
+            "status",
+            FieldType::Code(CASE_STATUSES),
+            REQUIRED,
+            "Status",
+            "Status",
+        ),
+        field(
+            "closing_reason",
+            FieldType::Code(CLOSING_REASONS),
+            OPTIONAL,
+            "Alasan penutupan",
+            "Reason for closing",
+        ),
+        field(
+            "kecamatan",
+            FieldType::Kecamatan,
+            REQUIRED,
+            "Kecamatan asal korban",
+            "Victim's home district",
+        ),
+        field(
+            "desa",
+            FieldType::Desa,
+            OPTIONAL,
+            "Desa/kelurahan asal korban",
+            "Victim's home village",
+        ),
+        field("modus", FieldType::Code(MODUS), REQUIRED, "Modus", "Modus"),
+        field(
+            "exploitation",
+            FieldType::Codes(EXPLOITATION),
+            OPTIONAL,
+            "Bentuk eksploitasi",
+            "Forms of exploitation",
+        ),
+        field(
+            "means",
+            FieldType::Codes(MEANS),
+            OPTIONAL,
+            "Cara yang digunakan pelaku",
+            "Means used",
+        ),
+        field(
+            "recruitment",
+            FieldType::Codes(RECRUITMENT),
+            OPTIONAL,
+            "Jalur perekrutan",
+            "Recruitment channel",
+        ),
+        field(
+            "destination",
+            FieldType::Code(DESTINATIONS),
+            OPTIONAL,
+            "Negara tujuan",
+            "Destination",
+        ),
+        field(
+            "destination_place",
+            FieldType::Text { max: 200 },
+            OPTIONAL,
+            "Kota/provinsi tujuan",
+            "Destination city or province",
+        ),
+        field(
+            "transit",
+            FieldType::Text { max: 200 },
+            OPTIONAL,
+            "Tempat transit",
+            "Transit",
+        ),
+        field(
+            "summary",
+            FieldType::Text { max: LONG_TEXT },
+            OPTIONAL,
+            "Ringkasan kejadian (tanpa nama)",
+            "What happened (no names)",
+        ),
+        field(
+            ASSIGNED_OFFICERS,
+            FieldType::UserIds,
+            OPTIONAL,
+            "Petugas yang menangani",
+            "Assigned officers",
+        ),
+        field(
+            "sensitive",
+            FieldType::Bool,
+            OPTIONAL,
+            "Kasus sensitif",
+            "Sensitive case",
+        ),
+    ],
+    rules: case_rules,
+};
+
+/// A victim (korban) of a case, without identity: those fields are in [`VICTIM_IDENTITY`].
+pub const VICTIM: KindSpec = KindSpec {
+    kind: RecordKind::Victim,
+    fields: &[
+        field(
+            "case_id",
+            FieldType::Parent(RecordKind::Case),
+            REQUIRED,
+            "Kasus",
+            "Case",
+        ),
+        field(
+            "pseudonym",
+            FieldType::Text { max: 60 },
+            REQUIRED,
+            "Inisial atau nama samaran",
+            "Initials or pseudonym",
+        ),
+        field(
+            "sex",
+            FieldType::Code(SEXES),
+            REQUIRED,
+            "Jenis kelamin",
+            "Sex",
+        ),
+        field(
+            "age",
+            FieldType::Count { max: 120 },
+            REQUIRED,
+            "Usia saat ditemukan (tahun)",
+            "Age when identified (years)",
+        ),
+        field(
+            "kecamatan",
+            FieldType::Kecamatan,
+            REQUIRED,
+            "Kecamatan asal",
+            "Home district",
+        ),
+        field(
+            "desa",
+            FieldType::Desa,
+            REQUIRED,
+            "Desa/kelurahan asal",
+            "Home village",
+        ),
+        field(
+            "education",
+            FieldType::Code(EDUCATION),
+            OPTIONAL,
+            "Pendidikan terakhir",
+            "Education",
+        ),
+        field(
+            "former_migrant",
+            FieldType::Bool,
+            OPTIONAL,
+            "Pernah menjadi PMI",
+            "Former migrant worker",
+        ),
+        field(
+            "vulnerabilities",
+            FieldType::Codes(VULNERABILITIES),
+            OPTIONAL,
+            "Kerentanan",
+            "Vulnerabilities",
+        ),
+        field(
+            "consent",
+            FieldType::Bool,
+            OPTIONAL,
+            "Korban setuju datanya dicatat",
+            "Consents to the record",
+        ),
+        field(
+            "consent_date",
+            FieldType::Date,
+            OPTIONAL,
+            "Tanggal persetujuan",
+            "Date of consent",
+        ),
+    ],
+    rules: victim_rules,
+};
+
+/// A victim's identity: personal data, kept apart from the victim record, encrypted on
+/// the device and never in aggregates or exports.
+pub const VICTIM_IDENTITY: KindSpec = KindSpec {
+    kind: RecordKind::VictimIdentity,
+    fields: &[
+        field(
+            "victim_id",
+            FieldType::Parent(RecordKind::Victim),
+            REQUIRED,
+            "Korban",
+            "Victim",
+        ),
+        field(
+            "full_name",
+            FieldType::Text { max: 120 },
+            REQUIRED,
+            "Nama lengkap",
+            "Full name",
+        ),
+        field(
+            "nik",
+            FieldType::Nik,
+            OPTIONAL,
+            "NIK",
+            "NIK (national identity number)",
+        ),
+        field(
+            "phone",
+            FieldType::Phone,
+            OPTIONAL,
+            "Nomor HP",
+            "Phone number",
+        ),
+        field(
+            "address",
+            FieldType::Text { max: 500 },
+            OPTIONAL,
+            "Alamat",
+            "Address",
+        ),
+        field(
+            "family_contact",
+            FieldType::Text { max: 300 },
+            OPTIONAL,
+            "Kontak keluarga",
+            "Family contact",
+        ),
+    ],
+    rules: no_rules,
+};
+
+/// A service (layanan) for a victim, with the days from request to delivery.
+pub const SERVICE: KindSpec = KindSpec {
+    kind: RecordKind::Service,
+    fields: &[
+        field(
+            "victim_id",
+            FieldType::Parent(RecordKind::Victim),
+            REQUIRED,
+            "Korban",
+            "Victim",
+        ),
+        field(
+            "type",
+            FieldType::Code(SERVICE_TYPES),
+            REQUIRED,
+            "Jenis layanan",
+            "Service",
+        ),
+        field(
+            "provider",
+            FieldType::Code(AGENCIES),
+            REQUIRED,
+            "Instansi pemberi layanan",
+            "Provider agency",
+        ),
+        field(
+            "requested_on",
+            FieldType::Date,
+            REQUIRED,
+            "Tanggal permintaan",
+            "Date requested",
+        ),
+        field(
+            "delivered_on",
+            FieldType::Date,
+            OPTIONAL,
+            "Tanggal diberikan",
+            "Date delivered",
+        ),
+        field(
+            "status",
+            FieldType::Code(SERVICE_STATUSES),
+            REQUIRED,
+            "Status",
+            "Status",
+        ),
+        field(
+            "notes",
+            FieldType::Text { max: LONG_TEXT },
+            OPTIONAL,
+            "Keterangan",
+            "Notes",
+        ),
+    ],
+    rules: service_rules,
+};
+
+/// A step of law enforcement (penegakan hukum) in a case.
+pub const LEGAL_STEP: KindSpec = KindSpec {
+    kind: RecordKind::LegalStep,
+    fields: &[
+        field(
+            "case_id",
+            FieldType::Parent(RecordKind::Case),
+            REQUIRED,
+            "Kasus",
+            "Case",
+        ),
+        field(
+            "stage",
+            FieldType::Code(LEGAL_STAGES),
+            REQUIRED,
+            "Tahap",
+            "Stage",
+        ),
+        field("date", FieldType::Date, REQUIRED, "Tanggal", "Date"),
+        field(
+            "reference",
+            FieldType::Text { max: 120 },
+            OPTIONAL,
+            "Nomor surat/perkara",
+            "Reference number",
+        ),
+        field(
+            "suspects",
+            FieldType::Count { max: 1_000 },
+            OPTIONAL,
+            "Jumlah tersangka",
+            "Suspects",
+        ),
+        field(
+            "articles",
+            FieldType::Text { max: 300 },
+            OPTIONAL,
+            "Pasal yang disangkakan",
+            "Articles charged",
+        ),
+        field(
+            "sentence",
+            FieldType::Text { max: 300 },
+            OPTIONAL,
+            "Vonis",
+            "Sentence",
+        ),
+        field(
+            "restitution",
+            FieldType::Count { max: MAX_RUPIAH },
+            OPTIONAL,
+            "Restitusi yang diputus (Rp)",
+            "Restitution ordered (Rp)",
+        ),
+    ],
+    rules: no_rules,
+};
+
+/// A note (catatan) on a case: written once, never edited.
+pub const NOTE: KindSpec = KindSpec {
+    kind: RecordKind::Note,
+    fields: &[
+        field(
+            "case_id",
+            FieldType::Parent(RecordKind::Case),
+            REQUIRED,
+            "Kasus",
+            "Case",
+        ),
+        field(
+            "text",
+            FieldType::Text { max: LONG_TEXT },
+            REQUIRED,
+            "Catatan",
+            "Note",
+        ),
+    ],
+    rules: no_rules,
+};
+
+fn no_rules(_: &Map<String, Value>, _: &mut Vec<FieldError>) {}
+
+fn filled(fields: &Map<String, Value>, name: &str) -> bool {
+    super::present(fields, name).is_some()
+}
+
+fn text_of<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    super::present(fields, name).and_then(Value::as_str)
+}
+
+/// A village, when given, lies in the kecamatan.
+fn village_in_kecamatan(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    let (Some(kecamatan), Some(desa)) = (text_of(fields, "kecamatan"), text_of(fields, "desa"))
+    else {
+        return;
+    };
+    if regions::find(desa.trim()).map(|d| d.kecamatan_code()) != Some(kecamatan.trim()) {
+        errors.push(FieldError::new("desa", Problem::VillageNotInKecamatan));
+    }
+}
+
+fn case_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    village_in_kecamatan(fields, errors);
+    if text_of(fields, "status") == Some("closed") && !filled(fields, "closing_reason") {
+        errors.push(FieldError::new("closing_reason", Problem::Required));
+    }
+}
+
+fn victim_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    village_in_kecamatan(fields, errors);
+    if fields.get("consent") == Some(&Value::Bool(true)) && !filled(fields, "consent_date") {
+        errors.push(FieldError::new("consent_date", Problem::Required));
+    }
+}
+
+fn service_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    let day = |name| text_of(fields, name).and_then(|s| parse_date(s.trim()));
+    if let (Some(requested), Some(delivered)) = (day("requested_on"), day("delivered_on")) {
+        if delivered < requested {
+            errors.push(FieldError::new("delivered_on", Problem::BeforeRequested));
+        }
+    }
+    if text_of(fields, "status") == Some("delivered") && !filled(fields, "delivered_on") {
+        errors.push(FieldError::new("delivered_on", Problem::Required));
+    }
+}

@@ -1,0 +1,259 @@
+use super::*;
+use proptest::prelude::*;
+use serde_json::json;
+use time::macros::date;
+
+const TODAY: Date = date!(2026 - 11 - 29);
+const CASE_ID: &str = "0193a1b2-0000-7000-8000-000000000001";
+const VICTIM_ID: &str = "0193a1b2-0000-7000-8000-000000000002";
+
+fn object(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().unwrap_or_default()
+}
+
+fn valid(kind: RecordKind) -> Map<String, Value> {
+    object(match kind {
+        RecordKind::Case => json!({
+            "date_reported": "2026-11-20", "source": "hotline", "status": "reported",
+            "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer",
+            "exploitation": ["forced_labour"], "means": ["fraud", "debt_bondage"],
+            "recruitment": ["broker"], "destination": "MY", "summary": "Dijanjikan kerja di kebun",
+            "assigned_officers": ["0193a1b2-0000-7000-8000-0000000000aa"], "sensitive": false
+        }),
+        RecordKind::Victim => json!({
+            "case_id": CASE_ID, "pseudonym": "S.", "sex": "female", "age": 17,
+            "kecamatan": "33.03.08", "desa": "33.03.08.2001", "former_migrant": false,
+            "vulnerabilities": ["poverty"], "consent": true, "consent_date": "2026-11-21"
+        }),
+        RecordKind::VictimIdentity => json!({
+            "victim_id": VICTIM_ID, "full_name": "Siti Aminah", "nik": "3303084501090001",
+            "phone": "+62 812-2700-1234", "address": "RT 02 RW 01", "family_contact": "Ibu"
+        }),
+        RecordKind::Service => json!({
+            "victim_id": VICTIM_ID, "type": "shelter", "provider": "uptd_ppa",
+            "requested_on": "2026-11-21", "delivered_on": "2026-11-23", "status": "delivered"
+        }),
+        RecordKind::LegalStep => json!({
+            "case_id": CASE_ID, "stage": "police_report", "date": "2026-11-22",
+            "reference": "LP/B/123/XI/2026", "suspects": 2, "articles": "Pasal 4 UU 21/2007"
+        }),
+        RecordKind::Note => json!({"case_id": CASE_ID, "text": "Korban sudah dihubungi."}),
+        RecordKind::Activity => json!({}),
+    })
+}
+
+const SPEC_KINDS: [RecordKind; 6] = [
+    RecordKind::Case,
+    RecordKind::Victim,
+    RecordKind::VictimIdentity,
+    RecordKind::Service,
+    RecordKind::LegalStep,
+    RecordKind::Note,
+];
+
+fn problems(kind: RecordKind, fields: &Map<String, Value>) -> Vec<(String, &'static str)> {
+    match kind.validate(fields, TODAY) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|e| (e.field, e.problem.code()))
+            .collect(),
+    }
+}
+
+fn with(kind: RecordKind, field: &str, value: Value) -> Vec<(String, &'static str)> {
+    let mut fields = valid(kind);
+    fields.insert(field.into(), value);
+    problems(kind, &fields)
+}
+
+fn one(field: &str, code: &'static str) -> Vec<(String, &'static str)> {
+    vec![(field.to_owned(), code)]
+}
+
+#[test]
+fn the_sample_of_every_kind_is_valid() {
+    for kind in SPEC_KINDS {
+        assert_eq!(problems(kind, &valid(kind)), Vec::new(), "{kind:?}");
+    }
+}
+
+#[test]
+fn every_required_field_is_named_when_missing() {
+    for kind in SPEC_KINDS {
+        let spec = kind.spec().expect("spec");
+        for field in spec.fields.iter().filter(|f| f.required) {
+            let mut fields = valid(kind);
+            fields.remove(field.name);
+            assert_eq!(
+                problems(kind, &fields),
+                one(field.name, "required"),
+                "{kind:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_nik_is_sixteen_digits() {
+    let kind = RecordKind::VictimIdentity;
+    assert_eq!(
+        with(kind, "nik", json!("330308450109000")),
+        one("nik", "not_nik")
+    );
+    assert_eq!(
+        with(kind, "nik", json!("33030845010900011")),
+        one("nik", "not_nik")
+    );
+    assert_eq!(
+        with(kind, "nik", json!("33030845010900a1")),
+        one("nik", "not_nik")
+    );
+    assert_eq!(
+        with(kind, "nik", json!(3303084501090001_u64)),
+        one("nik", "wrong_type")
+    );
+    assert_eq!(with(kind, "nik", json!("")), Vec::new());
+    assert_eq!(
+        with(kind, "phone", json!("12345")),
+        one("phone", "not_phone")
+    );
+    assert_eq!(with(kind, "phone", json!("0812 2700 1234")), Vec::new());
+}
+
+#[test]
+fn ages_are_from_0_to_120() {
+    let kind = RecordKind::Victim;
+    assert_eq!(with(kind, "age", json!(0)), Vec::new());
+    assert_eq!(with(kind, "age", json!(120)), Vec::new());
+    assert_eq!(with(kind, "age", json!(121)), one("age", "too_large"));
+    assert_eq!(with(kind, "age", json!(-1)), one("age", "negative"));
+    assert_eq!(with(kind, "age", json!("17")), one("age", "wrong_type"));
+}
+
+#[test]
+fn dates_are_real_and_not_in_the_future() {
+    let kind = RecordKind::LegalStep;
+    assert_eq!(
+        with(kind, "date", json!("2026-02-30")),
+        one("date", "not_a_date")
+    );
+    assert_eq!(
+        with(kind, "date", json!("2026-11-30")),
+        one("date", "in_future")
+    );
+    assert_eq!(with(kind, "date", json!("2026-11-29")), Vec::new());
+}
+
+#[test]
+fn regions_must_exist_and_match() {
+    let kind = RecordKind::Victim;
+    assert_eq!(
+        with(kind, "kecamatan", json!("33.03.99")),
+        one("kecamatan", "unknown_region")
+    );
+    assert_eq!(
+        with(kind, "desa", json!("33.03.01.2001")),
+        one("desa", "village_not_in_kecamatan")
+    );
+}
+
+#[test]
+fn rules_that_span_fields() {
+    assert_eq!(
+        with(RecordKind::Case, "status", json!("closed")),
+        one("closing_reason", "required")
+    );
+    assert_eq!(
+        with(RecordKind::Service, "delivered_on", json!("2026-11-20")),
+        one("delivered_on", "before_requested")
+    );
+    let mut service = valid(RecordKind::Service);
+    service.remove("delivered_on");
+    assert_eq!(
+        problems(RecordKind::Service, &service),
+        one("delivered_on", "required")
+    );
+    service.insert("status".into(), json!("in_progress"));
+    assert_eq!(problems(RecordKind::Service, &service), Vec::new());
+    let mut victim = valid(RecordKind::Victim);
+    victim.remove("consent_date");
+    assert_eq!(
+        problems(RecordKind::Victim, &victim),
+        one("consent_date", "required")
+    );
+}
+
+#[test]
+fn links_and_lists_of_ids_must_be_ids() {
+    assert_eq!(
+        with(RecordKind::Note, "case_id", json!("kasus-1")),
+        one("case_id", "not_an_id")
+    );
+    assert_eq!(
+        with(RecordKind::Case, "assigned_officers", json!(["x"])),
+        one("assigned_officers", "not_an_id")
+    );
+    let case = valid(RecordKind::Case);
+    assert_eq!(assigned_officers(&case).len(), 1);
+    let note = valid(RecordKind::Note);
+    assert_eq!(
+        parent_id(RecordKind::Note, &note).map(|id| id.to_string()),
+        Some(CASE_ID.into())
+    );
+    assert_eq!(parent_id(RecordKind::Case, &case), None);
+}
+
+#[test]
+fn unknown_fields_and_codes_are_named() {
+    assert_eq!(
+        with(RecordKind::Case, "nama", json!("x")),
+        one("nama", "unknown_field")
+    );
+    assert_eq!(
+        with(RecordKind::Case, "modus", json!("x")),
+        one("modus", "unknown_code")
+    );
+    assert_eq!(
+        with(RecordKind::Case, "means", json!(["x"])),
+        one("means", "unknown_code")
+    );
+}
+
+#[test]
+fn every_field_has_a_label_in_both_languages_and_the_parent_is_first() {
+    for kind in SPEC_KINDS {
+        let spec = kind.spec().expect("spec");
+        for field in spec.fields {
+            assert!(!field.label.id.is_empty() && !field.label.en.is_empty());
+        }
+        if let Some((name, _)) = spec.parent() {
+            assert_eq!(spec.fields[0].name, name);
+        }
+    }
+    assert!(RecordKind::Note.insert_only());
+    assert!(!RecordKind::Case.insert_only());
+}
+
+proptest! {
+    #[test]
+    fn validation_never_panics_and_names_only_known_or_sent_fields(
+        kind in prop::sample::select(SPEC_KINDS.to_vec()),
+        name in "[a-z_]{1,12}",
+        value in prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            ".{0,40}".prop_map(Value::String),
+        ],
+    ) {
+        let mut fields = valid(kind);
+        fields.insert(name.clone(), value);
+        if let Err(errors) = kind.validate(&fields, TODAY) {
+            let spec = kind.spec().expect("spec");
+            for error in errors {
+                prop_assert!(spec.field(&error.field).is_some() || error.field == name);
+            }
+        }
+    }
+}
