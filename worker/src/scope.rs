@@ -1,59 +1,67 @@
-//! Scope by role (`sync-protocol.md`): which records a role pulls and may write.
+//! Scope by role (`sync-protocol.md`, "Scope by role"): which records a role pulls and
+//! may write. Officers are further limited, record by record, to the cases they created
+//! or are assigned to; the push checks that against the store (`store::push`).
 
-use crate::store::KindScope;
-use model::api::Role;
+use crate::store::PullScope;
+use model::api::{Role, UserInfo};
 use model::RecordKind;
 
-/// Whether `role` may write records of `kind`.
+/// Whether `role` may write records of `kind` at all.
 pub fn may_write(role: Role, kind: RecordKind) -> bool {
-    match (role, kind) {
-        (Role::Viewer, _) => false,
-        (Role::Supervisor | Role::Admin, _) => true,
-        // Officers write every activity; cases (and their child records) will be limited
-        // to those the officer created or is assigned to.
-        (Role::Officer, RecordKind::Activity) => true,
-    }
+    let _ = kind;
+    role != Role::Viewer
 }
 
-/// The kinds `role` pulls, or `None` when it may not pull records at all.
-pub fn pull_scope(role: Role) -> Option<KindScope> {
-    match role {
+/// Whether `role` writes records of `kind` only in the cases it created or is assigned to.
+pub fn limited_to_own_cases(role: Role, kind: RecordKind) -> bool {
+    role == Role::Officer && kind.in_case()
+}
+
+/// Whether `role` may change which officers a case is assigned to.
+pub fn may_assign(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Admin)
+}
+
+/// What `user` pulls, or `None` when its role may not pull records at all.
+pub fn pull_scope(user: &UserInfo) -> Option<PullScope> {
+    match user.role {
         Role::Viewer => None,
-        Role::Supervisor | Role::Admin => Some(KindScope::All),
-        Role::Officer => Some(KindScope::Only(
-            RecordKind::ALL
-                .into_iter()
-                .filter(|&kind| officer_pulls_all(kind))
-                .map(|kind| kind.as_str().to_owned())
-                .collect(),
-        )),
-    }
-}
-
-/// Kinds an officer pulls in full (not only its own records).
-fn officer_pulls_all(kind: RecordKind) -> bool {
-    match kind {
-        RecordKind::Activity => true,
+        Role::Supervisor | Role::Admin => Some(PullScope::All),
+        Role::Officer => Some(PullScope::OwnCases(user.id)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
-    #[test]
-    fn viewers_neither_pull_nor_write() {
-        assert_eq!(pull_scope(Role::Viewer), None);
-        assert!(!may_write(Role::Viewer, RecordKind::Activity));
+    fn user(role: Role) -> UserInfo {
+        UserInfo {
+            id: Uuid::from_u128(7),
+            username: "u".into(),
+            name: "U".into(),
+            role,
+        }
     }
 
     #[test]
-    fn officers_pull_and_write_every_activity() {
+    fn viewers_neither_pull_nor_write() {
+        assert_eq!(pull_scope(&user(Role::Viewer)), None);
+        assert!(RecordKind::ALL.iter().all(|&k| !may_write(Role::Viewer, k)));
+        assert!(!may_assign(Role::Viewer));
+    }
+
+    #[test]
+    fn officers_pull_every_activity_and_their_own_cases() {
         assert_eq!(
-            pull_scope(Role::Officer),
-            Some(KindScope::Only(vec!["activity".into()]))
+            pull_scope(&user(Role::Officer)),
+            Some(PullScope::OwnCases(Uuid::from_u128(7)))
         );
-        assert!(may_write(Role::Officer, RecordKind::Activity));
-        assert_eq!(pull_scope(Role::Supervisor), Some(KindScope::All));
+        assert!(!limited_to_own_cases(Role::Officer, RecordKind::Activity));
+        assert!(limited_to_own_cases(Role::Officer, RecordKind::Note));
+        assert!(!limited_to_own_cases(Role::Supervisor, RecordKind::Case));
+        assert!(!may_assign(Role::Officer));
+        assert_eq!(pull_scope(&user(Role::Supervisor)), Some(PullScope::All));
     }
 }

@@ -82,7 +82,7 @@ pub async fn pull(
     ApiJson(request): ApiJson<PullRequest>,
 ) -> Result<Json<PullResponse>, ApiError> {
     check_protocol(request.protocol)?;
-    let scope = scope::pull_scope(current.user.role).ok_or(ApiError::Forbidden(NO_SYNC))?;
+    let scope = scope::pull_scope(&current.user).ok_or(ApiError::Forbidden(NO_SYNC))?;
     let after = match &request.cursor {
         None => 0,
         Some(cursor) => sync::decode_cursor(cursor).ok_or_else(unknown_cursor)?,

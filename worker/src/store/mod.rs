@@ -82,13 +82,15 @@ pub struct NewSession {
     pub expires_at: i64,
 }
 
-/// Which record kinds a pull returns.
+/// Which records a pull returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KindScope {
-    /// Every kind.
+pub enum PullScope {
+    /// Every record.
     All,
-    /// Only these kinds (wire names).
-    Only(Vec<String>),
+    /// Every record outside a case (activities), the records of the cases this user
+    /// created or is assigned to, and, once each, the records that left its scope (as
+    /// deleted with no fields).
+    OwnCases(Uuid),
 }
 
 /// One pull page request.
@@ -98,8 +100,8 @@ pub struct PullQuery {
     pub user_id: Uuid,
     /// The caller's device (for its last mutation id).
     pub device_id: Uuid,
-    /// The kinds in the caller's scope.
-    pub scope: KindScope,
+    /// The records in the caller's scope.
+    pub scope: PullScope,
     /// Records with a version above this.
     pub after: u64,
     /// At most this many records.

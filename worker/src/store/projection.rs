@@ -22,12 +22,20 @@ pub(crate) struct ActivityFact {
 pub(crate) enum Projection {
     /// An activity's facts; `None` removes its row (deleted).
     Activity(Option<ActivityFact>),
+    /// A kind without projections yet.
+    None,
 }
 
 /// The projection rows of a record's new state.
 pub(crate) fn project(kind: RecordKind, record: &StoredRecord, today: Date) -> Projection {
     match kind {
         RecordKind::Activity => Projection::Activity(activity_fact(record, today)),
+        RecordKind::Case
+        | RecordKind::Victim
+        | RecordKind::VictimIdentity
+        | RecordKind::Service
+        | RecordKind::LegalStep
+        | RecordKind::Note => Projection::None,
     }
 }
 

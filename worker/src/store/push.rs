@@ -4,6 +4,7 @@
 //! records in one query, merges in memory, and writes the final states in a few
 //! statements, so its cost in round trips hardly grows with its size.
 
+mod cases;
 mod checks;
 
 use super::projection::{project, Projection};
@@ -48,6 +49,9 @@ pub(super) struct RecordWrite<'a> {
     pub record: &'a StoredRecord,
     /// The writing user (recorded as creator when the record is new).
     pub user_id: Uuid,
+    /// The case the record belongs to (`None` outside any case); set when it is created
+    /// and never changed.
+    pub case_id: Option<Uuid>,
     pub now: i64,
     pub projection: &'a Projection,
 }
@@ -75,8 +79,25 @@ pub(super) struct Resolved<'a> {
     pub at: i64,
 }
 
-/// A record as a push sees it: its kind (wire name) and state.
-pub(super) type Loaded = (Uuid, String, StoredRecord);
+/// A stored record as a push sees it.
+pub(super) struct Loaded {
+    pub id: Uuid,
+    /// The kind's wire name.
+    pub kind: String,
+    pub record: StoredRecord,
+    /// The case it belongs to, if any.
+    pub case_id: Option<Uuid>,
+    /// Who created it.
+    pub created_by: Uuid,
+}
+
+/// A record that leaves a user's scope, pulled once by that user as deleted.
+pub(super) struct ScopeExit {
+    pub version: u64,
+    /// The kind's wire name.
+    pub kind: String,
+    pub record_id: Uuid,
+}
 
 /// The SQL a push needs, inside one transaction of one backend. A push reads the records
 /// it touches in one query and writes them in a few statements at the end: a round trip
@@ -109,6 +130,27 @@ pub(super) trait WriteTx: Send {
     async fn open_conflicts(&mut self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, StoreError>;
     /// Marks a record's open conflict-log entries of some fields resolved.
     async fn resolve_conflicts(&mut self, resolved: &Resolved<'_>) -> Result<(), StoreError>;
+    /// Of these cases, those `user` created or is assigned to.
+    async fn accessible_cases(
+        &mut self,
+        user: Uuid,
+        cases: &[Uuid],
+    ) -> Result<Vec<Uuid>, StoreError>;
+    /// Of these users, those with the officer role.
+    async fn officers(&mut self, users: &[Uuid]) -> Result<Vec<Uuid>, StoreError>;
+    /// The records of a case (the case itself included) as (id, kind), oldest first.
+    async fn case_records(&mut self, case: Uuid) -> Result<Vec<(Uuid, String)>, StoreError>;
+    /// Gives users access to a case.
+    async fn grant_access(&mut self, case: Uuid, users: &[Uuid]) -> Result<(), StoreError>;
+    /// Takes a user's access to a case away, recording the records that leave its scope.
+    async fn revoke_access(
+        &mut self,
+        case: Uuid,
+        user: Uuid,
+        exits: &[ScopeExit],
+    ) -> Result<(), StoreError>;
+    /// Moves records to new versions, as (id, version), so that pulls send them again.
+    async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError>;
 }
 
 /// A change to the conflict log, in mutation order.
@@ -122,7 +164,7 @@ enum LogEntry {
 /// A push's working set: the records it touches, read once at the start, and what it
 /// will write at the end.
 struct Work {
-    records: HashMap<Uuid, (String, StoredRecord)>,
+    records: HashMap<Uuid, Entry>,
     /// Records written, in order of first write, with their kind and projection.
     written: Vec<(Uuid, RecordKind, Projection)>,
     /// Changes to the conflict log, in mutation order.
@@ -132,6 +174,22 @@ struct Work {
     open: HashMap<Uuid, BTreeSet<String>>,
     /// The latest version assigned.
     version: u64,
+    /// The cases the pushing user may write (only read for officers).
+    access: BTreeSet<Uuid>,
+    /// The users among those a push assigns to a case that are officers.
+    officers: BTreeSet<Uuid>,
+    /// Who could see each case this push writes, before the push.
+    access_before: HashMap<Uuid, BTreeSet<Uuid>>,
+}
+
+/// A record in a push's working set.
+#[derive(Clone)]
+struct Entry {
+    /// The kind's wire name.
+    kind: String,
+    record: StoredRecord,
+    case_id: Option<Uuid>,
+    created_by: Uuid,
 }
 
 /// Runs a push inside `tx`. The caller commits on [`PushOutcome::Done`] and rolls back
@@ -147,24 +205,22 @@ pub(super) async fn run<T: WriteTx>(
         Ok(order) => order,
         Err(expected) => return Ok(PushOutcome::Gap { expected }),
     };
-    let mut ids: Vec<Uuid> = order
+    let fresh: Vec<&Mutation> = order
         .iter()
         .filter(|(_, fresh)| *fresh)
-        .map(|&(index, _)| batch.mutations[index].record_id)
+        .map(|&(index, _)| &batch.mutations[index])
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let loaded = match ids.is_empty() {
-        true => Vec::new(),
-        false => tx.load_many(&ids).await?,
-    };
     let mut work = Work {
-        records: loaded.into_iter().map(|(id, k, r)| (id, (k, r))).collect(),
+        records: HashMap::new(),
         written: Vec::new(),
         log: Vec::new(),
         open: load_open(tx, batch, &order).await?,
         version: latest,
+        access: BTreeSet::new(),
+        officers: BTreeSet::new(),
+        access_before: HashMap::new(),
     };
+    cases::load(tx, batch, &fresh, &mut work).await?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut results: Vec<Option<MutationResult>> = vec![None; batch.mutations.len()];
     let mut taken = last;
@@ -181,7 +237,7 @@ pub(super) async fn run<T: WriteTx>(
             status,
         });
     }
-    flush(tx, batch, &work, now).await?;
+    flush(tx, batch, &mut work, now).await?;
     if work.version != latest {
         tx.set_latest_version(work.version).await?;
     }
@@ -198,7 +254,7 @@ pub(super) async fn run<T: WriteTx>(
 async fn flush<T: WriteTx>(
     tx: &mut T,
     batch: &PushBatch,
-    work: &Work,
+    work: &mut Work,
     now: i64,
 ) -> Result<(), StoreError> {
     let writes: Vec<RecordWrite<'_>> = work
@@ -207,8 +263,9 @@ async fn flush<T: WriteTx>(
         .map(|(id, kind, projection)| RecordWrite {
             kind: *kind,
             id: *id,
-            record: &work.records[id].1,
+            record: &work.records[id].record,
             user_id: batch.user.id,
+            case_id: work.records[id].case_id,
             now,
             projection,
         })
@@ -242,7 +299,7 @@ async fn flush<T: WriteTx>(
             }
         }
     }
-    Ok(())
+    cases::flush_access(tx, work).await
 }
 
 /// The open conflicts of the records that new mutations of the push resolve.
@@ -300,10 +357,18 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
         Err(error) => return rejected(error),
     };
     let current = match work.records.get(&mutation.record_id) {
-        Some((stored_kind, _)) if *stored_kind != mutation.kind => {
-            return rejected(checks::kind_mismatch(stored_kind));
+        Some(entry) if entry.kind != mutation.kind => {
+            return rejected(checks::kind_mismatch(&entry.kind));
         }
-        found => found.map(|(_, record)| record),
+        found => found,
+    };
+    // A record that exists is refused out of scope before anything else is said of it.
+    let existing = match current {
+        Some(entry) => match cases::place(work, batch, kind, mutation, Some(entry)) {
+            Ok(placed) => Some(placed),
+            Err(error) => return rejected(error),
+        },
+        None => None,
     };
     let change = Change {
         kind,
@@ -311,14 +376,29 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
         base_version: mutation.base_version,
         fields: &mutation.fields,
     };
+    let stored = current.map(|entry| &entry.record);
+    if let Err(error) = checks::insert_only_edit(kind, mutation, stored) {
+        return rejected(error);
+    }
     // A trial merge decides validity, and whether a version is needed at all.
-    let trial = merge(current, change, u64::MAX);
+    let trial = merge(stored, change, u64::MAX);
     if let Err(error) = checks::validate(kind, mutation.op, &trial.record, batch.today) {
         return rejected(error);
     }
+    let placed = match existing {
+        Some(placed) => placed,
+        None => match cases::place(work, batch, kind, mutation, None) {
+            Ok(placed) => placed,
+            Err(error) => return rejected(error),
+        },
+    };
+    if let Err(error) = cases::check_assignment(work, batch, kind, mutation, stored) {
+        return rejected(error);
+    }
+    let access_before = (kind == RecordKind::Case).then(|| cases::access_of(current));
     let id = mutation.record_id;
     let new_version = work.version + 1;
-    let mut merged = merge(current, change, new_version);
+    let mut merged = merge(stored, change, new_version);
     // A new conflict or a settled one changes what a pull shows of the record's open
     // conflicts, so the record takes a new version even when its fields did not change.
     let mut changed = merged.changed || !merged.conflicts.is_empty();
@@ -338,7 +418,19 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
         merged.record.version = new_version;
         work.version = new_version;
         let projection = project(kind, &merged.record, batch.today);
-        work.keep(id, kind, &mutation.kind, merged.record.clone(), projection);
+        if let Some(before) = access_before {
+            work.access_before.entry(id).or_insert(before);
+            if placed.created_by == batch.user.id {
+                work.access.insert(id);
+            }
+        }
+        let entry = Entry {
+            kind: mutation.kind.clone(),
+            record: merged.record.clone(),
+            case_id: placed.case_id,
+            created_by: placed.created_by,
+        };
+        work.keep(id, kind, entry, projection);
     }
     let version = merged.record.version;
     if !merged.conflicts.is_empty() {
@@ -359,15 +451,14 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
 }
 
 impl Work {
+    /// Takes the next version of the sequence.
+    fn next_version(&mut self) -> u64 {
+        self.version += 1;
+        self.version
+    }
+
     /// Keeps a record's new state (and its projection) to write at the end.
-    fn keep(
-        &mut self,
-        id: Uuid,
-        kind: RecordKind,
-        wire_kind: &str,
-        record: StoredRecord,
-        projection: Projection,
-    ) {
+    fn keep(&mut self, id: Uuid, kind: RecordKind, entry: Entry, projection: Projection) {
         match self
             .written
             .iter_mut()
@@ -376,7 +467,7 @@ impl Work {
             Some(entry) => entry.2 = projection,
             None => self.written.push((id, kind, projection)),
         }
-        self.records.insert(id, (wire_kind.to_owned(), record));
+        self.records.insert(id, entry);
     }
 }
 

@@ -50,7 +50,7 @@ pub(super) const ANY_RECORD_OF_KIND: &str = "SELECT EXISTS (SELECT 1 FROM record
 /// The head of a multi-row upsert of record states.
 pub(super) const UPSERT_RECORDS: &str =
     "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
-    created_by, updated_by, created_at, updated_at) ";
+    created_by, updated_by, created_at, updated_at, case_id) ";
 
 /// The head of a multi-row upsert of activity projections.
 pub(super) const UPSERT_ACTIVITY_FACTS: &str =
@@ -72,3 +72,22 @@ pub(super) const INSERT_CONFLICTS: &str =
     "INSERT INTO conflicts (record_id, field, server_value, device_value, device_id,
     mutation_id, user_id, at, logged_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// The records of a case (the case itself included), oldest version first.
+pub(super) const CASE_RECORDS: &str =
+    "SELECT id, kind FROM records WHERE case_id = $1 ORDER BY version";
+
+/// Gives a user access to a case.
+pub(super) const GRANT_ACCESS: &str =
+    "INSERT INTO case_access (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+/// Takes a user's access to a case away.
+pub(super) const REVOKE_ACCESS: &str =
+    "DELETE FROM case_access WHERE case_id = $1 AND user_id = $2";
+
+/// The head of a multi-row insert of records that left a user's scope.
+pub(super) const INSERT_SCOPE_EXITS: &str =
+    "INSERT INTO scope_exits (user_id, version, kind, record_id) ";
+
+/// Moves a record to a new version, its state unchanged.
+pub(super) const MOVE_VERSION: &str = "UPDATE records SET version = $2 WHERE id = $1";

@@ -9,7 +9,7 @@ use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_
 use rows::{RecordRow, UserRow};
 
 use super::push::{self, PushBatch, PushOutcome};
-use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, KindScope};
+use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use super::{NewSession, NewUser, PullPage, PullQuery};
 use model::api::UserInfo;
@@ -202,20 +202,34 @@ impl Store for SqliteStore {
     }
 
     async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError> {
-        let kinds = match &query.scope {
-            KindScope::All => None,
-            KindScope::Only(kinds) => Some(serde_json::Value::from(kinds.clone()).to_string()),
+        let rows: Vec<RecordRow> = match query.scope {
+            PullScope::All => {
+                sqlx::query_as(
+                    "SELECT kind, id, version, deleted, conflict, fields FROM records
+                     WHERE version > $1 ORDER BY version LIMIT $2",
+                )
+                .bind(to_db(query.after)?)
+                .bind(i64::from(query.limit) + 1)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            PullScope::OwnCases(user) => {
+                sqlx::query_as(
+                    "SELECT kind, id, version, deleted, conflict, fields FROM records
+                     WHERE version > $1 AND (case_id IS NULL OR case_id IN
+                         (SELECT case_id FROM case_access WHERE user_id = $2))
+                     UNION ALL
+                     SELECT kind, record_id, version, 1, 0, '{}' FROM scope_exits
+                     WHERE user_id = $2 AND version > $1 AND $1 > 0
+                     ORDER BY version LIMIT $3",
+                )
+                .bind(to_db(query.after)?)
+                .bind(user.to_string())
+                .bind(i64::from(query.limit) + 1)
+                .fetch_all(&self.pool)
+                .await?
+            }
         };
-        let rows: Vec<RecordRow> = sqlx::query_as(
-            "SELECT kind, id, version, deleted, conflict, fields FROM records
-             WHERE version > $1 AND ($2 IS NULL OR kind IN (SELECT value FROM json_each($2)))
-             ORDER BY version LIMIT $3",
-        )
-        .bind(to_db(query.after)?)
-        .bind(kinds)
-        .bind(i64::from(query.limit) + 1)
-        .fetch_all(&self.pool)
-        .await?;
         let last: Option<(i64,)> = sqlx::query_as(sql::LAST_MUTATION_ID)
             .bind(query.user_id.to_string())
             .bind(query.device_id.to_string())

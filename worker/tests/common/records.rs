@@ -39,6 +39,60 @@ pub fn upsert(id: u64, record_id: Uuid, base_version: u64, fields: Value) -> Val
     })
 }
 
+/// An upsert mutation of a record of any kind.
+pub fn upsert_of(kind: &str, id: u64, record_id: Uuid, base_version: u64, fields: Value) -> Value {
+    json!({
+        "id": id, "kind": kind, "record_id": record_id, "op": "upsert",
+        "base_version": base_version, "fields": fields, "at": "2026-11-29T03:20:00Z",
+    })
+}
+
+/// A valid case's fields, in a kecamatan.
+pub fn case(kecamatan: &str) -> Value {
+    json!({
+        "date_reported": "2026-10-02", "source": "hotline", "status": "reported",
+        "kecamatan": kecamatan, "modus": "fake_job_offer", "exploitation": ["forced_labour"],
+        "destination": "MY", "summary": "Dijanjikan kerja di perkebunan sawit",
+    })
+}
+
+/// A valid victim's fields, under a case.
+pub fn victim(case_id: Uuid, kecamatan: &str) -> Value {
+    json!({
+        "case_id": case_id, "pseudonym": "S. A.", "sex": "female", "age": 19,
+        "kecamatan": kecamatan, "desa": village_of(kecamatan), "consent": true,
+        "consent_date": "2026-10-03",
+    })
+}
+
+/// A valid victim identity's fields.
+pub fn identity(victim_id: Uuid) -> Value {
+    json!({"victim_id": victim_id, "full_name": "Siti Aminah", "nik": "3303084501070001"})
+}
+
+/// A valid service's fields, for a victim.
+pub fn service(victim_id: Uuid, requested: &str, delivered: Option<&str>) -> Value {
+    let mut fields = json!({
+        "victim_id": victim_id, "type": "shelter", "provider": "uptd_ppa",
+        "requested_on": requested, "status": "requested",
+    });
+    if let Some(day) = delivered {
+        fields["delivered_on"] = json!(day);
+        fields["status"] = json!("delivered");
+    }
+    fields
+}
+
+/// A valid legal step's fields, in a case.
+pub fn legal_step(case_id: Uuid, stage: &str, date: &str) -> Value {
+    json!({"case_id": case_id, "stage": stage, "date": date, "suspects": 1})
+}
+
+/// A note on a case.
+pub fn note(case_id: Uuid, text: &str) -> Value {
+    json!({"case_id": case_id, "text": text})
+}
+
 /// A delete mutation.
 pub fn delete(id: u64, record_id: Uuid, base_version: u64) -> Value {
     json!({

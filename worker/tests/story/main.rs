@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod batch;
+mod cases;
 mod conflicts;
 mod merge;
 mod push;

@@ -1,7 +1,7 @@
 //! The push transaction on PostgreSQL.
 
 use crate::store::projection::{ActivityFact, Projection};
-use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, WriteTx};
+use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::sql;
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
@@ -22,6 +22,8 @@ type LoadRow = (
     bool,
     Json<Map<String, Value>>,
     Json<BTreeMap<String, u64>>,
+    Option<Uuid>,
+    Uuid,
 );
 
 /// Rows per multi-row statement: well under PostgreSQL's 65,535 bound parameters.
@@ -46,7 +48,8 @@ impl PostgresTx {
                 .push_bind(write.user_id)
                 .push_bind(write.user_id)
                 .push_bind(write.now)
-                .push_bind(write.now);
+                .push_bind(write.now)
+                .push_bind(write.case_id);
         });
         query.push(
             " ON CONFLICT (id) DO UPDATE SET version = excluded.version,
@@ -64,6 +67,7 @@ impl PostgresTx {
             match write.projection {
                 Projection::Activity(Some(fact)) => facts.push((write.id, fact)),
                 Projection::Activity(None) => gone.push(write.id),
+                Projection::None => {}
             }
         }
         if !gone.is_empty() {
@@ -139,15 +143,15 @@ impl WriteTx for PostgresTx {
 
     async fn load_many(&mut self, ids: &[Uuid]) -> Result<Vec<Loaded>, StoreError> {
         let rows: Vec<LoadRow> = sqlx::query_as(
-            "SELECT id, kind, version, deleted, conflict, fields, field_versions
-             FROM records WHERE id = ANY($1)",
+            "SELECT id, kind, version, deleted, conflict, fields, field_versions, case_id,
+             created_by FROM records WHERE id = ANY($1)",
         )
         .bind(ids)
         .fetch_all(&mut *self.0)
         .await?;
         rows.into_iter()
             .map(
-                |(id, kind, version, deleted, conflict, fields, field_versions)| {
+                |(id, kind, version, deleted, conflict, fields, field_versions, case_id, by)| {
                     let record = StoredRecord {
                         version: from_db(version)?,
                         deleted,
@@ -155,7 +159,13 @@ impl WriteTx for PostgresTx {
                         fields: fields.0,
                         field_versions: field_versions.0,
                     };
-                    Ok((id, kind, record))
+                    Ok(Loaded {
+                        id,
+                        kind,
+                        record,
+                        case_id,
+                        created_by: by,
+                    })
                 },
             )
             .collect()
@@ -218,6 +228,87 @@ impl WriteTx for PostgresTx {
         .bind(resolved.fields)
         .execute(&mut *self.0)
         .await?;
+        Ok(())
+    }
+
+    async fn accessible_cases(
+        &mut self,
+        user: Uuid,
+        cases: &[Uuid],
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Uuid,)> = sqlx::query_as(
+            "SELECT case_id FROM case_access WHERE user_id = $1 AND case_id = ANY($2)",
+        )
+        .bind(user)
+        .bind(cases)
+        .fetch_all(&mut *self.0)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn officers(&mut self, users: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Uuid,)> =
+            sqlx::query_as("SELECT id FROM users WHERE role = 'officer' AND id = ANY($1)")
+                .bind(users)
+                .fetch_all(&mut *self.0)
+                .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn case_records(&mut self, case: Uuid) -> Result<Vec<(Uuid, String)>, StoreError> {
+        Ok(sqlx::query_as(sql::CASE_RECORDS)
+            .bind(case)
+            .fetch_all(&mut *self.0)
+            .await?)
+    }
+
+    async fn grant_access(&mut self, case: Uuid, users: &[Uuid]) -> Result<(), StoreError> {
+        for user in users {
+            sqlx::query(sql::GRANT_ACCESS)
+                .bind(case)
+                .bind(user)
+                .execute(&mut *self.0)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn revoke_access(
+        &mut self,
+        case: Uuid,
+        user: Uuid,
+        exits: &[ScopeExit],
+    ) -> Result<(), StoreError> {
+        sqlx::query(sql::REVOKE_ACCESS)
+            .bind(case)
+            .bind(user)
+            .execute(&mut *self.0)
+            .await?;
+        for chunk in exits.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Postgres>::new(sql::INSERT_SCOPE_EXITS);
+            let mut rows = Vec::with_capacity(chunk.len());
+            for exit in chunk {
+                rows.push((to_db(exit.version)?, exit));
+            }
+            query.push_values(rows, |mut row, (version, exit)| {
+                row.push_bind(user)
+                    .push_bind(version)
+                    .push_bind(exit.kind.clone())
+                    .push_bind(exit.record_id);
+            });
+            query.build().execute(&mut *self.0).await?;
+        }
+        Ok(())
+    }
+
+    async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError> {
+        for (id, version) in moves {
+            sqlx::query(sql::MOVE_VERSION)
+                .bind(id)
+                .bind(to_db(*version)?)
+                .execute(&mut *self.0)
+                .await?;
+        }
         Ok(())
     }
 }

@@ -36,6 +36,32 @@ pub(super) fn validate(
         .map_err(RejectError::invalid)
 }
 
+/// An upsert that would change a record of an insert-only kind (a note): refused, so the
+/// device keeps the text and shows it, rather than the change being dropped.
+pub(super) fn insert_only_edit(
+    kind: RecordKind,
+    mutation: &Mutation,
+    current: Option<&StoredRecord>,
+) -> Result<(), RejectError> {
+    let Some(current) = current else {
+        return Ok(());
+    };
+    if !kind.insert_only() || mutation.op != Op::Upsert {
+        return Ok(());
+    }
+    match mutation
+        .fields
+        .iter()
+        .find(|(name, value)| current.fields.get(name.as_str()) != Some(value))
+    {
+        Some((name, _)) => Err(RejectError::invalid(vec![FieldError::new(
+            name.clone(),
+            Problem::CannotChange,
+        )])),
+        None => Ok(()),
+    }
+}
+
 /// A mutation naming a record that exists with another kind.
 pub(super) fn kind_mismatch(stored_kind: &str) -> RejectError {
     RejectError {

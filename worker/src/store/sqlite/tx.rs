@@ -2,7 +2,7 @@
 
 use super::rows::{parse_json, parse_uuid};
 use crate::store::projection::{ActivityFact, Projection};
-use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, WriteTx};
+use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::sql;
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
@@ -15,6 +15,18 @@ pub(super) struct SqliteTx(pub Transaction<'static, Sqlite>);
 fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("unserialisable: {e}")))
 }
+
+type LoadRow = (
+    String,
+    String,
+    i64,
+    bool,
+    bool,
+    String,
+    String,
+    Option<String>,
+    String,
+);
 
 /// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -46,7 +58,8 @@ impl SqliteTx {
                 .push_bind(user.clone())
                 .push_bind(user)
                 .push_bind(write.now)
-                .push_bind(write.now);
+                .push_bind(write.now)
+                .push_bind(write.case_id.map(|id| id.to_string()));
         });
         query.push(
             " ON CONFLICT (id) DO UPDATE SET version = excluded.version,
@@ -64,6 +77,7 @@ impl SqliteTx {
             match write.projection {
                 Projection::Activity(Some(fact)) => facts.push((write.id, fact)),
                 Projection::Activity(None) => gone.push(write.id),
+                Projection::None => {}
             }
         }
         if !gone.is_empty() {
@@ -140,14 +154,15 @@ impl WriteTx for SqliteTx {
     async fn load_many(&mut self, ids: &[Uuid]) -> Result<Vec<Loaded>, StoreError> {
         let mut loaded = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-            let rows: Vec<(String, String, i64, bool, bool, String, String)> = sqlx::query_as(
-                "SELECT id, kind, version, deleted, conflict, fields, field_versions
-                 FROM records WHERE id IN (SELECT value FROM json_each($1))",
+            let rows: Vec<LoadRow> = sqlx::query_as(
+                "SELECT id, kind, version, deleted, conflict, fields, field_versions, case_id,
+                 created_by FROM records WHERE id IN (SELECT value FROM json_each($1))",
             )
             .bind(id_list(chunk.iter()))
             .fetch_all(&mut *self.0)
             .await?;
-            for (id, kind, version, deleted, conflict, fields, field_versions) in rows {
+            for row in rows {
+                let (id, kind, version, deleted, conflict, fields, field_versions, case, by) = row;
                 let record = StoredRecord {
                     version: from_db(version)?,
                     deleted,
@@ -155,7 +170,13 @@ impl WriteTx for SqliteTx {
                     fields: parse_json(&fields)?,
                     field_versions: parse_json(&field_versions)?,
                 };
-                loaded.push((parse_uuid(&id)?, kind, record));
+                loaded.push(Loaded {
+                    id: parse_uuid(&id)?,
+                    kind,
+                    record,
+                    case_id: case.as_deref().map(parse_uuid).transpose()?,
+                    created_by: parse_uuid(&by)?,
+                });
             }
         }
         Ok(loaded)
@@ -225,6 +246,105 @@ impl WriteTx for SqliteTx {
             .bind(field)
             .execute(&mut *self.0)
             .await?;
+        }
+        Ok(())
+    }
+
+    async fn accessible_cases(
+        &mut self,
+        user: Uuid,
+        cases: &[Uuid],
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in cases.chunks(ROWS_PER_STATEMENT) {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT case_id FROM case_access
+                 WHERE user_id = $1 AND case_id IN (SELECT value FROM json_each($2))",
+            )
+            .bind(user.to_string())
+            .bind(id_list(chunk.iter()))
+            .fetch_all(&mut *self.0)
+            .await?;
+            for (id,) in rows {
+                found.push(parse_uuid(&id)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn officers(&mut self, users: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in users.chunks(ROWS_PER_STATEMENT) {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT id FROM users
+                 WHERE role = 'officer' AND id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(id_list(chunk.iter()))
+            .fetch_all(&mut *self.0)
+            .await?;
+            for (id,) in rows {
+                found.push(parse_uuid(&id)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn case_records(&mut self, case: Uuid) -> Result<Vec<(Uuid, String)>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(sql::CASE_RECORDS)
+            .bind(case.to_string())
+            .fetch_all(&mut *self.0)
+            .await?;
+        rows.into_iter()
+            .map(|(id, kind)| Ok((parse_uuid(&id)?, kind)))
+            .collect()
+    }
+
+    async fn grant_access(&mut self, case: Uuid, users: &[Uuid]) -> Result<(), StoreError> {
+        for user in users {
+            sqlx::query(sql::GRANT_ACCESS)
+                .bind(case.to_string())
+                .bind(user.to_string())
+                .execute(&mut *self.0)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn revoke_access(
+        &mut self,
+        case: Uuid,
+        user: Uuid,
+        exits: &[ScopeExit],
+    ) -> Result<(), StoreError> {
+        sqlx::query(sql::REVOKE_ACCESS)
+            .bind(case.to_string())
+            .bind(user.to_string())
+            .execute(&mut *self.0)
+            .await?;
+        for chunk in exits.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(sql::INSERT_SCOPE_EXITS);
+            let mut rows = Vec::with_capacity(chunk.len());
+            for exit in chunk {
+                rows.push((to_db(exit.version)?, exit));
+            }
+            query.push_values(rows, |mut row, (version, exit)| {
+                row.push_bind(user.to_string())
+                    .push_bind(version)
+                    .push_bind(exit.kind.clone())
+                    .push_bind(exit.record_id.to_string());
+            });
+            query.build().execute(&mut *self.0).await?;
+        }
+        Ok(())
+    }
+
+    async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError> {
+        for (id, version) in moves {
+            sqlx::query(sql::MOVE_VERSION)
+                .bind(id.to_string())
+                .bind(to_db(*version)?)
+                .execute(&mut *self.0)
+                .await?;
         }
         Ok(())
     }

@@ -1,0 +1,244 @@
+//! Cases and the records under them in a push: where a record sits (its case, fixed when
+//! it is created), whether an officer may write it (the cases it created or is assigned
+//! to), who may assign officers, and what a change of assignment does to the officers'
+//! pulls: an officer who gains a case pulls its records again; one who loses it pulls
+//! each of them once as deleted (`sync-protocol.md`, "Pull").
+
+use super::{Entry, Loaded, PushBatch, ScopeExit, Work, WriteTx};
+use crate::scope;
+use crate::store::StoreError;
+use model::merge::StoredRecord;
+use model::schema::{self, ASSIGNED_OFFICERS};
+use model::sync::{Mutation, RejectError};
+use model::{FieldError, Problem, RecordKind};
+use std::collections::{BTreeSet, HashSet};
+use uuid::Uuid;
+
+/// Where a record sits.
+pub(super) struct Placement {
+    /// Its case; `None` outside any case.
+    pub case_id: Option<Uuid>,
+    /// Who created it.
+    pub created_by: Uuid,
+}
+
+/// Reads what the push's new mutations need: their records and the parents they name,
+/// the cases among them the pushing officer may write, and which of the users they assign
+/// are officers.
+pub(super) async fn load<T: WriteTx>(
+    tx: &mut T,
+    batch: &PushBatch,
+    fresh: &[&Mutation],
+    work: &mut Work,
+) -> Result<(), StoreError> {
+    let mut ids: Vec<Uuid> = fresh.iter().map(|m| m.record_id).collect();
+    ids.extend(fresh.iter().filter_map(|m| {
+        let kind = RecordKind::parse(&m.kind)?;
+        schema::parent_id(kind, &m.fields)
+    }));
+    ids.sort_unstable();
+    ids.dedup();
+    if !ids.is_empty() {
+        for loaded in tx.load_many(&ids).await? {
+            let Loaded {
+                id,
+                kind,
+                record,
+                case_id,
+                created_by,
+            } = loaded;
+            let entry = Entry {
+                kind,
+                record,
+                case_id,
+                created_by,
+            };
+            work.records.insert(id, entry);
+        }
+    }
+    if batch.user.role == model::api::Role::Officer {
+        let cases: BTreeSet<Uuid> = work.records.values().filter_map(|e| e.case_id).collect();
+        if !cases.is_empty() {
+            let cases: Vec<Uuid> = cases.into_iter().collect();
+            let user = batch.user.id;
+            work.access = tx
+                .accessible_cases(user, &cases)
+                .await?
+                .into_iter()
+                .collect();
+        }
+    }
+    if scope::may_assign(batch.user.role) {
+        let mut assigned: Vec<Uuid> = fresh
+            .iter()
+            .filter(|m| m.kind == RecordKind::Case.as_str())
+            .flat_map(|m| schema::assigned_officers(&m.fields))
+            .collect();
+        assigned.sort_unstable();
+        assigned.dedup();
+        if !assigned.is_empty() {
+            work.officers = tx.officers(&assigned).await?.into_iter().collect();
+        }
+    }
+    Ok(())
+}
+
+/// Where a mutation's record sits, and whether the pushing user may write it there.
+/// `current` is the record as it stands, `None` when the mutation creates it.
+pub(super) fn place(
+    work: &Work,
+    batch: &PushBatch,
+    kind: RecordKind,
+    mutation: &Mutation,
+    current: Option<&Entry>,
+) -> Result<Placement, RejectError> {
+    let user = batch.user.id;
+    let placed = match current {
+        Some(entry) => {
+            if let Some((field, _)) = kind.spec().and_then(|spec| spec.parent()) {
+                let sent = mutation.fields.get(field);
+                if sent.is_some() && sent != entry.record.fields.get(field) {
+                    let error = FieldError::new(field, Problem::CannotChange);
+                    return Err(RejectError::invalid(vec![error]));
+                }
+            }
+            Placement {
+                case_id: entry.case_id,
+                created_by: entry.created_by,
+            }
+        }
+        None => Placement {
+            case_id: new_case_id(work, kind, mutation)?,
+            created_by: user,
+        },
+    };
+    let creates_case = kind == RecordKind::Case && current.is_none();
+    if scope::limited_to_own_cases(batch.user.role, kind) && !creates_case {
+        let allowed = placed
+            .case_id
+            .is_some_and(|case| work.access.contains(&case));
+        if !allowed {
+            return Err(RejectError::forbidden());
+        }
+    }
+    Ok(placed)
+}
+
+/// The case of a record a mutation creates: its own id for a case, its parent's case for
+/// a record under one, none for the rest.
+fn new_case_id(
+    work: &Work,
+    kind: RecordKind,
+    mutation: &Mutation,
+) -> Result<Option<Uuid>, RejectError> {
+    if kind == RecordKind::Case {
+        return Ok(Some(mutation.record_id));
+    }
+    let Some((field, parent_kind)) = kind.spec().and_then(|spec| spec.parent()) else {
+        return Ok(None);
+    };
+    let unknown = || RejectError::invalid(vec![FieldError::new(field, Problem::UnknownParent)]);
+    let parent = schema::parent_id(kind, &mutation.fields)
+        .and_then(|id| work.records.get(&id))
+        .ok_or_else(unknown)?;
+    if parent.kind != parent_kind.as_str() || parent.case_id.is_none() {
+        return Err(unknown());
+    }
+    Ok(parent.case_id)
+}
+
+/// Refuses a change of a case's assigned officers by a role that may not assign, and the
+/// assignment of anyone who is not an officer.
+pub(super) fn check_assignment(
+    work: &Work,
+    batch: &PushBatch,
+    kind: RecordKind,
+    mutation: &Mutation,
+    current: Option<&StoredRecord>,
+) -> Result<(), RejectError> {
+    if kind != RecordKind::Case || !mutation.fields.contains_key(ASSIGNED_OFFICERS) {
+        return Ok(());
+    }
+    let before: HashSet<Uuid> = current
+        .map(|record| schema::assigned_officers(&record.fields))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let after = schema::assigned_officers(&mutation.fields);
+    if after.len() == before.len() && after.iter().all(|id| before.contains(id)) {
+        return Ok(());
+    }
+    if !scope::may_assign(batch.user.role) {
+        return Err(RejectError {
+            field: Some(ASSIGNED_OFFICERS.into()),
+            message: "Only a supervisor or an administrator assigns officers to a case.".into(),
+            ..RejectError::forbidden()
+        });
+    }
+    let added = after.iter().filter(|id| !before.contains(id));
+    if added.into_iter().any(|id| !work.officers.contains(id)) {
+        let error = FieldError::new(ASSIGNED_OFFICERS, Problem::UnknownOfficer);
+        return Err(RejectError::invalid(vec![error]));
+    }
+    Ok(())
+}
+
+/// Who may see a case: its creator and its assigned officers (nobody before it exists).
+pub(super) fn access_of(case: Option<&Entry>) -> BTreeSet<Uuid> {
+    match case {
+        Some(entry) => access(entry),
+        None => BTreeSet::new(),
+    }
+}
+
+fn access(entry: &Entry) -> BTreeSet<Uuid> {
+    let mut users: BTreeSet<Uuid> = schema::assigned_officers(&entry.record.fields)
+        .into_iter()
+        .collect();
+    users.insert(entry.created_by);
+    users
+}
+
+/// After the push's records are saved: gives the users who gained a case access to it
+/// (moving its older records to new versions, so their pulls send them), and records the
+/// exits of those who lost it. Every version comes from the push's sequence.
+pub(super) async fn flush_access<T: WriteTx>(
+    tx: &mut T,
+    work: &mut Work,
+) -> Result<(), StoreError> {
+    let mut cases: Vec<(Uuid, BTreeSet<Uuid>)> = work.access_before.drain().collect();
+    cases.sort_unstable_by_key(|(case, _)| *case);
+    let written: HashSet<Uuid> = work.written.iter().map(|(id, _, _)| *id).collect();
+    for (case, before) in cases {
+        let after = access(&work.records[&case]);
+        let gained: Vec<Uuid> = after.difference(&before).copied().collect();
+        let lost: Vec<Uuid> = before.difference(&after).copied().collect();
+        if gained.is_empty() && lost.is_empty() {
+            continue;
+        }
+        let records = tx.case_records(case).await?;
+        if !gained.is_empty() {
+            tx.grant_access(case, &gained).await?;
+            let moves: Vec<(Uuid, u64)> = records
+                .iter()
+                .filter(|(id, _)| !written.contains(id))
+                .map(|(id, _)| (*id, work.next_version()))
+                .collect();
+            if !moves.is_empty() {
+                tx.move_versions(&moves).await?;
+            }
+        }
+        for user in lost {
+            let exits: Vec<ScopeExit> = records
+                .iter()
+                .map(|(id, kind)| ScopeExit {
+                    version: work.next_version(),
+                    kind: kind.clone(),
+                    record_id: *id,
+                })
+                .collect();
+            tx.revoke_access(case, user, &exits).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,414 @@
+//! Cases and the records under them: an officer's scope (the cases it created or is
+//! assigned to), records that leave it sent once as deleted, who may assign, parent links
+//! and insert-only notes.
+
+use crate::common::records::{
+    activity, case, identity, legal_step, note, service, upsert, upsert_of, victim,
+};
+use crate::common::{Device, TestServer};
+use gugus_model::api::Role;
+use reqwest_native::StatusCode;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+crate::on_both_backends!(
+    an_officer_sees_and_writes_only_its_own_cases,
+    a_record_that_leaves_scope_is_sent_once_as_deleted,
+    only_supervisors_assign_and_only_officers_are_assigned,
+    parent_links_must_exist_and_never_change,
+    notes_are_insert_only,
+);
+
+/// A case with one victim, its identity, two services, a legal step and a note, as one
+/// push's mutations starting at `first`: (mutations, case id, ids of all six records).
+fn whole_case(first: u64) -> (Vec<Value>, Uuid, Vec<Uuid>) {
+    let ids: Vec<Uuid> = (0..7).map(|_| Uuid::now_v7()).collect();
+    let (case_id, victim_id) = (ids[0], ids[1]);
+    let fields = [
+        ("case", case("33.03.08")),
+        ("victim", victim(case_id, "33.03.08")),
+        ("victim_identity", identity(victim_id)),
+        (
+            "service",
+            service(victim_id, "2026-10-03", Some("2026-10-05")),
+        ),
+        ("service", service(victim_id, "2026-10-04", None)),
+        (
+            "legal_step",
+            legal_step(case_id, "police_report", "2026-10-06"),
+        ),
+        ("note", note(case_id, "Korban sudah di rumah aman.")),
+    ];
+    let mutations = fields
+        .into_iter()
+        .zip(&ids)
+        .zip(first..)
+        .map(|(((kind, fields), id), n)| upsert_of(kind, n, *id, 0, fields))
+        .collect();
+    (mutations, case_id, ids)
+}
+
+fn statuses(answer: &Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["status"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn error_of(answer: &Value, index: usize) -> (String, String, String) {
+    let error = &answer["results"][index]["error"];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    (
+        text(&error["code"]),
+        text(&error["field"]),
+        text(&error["fields"][0]["problem"]),
+    )
+}
+
+fn ids_of(records: &[Value]) -> Vec<String> {
+    let mut ids: Vec<String> = records
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn sorted(ids: &[Uuid]) -> Vec<String> {
+    let mut ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    ids.sort();
+    ids
+}
+
+/// Pulls every page from a cursor: (records, the cursor after them).
+async fn pull_from(
+    server: &TestServer,
+    device: &Device,
+    cursor: Option<String>,
+) -> anyhow::Result<(Vec<Value>, Option<String>)> {
+    let mut cursor = cursor;
+    let mut records = Vec::new();
+    loop {
+        let (status, page) = server.pull(device, cursor.as_deref(), Some(3)).await?;
+        anyhow::ensure!(status == StatusCode::OK, "pull: {status} {page}");
+        records.extend(page["records"].as_array().cloned().unwrap_or_default());
+        cursor = page["cursor"].as_str().map(str::to_owned).or(cursor);
+        if page["more"] != true {
+            return Ok((records, cursor));
+        }
+    }
+}
+
+async fn assign(
+    server: &TestServer,
+    supervisor: &Device,
+    mutation_id: u64,
+    case_id: Uuid,
+    officers: &[&Device],
+) -> anyhow::Result<u64> {
+    let record = server.record(supervisor, case_id).await?.expect("the case");
+    let base = record["version"].as_u64().unwrap_or_default();
+    let ids: Vec<Uuid> = officers.iter().map(|d| d.user.id).collect();
+    let change = upsert_of(
+        "case",
+        mutation_id,
+        case_id,
+        base,
+        json!({"assigned_officers": ids}),
+    );
+    let (status, answer) = server.push(supervisor, vec![change]).await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses(&answer), ["applied"], "{answer}");
+    Ok(answer["results"][0]["version"].as_u64().unwrap_or_default())
+}
+
+async fn an_officer_sees_and_writes_only_its_own_cases(server: &TestServer) -> anyhow::Result<()> {
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let b = server.user("petugas-b", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (mutations, case_id, ids) = whole_case(1);
+    let (status, answer) = server.push(&a, mutations).await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses(&answer), ["applied"; 7], "{answer}");
+    let outreach = Uuid::now_v7();
+    let fields = activity("33.03.01", "2026-10-01", (5, 5, 0, 0));
+    server
+        .push(&b, vec![upsert(1, outreach, 0, fields)])
+        .await?;
+
+    // The creator pulls its whole case; another officer pulls only the activity.
+    let mut a_sees = ids.clone();
+    a_sees.push(outreach);
+    assert_eq!(ids_of(&server.pull_all(&a).await?), sorted(&a_sees));
+    assert_eq!(ids_of(&server.pull_all(&b).await?), sorted(&[outreach]));
+    assert_eq!(
+        ids_of(&server.pull_all(&supervisor).await?),
+        sorted(&a_sees)
+    );
+
+    // Another officer may neither change the case nor add to it.
+    let case_version = server.record(&a, case_id).await?.expect("case")["version"].clone();
+    let base = case_version.as_u64().unwrap_or_default();
+    let edit = upsert_of("case", 2, case_id, base, json!({"status": "assessed"}));
+    let added = upsert_of("note", 3, Uuid::now_v7(), 0, note(case_id, "Catatan B"));
+    let (_, answer) = server.push(&b, vec![edit, added]).await?;
+    assert_eq!(statuses(&answer), ["rejected", "rejected"], "{answer}");
+    assert_eq!(error_of(&answer, 0).0, "forbidden");
+    assert_eq!(error_of(&answer, 1).0, "forbidden");
+    assert_eq!(
+        answer["last_mutation_id"], 3,
+        "rejections advance the last id"
+    );
+    assert_eq!(
+        server.record(&a, case_id).await?.expect("case")["fields"]["status"],
+        "reported"
+    );
+
+    // Once assigned, the other officer pulls the case and may write it.
+    let (_, before) = pull_from(server, &b, None).await?;
+    assign(server, &supervisor, 1, case_id, &[&b]).await?;
+    let (gained, _) = pull_from(server, &b, before).await?;
+    assert_eq!(
+        ids_of(&gained),
+        sorted(&ids),
+        "every record of the case, once"
+    );
+    assert!(gained
+        .iter()
+        .all(|r| r["deleted"] == false && r["fields"] != json!({})));
+    let identity = gained
+        .iter()
+        .find(|r| r["kind"] == "victim_identity")
+        .expect("identity");
+    assert_eq!(identity["fields"]["full_name"], "Siti Aminah");
+    let base = server.record(&b, case_id).await?.expect("case")["version"].as_u64();
+    let edit = upsert_of(
+        "case",
+        4,
+        case_id,
+        base.unwrap_or(0),
+        json!({"status": "assessed"}),
+    );
+    let (_, answer) = server.push(&b, vec![edit]).await?;
+    assert_eq!(statuses(&answer), ["applied"], "{answer}");
+    Ok(())
+}
+
+async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let b = server.user("petugas-b", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (mutations, case_id, ids) = whole_case(1);
+    server.push(&a, mutations).await?;
+    assign(server, &supervisor, 1, case_id, &[&b]).await?;
+    let (seen, cursor) = pull_from(server, &b, None).await?;
+    assert_eq!(ids_of(&seen), sorted(&ids));
+
+    assign(server, &supervisor, 2, case_id, &[]).await?;
+    let (left, cursor) = pull_from(server, &b, cursor).await?;
+    assert_eq!(ids_of(&left), sorted(&ids), "each record once");
+    for record in &left {
+        assert_eq!(record["deleted"], true, "{record}");
+        assert_eq!(record["fields"], json!({}), "no field survives: {record}");
+    }
+    let kinds: BTreeMap<String, String> = left
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").into(),
+                r["kind"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds[&ids[2].to_string()], "victim_identity");
+    let (again, _) = pull_from(server, &b, cursor).await?;
+    assert!(again.is_empty(), "sent once: {again:?}");
+    assert!(
+        server.pull_all(&b).await?.is_empty(),
+        "a new device gets nothing of it"
+    );
+
+    // Out of scope again: writes are refused; the creator keeps the case.
+    let edit = upsert_of("note", 1, Uuid::now_v7(), 0, note(case_id, "Masih bisa?"));
+    let (_, answer) = server.push(&b, vec![edit]).await?;
+    assert_eq!(error_of(&answer, 0).0, "forbidden", "{answer}");
+    let a_sees = server.pull_all(&a).await?;
+    assert_eq!(ids_of(&a_sees), sorted(&ids));
+    assert!(a_sees.iter().all(|r| r["deleted"] == false));
+    Ok(())
+}
+
+async fn only_supervisors_assign_and_only_officers_are_assigned(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let b = server.user("petugas-b", Role::Officer).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let case_id = Uuid::now_v7();
+    let mut fields = case("33.03.02");
+    fields["assigned_officers"] = json!([b.user.id]);
+    let (_, answer) = server
+        .push(&a, vec![upsert_of("case", 1, case_id, 0, fields)])
+        .await?;
+    assert_eq!(
+        error_of(&answer, 0),
+        (
+            "forbidden".into(),
+            "assigned_officers".into(),
+            String::new()
+        ),
+        "{answer}"
+    );
+    let (_, answer) = server
+        .push(&a, vec![upsert_of("case", 2, case_id, 0, case("33.03.02"))])
+        .await?;
+    assert_eq!(statuses(&answer), ["applied"], "{answer}");
+    let version = answer["results"][0]["version"].as_u64().unwrap_or_default();
+    let wrong = json!({"assigned_officers": [viewer.user.id]});
+    let (_, answer) = server
+        .push(
+            &supervisor,
+            vec![upsert_of("case", 1, case_id, version, wrong)],
+        )
+        .await?;
+    assert_eq!(
+        error_of(&answer, 0),
+        (
+            "invalid_field".into(),
+            "assigned_officers".into(),
+            "unknown_officer".into()
+        ),
+        "{answer}"
+    );
+    assign(server, &supervisor, 2, case_id, &[&a, &b]).await?;
+    let (_, page) = server.pull(&viewer, None, None).await?;
+    assert_eq!(page["error"]["code"], "forbidden", "viewers pull nothing");
+    assert!(ids_of(&server.pull_all(&b).await?).contains(&case_id.to_string()));
+    Ok(())
+}
+
+async fn parent_links_must_exist_and_never_change(server: &TestServer) -> anyhow::Result<()> {
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let (mutations, case_id, ids) = whole_case(1);
+    server.push(&a, mutations).await?;
+    let (other_case, victim_id) = (Uuid::now_v7(), ids[1]);
+    let orphan = upsert_of(
+        "victim",
+        8,
+        Uuid::now_v7(),
+        0,
+        victim(Uuid::now_v7(), "33.03.08"),
+    );
+    let wrong_kind = upsert_of(
+        "service",
+        9,
+        Uuid::now_v7(),
+        0,
+        service(case_id, "2026-10-03", None),
+    );
+    let second_case = upsert_of("case", 10, other_case, 0, case("33.03.01"));
+    let version = server.record(&a, victim_id).await?.expect("victim")["version"].as_u64();
+    let moved = upsert_of(
+        "victim",
+        11,
+        victim_id,
+        version.unwrap_or(0),
+        json!({"case_id": other_case}),
+    );
+    let same = upsert_of(
+        "victim",
+        12,
+        victim_id,
+        version.unwrap_or(0),
+        json!({"case_id": case_id, "age": 20}),
+    );
+    let (_, answer) = server
+        .push(&a, vec![orphan, wrong_kind, second_case, moved, same])
+        .await?;
+    assert_eq!(
+        statuses(&answer),
+        ["rejected", "rejected", "applied", "rejected", "applied"],
+        "{answer}"
+    );
+    let problem = |i| error_of(&answer, i);
+    assert_eq!(
+        problem(0),
+        (
+            "invalid_field".into(),
+            "case_id".into(),
+            "unknown_parent".into()
+        )
+    );
+    assert_eq!(
+        problem(1),
+        (
+            "invalid_field".into(),
+            "victim_id".into(),
+            "unknown_parent".into()
+        )
+    );
+    assert_eq!(
+        problem(3),
+        (
+            "invalid_field".into(),
+            "case_id".into(),
+            "cannot_change".into()
+        )
+    );
+    let victim_now = server.record(&a, victim_id).await?.expect("victim");
+    assert_eq!(victim_now["fields"]["case_id"], json!(case_id));
+    assert_eq!(victim_now["fields"]["age"], 20);
+    Ok(())
+}
+
+async fn notes_are_insert_only(server: &TestServer) -> anyhow::Result<()> {
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let phone2 = server.device(&a.user).await?;
+    let case_id = Uuid::now_v7();
+    let (_, answer) = server
+        .push(&a, vec![upsert_of("case", 1, case_id, 0, case("33.03.05"))])
+        .await?;
+    assert_eq!(statuses(&answer), ["applied"], "{answer}");
+    // Two phones write notes on the same case, offline, from the same base: no conflict.
+    let (n1, n2) = (Uuid::now_v7(), Uuid::now_v7());
+    let first = upsert_of("note", 2, n1, 0, note(case_id, "Dari HP pertama"));
+    let second = upsert_of("note", 1, n2, 0, note(case_id, "Dari HP kedua"));
+    let (_, one) = server.push(&a, vec![first.clone()]).await?;
+    let (_, two) = server.push(&phone2, vec![second]).await?;
+    assert_eq!(
+        (statuses(&one), statuses(&two)),
+        (vec!["applied".into()], vec!["applied".into()])
+    );
+    // Re-sending the same note (a retried create) changes nothing; editing it is refused.
+    let version = one["results"][0]["version"].as_u64().unwrap_or_default();
+    let again = upsert_of("note", 3, n1, 0, note(case_id, "Dari HP pertama"));
+    let edit = upsert_of("note", 4, n1, version, json!({"text": "Diubah"}));
+    let (_, answer) = server.push(&a, vec![again, edit]).await?;
+    assert_eq!(statuses(&answer), ["applied", "rejected"], "{answer}");
+    assert_eq!(answer["results"][0]["version"], version, "unchanged");
+    assert_eq!(
+        error_of(&answer, 1),
+        (
+            "invalid_field".into(),
+            "text".into(),
+            "cannot_change".into()
+        )
+    );
+    let notes: Vec<Value> = server
+        .pull_all(&a)
+        .await?
+        .into_iter()
+        .filter(|r| r["kind"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 2);
+    assert!(notes.iter().all(|n| n["conflict"] == false));
+    let text = notes.iter().find(|n| n["id"] == json!(n1)).expect("note")["fields"]["text"].clone();
+    assert_eq!(text, "Dari HP pertama");
+    Ok(())
+}
