@@ -85,6 +85,13 @@ impl RecordKind {
         })
     }
 
+    /// Whether records of this kind hold a person's identity (name, NIK, phone, address,
+    /// family contact): never in aggregates or exports, and kept on a device only
+    /// encrypted.
+    pub fn is_identity(self) -> bool {
+        self == RecordKind::VictimIdentity
+    }
+
     /// Whether records of this kind belong to a case (the case itself included): an
     /// officer sees them only when the case is in its scope.
     pub fn in_case(self) -> bool {
