@@ -2,6 +2,7 @@
 //! activities so the evaluation page has figures to show. Off unless asked for.
 
 use crate::auth::{self, AccountError};
+use crate::generate;
 use crate::store::{PushBatch, PushOutcome, Store, StoreError};
 use model::activity::format_date;
 use model::api::{Role, UserInfo};
@@ -119,6 +120,37 @@ pub async fn seed_activities(store: &dyn Store, today: Date) -> Result<usize, De
         }
     }
     Ok(response.results.len())
+}
+
+/// How many sample cases demo mode adds to a store without cases.
+pub const SAMPLE_CASES: u64 = 40;
+
+/// Adds generated sample cases (with victims, services, legal steps and notes) over the
+/// last 12 months, written by the demo supervisor and assigned to the demo officer, when
+/// the store has no case yet. Answers how many records were added.
+pub async fn seed_cases(store: &dyn Store, today: Date) -> Result<u64, DemoError> {
+    if store.has_records("case").await? {
+        return Ok(0);
+    }
+    let account = |username: &'static str| async move {
+        let found = store.user_credentials(username).await?;
+        found
+            .map(|c| c.user)
+            .ok_or_else(|| DemoError::Sample(format!("the demo account {username} is missing")))
+    };
+    let officer = account(ACCOUNTS[0].username).await?;
+    let supervisor = account(ACCOUNTS[1].username).await?;
+    let plan = generate::Plan {
+        seed: 2026,
+        cases: SAMPLE_CASES,
+        activities: 0,
+        months: 12,
+        until: today,
+        officers: vec![officer.id],
+    };
+    generate::load(store, &supervisor, &plan, 500, today)
+        .await
+        .map_err(|error| DemoError::Sample(error.to_string()))
 }
 
 async fn push(

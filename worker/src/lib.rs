@@ -13,6 +13,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod generate;
 pub mod headers;
 pub mod routes;
 pub mod scope;

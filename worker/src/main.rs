@@ -5,7 +5,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use gugus_model::api::Role;
 use gugus_worker::config::{self, Config, DatabaseUrl};
-use gugus_worker::{auth, clock, demo, server, store, AppState};
+use gugus_worker::{auth, clock, demo, generate, server, store, AppState};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +24,9 @@ struct Cli {
 enum Command {
     /// Serve the API at /api/v1/ and the app at /.
     Serve(ServeArgs),
+    /// Add generated sample data, the same for the same seed: cases with their victims,
+    /// services, legal steps and notes, and activities, over the regency's villages.
+    Generate(GenerateArgs),
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -55,8 +58,22 @@ struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
-    /// Add an account; the password comes from GUGUS_PASSWORD or the terminal.
+    /// Add an account; the password comes from GUGUS_PASSWORD or the terminal. The first
+    /// admin is made this way (--role admin).
     Add(AddArgs),
+    /// Deactivate an account: it cannot log in and all its sessions end at once.
+    Deactivate(UsernameArgs),
+    /// Activate a deactivated account again.
+    Activate(UsernameArgs),
+}
+
+#[derive(Debug, Args)]
+struct UsernameArgs {
+    /// The login name.
+    #[arg(long)]
+    username: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -70,8 +87,42 @@ struct AddArgs {
     /// officer, supervisor, viewer or admin.
     #[arg(long, value_parser = parse_role)]
     role: Role,
+    /// The agency the user works for (may be left out).
+    #[arg(long, default_value = "")]
+    agency: String,
     #[command(flatten)]
     database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How many cases.
+    #[arg(long, default_value_t = 100)]
+    cases: u64,
+    /// How many activities.
+    #[arg(long, default_value_t = 300)]
+    activities: u64,
+    /// How many months back the dates spread over.
+    #[arg(long, default_value_t = 12)]
+    months: u32,
+    /// The last day dates fall on (YYYY-MM-DD; default today in WIB).
+    #[arg(long, value_parser = parse_day)]
+    until: Option<time::Date>,
+    /// The supervisor or admin account the records are written as.
+    #[arg(long = "as")]
+    as_user: String,
+    /// Officers (usernames, comma-separated): each case is assigned to one of them.
+    #[arg(long, value_delimiter = ',')]
+    assign: Vec<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    gugus_model::activity::parse_date(text).ok_or_else(|| "the date must be YYYY-MM-DD".into())
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -97,9 +148,16 @@ async fn main() -> ExitCode {
             })
             .await
         }
+        Command::Generate(args) => generate(args).await,
         Command::User {
             command: UserCommand::Add(args),
         } => add_user(args).await,
+        Command::User {
+            command: UserCommand::Deactivate(args),
+        } => set_active(args, false).await,
+        Command::User {
+            command: UserCommand::Activate(args),
+        } => set_active(args, true).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -117,8 +175,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if config.demo {
         let accounts = demo::ensure_accounts(store.as_ref()).await?;
         let seeded = demo::seed_activities(store.as_ref(), clock::today_wib()).await?;
+        let cases = demo::seed_cases(store.as_ref(), clock::today_wib()).await?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "demo mode: {seeded} sample activities added")?;
+        writeln!(out, "demo mode: {cases} sample case records added")?;
         for account in accounts {
             let role = account.role.as_str();
             writeln!(
@@ -142,6 +202,52 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    let store = store::connect(&args.database.database_url)
+        .await
+        .context("cannot open the store")?;
+    let account = |username: String| {
+        let store = store.clone();
+        async move {
+            let found = store.user_credentials(&username).await?;
+            found
+                .map(|c| c.user)
+                .with_context(|| format!("no account named {username:?}"))
+        }
+    };
+    let user = account(args.as_user).await?;
+    if !matches!(user.role, Role::Supervisor | Role::Admin) {
+        bail!("generated records are written as a supervisor or an admin");
+    }
+    let mut officers = Vec::new();
+    for username in args.assign {
+        let officer = account(username).await?;
+        if officer.role != Role::Officer {
+            bail!("{} is not an officer", officer.username);
+        }
+        officers.push(officer.id);
+    }
+    let today = clock::today_wib();
+    let plan = generate::Plan {
+        seed: args.seed,
+        cases: args.cases,
+        activities: args.activities,
+        months: args.months,
+        until: args.until.unwrap_or(today).min(today),
+        officers,
+    };
+    let started = std::time::Instant::now();
+    let stored = generate::load(store.as_ref(), &user, &plan, 1000, today).await?;
+    println!(
+        "generated {stored} records ({} cases, {} activities, seed {}) in {:.1} s",
+        plan.cases,
+        plan.activities,
+        plan.seed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 async fn add_user(args: AddArgs) -> anyhow::Result<()> {
     let password = match std::env::var("GUGUS_PASSWORD") {
         Ok(password) => password,
@@ -153,20 +259,37 @@ async fn add_user(args: AddArgs) -> anyhow::Result<()> {
     let store = store::connect(&args.database.database_url)
         .await
         .context("cannot open the store")?;
-    let user = auth::add_user(
-        store.as_ref(),
-        &args.username,
-        &args.name,
-        args.role,
-        &password,
-    )
-    .await?;
+    let spec = auth::AccountSpec {
+        username: &args.username,
+        name: &args.name,
+        role: args.role,
+        agency: &args.agency,
+        password: &password,
+    };
+    let user = auth::create_account(store.as_ref(), &spec).await?;
     println!(
         "added {} ({}, {})",
         user.username,
         user.name,
         user.role.as_str()
     );
+    Ok(())
+}
+
+async fn set_active(args: UsernameArgs, active: bool) -> anyhow::Result<()> {
+    let username = auth::Username::parse(&args.username)?;
+    let store = store::connect(&args.database.database_url)
+        .await
+        .context("cannot open the store")?;
+    let Some(credentials) = store.user_credentials(username.as_str()).await? else {
+        bail!("there is no user {:?}", username.as_str());
+    };
+    let id = credentials.user.id;
+    if !store.set_user_active(id, active, clock::now_unix()).await? {
+        bail!("there is no user {:?}", username.as_str());
+    }
+    let done = if active { "activated" } else { "deactivated" };
+    println!("{done} {}", username.as_str());
     Ok(())
 }
 

@@ -18,6 +18,7 @@ crate::on_both_backends!(
     only_supervisors_assign_and_only_officers_are_assigned,
     parent_links_must_exist_and_never_change,
     notes_are_insert_only,
+    generated_cases_load_and_reach_only_their_officers,
 );
 
 /// A case with one victim, its identity, two services, a legal step and a note, as one
@@ -410,5 +411,42 @@ async fn notes_are_insert_only(server: &TestServer) -> anyhow::Result<()> {
     assert!(notes.iter().all(|n| n["conflict"] == false));
     let text = notes.iter().find(|n| n["id"] == json!(n1)).expect("note")["fields"]["text"].clone();
     assert_eq!(text, "Dari HP pertama");
+    Ok(())
+}
+
+async fn generated_cases_load_and_reach_only_their_officers(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    use gugus_worker::generate::{load, Plan};
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let b = server.user("petugas-b", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let until = time::macros::date!(2026 - 11 - 29);
+    let plan = Plan {
+        seed: 11,
+        cases: 12,
+        activities: 5,
+        months: 6,
+        until,
+        officers: vec![a.user.id],
+    };
+    let stored = load(server.store.as_ref(), &supervisor.user, &plan, 37, until).await?;
+    let expected: Vec<Uuid> = plan.records().map(|r| r.id).collect();
+    assert_eq!(stored, expected.len() as u64);
+    assert_eq!(
+        ids_of(&server.pull_all(&supervisor).await?),
+        sorted(&expected)
+    );
+    assert_eq!(
+        ids_of(&server.pull_all(&a).await?),
+        sorted(&expected),
+        "assigned: all"
+    );
+    let activities: Vec<Uuid> = (0..plan.activities).map(|i| plan.activity(i).id).collect();
+    assert_eq!(
+        ids_of(&server.pull_all(&b).await?),
+        sorted(&activities),
+        "others: activities"
+    );
     Ok(())
 }
