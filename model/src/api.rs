@@ -1,4 +1,5 @@
-//! Wire types of the worker's API other than sync: login, the error shape.
+//! Wire types of the worker's API other than sync: login, accounts, sessions, the error
+//! shape.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -103,4 +104,77 @@ pub struct ErrorDetail {
     /// With `mutation_gap`: the mutation id the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<u64>,
+}
+
+/// One account as an admin sees it (`GET /api/v1/users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The user's id.
+    pub id: Uuid,
+    /// The login name.
+    pub username: String,
+    /// The display name.
+    pub name: String,
+    /// The role.
+    pub role: Role,
+    /// The agency the user works for; may be empty.
+    #[serde(default)]
+    pub agency: String,
+    /// Whether the user may log in; an inactive user's sessions do not work.
+    pub active: bool,
+}
+
+/// `GET /api/v1/users` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountList {
+    /// Every account, by username.
+    pub users: Vec<Account>,
+}
+
+/// `POST /api/v1/users` request. The role is a wire name, checked by the worker so that an
+/// unknown one gets a clear message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    /// The login name: 1 to 64 of `a-z 0-9 . _ -` (kept in lower case).
+    pub username: String,
+    /// The display name.
+    pub name: String,
+    /// `officer`, `supervisor`, `viewer` or `admin`.
+    pub role: String,
+    /// The agency; may be empty or left out.
+    #[serde(default)]
+    pub agency: String,
+    /// The first password: at least 8 characters.
+    pub password: String,
+}
+
+/// `POST /api/v1/users/{id}/password` request: an admin sets a new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPassword {
+    /// The new password: at least 8 characters.
+    pub password: String,
+}
+
+/// One of the caller's live sessions (`GET /api/v1/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The session's opaque id (not the token, nor its hash).
+    pub id: Uuid,
+    /// The device that logged in.
+    pub device_id: Uuid,
+    /// When it logged in (RFC 3339).
+    pub created_at: String,
+    /// When it was last used, to the minute (RFC 3339).
+    pub last_seen_at: String,
+    /// When it stops working at the latest (RFC 3339); it stops earlier when idle 14 days.
+    pub expires_at: String,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// `GET /api/v1/sessions` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionList {
+    /// The caller's live sessions, newest first.
+    pub sessions: Vec<SessionInfo>,
 }

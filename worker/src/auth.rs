@@ -2,7 +2,7 @@
 //!
 //! Passwords are hashed with argon2id at the crate's default parameters (OWASP's
 //! recommendation: 19 MiB, 2 passes, 1 lane). Tokens are 256 random bits in hex, stored only
-//! as SHA-256 hashes, and expire 30 days after login.
+//! as SHA-256 hashes, and expire 30 days after login, or sooner when idle for 14 days.
 
 use crate::error::ApiError;
 use crate::store::{NewUser, Store, StoreError};
@@ -11,7 +11,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
-use model::api::{Role, UserInfo};
+use model::api::{Account, Role, UserInfo};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -20,7 +20,11 @@ use uuid::Uuid;
 
 /// How long a token works after login.
 pub const TOKEN_LIFETIME: Duration = Duration::days(30);
-/// The shortest password `user add` accepts.
+/// A session not used for longer than this stops working.
+pub const IDLE_LIMIT: Duration = Duration::days(14);
+/// A session's last use is written at most this often (not on every request).
+pub const SEEN_GRANULARITY: Duration = Duration::minutes(1);
+/// The shortest password an account may have.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// A login name: 1 to 64 of `a-z 0-9 . _ -`, kept in lower case.
@@ -99,7 +103,7 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     }
 }
 
-/// Creates an account after checking its name and password.
+/// Creates an account with no agency after checking its name and password.
 pub async fn add_user(
     store: &dyn Store,
     username: &str,
@@ -107,31 +111,81 @@ pub async fn add_user(
     role: Role,
     password: &str,
 ) -> Result<UserInfo, AccountError> {
-    let username = Username::parse(username)?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AccountError::EmptyName);
-    }
+    let spec = AccountSpec {
+        username,
+        name,
+        role,
+        agency: "",
+        password,
+    };
+    let account = create_account(store, &spec).await?;
+    Ok(UserInfo {
+        id: account.id,
+        username: account.username,
+        name: account.name,
+        role: account.role,
+    })
+}
+
+/// What a new account is made from, its password still in clear.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountSpec<'a> {
+    /// The login name, as typed.
+    pub username: &'a str,
+    /// The display name.
+    pub name: &'a str,
+    /// The role.
+    pub role: Role,
+    /// The agency; may be empty.
+    pub agency: &'a str,
+    /// The first password.
+    pub password: &'a str,
+}
+
+/// Checks a new password's length.
+pub fn check_password(password: &str) -> Result<(), AccountError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AccountError::ShortPassword);
     }
+    Ok(())
+}
+
+/// Checks and hashes a new password, off the async threads.
+pub async fn new_password_hash(password: &str) -> Result<String, AccountError> {
+    check_password(password)?;
     let password = password.to_owned();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| AccountError::Hash(e.to_string()))??;
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+}
+
+/// Creates an active account after checking its name and password.
+pub async fn create_account(
+    store: &dyn Store,
+    spec: &AccountSpec<'_>,
+) -> Result<Account, AccountError> {
+    let username = Username::parse(spec.username)?;
+    let name = spec.name.trim();
+    if name.is_empty() {
+        return Err(AccountError::EmptyName);
+    }
+    let password_hash = new_password_hash(spec.password).await?;
     let user = NewUser {
         id: Uuid::now_v7(),
         username: username.0,
         name: name.to_owned(),
-        role,
+        role: spec.role,
         password_hash,
+        agency: spec.agency.trim().to_owned(),
     };
     store.add_user(&user).await?;
-    Ok(UserInfo {
+    Ok(Account {
         id: user.id,
         username: user.username,
         name: user.name,
-        role,
+        role: user.role,
+        agency: user.agency,
+        active: true,
     })
 }
 
@@ -147,8 +201,9 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The user a valid bearer token belongs to. Missing, unknown, revoked or expired tokens
-/// answer 401 `unauthorized`.
+/// The user a valid bearer token belongs to. Missing, unknown, revoked, expired or idle
+/// tokens, and the tokens of a deactivated user, answer 401 `unauthorized`. A session's
+/// last use is written when the one stored is [`SEEN_GRANULARITY`] old or more.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     /// Who.
@@ -173,12 +228,18 @@ impl FromRequestParts<AppState> for CurrentUser {
             .ok_or(ApiError::Unauthorized(NO_TOKEN))?;
         let token_hash = token_hash(&token.to_ascii_lowercase());
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let user = state
+        let session = state
             .store
-            .session_user(&token_hash, now)
+            .live_session(&token_hash, now)
             .await?
             .ok_or(ApiError::Unauthorized(NO_TOKEN))?;
-        Ok(CurrentUser { user, token_hash })
+        if now - session.last_seen_at >= SEEN_GRANULARITY.whole_seconds() {
+            state.store.touch_session(&token_hash, now).await?;
+        }
+        Ok(CurrentUser {
+            user: session.user,
+            token_hash,
+        })
     }
 }
 

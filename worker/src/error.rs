@@ -22,6 +22,10 @@ pub enum ApiError {
     /// 404: no such endpoint.
     #[error("There is no such endpoint.")]
     NotFound,
+    /// 404: the thing the path names does not exist, or is not the caller's to see
+    /// (an account id unknown to an admin, a session that is not the caller's).
+    #[error("{0}")]
+    Missing(&'static str),
     /// 405: the endpoint does not take this method.
     #[error("This endpoint does not take this method.")]
     MethodNotAllowed,
@@ -60,6 +64,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::MutationGap { .. } => (StatusCode::CONFLICT, "mutation_gap"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),

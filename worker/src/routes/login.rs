@@ -94,8 +94,8 @@ pub async fn login(
     ))
 }
 
-/// The user whose password this is; `None` for a wrong password or an unknown user alike
-/// (which takes as long: a dummy hash is checked).
+/// The user whose password this is; `None` for a wrong password, an unknown user and a
+/// deactivated user alike (an unknown user takes as long: a dummy hash is checked).
 async fn verify(
     state: &AppState,
     username: Option<&Username>,
@@ -110,7 +110,7 @@ async fn verify(
         tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
             .await
             .map_err(ApiError::internal)?;
-    Ok(credentials.filter(|_| verified).map(|c| c.user))
+    Ok(credentials.filter(|c| verified && c.active).map(|c| c.user))
 }
 
 /// Stores a new session and words the answer with its token.

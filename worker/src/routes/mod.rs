@@ -2,8 +2,10 @@
 
 pub mod health;
 pub mod login;
+pub mod sessions;
 pub mod stats;
 pub mod sync;
+pub mod users;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -17,6 +19,12 @@ pub fn api() -> Router<AppState> {
         .route("/login", post(login::login))
         .route("/logout", post(login::logout))
         .route("/me", get(login::me))
+        .route("/sessions", get(sessions::list))
+        .route("/sessions/{id}/end", post(sessions::end))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}/deactivate", post(users::deactivate))
+        .route("/users/{id}/activate", post(users::activate))
+        .route("/users/{id}/password", post(users::set_password))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
         .route("/stats/activities", get(stats::activities))

@@ -10,7 +10,7 @@ mod sqlite;
 pub use push::{PushBatch, PushOutcome};
 
 use crate::config::DatabaseUrl;
-use model::api::{Role, UserInfo};
+use model::api::{Account, Role, UserInfo};
 use model::stats::ActivityCounts;
 use model::sync::{Conflict, RecordState};
 use std::sync::Arc;
@@ -56,6 +56,8 @@ pub struct NewUser {
     pub role: Role,
     /// The argon2id PHC string.
     pub password_hash: String,
+    /// The agency the user works for; may be empty.
+    pub agency: String,
 }
 
 /// An account with its password hash, for login.
@@ -65,6 +67,8 @@ pub struct UserCredentials {
     pub user: UserInfo,
     /// The argon2id PHC string.
     pub password_hash: String,
+    /// Whether the account may log in.
+    pub active: bool,
 }
 
 /// A new session: only the token's SHA-256 hash is stored.
@@ -79,6 +83,33 @@ pub struct NewSession {
     /// When it was made (unix seconds).
     pub created_at: i64,
     /// When it stops working (unix seconds).
+    pub expires_at: i64,
+}
+
+/// A live session's user, and when the session was last used (`docs/api.md`, "Accounts
+/// and sessions").
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    /// Whose session.
+    pub user: UserInfo,
+    /// When the session was last marked as used (unix seconds).
+    pub last_seen_at: i64,
+}
+
+/// One live session of a user, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// The opaque id the user sees (a random UUID, not the token hash).
+    pub id: Uuid,
+    /// The SHA-256 hash of the token, to tell the caller's own session apart.
+    pub token_hash: String,
+    /// The device that logged in.
+    pub device_id: Uuid,
+    /// When it was made (unix seconds).
+    pub created_at: i64,
+    /// When it was last marked as used (unix seconds).
+    pub last_seen_at: i64,
+    /// When it stops working at the latest (unix seconds).
     pub expires_at: i64,
 }
 
@@ -154,7 +185,8 @@ pub trait Store: Send + Sync {
         -> Result<Option<UserCredentials>, StoreError>;
     /// Stores a new session.
     async fn create_session(&self, session: &NewSession) -> Result<(), StoreError>;
-    /// The user of a session that is neither revoked nor expired at `now`.
+    /// The user of a session that works at `now` (as [`Store::live_session`]): neither
+    /// revoked, expired nor idle, and its user active.
     async fn session_user(
         &self,
         token_hash: &str,
@@ -162,6 +194,43 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<UserInfo>, StoreError>;
     /// Revokes a session.
     async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+    /// The user of a session that works at `now`: neither revoked nor expired, used within
+    /// [`crate::auth::IDLE_LIMIT`], and its user active.
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<LiveSession>, StoreError>;
+    /// Marks a session as used at `at`.
+    async fn touch_session(&self, token_hash: &str, at: i64) -> Result<(), StoreError>;
+    /// Every account, by username.
+    async fn list_accounts(&self) -> Result<Vec<Account>, StoreError>;
+    /// Activates or deactivates an account; deactivating also revokes all its sessions, in
+    /// the same transaction. `false` when there is no such account.
+    async fn set_user_active(
+        &self,
+        user_id: Uuid,
+        active: bool,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+    /// Sets an account's password hash and revokes all its sessions, in one transaction.
+    /// `false` when there is no such account.
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+    /// A user's sessions that work at `now` (as [`Store::live_session`]), newest first.
+    async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError>;
+    /// Revokes one of a user's sessions by its id; `false` when the user has no such
+    /// session open.
+    async fn end_session(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: i64,
+    ) -> Result<bool, StoreError>;
     /// How many login failures `key` has had since `since`.
     async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError>;
     /// Records a login failure for each key, forgetting those older than `forget_before`.
@@ -225,6 +294,23 @@ fn to_db(value: u64) -> Result<i64, StoreError> {
 /// A version or id read from the database.
 fn from_db(value: i64) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative value {value}")))
+}
+
+/// The oldest `last_seen_at` of a session that still works at `now`.
+fn idle_cutoff(now: i64) -> i64 {
+    now - crate::auth::IDLE_LIMIT.whole_seconds()
+}
+
+/// An account, from its user and the columns only admins see.
+fn account(user: UserInfo, agency: String, active: bool) -> Account {
+    Account {
+        id: user.id,
+        username: user.username,
+        name: user.name,
+        role: user.role,
+        agency,
+        active,
+    }
 }
 
 /// A role read from the database.

@@ -5,13 +5,14 @@ mod rows;
 mod tx;
 
 use crate::store::sql;
-use rows::{record_from_row, user_from_row, RecordRow, UserRow};
+use rows::{record_from_row, user_from_row, RecordRow};
 
 use super::push::{self, PushBatch, PushOutcome};
+use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use super::{NewSession, NewUser};
-use model::api::UserInfo;
+use model::api::{Account, UserInfo};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use serde_json::Value;
@@ -77,6 +78,7 @@ impl Store for PostgresStore {
             .bind(user.role.as_str())
             .bind(&user.password_hash)
             .bind(now)
+            .bind(&user.agency)
             .execute(&self.pool)
             .await
             .map_err(|e| match &e {
@@ -92,15 +94,16 @@ impl Store for PostgresStore {
         &self,
         username: &str,
     ) -> Result<Option<UserCredentials>, StoreError> {
-        let row: Option<(Uuid, String, String, String, String)> =
+        let row: Option<(Uuid, String, String, String, String, bool)> =
             sqlx::query_as(sql::USER_BY_USERNAME)
                 .bind(username)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|(id, username, name, role, password_hash)| {
+        row.map(|(id, username, name, role, password_hash, active)| {
             Ok(UserCredentials {
                 user: user_from_row((id, username, name, role))?,
                 password_hash,
+                active,
             })
         })
         .transpose()
@@ -113,6 +116,7 @@ impl Store for PostgresStore {
             .bind(session.device_id)
             .bind(session.created_at)
             .bind(session.expires_at)
+            .bind(Uuid::new_v4())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -123,12 +127,7 @@ impl Store for PostgresStore {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<UserInfo>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(sql::SESSION_USER)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(user_from_row).transpose()
+        Ok(self.live_session(token_hash, now).await?.map(|s| s.user))
     }
 
     async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
@@ -138,6 +137,136 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<LiveSession>, StoreError> {
+        let row: Option<(Uuid, String, String, String, i64)> = sqlx::query_as(sql::LIVE_SESSION)
+            .bind(token_hash)
+            .bind(now)
+            .bind(idle_cutoff(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(id, username, name, role, last_seen_at)| {
+            Ok(LiveSession {
+                user: user_from_row((id, username, name, role))?,
+                last_seen_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(sql::TOUCH_SESSION)
+            .bind(token_hash)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows: Vec<(Uuid, String, String, String, String, bool)> =
+            sqlx::query_as(sql::LIST_ACCOUNTS)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id, username, name, role, agency, active)| {
+                let user = user_from_row((id, username, name, role))?;
+                Ok(account(user, agency, active))
+            })
+            .collect()
+    }
+
+    async fn set_user_active(
+        &self,
+        user_id: Uuid,
+        active: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query(sql::SET_USER_ACTIVE)
+            .bind(user_id)
+            .bind(active)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if found && !active {
+            sqlx::query(sql::REVOKE_USER_SESSIONS)
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let found = sqlx::query(sql::SET_PASSWORD)
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        sqlx::query(sql::REVOKE_USER_SESSIONS)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError> {
+        let rows: Vec<(Uuid, String, Uuid, i64, i64, i64)> = sqlx::query_as(sql::USER_SESSIONS)
+            .bind(user_id)
+            .bind(now)
+            .bind(idle_cutoff(now))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, token_hash, device_id, created_at, last_seen_at, expires_at)| SessionRow {
+                    id,
+                    token_hash,
+                    device_id,
+                    created_at,
+                    last_seen_at,
+                    expires_at,
+                },
+            )
+            .collect())
+    }
+
+    async fn end_session(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let ended = sqlx::query(sql::END_SESSION)
+            .bind(session_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(ended > 0)
     }
 
     async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError> {

@@ -3,22 +3,55 @@
 
 /// Adds an account.
 pub(super) const INSERT_USER: &str =
-    "INSERT INTO users (id, username, name, role, password_hash, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO users (id, username, name, role, password_hash, created_at, updated_at, agency)
+    VALUES ($1, $2, $3, $4, $5, $6, $6, $7)";
 
 /// An account and its password hash, by username.
 pub(super) const USER_BY_USERNAME: &str =
-    "SELECT id, username, name, role, password_hash FROM users WHERE username = $1";
+    "SELECT id, username, name, role, password_hash, active FROM users WHERE username = $1";
 
 /// Opens a session (the token only as its hash).
 pub(super) const INSERT_SESSION: &str =
-    "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at, id,
+    last_seen_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $4)";
 
-/// The user of a live session.
-pub(super) const SESSION_USER: &str = "SELECT u.id, u.username, u.name, u.role FROM sessions s
-    JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2";
+/// The user of a live session (`$2`: now; `$3`: the idle cutoff) and when it was last used.
+pub(super) const LIVE_SESSION: &str =
+    "SELECT u.id, u.username, u.name, u.role, s.last_seen_at FROM sessions s
+    JOIN users u ON u.id = s.user_id AND u.active
+    WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
+    AND s.last_seen_at >= $3";
+
+/// Marks a session as used.
+pub(super) const TOUCH_SESSION: &str =
+    "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
+
+/// A user's live sessions (`$2`: now; `$3`: the idle cutoff), newest first.
+pub(super) const USER_SESSIONS: &str =
+    "SELECT id, token_hash, device_id, created_at, last_seen_at, expires_at FROM sessions
+    WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at >= $3
+    ORDER BY created_at DESC, id";
+
+/// Ends one of a user's sessions by its id.
+pub(super) const END_SESSION: &str =
+    "UPDATE sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL";
+
+/// Ends all of a user's sessions.
+pub(super) const REVOKE_USER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
+
+/// Every account, by username.
+pub(super) const LIST_ACCOUNTS: &str =
+    "SELECT id, username, name, role, agency, active FROM users ORDER BY username";
+
+/// Activates or deactivates an account.
+pub(super) const SET_USER_ACTIVE: &str =
+    "UPDATE users SET active = $2, updated_at = $3 WHERE id = $1";
+
+/// Sets an account's password hash.
+pub(super) const SET_PASSWORD: &str =
+    "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
 
 /// Ends a session.
 pub(super) const REVOKE_SESSION: &str =

@@ -5,14 +5,15 @@ mod rows;
 mod tx;
 
 use crate::store::sql;
+use rows::RecordRow;
 use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_row};
-use rows::{RecordRow, UserRow};
 
 use super::push::{self, PushBatch, PushOutcome};
+use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use super::{NewSession, NewUser, PullPage, PullQuery};
-use model::api::UserInfo;
+use model::api::{Account, UserInfo};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -91,6 +92,7 @@ impl Store for SqliteStore {
             .bind(user.role.as_str())
             .bind(&user.password_hash)
             .bind(now)
+            .bind(&user.agency)
             .execute(&self.pool)
             .await
             .map_err(|e| match unique_violation(&e) {
@@ -104,15 +106,16 @@ impl Store for SqliteStore {
         &self,
         username: &str,
     ) -> Result<Option<UserCredentials>, StoreError> {
-        let row: Option<(String, String, String, String, String)> =
+        let row: Option<(String, String, String, String, String, bool)> =
             sqlx::query_as(sql::USER_BY_USERNAME)
                 .bind(username)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|(id, username, name, role, password_hash)| {
+        row.map(|(id, username, name, role, password_hash, active)| {
             Ok(UserCredentials {
                 user: user_from_row((id, username, name, role))?,
                 password_hash,
+                active,
             })
         })
         .transpose()
@@ -125,6 +128,7 @@ impl Store for SqliteStore {
             .bind(session.device_id.to_string())
             .bind(session.created_at)
             .bind(session.expires_at)
+            .bind(Uuid::new_v4().to_string())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -135,12 +139,7 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<UserInfo>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(sql::SESSION_USER)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(user_from_row).transpose()
+        Ok(self.live_session(token_hash, now).await?.map(|s| s.user))
     }
 
     async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
@@ -150,6 +149,137 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<LiveSession>, StoreError> {
+        let row: Option<(String, String, String, String, i64)> = sqlx::query_as(sql::LIVE_SESSION)
+            .bind(token_hash)
+            .bind(now)
+            .bind(idle_cutoff(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(id, username, name, role, last_seen_at)| {
+            Ok(LiveSession {
+                user: user_from_row((id, username, name, role))?,
+                last_seen_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(sql::TOUCH_SESSION)
+            .bind(token_hash)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows: Vec<(String, String, String, String, String, bool)> =
+            sqlx::query_as(sql::LIST_ACCOUNTS)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id, username, name, role, agency, active)| {
+                let user = user_from_row((id, username, name, role))?;
+                Ok(account(user, agency, active))
+            })
+            .collect()
+    }
+
+    async fn set_user_active(
+        &self,
+        user_id: Uuid,
+        active: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let found = sqlx::query(sql::SET_USER_ACTIVE)
+            .bind(user_id.to_string())
+            .bind(active)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if found && !active {
+            sqlx::query(sql::REVOKE_USER_SESSIONS)
+                .bind(user_id.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let found = sqlx::query(sql::SET_PASSWORD)
+            .bind(user_id.to_string())
+            .bind(password_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        sqlx::query(sql::REVOKE_USER_SESSIONS)
+            .bind(user_id.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError> {
+        let rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(sql::USER_SESSIONS)
+            .bind(user_id.to_string())
+            .bind(now)
+            .bind(idle_cutoff(now))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(
+                |(id, token_hash, device_id, created_at, last_seen_at, expires_at)| {
+                    Ok(SessionRow {
+                        id: parse_uuid(&id)?,
+                        token_hash,
+                        device_id: parse_uuid(&device_id)?,
+                        created_at,
+                        last_seen_at,
+                        expires_at,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    async fn end_session(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let ended = sqlx::query(sql::END_SESSION)
+            .bind(session_id.to_string())
+            .bind(user_id.to_string())
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(ended > 0)
     }
 
     async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError> {

@@ -134,6 +134,7 @@ pub async fn account(worker: &Worker, username: &str, role: Role) -> anyhow::Res
         name: format!("Pengguna {username}"),
         role,
         password_hash: "not-a-hash".into(),
+        agency: String::new(),
     };
     worker.store.add_user(&user).await?;
     let token = auth::new_token();

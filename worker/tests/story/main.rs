@@ -11,3 +11,4 @@ mod conflicts;
 mod merge;
 mod push;
 mod stats;
+mod users;

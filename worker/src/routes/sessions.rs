@@ -1,0 +1,72 @@
+//! `GET /api/v1/sessions` and `POST /api/v1/sessions/{id}/end`: the caller's own sessions
+//! (`docs/api.md`, "Accounts and sessions").
+
+use crate::auth::CurrentUser;
+use crate::clock::now_unix;
+use crate::error::ApiError;
+use crate::store::SessionRow;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use model::api::{SessionInfo, SessionList};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The message for a session id that is not one of the caller's open sessions.
+pub const NO_SUCH_SESSION: &str = "You have no such open session.";
+
+/// Unix seconds as RFC 3339.
+fn rfc3339(unix: i64) -> Result<String, ApiError> {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map_err(ApiError::internal)?
+        .format(&Rfc3339)
+        .map_err(ApiError::internal)
+}
+
+fn info(row: SessionRow, current_hash: &str) -> Result<SessionInfo, ApiError> {
+    Ok(SessionInfo {
+        id: row.id,
+        device_id: row.device_id,
+        created_at: rfc3339(row.created_at)?,
+        last_seen_at: rfc3339(row.last_seen_at)?,
+        expires_at: rfc3339(row.expires_at)?,
+        current: row.token_hash == current_hash,
+    })
+}
+
+/// Answers the caller's live sessions, newest first, marking the one making the request.
+pub async fn list(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<SessionList>, ApiError> {
+    let rows = state
+        .store
+        .user_sessions(current.user.id, now_unix())
+        .await?;
+    let sessions = rows
+        .into_iter()
+        .map(|row| info(row, &current.token_hash))
+        .collect::<Result<_, _>>()?;
+    Ok(Json(SessionList { sessions }))
+}
+
+/// Ends one of the caller's sessions (its token stops working). Another user's session, an
+/// ended one and an unknown id all answer 404 `not_found`, so ids reveal nothing.
+pub async fn end(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::Missing(NO_SUCH_SESSION))?;
+    if state
+        .store
+        .end_session(current.user.id, id, now_unix())
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::Missing(NO_SUCH_SESSION))
+    }
+}

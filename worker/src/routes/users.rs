@@ -1,0 +1,147 @@
+//! `/api/v1/users`: accounts, for admins only (`docs/api.md`, "Accounts and sessions").
+//! Every handler takes [`Admin`] first, so any other role gets 403 `forbidden` before its
+//! body is even read.
+
+use crate::auth::{self, AccountError, AccountSpec, CurrentUser};
+use crate::clock::now_unix;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::store::StoreError;
+use crate::AppState;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use model::api::{Account, AccountList, NewAccount, NewPassword, Role};
+use uuid::Uuid;
+
+/// The message for a username in use.
+pub const USERNAME_TAKEN: &str = "That username is already taken.";
+/// The message for an account id that names no account.
+pub const NO_SUCH_USER: &str = "There is no such user.";
+/// The message for an admin deactivating their own account.
+pub const NOT_YOURSELF: &str =
+    "You cannot deactivate your own account: ask another admin to do it.";
+
+/// The caller, who must be an admin: a missing or dead token answers 401, any other role
+/// 403 `forbidden`.
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let current = CurrentUser::from_request_parts(parts, state).await?;
+        if current.user.role == Role::Admin {
+            Ok(Admin(current))
+        } else {
+            Err(ApiError::Forbidden("Only an admin may manage accounts."))
+        }
+    }
+}
+
+/// Words an account error for the client (400), or hides it (500).
+fn account_error(error: AccountError) -> ApiError {
+    match error {
+        AccountError::BadUsername => ApiError::BadRequest(
+            "The username must be 1 to 64 of a-z, 0-9, '.', '_' and '-'.".into(),
+        ),
+        AccountError::EmptyName => ApiError::BadRequest("The name must not be empty.".into()),
+        AccountError::ShortPassword => ApiError::BadRequest(format!(
+            "The password must have at least {} characters.",
+            auth::MIN_PASSWORD_CHARS
+        )),
+        AccountError::Store(StoreError::UsernameTaken(_)) => {
+            ApiError::BadRequest(USERNAME_TAKEN.into())
+        }
+        other => ApiError::internal(other),
+    }
+}
+
+/// An account id from the path; one that is not a UUID names no account (404).
+fn user_id(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text).map_err(|_| ApiError::Missing(NO_SUCH_USER))
+}
+
+/// Answers every account, by username.
+pub async fn list(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> Result<Json<AccountList>, ApiError> {
+    let users = state.store.list_accounts().await?;
+    Ok(Json(AccountList { users }))
+}
+
+/// Creates an active account; answers 201 with it.
+pub async fn create(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiJson(request): ApiJson<NewAccount>,
+) -> Result<(StatusCode, Json<Account>), ApiError> {
+    let role = Role::parse(request.role.trim()).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "Unknown role {:?}: the role must be officer, supervisor, viewer or admin.",
+            request.role
+        ))
+    })?;
+    let spec = AccountSpec {
+        username: &request.username,
+        name: &request.name,
+        role,
+        agency: &request.agency,
+        password: &request.password,
+    };
+    let account = auth::create_account(state.store.as_ref(), &spec)
+        .await
+        .map_err(account_error)?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// Deactivates an account: it cannot log in, and all its sessions end at once.
+pub async fn deactivate(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = user_id(&id)?;
+    if id == admin.user.id {
+        return Err(ApiError::BadRequest(NOT_YOURSELF.into()));
+    }
+    set_active(&state, id, false).await
+}
+
+/// Activates an account again; it logs in afresh (its old sessions stay ended).
+pub async fn activate(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    set_active(&state, user_id(&id)?, true).await
+}
+
+async fn set_active(state: &AppState, id: Uuid, active: bool) -> Result<StatusCode, ApiError> {
+    if state.store.set_user_active(id, active, now_unix()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::Missing(NO_SUCH_USER))
+    }
+}
+
+/// Sets a new password; the account's sessions all end (it logs in with the new one).
+pub async fn set_password(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<NewPassword>,
+) -> Result<StatusCode, ApiError> {
+    let id = user_id(&id)?;
+    let hash = auth::new_password_hash(&request.password)
+        .await
+        .map_err(account_error)?;
+    if state.store.set_password(id, &hash, now_unix()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::Missing(NO_SUCH_USER))
+    }
+}
