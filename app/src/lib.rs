@@ -3,12 +3,14 @@
 //!
 //! - [`store`] is the only code that touches IndexedDB;
 //! - [`sync`] is the only code that talks to the worker;
+//! - [`crypto`] seals a victim's identity under the officer's passphrase (WebCrypto);
 //! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string.
 #![forbid(unsafe_code)]
 
 pub mod app;
 pub mod clock;
 pub mod components;
+pub mod crypto;
 pub mod i18n;
 pub mod pages;
 pub mod store;

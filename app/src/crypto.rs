@@ -1,0 +1,225 @@
+//! Encryption at rest for a victim's identity, through the browser's WebCrypto: AES-GCM
+//! with a 256-bit key derived from the officer's passphrase by PBKDF2-SHA256 at 600,000
+//! iterations (OWASP's figure for PBKDF2-SHA256). The key never leaves WebCrypto (it is not
+//! extractable) and is never stored: it lives only while the app is unlocked.
+//!
+//! A [`Vault`] is the derived key; [`VaultLock`] is what the device stores to derive it
+//! again (the salt, the iteration count, and a known text sealed under the key, which tells
+//! a wrong passphrase from a right one without decrypting any record).
+
+use js_sys::{Object, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+
+/// PBKDF2-SHA256 iterations for a new vault.
+pub const PBKDF2_ITERATIONS: u32 = 600_000;
+/// The fewest iterations a stored lock may name (a tampered lock cannot weaken the key).
+pub const MIN_ITERATIONS: u32 = 600_000;
+/// The shortest passphrase accepted for a new vault, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+/// What the lock's verifier seals.
+const VERIFIER: &[u8] = b"gugus-vault-v1";
+
+/// What can go wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    /// The passphrase does not open this vault (or the data was altered).
+    #[error("wrong passphrase, or the data was altered")]
+    WrongKey,
+    /// The passphrase is too short for a new vault.
+    #[error("the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters")]
+    ShortPassphrase,
+    /// A stored lock that cannot be right (too few iterations, bad salt).
+    #[error("the stored key data is not valid")]
+    BadLock,
+    /// The browser has no WebCrypto (an insecure origin, or a very old browser).
+    #[error("this browser cannot encrypt here: {0}")]
+    Unavailable(String),
+}
+
+/// Encrypted bytes with their nonce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sealed {
+    /// The 96-bit AES-GCM nonce, random for each sealing.
+    pub iv: Vec<u8>,
+    /// The ciphertext with its 128-bit tag.
+    pub data: Vec<u8>,
+}
+
+/// What a device keeps to open its vault again: no key, no passphrase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultLock {
+    /// The PBKDF2 salt (16 random bytes).
+    pub salt: Vec<u8>,
+    /// The PBKDF2 iteration count.
+    pub iterations: u32,
+    /// [`VERIFIER`] sealed under the key.
+    pub verifier: Sealed,
+}
+
+/// An open vault: the derived AES-GCM key.
+#[derive(Debug, Clone)]
+pub struct Vault {
+    key: CryptoKey,
+}
+
+impl Vault {
+    /// Makes a new vault for `passphrase`: a fresh salt, the key, and the lock to store.
+    pub async fn create(passphrase: &str) -> Result<(Vault, VaultLock), CryptoError> {
+        if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(CryptoError::ShortPassphrase);
+        }
+        let salt = random_bytes(16)?;
+        let vault = Vault::derive(passphrase, &salt, PBKDF2_ITERATIONS).await?;
+        let verifier = vault.seal(VERIFIER).await?;
+        let lock = VaultLock {
+            salt,
+            iterations: PBKDF2_ITERATIONS,
+            verifier,
+        };
+        Ok((vault, lock))
+    }
+
+    /// Opens the vault a lock describes, or [`CryptoError::WrongKey`].
+    pub async fn open(passphrase: &str, lock: &VaultLock) -> Result<Vault, CryptoError> {
+        if lock.iterations < MIN_ITERATIONS || lock.salt.len() < 16 {
+            return Err(CryptoError::BadLock);
+        }
+        let vault = Vault::derive(passphrase, &lock.salt, lock.iterations).await?;
+        match vault.unseal(&lock.verifier).await {
+            Ok(text) if text == VERIFIER => Ok(vault),
+            _ => Err(CryptoError::WrongKey),
+        }
+    }
+
+    async fn derive(passphrase: &str, salt: &[u8], iterations: u32) -> Result<Vault, CryptoError> {
+        let subtle = subtle()?;
+        let raw = Uint8Array::from(passphrase.as_bytes());
+        let base = call(subtle.import_key_with_object(
+            "raw",
+            &raw,
+            &object(&[("name", "PBKDF2".into())]),
+            false,
+            &usages(&["deriveKey"]),
+        ))
+        .await?;
+        let params = object(&[
+            ("name", "PBKDF2".into()),
+            ("hash", "SHA-256".into()),
+            ("salt", Uint8Array::from(salt).into()),
+            ("iterations", iterations.into()),
+        ]);
+        let aes = object(&[("name", "AES-GCM".into()), ("length", 256.into())]);
+        let key = call(subtle.derive_key_with_object_and_object(
+            &params,
+            &base.unchecked_into(),
+            &aes,
+            false,
+            &usages(&["encrypt", "decrypt"]),
+        ))
+        .await?;
+        Ok(Vault {
+            key: key.unchecked_into(),
+        })
+    }
+
+    /// Encrypts bytes under a fresh random nonce.
+    pub async fn seal(&self, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
+        let iv = random_bytes(12)?;
+        let params = object(&[
+            ("name", "AES-GCM".into()),
+            ("iv", Uint8Array::from(iv.as_slice()).into()),
+        ]);
+        let data = call(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, plaintext))
+            .await?;
+        Ok(Sealed {
+            iv,
+            data: Uint8Array::new(&data).to_vec(),
+        })
+    }
+
+    /// Decrypts, or [`CryptoError::WrongKey`] when the key is not the one it was sealed
+    /// under or the bytes were altered (AES-GCM authenticates them).
+    pub async fn unseal(&self, sealed: &Sealed) -> Result<Vec<u8>, CryptoError> {
+        if sealed.iv.len() != 12 {
+            return Err(CryptoError::WrongKey);
+        }
+        let params = object(&[
+            ("name", "AES-GCM".into()),
+            ("iv", Uint8Array::from(sealed.iv.as_slice()).into()),
+        ]);
+        let promise = subtle()?.decrypt_with_object_and_u8_array(&params, &self.key, &sealed.data);
+        let data = call(promise).await.map_err(|_| CryptoError::WrongKey)?;
+        Ok(Uint8Array::new(&data).to_vec())
+    }
+
+    /// Seals a value as JSON.
+    pub async fn seal_json<T: Serialize>(&self, value: &T) -> Result<Sealed, CryptoError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| CryptoError::Unavailable(e.to_string()))?;
+        self.seal(&bytes).await
+    }
+
+    /// Opens a value sealed with [`Vault::seal_json`].
+    pub async fn unseal_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        sealed: &Sealed,
+    ) -> Result<T, CryptoError> {
+        let bytes = self.unseal(sealed).await?;
+        serde_json::from_slice(&bytes).map_err(|_| CryptoError::WrongKey)
+    }
+}
+
+/// `n` bytes from the browser's cryptographic random source.
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, CryptoError> {
+    let crypto = web_sys::window()
+        .ok_or_else(|| CryptoError::Unavailable("no window".into()))?
+        .crypto()
+        .map_err(|e| CryptoError::Unavailable(describe(&e)))?;
+    let mut bytes = vec![0u8; n];
+    crypto
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(|e| CryptoError::Unavailable(describe(&e)))?;
+    Ok(bytes)
+}
+
+fn subtle() -> Result<SubtleCrypto, CryptoError> {
+    let crypto = web_sys::window()
+        .ok_or_else(|| CryptoError::Unavailable("no window".into()))?
+        .crypto()
+        .map_err(|e| CryptoError::Unavailable(describe(&e)))?;
+    Ok(crypto.subtle())
+}
+
+async fn call(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, CryptoError> {
+    let promise = promise.map_err(|e| CryptoError::Unavailable(describe(&e)))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| CryptoError::Unavailable(describe(&e)))
+}
+
+fn object(entries: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (name, value) in entries {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object
+}
+
+fn usages(names: &[&str]) -> JsValue {
+    names
+        .iter()
+        .map(|name| JsValue::from_str(name))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
