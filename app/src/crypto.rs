@@ -132,8 +132,8 @@ impl Vault {
             ("name", "AES-GCM".into()),
             ("iv", Uint8Array::from(iv.as_slice()).into()),
         ]);
-        let data = call(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, plaintext))
-            .await?;
+        let data =
+            call(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, plaintext)).await?;
         Ok(Sealed {
             iv,
             data: Uint8Array::new(&data).to_vec(),
@@ -157,7 +157,8 @@ impl Vault {
 
     /// Seals a value as JSON.
     pub async fn seal_json<T: Serialize>(&self, value: &T) -> Result<Sealed, CryptoError> {
-        let bytes = serde_json::to_vec(value).map_err(|e| CryptoError::Unavailable(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(value).map_err(|e| CryptoError::Unavailable(e.to_string()))?;
         self.seal(&bytes).await
     }
 

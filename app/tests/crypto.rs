@@ -45,7 +45,10 @@ async fn a_wrong_passphrase_and_altered_bytes_are_refused() {
     assert_eq!(vault.unseal(&bad_iv).await, Err(CryptoError::WrongKey));
     let mut weak = lock.clone();
     weak.iterations = 1_000;
-    assert_eq!(Vault::open(PASSPHRASE, &weak).await.err(), Some(CryptoError::BadLock));
+    assert_eq!(
+        Vault::open(PASSPHRASE, &weak).await.err(),
+        Some(CryptoError::BadLock)
+    );
     assert_eq!(
         Vault::create("pendek").await.err(),
         Some(CryptoError::ShortPassphrase)
