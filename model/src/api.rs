@@ -178,3 +178,37 @@ pub struct SessionList {
     /// The caller's live sessions, newest first.
     pub sessions: Vec<SessionInfo>,
 }
+
+/// One entry of the audit trail, as `GET /api/v1/audit` answers it. It names which fields
+/// a change touched, never their values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Its place in the trail (higher is later).
+    pub id: u64,
+    /// When, in unix seconds (server time).
+    pub at: i64,
+    /// Who.
+    pub user_id: Uuid,
+    /// Their login name.
+    pub username: String,
+    /// From which device, when a device was involved.
+    pub device_id: Option<Uuid>,
+    /// `mutation`, `identity_read`, `export` or `account`.
+    pub action: String,
+    /// The kind of the record concerned (`user` for an account change).
+    pub record_kind: Option<String>,
+    /// The record (or account) concerned.
+    pub record_id: Option<Uuid>,
+    /// What happened, without any identity or password: for a mutation
+    /// `{"mutation_id", "op", "fields", "resolves", "status", "version", "device_at"}`.
+    pub detail: serde_json::Value,
+}
+
+/// `GET /api/v1/audit` answer: the newest entries first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// The entries, newest first.
+    pub entries: Vec<AuditEntry>,
+    /// Whether older entries match too (ask again with `before` = the last id).
+    pub more: bool,
+}

@@ -1,5 +1,6 @@
 //! The API under `/api/v1/` (`docs/api.md`): one file per resource, handlers by verb.
 
+pub mod audit;
 pub mod health;
 pub mod login;
 pub mod sessions;
@@ -28,6 +29,7 @@ pub fn api() -> Router<AppState> {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
         .route("/stats/activities", get(stats::activities))
+        .route("/audit", get(audit::list))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::clock::now_unix;
 use crate::error::ApiError;
+use crate::routes::audit;
 use crate::store::SessionRow;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -65,6 +66,9 @@ pub async fn end(
         .end_session(current.user.id, id, now_unix())
         .await?
     {
+        let detail = serde_json::json!({"change": "session_ended", "session": id});
+        let entry = audit::account_change(current.user.id, current.user.id, detail);
+        state.store.append_audit(&[entry]).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::Missing(NO_SUCH_SESSION))

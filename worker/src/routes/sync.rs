@@ -4,6 +4,7 @@ use crate::auth::CurrentUser;
 use crate::clock::today_wib;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::routes::audit;
 use crate::scope;
 use crate::store::{PullQuery, PushBatch, PushOutcome};
 use crate::AppState;
@@ -105,6 +106,9 @@ pub async fn pull(
     if after > page.latest_version {
         return Err(unknown_cursor());
     }
+    // Every identity sent leaves a trace before it leaves the server.
+    let reads = audit::identity_reads(current.user.id, request.device_id, &page.records);
+    state.store.append_audit(&reads).await?;
     let last = page.records.last().map_or(after, |record| record.version);
     Ok(Json(PullResponse {
         cursor: sync::encode_cursor(last),

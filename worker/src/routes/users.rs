@@ -6,6 +6,7 @@ use crate::auth::{self, AccountError, AccountSpec, CurrentUser};
 use crate::clock::now_unix;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::routes::audit;
 use crate::store::StoreError;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Path, State};
@@ -13,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use model::api::{Account, AccountList, NewAccount, NewPassword, Role};
+use serde_json::json;
 use uuid::Uuid;
 
 /// The message for a username in use.
@@ -76,7 +78,7 @@ pub async fn list(
 /// Creates an active account; answers 201 with it.
 pub async fn create(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(admin): Admin,
     ApiJson(request): ApiJson<NewAccount>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let role = Role::parse(request.role.trim()).ok_or_else(|| {
@@ -95,6 +97,12 @@ pub async fn create(
     let account = auth::create_account(state.store.as_ref(), &spec)
         .await
         .map_err(account_error)?;
+    let detail = json!({
+        "change": "created", "username": account.username, "role": account.role,
+        "agency": account.agency,
+    });
+    let entry = audit::account_change(admin.user.id, account.id, detail);
+    state.store.append_audit(&[entry]).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -108,20 +116,28 @@ pub async fn deactivate(
     if id == admin.user.id {
         return Err(ApiError::BadRequest(NOT_YOURSELF.into()));
     }
-    set_active(&state, id, false).await
+    set_active(&state, admin.user.id, id, false).await
 }
 
 /// Activates an account again; it logs in afresh (its old sessions stay ended).
 pub async fn activate(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    set_active(&state, user_id(&id)?, true).await
+    set_active(&state, admin.user.id, user_id(&id)?, true).await
 }
 
-async fn set_active(state: &AppState, id: Uuid, active: bool) -> Result<StatusCode, ApiError> {
+async fn set_active(
+    state: &AppState,
+    by: Uuid,
+    id: Uuid,
+    active: bool,
+) -> Result<StatusCode, ApiError> {
     if state.store.set_user_active(id, active, now_unix()).await? {
+        let change = if active { "activated" } else { "deactivated" };
+        let entry = audit::account_change(by, id, json!({"change": change}));
+        state.store.append_audit(&[entry]).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::Missing(NO_SUCH_USER))
@@ -131,7 +147,7 @@ async fn set_active(state: &AppState, id: Uuid, active: bool) -> Result<StatusCo
 /// Sets a new password; the account's sessions all end (it logs in with the new one).
 pub async fn set_password(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
@@ -140,6 +156,8 @@ pub async fn set_password(
         .await
         .map_err(account_error)?;
     if state.store.set_password(id, &hash, now_unix()).await? {
+        let entry = audit::account_change(admin.user.id, id, json!({"change": "password_reset"}));
+        state.store.append_audit(&[entry]).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::Missing(NO_SUCH_USER))

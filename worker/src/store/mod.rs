@@ -1,12 +1,14 @@
 //! The central store: one [`Store`] trait with a SQLite and a PostgreSQL implementation,
 //! chosen from the database URL. This module tree is the only code that writes SQL.
 
+mod audit;
 mod postgres;
 mod projection;
 mod push;
 mod sql;
 mod sqlite;
 
+pub use audit::{AuditAction, AuditQuery, NewAuditEntry};
 pub use push::{PushBatch, PushOutcome};
 
 use crate::config::DatabaseUrl;
@@ -256,6 +258,14 @@ pub trait Store: Send + Sync {
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError>;
     /// Whether the store holds any record of this kind (deleted ones included).
     async fn has_records(&self, kind: &str) -> Result<bool, StoreError>;
+    /// Appends entries to the audit trail, in one statement.
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> Result<(), StoreError>;
+    /// Audit entries, newest first: at most `limit + 1`, so the caller can tell if more
+    /// match.
+    async fn audit_log(
+        &self,
+        query: &AuditQuery,
+    ) -> Result<Vec<model::api::AuditEntry>, StoreError>;
 }
 
 /// Opens the store the URL names, creating a SQLite file (and its folder) when missing,

@@ -10,9 +10,9 @@ use rows::{record_from_row, user_from_row, RecordRow};
 use super::push::{self, PushBatch, PushOutcome};
 use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
+use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
-use super::{NewSession, NewUser};
-use model::api::{Account, UserInfo};
+use model::api::{Account, AuditEntry, UserInfo};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use serde_json::Value;
@@ -438,5 +438,61 @@ impl Store for PostgresStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(exists)
+    }
+
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.acquire().await?;
+        tx::insert_audit(&mut conn, entries).await
+    }
+
+    async fn audit_log(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        type Row = (
+            i64,
+            i64,
+            Uuid,
+            String,
+            Option<Uuid>,
+            String,
+            Option<String>,
+            Option<Uuid>,
+            Json<serde_json::Value>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.id, a.at, a.user_id, u.username, a.device_id, a.action, a.record_kind,
+                    a.record_id, a.detail
+             FROM audit_log a JOIN users u ON u.id = a.user_id
+             WHERE ($1::uuid IS NULL OR a.user_id = $1) AND ($2::uuid IS NULL OR a.record_id = $2)
+               AND ($3::bigint IS NULL OR a.at >= $3) AND ($4::bigint IS NULL OR a.at < $4)
+               AND ($5::bigint IS NULL OR a.id < $5)
+             ORDER BY a.id DESC LIMIT $6",
+        )
+        .bind(query.user_id)
+        .bind(query.record_id)
+        .bind(query.from)
+        .bind(query.to)
+        .bind(query.before.map(to_db).transpose()?)
+        .bind(i64::from(query.limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, at, user_id, username, device_id, action, kind, record_id, detail)| {
+                    Ok(AuditEntry {
+                        id: from_db(id)?,
+                        at,
+                        user_id,
+                        username,
+                        device_id,
+                        action,
+                        record_kind: kind,
+                        record_id,
+                        detail: detail.0,
+                    })
+                },
+            )
+            .collect()
     }
 }

@@ -8,7 +8,7 @@ mod cases;
 mod checks;
 
 use super::projection::{project, Projection};
-use super::StoreError;
+use super::{AuditAction, NewAuditEntry, StoreError};
 use model::api::UserInfo;
 use model::merge::{merge, resolve, Change, StoredRecord};
 use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse};
@@ -151,6 +151,8 @@ pub(super) trait WriteTx: Send {
     ) -> Result<(), StoreError>;
     /// Moves records to new versions, as (id, version), so that pulls send them again.
     async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError>;
+    /// Appends to the audit trail.
+    async fn append_audit(&mut self, entries: &[NewAuditEntry]) -> Result<(), StoreError>;
 }
 
 /// A change to the conflict log, in mutation order.
@@ -238,6 +240,10 @@ pub(super) async fn run<T: WriteTx>(
         });
     }
     flush(tx, batch, &mut work, now).await?;
+    let audit = audit_rows(batch, &results, now);
+    if !audit.is_empty() {
+        tx.append_audit(&audit).await?;
+    }
     if work.version != latest {
         tx.set_latest_version(work.version).await?;
     }
@@ -300,6 +306,45 @@ async fn flush<T: WriteTx>(
         }
     }
     cases::flush_access(tx, work).await
+}
+
+/// The audit rows of the mutations a push applied, in the order sent.
+fn audit_rows(
+    batch: &PushBatch,
+    results: &[Option<MutationResult>],
+    now: i64,
+) -> Vec<NewAuditEntry> {
+    batch
+        .mutations
+        .iter()
+        .zip(results)
+        .filter_map(|(mutation, result)| {
+            let (status, version) = match result.as_ref()?.status {
+                MutationStatus::Applied { version } => ("applied", version),
+                MutationStatus::Conflict { version, .. } => ("conflict", version),
+                MutationStatus::Duplicate | MutationStatus::Rejected { .. } => return None,
+            };
+            let fields: Vec<&String> = mutation.fields.keys().collect();
+            let detail = serde_json::json!({
+                "mutation_id": mutation.id,
+                "op": mutation.op,
+                "fields": fields,
+                "resolves": mutation.resolves,
+                "status": status,
+                "version": version,
+                "device_at": mutation.at.replace('\0', ""),
+            });
+            Some(NewAuditEntry {
+                at: now,
+                user_id: batch.user.id,
+                device_id: Some(batch.device_id),
+                action: AuditAction::Mutation,
+                record_kind: Some(mutation.kind.clone()),
+                record_id: Some(mutation.record_id),
+                detail,
+            })
+        })
+        .collect()
 }
 
 /// The open conflicts of the records that new mutations of the push resolve.

@@ -124,3 +124,7 @@ pub(super) const INSERT_SCOPE_EXITS: &str =
 
 /// Moves a record to a new version, its state unchanged.
 pub(super) const MOVE_VERSION: &str = "UPDATE records SET version = $2 WHERE id = $1";
+
+/// The head of a multi-row insert into the audit trail.
+pub(super) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, user_id, device_id, action, record_kind, record_id, detail) ";

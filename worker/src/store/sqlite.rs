@@ -11,9 +11,9 @@ use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_
 use super::push::{self, PushBatch, PushOutcome};
 use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
+use super::{AuditQuery, NewAuditEntry, NewSession, NewUser, PullPage, PullQuery};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
-use super::{NewSession, NewUser, PullPage, PullQuery};
-use model::api::{Account, UserInfo};
+use model::api::{Account, AuditEntry, UserInfo};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -443,5 +443,61 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(exists)
+    }
+
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.acquire().await?;
+        tx::insert_audit(&mut conn, entries).await
+    }
+
+    async fn audit_log(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.id, a.at, a.user_id, u.username, a.device_id, a.action, a.record_kind,
+                    a.record_id, a.detail
+             FROM audit_log a JOIN users u ON u.id = a.user_id
+             WHERE ($1 IS NULL OR a.user_id = $1) AND ($2 IS NULL OR a.record_id = $2)
+               AND ($3 IS NULL OR a.at >= $3) AND ($4 IS NULL OR a.at < $4)
+               AND ($5 IS NULL OR a.id < $5)
+             ORDER BY a.id DESC LIMIT $6",
+        )
+        .bind(query.user_id.map(|id| id.to_string()))
+        .bind(query.record_id.map(|id| id.to_string()))
+        .bind(query.from)
+        .bind(query.to)
+        .bind(query.before.map(to_db).transpose()?)
+        .bind(i64::from(query.limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, at, user, username, device, action, kind, record, detail)| {
+                    Ok(AuditEntry {
+                        id: from_db(id)?,
+                        at,
+                        user_id: parse_uuid(&user)?,
+                        username,
+                        device_id: device.as_deref().map(parse_uuid).transpose()?,
+                        action,
+                        record_kind: kind,
+                        record_id: record.as_deref().map(parse_uuid).transpose()?,
+                        detail: parse_json(&detail)?,
+                    })
+                },
+            )
+            .collect()
     }
 }

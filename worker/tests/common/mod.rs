@@ -29,6 +29,8 @@ pub enum Backend {
 /// A running worker over a fresh database.
 pub struct TestServer {
     pub base: String,
+    /// The database URL (PostgreSQL: scoped to the test's schema).
+    pub url: String,
     pub client: Client,
     pub store: Arc<dyn Store>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -105,6 +107,7 @@ impl TestServer {
             },
         };
         let store = store::connect(&DatabaseUrl::parse(&url)?).await?;
+        let database_url = url.clone();
         let app = server::router(AppState::new(store.clone()), None);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}/api/v1", listener.local_addr()?);
@@ -114,6 +117,7 @@ impl TestServer {
         }));
         Ok(Some(TestServer {
             base,
+            url: database_url,
             client: Client::new(),
             store,
             shutdown: Some(shutdown),
@@ -126,6 +130,7 @@ impl TestServer {
     pub fn attach(&self) -> TestServer {
         TestServer {
             base: self.base.clone(),
+            url: self.url.clone(),
             client: self.client.clone(),
             store: self.store.clone(),
             shutdown: None,
@@ -159,6 +164,24 @@ impl TestServer {
             sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
                 .execute(&admin)
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// Runs one SQL statement straight on the test's database, past the worker (to prove
+    /// what the database itself refuses).
+    pub async fn raw_sql(&self, statement: &str) -> anyhow::Result<()> {
+        if self.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.url).await?;
+            sqlx::query(statement).execute(&pool).await?;
+            pool.close().await;
+        } else {
+            let pool = PgPoolOptions::new()
+                .max_connections(1)
+                .connect(&self.url)
+                .await?;
+            sqlx::query(statement).execute(&pool).await?;
+            pool.close().await;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod audit;
 mod batch;
 mod cases;
 mod conflicts;

@@ -3,10 +3,12 @@
 use crate::store::projection::{ActivityFact, Projection};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::sql;
+use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
 use serde_json::{Map, Value};
 use sqlx::types::Json;
+use sqlx::PgConnection;
 use sqlx::{Postgres, QueryBuilder, Transaction};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -311,4 +313,29 @@ impl WriteTx for PostgresTx {
         }
         Ok(())
     }
+
+    async fn append_audit(&mut self, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+        insert_audit(&mut self.0, entries).await
+    }
+}
+
+/// Appends entries to the audit trail, a few hundred a statement.
+pub(super) async fn insert_audit(
+    conn: &mut PgConnection,
+    entries: &[NewAuditEntry],
+) -> Result<(), StoreError> {
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        let mut query = QueryBuilder::<Postgres>::new(sql::INSERT_AUDIT);
+        query.push_values(chunk, |mut row, entry| {
+            row.push_bind(entry.at)
+                .push_bind(entry.user_id)
+                .push_bind(entry.device_id)
+                .push_bind(entry.action.as_str())
+                .push_bind(entry.record_kind.clone())
+                .push_bind(entry.record_id)
+                .push_bind(Json(entry.detail.clone()));
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }

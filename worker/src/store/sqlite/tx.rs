@@ -4,8 +4,10 @@ use super::rows::{parse_json, parse_uuid};
 use crate::store::projection::{ActivityFact, Projection};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::sql;
+use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
 use model::merge::StoredRecord;
+use sqlx::SqliteConnection;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use uuid::Uuid;
 
@@ -348,4 +350,29 @@ impl WriteTx for SqliteTx {
         }
         Ok(())
     }
+
+    async fn append_audit(&mut self, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+        insert_audit(&mut self.0, entries).await
+    }
+}
+
+/// Appends entries to the audit trail, a few hundred a statement.
+pub(super) async fn insert_audit(
+    conn: &mut SqliteConnection,
+    entries: &[NewAuditEntry],
+) -> Result<(), StoreError> {
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        let mut query = QueryBuilder::<Sqlite>::new(sql::INSERT_AUDIT);
+        query.push_values(chunk, |mut row, entry| {
+            row.push_bind(entry.at)
+                .push_bind(entry.user_id.to_string())
+                .push_bind(entry.device_id.map(|id| id.to_string()))
+                .push_bind(entry.action.as_str())
+                .push_bind(entry.record_kind.clone())
+                .push_bind(entry.record_id.map(|id| id.to_string()))
+                .push_bind(entry.detail.to_string());
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }

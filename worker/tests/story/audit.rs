@@ -1,0 +1,183 @@
+//! The audit trail: applied mutations (fields named, values never), identity reads,
+//! account changes; filters; who may read it; and that the database refuses to change it.
+
+use crate::common::records::{case, identity, upsert_of, victim};
+use crate::common::TestServer;
+use gugus_model::api::Role;
+use reqwest_native::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+crate::on_both_backends!(
+    mutations_and_identity_reads_leave_a_trace_without_values,
+    account_changes_are_traced_and_only_supervisors_and_admins_read_the_trail,
+    the_trail_is_append_only,
+);
+
+async fn trail(server: &TestServer, token: &str, query: &str) -> anyhow::Result<Vec<Value>> {
+    let (status, page) = server.get(&format!("/audit{query}"), Some(token)).await?;
+    anyhow::ensure!(status == StatusCode::OK, "audit: {status} {page}");
+    Ok(page["entries"].as_array().cloned().unwrap_or_default())
+}
+
+fn actions(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn mutations_and_identity_reads_leave_a_trace_without_values(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let mutations = vec![
+        upsert_of("case", 1, case_id, 0, case("33.03.08")),
+        upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+        upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
+        upsert_of("victim", 4, Uuid::now_v7(), 0, json!({"case_id": case_id})),
+    ];
+    let (_, answer) = server.push(&officer, mutations).await?;
+    assert_eq!(answer["results"][3]["status"], "rejected", "{answer}");
+    server.pull_all(&supervisor).await?;
+
+    let all = trail(server, &supervisor.token, "").await?;
+    let text = serde_json::to_string(&all)?;
+    for secret in ["Siti", "3303084501070001", "perkebunan"] {
+        assert!(!text.contains(secret), "no value in the trail: {secret}");
+    }
+    // Newest first: the supervisor's read of the identity, then the three applied
+    // mutations (the rejected one is not applied, so not traced).
+    assert_eq!(
+        actions(&all),
+        ["identity_read", "mutation", "mutation", "mutation"]
+    );
+    let read = &all[0];
+    assert_eq!(read["username"], "ketua");
+    assert_eq!(read["record_id"], json!(identity_id));
+    assert_eq!(read["device_id"], json!(supervisor.device_id));
+    assert_eq!(
+        read["detail"]["fields"],
+        json!(["full_name", "nik", "victim_id"])
+    );
+    let created = &all[1];
+    assert_eq!(created["username"], "petugas");
+    assert_eq!(created["record_kind"], "victim_identity");
+    assert_eq!(created["device_id"], json!(officer.device_id));
+    assert_eq!(created["detail"]["mutation_id"], 3);
+    assert_eq!(created["detail"]["op"], "upsert");
+    assert_eq!(created["detail"]["status"], "applied");
+    assert_eq!(
+        created["detail"]["fields"],
+        json!(["full_name", "nik", "victim_id"])
+    );
+    assert_eq!(created["detail"]["device_at"], "2026-11-29T03:20:00Z");
+
+    // The officer's own pull of its case sends the identity too: traced as well.
+    server.pull_all(&officer).await?;
+    let mine = trail(server, &supervisor.token, "?user=petugas").await?;
+    assert_eq!(
+        actions(&mine),
+        ["identity_read", "mutation", "mutation", "mutation"]
+    );
+    let about = trail(server, &supervisor.token, &format!("?record={identity_id}")).await?;
+    assert_eq!(
+        about.len(),
+        3,
+        "created, read by the supervisor, read by the officer"
+    );
+    let nobody = trail(server, &supervisor.token, "?user=tidak-ada").await?;
+    assert!(nobody.is_empty());
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(gugus_worker::clock::WIB)
+        .date();
+    let day = gugus_model::activity::format_date(today);
+    let same_day = trail(server, &supervisor.token, &format!("?from={day}&to={day}")).await?;
+    assert_eq!(same_day.len(), 5);
+    let later = gugus_model::activity::format_date(today + time::Duration::days(1));
+    assert!(trail(server, &supervisor.token, &format!("?from={later}"))
+        .await?
+        .is_empty());
+    let (status, page) = server
+        .get("/audit?limit=2", Some(&supervisor.token))
+        .await?;
+    assert_eq!(
+        (status, page["more"].clone()),
+        (StatusCode::OK, json!(true))
+    );
+    let before = page["entries"][1]["id"].as_u64().unwrap_or_default();
+    let next = trail(
+        server,
+        &supervisor.token,
+        &format!("?before={before}&limit=10"),
+    )
+    .await?;
+    assert_eq!(next.len(), 3, "the rest, older");
+    let (status, _) = server
+        .get("/audit?from=kemarin", Some(&supervisor.token))
+        .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    Ok(())
+}
+
+async fn account_changes_are_traced_and_only_supervisors_and_admins_read_the_trail(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let body = json!({"username": "baru", "name": "Petugas Baru", "role": "officer",
+                      "agency": "Dinsos", "password": "kata-sandi-baru"});
+    let (status, created) = server.post("/users", Some(&admin.token), &body).await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap_or_default().to_owned();
+    let (status, _) = server
+        .post(
+            &format!("/users/{id}/deactivate"),
+            Some(&admin.token),
+            &json!({}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let reset = json!({"password": "kata-sandi-lain"});
+    server
+        .post(&format!("/users/{id}/password"), Some(&admin.token), &reset)
+        .await?;
+    let entries = trail(server, &admin.token, &format!("?record={id}")).await?;
+    let changes: Vec<&Value> = entries.iter().map(|e| &e["detail"]["change"]).collect();
+    assert_eq!(changes, ["password_reset", "deactivated", "created"]);
+    assert!(entries
+        .iter()
+        .all(|e| e["username"] == "admin" && e["action"] == "account"));
+    let text = serde_json::to_string(&entries)?;
+    assert!(!text.contains("kata-sandi"), "never a password");
+    for who in [&officer, &viewer] {
+        let answer = server.get("/audit", Some(&who.token)).await?;
+        crate::common::assert_error(&answer, StatusCode::FORBIDDEN, "forbidden");
+    }
+    let answer = server.get("/audit", None).await?;
+    crate::common::assert_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+    Ok(())
+}
+
+async fn the_trail_is_append_only(server: &TestServer) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let case_id = Uuid::now_v7();
+    server
+        .push(
+            &officer,
+            vec![upsert_of("case", 1, case_id, 0, case("33.03.01"))],
+        )
+        .await?;
+    let update = server.raw_sql("UPDATE audit_log SET detail = detail").await;
+    let delete = server.raw_sql("DELETE FROM audit_log").await;
+    for outcome in [update, delete] {
+        let error = outcome.expect_err("the database refuses");
+        assert!(format!("{error:#}").contains("append-only"), "{error:#}");
+    }
+    assert_eq!(trail(server, &supervisor.token, "").await?.len(), 1);
+    Ok(())
+}
