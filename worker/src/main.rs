@@ -5,6 +5,8 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use gugus_model::api::Role;
 use gugus_worker::config::{self, Config, DatabaseUrl};
+use gugus_worker::routes::audit;
+use serde_json::json;
 use gugus_worker::{auth, clock, demo, generate, server, store, AppState};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
@@ -267,6 +269,12 @@ async fn add_user(args: AddArgs) -> anyhow::Result<()> {
         password: &password,
     };
     let user = auth::create_account(store.as_ref(), &spec).await?;
+    let detail = json!({
+        "change": "created", "username": user.username, "role": user.role,
+        "agency": user.agency, "by": "command line",
+    });
+    let entry = audit::account_change(user.id, user.id, detail);
+    store.append_audit(&[entry]).await?;
     println!(
         "added {} ({}, {})",
         user.username,
@@ -289,6 +297,8 @@ async fn set_active(args: UsernameArgs, active: bool) -> anyhow::Result<()> {
         bail!("there is no user {:?}", username.as_str());
     }
     let done = if active { "activated" } else { "deactivated" };
+    let detail = json!({"change": done, "by": "command line"});
+    store.append_audit(&[audit::account_change(id, id, detail)]).await?;
     println!("{done} {}", username.as_str());
     Ok(())
 }
