@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand};
 use gugus_model::api::Role;
 use gugus_worker::config::{self, Config, DatabaseUrl};
 use gugus_worker::routes::audit;
-use serde_json::json;
 use gugus_worker::{auth, clock, demo, generate, server, store, AppState};
+use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -298,7 +298,9 @@ async fn set_active(args: UsernameArgs, active: bool) -> anyhow::Result<()> {
     }
     let done = if active { "activated" } else { "deactivated" };
     let detail = json!({"change": done, "by": "command line"});
-    store.append_audit(&[audit::account_change(id, id, detail)]).await?;
+    store
+        .append_audit(&[audit::account_change(id, id, detail)])
+        .await?;
     println!("{done} {}", username.as_str());
     Ok(())
 }
