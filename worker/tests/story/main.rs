@@ -9,6 +9,7 @@ mod audit;
 mod batch;
 mod cases;
 mod conflicts;
+mod matrix;
 mod merge;
 mod push;
 mod stats;
