@@ -11,6 +11,7 @@ mod cases;
 mod conflicts;
 mod matrix;
 mod merge;
+mod payloads;
 mod push;
 mod stats;
 mod users;
