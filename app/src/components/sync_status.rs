@@ -72,7 +72,7 @@ pub fn SyncIndicator() -> impl IntoView {
                 <p class="sync-note">{tr(i18n::OFFLINE_SAFE)}</p>
             </Show>
             <Show when=expired>
-                <a class="button" href="#/masuk" on:click=move |_| ctx.go(Page::Login)>
+                <a id="sync-relogin" class="button" href="#/masuk" on:click=move |_| ctx.go(Page::Login)>
                     {tr(i18n::LOGIN_AGAIN_LINK)}
                 </a>
             </Show>

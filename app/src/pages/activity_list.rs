@@ -23,6 +23,8 @@ pub struct ActivityLine {
     pub desa: String,
     /// Kecamatan code.
     pub kecamatan: String,
+    /// Where it took place, as typed.
+    pub venue: String,
     /// Everyone who took part.
     pub participants: u64,
     /// Changes wait to be sent.
@@ -53,6 +55,7 @@ impl ActivityLine {
             date: parse_date(&text(fields, "date")),
             desa: text(fields, "desa"),
             kecamatan: text(fields, "kecamatan"),
+            venue: text(fields, "venue"),
             participants: PARTICIPANT_FIELDS
                 .iter()
                 .filter_map(|name| fields.get(*name).and_then(Value::as_u64))
@@ -122,6 +125,7 @@ fn ActivityItem(
         date,
         desa,
         kecamatan,
+        venue,
         participants,
         pending,
         rejected,
@@ -152,6 +156,12 @@ fn ActivityItem(
                         )
                     }}
                 </span>
+                <Show when={
+                    let shown = !venue.is_empty();
+                    move || shown
+                }>
+                    <span class="item-venue">{venue.clone()}</span>
+                </Show>
                 <span class="badges">
                     <Show when=move || pending>
                         <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
