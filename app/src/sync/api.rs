@@ -1,12 +1,16 @@
 //! The worker's HTTP API, as the app calls it: the only code that sends requests.
 
-use gugus_model::api::{ErrorBody, LoginRequest, LoginResponse};
+use gugus_model::api::{
+    Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
+    NewPassword,
+};
 use gugus_model::stats::ActivityStats;
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// A phone on 3G can take a while; a request that hangs longer than this is given up.
 const TIMEOUT: Duration = Duration::from_secs(45);
@@ -36,6 +40,8 @@ pub enum ApiError {
         status: u16,
         /// The error code from the body.
         code: String,
+        /// The body's sentence (English, for the log; pages show their own words).
+        message: String,
     },
     /// A 2xx answer the app could not read.
     #[error("the answer could not be read")]
@@ -106,6 +112,56 @@ impl Api {
         read(builder).await
     }
 
+    /// `GET /api/v1/users` (admins): every account, by username.
+    pub async fn accounts(&self, token: &str) -> Result<AccountList, ApiError> {
+        read(self.request(Method::GET, "users", Some(token))).await
+    }
+
+    /// `POST /api/v1/users` (admins): makes an account.
+    pub async fn create_account(
+        &self,
+        token: &str,
+        account: &NewAccount,
+    ) -> Result<Account, ApiError> {
+        self.post_json("users", token, account).await
+    }
+
+    /// `POST /api/v1/users/{id}/activate` or `.../deactivate` (admins). Deactivating ends
+    /// every session of the account at once.
+    pub async fn set_account_active(
+        &self,
+        token: &str,
+        id: Uuid,
+        active: bool,
+    ) -> Result<(), ApiError> {
+        let verb = if active { "activate" } else { "deactivate" };
+        let path = format!("users/{id}/{verb}");
+        let response = send(self.request(Method::POST, &path, Some(token))).await?;
+        check(response).await.map(|_| ())
+    }
+
+    /// `POST /api/v1/users/{id}/password` (admins): a new password; the account's
+    /// sessions end.
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        id: Uuid,
+        password: &NewPassword,
+    ) -> Result<(), ApiError> {
+        let path = format!("users/{id}/password");
+        let builder = self
+            .request(Method::POST, &path, Some(token))
+            .json(password);
+        check(send(builder).await?).await.map(|_| ())
+    }
+
+    /// `GET /api/v1/audit` (supervisors and admins): the newest entries that match
+    /// `filter`, newest first.
+    pub async fn audit(&self, token: &str, filter: &AuditFilter) -> Result<AuditPage, ApiError> {
+        let path = format!("audit{}", filter.query());
+        read(self.request(Method::GET, &path, Some(token))).await
+    }
+
     async fn post_json<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -113,6 +169,55 @@ impl Api {
         body: &B,
     ) -> Result<T, ApiError> {
         read(self.request(Method::POST, path, Some(token)).json(body)).await
+    }
+}
+
+/// What `GET /api/v1/audit` is asked for; empty members are left out of the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this user's entries (a username).
+    pub user: String,
+    /// Only entries about this record or account (a UUID).
+    pub record: String,
+    /// From this day (WIB), `YYYY-MM-DD`.
+    pub from: String,
+    /// To this day (WIB) inclusive, `YYYY-MM-DD`.
+    pub to: String,
+    /// Only entries older than this id (the next page).
+    pub before: Option<u64>,
+}
+
+impl AuditFilter {
+    /// The query string's pairs, trimmed, without the empty ones.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = [
+            ("user", &self.user),
+            ("record", &self.record),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name, value.trim().to_owned()))
+        .filter(|(_, value)| !value.is_empty())
+        .collect();
+        if let Some(before) = self.before {
+            pairs.push(("before", before.to_string()));
+        }
+        pairs
+    }
+
+    /// `?user=..&before=..`, escaped; empty when nothing is asked for.
+    pub fn query(&self) -> String {
+        let pairs: Vec<String> = self
+            .pairs()
+            .into_iter()
+            .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(&value)))
+            .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
     }
 }
 
@@ -152,8 +257,41 @@ fn classify(status: StatusCode, body: Option<ErrorBody>) -> ApiError {
 }
 
 fn server(status: StatusCode, detail: Option<gugus_model::api::ErrorDetail>) -> ApiError {
+    let (code, message) = detail.map(|d| (d.code, d.message)).unwrap_or_default();
     ApiError::Server {
         status: status.as_u16(),
-        code: detail.map(|d| d.code).unwrap_or_default(),
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn an_audit_filter_sends_only_what_was_filled_in() {
+        let filter = AuditFilter {
+            user: " ketua1 ".into(),
+            to: "2026-11-29".into(),
+            before: Some(42),
+            ..AuditFilter::default()
+        };
+        assert_eq!(
+            filter.pairs(),
+            vec![
+                ("user", "ketua1".to_owned()),
+                ("to", "2026-11-29".to_owned()),
+                ("before", "42".to_owned()),
+            ]
+        );
+        assert_eq!(filter.query(), "?user=ketua1&to=2026-11-29&before=42");
+        assert_eq!(AuditFilter::default().query(), "");
+        let odd = AuditFilter {
+            user: "a&b".into(),
+            ..AuditFilter::default()
+        };
+        assert_eq!(odd.query(), "?user=a%26b");
     }
 }
