@@ -4,7 +4,9 @@
 
 use crate::components::header::Header;
 use crate::i18n::{self, tr, I18n};
-use crate::pages::{ActivityForm, ActivityList, LoginPage, StatsPage};
+use crate::pages::{
+    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, LoginPage, StatsPage,
+};
 use crate::store::{Session, Store, StoreError};
 use crate::sync::{SyncEngine, SyncProblem, SyncStatus};
 use gugus_model::api::Role;
@@ -24,6 +26,12 @@ pub enum Page {
     EditActivity(String),
     /// `#/evaluasi`.
     Stats,
+    /// `#/penugasan`: officers assigned to cases (supervisors and admins).
+    Assign,
+    /// `#/audit`: the audit trail (supervisors and admins).
+    Audit,
+    /// `#/admin`: accounts (admins).
+    Admin,
 }
 
 impl Page {
@@ -36,6 +44,9 @@ impl Page {
             ["kegiatan", "baru"] => Some(Page::NewActivity),
             ["kegiatan", id] if !id.is_empty() => Some(Page::EditActivity((*id).to_owned())),
             ["evaluasi"] => Some(Page::Stats),
+            ["penugasan"] => Some(Page::Assign),
+            ["audit"] => Some(Page::Audit),
+            ["admin"] => Some(Page::Admin),
             _ => None,
         }
     }
@@ -48,6 +59,9 @@ impl Page {
             Page::NewActivity => "#/kegiatan/baru".into(),
             Page::EditActivity(id) => format!("#/kegiatan/{id}"),
             Page::Stats => "#/evaluasi".into(),
+            Page::Assign => "#/penugasan".into(),
+            Page::Audit => "#/audit".into(),
+            Page::Admin => "#/admin".into(),
         }
     }
 
@@ -55,6 +69,8 @@ impl Page {
     pub fn allowed_for(self, role: Role) -> Page {
         match self {
             Page::Stats if !role.sees_evaluation() => Page::Activities,
+            Page::Assign | Page::Audit if !oversees(role) => Page::home(role),
+            Page::Admin if role != Role::Admin => Page::home(role),
             Page::Activities | Page::NewActivity | Page::EditActivity(_)
                 if !role.syncs_records() =>
             {
@@ -73,6 +89,11 @@ impl Page {
             Page::Stats
         }
     }
+}
+
+/// Whether `role` assigns officers and reads the audit trail (supervisors and admins).
+pub fn oversees(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Admin)
 }
 
 /// What every page shares: the store, the sync loop, the session and the navigation.
@@ -107,6 +128,12 @@ impl Ctx {
     pub fn go(&self, page: Page) {
         set_hash(&page.hash());
         self.page.set(page);
+    }
+
+    /// The session's bearer token (untracked), for a request to the worker.
+    pub fn token(&self) -> Option<String> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
     }
 
     /// The logged-in user's role (tracked).
@@ -225,6 +252,9 @@ fn Shell(booted: Booted) -> impl IntoView {
                 Page::NewActivity => view! { <ActivityForm id=None /> }.into_any(),
                 Page::EditActivity(id) => view! { <ActivityForm id=Some(id) /> }.into_any(),
                 Page::Stats => view! { <StatsPage /> }.into_any(),
+                Page::Assign => view! { <AssignPage /> }.into_any(),
+                Page::Audit => view! { <AuditPage /> }.into_any(),
+                Page::Admin => view! { <AdminPage /> }.into_any(),
             }}
         </main>
     }
@@ -243,6 +273,9 @@ mod tests {
             Page::NewActivity,
             Page::EditActivity("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
             Page::Stats,
+            Page::Assign,
+            Page::Audit,
+            Page::Admin,
         ];
         for page in pages {
             assert_eq!(Page::from_hash(&page.hash()), Some(page));
@@ -257,5 +290,11 @@ mod tests {
         assert_eq!(Page::NewActivity.allowed_for(Role::Viewer), Page::Stats);
         assert_eq!(Page::Stats.allowed_for(Role::Supervisor), Page::Stats);
         assert_eq!(Page::Login.allowed_for(Role::Officer), Page::Activities);
+        assert_eq!(Page::Admin.allowed_for(Role::Admin), Page::Admin);
+        assert_eq!(Page::Admin.allowed_for(Role::Supervisor), Page::Activities);
+        assert_eq!(Page::Audit.allowed_for(Role::Supervisor), Page::Audit);
+        assert_eq!(Page::Assign.allowed_for(Role::Admin), Page::Assign);
+        assert_eq!(Page::Audit.allowed_for(Role::Officer), Page::Activities);
+        assert_eq!(Page::Assign.allowed_for(Role::Viewer), Page::Stats);
     }
 }

@@ -257,6 +257,170 @@ pub const STATS_BAD_PERIOD: Text = t(
     "Enter both dates; the first may not be after the last.",
 );
 
+pub const NAV_ASSIGN: Text = t("Penugasan", "Assignments");
+pub const NAV_AUDIT: Text = t("Audit", "Audit");
+pub const NAV_ADMIN: Text = t("Akun", "Accounts");
+
+pub const ROLE_OFFICER: Text = t("Petugas", "Officer");
+pub const ROLE_SUPERVISOR: Text = t("Pimpinan harian", "Supervisor");
+pub const ROLE_VIEWER: Text = t("Pengarah (lihat saja)", "Viewer (read only)");
+pub const ROLE_ADMIN: Text = t("Admin", "Admin");
+
+pub const ADMIN_TITLE: Text = t("Kelola akun", "Manage accounts");
+pub const ADMIN_OFFLINE: Text = t(
+    "Butuh koneksi internet untuk mengelola akun.",
+    "Managing accounts needs an internet connection.",
+);
+pub const ADMIN_FORBIDDEN: Text = t(
+    "Hanya admin yang dapat mengelola akun.",
+    "Only an admin can manage accounts.",
+);
+pub const ACCOUNTS_EMPTY: Text = t("Belum ada akun.", "No accounts yet.");
+pub const ACCOUNT_ACTIVE: Text = t("Aktif", "Active");
+pub const ACCOUNT_INACTIVE: Text = t("Nonaktif", "Inactive");
+pub const ACCOUNT_NEW: Text = t("Buat akun baru", "New account");
+pub const FULL_NAME: Text = t("Nama lengkap", "Full name");
+pub const ROLE: Text = t("Peran", "Role");
+pub const AGENCY: Text = t("Instansi", "Agency");
+pub const AGENCY_NONE: Text = t("— Tidak ada —", "— None —");
+pub const INITIAL_PASSWORD: Text = t("Kata sandi awal", "Initial password");
+pub const PASSWORD_HINT: Text = t(
+    "Paling sedikit 8 karakter. Sampaikan langsung kepada pemilik akun, jangan lewat grup.",
+    "At least 8 characters. Give it to the account's owner in person, not through a group chat.",
+);
+pub const ACCOUNT_CREATE: Text = t("Buat akun", "Create account");
+pub const ACCOUNT_CREATED: Text = t("Akun dibuat.", "Account created.");
+pub const ACCOUNT_BAD_USERNAME: Text = t(
+    "Nama pengguna hanya boleh huruf kecil, angka, titik, garis bawah dan tanda minus (paling banyak 64).",
+    "A username may hold only lower-case letters, digits, dots, underscores and dashes (at most 64).",
+);
+pub const ACCOUNT_NO_NAME: Text = t("Isi nama lengkap.", "Enter the full name.");
+pub const ACCOUNT_SHORT_PASSWORD: Text = t(
+    "Kata sandi paling sedikit 8 karakter.",
+    "The password needs at least 8 characters.",
+);
+pub const ACCOUNT_TAKEN: Text = t(
+    "Nama pengguna itu sudah dipakai. Pilih nama lain.",
+    "That username is already taken. Choose another.",
+);
+pub const ACCOUNT_REFUSED: Text = t(
+    "Server menolak isian ini. Periksa lagi, lalu coba simpan.",
+    "The server refused these entries. Check them, then try again.",
+);
+pub const ACCOUNT_DEACTIVATE: Text = t("Nonaktifkan", "Deactivate");
+pub const ACCOUNT_ACTIVATE: Text = t("Aktifkan", "Activate");
+pub const ACCOUNT_RESET: Text = t("Ganti kata sandi", "Reset password");
+pub const ACCOUNT_DEACTIVATE_CONFIRM: Text = t(
+    "Nonaktifkan akun ini? Semua sesi login-nya akan langsung berakhir.",
+    "Deactivate this account? All its login sessions end at once.",
+);
+pub const ACCOUNT_YES_DEACTIVATE: Text = t("Ya, nonaktifkan", "Yes, deactivate");
+pub const NEW_PASSWORD: Text = t("Kata sandi baru", "New password");
+pub const PASSWORD_SAVE: Text = t("Simpan kata sandi", "Save password");
+pub const PASSWORD_RESET_DONE: Text = t(
+    "Kata sandi diganti. Semua sesi akun ini berakhir; pemiliknya masuk lagi dengan kata sandi baru.",
+    "Password changed. Every session of this account ended; its owner logs in with the new one.",
+);
+pub const ACCOUNT_NOT_YOURSELF: Text = t(
+    "Akun Anda sendiri tidak dapat dinonaktifkan.",
+    "You cannot deactivate your own account.",
+);
+pub const ACCOUNT_GONE: Text = t(
+    "Akun ini tidak ditemukan lagi. Muat ulang daftar.",
+    "This account no longer exists. Reload the list.",
+);
+
+pub const ASSIGN_TITLE: Text = t("Penugasan petugas", "Officer assignments");
+pub const ASSIGN_HINT: Text = t(
+    "Centang petugas yang menangani kasus. Perubahan disimpan di HP ini dan dikirim saat sinkron.",
+    "Tick the officers who handle each case. Changes are saved on this device and sent when it syncs.",
+);
+pub const ASSIGN_EMPTY: Text = t(
+    "Belum ada kasus di HP ini. Kasus muncul di sini setelah sinkron.",
+    "No cases on this device yet. Cases appear here after a sync.",
+);
+pub const ASSIGN_OFFLINE: Text = t(
+    "Daftar petugas butuh koneksi internet. Yang tampil hanya petugas yang sudah ditugaskan.",
+    "The list of officers needs an internet connection. Only officers already assigned are shown.",
+);
+pub const ASSIGN_LIST_ADMIN_ONLY: Text = t(
+    "Daftar petugas saat ini hanya dapat dibuka admin. Yang tampil hanya petugas yang sudah ditugaskan.",
+    "For now only an admin can open the list of officers. Only officers already assigned are shown.",
+);
+pub const ASSIGN_NO_OFFICERS: Text = t(
+    "Belum ada akun petugas yang aktif.",
+    "There are no active officer accounts yet.",
+);
+pub const ASSIGNED_NONE: Text = t("Belum ada petugas", "No officer yet");
+
+pub const AUDIT_TITLE: Text = t("Jejak audit", "Audit trail");
+pub const AUDIT_OFFLINE: Text = t(
+    "Butuh koneksi internet untuk membuka jejak audit.",
+    "Opening the audit trail needs an internet connection.",
+);
+pub const AUDIT_FORBIDDEN: Text = t(
+    "Akun Anda tidak dapat membuka jejak audit.",
+    "Your account cannot open the audit trail.",
+);
+pub const AUDIT_BAD_FILTER: Text = t(
+    "ID data harus berupa kode lengkap (UUID), dan tanggal awal tidak boleh sesudah tanggal akhir.",
+    "A record id must be a full id (UUID), and the first date may not be after the last.",
+);
+pub const AUDIT_USER: Text = t("Pengguna", "User");
+pub const AUDIT_RECORD: Text = t("ID data", "Record id");
+pub const AUDIT_LOAD: Text = t("Tampilkan", "Show");
+pub const AUDIT_MORE: Text = t("Muat lebih lama", "Load older");
+pub const AUDIT_EMPTY: Text = t(
+    "Tidak ada catatan audit yang cocok.",
+    "No audit entries match.",
+);
+pub const ACTION_MUTATION: Text = t("Mengubah data", "Changed a record");
+pub const ACTION_IDENTITY_READ: Text = t("Membuka identitas korban", "Opened a victim's identity");
+pub const ACTION_EXPORT: Text = t("Mengekspor", "Exported");
+pub const ACTION_ACCOUNT: Text = t("Mengubah akun", "Changed an account");
+pub const AUDIT_FIELDS: Text = t("Kolom", "Fields");
+pub const CHANGE_CREATED: Text = t("Akun dibuat", "Account created");
+pub const CHANGE_DEACTIVATED: Text = t("Akun dinonaktifkan", "Account deactivated");
+pub const CHANGE_ACTIVATED: Text = t("Akun diaktifkan", "Account activated");
+pub const CHANGE_PASSWORD: Text = t("Kata sandi diganti", "Password reset");
+pub const CHANGE_SESSION_ENDED: Text = t("Sesi login diakhiri", "Login session ended");
+pub const OP_DELETE: Text = t("Dihapus", "Deleted");
+
+pub const KIND_CASE: Text = t("Kasus", "Case");
+pub const KIND_VICTIM: Text = t("Korban", "Victim");
+pub const KIND_VICTIM_IDENTITY: Text = t("Identitas korban", "Victim's identity");
+pub const KIND_SERVICE: Text = t("Layanan", "Service");
+pub const KIND_LEGAL_STEP: Text = t("Proses hukum", "Legal step");
+pub const KIND_NOTE: Text = t("Catatan", "Note");
+pub const KIND_ACTIVITY: Text = t("Kegiatan", "Activity");
+pub const KIND_USER: Text = t("Akun", "Account");
+
+/// A role in words.
+pub fn role_label(role: gugus_model::api::Role) -> Text {
+    use gugus_model::api::Role;
+    match role {
+        Role::Officer => ROLE_OFFICER,
+        Role::Supervisor => ROLE_SUPERVISOR,
+        Role::Viewer => ROLE_VIEWER,
+        Role::Admin => ROLE_ADMIN,
+    }
+}
+
+/// A record kind's wire name in words (`user` for an account); `None` for an unknown one.
+pub fn kind_label(kind: &str) -> Option<Text> {
+    Some(match kind {
+        "case" => KIND_CASE,
+        "victim" => KIND_VICTIM,
+        "victim_identity" => KIND_VICTIM_IDENTITY,
+        "service" => KIND_SERVICE,
+        "legal_step" => KIND_LEGAL_STEP,
+        "note" => KIND_NOTE,
+        "activity" => KIND_ACTIVITY,
+        "user" => KIND_USER,
+        _ => return None,
+    })
+}
+
 // --- Sentences with numbers ------------------------------------------------------------
 
 /// "3 belum terkirim".
@@ -300,6 +464,28 @@ pub fn last_sync(date: Date, hour: u8, minute: u8, lang: Lang) -> String {
     format!(
         "{label} {} {hour:02}{sep}{minute:02}",
         date_short(date, lang)
+    )
+}
+
+/// Western Indonesian Time (UTC+7), the time of Purbalingga.
+const WIB_SECONDS: i32 = 7 * 3600;
+
+/// A server time (unix seconds) in WIB: "29 Nov 2026 10.20 WIB" ("10:20" in English).
+pub fn date_time_wib(unix: i64, lang: Lang) -> String {
+    let offset = time::UtcOffset::from_whole_seconds(WIB_SECONDS).unwrap_or(time::UtcOffset::UTC);
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    let at = at.to_offset(offset);
+    let sep = match lang {
+        Lang::Id => '.',
+        Lang::En => ':',
+    };
+    format!(
+        "{} {:02}{sep}{:02} WIB",
+        date_short(at.date(), lang),
+        at.hour(),
+        at.minute()
     )
 }
 
@@ -410,6 +596,19 @@ mod tests {
         assert_eq!(
             last_sync(date!(2026 - 11 - 29), 9, 5, Lang::Id),
             "Terakhir sinkron 29 Nov 2026 09.05"
+        );
+    }
+
+    #[test]
+    fn server_times_are_shown_in_wib() {
+        // 2026-11-29 03:20:00 UTC is 10.20 in Purbalingga.
+        assert_eq!(
+            date_time_wib(1_795_922_400, Lang::Id),
+            "29 Nov 2026 10.20 WIB"
+        );
+        assert_eq!(
+            date_time_wib(1_795_922_400, Lang::En),
+            "29 Nov 2026 10:20 WIB"
         );
     }
 }

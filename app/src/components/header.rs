@@ -2,10 +2,11 @@
 //! sync indicator.
 
 use super::sync_status::SyncIndicator;
-use crate::app::{use_ctx, Page};
+use crate::app::{oversees, use_ctx, Page};
 use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::Api;
+use gugus_model::api::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,6 +22,8 @@ pub fn Header() -> impl IntoView {
     };
     let syncs = move || role.get().is_some_and(|r| r.syncs_records());
     let evaluates = move || role.get().is_some_and(|r| r.sees_evaluation());
+    let oversight = move || role.get().is_some_and(oversees);
+    let admin = move || role.get() == Some(Role::Admin);
     let current = move |page: Page| move || ctx.page.get() == page;
     view! {
         <header class="app-header">
@@ -64,6 +67,19 @@ pub fn Header() -> impl IntoView {
                     <Show when=evaluates>
                         <a id="nav-stats" href="#/evaluasi" class:active=current(Page::Stats)>
                             {tr(i18n::NAV_STATS)}
+                        </a>
+                    </Show>
+                    <Show when=oversight>
+                        <a id="nav-assign" href="#/penugasan" class:active=current(Page::Assign)>
+                            {tr(i18n::NAV_ASSIGN)}
+                        </a>
+                        <a id="nav-audit" href="#/audit" class:active=current(Page::Audit)>
+                            {tr(i18n::NAV_AUDIT)}
+                        </a>
+                    </Show>
+                    <Show when=admin>
+                        <a id="nav-admin" href="#/admin" class:active=current(Page::Admin)>
+                            {tr(i18n::NAV_ADMIN)}
                         </a>
                     </Show>
                 </nav>

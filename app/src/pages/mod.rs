@@ -1,11 +1,18 @@
-//! The screens: logging in, the activity list, the activity form and the evaluation.
+//! The screens: logging in, the activity list, the activity form, the evaluation, the
+//! officers assigned to cases, the audit trail and the accounts.
 
 pub mod activity_form;
 pub mod activity_list;
+pub mod admin;
+pub mod assign;
+pub mod audit;
 pub mod login;
 pub mod stats;
 
 pub use activity_form::ActivityForm;
 pub use activity_list::ActivityList;
+pub use admin::AdminPage;
+pub use assign::AssignPage;
+pub use audit::AuditPage;
 pub use login::LoginPage;
 pub use stats::StatsPage;

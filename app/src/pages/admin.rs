@@ -1,0 +1,135 @@
+//! The accounts page (admins): every account from the worker, a form to make one, and per
+//! account deactivate / activate and a new password. Online only: when the network is
+//! away the page says so and keeps what was typed.
+
+mod account_form;
+mod account_item;
+
+use crate::app::use_ctx;
+use crate::i18n::{self, tr, use_i18n};
+use crate::sync::engine::online;
+use crate::sync::{Api, ApiError};
+use account_form::AccountForm;
+use account_item::AccountItem;
+use gugus_model::api::Account;
+use gugus_model::Text;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// What a failed account request means to the admin, with what to do.
+pub fn account_error_text(error: &ApiError) -> Text {
+    match error {
+        ApiError::Network => i18n::ADMIN_OFFLINE,
+        ApiError::Unauthorized => i18n::ERR_SESSION,
+        ApiError::Forbidden => i18n::ADMIN_FORBIDDEN,
+        ApiError::Server {
+            status: 400,
+            message,
+            ..
+        } => {
+            if message.contains("already taken") {
+                i18n::ACCOUNT_TAKEN
+            } else if message.contains("your own account") {
+                i18n::ACCOUNT_NOT_YOURSELF
+            } else {
+                i18n::ACCOUNT_REFUSED
+            }
+        }
+        ApiError::Server { status: 404, .. } => i18n::ACCOUNT_GONE,
+        _ => i18n::ERR_SERVER,
+    }
+}
+
+/// What makes a row drawn afresh: any change to the account.
+type AccountKey = (uuid::Uuid, bool, String, String, String, &'static str);
+
+fn account_key(account: &Account) -> AccountKey {
+    (
+        account.id,
+        account.active,
+        account.username.clone(),
+        account.name.clone(),
+        account.agency.clone(),
+        account.role.as_str(),
+    )
+}
+
+/// The accounts page.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let accounts = RwSignal::new(None::<Vec<Account>>);
+    let problem = RwSignal::new(None::<Text>);
+    let reload = Callback::new(move |()| {
+        if !online() {
+            problem.set(Some(i18n::ADMIN_OFFLINE));
+            return;
+        }
+        let Some(token) = ctx.token() else {
+            return;
+        };
+        spawn_local(async move {
+            match Api::here().accounts(&token).await {
+                Ok(list) => {
+                    accounts.set(Some(list.users));
+                    problem.set(None);
+                }
+                Err(error) => problem.set(Some(account_error_text(&error))),
+            }
+        });
+    });
+    reload.run(());
+    let list = move || accounts.get().unwrap_or_default();
+    let empty = move || accounts.with(|a| a.as_ref().is_some_and(Vec::is_empty));
+    view! {
+        <section class="page admin">
+            <h1>{tr(i18n::ADMIN_TITLE)}</h1>
+            {move || problem.get().map(|text| view! {
+                <p id="admin-problem" class="notice offline" role="alert">{move || i18n.t(text)}</p>
+            })}
+            <AccountForm on_created=reload />
+            <Show when=empty>
+                <p class="empty">{tr(i18n::ACCOUNTS_EMPTY)}</p>
+            </Show>
+            <ul id="account-list">
+                <For each=list key=account_key let(account)>
+                    <AccountItem account on_changed=reload />
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn refused(message: &str) -> ApiError {
+        ApiError::Server {
+            status: 400,
+            code: "bad_request".into(),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn the_workers_refusals_are_told_in_words() {
+        assert_eq!(
+            account_error_text(&refused("That username is already taken.")),
+            i18n::ACCOUNT_TAKEN
+        );
+        assert_eq!(
+            account_error_text(&refused(
+                "You cannot deactivate your own account: ask another admin to do it."
+            )),
+            i18n::ACCOUNT_NOT_YOURSELF
+        );
+        assert_eq!(
+            account_error_text(&refused("Something else.")),
+            i18n::ACCOUNT_REFUSED
+        );
+        assert_eq!(account_error_text(&ApiError::Network), i18n::ADMIN_OFFLINE);
+    }
+}
