@@ -19,6 +19,7 @@ crate::on_both_backends!(
     parent_links_must_exist_and_never_change,
     notes_are_insert_only,
     generated_cases_load_and_reach_only_their_officers,
+    an_officer_following_assignments_in_and_out_ends_with_exactly_its_scope,
 );
 
 /// A case with one victim, its identity, two services, a legal step and a note, as one
@@ -447,6 +448,127 @@ async fn generated_cases_load_and_reach_only_their_officers(
         ids_of(&server.pull_all(&b).await?),
         sorted(&activities),
         "others: activities"
+    );
+    Ok(())
+}
+
+/// A device's view, kept the way the app keeps it: a pulled deleted record is forgotten.
+#[derive(Default)]
+struct Mirror {
+    cursor: Option<String>,
+    records: BTreeMap<String, u64>,
+}
+
+impl Mirror {
+    /// Pulls from the cursor in pages of `limit`, until `more` is false.
+    async fn catch_up(
+        &mut self,
+        server: &TestServer,
+        device: &Device,
+        limit: u32,
+    ) -> anyhow::Result<()> {
+        loop {
+            let (status, page) = server
+                .pull(device, self.cursor.as_deref(), Some(limit))
+                .await?;
+            anyhow::ensure!(status == StatusCode::OK, "pull: {status} {page}");
+            for record in page["records"].as_array().into_iter().flatten() {
+                let id = record["id"].as_str().unwrap_or_default().to_owned();
+                match record["deleted"] == true {
+                    true => self.records.remove(&id),
+                    false => self
+                        .records
+                        .insert(id, record["version"].as_u64().unwrap_or(0)),
+                };
+            }
+            self.cursor = page["cursor"]
+                .as_str()
+                .map(str::to_owned)
+                .or(self.cursor.take());
+            if page["more"] != true {
+                return Ok(());
+            }
+        }
+    }
+}
+
+async fn an_officer_following_assignments_in_and_out_ends_with_exactly_its_scope(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    let a = server.user("petugas-a", Role::Officer).await?;
+    let b = server.user("petugas-b", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261129);
+    let mut cases = Vec::new();
+    let mut next = [1u64, 1u64];
+    for _ in 0..3 {
+        let (mutations, case_id, _) = whole_case(next[0]);
+        next[0] += mutations.len() as u64;
+        server.push(&a, mutations).await?;
+        cases.push(case_id);
+    }
+    let mut assigned = vec![false; cases.len()];
+    let mut mirror = Mirror::default();
+    for step in 0..60 {
+        let which = rng.gen_range(0..cases.len());
+        let case_id = cases[which];
+        match rng.gen_range(0..10) {
+            0..=3 => {
+                let on = rng.gen_bool(0.5);
+                let officers: Vec<&Device> = if on { vec![&b] } else { vec![] };
+                assign(server, &supervisor, next[1], case_id, &officers).await?;
+                next[1] += 1;
+                assigned[which] = on;
+            }
+            4..=5 => {
+                let text = format!("Langkah {step}");
+                let added = upsert_of("note", next[0], Uuid::now_v7(), 0, note(case_id, &text));
+                next[0] += 1;
+                let (_, answer) = server.push(&a, vec![added]).await?;
+                assert_eq!(statuses(&answer), ["applied"], "{answer}");
+            }
+            6 => {
+                let record = server.record(&supervisor, case_id).await?.expect("case");
+                let base = record["version"].as_u64().unwrap_or(0);
+                let edit = json!({"summary": format!("Diperbarui pada langkah {step}")});
+                let change = upsert_of("case", next[0], case_id, base, edit);
+                next[0] += 1;
+                let (_, answer) = server.push(&a, vec![change]).await?;
+                assert_eq!(statuses(&answer), ["applied"], "{answer}");
+            }
+            _ => mirror.catch_up(server, &b, rng.gen_range(1..6)).await?,
+        }
+    }
+    mirror.catch_up(server, &b, 4).await?;
+    let everything = server.pull_all(&supervisor).await?;
+    let expected: BTreeMap<String, u64> = everything
+        .iter()
+        .filter(|r| {
+            let case = match r["kind"].as_str() {
+                Some("case") => r["id"].clone(),
+                Some("service") | Some("victim_identity") => {
+                    let victim = &r["fields"]["victim_id"];
+                    let parent = everything.iter().find(|v| &v["id"] == victim);
+                    parent.map_or(Value::Null, |v| v["fields"]["case_id"].clone())
+                }
+                _ => r["fields"]["case_id"].clone(),
+            };
+            cases
+                .iter()
+                .zip(&assigned)
+                .any(|(id, on)| *on && case == json!(id))
+        })
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default().to_owned(),
+                r["version"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mirror.records, expected,
+        "exactly its scope, each record at its version"
     );
     Ok(())
 }
