@@ -105,6 +105,11 @@ async fn admin_journey(phone: &Browser, worker: &Worker, api: &Api, case_id: Uui
     app::log_in(phone, ADMIN.0, ADMIN.1).await?;
     phone.click("#nav-admin").await?;
     phone.wait_for(&account_row(ADMIN.0)).await?;
+    let own_deactivate = format!("{} button.account-deactivate", account_row(ADMIN.0));
+    ensure!(
+        phone.count(&own_deactivate).await? == 0,
+        "an admin is not offered to deactivate their own account"
+    );
 
     // Without signal the form says so and keeps what was typed.
     phone

@@ -7,6 +7,7 @@
 use crate::app::use_ctx;
 use crate::clock;
 use crate::i18n::{self, tr, use_i18n};
+use crate::pages::audit::short_id;
 use crate::store::ListedRecord;
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
@@ -194,7 +195,11 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
             .collect();
         for officer in &assigned {
             if !choices.iter().any(|(id, _)| id == officer) {
-                choices.push((officer.clone(), officer.chars().take(8).collect()));
+                let short = match uuid::Uuid::parse_str(officer) {
+                    Ok(id) => short_id(id),
+                    Err(_) => officer.clone(),
+                };
+                choices.push((officer.clone(), short));
             }
         }
         choices

@@ -76,6 +76,13 @@ pub fn change_text(entry: &AuditEntry, lang: Lang) -> String {
     }
 }
 
+/// The last 8 hex digits of an id: its random part (ids made in the same millisecond
+/// share their first digits, the time).
+pub fn short_id(id: uuid::Uuid) -> String {
+    let simple = id.simple().to_string();
+    simple[simple.len() - 8..].to_owned()
+}
+
 fn error_text(error: &ApiError) -> Text {
     match error {
         ApiError::Network => i18n::AUDIT_OFFLINE,
@@ -212,10 +219,7 @@ pub fn AuditPage() -> impl IntoView {
 fn AuditItem(entry: AuditEntry) -> impl IntoView {
     let i18n = use_i18n();
     let kind = entry.record_kind.clone().unwrap_or_default();
-    let short_id = entry
-        .record_id
-        .map(|id| id.to_string()[..8].to_owned())
-        .unwrap_or_default();
+    let short_id = entry.record_id.map(short_id).unwrap_or_default();
     let full_id = entry.record_id.map(|id| id.to_string()).unwrap_or_default();
     let action = entry.action.clone();
     let at = entry.at;
@@ -286,6 +290,8 @@ mod tests {
             "Kolom: Status, Petugas yang menangani"
         );
         assert_eq!(action_label("account"), Some(i18n::ACTION_ACCOUNT));
+        let id = uuid::Uuid::parse_str("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").unwrap();
+        assert_eq!(short_id(id), "2e3f4a5b");
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub fn AccountItem(
     let done = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
     let id = account.id;
+    let own = ctx
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.id == id));
 
     // Runs one request; on success the list reloads (the row is then drawn afresh) or, for
     // a password, says it is done.
@@ -152,13 +155,16 @@ pub fn AccountItem(
             })}
             <Show when=move || step.get() == Step::Idle>
                 <div class="row-actions">
-                    {if active {
+                    // The worker refuses an admin's own deactivation: no button for it.
+                    {if active && !own {
                         view! {
                             <button type="button" class="secondary account-deactivate"
                                 on:click=move |_| { error.set(None); step.set(Step::ConfirmDeactivate); }>
                                 {tr(i18n::ACCOUNT_DEACTIVATE)}
                             </button>
                         }.into_any()
+                    } else if active {
+                        ().into_any()
                     } else {
                         view! {
                             <button type="button" class="secondary account-activate"
