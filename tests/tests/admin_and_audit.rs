@@ -209,7 +209,8 @@ async fn admin_journey(phone: &Browser, worker: &Worker, api: &Api, case_id: Uui
     assign_case(phone, api, case_id, &officer_id).await
 }
 
-/// The admin ticks the officer on the case; once synced, the officer's pull brings it.
+/// The admin ticks the officer on the case offline; once synced, the officer's pull
+/// brings it.
 async fn assign_case(phone: &Browser, api: &Api, case_id: Uuid, officer_id: &str) -> Result<()> {
     let officer = api.login(OFFICER, NEW_PASSWORD).await?;
     let before = api.pull_all(&officer, 100).await?;
@@ -225,11 +226,17 @@ async fn assign_case(phone: &Browser, api: &Api, case_id: Uuid, officer_id: &str
         .context("the case on #/penugasan")?;
     let place = phone.text(&format!("{item} .item-place")).await?;
     ensure!(place == "Kemangkon", "the case's kecamatan shows {place:?}");
+    // Ticked without signal: saved on the phone, shown as not sent yet.
+    phone.set_offline(true).await?;
     phone
         .check(&format!(
             "{item} input[name=officer][value=\"{officer_id}\"]"
         ))
         .await?;
+    app::wait_for_pending(phone, 1).await?;
+    phone.wait_for(&format!("{item} .badge.pending")).await?;
+    // The signal returns and the change is sent like any other.
+    phone.set_offline(false).await?;
     phone.click("#sync-now").await?;
     app::wait_for_pending(phone, 0).await?;
     let assigned = poll("the officer's pull to bring the case", || async {
