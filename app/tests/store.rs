@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use gugus_app::pages::activity_form::ActivityDraft;
-use gugus_app::store::{object_store_names, SaveOutcome, Store};
+use gugus_app::store::{base_key, object_store_names, SaveOutcome, Store};
 use gugus_model::sync::{
     MutationResult, MutationStatus, PullResponse, PushResponse, RecordState, RejectError,
 };
@@ -129,6 +129,58 @@ async fn an_edit_of_a_synced_record_sends_only_what_changed_on_its_version() {
             .as_object()
             .cloned()
             .unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_form_opened_before_a_pull_saves_only_the_officers_change() {
+    let store = fresh("t-stale-form").await;
+    let id = Uuid::now_v7();
+    store
+        .apply_pull(&page(vec![state(id, 7, activity("Balai desa"))], "v7"))
+        .await
+        .expect("pull");
+    // The form opens, then another phone's change of the venue arrives.
+    let opened = activity("Balai desa");
+    store
+        .apply_pull(&page(vec![state(id, 9, activity("Aula kecamatan"))], "v9"))
+        .await
+        .expect("pull");
+    let mut form = opened.clone();
+    form.insert("notes".into(), json!("Dihadiri kepala desa"));
+    store
+        .save_draft(&base_key("activity:s"), &opened)
+        .await
+        .expect("base");
+    store
+        .save_edit(
+            "activity",
+            &id.to_string(),
+            form,
+            &opened,
+            "activity:s",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    let outbox = store.outbox().await.expect("outbox");
+    assert_eq!(outbox[0].base_version, 9);
+    let notes_only = json!({"notes": "Dihadiri kepala desa"});
+    assert_eq!(outbox[0].fields, notes_only.as_object().cloned().unwrap());
+    let shown = store
+        .record(&id.to_string())
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        shown.record.fields["venue"], "Aula kecamatan",
+        "the pulled change stays"
+    );
+    let base: Option<Map<String, Value>> =
+        store.draft(&base_key("activity:s")).await.expect("read");
+    assert_eq!(
+        base, None,
+        "the saved edit's base is dropped with its draft"
     );
 }
 

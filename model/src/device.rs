@@ -12,7 +12,7 @@ mod pull;
 mod push;
 mod record;
 
-pub use change::{delete, resolve, save, BadRecordId, Saved};
+pub use change::{delete, rebase_edit, resolve, save, BadRecordId, Saved};
 pub use plan::{keep_counter_above, next_batch, plan_gap, renumber, GapPlan};
 pub use pull::pulled;
 pub use push::{apply_push, PushApplied};

@@ -3,7 +3,7 @@
 //! kept as a draft while the officer types.
 
 mod draft;
-mod notices;
+pub(crate) mod notices;
 
 pub use draft::ActivityDraft;
 pub use notices::value_text;
@@ -14,7 +14,7 @@ use crate::components::fields::{
     Checkboxes, CountField, FieldErrorText, FormErrors, SelectField, TextField,
 };
 use crate::i18n::{self, tr, use_i18n};
-use crate::store::{LocalRecord, StoreError};
+use crate::store::{base_key, LocalRecord, StoreError};
 use gugus_model::activity::{format_date, Activity, PARTICIPANT_FIELDS};
 use gugus_model::regions;
 use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
@@ -22,6 +22,7 @@ use gugus_model::{FieldError, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use notices::RecordNotices;
+use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Loading {
@@ -60,6 +61,10 @@ pub fn ActivityForm(
     let loading = RwSignal::new(Loading::Busy);
     let restored = RwSignal::new(false);
     let existing = RwSignal::new(None::<LocalRecord>);
+    // The record's fields when this edit began (kept beside the draft): saving sends only
+    // what the officer changed since, never a stale value over a newer pulled one.
+    let opened = RwSignal::new(None::<Map<String, Value>>);
+    let base_kept = RwSignal::new(false);
     let notice = RwSignal::new(None::<Text>);
     let saving = RwSignal::new(false);
     let attempted = RwSignal::new(false);
@@ -67,12 +72,19 @@ pub fn ActivityForm(
     spawn_local(async move {
         let store = ctx.store();
         let draft: Option<ActivityDraft> = store.draft(&key.get_value()).await.ok().flatten();
+        let base: Option<Map<String, Value>> = store
+            .draft(&base_key(&key.get_value()))
+            .await
+            .ok()
+            .flatten();
+        base_kept.set(base.is_some());
         let record = match id.get_value() {
             Some(id) => store.record(&id).await.ok().flatten(),
             None => None,
         };
         if let Some(listed) = record {
             form.set(ActivityDraft::from_fields(&listed.record.fields));
+            opened.set(Some(base.unwrap_or_else(|| listed.record.fields.clone())));
             if let Some(rejection) = &listed.record.rejection {
                 errors.set(rejection.fields.clone());
             }
@@ -100,9 +112,16 @@ pub fn ActivityForm(
             );
         }
         let store = ctx.store();
+        let base = (!base_kept.get_untracked())
+            .then(|| opened.get_untracked())
+            .flatten();
+        base_kept.set(true);
         spawn_local(async move {
             // A lost draft write costs only the last keystroke if the page dies now.
             let _ = store.save_draft(&key.get_value(), &draft).await;
+            if let Some(base) = base {
+                let _ = store.save_draft(&base_key(&key.get_value()), &base).await;
+            }
         });
     };
     let text = move |get: fn(&ActivityDraft) -> &String| {
@@ -116,6 +135,9 @@ pub fn ActivityForm(
         let store = ctx.store();
         spawn_local(async move {
             let _ = store.discard_draft(&key.get_value()).await;
+            let _ = store.discard_draft(&base_key(&key.get_value())).await;
+            base_kept.set(false);
+            opened.set(existing.get_untracked().map(|r| r.fields));
             let fresh = existing.get_untracked().map_or_else(
                 || ActivityDraft::blank(clock::today()),
                 |r| ActivityDraft::from_fields(&r.fields),
@@ -171,15 +193,19 @@ pub fn ActivityForm(
         saving.set(true);
         spawn_local(async move {
             let store = ctx.store();
-            let saved = store
-                .save_record(
-                    "activity",
-                    id.get_value().as_deref(),
-                    activity.to_fields(),
-                    &key.get_value(),
-                    clock::now_rfc3339(),
-                )
-                .await;
+            let (fields, at) = (activity.to_fields(), clock::now_rfc3339());
+            let saved = match (id.get_value(), opened.get_untracked()) {
+                (Some(id), Some(opened)) => {
+                    store
+                        .save_edit("activity", &id, fields, &opened, &key.get_value(), at)
+                        .await
+                }
+                (id, _) => {
+                    store
+                        .save_record("activity", id.as_deref(), fields, &key.get_value(), at)
+                        .await
+                }
+            };
             match saved {
                 Ok(_) => {
                     ctx.engine().changed();

@@ -211,12 +211,15 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
             failed.set(false);
             let saved = match store.record(&record_id).await {
                 Ok(Some(listed)) => {
-                    let fields = with_officer(listed.record.fields, &officer, on);
+                    // Only the assignment changes, laid over the case as it is when saved.
+                    let opened = listed.record.fields;
+                    let fields = with_officer(opened.clone(), &officer, on);
                     store
-                        .save_record(
+                        .save_edit(
                             "case",
-                            Some(&record_id),
+                            &record_id,
                             fields,
+                            &opened,
                             "penugasan",
                             clock::now_rfc3339(),
                         )

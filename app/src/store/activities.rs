@@ -44,12 +44,46 @@ impl Store {
         draft_key: &str,
         at: String,
     ) -> StoreResult<(String, SaveOutcome)> {
+        self.save_fields(kind, id, fields, None, draft_key, at)
+            .await
+    }
+
+    /// Saves an edit made on a form that was opened showing `opened`: only the fields the
+    /// officer changed since then are laid over the record as it is now
+    /// (`model::device::rebase_edit`), inside the same transaction, so a pull that landed
+    /// while the form was open is never undone by the form's stale values.
+    pub async fn save_edit(
+        &self,
+        kind: &str,
+        id: &str,
+        fields: Map<String, Value>,
+        opened: &Map<String, Value>,
+        draft_key: &str,
+        at: String,
+    ) -> StoreResult<(String, SaveOutcome)> {
+        self.save_fields(kind, Some(id), fields, Some(opened), draft_key, at)
+            .await
+    }
+
+    async fn save_fields(
+        &self,
+        kind: &str,
+        id: Option<&str>,
+        fields: Map<String, Value>,
+        opened: Option<&Map<String, Value>>,
+        draft_key: &str,
+        at: String,
+    ) -> StoreResult<(String, SaveOutcome)> {
         let tx = self.write_strict(&[RECORDS, OUTBOX, META, DRAFTS])?;
         let records = tx.object_store(RECORDS)?;
         let meta_store = tx.object_store(META)?;
         let existing: Option<LocalRecord> = match id {
             Some(id) => records.get(id).serde()?.await?,
             None => None,
+        };
+        let fields = match (&existing, opened) {
+            (Some(record), Some(opened)) => device::rebase_edit(&record.fields, opened, &fields),
+            _ => fields,
         };
         let id = id.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
         let next_id = meta::next_mutation_id(&meta_store).await?;
@@ -67,7 +101,9 @@ impl Store {
             }
         };
         records.put(&record).serde()?.await?;
-        tx.object_store(DRAFTS)?.delete(draft_key).serde()?.await?;
+        let drafts = tx.object_store(DRAFTS)?;
+        drafts.delete(draft_key).serde()?.await?;
+        drafts.delete(base_key(draft_key).as_str()).serde()?.await?;
         tx.commit().await?;
         Ok((record.id, outcome))
     }
@@ -135,4 +171,10 @@ impl Store {
 
 fn pending_record_ids(outbox: &[Mutation]) -> BTreeSet<String> {
     outbox.iter().map(|m| m.record_id.to_string()).collect()
+}
+
+/// Where the fields an edit form was opened with are kept beside its draft, so a draft
+/// restored after a reload still saves only what the officer changed.
+pub fn base_key(draft_key: &str) -> String {
+    format!("{draft_key}#base")
 }

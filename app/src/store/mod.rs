@@ -19,7 +19,7 @@ mod meta;
 mod outbox;
 mod pull;
 
-pub use activities::{ListedRecord, SaveOutcome};
+pub use activities::{base_key, ListedRecord, SaveOutcome};
 pub use gugus_model::device::LocalRecord;
 pub use meta::Session;
 

@@ -22,6 +22,30 @@ pub struct Saved {
     pub next_id: u64,
 }
 
+/// The fields an edit form should save, when the form was opened showing `opened` and
+/// the record now shows `current` (a pull may have brought another device's change since):
+/// the officer's own edits (the fields whose value differs from `opened`; a field emptied
+/// or left out becomes `null`) laid over `current`. A field the officer did not touch
+/// keeps its current value, so a form opened before a pull never undoes the pulled change.
+pub fn rebase_edit(
+    current: &Map<String, Value>,
+    opened: &Map<String, Value>,
+    fields: &Map<String, Value>,
+) -> Map<String, Value> {
+    let mut rebased = current.clone();
+    for (name, value) in fields {
+        if opened.get(name) != Some(value) {
+            rebased.insert(name.clone(), value.clone());
+        }
+    }
+    for name in opened.keys() {
+        if !fields.contains_key(name) && !matches!(opened.get(name), Some(Value::Null)) {
+            rebased.insert(name.clone(), Value::Null);
+        }
+    }
+    rebased
+}
+
 /// A create (`existing` = `None`) or an edit of record `id` that makes its fields
 /// `fields`, at the device's clock `at`, with `next_id` the next mutation id.
 ///

@@ -255,3 +255,49 @@ fn a_pulled_record_keeps_pending_edits_on_screen_and_a_deleted_one_is_forgotten(
     }]));
     assert!(device.records.is_empty());
 }
+
+fn small_fields() -> impl Strategy<Value = serde_json::Map<String, Value>> {
+    prop::collection::btree_map(
+        prop::sample::select(vec!["a", "b", "c", "d"]).prop_map(String::from),
+        (0u8..3).prop_map(|n| json!(n)),
+        0..4,
+    )
+    .prop_map(|m| m.into_iter().collect())
+}
+
+proptest! {
+    #[test]
+    fn a_stale_form_saves_only_what_the_officer_changed(
+        opened in small_fields(),
+        current in small_fields(),
+        fields in small_fields(),
+    ) {
+        let rebased = rebase_edit(&current, &opened, &fields);
+        for name in ["a", "b", "c", "d"] {
+            let touched = opened.get(name) != fields.get(name);
+            let expected = match (touched, fields.get(name)) {
+                (true, Some(value)) => Some(value.clone()),
+                (true, None) => Some(Value::Null),
+                (false, _) => current.get(name).cloned(),
+            };
+            prop_assert_eq!(rebased.get(name).cloned(), expected, "field {}", name);
+        }
+    }
+}
+
+#[test]
+fn a_form_opened_before_a_pull_keeps_the_pulled_change() {
+    let object = |v: Value| v.as_object().cloned().unwrap_or_default();
+    let opened = object(json!({"venue": "Balai desa", "participants_male_adult": 3}));
+    let current = object(json!({"venue": "Aula kecamatan", "participants_male_adult": 3}));
+    let form = object(json!({"venue": "Balai desa", "participants_male_adult": 5}));
+    let rebased = rebase_edit(&current, &opened, &form);
+    assert_eq!(
+        rebased["venue"], "Aula kecamatan",
+        "the other device's change stays"
+    );
+    assert_eq!(
+        rebased["participants_male_adult"], 5,
+        "the officer's own change wins"
+    );
+}
