@@ -4,6 +4,7 @@
 
 use crate::components::header::Header;
 use crate::i18n::{self, tr, I18n};
+use crate::pages::cases::{CasePage, CasePages};
 use crate::pages::{
     ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, LoginPage, StatsPage,
 };
@@ -32,6 +33,8 @@ pub enum Page {
     Audit,
     /// `#/admin`: accounts (admins).
     Admin,
+    /// `#/kasus...`: the case screens (see `pages::cases`).
+    Case(CasePage),
 }
 
 impl Page {
@@ -47,6 +50,7 @@ impl Page {
             ["penugasan"] => Some(Page::Assign),
             ["audit"] => Some(Page::Audit),
             ["admin"] => Some(Page::Admin),
+            ["kasus", rest @ ..] => CasePage::from_segments(rest).map(Page::Case),
             _ => None,
         }
     }
@@ -62,6 +66,7 @@ impl Page {
             Page::Assign => "#/penugasan".into(),
             Page::Audit => "#/audit".into(),
             Page::Admin => "#/admin".into(),
+            Page::Case(page) => page.hash(),
         }
     }
 
@@ -71,7 +76,7 @@ impl Page {
             Page::Stats if !role.sees_evaluation() => Page::Activities,
             Page::Assign | Page::Audit if !oversees(role) => Page::home(role),
             Page::Admin if role != Role::Admin => Page::home(role),
-            Page::Activities | Page::NewActivity | Page::EditActivity(_)
+            Page::Activities | Page::NewActivity | Page::EditActivity(_) | Page::Case(_)
                 if !role.syncs_records() =>
             {
                 Page::Stats
@@ -255,6 +260,7 @@ fn Shell(booted: Booted) -> impl IntoView {
                 Page::Assign => view! { <AssignPage /> }.into_any(),
                 Page::Audit => view! { <AuditPage /> }.into_any(),
                 Page::Admin => view! { <AdminPage /> }.into_any(),
+                Page::Case(page) => view! { <CasePages page /> }.into_any(),
             }}
         </main>
     }
@@ -276,6 +282,10 @@ mod tests {
             Page::Assign,
             Page::Audit,
             Page::Admin,
+            Page::Case(CasePage::List),
+            Page::Case(CasePage::Detail(
+                "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into(),
+            )),
         ];
         for page in pages {
             assert_eq!(Page::from_hash(&page.hash()), Some(page));

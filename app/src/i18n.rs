@@ -421,6 +421,80 @@ pub fn kind_label(kind: &str) -> Option<Text> {
     })
 }
 
+// --- Cases ---------------------------------------------------------------------------
+
+pub const NAV_CASES: Text = t("Kasus", "Cases");
+pub const CASES_TITLE: Text = t("Daftar kasus", "Cases");
+pub const CASES_EMPTY: Text = t(
+    "Belum ada kasus di HP ini. Kasus yang Anda catat atau yang ditugaskan kepada Anda muncul di sini.",
+    "No cases on this phone yet. Cases you record or are assigned to show here.",
+);
+pub const CASES_NO_MATCH: Text = t(
+    "Tidak ada kasus yang cocok. Ubah kata pencarian atau saringannya.",
+    "No case matches. Change the search words or the filters.",
+);
+pub const CASE_SEARCH: Text = t(
+    "Cari ringkasan, modus, kecamatan atau inisial korban",
+    "Search summary, modus, district or victim's initials",
+);
+pub const ALL_STATUSES: Text = t("Semua status", "Every status");
+pub const ALL_MODUS: Text = t("Semua modus", "Every modus");
+pub const ALL_KECAMATAN: Text = t("Semua kecamatan", "Every district");
+pub const CASE_ADD: Text = t("+ Catat kasus", "+ New case");
+pub const CASE_NEW: Text = t("Catat kasus baru", "New case");
+pub const CASE_EDIT: Text = t("Ubah data kasus", "Edit case");
+pub const CASE_EDIT_BUTTON: Text = t("Ubah data kasus", "Edit case");
+pub const BACK_TO_CASES: Text = t("← Daftar kasus", "← Cases");
+pub const BACK_TO_CASE: Text = t("← Kembali ke kasus", "← Back to the case");
+pub const VICTIMS: Text = t("Korban", "Victims");
+pub const VICTIMS_NONE: Text = t("Belum ada korban yang dicatat.", "No victim recorded yet.");
+pub const VICTIM_ADD: Text = t("+ Tambah korban", "+ Add a victim");
+pub const VICTIM_NEW: Text = t("Catat korban", "New victim");
+pub const VICTIM_EDIT: Text = t("Ubah data korban", "Edit victim");
+pub const VICTIM_EDIT_BUTTON: Text = t("Ubah", "Edit");
+pub const SERVICES_NONE: Text = t("Belum ada layanan.", "No service yet.");
+pub const SERVICE_ADD: Text = t("+ Tambah layanan", "+ Add a service");
+pub const SERVICE_NEW: Text = t("Catat layanan", "New service");
+pub const SERVICE_EDIT: Text = t("Ubah layanan", "Edit service");
+pub const SERVICE_LATE: Text = t(
+    "Lebih dari 7 hari (UU 21/2007 pasal 51)",
+    "Over 7 days (Law 21/2007, art. 51)",
+);
+pub const LEGAL_STEPS: Text = t("Proses hukum", "Legal steps");
+pub const LEGAL_STEPS_NONE: Text = t("Belum ada proses hukum.", "No legal step yet.");
+pub const LEGAL_STEP_ADD: Text = t("+ Tambah proses hukum", "+ Add a legal step");
+pub const LEGAL_STEP_NEW: Text = t("Catat proses hukum", "New legal step");
+pub const LEGAL_STEP_EDIT: Text = t("Ubah proses hukum", "Edit legal step");
+pub const NOTES: Text = t("Catatan", "Notes");
+pub const NOTES_NONE: Text = t("Belum ada catatan.", "No note yet.");
+pub const NOTE_ADD: Text = t("+ Tulis catatan", "+ Write a note");
+pub const NOTE_NEW: Text = t("Tulis catatan", "New note");
+pub const NOTE_HINT: Text = t(
+    "Catatan tidak bisa diubah sesudah disimpan.",
+    "A note cannot be changed once saved.",
+);
+pub const YES: Text = t("Ya", "Yes");
+pub const NO: Text = t("Tidak", "No");
+
+/// "27 tahun".
+pub fn age(years: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("{years} tahun"),
+        Lang::En => format!("{years} years old"),
+    }
+}
+
+/// How long a service took ("diberikan dalam 10 hari"), or has waited so far.
+pub fn service_days(days: i64, delivered: bool, lang: Lang) -> String {
+    let n = number(days.max(0).unsigned_abs(), lang);
+    match (lang, delivered) {
+        (Lang::Id, true) => format!("diberikan dalam {n} hari"),
+        (Lang::Id, false) => format!("sudah menunggu {n} hari"),
+        (Lang::En, true) => format!("delivered in {n} days"),
+        (Lang::En, false) => format!("waiting for {n} days"),
+    }
+}
+
 // --- Sentences with numbers ------------------------------------------------------------
 
 /// "3 belum terkirim".

@@ -1,10 +1,11 @@
-//! Form fields, each labelled from `model::activity::field_label` and followed by its
-//! error (`#error-FIELD`) when the form has one.
+//! Form fields, each labelled from `model::activity::field_label` (or the label given, for
+//! the kinds described by a `KindSpec`) and followed by its error (`#error-FIELD`) when the
+//! form has one.
 
 use crate::i18n::use_i18n;
 use gugus_model::activity::field_label;
 use gugus_model::vocab::Vocab;
-use gugus_model::FieldError;
+use gugus_model::{FieldError, Text};
 use leptos::prelude::*;
 
 /// The errors of the form being edited, shared with its fields through context.
@@ -22,14 +23,26 @@ fn input_id(name: &str) -> String {
     format!("field-{name}")
 }
 
+/// What a field is called in the chosen language: `label` when given, else the
+/// activity's label for `name` (tracked).
+fn label_text(name: &'static str, label: Option<Text>) -> impl Fn() -> &'static str {
+    let i18n = use_i18n();
+    move || match label {
+        Some(label) => label.get(i18n.lang()),
+        None => field_label(name, i18n.lang()),
+    }
+}
+
 /// A field's label.
 #[component]
 pub fn Label(
     /// The field's wire name.
     name: &'static str,
+    /// What it says (the activity's label for `name` when `None`).
+    #[prop(optional_no_strip)]
+    label: Option<Text>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <label for=input_id(name)>{move || field_label(name, i18n.lang())}</label> }
+    view! { <label for=input_id(name)>{label_text(name, label)}</label> }
 }
 
 /// The error of one field, when it has one (`#error-FIELD`).
@@ -64,6 +77,9 @@ pub fn FieldErrorText(
 pub fn SelectField(
     /// The field's wire name.
     name: &'static str,
+    /// What it is called (the activity's label for `name` when not given).
+    #[prop(optional)]
+    label: Option<Text>,
     /// `(code, label)` of every choice.
     #[prop(into)]
     options: Signal<Vec<(String, String)>>,
@@ -79,7 +95,7 @@ pub fn SelectField(
     let errors = expect_context::<FormErrors>();
     view! {
         <div class="field" class:invalid=move || errors.has(name)>
-            <Label name />
+            <Label name label />
             <select
                 id=input_id(name)
                 name=name
@@ -104,6 +120,9 @@ pub fn SelectField(
 pub fn TextField(
     /// The field's wire name.
     name: &'static str,
+    /// What it is called (the activity's label for `name` when not given).
+    #[prop(optional)]
+    label: Option<Text>,
     /// The text.
     #[prop(into)]
     value: Signal<String>,
@@ -140,7 +159,7 @@ pub fn TextField(
     };
     view! {
         <div class="field" class:invalid=move || errors.has(name)>
-            <Label name />
+            <Label name label />
             {control}
             <FieldErrorText name />
         </div>
@@ -152,6 +171,9 @@ pub fn TextField(
 pub fn CountField(
     /// The field's wire name.
     name: &'static str,
+    /// What it is called (the activity's label for `name` when not given).
+    #[prop(optional)]
+    label: Option<Text>,
     /// The count as typed.
     #[prop(into)]
     value: Signal<String>,
@@ -161,7 +183,7 @@ pub fn CountField(
     let errors = expect_context::<FormErrors>();
     view! {
         <div class="field count" class:invalid=move || errors.has(name)>
-            <Label name />
+            <Label name label />
             <input
                 id=input_id(name)
                 type="number"
@@ -182,6 +204,9 @@ pub fn CountField(
 pub fn Checkboxes(
     /// The field's wire name.
     name: &'static str,
+    /// What it is called (the activity's label for `name` when not given).
+    #[prop(optional)]
+    label: Option<Text>,
     /// The choices.
     vocab: Vocab,
     /// The chosen codes.
@@ -213,7 +238,7 @@ pub fn Checkboxes(
         .collect_view();
     view! {
         <fieldset class="field checks" class:invalid=move || errors.has(name)>
-            <legend>{move || field_label(name, i18n.lang())}</legend>
+            <legend>{label_text(name, label)}</legend>
             {boxes}
             <FieldErrorText name />
         </fieldset>

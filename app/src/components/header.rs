@@ -63,6 +63,13 @@ pub fn Header() -> impl IntoView {
                         >
                             {tr(i18n::NAV_NEW_ACTIVITY)}
                         </a>
+                        <a
+                            id="nav-cases"
+                            href="#/kasus"
+                            class:active=move || matches!(ctx.page.get(), Page::Case(_))
+                        >
+                            {tr(i18n::NAV_CASES)}
+                        </a>
                     </Show>
                     <Show when=evaluates>
                         <a id="nav-stats" href="#/evaluasi" class:active=current(Page::Stats)>

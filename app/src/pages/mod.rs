@@ -1,11 +1,12 @@
 //! The screens: logging in, the activity list, the activity form, the evaluation, the
-//! officers assigned to cases, the audit trail and the accounts.
+//! officers assigned to cases, the audit trail, the accounts, and the case screens.
 
 pub mod activity_form;
 pub mod activity_list;
 pub mod admin;
 pub mod assign;
 pub mod audit;
+pub mod cases;
 pub mod login;
 pub mod stats;
 

@@ -1,0 +1,238 @@
+//! A form for any record kind described by a [`KindSpec`]: one input per field by its
+//! type, validation with `KindSpec::validate` on save (every error beside its field), a
+//! draft kept while the officer types, and the save with its outbox entry through
+//! `Store::save_record`.
+
+pub mod draft;
+mod inputs;
+
+use crate::app::use_ctx;
+use crate::clock;
+use crate::components::fields::FormErrors;
+use crate::i18n::{self, tr, use_i18n};
+use crate::pages::activity_form::notices::RecordNotices;
+use crate::store::{LocalRecord, StoreError};
+use draft::Draft;
+use gugus_model::schema::KindSpec;
+use gugus_model::{FieldError, Text};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loading {
+    Busy,
+    Ready,
+    Missing,
+}
+
+/// Brings the first field in error into view, so a long form on a small screen does not
+/// hide why nothing was saved.
+fn show_first_error() {
+    let first = gloo::utils::document()
+        .query_selector(".field.invalid")
+        .ok()
+        .flatten();
+    if let Some(field) = first {
+        field.scroll_into_view();
+    }
+}
+
+/// The form of a new record (`id` = `None`) or of one to edit, for `spec`'s kind.
+#[component]
+pub fn RecordForm(
+    /// The kind's fields.
+    spec: &'static KindSpec,
+    /// The record to edit.
+    id: Option<String>,
+    /// The parent record's id for a new record (the page knows it; the form never shows
+    /// it); an edited record keeps its own.
+    parent: Option<String>,
+    /// What a new record starts with, as typed.
+    defaults: Draft,
+    /// The form's element id (`case-form`, ...); its save button is `<form id>-save`.
+    form_id: &'static str,
+    /// The heading.
+    title: Text,
+    /// Where cancelling goes.
+    cancel_href: String,
+    /// Called with the saved record's id.
+    on_saved: Callback<String>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let kind = spec.kind.as_str();
+    let key = StoredValue::new(match (&id, &parent) {
+        (Some(id), _) => format!("{kind}:{id}"),
+        (None, Some(parent)) => format!("{kind}:new:{parent}"),
+        (None, None) => format!("{kind}:new"),
+    });
+    let id = StoredValue::new(id);
+    let parent = StoredValue::new(parent);
+    let form = RwSignal::new(defaults.clone());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    provide_context(FormErrors(errors));
+    let loading = RwSignal::new(Loading::Busy);
+    let restored = RwSignal::new(false);
+    let existing = RwSignal::new(None::<LocalRecord>);
+    let notice = RwSignal::new(None::<Text>);
+    let saving = RwSignal::new(false);
+    let attempted = RwSignal::new(false);
+
+    let fields_now = move || {
+        let original = existing.with_untracked(|r| r.as_ref().map(|r| r.fields.clone()));
+        let parent = parent.get_value().or_else(|| {
+            let (name, _) = spec.parent()?;
+            original.as_ref()?.get(name)?.as_str().map(str::to_owned)
+        });
+        form.with_untracked(|f| draft::to_fields(spec, f, parent.as_deref(), original.as_ref()))
+    };
+
+    spawn_local(async move {
+        let store = ctx.store();
+        let kept: Option<Draft> = store.draft(&key.get_value()).await.ok().flatten();
+        let record = match id.get_value() {
+            Some(id) => store.record(&id).await.ok().flatten(),
+            None => None,
+        };
+        match record {
+            Some(listed) if listed.record.kind == kind && !listed.record.deleted => {
+                form.set(draft::from_fields(spec, &listed.record.fields));
+                if let Some(rejection) = &listed.record.rejection {
+                    errors.set(rejection.fields.clone());
+                }
+                existing.set(Some(listed.record));
+            }
+            _ if id.with_value(Option::is_some) => {
+                loading.set(Loading::Missing);
+                return;
+            }
+            _ => {}
+        }
+        if let Some(kept) = kept {
+            form.set(kept);
+            restored.set(true);
+        }
+        loading.set(Loading::Ready);
+    });
+
+    // Every change is kept as a draft at once, so a reload or a dead battery loses nothing.
+    let edit = Callback::new(move |change: inputs::Change| {
+        form.update(|f| change.apply(f));
+        if attempted.get_untracked() {
+            errors.set(
+                spec.validate(&fields_now(), clock::today())
+                    .err()
+                    .unwrap_or_default(),
+            );
+        }
+        let store = ctx.store();
+        let kept = form.get_untracked();
+        spawn_local(async move {
+            // A lost draft write costs only the last keystroke if the page dies now.
+            let _ = store.save_draft(&key.get_value(), &kept).await;
+        });
+    });
+
+    let discard = move |_| {
+        let store = ctx.store();
+        let defaults = defaults.clone();
+        spawn_local(async move {
+            let _ = store.discard_draft(&key.get_value()).await;
+            let fresh = existing
+                .get_untracked()
+                .map_or(defaults, |r| draft::from_fields(spec, &r.fields));
+            form.set(fresh);
+            restored.set(false);
+        });
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let fields = fields_now();
+        if let Err(problems) = spec.validate(&fields, clock::today()) {
+            errors.set(problems);
+            attempted.set(true);
+            notice.set(Some(i18n::FORM_INVALID));
+            request_animation_frame(show_first_error);
+            return;
+        }
+        errors.set(Vec::new());
+        notice.set(None);
+        saving.set(true);
+        spawn_local(async move {
+            let store = ctx.store();
+            let saved = store
+                .save_record(
+                    kind,
+                    id.get_value().as_deref(),
+                    fields,
+                    &key.get_value(),
+                    clock::now_rfc3339(),
+                )
+                .await;
+            match saved {
+                Ok((record_id, _)) => {
+                    ctx.engine().changed();
+                    on_saved.run(record_id);
+                }
+                Err(error) => {
+                    notice.set(Some(match error {
+                        StoreError::QuotaExceeded => i18n::ERR_STORAGE,
+                        _ => i18n::SAVE_FAILED,
+                    }));
+                    saving.set(false);
+                }
+            }
+        });
+    };
+
+    let inputs = spec
+        .fields
+        .iter()
+        .filter(|field| draft::shown(field.ty))
+        .map(|field| inputs::input(field, form, edit))
+        .collect_view();
+
+    view! {
+        <section class="page form">
+            <h1>{move || i18n.t(title)}</h1>
+            <Show when=move || loading.get() == Loading::Missing>
+                <p class="form-error" role="alert">{tr(i18n::NOT_FOUND)}</p>
+            </Show>
+            <RecordNotices record=existing />
+            <Show when=move || restored.get()>
+                <p class="notice draft">
+                    {tr(i18n::DRAFT_RESTORED)} " "
+                    <button type="button" id="discard-draft" class="link-button" on:click=discard.clone()>
+                        {tr(i18n::DISCARD_DRAFT)}
+                    </button>
+                </p>
+            </Show>
+            <form
+                id=form_id
+                novalidate
+                class:hidden=move || loading.get() == Loading::Missing
+                on:submit=save
+            >
+                {inputs}
+                {move || notice.get().map(|text| view! {
+                    <p id="form-notice" class="form-error" role="alert">{move || i18n.t(text)}</p>
+                })}
+                <div class="actions">
+                    <button
+                        type="submit"
+                        id=format!("{form_id}-save")
+                        class="primary"
+                        disabled=move || saving.get() || loading.get() != Loading::Ready
+                    >
+                        {move || i18n.t(if saving.get() { i18n::SAVING } else { i18n::SAVE })}
+                    </button>
+                    <a class="button secondary" href=cancel_href>{tr(i18n::CANCEL)}</a>
+                </div>
+            </form>
+        </section>
+    }
+}

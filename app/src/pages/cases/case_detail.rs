@@ -1,0 +1,400 @@
+//! One case (`#/kasus/<id>`): its fields, its victims with their services (the days from
+//! request to delivery, over 7 days highlighted: UU 21/2007 art. 51), its legal steps by
+//! date, and its notes (written once, never edited).
+
+use super::case_list::text;
+use super::CasePage;
+use crate::app::{use_ctx, Page};
+use crate::clock;
+use crate::i18n::{self, tr, use_i18n};
+use crate::store::{ListedRecord, Store, StoreError};
+use gugus_model::activity::parse_date;
+use gugus_model::regions;
+use gugus_model::schema::{FieldType, CASE, LEGAL_STEP};
+use gugus_model::vocab::{AGENCIES, LEGAL_STAGES, MODUS, SERVICE_STATUSES, SERVICE_TYPES, SEXES};
+use gugus_model::Lang;
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use time::Date;
+
+/// The most days a service may take (UU 21/2007 art. 51: rehabilitation within 7 days of
+/// the request).
+pub const SERVICE_DAYS: i64 = 7;
+
+/// Everything the device holds under one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFile {
+    /// The case.
+    pub case: ListedRecord,
+    /// Its victims, each with its services (by request date).
+    pub victims: Vec<(ListedRecord, Vec<ListedRecord>)>,
+    /// Its legal steps, by date.
+    pub legal_steps: Vec<ListedRecord>,
+    /// Its notes, oldest first.
+    pub notes: Vec<ListedRecord>,
+}
+
+fn alive(records: Vec<ListedRecord>) -> impl Iterator<Item = ListedRecord> {
+    records.into_iter().filter(|r| !r.record.deleted)
+}
+
+fn under(records: &[ListedRecord], link: &str, parent: &str) -> Vec<ListedRecord> {
+    records
+        .iter()
+        .filter(|r| text(&r.record.fields, link) == parent)
+        .cloned()
+        .collect()
+}
+
+fn by_field(records: &mut [ListedRecord], name: &str) {
+    records.sort_by(|a, b| {
+        let key = |r: &ListedRecord| (text(&r.record.fields, name), r.record.changed_at.clone());
+        key(a).cmp(&key(b))
+    });
+}
+
+async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> {
+    let Some(case) = store
+        .record(&id)
+        .await?
+        .filter(|c| c.record.kind == "case" && !c.record.deleted)
+    else {
+        return Ok(None);
+    };
+    let victims: Vec<_> = alive(store.list_records("victim").await?).collect();
+    let services: Vec<_> = alive(store.list_records("service").await?).collect();
+    let mut victims = under(&victims, "case_id", &id);
+    by_field(&mut victims, "pseudonym");
+    let victims = victims
+        .into_iter()
+        .map(|victim| {
+            let mut own = under(&services, "victim_id", &victim.record.id);
+            by_field(&mut own, "requested_on");
+            (victim, own)
+        })
+        .collect();
+    let steps: Vec<_> = alive(store.list_records("legal_step").await?).collect();
+    let mut legal_steps = under(&steps, "case_id", &id);
+    by_field(&mut legal_steps, "date");
+    let notes: Vec<_> = alive(store.list_records("note").await?).collect();
+    let mut notes = under(&notes, "case_id", &id);
+    notes.sort_by(|a, b| a.record.changed_at.cmp(&b.record.changed_at));
+    Ok(Some(CaseFile {
+        case,
+        victims,
+        legal_steps,
+        notes,
+    }))
+}
+
+/// The days from a service's request to its delivery, or to `today` while it waits;
+/// `None` without a valid request date. The flag says whether it was delivered.
+pub fn service_days(fields: &Map<String, Value>, today: Date) -> Option<(i64, bool)> {
+    let requested = parse_date(&text(fields, "requested_on"))?;
+    let delivered = parse_date(&text(fields, "delivered_on"));
+    let end = delivered.unwrap_or(today);
+    Some(((end - requested).whole_days(), delivered.is_some()))
+}
+
+/// A field's value in words: labels for codes, names for regions, dates and yes/no.
+fn shown_value(spec_field: FieldType, value: &Value, lang: Lang) -> String {
+    match (spec_field, value) {
+        (FieldType::Code(vocab), Value::String(code)) => vocab.label(code, lang).to_owned(),
+        (FieldType::Codes(vocab), Value::Array(codes)) => codes
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|code| vocab.label(code, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (FieldType::Kecamatan | FieldType::Desa, Value::String(code)) => {
+            regions::name_of(code).to_owned()
+        }
+        (FieldType::Date, Value::String(date)) => {
+            parse_date(date).map_or_else(|| date.clone(), |d| i18n::date_long(d, lang))
+        }
+        (FieldType::Bool, Value::Bool(yes)) => (if *yes { i18n::YES } else { i18n::NO })
+            .get(lang)
+            .to_owned(),
+        (_, Value::Number(n)) => n
+            .as_u64()
+            .map_or_else(|| n.to_string(), |n| i18n::number(n, lang)),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// The filled fields of a record as (label, value) in form order, without links and
+/// assignments.
+fn described(
+    spec: &'static gugus_model::schema::KindSpec,
+    fields: &Map<String, Value>,
+    lang: Lang,
+) -> Vec<(&'static str, &'static str, String)> {
+    spec.fields
+        .iter()
+        .filter(|f| !matches!(f.ty, FieldType::Parent(_) | FieldType::UserIds))
+        .filter_map(|f| {
+            let value = fields.get(f.name).filter(|v| !v.is_null())?;
+            Some((f.name, f.label.get(lang), shown_value(f.ty, value, lang)))
+        })
+        .collect()
+}
+
+/// The badges of a record that waits, was refused or conflicts.
+#[component]
+fn Badges(listed: ListedRecord) -> impl IntoView {
+    let pending = listed.pending;
+    let rejected = listed.record.rejection.is_some();
+    let conflict = listed.record.has_conflict();
+    view! {
+        <span class="badges">
+            <Show when=move || pending>
+                <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
+            </Show>
+            <Show when=move || rejected>
+                <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
+            </Show>
+            <Show when=move || conflict>
+                <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
+            </Show>
+        </span>
+    }
+}
+
+/// The case page.
+#[component]
+pub fn CaseDetail(
+    /// The case's id.
+    id: String,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let revision = ctx.revision;
+    let case_id = StoredValue::new(id);
+    let file = LocalResource::new(move || {
+        revision.track();
+        load(ctx.store(), case_id.get_value())
+    });
+    let shown = move || match file.get() {
+        None => view! { <p class="loading">{tr(i18n::LOADING)}</p> }.into_any(),
+        Some(Err(_)) => {
+            view! { <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p> }.into_any()
+        }
+        Some(Ok(None)) => {
+            view! { <p class="form-error" role="alert">{tr(i18n::NOT_FOUND)}</p> }.into_any()
+        }
+        Some(Ok(Some(file))) => view! { <CaseFileView file /> }.into_any(),
+    };
+    view! {
+        <section class="page case-detail">
+            <a class="back" href=CasePage::List.hash()>{tr(i18n::BACK_TO_CASES)}</a>
+            {shown}
+        </section>
+    }
+}
+
+#[component]
+fn CaseFileView(file: CaseFile) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_ctx();
+    let id = file.case.record.id.clone();
+    let fields = file.case.record.fields.clone();
+    let modus = text(&fields, "modus");
+    let lines = move || described(&CASE, &fields, i18n.lang());
+    let go = move |page: CasePage| move |_| ctx.go(Page::Case(page.clone()));
+    let victims = file.victims.clone();
+    let steps = file.legal_steps.clone();
+    let notes = file.notes.clone();
+    view! {
+        <div id="case-detail" data-id=id.clone()>
+            <h1>{move || MODUS.label(&modus, i18n.lang()).to_owned()}</h1>
+            <Badges listed=file.case.clone() />
+            <dl id="case-fields" class="record-fields">
+                {move || lines().into_iter().map(|(name, label, value)| view! {
+                    <div class="record-field" data-field=name>
+                        <dt>{label}</dt>
+                        <dd>{value}</dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            <div class="actions">
+                <button type="button" id="case-edit" class="secondary" on:click=go(CasePage::EditCase(id.clone()))>
+                    {tr(i18n::CASE_EDIT_BUTTON)}
+                </button>
+            </div>
+
+            <h2>{tr(i18n::VICTIMS)}</h2>
+            <Show when={let none = victims.is_empty(); move || none}>
+                <p class="empty">{tr(i18n::VICTIMS_NONE)}</p>
+            </Show>
+            <ul id="victim-list" class="cards">
+                {victims.into_iter().map(|(victim, services)| view! {
+                    <VictimCard case_id=id.clone() victim services />
+                }).collect_view()}
+            </ul>
+            <button type="button" id="victim-add" class="secondary" on:click=go(CasePage::NewVictim(id.clone()))>
+                {tr(i18n::VICTIM_ADD)}
+            </button>
+
+            <h2>{tr(i18n::LEGAL_STEPS)}</h2>
+            <Show when={let none = steps.is_empty(); move || none}>
+                <p class="empty">{tr(i18n::LEGAL_STEPS_NONE)}</p>
+            </Show>
+            <ol id="legal-steps" class="timeline">
+                {steps.into_iter().map(|step| view! { <LegalStepItem case_id=id.clone() step /> }).collect_view()}
+            </ol>
+            <button type="button" id="legal-step-add" class="secondary" on:click=go(CasePage::NewLegalStep(id.clone()))>
+                {tr(i18n::LEGAL_STEP_ADD)}
+            </button>
+
+            <h2>{tr(i18n::NOTES)}</h2>
+            <Show when={let none = notes.is_empty(); move || none}>
+                <p class="empty">{tr(i18n::NOTES_NONE)}</p>
+            </Show>
+            <ul id="note-list" class="notes">
+                {notes.into_iter().map(|note| view! { <NoteItem note /> }).collect_view()}
+            </ul>
+            <button type="button" id="note-add" class="secondary" on:click=go(CasePage::NewNote(id.clone()))>
+                {tr(i18n::NOTE_ADD)}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn VictimCard(case_id: String, victim: ListedRecord, services: Vec<ListedRecord>) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = use_ctx();
+    let fields = victim.record.fields.clone();
+    let id = victim.record.id.clone();
+    let sex = text(&fields, "sex");
+    let age = fields.get("age").and_then(Value::as_u64);
+    let place = format!(
+        "{}, {}",
+        regions::name_of(&text(&fields, "desa")),
+        regions::name_of(&text(&fields, "kecamatan"))
+    );
+    let edit = CasePage::EditVictim(case_id.clone(), id.clone());
+    let add = CasePage::NewService(case_id.clone(), id.clone());
+    let none = services.is_empty();
+    view! {
+        <li class="victim-item card" data-id=id>
+            <div class="card-head">
+                <span class="victim-pseudonym item-title">{text(&fields, "pseudonym")}</span>
+                <a class="link-button victim-edit" href=edit.hash()>{tr(i18n::VICTIM_EDIT_BUTTON)}</a>
+            </div>
+            <span class="victim-sex">{move || SEXES.label(&sex, i18n.lang()).to_owned()}</span>
+            " · "
+            <span class="victim-age">{move || age.map(|a| i18n::age(a, i18n.lang())).unwrap_or_default()}</span>
+            <span class="victim-desa item-place">{place}</span>
+            <Badges listed=victim.clone() />
+            <Show when=move || none>
+                <p class="empty">{tr(i18n::SERVICES_NONE)}</p>
+            </Show>
+            <ul class="service-list">
+                {services.into_iter().map(|service| view! {
+                    <ServiceItem case_id=case_id.clone() service />
+                }).collect_view()}
+            </ul>
+            <button type="button" class="secondary service-add" on:click=move |_| ctx.go(Page::Case(add.clone()))>
+                {tr(i18n::SERVICE_ADD)}
+            </button>
+        </li>
+    }
+}
+
+#[component]
+fn ServiceItem(case_id: String, service: ListedRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let fields = service.record.fields.clone();
+    let id = service.record.id.clone();
+    let days = service_days(&fields, clock::today());
+    let late = days.is_some_and(|(d, _)| d > SERVICE_DAYS);
+    let kind = text(&fields, "type");
+    let provider = text(&fields, "provider");
+    let status = text(&fields, "status");
+    let href = CasePage::EditService(case_id, id.clone()).hash();
+    view! {
+        <li
+            class="service-item"
+            class:late=late
+            data-id=id
+            data-days=days.map(|(d, _)| d.to_string()).unwrap_or_default()
+            data-late=late.to_string()
+        >
+            <a href=href>
+                <span class="service-type item-title">{move || SERVICE_TYPES.label(&kind, i18n.lang()).to_owned()}</span>
+                <span class="service-provider">{move || AGENCIES.label(&provider, i18n.lang()).to_owned()}</span>
+                <span class="service-status">{move || SERVICE_STATUSES.label(&status, i18n.lang()).to_owned()}</span>
+                <span class="service-days">
+                    {move || days.map(|(d, done)| i18n::service_days(d, done, i18n.lang())).unwrap_or_default()}
+                </span>
+                <Show when=move || late>
+                    <span class="late-note">{tr(i18n::SERVICE_LATE)}</span>
+                </Show>
+                <Badges listed=service.clone() />
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn LegalStepItem(case_id: String, step: ListedRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let fields = step.record.fields.clone();
+    let id = step.record.id.clone();
+    let stage = text(&fields, "stage");
+    let date = parse_date(&text(&fields, "date"));
+    let href = CasePage::EditLegalStep(case_id, id.clone()).hash();
+    let details = move || {
+        described(&LEGAL_STEP, &fields, i18n.lang())
+            .into_iter()
+            .filter(|(name, _, _)| !matches!(*name, "stage" | "date"))
+            .map(|(_, label, value)| format!("{label}: {value}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    view! {
+        <li class="legal-step" data-id=id>
+            <a href=href>
+                <span class="item-date">{move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}</span>
+                <span class="legal-stage item-title">{move || LEGAL_STAGES.label(&stage, i18n.lang()).to_owned()}</span>
+                <span class="legal-details">{details}</span>
+                <Badges listed=step.clone() />
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn NoteItem(note: ListedRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = note.record.id.clone();
+    let written = text(&note.record.fields, "text");
+    let at = note.record.changed_at.get(..10).and_then(parse_date);
+    view! {
+        <li class="note-item" data-id=id>
+            <span class="item-date">{move || at.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}</span>
+            <p class="note-text">{written}</p>
+            <Badges listed=note.clone() />
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use time::macros::date;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_service_counts_the_days_to_delivery_or_so_far() {
+        let fields = |v: Value| v.as_object().cloned().unwrap_or_default();
+        let today = date!(2026 - 11 - 29);
+        let delivered = fields(json!({"requested_on": "2026-10-01", "delivered_on": "2026-10-11"}));
+        assert_eq!(service_days(&delivered, today), Some((10, true)));
+        let waiting = fields(json!({"requested_on": "2026-11-26"}));
+        assert_eq!(service_days(&waiting, today), Some((3, false)));
+        assert_eq!(service_days(&fields(json!({})), today), None);
+    }
+}

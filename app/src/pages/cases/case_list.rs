@@ -1,0 +1,338 @@
+//! The cases on this device, newest first, searched and filtered on the phone (no
+//! network needed), with what still waits to be sent.
+
+use crate::app::use_ctx;
+use crate::i18n::{self, tr, use_i18n};
+use crate::store::ListedRecord;
+use gugus_model::activity::parse_date;
+use gugus_model::regions;
+use gugus_model::vocab::{Vocab, CASE_STATUSES, MODUS};
+use gugus_model::Lang;
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use time::Date;
+
+/// One case of the list, as shown and searched.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CaseLine {
+    /// The record id.
+    pub id: String,
+    /// When it was reported.
+    pub date: Option<Date>,
+    /// Status code.
+    pub status: String,
+    /// Modus code.
+    pub modus: String,
+    /// Kecamatan code.
+    pub kecamatan: String,
+    /// What happened, as typed.
+    pub summary: String,
+    /// The pseudonyms of its victims.
+    pub victims: Vec<String>,
+    /// Changes wait to be sent.
+    pub pending: bool,
+    /// The server refused the last change.
+    pub rejected: bool,
+    /// A conflict was reported.
+    pub conflict: bool,
+    /// When it was last changed on this device (breaks ties between equal dates).
+    pub changed_at: String,
+}
+
+/// A field's text ("" when absent).
+pub fn text(fields: &Map<String, Value>, name: &str) -> String {
+    fields
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The list's lines: each case with its victims' pseudonyms, newest report first (the
+/// latest change first within a day).
+pub fn case_lines(cases: &[ListedRecord], victims: &[ListedRecord]) -> Vec<CaseLine> {
+    let mut lines: Vec<CaseLine> = cases
+        .iter()
+        .filter(|c| !c.record.deleted)
+        .map(|listed| {
+            let fields = &listed.record.fields;
+            CaseLine {
+                id: listed.record.id.clone(),
+                date: parse_date(&text(fields, "date_reported")),
+                status: text(fields, "status"),
+                modus: text(fields, "modus"),
+                kecamatan: text(fields, "kecamatan"),
+                summary: text(fields, "summary"),
+                victims: victims
+                    .iter()
+                    .filter(|v| !v.record.deleted)
+                    .filter(|v| text(&v.record.fields, "case_id") == listed.record.id)
+                    .map(|v| text(&v.record.fields, "pseudonym"))
+                    .collect(),
+                pending: listed.pending,
+                rejected: listed.record.rejection.is_some(),
+                conflict: listed.record.has_conflict(),
+                changed_at: listed.record.changed_at.clone(),
+            }
+        })
+        .collect();
+    lines.sort_by(|a, b| (b.date, &b.changed_at, &b.id).cmp(&(a.date, &a.changed_at, &a.id)));
+    lines
+}
+
+/// What the officer searches and filters by ("" for any).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Words to find in the summary, the modus, the kecamatan or a victim's pseudonym.
+    pub query: String,
+    /// Status code.
+    pub status: String,
+    /// Modus code.
+    pub modus: String,
+    /// Kecamatan code.
+    pub kecamatan: String,
+}
+
+impl Filter {
+    /// Whether `line` is kept: every filter matches and every word of the query is found.
+    pub fn keeps(&self, line: &CaseLine, lang: Lang) -> bool {
+        let same = |wanted: &str, got: &str| wanted.is_empty() || wanted == got;
+        if !same(&self.status, &line.status)
+            || !same(&self.modus, &line.modus)
+            || !same(&self.kecamatan, &line.kecamatan)
+        {
+            return false;
+        }
+        let haystack = [
+            line.summary.as_str(),
+            MODUS.label(&line.modus, lang),
+            regions::name_of(&line.kecamatan),
+        ]
+        .into_iter()
+        .chain(line.victims.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+        self.query
+            .to_lowercase()
+            .split_whitespace()
+            .all(|word| haystack.contains(word))
+    }
+}
+
+fn vocab_choices(vocab: Vocab, lang: Lang) -> Vec<(String, String)> {
+    vocab
+        .terms
+        .iter()
+        .map(|t| (t.code.to_owned(), t.label.get(lang).to_owned()))
+        .collect()
+}
+
+/// The case list page (`#/kasus`).
+#[component]
+pub fn CaseList() -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let revision = ctx.revision;
+    let records = LocalResource::new(move || {
+        revision.track();
+        let store = ctx.store();
+        async move {
+            let cases = store.list_records("case").await?;
+            let victims = store.list_records("victim").await?;
+            Ok::<_, crate::store::StoreError>(case_lines(&cases, &victims))
+        }
+    });
+    let filter = RwSignal::new(Filter::default());
+    let all = move || match records.get() {
+        Some(Ok(lines)) => lines,
+        _ => Vec::new(),
+    };
+    let lines = move || {
+        let lang = i18n.lang();
+        filter.with(|f| {
+            all()
+                .into_iter()
+                .filter(|l| f.keeps(l, lang))
+                .collect::<Vec<_>>()
+        })
+    };
+    let failed = move || matches!(records.get(), Some(Err(_)));
+    let empty = move || matches!(records.get(), Some(Ok(l)) if l.is_empty());
+    let none_match = move || !all().is_empty() && lines().is_empty();
+    let set = move |put: fn(&mut Filter, String)| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            filter.update(|f| put(f, value));
+        }
+    };
+    let statuses = Signal::derive(move || vocab_choices(CASE_STATUSES, i18n.lang()));
+    let modus = Signal::derive(move || vocab_choices(MODUS, i18n.lang()));
+    let kecamatan = Signal::derive(|| {
+        regions::kecamatan()
+            .map(|r| (r.code.clone(), r.name.clone()))
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section class="page list cases">
+            <div class="page-head">
+                <h1>{tr(i18n::CASES_TITLE)}</h1>
+                <a id="case-new" class="button primary" href="#/kasus/baru">{tr(i18n::CASE_ADD)}</a>
+            </div>
+            <form id="case-filter" class="filters" on:submit=|ev| ev.prevent_default()>
+                <input
+                    type="search"
+                    name="q"
+                    id="case-search"
+                    placeholder=tr(i18n::CASE_SEARCH)
+                    aria-label=tr(i18n::CASE_SEARCH)
+                    on:input=set(|f, v| f.query = v)
+                />
+                <Choice name="status" all=i18n::ALL_STATUSES options=statuses on_change=set(|f, v| f.status = v) />
+                <Choice name="modus" all=i18n::ALL_MODUS options=modus on_change=set(|f, v| f.modus = v) />
+                <Choice name="kecamatan" all=i18n::ALL_KECAMATAN options=kecamatan on_change=set(|f, v| f.kecamatan = v) />
+            </form>
+            <Show when=failed>
+                <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
+            </Show>
+            <Show when=empty>
+                <p class="empty">{tr(i18n::CASES_EMPTY)}</p>
+            </Show>
+            <Show when=none_match>
+                <p class="empty" id="case-no-match">{tr(i18n::CASES_NO_MATCH)}</p>
+            </Show>
+            <Transition fallback=move || view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
+                <ul id="case-list">
+                    <For each=lines key=|line| line.clone() let(line)>
+                        <CaseItem line />
+                    </For>
+                </ul>
+            </Transition>
+        </section>
+    }
+}
+
+/// A filter's drop-down: "every ..." first, then each choice.
+#[component]
+fn Choice<F>(
+    name: &'static str,
+    all: gugus_model::Text,
+    options: Signal<Vec<(String, String)>>,
+    on_change: F,
+) -> impl IntoView
+where
+    F: Fn(leptos::ev::Event) + 'static,
+{
+    view! {
+        <select name=name aria-label=tr(all) on:change=on_change>
+            <option value="">{tr(all)}</option>
+            <For each=move || options.get() key=|o| o.clone() let((code, label))>
+                <option value=code>{label}</option>
+            </For>
+        </select>
+    }
+}
+
+/// One case in the list.
+#[component]
+fn CaseItem(
+    /// What to show.
+    line: CaseLine,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("#/kasus/{}", line.id);
+    let CaseLine {
+        id,
+        date,
+        status,
+        modus,
+        kecamatan,
+        victims,
+        pending,
+        rejected,
+        conflict,
+        ..
+    } = line;
+    let victims = victims.join(", ");
+    let status_code = status.clone();
+    view! {
+        <li class="case-item" data-id=id data-status=status_code>
+            <a href=href>
+                <span class="item-title">{move || MODUS.label(&modus, i18n.lang()).to_owned()}</span>
+                <span class="item-date">
+                    {move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
+                </span>
+                <span class="item-place">{regions::name_of(&kecamatan).to_owned()}</span>
+                <span class="case-status">
+                    {move || CASE_STATUSES.label(&status, i18n.lang()).to_owned()}
+                </span>
+                <span class="item-victims">{victims}</span>
+                <span class="badges">
+                    <Show when=move || pending>
+                        <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
+                    </Show>
+                    <Show when=move || rejected>
+                        <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
+                    </Show>
+                    <Show when=move || conflict>
+                        <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
+                    </Show>
+                </span>
+            </a>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn line() -> CaseLine {
+        CaseLine {
+            id: "c".into(),
+            date: None,
+            status: "reported".into(),
+            modus: "ship_crew".into(),
+            kecamatan: "33.03.08".into(),
+            summary: "Dijanjikan kerja di kapal Taiwan".into(),
+            victims: vec!["R.W.".into()],
+            pending: false,
+            rejected: false,
+            conflict: false,
+            changed_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_search_finds_summary_modus_kecamatan_and_pseudonyms() {
+        let find = |query: &str| {
+            let filter = Filter {
+                query: query.into(),
+                ..Filter::default()
+            };
+            filter.keeps(&line(), Lang::Id)
+        };
+        assert!(find("taiwan"));
+        assert!(find("ABK"));
+        assert!(find("mrebet"));
+        assert!(find("r.w."));
+        assert!(find("kapal mrebet"));
+        assert!(!find("malaysia"));
+    }
+
+    #[test]
+    fn the_filters_keep_only_matching_cases() {
+        let by_status = |status: &str| Filter {
+            status: status.into(),
+            ..Filter::default()
+        };
+        assert!(by_status("reported").keeps(&line(), Lang::Id));
+        assert!(!by_status("closed").keeps(&line(), Lang::Id));
+        let elsewhere = Filter {
+            kecamatan: "33.03.01".into(),
+            ..Filter::default()
+        };
+        assert!(!elsewhere.keeps(&line(), Lang::En));
+    }
+}
