@@ -1,0 +1,323 @@
+//! Issue #4 item 2, the officer's case screens, end to end: with no signal an officer
+//! records a case, its victim, two services (one delivered after 10 days, shown as over
+//! the 7 days of UU 21/2007 art. 51), a legal step and a note; a reload offline shows them
+//! all; once the signal returns they sync, the server holds exactly those six records
+//! with their parent links, and another officer pulls none of them.
+#![forbid(unsafe_code)]
+
+use anyhow::{ensure, Context, Result};
+use gugus_e2e::sync::Api;
+use gugus_e2e::{app, timeout, Browser, Worker};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OTHER_OFFICER: (&str, &str) = ("petugas2", "sandi-petugas-dua");
+const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
+
+/// Mrebet and its village Sangkanayu.
+const KECAMATAN: &str = "33.03.08";
+const DESA: &str = "33.03.08.2001";
+const SUMMARY: &str = "Dijanjikan kerja di kapal ikan Taiwan oleh sponsor dari desa.";
+const NOTE: &str = "Keluarga korban sudah dihubungi lewat kepala desa.";
+
+/// The ids the phone gave the records, read from the page.
+#[derive(Debug, Default)]
+struct Ids {
+    case: String,
+    victim: String,
+    services: Vec<String>,
+    legal_step: String,
+    note: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() -> Result<()> {
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let mut worker = Worker::start(data.path())?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(OTHER_OFFICER.0, "Petugas Dua", "officer", OTHER_OFFICER.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+
+    let phone = Browser::start().await?;
+    let journey = officer_journey(&phone, &mut worker).await;
+    if journey.is_err() {
+        if let Ok(log) = phone.console_log().await {
+            eprintln!("officer's browser console:\n{log}");
+        }
+    }
+    phone.close().await?;
+    let ids = journey?;
+
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
+    let held: BTreeMap<String, Value> = api
+        .pull_all(&supervisor, 100)
+        .await?
+        .into_iter()
+        .filter(|r| r["kind"] != "activity")
+        .map(|r| (r["id"].as_str().unwrap_or_default().to_owned(), r))
+        .collect();
+    let kinds: Vec<(&str, &str)> = held
+        .values()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap_or(""),
+                r["id"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        held.len(),
+        6,
+        "the server should hold six records: {kinds:?}"
+    );
+    let field = |id: &str, name: &str| held.get(id).map(|r| r["fields"][name].clone());
+    assert_eq!(held[&ids.case]["kind"], "case");
+    assert_eq!(field(&ids.case, "summary"), Some(json!(SUMMARY)));
+    assert_eq!(field(&ids.case, "assigned_officers"), Some(Value::Null));
+    assert_eq!(field(&ids.victim, "case_id"), Some(json!(ids.case)));
+    assert_eq!(field(&ids.victim, "age"), Some(json!(27)));
+    assert_eq!(field(&ids.victim, "former_migrant"), Some(json!(true)));
+    for service in &ids.services {
+        assert_eq!(field(service, "victim_id"), Some(json!(ids.victim)));
+    }
+    assert_eq!(field(&ids.legal_step, "case_id"), Some(json!(ids.case)));
+    assert_eq!(field(&ids.legal_step, "suspects"), Some(json!(2)));
+    assert_eq!(field(&ids.note, "case_id"), Some(json!(ids.case)));
+    assert_eq!(field(&ids.note, "text"), Some(json!(NOTE)));
+
+    let other = api.login(OTHER_OFFICER.0, OTHER_OFFICER.1).await?;
+    let seen: Vec<Value> = api
+        .pull_all(&other, 100)
+        .await?
+        .into_iter()
+        .filter(|r| held.contains_key(r["id"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        seen,
+        Vec::<Value>::new(),
+        "another officer pulls none of it"
+    );
+    Ok(())
+}
+
+/// Logs in, loses the network, records the case and everything under it, reloads
+/// offline, then syncs when the network returns.
+async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
+    phone.goto(&worker.base_url()).await?;
+    app::log_in(phone, OFFICER.0, OFFICER.1).await?;
+    phone.wait_for_service_worker_control().await?;
+    worker.stop()?;
+    phone.set_offline(true).await?;
+
+    let mut ids = Ids {
+        case: record_case(phone).await?,
+        ..Ids::default()
+    };
+    ids.victim = record_victim(phone).await?;
+    ids.services = vec![
+        record_service(phone, "shelter", "uptd_ppa", "2026-10-01", "2026-10-11").await?,
+        record_service(phone, "health", "health", "2026-10-02", "2026-10-05").await?,
+    ];
+    ids.legal_step = record_legal_step(phone).await?;
+    ids.note = record_note(phone).await?;
+    app::wait_for_pending(phone, 6).await?;
+    check_case_page(phone, &ids)
+        .await
+        .context("before the reload")?;
+
+    // The app opens again without a network, from the service worker, with everything.
+    phone.reload().await?;
+    phone.wait_for("#current-user").await?;
+    phone.click("#nav-cases").await?;
+    let item = format!("#case-list li.case-item[data-id=\"{}\"]", ids.case);
+    phone.wait_for_count("#case-list li.case-item", 1).await?;
+    phone.wait_for(&format!("{item} .badge.pending")).await?;
+    // The search finds the case by its victim's initials or its summary, and not by
+    // another word; the status filter hides it.
+    phone.fill("#case-search", "r.w.").await?;
+    phone.wait_for_count("#case-list li.case-item", 1).await?;
+    phone.fill("#case-search", "malaysia").await?;
+    phone.wait_for_count("#case-list li.case-item", 0).await?;
+    phone.wait_for("#case-no-match").await?;
+    phone.fill("#case-search", "taiwan").await?;
+    phone.wait_for_count("#case-list li.case-item", 1).await?;
+    phone.select("select[name=status]", "closed").await?;
+    phone.wait_for_count("#case-list li.case-item", 0).await?;
+    phone.select("select[name=status]", "reported").await?;
+    phone.click(&format!("{item} a")).await?;
+    check_case_page(phone, &ids)
+        .await
+        .context("after an offline reload")?;
+    ensure!(app::pending(phone).await? == Some(6), "six changes wait");
+
+    worker.restart()?;
+    phone.set_offline(false).await?;
+    phone.click("#sync-now").await?;
+    app::wait_for_pending(phone, 0)
+        .await
+        .context("the outbox to empty once the worker is back")?;
+    phone.wait_for_count(".case-detail .badge", 0).await?;
+    Ok(ids)
+}
+
+/// The case page shows the victim, both services (the slow one highlighted), the legal
+/// step and the note, without an edit button on the note.
+async fn check_case_page(phone: &Browser, ids: &Ids) -> Result<()> {
+    phone
+        .wait_for(&format!("#case-detail[data-id=\"{}\"]", ids.case))
+        .await?;
+    phone
+        .wait_for_count("#victim-list li.victim-item", 1)
+        .await?;
+    phone.wait_for_count("li.service-item", 2).await?;
+    phone
+        .wait_for_count("#legal-steps li.legal-step", 1)
+        .await?;
+    phone.wait_for_count("#note-list li.note-item", 1).await?;
+    let pseudonym = phone.text("li.victim-item .victim-pseudonym").await?;
+    ensure!(pseudonym == "R.W.", "the victim shows as {pseudonym:?}");
+    let slow = format!("li.service-item[data-id=\"{}\"]", ids.services[0]);
+    let quick = format!("li.service-item[data-id=\"{}\"]", ids.services[1]);
+    ensure!(phone.attr(&slow, "data-days").await? == Some("10".into()));
+    ensure!(phone.attr(&quick, "data-days").await? == Some("3".into()));
+    ensure!(
+        phone.count(&format!("{slow}.late")).await? == 1,
+        "10 days is late"
+    );
+    ensure!(
+        phone.count(&format!("{quick}.late")).await? == 0,
+        "3 days is not"
+    );
+    let days = phone.text(&format!("{slow} .service-days")).await?;
+    ensure!(days.contains("10"), "the slow service says {days:?}");
+    let note = phone.text("#note-list li.note-item .note-text").await?;
+    ensure!(note == NOTE, "the note shows as {note:?}");
+    ensure!(
+        phone.count("#note-list a, #note-list button").await? == 0,
+        "a note has no edit button"
+    );
+    Ok(())
+}
+
+/// The id of the record the case page shows.
+async fn case_id(phone: &Browser) -> Result<String> {
+    phone
+        .attr("#case-detail", "data-id")
+        .await?
+        .context("#case-detail has a data-id")
+}
+
+/// Records the case; a save without its modus is refused first, beside the field.
+async fn record_case(phone: &Browser) -> Result<String> {
+    phone.click("#nav-cases").await?;
+    phone.click("#case-new").await?;
+    phone.wait_for("#case-form").await?;
+    phone
+        .set_value("input[name=date_reported]", "2026-09-30")
+        .await?;
+    phone.select("select[name=source]", "police").await?;
+    phone.select("select[name=kecamatan]", KECAMATAN).await?;
+    phone.select("select[name=desa]", DESA).await?;
+    phone.click("#case-form-save").await?;
+    phone.wait_for("#error-modus").await?;
+    ensure!(app::pending(phone).await? == Some(0), "nothing saved yet");
+    phone.select("select[name=modus]", "ship_crew").await?;
+    phone
+        .check("input[name=exploitation][value=forced_labour]")
+        .await?;
+    phone.fill("textarea[name=summary]", SUMMARY).await?;
+    phone.click("#case-form-save").await?;
+    phone.wait_for("#case-detail").await?;
+    case_id(phone).await
+}
+
+/// The `data-id` of the one element `selector` newly matching after `before` ones.
+async fn newest(phone: &Browser, selector: &str, before: &[String]) -> Result<String> {
+    let script = "return Array.from(document.querySelectorAll(arguments[0]))
+        .map(e => e.dataset.id);";
+    let all = phone.execute(script, vec![json!(selector)]).await?;
+    let mut fresh = all
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|id| !before.iter().any(|b| b == id));
+    let id = fresh.next().context("a new item")?.to_owned();
+    ensure!(fresh.next().is_none(), "one new item under {selector}");
+    Ok(id)
+}
+
+async fn record_victim(phone: &Browser) -> Result<String> {
+    phone.click("#victim-add").await?;
+    phone.wait_for("#victim-form").await?;
+    phone.fill("input[name=pseudonym]", "R.W.").await?;
+    phone.select("select[name=sex]", "male").await?;
+    phone.fill("input[name=age]", "27").await?;
+    phone.select("select[name=kecamatan]", KECAMATAN).await?;
+    phone.select("select[name=desa]", DESA).await?;
+    phone.check("input[name=former_migrant]").await?;
+    phone.click("#victim-form-save").await?;
+    phone
+        .wait_for_count("#victim-list li.victim-item", 1)
+        .await?;
+    newest(phone, "#victim-list li.victim-item", &[]).await
+}
+
+async fn record_service(
+    phone: &Browser,
+    kind: &str,
+    provider: &str,
+    requested: &str,
+    delivered: &str,
+) -> Result<String> {
+    let before = phone.count("li.service-item").await?;
+    let script = "return Array.from(document.querySelectorAll('li.service-item'))
+        .map(e => e.dataset.id);";
+    let known: Vec<String> = serde_json::from_value(phone.execute(script, vec![]).await?)?;
+    phone.click("li.victim-item .service-add").await?;
+    phone.wait_for("#service-form").await?;
+    phone.select("select[name=type]", kind).await?;
+    phone.select("select[name=provider]", provider).await?;
+    phone
+        .set_value("input[name=requested_on]", requested)
+        .await?;
+    phone
+        .set_value("input[name=delivered_on]", delivered)
+        .await?;
+    phone.select("select[name=status]", "delivered").await?;
+    phone.click("#service-form-save").await?;
+    phone.wait_for_count("li.service-item", before + 1).await?;
+    newest(phone, "li.service-item", &known).await
+}
+
+async fn record_legal_step(phone: &Browser) -> Result<String> {
+    phone.click("#legal-step-add").await?;
+    phone.wait_for("#legal-step-form").await?;
+    phone.select("select[name=stage]", "police_report").await?;
+    phone.set_value("input[name=date]", "2026-10-03").await?;
+    phone
+        .fill(
+            "input[name=reference]",
+            "LP/B/123/X/2026/Polres Purbalingga",
+        )
+        .await?;
+    phone.fill("input[name=suspects]", "2").await?;
+    phone.click("#legal-step-form-save").await?;
+    phone
+        .wait_for_count("#legal-steps li.legal-step", 1)
+        .await?;
+    newest(phone, "#legal-steps li.legal-step", &[]).await
+}
+
+async fn record_note(phone: &Browser) -> Result<String> {
+    phone.click("#note-add").await?;
+    phone.wait_for("#note-form").await?;
+    phone.fill("textarea[name=text]", NOTE).await?;
+    phone.click("#note-form-save").await?;
+    phone.wait_for_count("#note-list li.note-item", 1).await?;
+    newest(phone, "#note-list li.note-item", &[]).await
+}
