@@ -343,9 +343,9 @@ pub const ASSIGN_OFFLINE: Text = t(
     "Daftar petugas butuh koneksi internet. Yang tampil hanya petugas yang sudah ditugaskan.",
     "The list of officers needs an internet connection. Only officers already assigned are shown.",
 );
-pub const ASSIGN_LIST_ADMIN_ONLY: Text = t(
-    "Daftar petugas saat ini hanya dapat dibuka admin. Yang tampil hanya petugas yang sudah ditugaskan.",
-    "For now only an admin can open the list of officers. Only officers already assigned are shown.",
+pub const ASSIGN_FORBIDDEN: Text = t(
+    "Daftar petugas hanya dapat dibuka ketua harian, sekretaris, atau admin.",
+    "Only the daily chair, the secretary or an admin can open the list of officers.",
 );
 pub const ASSIGN_NO_OFFICERS: Text = t(
     "Belum ada akun petugas yang aktif.",

@@ -13,6 +13,15 @@ pub enum ApiError {
     /// 400: the body is not JSON, has wrong types or misses a member, or the query is wrong.
     #[error("{0}")]
     BadRequest(String),
+    /// 400 with its own code: a request the rules refuse, which a client tells apart by
+    /// the code (`username_taken`, `own_account`).
+    #[error("{message}")]
+    Refused {
+        /// The machine code.
+        code: &'static str,
+        /// The sentence.
+        message: &'static str,
+    },
     /// 401: no token, or an unknown, revoked or expired one; or wrong credentials.
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -61,6 +70,7 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Refused { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),

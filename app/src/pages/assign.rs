@@ -108,7 +108,7 @@ pub fn case_lines(records: &[ListedRecord]) -> Vec<CaseLine> {
 
 fn officers_problem(error: &ApiError) -> Text {
     match error {
-        ApiError::Forbidden => i18n::ASSIGN_LIST_ADMIN_ONLY,
+        ApiError::Forbidden => i18n::ASSIGN_FORBIDDEN,
         ApiError::Unauthorized => i18n::ERR_SESSION,
         _ => i18n::ASSIGN_OFFLINE,
     }
@@ -124,7 +124,7 @@ pub fn AssignPage() -> impl IntoView {
     match ctx.token() {
         Some(token) if online() => {
             spawn_local(async move {
-                match Api::here().accounts(&token).await {
+                match Api::here().officers(&token).await {
                     Ok(list) => {
                         let active: Vec<Account> = list
                             .users

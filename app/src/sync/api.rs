@@ -117,6 +117,11 @@ impl Api {
         read(self.request(Method::GET, "users", Some(token))).await
     }
 
+    /// `GET /api/v1/officers` (supervisors and admins): the active officers.
+    pub async fn officers(&self, token: &str) -> Result<AccountList, ApiError> {
+        read(self.request(Method::GET, "officers", Some(token))).await
+    }
+
     /// `POST /api/v1/users` (admins): makes an account.
     pub async fn create_account(
         &self,

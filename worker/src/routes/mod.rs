@@ -23,6 +23,7 @@ pub fn api() -> Router<AppState> {
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}/end", post(sessions::end))
         .route("/users", get(users::list).post(users::create))
+        .route("/officers", get(users::officers))
         .route("/users/{id}/deactivate", post(users::deactivate))
         .route("/users/{id}/activate", post(users::activate))
         .route("/users/{id}/password", post(users::set_password))

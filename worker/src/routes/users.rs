@@ -54,9 +54,10 @@ fn account_error(error: AccountError) -> ApiError {
             "The password must have at least {} characters.",
             auth::MIN_PASSWORD_CHARS
         )),
-        AccountError::Store(StoreError::UsernameTaken(_)) => {
-            ApiError::BadRequest(USERNAME_TAKEN.into())
-        }
+        AccountError::Store(StoreError::UsernameTaken(_)) => ApiError::Refused {
+            code: "username_taken",
+            message: USERNAME_TAKEN,
+        },
         other => ApiError::internal(other),
     }
 }
@@ -72,6 +73,26 @@ pub async fn list(
     _admin: Admin,
 ) -> Result<Json<AccountList>, ApiError> {
     let users = state.store.list_accounts().await?;
+    Ok(Json(AccountList { users }))
+}
+
+/// Answers the active officers (supervisors assign them to cases; admins too).
+pub async fn officers(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<AccountList>, ApiError> {
+    if !matches!(current.user.role, Role::Supervisor | Role::Admin) {
+        return Err(ApiError::Forbidden(
+            "Only a supervisor or an admin may list the officers.",
+        ));
+    }
+    let users = state
+        .store
+        .list_accounts()
+        .await?
+        .into_iter()
+        .filter(|account| account.role == Role::Officer && account.active)
+        .collect();
     Ok(Json(AccountList { users }))
 }
 
@@ -114,7 +135,10 @@ pub async fn deactivate(
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(&id)?;
     if id == admin.user.id {
-        return Err(ApiError::BadRequest(NOT_YOURSELF.into()));
+        return Err(ApiError::Refused {
+            code: "own_account",
+            message: NOT_YOURSELF,
+        });
     }
     set_active(&state, admin.user.id, id, false).await
 }

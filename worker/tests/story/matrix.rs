@@ -85,6 +85,7 @@ fn table() -> Vec<Row> {
             [404, 404, 404, 404, 404].map(Status),
         ),
         row("GET /users", [403, 403, 403, 403, 200].map(Status)),
+        row("GET /officers", [403, 403, 200, 403, 200].map(Status)),
         row("POST /users", [403, 403, 403, 403, 201].map(Status)),
         row(
             "POST /users/{target}/password",
@@ -241,6 +242,7 @@ async fn call(
             server.post(&path, token, &json!({})).await?
         }
         "GET /users" => server.get("/users", token).await?,
+        "GET /officers" => server.get("/officers", token).await?,
         "POST /users" => {
             let body = json!({"username": format!("baru-{caller:?}").to_lowercase(),
                 "name": "Baru", "role": "officer", "password": "kata-sandi-baru"});
@@ -372,6 +374,6 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(cells, 16 * 9);
+    assert_eq!(cells, 17 * 9);
     Ok(())
 }

@@ -16,6 +16,7 @@ crate::on_both_backends!(
     only_admins_manage_accounts,
     users_list_and_end_their_own_sessions,
     idle_sessions_stop_working,
+    supervisors_list_the_active_officers,
 );
 
 /// Logs in with a username and password from a new device: (status, body).
@@ -69,7 +70,7 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
             &new_account("ANI", "viewer", "rahasia-123"),
         )
         .await?;
-    assert_error(&taken, StatusCode::BAD_REQUEST, "bad_request");
+    assert_error(&taken, StatusCode::BAD_REQUEST, "username_taken");
     assert_eq!(
         taken.1["error"]["message"],
         "That username is already taken."
@@ -144,7 +145,7 @@ async fn deactivation_ends_every_session_at_once(server: &TestServer) -> anyhow:
 
     let own = format!("/users/{}/deactivate", admin.user.id);
     let myself = server.post(&own, token, &Value::Null).await?;
-    assert_error(&myself, StatusCode::BAD_REQUEST, "bad_request");
+    assert_error(&myself, StatusCode::BAD_REQUEST, "own_account");
     let (status, _) = server.get("/me", token).await?;
     assert_eq!(status, StatusCode::OK, "the admin is still active");
     for path in [
@@ -350,5 +351,25 @@ async fn idle_sessions_stop_working(server: &TestServer) -> anyhow::Result<()> {
     assert_eq!(listed.len(), 1, "an idle session is not listed: {listed:?}");
     let (status, _) = server.get("/me", Some(&phone.token)).await?;
     assert_eq!(status, StatusCode::OK);
+    Ok(())
+}
+
+async fn supervisors_list_the_active_officers(server: &TestServer) -> anyhow::Result<()> {
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let admin = server.user("admin", Role::Admin).await?;
+    let a = server.add_user("petugas-a", Role::Officer).await?;
+    let gone = server.add_user("petugas-lama", Role::Officer).await?;
+    server.add_user("bupati", Role::Viewer).await?;
+    let path = format!("/users/{}/deactivate", gone.id);
+    server.post(&path, Some(&admin.token), &json!({})).await?;
+    let (status, list) = server.get("/officers", Some(&supervisor.token)).await?;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let names: Vec<&Value> = list["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| &u["username"])
+        .collect();
+    assert_eq!(names, [&json!(a.username)], "active officers only");
     Ok(())
 }
