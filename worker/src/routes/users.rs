@@ -160,12 +160,24 @@ async fn set_active(
 ) -> Result<StatusCode, ApiError> {
     if state.store.set_user_active(id, active, now_unix()).await? {
         let change = if active { "activated" } else { "deactivated" };
-        let entry = audit::account_change(by, id, json!({"change": change}));
+        let username = username_of(state, id).await?;
+        let detail = json!({"change": change, "username": username});
+        let entry = audit::account_change(by, id, detail);
         state.store.append_audit(&[entry]).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::Missing(NO_SUCH_USER))
     }
+}
+
+/// The username of an account, for the audit trail (so a supervisor reads a name, not an
+/// id).
+async fn username_of(state: &AppState, id: Uuid) -> Result<Option<String>, ApiError> {
+    let accounts = state.store.list_accounts().await?;
+    Ok(accounts
+        .into_iter()
+        .find(|account| account.id == id)
+        .map(|account| account.username))
 }
 
 /// Sets a new password; the account's sessions all end (it logs in with the new one).
@@ -180,7 +192,9 @@ pub async fn set_password(
         .await
         .map_err(account_error)?;
     if state.store.set_password(id, &hash, now_unix()).await? {
-        let entry = audit::account_change(admin.user.id, id, json!({"change": "password_reset"}));
+        let username = username_of(&state, id).await?;
+        let detail = json!({"change": "password_reset", "username": username});
+        let entry = audit::account_change(admin.user.id, id, detail);
         state.store.append_audit(&[entry]).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
