@@ -1,7 +1,8 @@
 //! A form for any record kind described by a [`KindSpec`]: one input per field by its
 //! type, validation with `KindSpec::validate` on save (every error beside its field), a
 //! draft kept while the officer types, and the save with its outbox entry through
-//! `Store::save_record`.
+//! `Store::save_record` (a new record) or `Store::save_edit` (an edit, laid over the record
+//! as it is now).
 
 pub mod draft;
 mod inputs;
@@ -11,12 +12,13 @@ use crate::clock;
 use crate::components::fields::FormErrors;
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::activity_form::notices::RecordNotices;
-use crate::store::{LocalRecord, StoreError};
+use crate::store::{base_key, LocalRecord, StoreError};
 use draft::Draft;
 use gugus_model::schema::KindSpec;
 use gugus_model::{FieldError, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Loading {
@@ -74,6 +76,10 @@ pub fn RecordForm(
     let loading = RwSignal::new(Loading::Busy);
     let restored = RwSignal::new(false);
     let existing = RwSignal::new(None::<LocalRecord>);
+    // The record's fields when this edit began (kept beside the draft): saving sends only
+    // what the officer changed since, never a stale value over a newer pulled one.
+    let opened = RwSignal::new(None::<Map<String, Value>>);
+    let base_kept = RwSignal::new(false);
     let notice = RwSignal::new(None::<Text>);
     let saving = RwSignal::new(false);
     let attempted = RwSignal::new(false);
@@ -90,6 +96,12 @@ pub fn RecordForm(
     spawn_local(async move {
         let store = ctx.store();
         let kept: Option<Draft> = store.draft(&key.get_value()).await.ok().flatten();
+        let base: Option<Map<String, Value>> = store
+            .draft(&base_key(&key.get_value()))
+            .await
+            .ok()
+            .flatten();
+        base_kept.set(base.is_some());
         let record = match id.get_value() {
             Some(id) => store.record(&id).await.ok().flatten(),
             None => None,
@@ -97,6 +109,7 @@ pub fn RecordForm(
         match record {
             Some(listed) if listed.record.kind == kind && !listed.record.deleted => {
                 form.set(draft::from_fields(spec, &listed.record.fields));
+                opened.set(Some(base.unwrap_or_else(|| listed.record.fields.clone())));
                 if let Some(rejection) = &listed.record.rejection {
                     errors.set(rejection.fields.clone());
                 }
@@ -127,9 +140,16 @@ pub fn RecordForm(
         }
         let store = ctx.store();
         let kept = form.get_untracked();
+        let base = (!base_kept.get_untracked())
+            .then(|| opened.get_untracked())
+            .flatten();
+        base_kept.set(true);
         spawn_local(async move {
             // A lost draft write costs only the last keystroke if the page dies now.
             let _ = store.save_draft(&key.get_value(), &kept).await;
+            if let Some(base) = base {
+                let _ = store.save_draft(&base_key(&key.get_value()), &base).await;
+            }
         });
     });
 
@@ -138,6 +158,9 @@ pub fn RecordForm(
         let defaults = defaults.clone();
         spawn_local(async move {
             let _ = store.discard_draft(&key.get_value()).await;
+            let _ = store.discard_draft(&base_key(&key.get_value())).await;
+            base_kept.set(false);
+            opened.set(existing.get_untracked().map(|r| r.fields));
             let fresh = existing
                 .get_untracked()
                 .map_or(defaults, |r| draft::from_fields(spec, &r.fields));
@@ -164,15 +187,19 @@ pub fn RecordForm(
         saving.set(true);
         spawn_local(async move {
             let store = ctx.store();
-            let saved = store
-                .save_record(
-                    kind,
-                    id.get_value().as_deref(),
-                    fields,
-                    &key.get_value(),
-                    clock::now_rfc3339(),
-                )
-                .await;
+            let at = clock::now_rfc3339();
+            let saved = match (id.get_value(), opened.get_untracked()) {
+                (Some(id), Some(opened)) => {
+                    store
+                        .save_edit(kind, &id, fields, &opened, &key.get_value(), at)
+                        .await
+                }
+                (id, _) => {
+                    store
+                        .save_record(kind, id.as_deref(), fields, &key.get_value(), at)
+                        .await
+                }
+            };
             match saved {
                 Ok((record_id, _)) => {
                     ctx.engine().changed();
