@@ -169,6 +169,31 @@ pub fn RecordForm(
         });
     };
 
+    // Settling a conflict is its own change: the record and a resolving outbox entry.
+    let on_resolve = Callback::new(move |(field, value): (String, Value)| {
+        let Some(record_id) = id.get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            let store = ctx.store();
+            let at = clock::now_rfc3339();
+            match store
+                .resolve_conflict(&record_id, &field, value.clone(), at)
+                .await
+            {
+                Ok(Some(record)) => {
+                    let mut fields = fields_now();
+                    fields.insert(field, value);
+                    form.set(draft::from_fields(spec, &fields));
+                    existing.set(Some(record));
+                    ctx.engine().changed();
+                }
+                Ok(None) => {}
+                Err(_) => notice.set(Some(i18n::RESOLVE_FAILED)),
+            }
+        });
+    });
+
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
@@ -229,7 +254,7 @@ pub fn RecordForm(
             <Show when=move || loading.get() == Loading::Missing>
                 <p class="form-error" role="alert">{tr(i18n::NOT_FOUND)}</p>
             </Show>
-            <RecordNotices record=existing />
+            <RecordNotices record=existing on_resolve spec />
             <Show when=move || restored.get()>
                 <p class="notice draft">
                     {tr(i18n::DRAFT_RESTORED)} " "

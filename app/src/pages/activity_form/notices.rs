@@ -5,6 +5,7 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::store::LocalRecord;
 use gugus_model::activity::field_label;
 use gugus_model::regions;
+use gugus_model::schema::{FieldType, KindSpec};
 use gugus_model::sync::Conflict;
 use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
 use gugus_model::Lang;
@@ -48,6 +49,47 @@ pub fn value_text(field: &str, value: &Value, lang: Lang) -> String {
     }
 }
 
+/// A field's value in words for a kind described by `spec` (an activity's when `None`).
+pub fn value_text_of(spec: Option<&KindSpec>, field: &str, value: &Value, lang: Lang) -> String {
+    let Some(ty) = spec.and_then(|spec| spec.field(field)).map(|f| f.ty) else {
+        return value_text(field, value, lang);
+    };
+    let words = |items: Vec<String>| match items.is_empty() {
+        true => i18n::EMPTY_VALUE.get(lang).to_owned(),
+        false => items.join(", "),
+    };
+    match (ty, value) {
+        (FieldType::Code(vocab), Value::String(code)) if !code.is_empty() => {
+            vocab.label(code, lang).to_owned()
+        }
+        (FieldType::Codes(vocab), Value::Array(items)) => words(
+            items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), |c| vocab.label(c, lang).to_owned())
+                })
+                .collect(),
+        ),
+        (FieldType::Kecamatan | FieldType::Desa, Value::String(code)) if !code.is_empty() => {
+            regions::name_of(code).to_owned()
+        }
+        (FieldType::Bool, Value::Bool(yes)) => match yes {
+            true => i18n::YES.get(lang).to_owned(),
+            false => i18n::NO.get(lang).to_owned(),
+        },
+        _ => value_text(field, value, lang),
+    }
+}
+
+/// A field's label in words for a kind described by `spec` (an activity's when `None`).
+fn label_of(spec: Option<&KindSpec>, field: &str, lang: Lang) -> String {
+    match spec {
+        Some(spec) => spec.label(field, lang).to_owned(),
+        None => field_label(field, lang).to_owned(),
+    }
+}
+
 /// The refusal and conflicts recorded on a record, if any.
 #[component]
 pub fn RecordNotices(
@@ -57,6 +99,9 @@ pub fn RecordNotices(
     /// Settles a conflict with the chosen (field, value); no buttons without it.
     #[prop(optional)]
     on_resolve: Option<Callback<(String, Value)>>,
+    /// The kind's fields, for labels and values in words (an activity when left out).
+    #[prop(optional)]
+    spec: Option<&'static KindSpec>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let rejection = move || record.with(|r| r.as_ref().and_then(|r| r.rejection.clone()));
@@ -83,7 +128,7 @@ pub fn RecordNotices(
                 <p>{tr(i18n::CONFLICT_NOTICE)}</p>
                 <ul>
                     <For each=conflicts key=|c| c.field.clone() let(conflict)>
-                        <ConflictLine conflict on_resolve />
+                        <ConflictLine conflict on_resolve spec />
                     </For>
                 </ul>
             </div>
@@ -95,6 +140,7 @@ pub fn RecordNotices(
 fn ConflictLine(
     conflict: Conflict,
     on_resolve: Option<Callback<(String, Value)>>,
+    spec: Option<&'static KindSpec>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let field = conflict.field.clone();
@@ -126,10 +172,10 @@ fn ConflictLine(
         let field = conflict.field.as_str();
         format!(
             "{}: {} {}; {} {}",
-            field_label(field, lang),
-            value_text(field, &conflict.server, lang),
+            label_of(spec, field, lang),
+            value_text_of(spec, field, &conflict.server, lang),
             i18n::CONFLICT_SERVER.get(lang),
-            value_text(field, &conflict.device, lang),
+            value_text_of(spec, field, &conflict.device, lang),
             i18n::CONFLICT_DEVICE.get(lang),
         )
     };
@@ -161,5 +207,27 @@ mod tests {
             "Ibu-ibu PKK, Pelajar"
         );
         assert_eq!(value_text("venue", &json!(""), Lang::En), "(empty)");
+    }
+
+    #[test]
+    fn a_case_kinds_values_are_shown_in_words_too() {
+        let spec = gugus_model::RecordKind::Case.spec();
+        assert_eq!(
+            value_text_of(spec, "status", &json!("closed"), Lang::Id),
+            "Ditutup"
+        );
+        assert_eq!(
+            value_text_of(spec, "means", &json!(["fraud", "debt_bondage"]), Lang::Id),
+            "Penipuan, Jeratan utang"
+        );
+        assert_eq!(
+            value_text_of(spec, "sensitive", &json!(true), Lang::En),
+            "Yes"
+        );
+        assert_eq!(label_of(spec, "modus", Lang::Id), "Modus");
+        assert_eq!(
+            value_text_of(None, "type", &json!("outreach"), Lang::Id),
+            "Sosialisasi"
+        );
     }
 }
