@@ -274,13 +274,14 @@ async fn supervisor_journey(desk: &Browser, base_url: &str) -> Result<()> {
         "a supervisor's nav has no accounts page"
     );
     desk.click("#nav-audit").await?;
-    // Made, deactivated, new password, activated: the admin's four account changes (the
-    // command line's `user add` writes one for each account it makes, too).
+    // Made, deactivated, new password, activated: the admin's four account changes, each
+    // naming the account (the command line's `user add` writes one for each account it
+    // makes, too).
     let expected = [
         "Akun dibuat: petugas2",
-        "Akun dinonaktifkan",
-        "Kata sandi diganti",
-        "Akun diaktifkan",
+        "Akun dinonaktifkan: petugas2",
+        "Kata sandi diganti: petugas2",
+        "Akun diaktifkan: petugas2",
     ];
     let shown = poll("the admin's account changes in #audit-list", || async {
         let changes = audit_changes(desk).await?;
