@@ -12,6 +12,7 @@ crate::on_both_backends!(
     malformed_requests_get_the_json_error_shape,
     viewers_may_not_sync,
     repeated_login_failures_are_rate_limited,
+    one_address_guessing_many_usernames_is_rate_limited,
 );
 
 async fn login_and_tokens(server: &TestServer) -> anyhow::Result<()> {
@@ -139,5 +140,24 @@ async fn repeated_login_failures_are_rate_limited(server: &TestServer) -> anyhow
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await?;
     assert_eq!(body["error"]["code"], "rate_limited");
+    Ok(())
+}
+
+async fn one_address_guessing_many_usernames_is_rate_limited(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    use gugus_worker::routes::login::MAX_FAILURES_PER_ADDRESS;
+    server.add_user("petugas", Role::Officer).await?;
+    let device = Uuid::now_v7();
+    // Each name fails only once, far under the per-username limit: the address adds up.
+    for n in 0..MAX_FAILURES_PER_ADDRESS {
+        let guess =
+            json!({"username": format!("tebakan{n}"), "password": "x", "device_id": device});
+        let answer = server.post("/login", None, &guess).await?;
+        assert_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let right = json!({"username": "petugas", "password": PASSWORD, "device_id": device});
+    let answer = server.post("/login", None, &right).await?;
+    assert_error(&answer, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     Ok(())
 }
