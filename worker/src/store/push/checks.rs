@@ -13,7 +13,7 @@ use time::Date;
 pub(super) fn admit(role: Role, mutation: &Mutation) -> Result<RecordKind, RejectError> {
     let kind = RecordKind::parse(&mutation.kind)
         .ok_or_else(|| RejectError::unknown_kind(&mutation.kind))?;
-    if !scope::may_write(role, kind) {
+    if !scope::may_write(role) {
         return Err(RejectError::forbidden());
     }
     match nul_text(&mutation.fields) {
