@@ -3,10 +3,11 @@
 //! screen without a router).
 
 use crate::components::header::Header;
+use crate::crypto::Vault;
 use crate::i18n::{self, tr, I18n};
 use crate::pages::cases::{CasePage, CasePages};
 use crate::pages::{
-    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, LoginPage, StatsPage,
+    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, LoginPage, StatsPage, UnlockPage,
 };
 use crate::store::{Session, Store, StoreError};
 use crate::sync::{SyncEngine, SyncProblem, SyncStatus};
@@ -110,6 +111,8 @@ pub struct Ctx {
     pub device_id: Uuid,
     /// Who is logged in.
     pub session: RwSignal<Option<Session>>,
+    /// The officer's open vault: `None` while the device's data is locked.
+    pub vault: RwSignal<Option<Vault>, LocalStorage>,
     /// What the sync indicator shows.
     pub status: RwSignal<SyncStatus>,
     /// Bumped whenever records change on the device, so lists reload.
@@ -145,6 +148,25 @@ impl Ctx {
     pub fn role(&self) -> Option<Role> {
         self.session.with(|s| s.as_ref().map(|s| s.user.role))
     }
+
+    /// Whether the device's data is locked: someone who keeps records is logged in and
+    /// the vault is not open (tracked).
+    pub fn locked(&self) -> bool {
+        self.role().is_some_and(Role::syncs_records) && self.vault.with(Option::is_none)
+    }
+
+    /// Locks the device's data: the key is dropped; the password opens it again.
+    pub fn lock(&self) {
+        self.vault.set(None);
+    }
+}
+
+/// How long the app stays open without a touch or a key before it locks, in ms.
+pub const LOCK_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// Whether the app must lock: the last touch or key was `LOCK_AFTER_MS` or more ago.
+pub fn idle_too_long(last_activity_ms: f64, now_ms: f64) -> bool {
+    now_ms - last_activity_ms >= LOCK_AFTER_MS
 }
 
 /// The shared context.
@@ -174,6 +196,7 @@ struct Booted {
 async fn boot() -> Result<Booted, StoreError> {
     let store = Store::open().await?;
     store.ask_to_persist();
+    store.upgrade_pull().await?;
     let device_id = store.device_id().await?;
     let device_id = Uuid::parse_str(&device_id).unwrap_or_else(|_| Uuid::now_v7());
     let session = store.session().await?;
@@ -203,12 +226,15 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell(booted: Booted) -> impl IntoView {
     let session = RwSignal::new(booted.session);
+    // Every page load starts locked: the key lives only in memory.
+    let vault = RwSignal::new_local(None::<Vault>);
     let status = RwSignal::new(SyncStatus::default());
     let revision = RwSignal::new(0_u64);
     let engine = SyncEngine::new(
         booted.store.clone(),
         booted.device_id,
         session,
+        vault,
         status,
         revision,
     );
@@ -218,6 +244,7 @@ fn Shell(booted: Booted) -> impl IntoView {
         engine: StoredValue::new_local(engine.clone()),
         device_id: booted.device_id,
         session,
+        vault,
         status,
         revision,
         page,
@@ -233,8 +260,18 @@ fn Shell(booted: Booted) -> impl IntoView {
         }
     });
     engine.start();
+    lock_when_idle(ctx);
+    // Opening the vault is the moment to sync what waited while locked.
+    Effect::new(move |was_open: Option<bool>| {
+        let open = vault.with(Option::is_some);
+        if open && was_open == Some(false) {
+            ctx.engine().request();
+        }
+        open
+    });
 
     let role = Memo::new(move |_| ctx.role());
+    let locked = Memo::new(move |_| ctx.locked());
     let expired =
         Memo::new(move |_| status.with(|s| s.problem == Some(SyncProblem::SessionExpired)));
     // The page actually shown: a logged-out user logs in; a role sees only its pages.
@@ -253,6 +290,7 @@ fn Shell(booted: Booted) -> impl IntoView {
         <main id="main">
             {move || match shown.get() {
                 Page::Login => view! { <LoginPage /> }.into_any(),
+                _ if locked.get() => view! { <UnlockPage /> }.into_any(),
                 Page::Activities => view! { <ActivityList /> }.into_any(),
                 Page::NewActivity => view! { <ActivityForm id=None /> }.into_any(),
                 Page::EditActivity(id) => view! { <ActivityForm id=Some(id) /> }.into_any(),
@@ -264,6 +302,34 @@ fn Shell(booted: Booted) -> impl IntoView {
             }}
         </main>
     }
+}
+
+/// Locks the app after [`LOCK_AFTER_MS`] without a touch or a key, checked every 15 s
+/// and whenever the app comes back to the screen (timers sleep in the background).
+fn lock_when_idle(ctx: Ctx) {
+    let last = std::rc::Rc::new(std::cell::Cell::new(js_sys::Date::now()));
+    for event in ["pointerdown", "keydown", "touchstart"] {
+        let last = last.clone();
+        let listener =
+            gloo::events::EventListener::new(&gloo::utils::document(), event, move |_| {
+                last.set(js_sys::Date::now());
+            });
+        // Lives as long as the page, like the shell.
+        listener.forget();
+    }
+    let check = move || {
+        if ctx.vault.with_untracked(Option::is_some)
+            && idle_too_long(last.get(), js_sys::Date::now())
+        {
+            ctx.lock();
+        }
+    };
+    let on_visible = check.clone();
+    gloo::events::EventListener::new(&gloo::utils::document(), "visibilitychange", move |_| {
+        on_visible()
+    })
+    .forget();
+    gloo::timers::callback::Interval::new(15_000, check).forget();
 }
 
 #[cfg(test)]
@@ -292,6 +358,14 @@ mod tests {
         }
         assert_eq!(Page::from_hash(""), None);
         assert_eq!(Page::from_hash("#/tidak-ada"), None);
+    }
+
+    #[test]
+    fn the_app_locks_after_ten_minutes_without_a_touch() {
+        let start = 1_000_000.0;
+        assert!(!idle_too_long(start, start + 9.0 * 60_000.0));
+        assert!(!idle_too_long(start, start + LOCK_AFTER_MS - 1.0));
+        assert!(idle_too_long(start, start + LOCK_AFTER_MS));
     }
 
     #[test]

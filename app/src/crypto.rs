@@ -3,12 +3,25 @@
 //! iterations (OWASP's figure for PBKDF2-SHA256). The key never leaves WebCrypto (it is not
 //! extractable) and is never stored: it lives only while the app is unlocked.
 //!
-//! A [`Vault`] is the derived key; [`VaultLock`] is what the device stores to derive it
+//! A [`Vault`] is the derived keys; [`VaultLock`] is what the device stores to derive them
 //! again (the salt, the iteration count, and a known text sealed under the key, which tells
 //! a wrong passphrase from a right one without decrypting any record).
+//!
+//! PBKDF2 gives 512 bits: the first half is the AES-GCM key, the second an HMAC-SHA256 key.
+//! Two ways of sealing:
+//! - [`Vault::seal`] / [`Vault::seal_json`]: a random nonce each time (drafts, the
+//!   verifier);
+//! - [`Vault::seal_value`]: one field value of a record, with the nonce derived from the
+//!   value (HMAC of the field name and the value, as in SIV constructions), so the same
+//!   value always seals to the same text. The device's merge and conflict logic compares
+//!   field values for equality; on sealed values it then decides exactly as on plain ones.
+//!   What this reveals to someone holding the raw database is only that two sealed values
+//!   are equal, never what they are. A nonce repeats only for the same field and value,
+//!   which then gives the same ciphertext: AES-GCM's nonce-reuse weakness does not arise.
 
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -21,6 +34,8 @@ pub const MIN_ITERATIONS: u32 = 600_000;
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// What the lock's verifier seals.
 const VERIFIER: &[u8] = b"gugus-vault-v1";
+/// How a sealed field value begins (then hex of nonce and ciphertext).
+pub const SEALED_PREFIX: &str = "gugus-sealed:v1:";
 
 /// What can go wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,10 +74,13 @@ pub struct VaultLock {
     pub verifier: Sealed,
 }
 
-/// An open vault: the derived AES-GCM key.
+/// An open vault: the derived keys.
 #[derive(Debug, Clone)]
 pub struct Vault {
+    /// AES-GCM, 256 bits.
     key: CryptoKey,
+    /// HMAC-SHA256, for the nonces of [`Vault::seal_value`].
+    mac: CryptoKey,
 }
 
 impl Vault {
@@ -102,7 +120,7 @@ impl Vault {
             &raw,
             &object(&[("name", "PBKDF2".into())]),
             false,
-            &usages(&["deriveKey"]),
+            &usages(&["deriveBits"]),
         ))
         .await?;
         let params = object(&[
@@ -111,18 +129,75 @@ impl Vault {
             ("salt", Uint8Array::from(salt).into()),
             ("iterations", iterations.into()),
         ]);
-        let aes = object(&[("name", "AES-GCM".into()), ("length", 256.into())]);
-        let key = call(subtle.derive_key_with_object_and_object(
-            &params,
-            &base.unchecked_into(),
-            &aes,
+        let bits =
+            call(subtle.derive_bits_with_object(&params, &base.unchecked_into(), 512)).await?;
+        let bits = Uint8Array::new(&bits);
+        let key = call(subtle.import_key_with_object(
+            "raw",
+            &bits.subarray(0, 32),
+            &object(&[("name", "AES-GCM".into())]),
             false,
             &usages(&["encrypt", "decrypt"]),
         ))
         .await?;
+        let mac = call(subtle.import_key_with_object(
+            "raw",
+            &bits.subarray(32, 64),
+            &object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())]),
+            false,
+            &usages(&["sign"]),
+        ))
+        .await?;
+        // The raw bits are not needed any more: only the non-extractable keys remain.
+        bits.fill(0, 0, 64);
         Ok(Vault {
             key: key.unchecked_into(),
+            mac: mac.unchecked_into(),
         })
+    }
+
+    /// Seals one field value of a record, deterministically (see the module's notes):
+    /// `field` names what the value is and is authenticated with it, so a sealed value
+    /// moved to another field does not open.
+    pub async fn seal_value(&self, field: &str, value: &Value) -> Result<String, CryptoError> {
+        let plain =
+            serde_json::to_vec(value).map_err(|e| CryptoError::Unavailable(e.to_string()))?;
+        let mut mac_input = field.as_bytes().to_vec();
+        mac_input.push(0);
+        mac_input.extend_from_slice(&plain);
+        let tag = call(subtle()?.sign_with_str_and_u8_array("HMAC", &self.mac, &mac_input)).await?;
+        let iv = Uint8Array::new(&tag).subarray(0, 12).to_vec();
+        let params = object(&[
+            ("name", "AES-GCM".into()),
+            ("iv", Uint8Array::from(iv.as_slice()).into()),
+            ("additionalData", Uint8Array::from(field.as_bytes()).into()),
+        ]);
+        let data =
+            call(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, &plain)).await?;
+        let mut out = String::with_capacity(SEALED_PREFIX.len() + 2 * (12 + plain.len() + 16));
+        out.push_str(SEALED_PREFIX);
+        hex_into(&mut out, &iv);
+        hex_into(&mut out, &Uint8Array::new(&data).to_vec());
+        Ok(out)
+    }
+
+    /// Opens a value sealed with [`Vault::seal_value`] for the same `field`, or
+    /// [`CryptoError::WrongKey`].
+    pub async fn open_value(&self, field: &str, sealed: &str) -> Result<Value, CryptoError> {
+        let bytes = sealed
+            .strip_prefix(SEALED_PREFIX)
+            .and_then(unhex)
+            .filter(|b| b.len() > 12 + 16)
+            .ok_or(CryptoError::WrongKey)?;
+        let (iv, data) = bytes.split_at(12);
+        let params = object(&[
+            ("name", "AES-GCM".into()),
+            ("iv", Uint8Array::from(iv).into()),
+            ("additionalData", Uint8Array::from(field.as_bytes()).into()),
+        ]);
+        let promise = subtle()?.decrypt_with_object_and_u8_array(&params, &self.key, data);
+        let plain = call(promise).await.map_err(|_| CryptoError::WrongKey)?;
+        serde_json::from_slice(&Uint8Array::new(&plain).to_vec()).map_err(|_| CryptoError::WrongKey)
     }
 
     /// Encrypts bytes under a fresh random nonce.
@@ -170,6 +245,32 @@ impl Vault {
         let bytes = self.unseal(sealed).await?;
         serde_json::from_slice(&bytes).map_err(|_| CryptoError::WrongKey)
     }
+}
+
+/// Whether a field value is one [`Vault::seal_value`] made.
+pub fn is_sealed(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| s.starts_with(SEALED_PREFIX))
+}
+
+fn hex_into(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 15)] as char);
+    }
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let digit = |c: u8| (c as char).to_digit(16);
+            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
+        })
+        .collect()
 }
 
 /// `n` bytes from the browser's cryptographic random source.

@@ -125,6 +125,50 @@ pub const NAV_ACTIVITIES: Text = t("Kegiatan", "Activities");
 pub const NAV_NEW_ACTIVITY: Text = t("+ Catat", "+ New");
 pub const NAV_STATS: Text = t("Evaluasi", "Evaluation");
 pub const LOGOUT: Text = t("Keluar", "Log out");
+pub const LOGOUT_KEEP: Text = t("Batal, jangan keluar", "Cancel, stay logged in");
+pub const LOGOUT_DISCARD: Text = t(
+    "Hapus perubahan itu dan keluar",
+    "Erase those changes and log out",
+);
+pub const IDENTITY_TITLE: Text = t("Identitas korban", "Victim's identity");
+pub const IDENTITY_NONE: Text = t("Identitas belum diisi.", "No identity recorded yet.");
+pub const IDENTITY_SHOW: Text = t("Tampilkan identitas", "Show identity");
+pub const IDENTITY_HIDE: Text = t("Sembunyikan identitas", "Hide identity");
+pub const IDENTITY_EDIT: Text = t("Ubah identitas", "Edit identity");
+pub const IDENTITY_ADD: Text = t("Isi identitas", "Record identity");
+pub const LOCK_NOW: Text = t("Kunci", "Lock");
+pub const LOCK_NOW_TITLE: Text = t(
+    "Kunci aplikasi sekarang; buka lagi dengan kata sandi",
+    "Lock the app now; open it again with your password",
+);
+pub const UNLOCK_TITLE: Text = t("Aplikasi terkunci", "The app is locked");
+pub const UNLOCK_WHY: Text = t(
+    "Identitas korban di HP ini tersimpan terenkripsi. Masukkan kata sandi Anda untuk membukanya.",
+    "Victims' identities on this phone are encrypted. Enter your password to open them.",
+);
+pub const UNLOCK_HINT: Text = t(
+    "Pakai kata sandi yang Anda gunakan saat pertama kali masuk di HP ini. Bisa tanpa sinyal.",
+    "Use the password you used when you first logged in on this phone. Works without a signal.",
+);
+pub const UNLOCK_SUBMIT: Text = t("Buka", "Unlock");
+pub const UNLOCKING: Text = t("Membuka…", "Unlocking…");
+pub const UNLOCK_EMPTY: Text = t("Isi kata sandi Anda.", "Enter your password.");
+pub const UNLOCK_WRONG: Text = t(
+    "Kata sandi salah. Jika kata sandi Anda baru diganti, pakai kata sandi yang lama.",
+    "Wrong password. If your password was changed recently, use the old one.",
+);
+pub const UNLOCK_SHORT: Text = t(
+    "Kata sandi minimal 8 karakter.",
+    "The password needs at least 8 characters.",
+);
+pub const ERR_ENCRYPTION: Text = t(
+    "Data terenkripsi di HP ini tidak bisa dibuka. Kunci aplikasi lalu buka lagi dengan kata sandi Anda.",
+    "The encrypted data on this phone could not be opened. Lock the app, then open it again with your password.",
+);
+pub const OTHER_OWNER_PENDING: Text = t(
+    "HP ini masih menyimpan perubahan akun lain yang belum terkirim. Minta pemilik akun itu masuk dan menyinkronkannya dulu, atau keluar dan menghapusnya.",
+    "This phone still holds another account's changes that were not sent. Ask that account's owner to log in and sync them first, or to log out and erase them.",
+);
 pub const LOGIN_AGAIN_LINK: Text = t("Masuk lagi", "Log in again");
 
 pub const SYNC_NOW: Text = t("Sinkronkan", "Sync now");
@@ -511,10 +555,10 @@ pub fn logout_warning(n: usize, lang: Lang) -> String {
     let n = number(n as u64, lang);
     match lang {
         Lang::Id => format!(
-            "Masih ada {n} perubahan yang belum terkirim ke server. Perubahan itu tetap tersimpan di HP ini dan terkirim setelah Anda masuk lagi. Tetap keluar?"
+            "Masih ada {n} perubahan yang belum terkirim ke server. Keluar akan menghapus semua data di HP ini, termasuk perubahan itu, dan perubahan itu HILANG. Sebaiknya sinkronkan dulu saat ada sinyal."
         ),
         Lang::En => format!(
-            "{n} changes have not reached the server yet. They stay on this phone and are sent after you log in again. Log out anyway?"
+            "{n} changes have not reached the server yet. Logging out erases all data on this phone, those changes included: they will be LOST. Better sync first when there is a signal."
         ),
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! - [`store`] is the only code that touches IndexedDB;
 //! - [`sync`] is the only code that talks to the worker;
-//! - [`crypto`] seals a victim's identity under the officer's passphrase (WebCrypto);
+//! - [`crypto`] seals a victim's identity under the officer's passphrase (WebCrypto), and
+//!   [`identity`] says which values are sealed and where;
 //! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string.
 #![forbid(unsafe_code)]
 
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod components;
 pub mod crypto;
 pub mod i18n;
+pub mod identity;
 pub mod pages;
 pub mod store;
 pub mod sync;

@@ -134,12 +134,26 @@ pub fn TextField(
     /// The latest date allowed (for `date`).
     #[prop(optional, into)]
     max: Option<String>,
+    /// The keyboard a phone shows (`numeric` for a NIK).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    /// A victim's identity: the browser must not remember it for autofill.
+    #[prop(optional)]
+    private: bool,
 ) -> impl IntoView {
     let errors = expect_context::<FormErrors>();
+    let autocomplete = private.then_some("off");
     let input = move |ev: leptos::ev::Event| on_input.run(event_target_value(&ev));
     let control = if kind == "textarea" {
         view! {
-            <textarea id=input_id(name) name=name rows="4" prop:value=value on:input=input>
+            <textarea
+                id=input_id(name)
+                name=name
+                rows="4"
+                autocomplete=autocomplete
+                prop:value=value
+                on:input=input
+            >
             </textarea>
         }
         .into_any()
@@ -150,6 +164,8 @@ pub fn TextField(
                 type=kind
                 name=name
                 max=max
+                inputmode=inputmode
+                autocomplete=autocomplete
                 prop:value=value
                 on:input=input
                 on:change=input

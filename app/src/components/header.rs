@@ -45,8 +45,20 @@ pub fn Header() -> impl IntoView {
             <Show when=move || role.get().is_some()>
                 <div class="bar user-bar">
                     <span id="current-user">{name}</span>
+                    <Show when=move || ctx.vault.with(Option::is_some)>
+                        <button
+                            type="button"
+                            id="lock-now"
+                            class="link-button"
+                            title=tr(i18n::LOCK_NOW_TITLE)
+                            on:click=move |_| ctx.lock()
+                        >
+                            {tr(i18n::LOCK_NOW)}
+                        </button>
+                    </Show>
                     <LogoutButton />
                 </div>
+                <Show when=move || !ctx.locked()>
                 <nav class="nav">
                     <Show when=syncs>
                         <a
@@ -93,47 +105,100 @@ pub fn Header() -> impl IntoView {
                 <Show when=syncs>
                     <SyncIndicator />
                 </Show>
+                </Show>
             </Show>
         </header>
     }
 }
 
-/// Logs out: warns first when changes are not sent yet; records and unsent changes stay
-/// on the phone either way, and are sent after the next login.
+/// Logs out and wipes the device: records, unsent changes, drafts, the session and the
+/// vault's lock, so the next person to use the phone sees nothing of this account. With
+/// changes not yet sent, it first says how many would be lost and goes on only when the
+/// officer confirms losing them.
 #[component]
 fn LogoutButton() -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
-    let logout = move |_| {
-        let pending = ctx.status.with_untracked(|s| s.pending);
-        if pending > 0 {
-            let warning = i18n::logout_warning(pending, i18n.lang());
-            let confirmed = gloo::utils::window()
-                .confirm_with_message(&warning)
-                .unwrap_or(false);
-            if !confirmed {
-                return;
-            }
-        }
+    let confirming = RwSignal::new(None::<usize>);
+    let failed = RwSignal::new(false);
+    let leave = move || {
         let Some(session) = ctx.session.get_untracked() else {
             return;
         };
         let store = ctx.store();
         spawn_local(async move {
+            let me = session.user.id.to_string();
+            let owned = match store.owner().await {
+                Ok((owner, _)) => owner.is_none_or(|owner| owner == me),
+                Err(_) => true,
+            };
+            // A viewer on a phone whose records belong to an officer leaves them alone.
+            let wiped = if owned {
+                store.wipe().await
+            } else {
+                store.clear_session().await
+            };
+            if wiped.is_err() {
+                failed.set(true);
+                return;
+            }
             if online() {
-                // The token is forgotten here anyway; revoking it is a courtesy to the
-                // server that fails harmlessly when the network does.
+                // The token is gone from the device anyway; revoking it is a courtesy to
+                // the server that fails harmlessly when the network does.
                 let _ = Api::here().logout(&session.token).await;
             }
-            let _ = store.clear_session().await;
+            confirming.set(None);
+            failed.set(false);
+            ctx.lock();
             ctx.session.set(None);
-            ctx.status.update(|s| s.problem = None);
+            ctx.status.update(|s| {
+                s.problem = None;
+                s.pending = 0;
+                s.last_sync = None;
+            });
+            ctx.revision.update(|r| *r += 1);
             ctx.go(Page::Login);
+        });
+    };
+    let logout = move |_| {
+        let store = ctx.store();
+        spawn_local(async move {
+            match store.pending_count().await {
+                Ok(0) => leave(),
+                Ok(n) => confirming.set(Some(n)),
+                Err(_) => failed.set(true),
+            }
         });
     };
     view! {
         <button type="button" id="logout" class="link-button" on:click=logout>
             {tr(i18n::LOGOUT)}
         </button>
+        {move || confirming.get().map(|n| view! {
+            <div id="logout-confirm" class="confirm" role="alertdialog">
+                <p id="logout-warning">{move || i18n::logout_warning(n, i18n.lang())}</p>
+                <div class="actions">
+                    <button
+                        type="button"
+                        id="logout-cancel"
+                        class="primary"
+                        on:click=move |_| confirming.set(None)
+                    >
+                        {tr(i18n::LOGOUT_KEEP)}
+                    </button>
+                    <button
+                        type="button"
+                        id="logout-discard"
+                        class="danger"
+                        on:click=move |_| leave()
+                    >
+                        {tr(i18n::LOGOUT_DISCARD)}
+                    </button>
+                </div>
+            </div>
+        })}
+        <Show when=move || failed.get()>
+            <p id="logout-error" class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
+        </Show>
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod draft;
 mod inputs;
+mod sealing;
 
 use crate::app::use_ctx;
 use crate::clock;
@@ -18,6 +19,7 @@ use gugus_model::schema::KindSpec;
 use gugus_model::{FieldError, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sealing::Keeping;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,9 @@ pub fn RecordForm(
     let notice = RwSignal::new(None::<Text>);
     let saving = RwSignal::new(false);
     let attempted = RwSignal::new(false);
+    // A victim's identity is sealed wherever it is stored, the draft included.
+    let keeping = StoredValue::new_local(Keeping::for_kind(kind, ctx.vault.get_untracked()));
+    let private = spec.kind.is_identity();
 
     let fields_now = move || {
         let original = existing.with_untracked(|r| r.as_ref().map(|r| r.fields.clone()));
@@ -95,15 +100,22 @@ pub fn RecordForm(
 
     spawn_local(async move {
         let store = ctx.store();
-        let kept: Option<Draft> = store.draft(&key.get_value()).await.ok().flatten();
-        let base: Option<Map<String, Value>> = store
-            .draft(&base_key(&key.get_value()))
-            .await
-            .ok()
-            .flatten();
+        let keeping = keeping.get_value();
+        let kept: Option<Draft> = keeping.draft(&store, &key.get_value()).await;
+        let base = keeping.draft(&store, &base_key(&key.get_value())).await;
         base_kept.set(base.is_some());
         let record = match id.get_value() {
             Some(id) => store.record(&id).await.ok().flatten(),
+            None => None,
+        };
+        let record = match record {
+            Some(mut listed) => match keeping.for_screen(listed.record).await {
+                Ok(open) => {
+                    listed.record = open;
+                    Some(listed)
+                }
+                Err(_) => None,
+            },
             None => None,
         };
         match record {
@@ -144,11 +156,14 @@ pub fn RecordForm(
             .then(|| opened.get_untracked())
             .flatten();
         base_kept.set(true);
+        let keeping = keeping.get_value();
         spawn_local(async move {
             // A lost draft write costs only the last keystroke if the page dies now.
-            let _ = store.save_draft(&key.get_value(), &kept).await;
+            let _ = keeping.keep_draft(&store, &key.get_value(), &kept).await;
             if let Some(base) = base {
-                let _ = store.save_draft(&base_key(&key.get_value()), &base).await;
+                let _ = keeping
+                    .keep_draft(&store, &base_key(&key.get_value()), &base)
+                    .await;
             }
         });
     });
@@ -177,11 +192,17 @@ pub fn RecordForm(
         spawn_local(async move {
             let store = ctx.store();
             let at = clock::now_rfc3339();
-            match store
-                .resolve_conflict(&record_id, &field, value.clone(), at)
-                .await
-            {
+            let keeping = keeping.get_value();
+            let Ok(stored) = keeping.value_for_store(&field, value.clone()).await else {
+                notice.set(Some(i18n::RESOLVE_FAILED));
+                return;
+            };
+            match store.resolve_conflict(&record_id, &field, stored, at).await {
                 Ok(Some(record)) => {
+                    let Ok(record) = keeping.for_screen(record).await else {
+                        notice.set(Some(i18n::RESOLVE_FAILED));
+                        return;
+                    };
                     let mut fields = fields_now();
                     fields.insert(field, value);
                     form.set(draft::from_fields(spec, &fields));
@@ -213,7 +234,21 @@ pub fn RecordForm(
         spawn_local(async move {
             let store = ctx.store();
             let at = clock::now_rfc3339();
-            let saved = match (id.get_value(), opened.get_untracked()) {
+            let keeping = keeping.get_value();
+            let sealed = match (keeping.for_store(fields).await, opened.get_untracked()) {
+                (Ok(fields), Some(opened)) => match keeping.for_store(opened).await {
+                    Ok(opened) => Ok((fields, Some(opened))),
+                    Err(error) => Err(error),
+                },
+                (Ok(fields), None) => Ok((fields, None)),
+                (Err(error), _) => Err(error),
+            };
+            let Ok((fields, opened)) = sealed else {
+                notice.set(Some(i18n::SAVE_FAILED));
+                saving.set(false);
+                return;
+            };
+            let saved = match (id.get_value(), opened) {
                 (Some(id), Some(opened)) => {
                     store
                         .save_edit(kind, &id, fields, &opened, &key.get_value(), at)
@@ -245,7 +280,7 @@ pub fn RecordForm(
         .fields
         .iter()
         .filter(|field| draft::shown(field.ty))
-        .map(|field| inputs::input(field, form, edit))
+        .map(|field| inputs::input(field, form, edit, private))
         .collect_view();
 
     view! {

@@ -8,6 +8,7 @@
 //! | `#/kasus/<case>` | the case and everything under it |
 //! | `#/kasus/<case>/edit` | the case's form |
 //! | `#/kasus/<case>/korban/baru`, `#/kasus/<case>/korban/<victim>` | a victim's form |
+//! | `#/kasus/<case>/korban/<victim>/identitas` | the victim's identity (sealed on the device) |
 //! | `#/kasus/<case>/korban/<victim>/layanan/baru`, `#/kasus/<case>/layanan/<service>` | a service's form |
 //! | `#/kasus/<case>/hukum/baru`, `#/kasus/<case>/hukum/<step>` | a legal step's form |
 //! | `#/kasus/<case>/catatan/baru` | a new note (notes are never edited) |
@@ -19,9 +20,9 @@ use crate::app::{use_ctx, Page};
 use crate::clock;
 use crate::components::record_form::draft::Draft;
 use crate::components::record_form::RecordForm;
-use crate::i18n;
+use crate::i18n::{self, tr};
 use gugus_model::activity::format_date;
-use gugus_model::schema::{KindSpec, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM};
+use gugus_model::schema::{KindSpec, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
 use gugus_model::Text;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -41,6 +42,8 @@ pub enum CasePage {
     NewVictim(String),
     /// `#/kasus/<case>/korban/<victim>`.
     EditVictim(String, String),
+    /// `#/kasus/<case>/korban/<victim>/identitas`.
+    Identity(String, String),
     /// `#/kasus/<case>/korban/<victim>/layanan/baru`.
     NewService(String, String),
     /// `#/kasus/<case>/layanan/<service>`.
@@ -64,6 +67,7 @@ impl CasePage {
             [case, "edit"] => CasePage::EditCase(own(case)),
             [case, "korban", "baru"] => CasePage::NewVictim(own(case)),
             [case, "korban", victim] => CasePage::EditVictim(own(case), own(victim)),
+            [case, "korban", victim, "identitas"] => CasePage::Identity(own(case), own(victim)),
             [case, "korban", victim, "layanan", "baru"] => {
                 CasePage::NewService(own(case), own(victim))
             }
@@ -85,6 +89,7 @@ impl CasePage {
             | CasePage::NewLegalStep(c)
             | CasePage::NewNote(c) => vec![c],
             CasePage::EditVictim(c, id)
+            | CasePage::Identity(c, id)
             | CasePage::NewService(c, id)
             | CasePage::EditService(c, id)
             | CasePage::EditLegalStep(c, id) => vec![c, id],
@@ -100,6 +105,7 @@ impl CasePage {
             CasePage::EditCase(c) => format!("/{c}/edit"),
             CasePage::NewVictim(c) => format!("/{c}/korban/baru"),
             CasePage::EditVictim(c, v) => format!("/{c}/korban/{v}"),
+            CasePage::Identity(c, v) => format!("/{c}/korban/{v}/identitas"),
             CasePage::NewService(c, v) => format!("/{c}/korban/{v}/layanan/baru"),
             CasePage::EditService(c, s) => format!("/{c}/layanan/{s}"),
             CasePage::NewLegalStep(c) => format!("/{c}/hukum/baru"),
@@ -137,7 +143,7 @@ fn form_for(page: &CasePage) -> Option<(FormFor, Option<String>)> {
             defaults,
         };
     Some(match page {
-        CasePage::List | CasePage::Detail(_) => return None,
+        CasePage::List | CasePage::Detail(_) | CasePage::Identity(..) => return None,
         CasePage::NewCase => {
             let mut defaults = today_in("date_reported");
             defaults.insert("status".into(), "reported".into());
@@ -248,6 +254,7 @@ pub fn CasePages(
     match page {
         CasePage::List => view! { <case_list::CaseList /> }.into_any(),
         CasePage::Detail(id) => view! { <case_detail::CaseDetail id /> }.into_any(),
+        CasePage::Identity(case, victim) => view! { <IdentityForm case victim /> }.into_any(),
         page => {
             let Some((form, case)) = form_for(&page) else {
                 return ().into_any();
@@ -280,6 +287,47 @@ pub fn CasePages(
     }
 }
 
+/// The identity form of a victim: the victim's one identity record, or a new one.
+#[component]
+fn IdentityForm(case: String, victim: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let owner = victim.clone();
+    let found = LocalResource::new(move || {
+        let store = ctx.store();
+        let victim = owner.clone();
+        async move { store.identity_of(&victim).await }
+    });
+    let on_saved = {
+        let case = case.clone();
+        Callback::new(move |_: String| ctx.go(Page::Case(CasePage::Detail(case.clone()))))
+    };
+    let cancel_href = CasePage::Detail(case).hash();
+    move || {
+        let found = found.get()?;
+        let Ok(id) = found else {
+            return Some(
+                view! { <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p> }.into_any(),
+            );
+        };
+        let id = id.map(|listed| listed.record.id);
+        Some(
+            view! {
+                <RecordForm
+                    spec=&VICTIM_IDENTITY
+                    id
+                    parent=Some(victim.clone())
+                    defaults=Draft::new()
+                    form_id="identity-form"
+                    title=i18n::IDENTITY_TITLE
+                    cancel_href=cancel_href.clone()
+                    on_saved
+                />
+            }
+            .into_any(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +344,7 @@ mod tests {
             CasePage::EditCase(c.clone()),
             CasePage::NewVictim(c.clone()),
             CasePage::EditVictim(c.clone(), v.clone()),
+            CasePage::Identity(c.clone(), v.clone()),
             CasePage::NewService(c.clone(), v.clone()),
             CasePage::EditService(c.clone(), v.clone()),
             CasePage::NewLegalStep(c.clone()),

@@ -1,8 +1,11 @@
 //! Logging in: needs the network once; the session is then kept on the device so the app
-//! opens logged in without signal.
+//! opens logged in without signal. The password also opens (or, on the user's first login
+//! on this device, makes) the vault that seals victims' identities on the device.
 
 use crate::app::{use_ctx, Page};
+use crate::crypto::{CryptoError, Vault};
 use crate::i18n::{self, tr, use_i18n};
+use crate::store::Session;
 use crate::sync::{Api, ApiError, SyncProblem};
 use gugus_model::api::LoginRequest;
 use gugus_model::Text;
@@ -16,6 +19,50 @@ fn login_error_text(error: &ApiError) -> Text {
         ApiError::RateLimited => i18n::LOGIN_RATE_LIMITED,
         _ => i18n::LOGIN_FAILED,
     }
+}
+
+/// Makes the device ready for the user who just logged in, and opens their vault
+/// (`None`: the password does not open the data already on the device, which was locked
+/// with the password of that first login; the unlock screen asks for it).
+///
+/// Another account's data is never shown: it is wiped first, and when it still has
+/// changes not sent, the login is refused so they are not lost (that account must log in
+/// and sync, or log out and confirm losing them). Viewers keep no records, so their login
+/// leaves the device's data as it is.
+async fn take_device(session: &Session, password: &str) -> Result<Option<Vault>, Text> {
+    let store = use_ctx().store();
+    let storage = |_| i18n::ERR_STORAGE;
+    let me = session.user.id.to_string();
+    let (owner, lock) = store.owner().await.map_err(storage)?;
+    if !session.user.role.syncs_records() {
+        store.save_session(session).await.map_err(storage)?;
+        return Ok(None);
+    }
+    if owner.as_deref() == Some(me.as_str()) {
+        store.save_session(session).await.map_err(storage)?;
+        if let Some(lock) = lock {
+            return match Vault::open(password, &lock).await {
+                Ok(vault) => Ok(Some(vault)),
+                Err(CryptoError::WrongKey) => Ok(None),
+                Err(_) => Err(i18n::ERR_ENCRYPTION),
+            };
+        }
+    } else {
+        let pending = store.pending_count().await.map_err(storage)?;
+        if owner.is_some() && pending > 0 {
+            return Err(i18n::OTHER_OWNER_PENDING);
+        }
+        // An owner's data with nothing unsent, or an older build's records: away.
+        if pending == 0 {
+            store.wipe().await.map_err(storage)?;
+        }
+    }
+    let (vault, lock) = Vault::create(password).await.map_err(|error| match error {
+        CryptoError::ShortPassphrase => i18n::UNLOCK_SHORT,
+        _ => i18n::ERR_ENCRYPTION,
+    })?;
+    store.claim(&me, &lock, session).await.map_err(storage)?;
+    Ok(Some(vault))
 }
 
 /// The login form.
@@ -50,12 +97,19 @@ pub fn LoginPage() -> impl IntoView {
         spawn_local(async move {
             match Api::here().login(&request).await {
                 Ok(session) => {
-                    if ctx.store().save_session(&session).await.is_err() {
-                        error.set(Some(i18n::ERR_STORAGE));
-                        busy.set(false);
-                        return;
-                    }
+                    let vault = match take_device(&session, &request.password).await {
+                        Ok(vault) => vault,
+                        Err(text) => {
+                            // This session is not used: revoking it is a courtesy.
+                            let _ = Api::here().logout(&session.token).await;
+                            error.set(Some(text));
+                            busy.set(false);
+                            return;
+                        }
+                    };
+                    password.set(String::new());
                     let home = Page::home(session.user.role);
+                    ctx.vault.set(vault);
                     ctx.session.set(Some(session));
                     ctx.status.update(|s| s.problem = None);
                     ctx.go(home);

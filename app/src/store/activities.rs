@@ -1,6 +1,8 @@
 //! Saving a change made on the device, and reading records back for the screens.
 
 use super::{meta, Store, StoreError, StoreResult, DRAFTS, META, OUTBOX, RECORDS};
+use crate::crypto::is_sealed;
+use crate::identity::{is_identity_kind, sealed_field};
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::Mutation;
 use indexed_db_futures::prelude::*;
@@ -32,7 +34,8 @@ impl Store {
     /// Saves a record the officer created (`id` = `None`) or edited, with its outbox
     /// entry, in one strict transaction; also drops the form's draft (`draft_key`).
     ///
-    /// `fields` must already be valid for the kind. The outbox entry is made by
+    /// `fields` must already be valid for the kind, and an identity record's values sealed
+    /// (`identity::seal_fields`; a plain one is refused). The outbox entry is made by
     /// `model::device::save`: the next mutation id, the record's known server version as
     /// base, only the changed fields for an edit (all of them for a record the server has
     /// not answered for yet), and now.
@@ -74,6 +77,9 @@ impl Store {
         draft_key: &str,
         at: String,
     ) -> StoreResult<(String, SaveOutcome)> {
+        if is_identity_kind(kind) && !all_sealed(&fields) {
+            return Err(StoreError::Failed("identity values must be sealed".into()));
+        }
         let tx = self.write_strict(&[RECORDS, OUTBOX, META, DRAFTS])?;
         let records = tx.object_store(RECORDS)?;
         let meta_store = tx.object_store(META)?;
@@ -157,6 +163,19 @@ impl Store {
             .collect())
     }
 
+    /// The identity record of victim `victim_id`, if the device has one (its values
+    /// sealed).
+    pub async fn identity_of(&self, victim_id: &str) -> StoreResult<Option<ListedRecord>> {
+        Ok(self
+            .list_records("victim_identity")
+            .await?
+            .into_iter()
+            .find(|r| {
+                !r.record.deleted
+                    && r.record.fields.get("victim_id").and_then(Value::as_str) == Some(victim_id)
+            }))
+    }
+
     /// One record, if the device has it.
     pub async fn record(&self, id: &str) -> StoreResult<Option<ListedRecord>> {
         let tx = self.read(&[RECORDS, OUTBOX])?;
@@ -167,6 +186,13 @@ impl Store {
             record,
         }))
     }
+}
+
+/// Whether every identity value of `fields` is sealed.
+fn all_sealed(fields: &Map<String, Value>) -> bool {
+    fields
+        .iter()
+        .all(|(name, value)| !sealed_field(name) || value.is_null() || is_sealed(value))
 }
 
 fn pending_record_ids(outbox: &[Mutation]) -> BTreeSet<String> {

@@ -1,6 +1,7 @@
 //! Small facts about the device kept under fixed keys in the `meta` object store.
 
-use super::{Store, StoreResult, META};
+use super::{Store, StoreResult, DRAFTS, META, OUTBOX, RECORDS};
+use crate::crypto::VaultLock;
 use gugus_model::api::LoginResponse;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -12,6 +13,14 @@ pub(crate) const NEXT_MUTATION_ID: &str = "next_mutation_id";
 pub(crate) const SESSION: &str = "session";
 pub(crate) const CURSOR: &str = "cursor";
 pub(crate) const LAST_SYNC: &str = "last_sync";
+/// The user whose data this device holds (their id), from their first login until logout.
+pub(crate) const OWNER: &str = "owner";
+/// What opens the owner's vault again (salt, iterations, verifier; never the key).
+pub(crate) const VAULT_LOCK: &str = "vault_lock";
+/// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
+pub(crate) const PULL_FORMAT: &str = "pull_format";
+/// Since format 2 identity records are pulled too (sealed); earlier builds skipped them.
+const CURRENT_PULL_FORMAT: u32 = 2;
 
 /// Who is logged in on this device: the login answer, kept so a reload without signal
 /// stays logged in.
@@ -93,11 +102,69 @@ impl Store {
         self.meta_put(SESSION, session).await
     }
 
-    /// Forgets the session and the pull cursor (the next account may see other records);
-    /// records and unsent changes stay on the device.
+    /// Forgets the session and the pull cursor, keeping the records (a viewer logging out
+    /// of a phone whose records belong to an officer).
     pub async fn clear_session(&self) -> StoreResult<()> {
         self.meta_delete(SESSION).await?;
         self.meta_delete(CURSOR).await
+    }
+
+    /// Whose data the device holds, and the lock of their vault.
+    pub async fn owner(&self) -> StoreResult<(Option<String>, Option<VaultLock>)> {
+        let tx = self.read(&[META])?;
+        let meta = tx.object_store(META)?;
+        let owner = get(&meta, OWNER).await?;
+        let lock = get(&meta, VAULT_LOCK).await?;
+        Ok((owner, lock))
+    }
+
+    /// Makes `user_id` the device's owner with a new vault, and keeps their session: one
+    /// strict transaction, so a device never has data without a lock to open it.
+    pub async fn claim(
+        &self,
+        user_id: &str,
+        lock: &VaultLock,
+        session: &Session,
+    ) -> StoreResult<()> {
+        let tx = self.write_strict(&[META])?;
+        let meta = tx.object_store(META)?;
+        put(&meta, OWNER, &user_id).await?;
+        put(&meta, VAULT_LOCK, lock).await?;
+        put(&meta, SESSION, session).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets everything the device holds for its user: records, unsent changes, drafts,
+    /// the session, the cursor, the owner and the vault's lock. Keeps the device id and the
+    /// mutation counter (the server has seen those ids from this device). One strict
+    /// transaction: the wipe happens whole or not at all.
+    pub async fn wipe(&self) -> StoreResult<()> {
+        let tx = self.write_strict(&[RECORDS, OUTBOX, DRAFTS, META])?;
+        tx.object_store(RECORDS)?.clear()?.await?;
+        tx.object_store(OUTBOX)?.clear()?.await?;
+        tx.object_store(DRAFTS)?.clear()?.await?;
+        let meta = tx.object_store(META)?;
+        for key in [SESSION, CURSOR, LAST_SYNC, OWNER, VAULT_LOCK] {
+            meta.delete(key).serde()?.await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts the pull from the beginning once when the records on the device came in an
+    /// older pull format (builds before format 2 did not keep identity records), so
+    /// nothing the server has is missing here.
+    pub async fn upgrade_pull(&self) -> StoreResult<()> {
+        let tx = self.write_strict(&[META])?;
+        let meta = tx.object_store(META)?;
+        let format: Option<u32> = get(&meta, PULL_FORMAT).await?;
+        if format.unwrap_or(1) < CURRENT_PULL_FORMAT {
+            meta.delete(CURSOR).serde()?.await?;
+            put(&meta, PULL_FORMAT, &CURRENT_PULL_FORMAT).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Where the last pull ended.

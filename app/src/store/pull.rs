@@ -1,28 +1,32 @@
 //! Saving what a pull brought: the records and the cursor, together.
 
 use super::outbox::keep_counter_above;
+use super::StoreError;
 use super::{meta, Store, StoreResult, META, OUTBOX, RECORDS};
+use crate::crypto::is_sealed;
+use crate::identity::{is_identity_kind, sealed_field};
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::PullResponse;
-use gugus_model::RecordKind;
 use indexed_db_futures::prelude::*;
 
 impl Store {
     /// Saves one pull page in one strict transaction: every record's new state, shown with
     /// the device's waiting changes laid over it (`model::device::pulled`), and the cursor.
     /// A record deleted on the server (or gone from the caller's scope) is forgotten unless
-    /// changes to it still wait to be sent.
+    /// changes to it still wait to be sent. Identity records must arrive sealed
+    /// (`identity::seal_state`): a plain one fails the whole page, stores nothing.
     pub async fn apply_pull(&self, page: &PullResponse) -> StoreResult<()> {
         let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
         let records = tx.object_store(RECORDS)?;
         let waiting = self.outbox_in(&tx).await?;
         for state in &page.records {
-            // Identity is kept on the phone only encrypted under the officer's passphrase
-            // (issue #4); until this build can, it does not keep identity at all. The
-            // store migration that adds the encryption starts the pull again from the
-            // beginning, so nothing pulled now is lost.
-            if RecordKind::parse(&state.kind).is_some_and(RecordKind::is_identity) {
-                continue;
+            // Identity comes here already sealed (`identity::seal_state`); never plain.
+            if is_identity_kind(&state.kind)
+                && state.fields.iter().any(|(name, value)| {
+                    sealed_field(name) && !value.is_null() && !is_sealed(value)
+                })
+            {
+                return Err(StoreError::Failed("identity values must be sealed".into()));
             }
             let id = state.id.to_string();
             let existing: Option<LocalRecord> = records.get(id.as_str()).serde()?.await?;

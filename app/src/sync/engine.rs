@@ -4,6 +4,8 @@
 
 use super::plan::{backoff_ms, next_batch};
 use super::{Api, ApiError, SyncProblem, SyncState, SyncStatus};
+use crate::crypto::Vault;
+use crate::identity;
 use crate::store::{Session, Store};
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
@@ -30,6 +32,7 @@ struct Inner {
     api: Api,
     device_id: Uuid,
     session: RwSignal<Option<Session>>,
+    vault: RwSignal<Option<Vault>, LocalStorage>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
     running: Cell<bool>,
@@ -42,10 +45,13 @@ struct Inner {
 
 impl SyncEngine {
     /// A loop for this device. `revision` is bumped whenever records change on the device.
+    /// It syncs only while `vault` is open: identity values are opened to be sent and
+    /// sealed as they arrive.
     pub fn new(
         store: Store,
         device_id: Uuid,
         session: RwSignal<Option<Session>>,
+        vault: RwSignal<Option<Vault>, LocalStorage>,
         status: RwSignal<SyncStatus>,
         revision: RwSignal<u64>,
     ) -> Self {
@@ -55,6 +61,7 @@ impl SyncEngine {
                 api: Api::here(),
                 device_id,
                 session,
+                vault,
                 status,
                 revision,
                 running: Cell::new(false),
@@ -195,18 +202,22 @@ impl SyncEngine {
         if !session.user.role.syncs_records() {
             return Ok(());
         }
+        // Locked: the unlock screen is up; the sync runs once it is opened.
+        let Some(vault) = self.inner.vault.get_untracked() else {
+            return Ok(());
+        };
         if !online() {
             return Err(SyncProblem::Unreachable);
         }
         self.inner.status.update(|s| s.state = SyncState::Syncing);
-        self.push_all(&session.token).await?;
-        self.pull_all(&session.token).await?;
+        self.push_all(&session.token, &vault).await?;
+        self.pull_all(&session.token, &vault).await?;
         let now = crate::clock::now_rfc3339();
         self.inner.store.set_last_sync(&now).await?;
         Ok(())
     }
 
-    async fn push_all(&self, token: &str) -> Result<(), SyncProblem> {
+    async fn push_all(&self, token: &str, vault: &Vault) -> Result<(), SyncProblem> {
         let store = &self.inner.store;
         let mut stuck = 0;
         loop {
@@ -218,14 +229,19 @@ impl SyncEngine {
             if stuck >= MAX_ROUNDS_WITHOUT_PROGRESS {
                 return Err(SyncProblem::BadResponse);
             }
+            let mut mutations = Vec::with_capacity(batch.len());
+            for mutation in &batch {
+                mutations.push(identity::open_mutation(vault, mutation.clone()).await?);
+            }
             let request = PushRequest {
                 protocol: PROTOCOL,
                 device_id: self.inner.device_id,
-                mutations: batch,
+                mutations,
             };
             match self.inner.api.push(token, &request).await {
                 Ok(answer) => {
-                    store.apply_push(&request.mutations, &answer).await?;
+                    let answer = identity::seal_answer(vault, &batch, answer).await?;
+                    store.apply_push(&batch, &answer).await?;
                     self.inner.revision.update(|r| *r += 1);
                     let left = store.pending_count().await?;
                     self.inner.status.update(|s| s.pending = left);
@@ -240,7 +256,7 @@ impl SyncEngine {
         }
     }
 
-    async fn pull_all(&self, token: &str) -> Result<(), SyncProblem> {
+    async fn pull_all(&self, token: &str, vault: &Vault) -> Result<(), SyncProblem> {
         let store = &self.inner.store;
         let mut cursor = store.cursor().await?;
         loop {
@@ -250,7 +266,12 @@ impl SyncEngine {
                 cursor: cursor.clone(),
                 limit: Some(DEFAULT_PULL_LIMIT),
             };
-            let page = self.inner.api.pull(token, &request).await?;
+            let mut page = self.inner.api.pull(token, &request).await?;
+            let mut sealed = Vec::with_capacity(page.records.len());
+            for state in page.records {
+                sealed.push(identity::seal_state(vault, state).await?);
+            }
+            page.records = sealed;
             store.apply_pull(&page).await?;
             if !page.records.is_empty() {
                 self.inner.revision.update(|r| *r += 1);

@@ -53,6 +53,15 @@ pub enum SyncProblem {
     BadResponse,
     /// The device's storage failed.
     Storage,
+    /// Sealing or opening a victim's identity failed (the device's data is locked with
+    /// another password, or was altered).
+    Encryption,
+}
+
+impl From<crate::crypto::CryptoError> for SyncProblem {
+    fn from(_: crate::crypto::CryptoError) -> Self {
+        SyncProblem::Encryption
+    }
 }
 
 impl SyncProblem {
@@ -65,6 +74,7 @@ impl SyncProblem {
             SyncProblem::Server => i18n::ERR_SERVER,
             SyncProblem::BadResponse => i18n::ERR_RESPONSE,
             SyncProblem::Storage => i18n::ERR_STORAGE,
+            SyncProblem::Encryption => i18n::ERR_ENCRYPTION,
         }
     }
 

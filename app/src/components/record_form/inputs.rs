@@ -55,8 +55,14 @@ fn vocab_options(vocab: Vocab) -> Signal<Vec<(String, String)>> {
     })
 }
 
-/// The input of `field`, showing `form` and reporting changes to `edit`.
-pub fn input(field: &'static FieldSpec, form: RwSignal<Draft>, edit: Callback<Change>) -> AnyView {
+/// The input of `field`, showing `form` and reporting changes to `edit`; `private` for a
+/// victim's identity (the browser's autofill must not keep it).
+pub fn input(
+    field: &'static FieldSpec,
+    form: RwSignal<Draft>,
+    edit: Callback<Change>,
+    private: bool,
+) -> AnyView {
     let i18n = use_i18n();
     let name = field.name;
     let label = field.label;
@@ -80,8 +86,16 @@ pub fn input(field: &'static FieldSpec, form: RwSignal<Draft>, edit: Callback<Ch
         }
         FieldType::Text { max } => {
             let kind = if max > 300 { "textarea" } else { "text" };
-            view! { <TextField name label kind value on_input=typed /> }.into_any()
+            view! { <TextField name label kind value on_input=typed private /> }.into_any()
         }
+        FieldType::Nik => view! {
+            <TextField name label value on_input=typed inputmode="numeric" private />
+        }
+        .into_any(),
+        FieldType::Phone => view! {
+            <TextField name label kind="tel" value on_input=typed private />
+        }
+        .into_any(),
         FieldType::Count { .. } => {
             view! { <CountField name label value on_input=typed /> }.into_any()
         }
@@ -114,9 +128,7 @@ pub fn input(field: &'static FieldSpec, form: RwSignal<Draft>, edit: Callback<Ch
                 .into_any()
         }
         // Not on the form (see `draft::shown`).
-        FieldType::Parent(_) | FieldType::UserIds | FieldType::Nik | FieldType::Phone => {
-            ().into_any()
-        }
+        FieldType::Parent(_) | FieldType::UserIds => ().into_any(),
     }
 }
 

@@ -10,9 +10,9 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::store::{ListedRecord, Store, StoreError};
 use gugus_model::activity::parse_date;
 use gugus_model::regions;
-use gugus_model::schema::{FieldType, CASE, LEGAL_STEP};
+use gugus_model::schema::{FieldType, CASE, LEGAL_STEP, VICTIM_IDENTITY};
 use gugus_model::vocab::{AGENCIES, LEGAL_STAGES, MODUS, SERVICE_STATUSES, SERVICE_TYPES, SEXES};
-use gugus_model::Lang;
+use gugus_model::{Lang, Text};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use time::Date;
@@ -28,6 +28,8 @@ pub struct CaseFile {
     pub case: ListedRecord,
     /// Its victims, each with its services (by request date).
     pub victims: Vec<(ListedRecord, Vec<ListedRecord>)>,
+    /// The identity records of its victims (values sealed).
+    pub identities: Vec<ListedRecord>,
     /// Its legal steps, by date.
     pub legal_steps: Vec<ListedRecord>,
     /// Its notes, oldest first.
@@ -65,12 +67,19 @@ async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> 
     let services: Vec<_> = alive(store.list_records("service").await?).collect();
     let mut victims = under(&victims, "case_id", &id);
     by_field(&mut victims, "pseudonym");
-    let victims = victims
+    let victims: Vec<_> = victims
         .into_iter()
         .map(|victim| {
             let mut own = under(&services, "victim_id", &victim.record.id);
             by_field(&mut own, "requested_on");
             (victim, own)
+        })
+        .collect();
+    let identities: Vec<_> = alive(store.list_records("victim_identity").await?)
+        .filter(|identity| {
+            victims
+                .iter()
+                .any(|(victim, _)| text(&identity.record.fields, "victim_id") == victim.record.id)
         })
         .collect();
     let steps: Vec<_> = alive(store.list_records("legal_step").await?).collect();
@@ -82,6 +91,7 @@ async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> 
     Ok(Some(CaseFile {
         case,
         victims,
+        identities,
         legal_steps,
         notes,
     }))
@@ -202,6 +212,7 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
     let lines = move || described(&CASE, &fields, i18n.lang());
     let go = move |page: CasePage| move |_| ctx.go(Page::Case(page.clone()));
     let victims = file.victims.clone();
+    let identities = file.identities.clone();
     let steps = file.legal_steps.clone();
     let notes = file.notes.clone();
     view! {
@@ -227,8 +238,12 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
                 <p class="empty">{tr(i18n::VICTIMS_NONE)}</p>
             </Show>
             <ul id="victim-list" class="cards">
-                {victims.into_iter().map(|(victim, services)| view! {
-                    <VictimCard case_id=id.clone() victim services />
+                {victims.into_iter().map(|(victim, services)| {
+                    let identity = identities
+                        .iter()
+                        .find(|i| text(&i.record.fields, "victim_id") == victim.record.id)
+                        .cloned();
+                    view! { <VictimCard case_id=id.clone() victim services identity /> }
                 }).collect_view()}
             </ul>
             <button type="button" id="victim-add" class="secondary" on:click=go(CasePage::NewVictim(id.clone()))>
@@ -261,7 +276,12 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
 }
 
 #[component]
-fn VictimCard(case_id: String, victim: ListedRecord, services: Vec<ListedRecord>) -> impl IntoView {
+fn VictimCard(
+    case_id: String,
+    victim: ListedRecord,
+    services: Vec<ListedRecord>,
+    identity: Option<ListedRecord>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = use_ctx();
     let fields = victim.record.fields.clone();
@@ -287,6 +307,7 @@ fn VictimCard(case_id: String, victim: ListedRecord, services: Vec<ListedRecord>
             <span class="victim-age">{move || age.map(|a| i18n::age(a, i18n.lang())).unwrap_or_default()}</span>
             <span class="victim-desa item-place">{place}</span>
             <Badges listed=victim.clone() />
+            <IdentityBlock case_id=case_id.clone() victim_id=id.clone() identity />
             <Show when=move || none>
                 <p class="empty">{tr(i18n::SERVICES_NONE)}</p>
             </Show>
@@ -299,6 +320,76 @@ fn VictimCard(case_id: String, victim: ListedRecord, services: Vec<ListedRecord>
                 {tr(i18n::SERVICE_ADD)}
             </button>
         </li>
+    }
+}
+
+/// A victim's identity: kept sealed and out of sight; shown only when the officer asks,
+/// and hidden again when they leave the page.
+#[component]
+fn IdentityBlock(
+    case_id: String,
+    victim_id: String,
+    identity: Option<ListedRecord>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let has = identity.is_some();
+    let record = StoredValue::new(identity.map(|i| i.record));
+    let shown = RwSignal::new(None::<Vec<(&'static str, Text, String)>>);
+    let failed = RwSignal::new(false);
+    let reveal = move |_| {
+        if shown.with_untracked(Option::is_some) {
+            shown.set(None);
+            return;
+        }
+        let (Some(record), Some(vault)) = (record.get_value(), ctx.vault.get_untracked()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match crate::identity::open_record(&vault, record).await {
+                Ok(open) => {
+                    let lines = VICTIM_IDENTITY
+                        .fields
+                        .iter()
+                        .filter(|f| !matches!(f.ty, FieldType::Parent(_)))
+                        .map(|f| (f.name, f.label, text(&open.fields, f.name)))
+                        .filter(|(_, _, value)| !value.is_empty())
+                        .collect();
+                    failed.set(false);
+                    shown.set(Some(lines));
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    let href = CasePage::Identity(case_id, victim_id).hash();
+    view! {
+        <div class="identity">
+            <Show
+                when=move || has
+                fallback=move || view! { <p class="empty identity-none">{tr(i18n::IDENTITY_NONE)}</p> }
+            >
+                <button type="button" class="secondary identity-show" on:click=reveal>
+                    {move || i18n.t(if shown.with(Option::is_some) { i18n::IDENTITY_HIDE } else { i18n::IDENTITY_SHOW })}
+                </button>
+            </Show>
+            {move || shown.get().map(|lines| view! {
+                <dl class="record-fields identity-fields">
+                    {lines.into_iter().map(|(name, label, value)| view! {
+                        <div class="record-field" data-field=name>
+                            <dt>{move || i18n.t(label)}</dt>
+                            <dd>{value}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            })}
+            <Show when=move || failed.get()>
+                <p class="form-error" role="alert">{tr(i18n::ERR_ENCRYPTION)}</p>
+            </Show>
+            <a class="link-button identity-edit" href=href>
+                {tr(if has { i18n::IDENTITY_EDIT } else { i18n::IDENTITY_ADD })}
+            </a>
+        </div>
     }
 }
 

@@ -1,0 +1,169 @@
+//! A victim's identity on the device: which fields are sealed, and the conversions at the
+//! edges where identity values enter or leave the device's store.
+//!
+//! An identity record (`victim_identity`) is kept in the `records` object store like any
+//! other, but every field except its parent link holds a value sealed with
+//! [`Vault::seal_value`]. So are its outbox entries, its conflicts and its refused values.
+//! Because sealing is deterministic, the device's merge logic (`model::device`) works on
+//! the sealed values unchanged. Values are sealed:
+//! - before a form's save ([`seal_fields`]);
+//! - before a pull page is stored ([`seal_state`]);
+//! - before a push answer is applied ([`seal_answer`]);
+//!
+//! and opened only:
+//! - for the push request ([`open_mutation`]), which leaves the device over TLS;
+//! - for the screen that shows them, on demand ([`open_record`]).
+
+use crate::crypto::{is_sealed, CryptoError, Vault};
+use gugus_model::device::LocalRecord;
+use gugus_model::schema::{FieldType, VICTIM_IDENTITY};
+use gugus_model::sync::{Conflict, Mutation, MutationStatus, PushResponse, RecordState};
+use gugus_model::RecordKind;
+use serde_json::{Map, Value};
+
+/// Whether records of `kind` hold identity.
+pub fn is_identity_kind(kind: &str) -> bool {
+    RecordKind::parse(kind).is_some_and(RecordKind::is_identity)
+}
+
+/// Whether field `name` of an identity record is sealed: every field but the link to the
+/// victim (a field the app does not know is sealed too).
+pub fn sealed_field(name: &str) -> bool {
+    VICTIM_IDENTITY
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .is_none_or(|f| !matches!(f.ty, FieldType::Parent(_)))
+}
+
+/// Seals one value of field `name` of an identity record (the link to the victim, a null
+/// and an already sealed value stay as they are).
+pub async fn seal_value(vault: &Vault, name: &str, value: Value) -> Result<Value, CryptoError> {
+    if !sealed_field(name) || value.is_null() || is_sealed(&value) {
+        return Ok(value);
+    }
+    Ok(Value::String(vault.seal_value(name, &value).await?))
+}
+
+async fn open_one(vault: &Vault, name: &str, value: Value) -> Result<Value, CryptoError> {
+    match value.as_str() {
+        Some(text) if is_sealed(&value) => vault.open_value(name, text).await,
+        _ => Ok(value),
+    }
+}
+
+/// Seals the identity fields of `fields` (those already sealed stay as they are).
+pub async fn seal_fields(
+    vault: &Vault,
+    fields: Map<String, Value>,
+) -> Result<Map<String, Value>, CryptoError> {
+    let mut sealed = Map::new();
+    for (name, value) in fields {
+        let value = seal_value(vault, &name, value).await?;
+        sealed.insert(name, value);
+    }
+    Ok(sealed)
+}
+
+/// Opens every sealed value of `fields`.
+pub async fn open_fields(
+    vault: &Vault,
+    fields: Map<String, Value>,
+) -> Result<Map<String, Value>, CryptoError> {
+    let mut open = Map::new();
+    for (name, value) in fields {
+        let value = open_one(vault, &name, value).await?;
+        open.insert(name, value);
+    }
+    Ok(open)
+}
+
+async fn seal_conflicts(vault: &Vault, conflicts: &mut [Conflict]) -> Result<(), CryptoError> {
+    for conflict in conflicts {
+        conflict.server = seal_value(vault, &conflict.field, conflict.server.take()).await?;
+        conflict.device = seal_value(vault, &conflict.field, conflict.device.take()).await?;
+    }
+    Ok(())
+}
+
+async fn open_conflicts(vault: &Vault, conflicts: &mut [Conflict]) -> Result<(), CryptoError> {
+    for conflict in conflicts {
+        conflict.server = open_one(vault, &conflict.field, conflict.server.take()).await?;
+        conflict.device = open_one(vault, &conflict.field, conflict.device.take()).await?;
+    }
+    Ok(())
+}
+
+/// A record as the screen shows it: for an identity record, every value opened.
+pub async fn open_record(
+    vault: &Vault,
+    mut record: LocalRecord,
+) -> Result<LocalRecord, CryptoError> {
+    if !is_identity_kind(&record.kind) {
+        return Ok(record);
+    }
+    record.fields = open_fields(vault, std::mem::take(&mut record.fields)).await?;
+    record.server = open_fields(vault, std::mem::take(&mut record.server)).await?;
+    record.rejected = open_fields(vault, std::mem::take(&mut record.rejected)).await?;
+    open_conflicts(vault, &mut record.conflicts).await?;
+    Ok(record)
+}
+
+/// A pulled record as the device keeps it: an identity record's values sealed.
+pub async fn seal_state(vault: &Vault, mut state: RecordState) -> Result<RecordState, CryptoError> {
+    if !is_identity_kind(&state.kind) {
+        return Ok(state);
+    }
+    state.fields = seal_fields(vault, std::mem::take(&mut state.fields)).await?;
+    seal_conflicts(vault, &mut state.conflicts).await?;
+    Ok(state)
+}
+
+/// An outbox entry as it is sent: an identity change's values opened.
+pub async fn open_mutation(vault: &Vault, mut mutation: Mutation) -> Result<Mutation, CryptoError> {
+    if is_identity_kind(&mutation.kind) {
+        mutation.fields = open_fields(vault, std::mem::take(&mut mutation.fields)).await?;
+    }
+    Ok(mutation)
+}
+
+/// A push answer as the device applies it: the conflicts of identity changes sealed
+/// (`sent` tells which answered changes were identity).
+pub async fn seal_answer(
+    vault: &Vault,
+    sent: &[Mutation],
+    mut answer: PushResponse,
+) -> Result<PushResponse, CryptoError> {
+    for result in &mut answer.results {
+        let identity = sent
+            .iter()
+            .any(|m| m.id == result.id && is_identity_kind(&m.kind));
+        if let (true, MutationStatus::Conflict { conflicts, .. }) = (identity, &mut result.status) {
+            seal_conflicts(vault, conflicts).await?;
+        }
+    }
+    Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn only_the_link_to_the_victim_stays_open() {
+        assert!(!sealed_field("victim_id"));
+        for name in [
+            "full_name",
+            "nik",
+            "phone",
+            "address",
+            "family_contact",
+            "later",
+        ] {
+            assert!(sealed_field(name), "{name}");
+        }
+        assert!(is_identity_kind("victim_identity"));
+        assert!(!is_identity_kind("victim"));
+    }
+}

@@ -1,0 +1,109 @@
+//! Unlocking the device's data: every page load, and after ten minutes without a touch,
+//! the officer's password opens the vault that seals victims' identities again. Works
+//! offline: the password is checked against the vault's lock on the device, not the
+//! server.
+
+use crate::app::use_ctx;
+use crate::crypto::{CryptoError, Vault};
+use crate::i18n::{self, tr, use_i18n};
+use gugus_model::Text;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Opens the vault with `password`: the device's lock when it has one; otherwise (a
+/// device whose owner logged in before identities were kept) a new vault for the
+/// logged-in user.
+async fn open_vault(password: &str) -> Result<Vault, Text> {
+    let ctx = use_ctx();
+    let store = ctx.store();
+    let (_, lock) = store.owner().await.map_err(|_| i18n::ERR_STORAGE)?;
+    match lock {
+        Some(lock) => Vault::open(password, &lock)
+            .await
+            .map_err(|error| match error {
+                CryptoError::WrongKey => i18n::UNLOCK_WRONG,
+                _ => i18n::ERR_ENCRYPTION,
+            }),
+        None => {
+            let session = ctx.session.get_untracked().ok_or(i18n::ERR_STORAGE)?;
+            let (vault, lock) = Vault::create(password).await.map_err(|error| match error {
+                CryptoError::ShortPassphrase => i18n::UNLOCK_SHORT,
+                _ => i18n::ERR_ENCRYPTION,
+            })?;
+            store
+                .claim(&session.user.id.to_string(), &lock, &session)
+                .await
+                .map_err(|_| i18n::ERR_STORAGE)?;
+            Ok(vault)
+        }
+    }
+}
+
+/// The unlock screen.
+#[component]
+pub fn UnlockPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Text>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let typed = password.get_untracked();
+        if typed.is_empty() {
+            error.set(Some(i18n::UNLOCK_EMPTY));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match open_vault(&typed).await {
+                Ok(vault) => {
+                    password.set(String::new());
+                    ctx.vault.set(Some(vault));
+                }
+                Err(text) => {
+                    error.set(Some(text));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="page unlock">
+            <h1>{tr(i18n::UNLOCK_TITLE)}</h1>
+            <p>{tr(i18n::UNLOCK_WHY)}</p>
+            <form id="unlock-form" on:submit=submit novalidate>
+                <div class="field">
+                    <label for="unlock-password">{tr(i18n::PASSWORD)}</label>
+                    <input
+                        id="unlock-password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        prop:value=password
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </div>
+                {move || {
+                    error
+                        .get()
+                        .map(|text| {
+                            view! {
+                                <p id="unlock-error" class="form-error" role="alert">
+                                    {move || i18n.t(text)}
+                                </p>
+                            }
+                        })
+                }}
+                <button type="submit" id="unlock-submit" class="primary" disabled=busy>
+                    {move || i18n.t(if busy.get() { i18n::UNLOCKING } else { i18n::UNLOCK_SUBMIT })}
+                </button>
+            </form>
+            <p class="hint">{tr(i18n::UNLOCK_HINT)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,317 @@
+//! A victim's identity on the device, in real headless Chromium: field values sealed
+//! deterministically, stored only sealed (a save, a pull and a push answer), sent opened,
+//! and everything gone after a wipe.
+#![forbid(unsafe_code)]
+
+use gugus_app::crypto::{is_sealed, CryptoError, Vault};
+use gugus_app::identity;
+use gugus_app::store::Store;
+use gugus_model::sync::{
+    Conflict, MutationResult, MutationStatus, PullResponse, PushResponse, RecordState,
+};
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PASSWORD: &str = "kata-sandi-petugas";
+const NAME: &str = "Siti Aminah";
+const NIK: &str = "3303084501070001";
+const AT: &str = "2026-11-29T03:20:00.000Z";
+
+async fn fresh(name: &str) -> Store {
+    Store::delete_named(name).await.expect("delete");
+    Store::open_named(name).await.expect("open")
+}
+
+fn identity_fields(victim: &str, name: &str) -> Map<String, Value> {
+    json!({"victim_id": victim, "full_name": name, "nik": NIK, "phone": "081234567890"})
+        .as_object()
+        .cloned()
+        .expect("object")
+}
+
+/// Everything in the database as JSON text, the way a raw dump would show it.
+async fn dump(store: &Store) -> String {
+    let records = store
+        .list_records("victim_identity")
+        .await
+        .expect("records");
+    let outbox = store.outbox().await.expect("outbox");
+    format!(
+        "{}{}",
+        serde_json::to_string(&records.iter().map(|r| &r.record).collect::<Vec<_>>())
+            .expect("json"),
+        serde_json::to_string(&outbox).expect("json")
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_value_seals_the_same_way_each_time_and_opens_only_for_its_field() {
+    let (vault, lock) = Vault::create(PASSWORD).await.expect("create");
+    let name = json!(NAME);
+    let once = vault.seal_value("full_name", &name).await.expect("seal");
+    let twice = vault.seal_value("full_name", &name).await.expect("seal");
+    assert_eq!(
+        once, twice,
+        "deterministic, so merges compare sealed values"
+    );
+    assert!(is_sealed(&json!(once)));
+    assert!(!once.contains("Siti"));
+    let elsewhere = vault.seal_value("address", &name).await.expect("seal");
+    assert_ne!(once, elsewhere, "the field is part of the nonce");
+    assert_eq!(vault.open_value("full_name", &once).await, Ok(name.clone()));
+    assert_eq!(
+        vault.open_value("address", &once).await,
+        Err(CryptoError::WrongKey),
+        "moved to another field, it does not open"
+    );
+    let (other, _) = Vault::create(PASSWORD).await.expect("create");
+    assert_eq!(
+        other.open_value("full_name", &once).await,
+        Err(CryptoError::WrongKey),
+        "another vault (another salt) cannot open it"
+    );
+    let reopened = Vault::open(PASSWORD, &lock).await.expect("open");
+    assert_eq!(reopened.open_value("full_name", &once).await, Ok(name));
+}
+
+#[wasm_bindgen_test]
+async fn identity_is_stored_only_sealed_and_sent_opened() {
+    let store = fresh("t-identity-save").await;
+    let (vault, _) = Vault::create(PASSWORD).await.expect("create");
+    let victim = Uuid::now_v7().to_string();
+    let plain = identity_fields(&victim, NAME);
+
+    let refused = store
+        .save_record(
+            "victim_identity",
+            None,
+            plain.clone(),
+            "victim_identity:new",
+            AT.into(),
+        )
+        .await;
+    assert!(refused.is_err(), "a plain identity is never stored");
+
+    let sealed = identity::seal_fields(&vault, plain.clone())
+        .await
+        .expect("seal");
+    assert_eq!(sealed["victim_id"], json!(victim), "the link stays open");
+    let (id, _) = store
+        .save_record(
+            "victim_identity",
+            None,
+            sealed,
+            "victim_identity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    let text = dump(&store).await;
+    assert!(!text.contains("Siti") && !text.contains(NIK), "{text}");
+
+    let outbox = store.outbox().await.expect("outbox");
+    let sent = identity::open_mutation(&vault, outbox[0].clone())
+        .await
+        .expect("open");
+    assert_eq!(sent.fields, plain, "the server gets the values");
+
+    let stored = store.record(&id).await.expect("read").expect("there");
+    let shown = identity::open_record(&vault, stored.record)
+        .await
+        .expect("open");
+    assert_eq!(shown.fields, plain);
+}
+
+#[wasm_bindgen_test]
+async fn pulled_identity_and_conflicts_are_sealed_before_they_are_stored() {
+    let store = fresh("t-identity-pull").await;
+    let (vault, _) = Vault::create(PASSWORD).await.expect("create");
+    let victim = Uuid::now_v7().to_string();
+    let id = Uuid::now_v7();
+    let state = RecordState {
+        kind: "victim_identity".into(),
+        id,
+        version: 4,
+        deleted: false,
+        fields: identity_fields(&victim, NAME),
+        conflict: true,
+        conflicts: vec![Conflict {
+            field: "full_name".into(),
+            server: json!(NAME),
+            device: json!("Siti A."),
+        }],
+    };
+    let page = |records| PullResponse {
+        cursor: "v4".into(),
+        more: false,
+        last_mutation_id: 0,
+        records,
+    };
+    assert!(
+        store.apply_pull(&page(vec![state.clone()])).await.is_err(),
+        "a plain identity from a pull is refused whole"
+    );
+    assert_eq!(store.cursor().await.expect("cursor"), None);
+
+    let sealed = identity::seal_state(&vault, state).await.expect("seal");
+    store.apply_pull(&page(vec![sealed])).await.expect("pull");
+    let text = dump(&store).await;
+    assert!(!text.contains("Siti") && !text.contains(NIK), "{text}");
+    let stored = store
+        .record(&id.to_string())
+        .await
+        .expect("read")
+        .expect("there");
+    let shown = identity::open_record(&vault, stored.record)
+        .await
+        .expect("open");
+    assert_eq!(shown.fields["full_name"], json!(NAME));
+    assert_eq!(shown.conflicts[0].device, json!("Siti A."));
+}
+
+#[wasm_bindgen_test]
+async fn a_push_answer_conflict_on_identity_is_sealed_and_others_are_left_alone() {
+    let (vault, _) = Vault::create(PASSWORD).await.expect("create");
+    let store = fresh("t-identity-push").await;
+    let victim = Uuid::now_v7().to_string();
+    let sealed = identity::seal_fields(&vault, identity_fields(&victim, NAME))
+        .await
+        .expect("seal");
+    store
+        .save_record(
+            "victim_identity",
+            None,
+            sealed,
+            "victim_identity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    let sent = store.outbox().await.expect("outbox");
+    let conflict = |id| MutationResult {
+        id,
+        status: MutationStatus::Conflict {
+            version: 2,
+            conflicts: vec![Conflict {
+                field: "full_name".into(),
+                server: json!("Siti Rahma"),
+                device: json!(NAME),
+            }],
+        },
+    };
+    let answer = PushResponse {
+        last_mutation_id: sent[0].id + 1,
+        results: vec![conflict(sent[0].id), conflict(sent[0].id + 1)],
+    };
+    let sealed = identity::seal_answer(&vault, &sent, answer)
+        .await
+        .expect("seal");
+    let MutationStatus::Conflict { conflicts, .. } = &sealed.results[0].status else {
+        panic!("a conflict");
+    };
+    assert!(is_sealed(&conflicts[0].server) && is_sealed(&conflicts[0].device));
+    let MutationStatus::Conflict { conflicts, .. } = &sealed.results[1].status else {
+        panic!("a conflict");
+    };
+    assert_eq!(
+        conflicts[0].server,
+        json!("Siti Rahma"),
+        "not an identity change of this push: untouched"
+    );
+    store
+        .apply_push(&sent, &sealed)
+        .await
+        .expect("apply the answer");
+    let text = dump(&store).await;
+    assert!(!text.contains("Siti"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn a_wipe_forgets_everything_but_the_device_and_its_counter() {
+    let store = fresh("t-wipe").await;
+    let device = store.device_id().await.expect("device");
+    let (vault, lock) = Vault::create(PASSWORD).await.expect("create");
+    let victim = Uuid::now_v7().to_string();
+    let sealed = identity::seal_fields(&vault, identity_fields(&victim, NAME))
+        .await
+        .expect("seal");
+    let session: gugus_app::store::Session = serde_json::from_value(json!({
+        "token": "t", "expires_at": AT,
+        "user": {"id": Uuid::now_v7(), "username": "petugas", "name": "Petugas", "role": "officer"},
+    }))
+    .expect("session");
+    store
+        .claim(&session.user.id.to_string(), &lock, &session)
+        .await
+        .expect("claim");
+    store
+        .save_record(
+            "victim_identity",
+            None,
+            sealed,
+            "victim_identity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    store
+        .save_draft("activity:new", &json!({"venue": "Balai desa"}))
+        .await
+        .expect("draft");
+    let next = store.peek_next_mutation_id().await.expect("next");
+    assert_eq!(next, 2);
+
+    store.wipe().await.expect("wipe");
+    assert_eq!(store.pending_count().await.expect("count"), 0);
+    assert!(store
+        .list_records("victim_identity")
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        store.draft::<Value>("activity:new").await.expect("draft"),
+        None
+    );
+    assert_eq!(store.session().await.expect("session"), None);
+    assert_eq!(store.owner().await.expect("owner"), (None, None));
+    assert_eq!(store.device_id().await.expect("device"), device);
+    assert_eq!(
+        store.peek_next_mutation_id().await.expect("next"),
+        next,
+        "mutation ids the server saw from this device are never handed out again"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_older_pull_format_starts_the_pull_again_once() {
+    let store = fresh("t-pull-format").await;
+    store
+        .apply_pull(&PullResponse {
+            cursor: "v9".into(),
+            more: false,
+            last_mutation_id: 0,
+            records: Vec::new(),
+        })
+        .await
+        .expect("pull");
+    store.upgrade_pull().await.expect("upgrade");
+    assert_eq!(store.cursor().await.expect("cursor"), None);
+    store
+        .apply_pull(&PullResponse {
+            cursor: "v12".into(),
+            more: false,
+            last_mutation_id: 0,
+            records: Vec::new(),
+        })
+        .await
+        .expect("pull");
+    store.upgrade_pull().await.expect("upgrade");
+    assert_eq!(
+        store.cursor().await.expect("cursor"),
+        Some("v12".into()),
+        "only once"
+    );
+}
