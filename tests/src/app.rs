@@ -46,6 +46,50 @@ pub async fn log_in(browser: &Browser, username: &str, password: &str) -> Result
     Ok(())
 }
 
+/// Unlocks the app with `password` (every page load starts locked for officers and
+/// supervisors: the key that seals identities lives only in memory) and waits until the
+/// navigation is back.
+pub async fn unlock(browser: &Browser, password: &str) -> Result<()> {
+    browser.fill("#unlock-password", password).await?;
+    browser.click("#unlock-submit").await?;
+    browser.wait_for("nav.nav").await?;
+    Ok(())
+}
+
+/// Reloads the page and unlocks the app.
+pub async fn reload_and_unlock(browser: &Browser, password: &str) -> Result<()> {
+    browser.reload().await?;
+    unlock(browser, password).await
+}
+
+/// Every object store of the app's IndexedDB database, as JSON text: what someone holding
+/// the phone's browser profile could read without the app.
+pub async fn dump_indexed_db(browser: &Browser) -> Result<String> {
+    let script = "return new Promise((done, fail) => {
+        const open = indexedDB.open('gugus');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const names = Array.from(db.objectStoreNames);
+            const tx = db.transaction(names);
+            const out = {};
+            let left = names.length;
+            for (const name of names) {
+                const all = tx.objectStore(name).getAll();
+                all.onerror = () => fail(all.error);
+                all.onsuccess = () => {
+                    out[name] = all.result;
+                    if (--left === 0) { db.close(); done(JSON.stringify(out)); }
+                };
+            }
+        };
+    });";
+    let dump = browser.execute(script, Vec::new()).await?;
+    dump.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("the dump is not text: {dump}"))
+}
+
 /// The number of changes waiting to be sent, from `#sync-status[data-pending]`.
 pub async fn pending(browser: &Browser) -> Result<Option<u64>> {
     let value = browser.attr("#sync-status", "data-pending").await?;

@@ -1,8 +1,11 @@
-//! Issue #4 item 2, the officer's case screens, end to end: with no signal an officer
-//! records a case, its victim, two services (one delivered after 10 days, shown as over
-//! the 7 days of UU 21/2007 art. 51), a legal step and a note; a reload offline shows them
-//! all; once the signal returns they sync, the server holds exactly those six records
-//! with their parent links, and another officer pulls none of them.
+//! Issue #4 items 2, 3 and 7, the officer's case screens, end to end: with no signal an
+//! officer records a case, its victim with the victim's identity (a 15-digit NIK refused
+//! beside the field first), two services (one delivered after 10 days, shown as over the
+//! 7 days of UU 21/2007 art. 51), a legal step and a note; a raw dump of IndexedDB holds
+//! no name, NIK, phone or address; a reload offline asks for the password, then shows them
+//! all; once the signal returns they sync, the server holds exactly those seven records
+//! with their parent links and the identity as typed, and another officer pulls none of
+//! them.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Context, Result};
@@ -20,12 +23,19 @@ const KECAMATAN: &str = "33.03.08";
 const DESA: &str = "33.03.08.2001";
 const SUMMARY: &str = "Dijanjikan kerja di kapal ikan Taiwan oleh sponsor dari desa.";
 const NOTE: &str = "Keluarga korban sudah dihubungi lewat kepala desa.";
+const FULL_NAME: &str = "Rahmat Widodo";
+const NIK: &str = "3303081507990003";
+const PHONE: &str = "081327770011";
+const ADDRESS: &str = "RT 02 RW 05, Dusun Kalipancur";
+/// What a raw dump of the phone's database must never hold.
+const SECRETS: [&str; 4] = ["Rahmat", NIK, PHONE, "Kalipancur"];
 
 /// The ids the phone gave the records, read from the page.
 #[derive(Debug, Default)]
 struct Ids {
     case: String,
     victim: String,
+    identity: String,
     services: Vec<String>,
     legal_step: String,
     note: String,
@@ -71,8 +81,8 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
         .collect();
     assert_eq!(
         held.len(),
-        6,
-        "the server should hold six records: {kinds:?}"
+        7,
+        "the server should hold seven records: {kinds:?}"
     );
     let field = |id: &str, name: &str| held.get(id).map(|r| r["fields"][name].clone());
     assert_eq!(held[&ids.case]["kind"], "case");
@@ -81,6 +91,12 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
     assert_eq!(field(&ids.victim, "case_id"), Some(json!(ids.case)));
     assert_eq!(field(&ids.victim, "age"), Some(json!(27)));
     assert_eq!(field(&ids.victim, "former_migrant"), Some(json!(true)));
+    assert_eq!(held[&ids.identity]["kind"], "victim_identity");
+    assert_eq!(field(&ids.identity, "victim_id"), Some(json!(ids.victim)));
+    assert_eq!(field(&ids.identity, "full_name"), Some(json!(FULL_NAME)));
+    assert_eq!(field(&ids.identity, "nik"), Some(json!(NIK)));
+    assert_eq!(field(&ids.identity, "phone"), Some(json!(PHONE)));
+    assert_eq!(field(&ids.identity, "address"), Some(json!(ADDRESS)));
     for service in &ids.services {
         assert_eq!(field(service, "victim_id"), Some(json!(ids.victim)));
     }
@@ -118,19 +134,23 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
         ..Ids::default()
     };
     ids.victim = record_victim(phone).await?;
+    ids.identity = record_identity(phone).await?;
     ids.services = vec![
         record_service(phone, "shelter", "uptd_ppa", "2026-10-01", "2026-10-11").await?,
         record_service(phone, "health", "health", "2026-10-02", "2026-10-05").await?,
     ];
     ids.legal_step = record_legal_step(phone).await?;
     ids.note = record_note(phone).await?;
-    app::wait_for_pending(phone, 6).await?;
+    app::wait_for_pending(phone, 7).await?;
     check_case_page(phone, &ids)
+        .await
+        .context("before the reload")?;
+    no_identity_in_the_clear(phone)
         .await
         .context("before the reload")?;
 
     // The app opens again without a network, from the service worker, with everything.
-    phone.reload().await?;
+    app::reload_and_unlock(phone, OFFICER.1).await?;
     phone.wait_for("#current-user").await?;
     phone.click("#nav-cases").await?;
     let item = format!("#case-list li.case-item[data-id=\"{}\"]", ids.case);
@@ -152,7 +172,17 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
     check_case_page(phone, &ids)
         .await
         .context("after an offline reload")?;
-    ensure!(app::pending(phone).await? == Some(6), "six changes wait");
+    ensure!(app::pending(phone).await? == Some(7), "seven changes wait");
+    // The identity is out of sight until asked for, and then shows what was typed.
+    ensure!(
+        phone.count(".identity-fields").await? == 0,
+        "identity hidden"
+    );
+    phone.click("li.victim-item .identity-show").await?;
+    let name = phone
+        .text(".identity-fields [data-field=full_name] dd")
+        .await?;
+    ensure!(name == FULL_NAME, "the identity opens: {name:?}");
 
     worker.restart()?;
     phone.set_offline(false).await?;
@@ -161,7 +191,65 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
         .await
         .context("the outbox to empty once the worker is back")?;
     phone.wait_for_count(".case-detail .badge", 0).await?;
+    no_identity_in_the_clear(phone)
+        .await
+        .context("after the sync")?;
     Ok(ids)
+}
+
+/// A raw dump of every object store of the phone's database holds none of the identity.
+async fn no_identity_in_the_clear(phone: &Browser) -> Result<()> {
+    let dump = app::dump_indexed_db(phone).await?;
+    ensure!(
+        dump.contains("gugus-sealed:v1:"),
+        "the identity is in the database, sealed"
+    );
+    for secret in SECRETS {
+        ensure!(!dump.contains(secret), "{secret:?} is stored in the clear");
+    }
+    Ok(())
+}
+
+/// Records the victim's identity; a NIK of 15 digits is refused beside the field first.
+async fn record_identity(phone: &Browser) -> Result<String> {
+    phone.wait_for("li.victim-item .identity-none").await?;
+    phone.click("li.victim-item .identity-edit").await?;
+    phone.wait_for("#identity-form").await?;
+    phone.fill("input[name=full_name]", FULL_NAME).await?;
+    phone.fill("input[name=nik]", &NIK[1..]).await?;
+    phone.fill("input[name=phone]", PHONE).await?;
+    phone.fill("textarea[name=address]", ADDRESS).await?;
+    phone.click("#identity-form-save").await?;
+    phone.wait_for("#error-nik").await?;
+    ensure!(
+        phone
+            .attr("input[name=nik]", "autocomplete")
+            .await?
+            .as_deref()
+            == Some("off"),
+        "the browser must not remember a NIK for autofill"
+    );
+    phone.fill("input[name=nik]", NIK).await?;
+    phone.click("#identity-form-save").await?;
+    phone.wait_for("li.victim-item .identity-show").await?;
+    let script = "return new Promise((done, fail) => {
+        const open = indexedDB.open('gugus');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const all = db.transaction('records').objectStore('records').getAll();
+            all.onerror = () => fail(all.error);
+            all.onsuccess = () => {
+                db.close();
+                const found = all.result.find(r => r.kind === 'victim_identity');
+                done(found ? found.id : null);
+            };
+        };
+    });";
+    let id = phone.execute(script, vec![]).await?;
+    id.as_str()
+        .map(str::to_owned)
+        .context("the identity record on the phone")
 }
 
 /// The case page shows the victim, both services (the slow one highlighted), the legal

@@ -94,7 +94,7 @@ async fn settle_on_the_phone(phone: &Browser, base_url: &str, id: Uuid) -> Resul
     poll("the record to sync without a conflict", || async {
         phone.click("#sync-now").await?;
         app::wait_for_pending(phone, 0).await?;
-        phone.reload().await?;
+        app::reload_and_unlock(phone, OFFICER.1).await?;
         phone.wait_for("input[name=venue]").await?;
         let script = "return document.querySelector('input[name=venue]').value;";
         let venue = phone.execute(script, Vec::new()).await?;

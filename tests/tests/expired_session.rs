@@ -84,7 +84,7 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
     ensure!(app::pending(phone).await? == Some(1), "the change waits");
 
     // A reload keeps the app open on the phone's own session copy, with both records.
-    phone.reload().await?;
+    app::reload_and_unlock(phone, OFFICER.1).await?;
     phone.wait_for("#current-user").await?;
     phone.click("#nav-activities").await?;
     phone

@@ -134,7 +134,7 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Officer
     app::record_activity(phone, &BUKATEJA).await?;
 
     // The app opens again without a network, from the service worker, with both records.
-    phone.reload().await?;
+    app::reload_and_unlock(phone, OFFICER.1).await?;
     phone.wait_for("#current-user").await?;
     phone.click("#nav-activities").await?;
     phone

@@ -5,7 +5,7 @@
 use crate::app::{use_ctx, Page};
 use crate::crypto::{CryptoError, Vault};
 use crate::i18n::{self, tr, use_i18n};
-use crate::store::Session;
+use crate::store::{Session, Store};
 use crate::sync::{Api, ApiError, SyncProblem};
 use gugus_model::api::LoginRequest;
 use gugus_model::Text;
@@ -29,8 +29,11 @@ fn login_error_text(error: &ApiError) -> Text {
 /// changes not sent, the login is refused so they are not lost (that account must log in
 /// and sync, or log out and confirm losing them). Viewers keep no records, so their login
 /// leaves the device's data as it is.
-async fn take_device(session: &Session, password: &str) -> Result<Option<Vault>, Text> {
-    let store = use_ctx().store();
+async fn take_device(
+    store: Store,
+    session: &Session,
+    password: &str,
+) -> Result<Option<Vault>, Text> {
     let storage = |_| i18n::ERR_STORAGE;
     let me = session.user.id.to_string();
     let (owner, lock) = store.owner().await.map_err(storage)?;
@@ -97,7 +100,7 @@ pub fn LoginPage() -> impl IntoView {
         spawn_local(async move {
             match Api::here().login(&request).await {
                 Ok(session) => {
-                    let vault = match take_device(&session, &request.password).await {
+                    let vault = match take_device(ctx.store(), &session, &request.password).await {
                         Ok(vault) => vault,
                         Err(text) => {
                             // This session is not used: revoking it is a courtesy.

@@ -3,7 +3,7 @@
 //! offline: the password is checked against the vault's lock on the device, not the
 //! server.
 
-use crate::app::use_ctx;
+use crate::app::{use_ctx, Ctx};
 use crate::crypto::{CryptoError, Vault};
 use crate::i18n::{self, tr, use_i18n};
 use gugus_model::Text;
@@ -13,8 +13,7 @@ use leptos::task::spawn_local;
 /// Opens the vault with `password`: the device's lock when it has one; otherwise (a
 /// device whose owner logged in before identities were kept) a new vault for the
 /// logged-in user.
-async fn open_vault(password: &str) -> Result<Vault, Text> {
-    let ctx = use_ctx();
+async fn open_vault(ctx: Ctx, password: &str) -> Result<Vault, Text> {
     let store = ctx.store();
     let (_, lock) = store.owner().await.map_err(|_| i18n::ERR_STORAGE)?;
     match lock {
@@ -60,7 +59,7 @@ pub fn UnlockPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match open_vault(&typed).await {
+            match open_vault(ctx, &typed).await {
                 Ok(vault) => {
                     password.set(String::new());
                     ctx.vault.set(Some(vault));

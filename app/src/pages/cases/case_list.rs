@@ -196,7 +196,7 @@ pub fn CaseList() -> impl IntoView {
                 <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
             </Show>
             <Show when=empty>
-                <p class="empty">{tr(i18n::CASES_EMPTY)}</p>
+                <p class="empty" id="case-list-empty">{tr(i18n::CASES_EMPTY)}</p>
             </Show>
             <Show when=none_match>
                 <p class="empty" id="case-no-match">{tr(i18n::CASES_NO_MATCH)}</p>
