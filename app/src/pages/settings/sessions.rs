@@ -174,3 +174,31 @@ fn SessionItem(
         </li>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_failed_session_request_is_told_in_words() {
+        assert_eq!(
+            sessions_error_text(&ApiError::Network),
+            i18n::SESSIONS_OFFLINE
+        );
+        assert_eq!(
+            sessions_error_text(&ApiError::Unauthorized),
+            i18n::SESSIONS_EXPIRED
+        );
+        let gone = ApiError::Server {
+            status: 404,
+            code: "not_found".into(),
+            message: "You have no such open session.".into(),
+        };
+        assert_eq!(sessions_error_text(&gone), i18n::SESSION_GONE);
+        assert_eq!(
+            sessions_error_text(&ApiError::RateLimited),
+            i18n::SESSIONS_FAILED
+        );
+    }
+}
