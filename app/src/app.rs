@@ -7,7 +7,8 @@ use crate::crypto::Vault;
 use crate::i18n::{self, tr, I18n};
 use crate::pages::cases::{CasePage, CasePages};
 use crate::pages::{
-    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, LoginPage, StatsPage, UnlockPage,
+    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, HomePage, LoginPage,
+    SettingsPage, StatsPage, UnlockPage,
 };
 use crate::store::{Session, Store, StoreError};
 use crate::sync::{SyncEngine, SyncProblem, SyncStatus};
@@ -20,6 +21,8 @@ use uuid::Uuid;
 pub enum Page {
     /// `#/masuk`.
     Login,
+    /// `#/beranda`: what needs attention (roles that sync records).
+    Home,
     /// `#/kegiatan`.
     Activities,
     /// `#/kegiatan/baru`.
@@ -36,6 +39,8 @@ pub enum Page {
     Admin,
     /// `#/kasus...`: the case screens (see `pages::cases`).
     Case(CasePage),
+    /// `#/pengaturan`: language, account, sessions and storage (every role).
+    Settings,
 }
 
 impl Page {
@@ -44,6 +49,8 @@ impl Page {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.split('/').collect::<Vec<_>>().as_slice() {
             ["masuk"] => Some(Page::Login),
+            ["beranda"] => Some(Page::Home),
+            ["pengaturan"] => Some(Page::Settings),
             ["kegiatan"] => Some(Page::Activities),
             ["kegiatan", "baru"] => Some(Page::NewActivity),
             ["kegiatan", id] if !id.is_empty() => Some(Page::EditActivity((*id).to_owned())),
@@ -60,6 +67,8 @@ impl Page {
     pub fn hash(&self) -> String {
         match self {
             Page::Login => "#/masuk".into(),
+            Page::Home => "#/beranda".into(),
+            Page::Settings => "#/pengaturan".into(),
             Page::Activities => "#/kegiatan".into(),
             Page::NewActivity => "#/kegiatan/baru".into(),
             Page::EditActivity(id) => format!("#/kegiatan/{id}"),
@@ -74,10 +83,14 @@ impl Page {
     /// The page `role` may see when it asks for this one.
     pub fn allowed_for(self, role: Role) -> Page {
         match self {
-            Page::Stats if !role.sees_evaluation() => Page::Activities,
+            Page::Stats if !role.sees_evaluation() => Page::home(role),
             Page::Assign | Page::Audit if !oversees(role) => Page::home(role),
             Page::Admin if role != Role::Admin => Page::home(role),
-            Page::Activities | Page::NewActivity | Page::EditActivity(_) | Page::Case(_)
+            Page::Home
+            | Page::Activities
+            | Page::NewActivity
+            | Page::EditActivity(_)
+            | Page::Case(_)
                 if !role.syncs_records() =>
             {
                 Page::Stats
@@ -87,10 +100,11 @@ impl Page {
         }
     }
 
-    /// Where a user of `role` starts.
+    /// Where a user of `role` starts: the home page for the roles that sync records, the
+    /// evaluation for viewers.
     pub fn home(role: Role) -> Page {
         if role.syncs_records() {
-            Page::Activities
+            Page::Home
         } else {
             Page::Stats
         }
@@ -238,7 +252,8 @@ fn Shell(booted: Booted) -> impl IntoView {
         status,
         revision,
     );
-    let page = RwSignal::new(Page::from_hash(&current_hash()).unwrap_or(Page::Activities));
+    // No address: the home page (a viewer is sent on to the evaluation).
+    let page = RwSignal::new(Page::from_hash(&current_hash()).unwrap_or(Page::Home));
     let ctx = Ctx {
         store: StoredValue::new_local(booted.store.clone()),
         engine: StoredValue::new_local(engine.clone()),
@@ -291,6 +306,8 @@ fn Shell(booted: Booted) -> impl IntoView {
             {move || match shown.get() {
                 Page::Login => view! { <LoginPage /> }.into_any(),
                 _ if locked.get() => view! { <UnlockPage /> }.into_any(),
+                Page::Home => view! { <HomePage /> }.into_any(),
+                Page::Settings => view! { <SettingsPage /> }.into_any(),
                 Page::Activities => view! { <ActivityList /> }.into_any(),
                 Page::NewActivity => view! { <ActivityForm id=None /> }.into_any(),
                 Page::EditActivity(id) => view! { <ActivityForm id=Some(id) /> }.into_any(),
@@ -341,6 +358,8 @@ mod tests {
     fn every_page_round_trips_through_its_hash() {
         let pages = [
             Page::Login,
+            Page::Home,
+            Page::Settings,
             Page::Activities,
             Page::NewActivity,
             Page::EditActivity("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
@@ -370,15 +389,34 @@ mod tests {
 
     #[test]
     fn each_role_sees_only_its_pages() {
-        assert_eq!(Page::Stats.allowed_for(Role::Officer), Page::Activities);
+        assert_eq!(Page::Stats.allowed_for(Role::Officer), Page::Home);
         assert_eq!(Page::NewActivity.allowed_for(Role::Viewer), Page::Stats);
         assert_eq!(Page::Stats.allowed_for(Role::Supervisor), Page::Stats);
-        assert_eq!(Page::Login.allowed_for(Role::Officer), Page::Activities);
+        assert_eq!(Page::Login.allowed_for(Role::Officer), Page::Home);
         assert_eq!(Page::Admin.allowed_for(Role::Admin), Page::Admin);
-        assert_eq!(Page::Admin.allowed_for(Role::Supervisor), Page::Activities);
+        assert_eq!(Page::Admin.allowed_for(Role::Supervisor), Page::Home);
         assert_eq!(Page::Audit.allowed_for(Role::Supervisor), Page::Audit);
         assert_eq!(Page::Assign.allowed_for(Role::Admin), Page::Assign);
-        assert_eq!(Page::Audit.allowed_for(Role::Officer), Page::Activities);
+        assert_eq!(Page::Audit.allowed_for(Role::Officer), Page::Home);
         assert_eq!(Page::Assign.allowed_for(Role::Viewer), Page::Stats);
+        assert_eq!(
+            Page::Activities.allowed_for(Role::Officer),
+            Page::Activities
+        );
+    }
+
+    #[test]
+    fn home_is_for_the_roles_that_sync_and_settings_for_everyone() {
+        for role in [Role::Officer, Role::Supervisor, Role::Admin] {
+            assert_eq!(Page::home(role), Page::Home);
+            assert_eq!(Page::Home.allowed_for(role), Page::Home);
+            assert_eq!(Page::Login.allowed_for(role), Page::Home);
+        }
+        assert_eq!(Page::home(Role::Viewer), Page::Stats);
+        assert_eq!(Page::Home.allowed_for(Role::Viewer), Page::Stats);
+        assert_eq!(Page::Login.allowed_for(Role::Viewer), Page::Stats);
+        for role in [Role::Officer, Role::Supervisor, Role::Viewer, Role::Admin] {
+            assert_eq!(Page::Settings.allowed_for(role), Page::Settings);
+        }
     }
 }

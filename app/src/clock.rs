@@ -35,3 +35,9 @@ pub fn local_date_time(rfc3339: &str) -> Option<(Date, u8, u8)> {
     .ok()?;
     Some((date, parsed.get_hours() as u8, parsed.get_minutes() as u8))
 }
+
+/// The unix seconds of an RFC 3339 timestamp (`None` when it does not parse).
+pub fn unix_seconds(rfc3339: &str) -> Option<i64> {
+    let ms = js_sys::Date::new(&rfc3339.into()).get_time();
+    (!ms.is_nan()).then(|| (ms / 1000.0).floor() as i64)
+}

@@ -47,6 +47,11 @@ impl I18n {
             Lang::Id => Lang::En,
             Lang::En => Lang::Id,
         };
+        self.set(next);
+    }
+
+    /// Shows the app in `next` and remembers the choice on this device.
+    pub fn set(&self, next: Lang) {
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             // Not remembering the choice only costs a switch after the next reload.
             let _ = storage.set_item(LANG_KEY, next.tag());
@@ -539,6 +544,161 @@ pub fn service_days(days: i64, delivered: bool, lang: Lang) -> String {
     }
 }
 
+// --- Home and settings -----------------------------------------------------------------
+
+pub const NAV_HOME: Text = t("Beranda", "Home");
+pub const NAV_SETTINGS: Text = t("Pengaturan", "Settings");
+
+pub const HOME_TITLE: Text = t("Perlu perhatian", "Needs attention");
+pub const HOME_SYNC: Text = t("Pengiriman data", "Sending data");
+pub const HOME_ALL_SENT: Text = t(
+    "Semua perubahan sudah terkirim ke server.",
+    "Every change has reached the server.",
+);
+pub const HOME_OVERDUE: Text = t(
+    "Layanan terlambat (lebih dari 7 hari)",
+    "Late services (over 7 days)",
+);
+pub const HOME_OVERDUE_HINT: Text = t(
+    "Layanan yang sudah diajukan tetapi belum diberikan lebih dari 7 hari (UU 21/2007 pasal 51).",
+    "Services requested but not delivered for more than 7 days (Law 21/2007, art. 51).",
+);
+pub const HOME_OVERDUE_NONE: Text = t("Tidak ada layanan yang terlambat.", "No service is late.");
+pub const HOME_CONFLICTS: Text = t("Data bentrok", "Conflicts");
+pub const HOME_CONFLICTS_NONE: Text =
+    t("Tidak ada data yang bentrok.", "No record has a conflict.");
+pub const HOME_CONFLICT_HINT: Text = t(
+    "Diubah di dua tempat. Buka, lalu pilih nilai yang benar.",
+    "Changed in two places. Open it and choose the right value.",
+);
+pub const HOME_REJECTED: Text = t("Ditolak server", "Refused by the server");
+pub const HOME_REJECTED_NONE: Text = t(
+    "Tidak ada perubahan yang ditolak server.",
+    "The server refused no change.",
+);
+pub const HOME_REJECTED_HINT: Text = t(
+    "Server menolak perubahan ini. Buka, perbaiki, lalu simpan lagi.",
+    "The server refused this change. Open it, fix it, then save again.",
+);
+
+pub const SETTINGS_TITLE: Text = t("Pengaturan", "Settings");
+pub const SETTINGS_LANGUAGE: Text = t("Bahasa", "Language");
+pub const LANG_NAME_ID: Text = t("Bahasa Indonesia", "Bahasa Indonesia");
+pub const LANG_NAME_EN: Text = t("English", "English");
+pub const LANG_REMEMBERED: Text = t(
+    "Pilihan bahasa disimpan di HP ini.",
+    "The choice is remembered on this phone.",
+);
+pub const SETTINGS_ACCOUNT: Text = t("Akun saya", "My account");
+pub const SETTINGS_SESSIONS: Text = t("Sesi login", "Login sessions");
+pub const SESSIONS_HINT: Text = t(
+    "Setiap HP atau komputer tempat Anda masuk punya satu sesi. Akhiri sesi perangkat yang hilang atau bukan milik Anda.",
+    "Every phone or computer you logged in on has a session. End the session of a device that is lost or not yours.",
+);
+pub const SESSION_THIS_DEVICE: Text = t("HP ini", "This device");
+pub const SESSION_OTHER_DEVICE: Text = t("Perangkat lain", "Another device");
+pub const SESSION_CREATED: Text = t("Masuk", "Logged in");
+pub const SESSION_LAST_SEEN: Text = t("Terakhir dipakai", "Last used");
+pub const SESSION_CURRENT_NOTE: Text = t(
+    "Sesi ini berakhir saat Anda menekan Keluar di atas.",
+    "This session ends when you tap Log out above.",
+);
+pub const SESSION_END: Text = t("Akhiri sesi ini", "End this session");
+pub const SESSION_ENDING: Text = t("Mengakhiri…", "Ending…");
+pub const SESSION_ENDED: Text = t(
+    "Sesi diakhiri. Perangkat itu harus masuk lagi untuk sinkronisasi; data di perangkat itu tidak hilang.",
+    "Session ended. That device must log in again to sync; its data is not lost.",
+);
+pub const SESSION_GONE: Text = t(
+    "Sesi itu sudah berakhir sebelumnya.",
+    "That session had already ended.",
+);
+pub const SESSIONS_ONLY_THIS: Text = t(
+    "Hanya HP ini yang sedang masuk dengan akun Anda.",
+    "Only this device is logged in with your account.",
+);
+pub const SESSIONS_RELOAD: Text = t("Muat ulang daftar", "Reload the list");
+pub const SESSIONS_OFFLINE: Text = t(
+    "Daftar sesi butuh koneksi internet. Sambungkan HP, lalu ketuk Muat ulang daftar.",
+    "The list of sessions needs an internet connection. Connect, then tap Reload the list.",
+);
+pub const SESSIONS_EXPIRED: Text = t(
+    "Sesi HP ini sudah berakhir, jadi daftar sesi tidak dapat dibuka. Masuk lagi; data di HP ini tetap aman.",
+    "This device's session has ended, so the list cannot be opened. Log in again; the data on this phone is safe.",
+);
+pub const SESSIONS_FAILED: Text = t(
+    "Server sedang bermasalah. Coba lagi sebentar lagi.",
+    "The server has a problem. Try again shortly.",
+);
+pub const SETTINGS_STORAGE: Text = t("Penyimpanan di HP", "Storage on this phone");
+pub const STORAGE_PERSISTED: Text = t(
+    "Dijaga: browser tidak menghapus data aplikasi ini walau ruang penyimpanan HP menipis.",
+    "Protected: the browser keeps this app's data even when the phone runs short of space.",
+);
+pub const STORAGE_NOT_PERSISTED: Text = t(
+    "Belum dijaga: browser boleh menghapus data aplikasi ini bila ruang penyimpanan HP hampir penuh. Sinkronkan sesering mungkin.",
+    "Not protected: the browser may delete this app's data when the phone is almost full. Sync as often as you can.",
+);
+pub const STORAGE_UNKNOWN: Text = t(
+    "Browser ini tidak memberi tahu apakah data dijaga.",
+    "This browser does not tell whether the data is protected.",
+);
+pub const STORAGE_ASK: Text = t("Minta agar data dijaga", "Ask to protect the data");
+pub const STORAGE_GRANTED: Text = t(
+    "Diizinkan: data aplikasi di HP ini dijaga.",
+    "Granted: this app's data on the phone is protected.",
+);
+pub const STORAGE_REFUSED: Text = t(
+    "Browser belum mengizinkan. Biasanya diizinkan setelah aplikasi dipasang lewat \u{201c}Tambahkan ke layar utama\u{201d}.",
+    "The browser did not allow it yet. It usually does once the app is installed with \u{201c}Add to Home screen\u{201d}.",
+);
+pub const STORAGE_USED: Text = t("Ruang terpakai", "Space used");
+pub const STORAGE_RECORDS: Text = t("Catatan di HP ini", "Records on this phone");
+pub const STORAGE_PENDING: Text = t("Perubahan belum terkirim", "Changes not sent yet");
+pub const UNKNOWN: Text = t("Tidak diketahui", "Unknown");
+
+/// "3 perubahan belum terkirim ke server".
+pub fn pending_changes(n: usize, lang: Lang) -> String {
+    let n = number(n as u64, lang);
+    match lang {
+        Lang::Id => format!("{n} perubahan belum terkirim ke server"),
+        Lang::En => format!("{n} changes not yet sent to the server"),
+    }
+}
+
+/// A size in bytes, in decimal units with one decimal under 10: "1,2 MB" ("1.2 MB").
+pub fn bytes(n: f64, lang: Lang) -> String {
+    let n = if n.is_finite() { n.max(0.0) } else { 0.0 };
+    let (value, unit) = if n >= 1e9 {
+        (n / 1e9, "GB")
+    } else if n >= 1e6 {
+        (n / 1e6, "MB")
+    } else if n >= 1e3 {
+        (n / 1e3, "KB")
+    } else {
+        (n, "B")
+    };
+    let tenths = (value * 10.0).round() as u64;
+    if unit != "B" && tenths < 100 {
+        let sep = match lang {
+            Lang::Id => ',',
+            Lang::En => '.',
+        };
+        format!("{}{sep}{} {unit}", tenths / 10, tenths % 10)
+    } else {
+        format!("{} {unit}", number(value.round() as u64, lang))
+    }
+}
+
+/// "1,2 MB dari 300 MB".
+pub fn usage(used: f64, quota: f64, lang: Lang) -> String {
+    let of = match lang {
+        Lang::Id => "dari",
+        Lang::En => "of",
+    };
+    format!("{} {of} {}", bytes(used, lang), bytes(quota, lang))
+}
+
 // --- Sentences with numbers ------------------------------------------------------------
 
 /// "3 belum terkirim".
@@ -705,6 +865,19 @@ mod tests {
         assert_eq!(number(1234, Lang::Id), "1.234");
         assert_eq!(number(1_234_567, Lang::Id), "1.234.567");
         assert_eq!(number(100_000, Lang::En), "100,000");
+    }
+
+    #[test]
+    fn sizes_are_written_the_indonesian_way() {
+        assert_eq!(bytes(1_234_567.0, Lang::Id), "1,2 MB");
+        assert_eq!(bytes(1_234_567.0, Lang::En), "1.2 MB");
+        assert_eq!(bytes(300_000_000.0, Lang::Id), "300 MB");
+        assert_eq!(bytes(512.0, Lang::Id), "512 B");
+        assert_eq!(bytes(2_500_000_000_000.0, Lang::Id), "2.500 GB");
+        assert_eq!(
+            usage(1_234_567.0, 300_000_000.0, Lang::Id),
+            "1,2 MB dari 300 MB"
+        );
     }
 
     #[test]

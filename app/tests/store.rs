@@ -98,6 +98,11 @@ async fn saving_writes_the_record_and_its_outbox_entry_together() {
         .expect("save");
     assert_eq!(outcome, SaveOutcome::Unchanged);
     assert_eq!(store.pending_count().await.expect("count"), 2);
+
+    // The home page's one read: every record of every kind, each marked as waiting.
+    let all = store.all_records().await.expect("all");
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|listed| listed.pending));
 }
 
 #[wasm_bindgen_test]

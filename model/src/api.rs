@@ -74,6 +74,10 @@ pub struct UserInfo {
     pub name: String,
     /// The role.
     pub role: Role,
+    /// The agency the user works for (an `AGENCIES` code); may be empty. Left out by
+    /// workers older than this field, hence the default.
+    #[serde(default)]
+    pub agency: String,
 }
 
 /// `POST /api/v1/login` answer.

@@ -1,6 +1,7 @@
-//! An officer's phone shows a conflict that two devices made on an activity, with both
-//! values, and settles it with one tap (`docs/api.md`, "Conflicts"); after the sync the
-//! server has the chosen value and no open conflict, and the notice is gone.
+//! An officer's phone lists a conflict that two devices made on an activity on its home
+//! page, opens the activity from there with both values, and settles it with one tap
+//! (`docs/api.md`, "Conflicts"); after the sync the server has the chosen value and no
+//! open conflict, and the notice is gone.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Context, Result};
@@ -75,10 +76,11 @@ async fn settle_on_the_phone(phone: &Browser, base_url: &str, id: Uuid) -> Resul
     phone.goto(base_url).await?;
     app::log_in(phone, OFFICER.0, OFFICER.1).await?;
     phone.click("#sync-now").await?;
-    phone
-        .wait_for(&format!("li.activity-item[data-id=\"{id}\"]"))
-        .await?;
-    phone.goto(&format!("{base_url}#/kegiatan/{id}")).await?;
+    // The officer lands on the home page, which lists the conflict with a link to the
+    // activity's form.
+    let item = format!("#home-conflicts li.conflict-item[data-id=\"{id}\"]");
+    phone.wait_for(&item).await?;
+    phone.click(&format!("{item} a")).await?;
     let mine = "#conflict-notice button.resolve-mine[data-field=venue]";
     phone.wait_for(mine).await?;
     ensure!(

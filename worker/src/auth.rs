@@ -124,6 +124,7 @@ pub async fn add_user(
         username: account.username,
         name: account.name,
         role: account.role,
+        agency: account.agency,
     })
 }
 

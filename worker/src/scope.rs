@@ -42,6 +42,7 @@ mod tests {
             username: "u".into(),
             name: "U".into(),
             role,
+            agency: String::new(),
         }
     }
 

@@ -61,6 +61,9 @@ pub fn Header() -> impl IntoView {
                 <Show when=move || !ctx.locked()>
                 <nav class="nav">
                     <Show when=syncs>
+                        <a id="nav-home" href="#/beranda" class:active=current(Page::Home)>
+                            {tr(i18n::NAV_HOME)}
+                        </a>
                         <a
                             id="nav-activities"
                             href="#/kegiatan"
@@ -101,6 +104,9 @@ pub fn Header() -> impl IntoView {
                             {tr(i18n::NAV_ADMIN)}
                         </a>
                     </Show>
+                    <a id="nav-settings" href="#/pengaturan" class:active=current(Page::Settings)>
+                        {tr(i18n::NAV_SETTINGS)}
+                    </a>
                 </nav>
                 <Show when=syncs>
                     <SyncIndicator />

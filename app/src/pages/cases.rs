@@ -15,6 +15,7 @@
 
 pub mod case_detail;
 pub mod case_list;
+pub mod timeliness;
 
 use crate::app::{use_ctx, Page};
 use crate::clock;

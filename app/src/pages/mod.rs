@@ -1,6 +1,6 @@
-//! The screens: logging in, unlocking the device's data, the activity list, the activity
-//! form, the evaluation, the officers assigned to cases, the audit trail, the accounts, and
-//! the case screens.
+//! The screens: logging in, unlocking the device's data, the home page, the activity
+//! list, the activity form, the evaluation, the officers assigned to cases, the audit
+//! trail, the accounts, the case screens and the settings.
 
 pub mod activity_form;
 pub mod activity_list;
@@ -8,7 +8,9 @@ pub mod admin;
 pub mod assign;
 pub mod audit;
 pub mod cases;
+pub mod home;
 pub mod login;
+pub mod settings;
 pub mod stats;
 pub mod unlock;
 
@@ -17,6 +19,8 @@ pub use activity_list::ActivityList;
 pub use admin::AdminPage;
 pub use assign::AssignPage;
 pub use audit::AuditPage;
+pub use home::HomePage;
 pub use login::LoginPage;
+pub use settings::SettingsPage;
 pub use stats::StatsPage;
 pub use unlock::UnlockPage;

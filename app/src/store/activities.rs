@@ -176,6 +176,26 @@ impl Store {
             }))
     }
 
+    /// Every record on the device, of every kind, with whether it has changes waiting
+    /// (in no set order): one read for the home page.
+    pub async fn all_records(&self) -> StoreResult<Vec<ListedRecord>> {
+        let tx = self.read(&[RECORDS, OUTBOX])?;
+        let records: Vec<LocalRecord> = tx
+            .object_store(RECORDS)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let pending = pending_record_ids(&self.outbox_in(&tx).await?);
+        Ok(records
+            .into_iter()
+            .map(|record| ListedRecord {
+                pending: pending.contains(&record.id),
+                record,
+            })
+            .collect())
+    }
+
     /// One record, if the device has it.
     pub async fn record(&self, id: &str) -> StoreResult<Option<ListedRecord>> {
         let tx = self.read(&[RECORDS, OUTBOX])?;

@@ -2,7 +2,7 @@
 
 use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
-    NewPassword,
+    NewPassword, SessionList,
 };
 use gugus_model::stats::ActivityStats;
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
@@ -86,6 +86,19 @@ impl Api {
     /// `POST /api/v1/logout`: the token stops working.
     pub async fn logout(&self, token: &str) -> Result<(), ApiError> {
         let response = send(self.request(Method::POST, "logout", Some(token))).await?;
+        check(response).await.map(|_| ())
+    }
+
+    /// `GET /api/v1/sessions`: the caller's live sessions, newest first, the one asking
+    /// marked `current`.
+    pub async fn sessions(&self, token: &str) -> Result<SessionList, ApiError> {
+        read(self.request(Method::GET, "sessions", Some(token))).await
+    }
+
+    /// `POST /api/v1/sessions/{id}/end`: one of the caller's sessions stops working.
+    pub async fn end_session(&self, token: &str, id: Uuid) -> Result<(), ApiError> {
+        let path = format!("sessions/{id}/end");
+        let response = send(self.request(Method::POST, &path, Some(token))).await?;
         check(response).await.map(|_| ())
     }
 

@@ -312,13 +312,13 @@ fn idle_cutoff(now: i64) -> i64 {
 }
 
 /// An account, from its user and the columns only admins see.
-fn account(user: UserInfo, agency: String, active: bool) -> Account {
+fn account(user: UserInfo, active: bool) -> Account {
     Account {
         id: user.id,
         username: user.username,
         name: user.name,
         role: user.role,
-        agency,
+        agency: user.agency,
         active,
     }
 }

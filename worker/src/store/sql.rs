@@ -8,7 +8,7 @@ pub(super) const INSERT_USER: &str =
 
 /// An account and its password hash, by username.
 pub(super) const USER_BY_USERNAME: &str =
-    "SELECT id, username, name, role, password_hash, active FROM users WHERE username = $1";
+    "SELECT id, username, name, role, agency, password_hash, active FROM users WHERE username = $1";
 
 /// Opens a session (the token only as its hash).
 pub(super) const INSERT_SESSION: &str =
@@ -18,7 +18,7 @@ pub(super) const INSERT_SESSION: &str =
 
 /// The user of a live session (`$2`: now; `$3`: the idle cutoff) and when it was last used.
 pub(super) const LIVE_SESSION: &str =
-    "SELECT u.id, u.username, u.name, u.role, s.last_seen_at FROM sessions s
+    "SELECT u.id, u.username, u.name, u.role, u.agency, s.last_seen_at FROM sessions s
     JOIN users u ON u.id = s.user_id AND u.active
     WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
     AND s.last_seen_at >= $3";

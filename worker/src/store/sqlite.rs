@@ -106,18 +106,20 @@ impl Store for SqliteStore {
         &self,
         username: &str,
     ) -> Result<Option<UserCredentials>, StoreError> {
-        let row: Option<(String, String, String, String, String, bool)> =
+        let row: Option<(String, String, String, String, String, String, bool)> =
             sqlx::query_as(sql::USER_BY_USERNAME)
                 .bind(username)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|(id, username, name, role, password_hash, active)| {
-            Ok(UserCredentials {
-                user: user_from_row((id, username, name, role))?,
-                password_hash,
-                active,
-            })
-        })
+        row.map(
+            |(id, username, name, role, agency, password_hash, active)| {
+                Ok(UserCredentials {
+                    user: user_from_row((id, username, name, role, agency))?,
+                    password_hash,
+                    active,
+                })
+            },
+        )
         .transpose()
     }
 
@@ -156,15 +158,16 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<LiveSession>, StoreError> {
-        let row: Option<(String, String, String, String, i64)> = sqlx::query_as(sql::LIVE_SESSION)
-            .bind(token_hash)
-            .bind(now)
-            .bind(idle_cutoff(now))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|(id, username, name, role, last_seen_at)| {
+        let row: Option<(String, String, String, String, String, i64)> =
+            sqlx::query_as(sql::LIVE_SESSION)
+                .bind(token_hash)
+                .bind(now)
+                .bind(idle_cutoff(now))
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(id, username, name, role, agency, last_seen_at)| {
             Ok(LiveSession {
-                user: user_from_row((id, username, name, role))?,
+                user: user_from_row((id, username, name, role, agency))?,
                 last_seen_at,
             })
         })
@@ -187,8 +190,8 @@ impl Store for SqliteStore {
                 .await?;
         rows.into_iter()
             .map(|(id, username, name, role, agency, active)| {
-                let user = user_from_row((id, username, name, role))?;
-                Ok(account(user, agency, active))
+                let user = user_from_row((id, username, name, role, agency))?;
+                Ok(account(user, active))
             })
             .collect()
     }

@@ -60,8 +60,15 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
             &json!(true)
         )
     );
-    let (status, _) = login(server, "ani", "rahasia-123").await?;
+    let (status, session) = login(server, "ani", "rahasia-123").await?;
     assert_eq!(status, StatusCode::OK);
+    // The user's own agency comes with the login and with /me (the app's settings).
+    assert_eq!(session["user"]["agency"], "Dinas Sosial", "{session}");
+    let (status, me) = server.get("/me", session["token"].as_str()).await?;
+    assert_eq!(
+        (status, &me["agency"]),
+        (StatusCode::OK, &json!("Dinas Sosial"))
+    );
 
     let taken = server
         .post(

@@ -3,6 +3,7 @@
 //! date, and its notes (written once, never edited).
 
 use super::case_list::text;
+use super::timeliness::{service_days, SERVICE_DAYS};
 use super::CasePage;
 use crate::app::{use_ctx, Page};
 use crate::clock;
@@ -15,11 +16,6 @@ use gugus_model::vocab::{AGENCIES, LEGAL_STAGES, MODUS, SERVICE_STATUSES, SERVIC
 use gugus_model::{Lang, Text};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
-use time::Date;
-
-/// The most days a service may take (UU 21/2007 art. 51: rehabilitation within 7 days of
-/// the request).
-pub const SERVICE_DAYS: i64 = 7;
 
 /// Everything the device holds under one case.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,15 +91,6 @@ async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> 
         legal_steps,
         notes,
     }))
-}
-
-/// The days from a service's request to its delivery, or to `today` while it waits;
-/// `None` without a valid request date. The flag says whether it was delivered.
-pub fn service_days(fields: &Map<String, Value>, today: Date) -> Option<(i64, bool)> {
-    let requested = parse_date(&text(fields, "requested_on"))?;
-    let delivered = parse_date(&text(fields, "delivered_on"));
-    let end = delivered.unwrap_or(today);
-    Some(((end - requested).whole_days(), delivered.is_some()))
 }
 
 /// A field's value in words: labels for codes, names for regions, dates and yes/no.
@@ -468,24 +455,5 @@ fn NoteItem(note: ListedRecord) -> impl IntoView {
             <p class="note-text">{written}</p>
             <Badges listed=note.clone() />
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use time::macros::date;
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn a_service_counts_the_days_to_delivery_or_so_far() {
-        let fields = |v: Value| v.as_object().cloned().unwrap_or_default();
-        let today = date!(2026 - 11 - 29);
-        let delivered = fields(json!({"requested_on": "2026-10-01", "delivered_on": "2026-10-11"}));
-        assert_eq!(service_days(&delivered, today), Some((10, true)));
-        let waiting = fields(json!({"requested_on": "2026-11-26"}));
-        assert_eq!(service_days(&waiting, today), Some((3, false)));
-        assert_eq!(service_days(&fields(json!({})), today), None);
     }
 }

@@ -7,14 +7,17 @@ use serde_json::{Map, Value};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-pub(super) type UserRow = (Uuid, String, String, String);
+pub(super) type UserRow = (Uuid, String, String, String, String);
 
-pub(super) fn user_from_row((id, username, name, role): UserRow) -> Result<UserInfo, StoreError> {
+pub(super) fn user_from_row(
+    (id, username, name, role, agency): UserRow,
+) -> Result<UserInfo, StoreError> {
     Ok(UserInfo {
         id,
         username,
         name,
         role: role_from_db(&role)?,
+        agency,
     })
 }
 

@@ -5,14 +5,17 @@ use model::api::UserInfo;
 use model::sync::RecordState;
 use uuid::Uuid;
 
-pub(super) type UserRow = (String, String, String, String);
+pub(super) type UserRow = (String, String, String, String, String);
 
-pub(super) fn user_from_row((id, username, name, role): UserRow) -> Result<UserInfo, StoreError> {
+pub(super) fn user_from_row(
+    (id, username, name, role, agency): UserRow,
+) -> Result<UserInfo, StoreError> {
     Ok(UserInfo {
         id: parse_uuid(&id)?,
         username,
         name,
         role: role_from_db(&role)?,
+        agency,
     })
 }
 
