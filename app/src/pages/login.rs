@@ -72,7 +72,6 @@ async fn take_device(
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let ctx = use_ctx();
-    let i18n = use_i18n();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
@@ -145,33 +144,65 @@ pub fn LoginPage() -> impl IntoView {
                         on:input=move |ev| username.set(event_target_value(&ev))
                     />
                 </div>
-                <div class="field">
-                    <label for="login-password">{tr(i18n::PASSWORD)}</label>
-                    <input
-                        id="login-password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        prop:value=password
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                </div>
-                {move || {
+                <PasswordAndSubmit
+                    prefix="login"
+                    password
                     error
-                        .get()
-                        .map(|text| {
-                            view! {
-                                <p id="login-error" class="form-error" role="alert">
-                                    {move || i18n.t(text)}
-                                </p>
-                            }
-                        })
-                }}
-                <button type="submit" id="login-submit" class="primary" disabled=busy>
-                    {move || i18n.t(if busy.get() { i18n::LOGGING_IN } else { i18n::LOGIN_SUBMIT })}
-                </button>
+                    busy
+                    idle=i18n::LOGIN_SUBMIT
+                    working=i18n::LOGGING_IN
+                />
             </form>
             <p class="hint">{tr(i18n::LOGIN_HINT)}</p>
         </section>
+    }
+}
+
+/// The password field of a form, its error line and its submit button, with the ids
+/// `<prefix>-password`, `<prefix>-error` and `<prefix>-submit` (the login and the unlock
+/// screens).
+#[component]
+pub fn PasswordAndSubmit(
+    /// The form's id prefix.
+    prefix: &'static str,
+    /// The password as typed.
+    password: RwSignal<String>,
+    /// What went wrong, in words.
+    error: RwSignal<Option<Text>>,
+    /// Working: the button waits.
+    busy: RwSignal<bool>,
+    /// The button's words.
+    idle: Text,
+    /// The button's words while working.
+    working: Text,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = format!("{prefix}-password");
+    view! {
+        <div class="field">
+            <label for=field.clone()>{tr(i18n::PASSWORD)}</label>
+            <input
+                id=field
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                prop:value=password
+                on:input=move |ev| password.set(event_target_value(&ev))
+            />
+        </div>
+        {move || {
+            error
+                .get()
+                .map(|text| {
+                    view! {
+                        <p id=format!("{prefix}-error") class="form-error" role="alert">
+                            {move || i18n.t(text)}
+                        </p>
+                    }
+                })
+        }}
+        <button type="submit" id=format!("{prefix}-submit") class="primary" disabled=busy>
+            {move || i18n.t(if busy.get() { working } else { idle })}
+        </button>
     }
 }

@@ -3,9 +3,10 @@
 //! offline: the password is checked against the vault's lock on the device, not the
 //! server.
 
+use super::login::PasswordAndSubmit;
 use crate::app::{use_ctx, Ctx};
 use crate::crypto::{CryptoError, Vault};
-use crate::i18n::{self, tr, use_i18n};
+use crate::i18n::{self, tr};
 use gugus_model::Text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,7 +43,6 @@ async fn open_vault(ctx: Ctx, password: &str) -> Result<Vault, Text> {
 #[component]
 pub fn UnlockPage() -> impl IntoView {
     let ctx = use_ctx();
-    let i18n = use_i18n();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
@@ -76,31 +76,14 @@ pub fn UnlockPage() -> impl IntoView {
             <h1>{tr(i18n::UNLOCK_TITLE)}</h1>
             <p>{tr(i18n::UNLOCK_WHY)}</p>
             <form id="unlock-form" on:submit=submit novalidate>
-                <div class="field">
-                    <label for="unlock-password">{tr(i18n::PASSWORD)}</label>
-                    <input
-                        id="unlock-password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        prop:value=password
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                </div>
-                {move || {
+                <PasswordAndSubmit
+                    prefix="unlock"
+                    password
                     error
-                        .get()
-                        .map(|text| {
-                            view! {
-                                <p id="unlock-error" class="form-error" role="alert">
-                                    {move || i18n.t(text)}
-                                </p>
-                            }
-                        })
-                }}
-                <button type="submit" id="unlock-submit" class="primary" disabled=busy>
-                    {move || i18n.t(if busy.get() { i18n::UNLOCKING } else { i18n::UNLOCK_SUBMIT })}
-                </button>
+                    busy
+                    idle=i18n::UNLOCK_SUBMIT
+                    working=i18n::UNLOCKING
+                />
             </form>
             <p class="hint">{tr(i18n::UNLOCK_HINT)}</p>
         </section>

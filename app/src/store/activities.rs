@@ -145,22 +145,9 @@ impl Store {
 
     /// Every record of `kind`, with whether it has changes waiting (in no set order).
     pub async fn list_records(&self, kind: &str) -> StoreResult<Vec<ListedRecord>> {
-        let tx = self.read(&[RECORDS, OUTBOX])?;
-        let records: Vec<LocalRecord> = tx
-            .object_store(RECORDS)?
-            .get_all()
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        let pending = pending_record_ids(&self.outbox_in(&tx).await?);
-        Ok(records
-            .into_iter()
-            .filter(|record| record.kind == kind)
-            .map(|record| ListedRecord {
-                pending: pending.contains(&record.id),
-                record,
-            })
-            .collect())
+        let mut records = self.all_records().await?;
+        records.retain(|listed| listed.record.kind == kind);
+        Ok(records)
     }
 
     /// The identity record of victim `victim_id`, if the device has one (its values
