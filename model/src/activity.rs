@@ -8,7 +8,7 @@ use crate::lang::{t, Lang, Text};
 use crate::regions::{self, Level};
 use crate::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
 use serde_json::{json, Map, Value};
-use time::{macros::format_description, Date};
+use time::{Date, Month};
 
 /// The most participants of one sex and age group one activity may count.
 pub const MAX_PARTICIPANTS: u64 = 100_000;
@@ -188,15 +188,43 @@ fn field_order(field: &str) -> usize {
 }
 
 /// Formats a date as `YYYY-MM-DD`.
+///
+/// By hand rather than with `time`'s format descriptions, whose interpreter would be the
+/// only user of `time`'s formatting code in the app's wasm; the result is the same as
+/// `[year]-[month]-[day]` (tested against it).
 pub fn format_date(date: Date) -> String {
-    let format = format_description!("[year]-[month]-[day]");
-    date.format(format).unwrap_or_default()
+    let year = date.year();
+    let sign = match year {
+        ..0 => "-",
+        10_000.. => "+",
+        _ => "",
+    };
+    let (abs, month, day) = (year.unsigned_abs(), u8::from(date.month()), date.day());
+    format!("{sign}{abs:04}-{month:02}-{day:02}")
 }
 
-/// Parses a `YYYY-MM-DD` date.
+/// Parses a `YYYY-MM-DD` date: what `time` parses with `[year]-[month]-[day]` (a year of
+/// four digits, optionally signed), by hand like [`format_date`].
 pub fn parse_date(text: &str) -> Option<Date> {
-    let format = format_description!("[year]-[month]-[day]");
-    Date::parse(text, format).ok()
+    let bytes = text.as_bytes();
+    let (sign, rest) = match bytes.split_first() {
+        Some((b'-', rest)) => (-1, rest),
+        Some((b'+', rest)) => (1, rest),
+        _ => (1, bytes),
+    };
+    let (year, rest) = rest.split_at_checked(4)?;
+    let [b'-', m1, m2, b'-', d1, d2] = *rest else {
+        return None;
+    };
+    let number = |digits: &[u8]| -> Option<i32> {
+        digits.iter().try_fold(0_i32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + i32::from(b - b'0'))
+        })
+    };
+    let year = number(year)? * sign;
+    let month = Month::try_from(u8::try_from(number(&[m1, m2])?).ok()?).ok()?;
+    let day = u8::try_from(number(&[d1, d2])?).ok()?;
+    Date::from_calendar_date(year, month, day).ok()
 }
 
 #[cfg(test)]

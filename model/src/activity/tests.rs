@@ -125,3 +125,72 @@ proptest! {
         let _ = Activity::parse(&with("desa", json!(s)), TODAY);
     }
 }
+
+/// What `time` makes of `[year]-[month]-[day]`, which `parse_date` and `format_date` copy.
+mod dates_as_time_does_them {
+    use super::*;
+    use time::macros::format_description;
+
+    fn time_parse(text: &str) -> Option<Date> {
+        Date::parse(text, format_description!("[year]-[month]-[day]")).ok()
+    }
+
+    #[test]
+    fn odd_dates_parse_as_time_parses_them() {
+        for text in [
+            "2026-11-29",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-04-31",
+            "0000-01-01",
+            "-0000-01-01",
+            "-0001-12-31",
+            "+2026-11-29",
+            "+02026-11-29",
+            "-000001-01-01",
+            "+0000001-01-01",
+            "+10000-01-01",
+            "-9999-01-01",
+            "-10000-01-01",
+            "20261-11-29",
+            "226-11-29",
+            "2026-1-29",
+            "2026-11-9",
+            "2026-11-290",
+            "2026/11/29",
+            " 2026-11-29",
+            "2026-11-29 ",
+            "",
+            "-",
+            "+",
+            "2026",
+            "2026-11",
+            "2026-11-",
+            "٢٠٢٦-11-29",
+            "2026-+1-29",
+            "2026-11--9",
+            "++2026-11-29",
+            "-+2026-11-29",
+        ] {
+            assert_eq!(parse_date(text), time_parse(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_as_time_parses_it(text in "[-+]?[0-9]{0,7}-[0-9]{0,3}-[0-9]{0,3}|.{0,14}") {
+            prop_assert_eq!(parse_date(&text), time_parse(&text));
+        }
+
+        #[test]
+        fn any_date_formats_as_time_formats_it(day in Date::MIN.to_julian_day()..=Date::MAX.to_julian_day()) {
+            let date = Date::from_julian_day(day).unwrap();
+            let by_time = date.format(format_description!("[year]-[month]-[day]")).unwrap();
+            prop_assert_eq!(format_date(date), by_time.clone());
+            prop_assert_eq!(parse_date(&by_time), Some(date));
+        }
+    }
+}
