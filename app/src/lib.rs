@@ -4,7 +4,8 @@
 //! - [`store`] is the only code that touches IndexedDB;
 //! - [`sync`] is the only code that talks to the worker;
 //! - [`crypto`] seals a victim's identity under the officer's passphrase (WebCrypto);
-//! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string.
+//! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string;
+//! - [`timing`] leaves the User Timing marks the app benchmark reads.
 #![forbid(unsafe_code)]
 
 pub mod app;
@@ -15,6 +16,7 @@ pub mod i18n;
 pub mod pages;
 pub mod store;
 pub mod sync;
+pub mod timing;
 
 pub use app::App;
 

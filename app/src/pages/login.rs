@@ -4,6 +4,7 @@
 use crate::app::{use_ctx, Page};
 use crate::i18n::{self, tr, use_i18n};
 use crate::sync::{Api, ApiError, SyncProblem};
+use crate::timing;
 use gugus_model::api::LoginRequest;
 use gugus_model::Text;
 use leptos::prelude::*;
@@ -27,6 +28,8 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
+    // The login form needs no data: it is the first screen as soon as it is drawn.
+    timing::ready();
     let relogin = move || {
         ctx.status
             .with(|s| s.problem == Some(SyncProblem::SessionExpired))
