@@ -66,7 +66,10 @@ bench_app() {
   "$root/scripts/build-app.sh" >&2
   (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
   (cd "$root" && "$cargo" build -p gugus-e2e --bin app-bench --locked >&2)
-  GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/app-bench"
+  # One wait (a save, a search, a reload) may take long on a slow machine with this much
+  # data: the report should show the figure rather than time out.
+  GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-600} \
+    GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/app-bench"
 }
 
 main() {

@@ -190,6 +190,10 @@ async fn measure(
     })
     .await?;
     figures.sync_secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "[app-bench] synced {expected} records in {:.0} s",
+        figures.sync_secs
+    );
     figures.device_kinds = device_kinds(phone).await?;
 
     // (a) Saving activities through the form.
@@ -201,6 +205,7 @@ async fn measure(
         app::wait_for_pending(phone, 0).await?;
     }
     figures.save_ms = durations(phone, "gugus:save").await?;
+    eprintln!("[app-bench] {SAVES} saves done");
 
     // (b) Searching the case list.
     phone.click("#nav-cases").await?;
