@@ -66,7 +66,7 @@ test-e2e: browser-tools worker-debug ## end to end: worker binary + headless Chr
 	@test -f dist/index.html || { echo "dist/ is missing: run 'make build' first" >&2; exit 1; }
 	$(CARGO) test -p gugus-e2e --locked
 
-bench: tools ## benchmarks, written to bench-results/
+bench: tools browser-tools ## benchmarks, written to bench-results/
 	scripts/bench.sh
 
 clean: ## remove dist/, bench-results/ and cargo's target/ (keeps data/ and .tools/)

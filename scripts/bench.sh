@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes sync)
+SECTIONS=(sizes sync app)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -53,6 +53,23 @@ bench_sync() {
   (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
   (cd "$root" && "$cargo" build -p gugus-e2e --bin sync-bench --locked >&2)
   GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/sync-bench"
+}
+
+# The app as an officer uses it: the release build in headless Chromium at 360x640,
+# served by the release worker, 10,000 generated cases synced into IndexedDB; saving an
+# activity, searching the case list and opening the app again (4x CPU throttling), read
+# from the app's User Timing marks (tests/src/bin/app-bench.rs, app/src/timing.rs).
+bench_app() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  "$root/scripts/ensure-tools.sh" browser >&2
+  "$root/scripts/build-app.sh" >&2
+  (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin app-bench --locked >&2)
+  # One wait (a save, a search, a reload) may take long on a slow machine with this much
+  # data: the report should show the figure rather than time out.
+  GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-600} \
+    GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/app-bench"
 }
 
 main() {

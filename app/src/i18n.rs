@@ -710,6 +710,19 @@ pub fn pending(n: usize, lang: Lang) -> String {
     }
 }
 
+/// The case list's line when more cases match than it draws.
+pub fn cases_shown(shown: usize, total: usize, lang: Lang) -> String {
+    let (shown, total) = (number(shown as u64, lang), number(total as u64, lang));
+    match lang {
+        Lang::Id => format!(
+            "Menampilkan {shown} kasus terbaru dari {total} yang cocok. Persempit pencarian untuk melihat yang lain."
+        ),
+        Lang::En => format!(
+            "Showing the {shown} newest of {total} matching cases. Narrow the search to see the others."
+        ),
+    }
+}
+
 /// The warning before logging out with changes that are not sent yet.
 pub fn logout_warning(n: usize, lang: Lang) -> String {
     let n = number(n as u64, lang);

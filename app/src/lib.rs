@@ -5,7 +5,8 @@
 //! - [`sync`] is the only code that talks to the worker;
 //! - [`crypto`] seals a victim's identity under the officer's passphrase (WebCrypto), and
 //!   [`identity`] says which values are sealed and where;
-//! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string.
+//! - [`pages`] and [`components`] draw the screens; [`i18n`] holds every visible string;
+//! - [`timing`] leaves the User Timing marks the app benchmark reads.
 #![forbid(unsafe_code)]
 
 pub mod app;
@@ -17,6 +18,7 @@ pub mod identity;
 pub mod pages;
 pub mod store;
 pub mod sync;
+pub mod timing;
 
 pub use app::App;
 

@@ -92,6 +92,28 @@ impl Worker {
         Ok(())
     }
 
+    /// Runs `gugus-worker generate ARGS` (sample data, `docs/api.md`) on this worker's
+    /// store, and answers what it printed.
+    pub fn generate(&self, args: &[&str]) -> Result<String> {
+        let output = Command::new(&self.bin)
+            .arg("generate")
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .current_dir(repo_root())
+            .stdin(Stdio::null())
+            .output()
+            .context("running gugus-worker generate")?;
+        if !output.status.success() {
+            bail!(
+                "gugus-worker generate failed ({}): {}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
     /// Kills the process, as a phone sees a server that has gone: connections refused.
     pub fn stop(&mut self) -> Result<()> {
         self.kill()

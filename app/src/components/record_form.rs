@@ -14,6 +14,7 @@ use crate::components::fields::FormErrors;
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::activity_form::notices::RecordNotices;
 use crate::store::{base_key, LocalRecord, StoreError};
+use crate::timing;
 use draft::Draft;
 use gugus_model::schema::KindSpec;
 use gugus_model::{FieldError, Text};
@@ -220,6 +221,7 @@ pub fn RecordForm(
         if saving.get_untracked() {
             return;
         }
+        timing::start(timing::SAVE);
         let fields = fields_now();
         if let Err(problems) = spec.validate(&fields, clock::today()) {
             errors.set(problems);
@@ -262,6 +264,7 @@ pub fn RecordForm(
             };
             match saved {
                 Ok((record_id, _)) => {
+                    timing::end(timing::SAVE);
                     ctx.engine().changed();
                     on_saved.run(record_id);
                 }

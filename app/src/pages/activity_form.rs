@@ -15,6 +15,7 @@ use crate::components::fields::{
 };
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::{base_key, LocalRecord, StoreError};
+use crate::timing;
 use gugus_model::activity::{format_date, Activity, PARTICIPANT_FIELDS};
 use gugus_model::regions;
 use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
@@ -177,6 +178,7 @@ pub fn ActivityForm(
         if saving.get_untracked() {
             return;
         }
+        timing::start(timing::SAVE);
         let draft = form.get_untracked();
         let activity = match Activity::parse(&draft.to_fields(), clock::today()) {
             Ok(activity) => activity,
@@ -208,6 +210,7 @@ pub fn ActivityForm(
             };
             match saved {
                 Ok(_) => {
+                    timing::end(timing::SAVE);
                     ctx.engine().changed();
                     ctx.go(Page::Activities);
                 }

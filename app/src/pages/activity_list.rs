@@ -3,6 +3,7 @@
 use crate::app::use_ctx;
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
+use crate::timing;
 use gugus_model::activity::{parse_date, PARTICIPANT_FIELDS};
 use gugus_model::regions;
 use gugus_model::vocab::ACTIVITY_TYPES;
@@ -89,6 +90,11 @@ pub fn ActivityList() -> impl IntoView {
         Some(Ok(records)) => newest_first(&records),
         _ => Vec::new(),
     };
+    Effect::new(move |_| {
+        if records.with(Option::is_some) {
+            timing::ready();
+        }
+    });
     let failed = move || matches!(records.get(), Some(Err(_)));
     let empty = move || matches!(records.get(), Some(Ok(r)) if r.is_empty());
     view! {

@@ -7,6 +7,7 @@ use crate::crypto::{CryptoError, Vault};
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::{Session, Store};
 use crate::sync::{Api, ApiError, SyncProblem};
+use crate::timing;
 use gugus_model::api::LoginRequest;
 use gugus_model::Text;
 use leptos::prelude::*;
@@ -76,6 +77,8 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
+    // The login form needs no data: it is the first screen as soon as it is drawn.
+    timing::ready();
     let relogin = move || {
         ctx.status
             .with(|s| s.problem == Some(SyncProblem::SessionExpired))

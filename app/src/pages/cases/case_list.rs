@@ -4,12 +4,14 @@
 use crate::app::use_ctx;
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
+use crate::timing;
 use gugus_model::activity::parse_date;
 use gugus_model::regions;
 use gugus_model::vocab::{Vocab, CASE_STATUSES, MODUS};
 use gugus_model::Lang;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use time::Date;
 
 /// One case of the list, as shown and searched.
@@ -49,8 +51,19 @@ pub fn text(fields: &Map<String, Value>, name: &str) -> String {
 }
 
 /// The list's lines: each case with its victims' pseudonyms, newest report first (the
-/// latest change first within a day).
+/// latest change first within a day). The victims are grouped by case once, so this is
+/// linear in cases plus victims (10,000 cases with their victims on a phone).
 pub fn case_lines(cases: &[ListedRecord], victims: &[ListedRecord]) -> Vec<CaseLine> {
+    let mut by_case: HashMap<&str, Vec<String>> = HashMap::new();
+    for victim in victims.iter().filter(|v| !v.record.deleted) {
+        let fields = &victim.record.fields;
+        if let Some(case_id) = fields.get("case_id").and_then(Value::as_str) {
+            by_case
+                .entry(case_id)
+                .or_default()
+                .push(text(fields, "pseudonym"));
+        }
+    }
     let mut lines: Vec<CaseLine> = cases
         .iter()
         .filter(|c| !c.record.deleted)
@@ -63,12 +76,10 @@ pub fn case_lines(cases: &[ListedRecord], victims: &[ListedRecord]) -> Vec<CaseL
                 modus: text(fields, "modus"),
                 kecamatan: text(fields, "kecamatan"),
                 summary: text(fields, "summary"),
-                victims: victims
-                    .iter()
-                    .filter(|v| !v.record.deleted)
-                    .filter(|v| text(&v.record.fields, "case_id") == listed.record.id)
-                    .map(|v| text(&v.record.fields, "pseudonym"))
-                    .collect(),
+                victims: by_case
+                    .get(listed.record.id.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
                 pending: listed.pending,
                 rejected: listed.record.rejection.is_some(),
                 conflict: listed.record.has_conflict(),
@@ -78,6 +89,18 @@ pub fn case_lines(cases: &[ListedRecord], victims: &[ListedRecord]) -> Vec<CaseL
         .collect();
     lines.sort_by(|a, b| (b.date, &b.changed_at, &b.id).cmp(&(a.date, &a.changed_at, &a.id)));
     lines
+}
+
+/// At most this many matching cases are drawn, newest first; a line then says how many
+/// matched and asks for a narrower search. Drawing every one of 10,000 cases takes
+/// seconds on a cheap phone, and nobody scrolls through them.
+pub const SHOWN_AT_MOST: usize = 100;
+
+/// The cases that match the filter: how many, and the first [`SHOWN_AT_MOST`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Matches {
+    total: usize,
+    shown: Vec<CaseLine>,
 }
 
 /// What the officer searches and filters by ("" for any).
@@ -144,27 +167,44 @@ pub fn CaseList() -> impl IntoView {
         }
     });
     let filter = RwSignal::new(Filter::default());
-    let all = move || match records.get() {
-        Some(Ok(lines)) => lines,
-        _ => Vec::new(),
-    };
-    let lines = move || {
+    // The matching cases, counted, with the first SHOWN_AT_MOST of them to draw; filtered
+    // once per change of the records, the filter or the language.
+    let matching = Memo::new(move |_| {
         let lang = i18n.lang();
-        filter.with(|f| {
-            all()
-                .into_iter()
-                .filter(|l| f.keeps(l, lang))
-                .collect::<Vec<_>>()
+        records.with(|records| match records {
+            Some(Ok(lines)) => filter.with(|f| {
+                let mut kept = lines.iter().filter(|l| f.keeps(l, lang));
+                let shown: Vec<CaseLine> = kept.by_ref().take(SHOWN_AT_MOST).cloned().collect();
+                Matches {
+                    total: shown.len() + kept.count(),
+                    shown,
+                }
+            }),
+            _ => Matches::default(),
         })
-    };
-    let failed = move || matches!(records.get(), Some(Err(_)));
-    let empty = move || matches!(records.get(), Some(Ok(l)) if l.is_empty());
-    let none_match = move || !all().is_empty() && lines().is_empty();
+    });
+    let lines = move || matching.with(|m| m.shown.clone());
+    let failed = move || records.with(|r| matches!(r, Some(Err(_))));
+    let empty = move || records.with(|r| matches!(r, Some(Ok(l)) if l.is_empty()));
+    let none_match = move || !empty() && matching.with(|m| m.total == 0);
+    let more =
+        move || matching.with(|m| (m.total > m.shown.len()).then_some((m.shown.len(), m.total)));
+    Effect::new(move |_| {
+        if records.with(Option::is_some) {
+            timing::ready();
+        }
+    });
     let set = move |put: fn(&mut Filter, String)| {
         move |ev: leptos::ev::Event| {
             let value = event_target_value(&ev);
             filter.update(|f| put(f, value));
         }
+    };
+    let search = move |ev: leptos::ev::Event| {
+        timing::start(timing::SEARCH);
+        let value = event_target_value(&ev);
+        filter.update(|f| f.query = value);
+        timing::end_after_paint(timing::SEARCH);
     };
     let statuses = Signal::derive(move || vocab_choices(CASE_STATUSES, i18n.lang()));
     let modus = Signal::derive(move || vocab_choices(MODUS, i18n.lang()));
@@ -186,7 +226,7 @@ pub fn CaseList() -> impl IntoView {
                     id="case-search"
                     placeholder=tr(i18n::CASE_SEARCH)
                     aria-label=tr(i18n::CASE_SEARCH)
-                    on:input=set(|f, v| f.query = v)
+                    on:input=search
                 />
                 <Choice name="status" all=i18n::ALL_STATUSES options=statuses on_change=set(|f, v| f.status = v) />
                 <Choice name="modus" all=i18n::ALL_MODUS options=modus on_change=set(|f, v| f.modus = v) />
@@ -207,6 +247,16 @@ pub fn CaseList() -> impl IntoView {
                         <CaseItem line />
                     </For>
                 </ul>
+                {move || {
+                    more()
+                        .map(|(shown, total)| {
+                            view! {
+                                <p class="list-more" id="case-more" data-shown=shown.to_string() data-total=total.to_string()>
+                                    {move || i18n::cases_shown(shown, total, i18n.lang())}
+                                </p>
+                            }
+                        })
+                }}
             </Transition>
         </section>
     }

@@ -1,0 +1,76 @@
+//! User Timing marks for the app benchmark (`scripts/bench.sh app`): a few
+//! `performance.mark`/`performance.measure` entries that the benchmark reads with
+//! `performance.getEntriesByName`. They cost a timestamp each and stay in the product, so
+//! a phone's own DevTools show the same figures.
+//!
+//! - [`SAVE`] (measure): a record form's save press to the IndexedDB commit of the record
+//!   and its outbox entry (activity form and the case record forms).
+//! - [`SEARCH`] (measure): an `input` event in the case list's search box to the filtered
+//!   list drawn and painted (a frame and a task later: layout and paint included).
+//! - [`READY`] (mark, once per page load): the first screen shown with its data, painted
+//!   (the login form, or a list once its records are read). Its `startTime` is from
+//!   navigation start.
+//!
+//! Every call is a no-op where the Performance API is missing; errors are ignored (a
+//! missing start mark only loses one figure).
+
+use leptos::prelude::{request_animation_frame, set_timeout};
+use std::cell::Cell;
+use std::time::Duration;
+
+/// The measure of one save.
+pub const SAVE: &str = "gugus:save";
+/// The measure of one search in the case list.
+pub const SEARCH: &str = "gugus:search";
+/// The mark of the first screen with its data.
+pub const READY: &str = "gugus:ready";
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
+}
+
+fn start_mark(name: &str) -> String {
+    format!("{name}:start")
+}
+
+/// Marks the start of the measure `name`.
+pub fn start(name: &str) {
+    if let Some(performance) = performance() {
+        let _ = performance.mark(&start_mark(name));
+    }
+}
+
+/// Ends the measure `name` now, from its latest [`start`].
+pub fn end(name: &str) {
+    if let Some(performance) = performance() {
+        let _ = performance.measure_with_start_mark(name, &start_mark(name));
+    }
+}
+
+/// Runs `then` once the DOM changes made so far are drawn: after the next animation frame
+/// (reactive updates run before it) and the task that follows it (after its paint).
+fn after_paint(then: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(then, Duration::ZERO));
+}
+
+/// Ends the measure `name` once the DOM changes made so far are painted.
+pub fn end_after_paint(name: &'static str) {
+    after_paint(move || end(name));
+}
+
+thread_local! {
+    static READY_MARKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks [`READY`] once the screen is painted, the first time a screen asks on this page
+/// load (later screens do not move it).
+pub fn ready() {
+    if READY_MARKED.with(|marked| marked.replace(true)) {
+        return;
+    }
+    after_paint(|| {
+        if let Some(performance) = performance() {
+            let _ = performance.mark(READY);
+        }
+    });
+}

@@ -1,0 +1,508 @@
+//! The app benchmark (`make bench`, section `app`): the release app in headless Chromium
+//! at phone size (360x640), served by the real worker binary, with 10,000 generated cases
+//! (and their victims, services, legal steps and notes) synced into the phone's IndexedDB.
+//!
+//! The figures are read from the app's own User Timing entries (`app/src/timing.rs`):
+//! - `gugus:save`: an activity saved through the form, press to IndexedDB commit;
+//! - `gugus:search`: a search typed in the case list, input event to the list painted;
+//! - `gugus:ready`: page load to the first screen shown with its data, painted, for an
+//!   officer opening the installed app again (service worker and data in place), with
+//!   and without 4× CPU throttling (`Emulation.setCPUThrottlingRate`); and a first visit
+//!   on a fresh profile (the login screen).
+//!
+//! Run it with `GUGUS_WORKER_BIN=target/release/gugus-worker` after `make build`
+//! (scripts/bench.sh does). `GUGUS_BENCH_CASES` changes the number of cases (default
+//! 10,000).
+#![forbid(unsafe_code)]
+
+use anyhow::{bail, ensure, Context, Result};
+use gugus_e2e::app::{self, ActivityForm};
+use gugus_e2e::sync::Api;
+use gugus_e2e::{Browser, Worker};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
+const DEFAULT_CASES: u64 = 10_000;
+const ACTIVITIES: u64 = 300;
+const SEED: &str = "7";
+const UNTIL: &str = "2026-06-30";
+const SAVES: usize = 30;
+const SEARCH_ROUNDS: usize = 2;
+const RELOADS: usize = 5;
+const FIRST_VISITS: usize = 3;
+const THROTTLE: f64 = 4.0;
+const SYNC_TIMEOUT: Duration = Duration::from_secs(3600);
+
+const SAVE_TARGET_MS: f64 = 50.0;
+const SEARCH_TARGET_MS: f64 = 100.0;
+
+/// What is typed into the case list's search box: kecamatan names, modus words, victims'
+/// pseudonym prefixes (`K-` and hex), the generator's summary, combinations, no match.
+const SEARCHES: [&str; 15] = [
+    "mrebet",
+    "kemangkon",
+    "bukateja",
+    "kapal",
+    "abk",
+    "daring",
+    "palsu",
+    "rumah tangga",
+    "kapal mrebet",
+    "k-1",
+    "k-ab",
+    "k-0f3",
+    "data contoh",
+    "karangreja daring",
+    "tidak-ada-kasus",
+];
+
+/// Outreach in Kedungbenda, Kemangkon: the activity saved over and over.
+const ACTIVITY: ActivityForm = ActivityForm {
+    kind: "outreach",
+    date: "2026-06-15",
+    kecamatan: "33.03.01",
+    desa: "33.03.01.2001",
+    venue: "Balai Desa Kedungbenda",
+    audience: &["prospective_migrants"],
+    participants: [12, 8, 5, 3],
+};
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let cases: u64 = match std::env::var("GUGUS_BENCH_CASES") {
+        Ok(n) => n.parse().context("GUGUS_BENCH_CASES")?,
+        Err(_) => DEFAULT_CASES,
+    };
+    let bin = std::env::var("GUGUS_WORKER_BIN").unwrap_or_else(|_| "debug build".into());
+    let data = tempfile::Builder::new()
+        .prefix("gugus-app-bench-")
+        .tempdir()?;
+    let worker = Worker::start(data.path())?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    let (cases_arg, activities_arg) = (cases.to_string(), ACTIVITIES.to_string());
+    let generated = worker.generate(&[
+        "--as",
+        SUPERVISOR.0,
+        "--assign",
+        OFFICER.0,
+        "--seed",
+        SEED,
+        "--cases",
+        &cases_arg,
+        "--activities",
+        &activities_arg,
+        "--months",
+        "24",
+        "--until",
+        UNTIL,
+    ])?;
+    eprintln!("[app-bench] {generated}");
+
+    // What the officer's scope holds on the server, by kind (a plain HTTP pull).
+    let api = Api::new(&worker.api_url(), Duration::from_secs(600))?;
+    let officer = api.login(OFFICER.0, OFFICER.1).await?;
+    let started = Instant::now();
+    let scope = api.pull_all(&officer, 1000).await?;
+    let api_pull_secs = started.elapsed().as_secs_f64();
+    let mut scope_kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for record in &scope {
+        let kind = record["kind"].as_str().unwrap_or("?").to_string();
+        *scope_kinds.entry(kind).or_default() += 1;
+    }
+    drop(scope);
+
+    let phone = Browser::start().await?;
+    let outcome = measure(&phone, &worker, &scope_kinds).await;
+    if outcome.is_err() {
+        if let Ok(log) = phone.console_log().await {
+            eprintln!("[app-bench] browser console:\n{log}");
+        }
+    }
+    phone.close().await?;
+    let mut figures = outcome?;
+
+    for _ in 0..FIRST_VISITS {
+        figures
+            .first_visit_ms
+            .push(first_visit(&worker, 1.0).await?);
+        figures
+            .first_visit_throttled_ms
+            .push(first_visit(&worker, THROTTLE).await?);
+    }
+
+    report(
+        &bin,
+        &generated,
+        cases,
+        &scope_kinds,
+        api_pull_secs,
+        &figures,
+    );
+    Ok(())
+}
+
+/// Everything measured on the officer's phone.
+#[derive(Default)]
+struct Figures {
+    sync_secs: f64,
+    device_kinds: BTreeMap<String, u64>,
+    save_ms: Vec<f64>,
+    search_ms: Vec<f64>,
+    /// (search, cases matching, cases drawn) of the first round.
+    search_hits: Vec<(String, u64, u64)>,
+    ready_ms: Vec<f64>,
+    ready_throttled_ms: Vec<f64>,
+    first_visit_ms: Vec<f64>,
+    first_visit_throttled_ms: Vec<f64>,
+}
+
+async fn measure(
+    phone: &Browser,
+    worker: &Worker,
+    scope_kinds: &BTreeMap<String, u64>,
+) -> Result<Figures> {
+    let mut figures = Figures::default();
+    // Identities stay on the server until the phone can keep them encrypted (issue #4).
+    let expected: u64 = scope_kinds
+        .iter()
+        .filter(|(kind, _)| kind.as_str() != "victim_identity")
+        .map(|(_, n)| n)
+        .sum();
+
+    // Log in and sync everything into IndexedDB.
+    phone.goto(&worker.base_url()).await?;
+    phone.wait_for_service_worker_control().await?;
+    let started = Instant::now();
+    app::log_in(phone, OFFICER.0, OFFICER.1).await?;
+    wait_long("the whole scope in IndexedDB, synced", || async {
+        let stored = record_count(phone).await?;
+        let state = phone.attr("#sync-status", "data-state").await?;
+        let pending = app::pending(phone).await?;
+        Ok(
+            (stored == expected && state.as_deref() == Some("idle") && pending == Some(0))
+                .then_some(()),
+        )
+    })
+    .await?;
+    figures.sync_secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "[app-bench] synced {expected} records in {:.0} s",
+        figures.sync_secs
+    );
+    figures.device_kinds = device_kinds(phone).await?;
+
+    // (a) Saving activities through the form.
+    for i in 0..SAVES {
+        app::fill_activity(phone, &ACTIVITY).await?;
+        phone.click("#activity-save").await?;
+        wait_for_entries(phone, "gugus:save", i + 1).await?;
+        phone.wait_for("#activity-list").await?;
+        app::wait_for_pending(phone, 0).await?;
+    }
+    figures.save_ms = durations(phone, "gugus:save").await?;
+    eprintln!("[app-bench] {SAVES} saves done");
+
+    // (b) Searching the case list.
+    phone.click("#nav-cases").await?;
+    phone.wait_for("#case-list li.case-item").await?;
+    let script = "const field = document.querySelector('#case-search');
+        field.value = arguments[0];
+        field.dispatchEvent(new Event('input', { bubbles: true }));";
+    let mut done = 0;
+    for round in 0..SEARCH_ROUNDS {
+        for text in SEARCHES {
+            phone.execute(script, vec![json!(text)]).await?;
+            done += 1;
+            wait_for_entries(phone, "gugus:search", done).await?;
+            if round == 0 {
+                let (matching, drawn) = listed(phone).await?;
+                figures.search_hits.push((text.into(), matching, drawn));
+            }
+        }
+        // Back to the whole list, unmeasured between rounds' figures only by count.
+        phone.execute(script, vec![json!("")]).await?;
+        done += 1;
+        wait_for_entries(phone, "gugus:search", done).await?;
+    }
+    let all = durations(phone, "gugus:search").await?;
+    // The clearing searches are left out: only the typed texts count.
+    let per_round = SEARCHES.len() + 1;
+    figures.search_ms = all
+        .chunks(per_round)
+        .flat_map(|round| round[..SEARCHES.len()].to_vec())
+        .collect();
+
+    // (c) Opening the app again: the activity list, the officer's first screen.
+    let home = format!("{}/#/kegiatan", worker.base_url());
+    phone.goto(&home).await?;
+    ready_at(phone).await?;
+    for _ in 0..RELOADS {
+        phone.reload().await?;
+        figures.ready_ms.push(ready_at(phone).await?);
+    }
+    throttle(phone, THROTTLE).await?;
+    for _ in 0..RELOADS {
+        phone.reload().await?;
+        figures.ready_throttled_ms.push(ready_at(phone).await?);
+    }
+    throttle(phone, 1.0).await?;
+    Ok(figures)
+}
+
+/// A first visit on a fresh profile: the page load to the login screen drawn.
+async fn first_visit(worker: &Worker, rate: f64) -> Result<f64> {
+    let browser = Browser::start().await?;
+    let measured = async {
+        // Throttling applies to the page's target: open a blank page first.
+        browser.goto("about:blank").await?;
+        throttle(&browser, rate).await?;
+        browser.goto(&worker.base_url()).await?;
+        ready_at(&browser).await
+    }
+    .await;
+    browser.close().await?;
+    measured
+}
+
+async fn throttle(browser: &Browser, rate: f64) -> Result<()> {
+    browser
+        .cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate }))
+        .await?;
+    Ok(())
+}
+
+/// Waits for this page load's `gugus:ready` mark; answers its time from navigation start.
+async fn ready_at(browser: &Browser) -> Result<f64> {
+    let script = "const marks = performance.getEntriesByName('gugus:ready');
+        return marks.length ? marks[0].startTime : null;";
+    gugus_e2e::poll("the gugus:ready mark", || async {
+        Ok(browser.execute(script, vec![]).await?.as_f64())
+    })
+    .await
+}
+
+/// Waits until `n` entries named `name` are recorded.
+async fn wait_for_entries(browser: &Browser, name: &str, n: usize) -> Result<()> {
+    let script = "return performance.getEntriesByName(arguments[0]).length;";
+    gugus_e2e::poll(&format!("{n} × {name}"), || async {
+        let count = browser.execute(script, vec![json!(name)]).await?;
+        Ok((count.as_u64() >= Some(n as u64)).then_some(()))
+    })
+    .await
+}
+
+/// The durations (ms) of the measures named `name`, in order.
+async fn durations(browser: &Browser, name: &str) -> Result<Vec<f64>> {
+    let script = "return performance.getEntriesByName(arguments[0], 'measure')
+        .map(entry => entry.duration);";
+    let answer = browser.execute(script, vec![json!(name)]).await?;
+    let Value::Array(values) = answer else {
+        bail!("unexpected entries: {answer}");
+    };
+    values
+        .iter()
+        .map(|v| v.as_f64().context("a duration"))
+        .collect()
+}
+
+/// How many cases match the search now, and how many are drawn.
+async fn listed(browser: &Browser) -> Result<(u64, u64)> {
+    let script = "const more = document.querySelector('#case-more');
+        const drawn = document.querySelectorAll('#case-list li.case-item').length;
+        return [more ? Number(more.dataset.total) : drawn, drawn];";
+    let answer = browser.execute(script, vec![]).await?;
+    Ok((
+        answer[0].as_u64().context("matching")?,
+        answer[1].as_u64().context("drawn")?,
+    ))
+}
+
+/// How many records the app's IndexedDB holds.
+async fn record_count(browser: &Browser) -> Result<u64> {
+    let script = "const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('gugus');
+        open.onerror = () => done(-1);
+        open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction('records').objectStore('records').count();
+            count.onsuccess = () => { db.close(); done(count.result); };
+            count.onerror = () => { db.close(); done(-1); };
+        };";
+    let answer = browser.client().execute_async(script, vec![]).await?;
+    answer
+        .as_u64()
+        .context("no record count (IndexedDB not open yet)")
+}
+
+/// The records in the app's IndexedDB, by kind.
+async fn device_kinds(browser: &Browser) -> Result<BTreeMap<String, u64>> {
+    let script = "const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('gugus');
+        open.onerror = () => done(null);
+        open.onsuccess = () => {
+            const db = open.result;
+            const kinds = {};
+            const cursor = db.transaction('records').objectStore('records').openCursor();
+            cursor.onsuccess = () => {
+                const at = cursor.result;
+                if (at) { kinds[at.value.kind] = (kinds[at.value.kind] || 0) + 1; at.continue(); }
+                else { db.close(); done(kinds); }
+            };
+            cursor.onerror = () => { db.close(); done(null); };
+        };";
+    let answer = browser.client().execute_async(script, vec![]).await?;
+    let Value::Object(kinds) = answer else {
+        bail!("could not count the records by kind: {answer}");
+    };
+    kinds
+        .into_iter()
+        .map(|(kind, n)| Ok((kind, n.as_u64().context("a count")?)))
+        .collect()
+}
+
+/// Polls `check` every second until it answers `Some`, for at most [`SYNC_TIMEOUT`].
+async fn wait_long<F, Fut>(what: &str, mut check: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<()>>>,
+{
+    let deadline = Instant::now() + SYNC_TIMEOUT;
+    let mut last_error = None;
+    loop {
+        match check().await {
+            Ok(Some(())) => return Ok(()),
+            Ok(None) => {}
+            Err(error) => last_error = Some(error),
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "timed out after {SYNC_TIMEOUT:?} waiting for {what} (last error: {last_error:?})"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+fn report(
+    bin: &str,
+    generated: &str,
+    cases: u64,
+    scope: &BTreeMap<String, u64>,
+    api_pull_secs: f64,
+    f: &Figures,
+) {
+    let total = |kinds: &BTreeMap<String, u64>| kinds.values().sum::<u64>();
+    let list = |kinds: &BTreeMap<String, u64>| {
+        kinds
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("# App: the release build in headless Chromium, 360x640");
+    println!();
+    println!("worker: {bin}; {} CPUs", cpus());
+    println!("data: `gugus-worker generate --seed {SEED} --cases {cases} --activities {ACTIVITIES} --months 24 --until {UNTIL}`, every case assigned to the officer: {generated}");
+    println!(
+        "officer's scope on the server: {} records ({})",
+        total(scope),
+        list(scope)
+    );
+    println!(
+        "on the phone (IndexedDB) after the first sync: {} records ({}); identities stay on the server",
+        total(&f.device_kinds),
+        list(&f.device_kinds)
+    );
+    println!(
+        "first sync in the browser, login to all records stored: {:.1} s (a plain HTTP pull of the same scope at limit 1,000: {api_pull_secs:.1} s)",
+        f.sync_secs
+    );
+    println!();
+    println!(
+        "{:<44} {:>5} {:>9} {:>9} {:>9} {:>10}  result",
+        "measure", "n", "p50 ms", "p95 ms", "max ms", "target"
+    );
+    let save_p95 = percentile(&f.save_ms, 95.0);
+    row(
+        "(a) save an activity (gugus:save)",
+        &f.save_ms,
+        &format!("p95 ≤ {SAVE_TARGET_MS:.0}"),
+        Some(save_p95 <= SAVE_TARGET_MS),
+    );
+    let search_p95 = percentile(&f.search_ms, 95.0);
+    row(
+        "(b) search the case list (gugus:search)",
+        &f.search_ms,
+        &format!("≤ {SEARCH_TARGET_MS:.0}"),
+        Some(search_p95 <= SEARCH_TARGET_MS),
+    );
+    row(
+        "(c) reopen, 4× CPU throttling (gugus:ready)",
+        &f.ready_throttled_ms,
+        "median",
+        None,
+    );
+    row("    reopen, no throttling", &f.ready_ms, "", None);
+    row(
+        "    first visit, 4× CPU throttling (login)",
+        &f.first_visit_throttled_ms,
+        "",
+        None,
+    );
+    row(
+        "    first visit, no throttling (login)",
+        &f.first_visit_ms,
+        "",
+        None,
+    );
+    println!();
+    println!(
+        "(c) median time to the first screen with its data, 4× CPU throttling: {:.0} ms (no throttling: {:.0} ms)",
+        percentile(&f.ready_throttled_ms, 50.0),
+        percentile(&f.ready_ms, 50.0)
+    );
+    println!();
+    println!("Searches (first round): text → cases matching (drawn)");
+    for (text, matching, drawn) in &f.search_hits {
+        println!("  {text:<20} {matching:>6} ({drawn})");
+    }
+    println!();
+    println!("(a) {SAVES} saves of an activity through the form, each after the previous one synced; from the save press (validation included) to the commit of the record and its outbox entry.");
+    println!("(b) {} searches ({SEARCH_ROUNDS} rounds of the {} texts above, each one input event as when a word is pasted or the last letter typed); from the input event to the filtered list painted (an animation frame and a task later). The list draws the newest 100 matches and says how many matched.", f.search_ms.len(), SEARCHES.len());
+    println!("(c) reopen: {RELOADS} reloads of #/kegiatan per setting, the service worker in control and the records in IndexedDB; navigation start to the activity list drawn with its records (the gugus:ready mark). First visit: a fresh profile, navigation start to the login screen drawn.");
+    println!("p50/p95: nearest rank over the runs. One run of the whole benchmark on a shared machine: expect noise.");
+}
+
+fn row(what: &str, values: &[f64], target: &str, pass: Option<bool>) {
+    let result = match pass {
+        Some(true) => "pass",
+        Some(false) => "MISS",
+        None => "",
+    };
+    println!(
+        "{what:<44} {:>5} {:>9.1} {:>9.1} {:>9.1} {target:>10}  {result}",
+        values.len(),
+        percentile(values, 50.0),
+        percentile(values, 95.0),
+        values.iter().copied().fold(f64::NAN, f64::max),
+    );
+}
+
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(0, |n| n.get())
+}
+
+/// The nearest-rank percentile (NaN for no values).
+fn percentile(values: &[f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
