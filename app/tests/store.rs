@@ -45,6 +45,68 @@ async fn opening_creates_every_object_store_and_reopening_keeps_the_data() {
     assert_eq!(again.device_id().await.expect("device id"), device);
 }
 
+/// A phone that ran the first version of the database: the stores without the `kind` index,
+/// one activity in `records` and its change in `outbox`.
+async fn version_one_with_an_activity(name: &str) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use indexed_db_futures::KeyPath;
+    Database::delete_by_name(name)
+        .expect("delete")
+        .await
+        .expect("deleted");
+    let db = Database::open(name)
+        .with_version(1_u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("records")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            db.create_object_store("outbox")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            db.create_object_store("meta").build()?;
+            db.create_object_store("drafts").build()?;
+            Ok(())
+        })
+        .await
+        .expect("open version 1");
+    let tx = db
+        .transaction(["records"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    let record = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "kind": "activity", "version": 3,
+        "fields": activity("Balai desa lama"), "changed_at": AT,
+    });
+    tx.object_store("records")
+        .expect("records")
+        .put(record)
+        .serde()
+        .expect("serde")
+        .await
+        .expect("put");
+    tx.commit().await.expect("commit");
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_version_one_database_is_upgraded_and_keeps_its_records() {
+    version_one_with_an_activity("t-upgrade").await;
+    let store = Store::open_named("t-upgrade").await.expect("upgrade");
+    let listed = store.list_records("activity").await.expect("list");
+    assert_eq!(listed.len(), 1, "the record survives the upgrade");
+    assert_eq!(listed[0].record.fields["venue"], json!("Balai desa lama"));
+    assert!(store.list_records("case").await.expect("list").is_empty());
+    store
+        .save_record("case", None, Map::new(), "case:new", AT.into())
+        .await
+        .expect("save");
+    assert_eq!(store.list_records("case").await.expect("list").len(), 1);
+    assert_eq!(store.list_records("activity").await.expect("list").len(), 1);
+}
+
 #[wasm_bindgen_test]
 async fn saving_writes_the_record_and_its_outbox_entry_together() {
     let store = fresh("t-save").await;

@@ -1,10 +1,11 @@
 //! Saving a change made on the device, and reading records back for the screens.
 
-use super::{meta, Store, StoreError, StoreResult, DRAFTS, META, OUTBOX, RECORDS};
+use super::{meta, Store, StoreError, StoreResult, BY_KIND, DRAFTS, META, OUTBOX, RECORDS};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::Mutation;
+use gugus_model::RecordKind;
 use indexed_db_futures::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -143,11 +144,20 @@ impl Store {
         Ok(Some(saved.record))
     }
 
-    /// Every record of `kind`, with whether it has changes waiting (in no set order).
+    /// Every record of `kind`, with whether it has changes waiting (in no set order):
+    /// read through the `kind` index, so only that kind is read.
     pub async fn list_records(&self, kind: &str) -> StoreResult<Vec<ListedRecord>> {
-        let mut records = self.all_records().await?;
-        records.retain(|listed| listed.record.kind == kind);
-        Ok(records)
+        let tx = self.read(&[RECORDS, OUTBOX])?;
+        let records: Vec<LocalRecord> = tx
+            .object_store(RECORDS)?
+            .index(BY_KIND)?
+            .get_all()
+            .with_query::<&str, _>(kind)
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let pending = pending_record_ids(&self.outbox_in(&tx).await?);
+        Ok(listed(records, &pending))
     }
 
     /// The identity record of victim `victim_id`, if the device has one (its values
@@ -163,24 +173,33 @@ impl Store {
             }))
     }
 
-    /// Every record on the device, of every kind, with whether it has changes waiting
-    /// (in no set order): one read for the home page.
+    /// Every record of the kinds this app knows, with whether it has changes waiting (in
+    /// no set order), in one transaction for the home page: read kind by kind through the
+    /// `kind` index, so no single answer has to carry a whole large store at once.
     pub async fn all_records(&self) -> StoreResult<Vec<ListedRecord>> {
         let tx = self.read(&[RECORDS, OUTBOX])?;
-        let records: Vec<LocalRecord> = tx
-            .object_store(RECORDS)?
-            .get_all()
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
+        let store = tx.object_store(RECORDS)?;
+        let index = store.index(BY_KIND)?;
+        let mut records: Vec<LocalRecord> = Vec::new();
+        for kind in RecordKind::ALL {
+            let some = index
+                .get_all()
+                .with_query::<&str, _>(kind.as_str())
+                .serde()?
+                .await?;
+            for record in some {
+                records.push(record?);
+            }
+        }
         let pending = pending_record_ids(&self.outbox_in(&tx).await?);
-        Ok(records
-            .into_iter()
-            .map(|record| ListedRecord {
-                pending: pending.contains(&record.id),
-                record,
-            })
-            .collect())
+        Ok(listed(records, &pending))
+    }
+
+    /// How many records the device holds.
+    pub async fn record_count(&self) -> StoreResult<u32> {
+        let tx = self.read(&[RECORDS])?;
+        let count = tx.object_store(RECORDS)?.count().await?;
+        Ok(count)
     }
 
     /// One record, if the device has it.
@@ -200,6 +219,16 @@ fn all_sealed(fields: &Map<String, Value>) -> bool {
     fields
         .iter()
         .all(|(name, value)| !sealed_field(name) || value.is_null() || is_sealed(value))
+}
+
+fn listed(records: Vec<LocalRecord>, pending: &BTreeSet<String>) -> Vec<ListedRecord> {
+    records
+        .into_iter()
+        .map(|record| ListedRecord {
+            pending: pending.contains(&record.id),
+            record,
+        })
+        .collect()
 }
 
 fn pending_record_ids(outbox: &[Mutation]) -> BTreeSet<String> {

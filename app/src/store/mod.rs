@@ -1,7 +1,8 @@
 //! The device's own store: IndexedDB, the only code in the app that touches it.
 //!
-//! Object stores (database version 1):
-//! - `records`: [`LocalRecord`]s by record id;
+//! Object stores (database version 2):
+//! - `records`: [`LocalRecord`]s by record id, with the index `kind` (version 2), so a
+//!   screen reads only the kind it shows, however many records the device holds;
 //! - `outbox`: the wire [`Mutation`](gugus_model::sync::Mutation)s not yet answered, by
 //!   mutation id;
 //! - `meta`: the device id, the next mutation id, the session, the pull cursor, the last
@@ -29,17 +30,18 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use indexed_db_futures::KeyPath;
 use wasm_bindgen::prelude::*;
 
 /// The database's name in the browser.
 pub const DB_NAME: &str = "gugus";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 
 pub(crate) const RECORDS: &str = "records";
 pub(crate) const OUTBOX: &str = "outbox";
 pub(crate) const META: &str = "meta";
 pub(crate) const DRAFTS: &str = "drafts";
+/// The index of `records` by kind.
+pub(crate) const BY_KIND: &str = "kind";
 
 /// Why the store could not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,12 +91,10 @@ impl Store {
 
     /// Opens a database by name (tests use their own), creating or migrating it.
     pub async fn open_named(name: &str) -> StoreResult<Store> {
+        upgrade(name).await?;
         let db = Database::open(name)
             .with_version(DB_VERSION)
-            // Another tab holds an older version open: it gets `versionchange`, closes
-            // and asks its user to reload; the open then proceeds.
             .with_on_blocked(|_| Ok(()))
-            .with_on_upgrade_needed(|event, db| migrate(event.old_version() as u32, &db))
             .await?;
         Ok(Store { db })
     }
@@ -150,20 +150,93 @@ impl Store {
     }
 }
 
-/// Creates or upgrades the object stores. Only ever add steps: phones in the field hold
-/// data in every older version.
-fn migrate(old_version: u32, db: &Database) -> indexed_db_futures::Result<()> {
+/// Brings the database `name` to [`DB_VERSION`] with the browser's own API: adding an
+/// index to an existing object store needs the upgrade's version-change transaction,
+/// which the IndexedDB wrapper does not hand out. Another tab holding an older version
+/// open gets `versionchange`, closes and asks its user to reload; the upgrade then goes on.
+async fn upgrade(name: &str) -> StoreResult<()> {
+    let unavailable = |e: JsValue| StoreError::Unavailable(describe(&e));
+    let factory = web_sys::window()
+        .ok_or_else(|| StoreError::Unavailable("no window".into()))?
+        .indexed_db()
+        .map_err(unavailable)?
+        .ok_or_else(|| StoreError::Unavailable("no IndexedDB".into()))?;
+    let request = factory
+        .open_with_u32(name, DB_VERSION)
+        .map_err(unavailable)?;
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let upgrading = request.clone();
+        let on_upgrade = Closure::once(move |event: web_sys::IdbVersionChangeEvent| {
+            if migrate(event.old_version() as u32, &upgrading).is_err() {
+                // Nothing half done: the whole upgrade is rolled back and the open fails.
+                if let Some(tx) = upgrading.transaction() {
+                    let _ = tx.abort();
+                }
+            }
+        });
+        let opened = request.clone();
+        let on_success = Closure::once(move |_: web_sys::Event| {
+            if let Ok(db) = opened.result() {
+                db.unchecked_into::<web_sys::IdbDatabase>().close();
+            }
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = request.clone();
+        let on_error = Closure::once(move |_: web_sys::Event| {
+            let error = failed
+                .error()
+                .ok()
+                .flatten()
+                .map_or(JsValue::NULL, JsValue::from);
+            let _ = reject.call1(&JsValue::NULL, &error);
+        });
+        request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+        request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // Each runs at most once, and the request lives until it has run.
+        on_upgrade.forget();
+        on_success.forget();
+        on_error.forget();
+    });
+    wasm_bindgen_futures::JsFuture::from(done)
+        .await
+        .map(|_| ())
+        .map_err(|e| StoreError::Unavailable(describe(&e)))
+}
+
+/// Creates or upgrades the object stores inside the version-change transaction. Only ever
+/// add steps: phones in the field hold data in every older version.
+fn migrate(old_version: u32, request: &web_sys::IdbOpenDbRequest) -> Result<(), JsValue> {
+    let db: web_sys::IdbDatabase = request.result()?.unchecked_into();
     if old_version < 1 {
-        db.create_object_store(RECORDS)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-        db.create_object_store(OUTBOX)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-        db.create_object_store(META).build()?;
-        db.create_object_store(DRAFTS).build()?;
+        let by_id = web_sys::IdbObjectStoreParameters::new();
+        by_id.set_key_path(&JsValue::from_str("id"));
+        db.create_object_store_with_optional_parameters(RECORDS, &by_id)?;
+        db.create_object_store_with_optional_parameters(OUTBOX, &by_id)?;
+        db.create_object_store(META)?;
+        db.create_object_store(DRAFTS)?;
+    }
+    if old_version < 2 {
+        let tx = request
+            .transaction()
+            .ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
+        tx.object_store(RECORDS)?
+            .create_index_with_str(BY_KIND, "kind")?;
     }
     Ok(())
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| {
+            error
+                .dyn_ref::<web_sys::DomException>()
+                .map(|e| e.message())
+        })
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// The names of the object stores, for tests that check the migration.

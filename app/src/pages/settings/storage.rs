@@ -77,7 +77,7 @@ pub fn StorageSection() -> impl IntoView {
     let records = LocalResource::new(move || {
         revision.track();
         let store = ctx.store();
-        async move { store.all_records().await.map(|r| r.len()) }
+        async move { store.record_count().await.map(|n| n as usize) }
     });
     let state = move || kept.get().map(persisted_state);
     let usage = move || {
