@@ -7,9 +7,12 @@
 //!   and its outbox entry (activity form and the case record forms).
 //! - [`SEARCH`] (measure): an `input` event in the case list's search box to the filtered
 //!   list drawn and painted (a frame and a task later: layout and paint included).
-//! - [`READY`] (mark, once per page load): the first screen shown with its data, painted
-//!   (the login form, or a list once its records are read). Its `startTime` is from
-//!   navigation start.
+//! - [`READY`] (mark, once per page load): the first interactive screen, painted (the
+//!   login form, the unlock screen, or a list once its records are read). Its `startTime`
+//!   is from navigation start.
+//! - [`UNLOCK`] (measure): the unlock screen's submit to the first list drawn with its
+//!   records behind it (the key derived from the password, PBKDF2 at 600,000 iterations,
+//!   included).
 //!
 //! Every call is a no-op where the Performance API is missing; errors are ignored (a
 //! missing start mark only loses one figure).
@@ -24,6 +27,8 @@ pub const SAVE: &str = "gugus:save";
 pub const SEARCH: &str = "gugus:search";
 /// The mark of the first screen with its data.
 pub const READY: &str = "gugus:ready";
+/// The measure of unlocking, to the list behind it drawn.
+pub const UNLOCK: &str = "gugus:unlock";
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
@@ -60,6 +65,22 @@ pub fn end_after_paint(name: &'static str) {
 
 thread_local! {
     static READY_MARKED: Cell<bool> = const { Cell::new(false) };
+    static UNLOCKING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The unlock screen's password was submitted: [`UNLOCK`] runs until [`list_shown`].
+pub fn unlocking() {
+    UNLOCKING.with(|u| u.set(true));
+    start(UNLOCK);
+}
+
+/// A list is drawn with its records: marks [`READY`] (once) and ends [`UNLOCK`] when an
+/// unlock is under way.
+pub fn list_shown() {
+    ready();
+    if UNLOCKING.with(|u| u.replace(false)) {
+        end_after_paint(UNLOCK);
+    }
 }
 
 /// Marks [`READY`] once the screen is painted, the first time a screen asks on this page

@@ -92,7 +92,7 @@ pub fn ActivityList() -> impl IntoView {
     };
     Effect::new(move |_| {
         if records.with(Option::is_some) {
-            timing::ready();
+            timing::list_shown();
         }
     });
     let failed = move || matches!(records.get(), Some(Err(_)));

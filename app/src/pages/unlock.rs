@@ -46,6 +46,7 @@ pub fn UnlockPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
+    crate::timing::ready();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -58,6 +59,7 @@ pub fn UnlockPage() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
+        crate::timing::unlocking();
         spawn_local(async move {
             match open_vault(ctx, &typed).await {
                 Ok(vault) => {

@@ -191,7 +191,7 @@ pub fn CaseList() -> impl IntoView {
         move || matching.with(|m| (m.total > m.shown.len()).then_some((m.shown.len(), m.total)));
     Effect::new(move |_| {
         if records.with(Option::is_some) {
-            timing::ready();
+            timing::list_shown();
         }
     });
     let set = move |put: fn(&mut Filter, String)| {
