@@ -17,6 +17,8 @@ use std::rc::{Rc, Weak};
 use uuid::Uuid;
 
 const TICK_MS: u32 = 60_000;
+/// How often the screens are told to reload while a long pull is still bringing pages.
+const REFRESH_EVERY_MS: f64 = 5_000.0;
 /// A push answer that keeps coming back without shrinking the outbox is not retried in a
 /// tight loop; nor is a gap that renumbering did not close.
 const MAX_ROUNDS_WITHOUT_PROGRESS: u32 = 3;
@@ -259,6 +261,8 @@ impl SyncEngine {
     async fn pull_all(&self, token: &str, vault: &Vault) -> Result<(), SyncProblem> {
         let store = &self.inner.store;
         let mut cursor = store.cursor().await?;
+        let mut changed = false;
+        let mut bumped_at = js_sys::Date::now();
         loop {
             let request = PullRequest {
                 protocol: PROTOCOL,
@@ -274,9 +278,17 @@ impl SyncEngine {
             page.records = sealed;
             store.apply_pull(&page).await?;
             if !page.records.is_empty() {
-                self.inner.revision.update(|r| *r += 1);
+                changed = true;
             }
-            if !page.more || cursor.as_deref() == Some(page.cursor.as_str()) {
+            let last = !page.more || cursor.as_deref() == Some(page.cursor.as_str());
+            // The screens reload what they show on a bump: during a long first sync, at
+            // most every few seconds, not after each of a hundred pages.
+            if changed && (last || js_sys::Date::now() - bumped_at >= REFRESH_EVERY_MS) {
+                self.inner.revision.update(|r| *r += 1);
+                bumped_at = js_sys::Date::now();
+                changed = false;
+            }
+            if last {
                 return Ok(());
             }
             cursor = Some(page.cursor);
