@@ -10,6 +10,7 @@ pub mod activity;
 pub mod api;
 mod check;
 pub mod device;
+pub mod evaluation;
 pub mod field;
 pub mod kind;
 pub mod lang;

@@ -1,0 +1,150 @@
+//! The exact counts the store adds up for a period, each grouped by kecamatan, from which
+//! every figure of every area is assembled ([`super::Evaluation::assemble`]).
+
+use serde::{Deserialize, Serialize};
+
+/// The stages of the law-enforcement funnel, in order (the `legal_stages` vocabulary
+/// without `restitution`, which is counted on its own).
+pub const FUNNEL_STAGES: [&str; 6] = [
+    "police_report",
+    "investigation",
+    "dossier_complete",
+    "prosecution",
+    "verdict",
+    "final",
+];
+
+/// The funnel position of a stage code, `None` for `restitution` or an unknown code.
+pub fn funnel_rank(stage: &str) -> Option<u8> {
+    FUNNEL_STAGES
+        .iter()
+        .position(|s| *s == stage)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+/// Days from a request within which a service is due (UU 21/2007 art. 51).
+pub const DUE_WITHIN_DAYS: u64 = 7;
+
+/// The code a breakdown uses for a case with no destination recorded.
+pub const NOT_RECORDED: &str = "not_recorded";
+
+/// Cases reported in the period with the same kecamatan, month, status, modus and
+/// destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseTally {
+    /// The case's kecamatan.
+    pub kecamatan: String,
+    /// `YYYY-MM` of the date reported.
+    pub month: String,
+    /// Status code.
+    pub status: String,
+    /// Modus code.
+    pub modus: String,
+    /// Destination code, [`NOT_RECORDED`] when none.
+    pub destination: String,
+    /// How many.
+    pub n: u64,
+}
+
+/// Cases reported in the period naming one form of exploitation (a case may name several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExploitationTally {
+    /// The case's kecamatan.
+    pub kecamatan: String,
+    /// Form code.
+    pub form: String,
+    /// How many cases.
+    pub n: u64,
+}
+
+/// Victims of the cases reported in the period, by sex and child or adult.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VictimTally {
+    /// Their case's kecamatan.
+    pub kecamatan: String,
+    /// Sex code.
+    pub sex: String,
+    /// Under 18 when identified.
+    pub child: bool,
+    /// How many.
+    pub n: u64,
+}
+
+/// Services requested in the period with the same type and outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceTally {
+    /// Their case's kecamatan.
+    pub kecamatan: String,
+    /// Service type code.
+    pub service_type: String,
+    /// Days from request to delivery; `None` when not delivered.
+    pub days: Option<u64>,
+    /// Not delivered, not cancelled, and requested more than [`DUE_WITHIN_DAYS`] before
+    /// the period's end (or today, whichever is earlier).
+    pub waiting: bool,
+    /// How many.
+    pub n: u64,
+}
+
+/// Victims who received at least one service in a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServedTally {
+    /// Their case's kecamatan.
+    pub kecamatan: String,
+    /// `YYYY-MM` of the delivery.
+    pub month: String,
+    /// How many victims (each counted once a month).
+    pub n: u64,
+}
+
+/// Cases reported in the period by how far their law enforcement went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalTally {
+    /// The case's kecamatan.
+    pub kecamatan: String,
+    /// The furthest funnel stage ([`FUNNEL_STAGES`] index) a legal step of the case
+    /// records; `None` when it has only a restitution step.
+    pub furthest: Option<u8>,
+    /// A step records restitution ordered (more than Rp 0).
+    pub restitution: bool,
+    /// How many cases.
+    pub n: u64,
+    /// Restitution ordered, in rupiah: per case the largest amount its steps record.
+    pub rupiah: u64,
+}
+
+/// Activities held in the period with the same kecamatan, month and type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityTally {
+    /// Where.
+    pub kecamatan: String,
+    /// `YYYY-MM` of the date held.
+    pub month: String,
+    /// Activity type code.
+    pub activity_type: String,
+    /// How many activities.
+    pub n: u64,
+    /// Participants: [female adult, male adult, female child, male child].
+    pub participants: [u64; 4],
+}
+
+/// Everything the store adds up for one period, over the whole regency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tallies {
+    /// Cases.
+    pub cases: Vec<CaseTally>,
+    /// Forms of exploitation.
+    pub exploitation: Vec<ExploitationTally>,
+    /// Victims.
+    pub victims: Vec<VictimTally>,
+    /// Services.
+    pub services: Vec<ServiceTally>,
+    /// Victims served by month.
+    pub served: Vec<ServedTally>,
+    /// Law enforcement.
+    pub legal: Vec<LegalTally>,
+    /// Activities.
+    pub activities: Vec<ActivityTally>,
+    /// The villages (desa codes) where an activity was held.
+    pub reached: Vec<String>,
+}

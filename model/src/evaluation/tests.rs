@@ -1,0 +1,435 @@
+use super::*;
+use crate::stats::SUPPRESS_AT_MOST;
+use proptest::prelude::*;
+use time::macros::date;
+
+fn period() -> Period {
+    Period::new(date!(2026 - 08 - 01), date!(2026 - 10 - 31)).expect("period")
+}
+
+const MREBET: &str = "33.03.08";
+const BOBOTSARI: &str = "33.03.09";
+
+fn case(kecamatan: &str, month: &str, status: &str, destination: &str, n: u64) -> CaseTally {
+    CaseTally {
+        kecamatan: kecamatan.into(),
+        month: month.into(),
+        status: status.into(),
+        modus: "fake_job_offer".into(),
+        destination: destination.into(),
+        n,
+    }
+}
+
+fn service(kecamatan: &str, days: Option<u64>, waiting: bool, n: u64) -> ServiceTally {
+    ServiceTally {
+        kecamatan: kecamatan.into(),
+        service_type: "shelter".into(),
+        days,
+        waiting,
+        n,
+    }
+}
+
+fn sample() -> Tallies {
+    Tallies {
+        cases: vec![
+            case(MREBET, "2026-08", "reported", "MY", 12),
+            case(MREBET, "2026-09", "closed", NOT_RECORDED, 3),
+            case(BOBOTSARI, "2026-10", "in_service", "MY", 20),
+        ],
+        exploitation: vec![ExploitationTally {
+            kecamatan: MREBET.into(),
+            form: "forced_labour".into(),
+            n: 14,
+        }],
+        victims: vec![
+            VictimTally {
+                kecamatan: MREBET.into(),
+                sex: "female".into(),
+                child: true,
+                n: 4,
+            },
+            VictimTally {
+                kecamatan: BOBOTSARI.into(),
+                sex: "male".into(),
+                child: false,
+                n: 30,
+            },
+        ],
+        services: vec![
+            service(MREBET, Some(2), false, 3),
+            service(MREBET, Some(10), false, 1),
+            service(BOBOTSARI, Some(5), false, 2),
+            service(BOBOTSARI, None, true, 6),
+            service(BOBOTSARI, None, false, 1),
+        ],
+        served: vec![ServedTally {
+            kecamatan: MREBET.into(),
+            month: "2026-09".into(),
+            n: 4,
+        }],
+        legal: vec![
+            LegalTally {
+                kecamatan: MREBET.into(),
+                furthest: Some(4),
+                restitution: true,
+                n: 2,
+                rupiah: 150_000_000,
+            },
+            LegalTally {
+                kecamatan: BOBOTSARI.into(),
+                furthest: Some(0),
+                restitution: false,
+                n: 9,
+                rupiah: 0,
+            },
+        ],
+        activities: vec![ActivityTally {
+            kecamatan: MREBET.into(),
+            month: "2026-10".into(),
+            activity_type: "outreach".into(),
+            n: 3,
+            participants: [40, 30, 5, 2],
+        }],
+        reached: vec!["33.03.08.2001".into(), "33.03.08.2002".into()],
+    }
+}
+
+#[test]
+fn the_regency_adds_up_every_kecamatan() {
+    let e = Evaluation::assemble(period(), "33.03", &sample());
+    assert_eq!(e.cases.total, Some(35));
+    let status = |code: &str| e.cases.by_status.iter().find(|c| c.code == code).and_then(|c| c.n);
+    assert_eq!((status("reported"), status("closed"), status("assessed")), (Some(12), Some(3), Some(0)));
+    let last = e.cases.by_destination.last().expect("not recorded");
+    assert_eq!((last.code.as_str(), last.n), (NOT_RECORDED, Some(3)));
+    assert_eq!(e.victims.total, Some(34));
+    assert_eq!((e.victims.female_children, e.victims.male_adults), (Some(4), Some(30)));
+    let shelter = e.services.rows.iter().find(|r| r.code == "shelter").expect("row");
+    assert_eq!(shelter.requested, Some(13));
+    assert_eq!(shelter.delivered, Some(6));
+    assert_eq!(shelter.late, Some(1));
+    assert_eq!(shelter.waiting, Some(6));
+    // Delivered after 2, 2, 2, 5, 5 and 10 days: the median is (2 + 5) / 2.
+    assert_eq!(shelter.median_days, Some(3.5));
+    assert_eq!(shelter.longest_days, Some(10));
+    assert_eq!(e.services.total.requested, Some(13));
+    let funnel: Vec<Cell> = e.legal.funnel.iter().map(|s| s.cases).collect();
+    assert_eq!(funnel, [Some(11), Some(2), Some(2), Some(2), Some(2), Some(0)]);
+    assert_eq!(e.legal.funnel[0].percent, Some(31.4));
+    assert_eq!(e.legal.restitution_rupiah, Some(150_000_000));
+    assert_eq!(e.activities.participants.total, Some(77));
+    assert_eq!(e.activities.participants.children, Some(7));
+    assert_eq!(e.coverage.villages, 239);
+    assert_eq!(e.coverage.reached, Some(2));
+    assert_eq!(e.coverage.kecamatan.len(), 18);
+    assert_eq!(e.areas.len(), 18);
+    let months: Vec<(&str, Cell)> = e.trend.iter().map(|m| (m.month.as_str(), m.new_cases)).collect();
+    assert_eq!(months, [("2026-08", Some(12)), ("2026-09", Some(3)), ("2026-10", Some(20))]);
+}
+
+#[test]
+fn a_kecamatan_sees_only_its_own() {
+    let e = Evaluation::assemble(period(), MREBET, &sample());
+    assert_eq!(e.cases.total, Some(15));
+    assert_eq!(e.victims.total, Some(4));
+    assert!(e.areas.is_empty());
+    assert_eq!(e.coverage.kecamatan.len(), 1);
+    let row = &e.coverage.kecamatan[0];
+    assert_eq!(row.reached, Some(2));
+    let not_reached = row.not_reached.as_ref().expect("list");
+    assert_eq!(not_reached.len() as u64, row.villages - 2);
+    assert!(!not_reached.contains(&"33.03.08.2001".to_owned()));
+    assert_eq!(e.activities.total, Some(3));
+}
+
+#[test]
+fn medians_of_odd_and_even_counts() {
+    let h = |pairs: &[(u64, u64)]| pairs.iter().copied().collect::<BTreeMap<u64, u64>>();
+    assert_eq!(median(&h(&[])), None);
+    assert_eq!(median(&h(&[(4, 1)])), Some(4.0));
+    assert_eq!(median(&h(&[(1, 1), (3, 1)])), Some(2.0));
+    assert_eq!(median(&h(&[(1, 2), (9, 1)])), Some(1.0));
+}
+
+/// Every published sum of the exact figures holds (so the groups the suppression works
+/// on are true), read straight off the wire shape.
+fn sums_hold(e: &Evaluation) {
+    let sum = |cells: &mut dyn Iterator<Item = Cell>| cells.map(|c| c.unwrap_or(0)).sum::<u64>();
+    let total = e.cases.total.unwrap_or(0);
+    for breakdown in [&e.cases.by_status, &e.cases.by_modus, &e.cases.by_destination] {
+        assert_eq!(sum(&mut breakdown.iter().map(|c| c.n)), total);
+    }
+    assert_eq!(sum(&mut e.trend.iter().map(|m| m.new_cases)), total);
+    let v = &e.victims;
+    assert_eq!(v.total.map(|t| t), Some(sum(&mut [v.female, v.male].into_iter())));
+    assert_eq!(v.total, Some(sum(&mut [v.children, v.adults].into_iter())));
+    assert_eq!(e.activities.total, Some(sum(&mut e.activities.by_type.iter().map(|c| c.n))));
+    assert_eq!(e.coverage.reached, Some(sum(&mut e.coverage.kecamatan.iter().map(|r| r.reached))));
+}
+
+fn tallies() -> impl Strategy<Value = Tallies> {
+    let kec = prop::sample::select(kecamatan_codes());
+    let month = prop::sample::select(vec!["2026-08", "2026-09", "2026-10"]);
+    let status = prop::sample::select(vec!["reported", "assessed", "in_service", "closed"]);
+    let dest = prop::sample::select(vec!["MY", "TW", NOT_RECORDED]);
+    let cases = prop::collection::vec((kec.clone(), month.clone(), status, dest, 1u64..25), 0..25)
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(k, m, s, d, n)| case(k, m, s, d, n))
+                .collect::<Vec<_>>()
+        });
+    let victims = prop::collection::vec((kec.clone(), any::<bool>(), any::<bool>(), 1u64..25), 0..20)
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(k, female, child, n)| VictimTally {
+                    kecamatan: k.into(),
+                    sex: if female { "female" } else { "male" }.into(),
+                    child,
+                    n,
+                })
+                .collect::<Vec<_>>()
+        });
+    let activities = prop::collection::vec((kec.clone(), month, 1u64..15, [0u64..30, 0u64..30, 0u64..30, 0u64..30]), 0..15)
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(k, m, n, participants)| ActivityTally {
+                    kecamatan: k.into(),
+                    month: m.into(),
+                    activity_type: "outreach".into(),
+                    n,
+                    participants,
+                })
+                .collect::<Vec<_>>()
+        });
+    let services = prop::collection::vec((kec, prop::option::of(0u64..20), 1u64..12), 0..15)
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(k, days, n)| service(k, days, days.is_none(), n))
+                .collect::<Vec<_>>()
+        });
+    let reached = prop::sample::subsequence(
+        crate::regions::villages().map(|v| v.code.clone()).collect::<Vec<_>>(),
+        0..40,
+    );
+    (cases, victims, activities, services, reached).prop_map(|(cases, victims, activities, services, reached)| Tallies {
+        cases,
+        victims,
+        activities,
+        services,
+        reached,
+        ..Tallies::default()
+    })
+}
+
+/// Every count cell of an evaluation, by a path naming it.
+fn counts(e: &Evaluation) -> Vec<(String, Cell)> {
+    let mut out: Vec<(String, Cell)> = Vec::new();
+    let mut put = |name: String, cell: Cell| out.push((name, cell));
+    put("cases".into(), e.cases.total);
+    for (what, list) in [
+        ("status", &e.cases.by_status),
+        ("modus", &e.cases.by_modus),
+        ("destination", &e.cases.by_destination),
+        ("exploitation", &e.cases.by_exploitation),
+        ("activity", &e.activities.by_type),
+    ] {
+        for c in list {
+            put(format!("{what}.{}", c.code), c.n);
+        }
+    }
+    let v = &e.victims;
+    for (name, cell) in [
+        ("victims", v.total),
+        ("female", v.female),
+        ("male", v.male),
+        ("children", v.children),
+        ("adults", v.adults),
+        ("fc", v.female_children),
+        ("mc", v.male_children),
+        ("fa", v.female_adults),
+        ("ma", v.male_adults),
+    ] {
+        put(name.into(), cell);
+    }
+    for row in e.services.rows.iter().chain([&e.services.total]) {
+        for (what, cell) in [
+            ("requested", row.requested),
+            ("delivered", row.delivered),
+            ("late", row.late),
+            ("waiting", row.waiting),
+        ] {
+            put(format!("service.{}.{what}", row.code), cell);
+        }
+    }
+    for stage in &e.legal.funnel {
+        put(format!("funnel.{}", stage.code), stage.cases);
+    }
+    put("restitution".into(), e.legal.restitution_cases);
+    let p = &e.activities.participants;
+    for (name, cell) in [
+        ("p.total", p.total),
+        ("p.female", p.female),
+        ("p.male", p.male),
+        ("p.children", p.children),
+        ("p.adults", p.adults),
+    ] {
+        put(name.into(), cell);
+    }
+    put("reached".into(), e.coverage.reached);
+    for row in &e.coverage.kecamatan {
+        put(format!("reached.{}", row.code), row.reached);
+    }
+    for row in &e.areas {
+        for (what, cell) in [
+            ("cases", row.cases),
+            ("victims", row.victims),
+            ("activities", row.activities),
+        ] {
+            put(format!("area.{}.{what}", row.code), cell);
+        }
+    }
+    for m in &e.trend {
+        for (what, cell) in [
+            ("new_cases", m.new_cases),
+            ("served", m.victims_served),
+            ("activities", m.activities),
+        ] {
+            put(format!("trend.{}.{what}", m.month), cell);
+        }
+    }
+    out
+}
+
+/// The hidden cells of the sums a reader can form from one evaluation (and the regency's
+/// cells as sums of the kecamatan's): none may be the only unknown of a sum, and a sum of
+/// hidden cells may not force them all to one value.
+fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
+    let value = |i: usize, path: &str| {
+        counts(&exact[i])
+            .into_iter()
+            .find(|(name, _)| name == path)
+            .and_then(|(_, c)| c)
+            .unwrap_or(0)
+    };
+    let mut sums: Vec<(usize, String, Vec<(usize, String)>)> = Vec::new();
+    for (i, e) in all.iter().enumerate() {
+        let names = |prefix: &str| -> Vec<(usize, String)> {
+            counts(e)
+                .into_iter()
+                .filter(|(n, _)| n.starts_with(prefix) && n.matches('.').count() == prefix.matches('.').count() + 1)
+                .map(|(n, _)| (i, n))
+                .collect()
+        };
+        for prefix in ["status.", "modus.", "destination.", "trend.*new_cases"] {
+            let parts = match prefix {
+                "trend.*new_cases" => counts(e)
+                    .into_iter()
+                    .filter(|(n, _)| n.starts_with("trend.") && n.ends_with(".new_cases"))
+                    .map(|(n, _)| (i, n))
+                    .collect(),
+                _ => names(prefix),
+            };
+            sums.push((i, "cases".into(), parts));
+        }
+        sums.push((i, "victims".into(), vec![(i, "female".into()), (i, "male".into())]));
+        sums.push((i, "victims".into(), vec![(i, "children".into()), (i, "adults".into())]));
+        sums.push((i, "female".into(), vec![(i, "fc".into()), (i, "fa".into())]));
+        sums.push((i, "male".into(), vec![(i, "mc".into()), (i, "ma".into())]));
+        sums.push((i, "p.total".into(), vec![(i, "p.female".into()), (i, "p.male".into())]));
+        sums.push((i, "reached".into(), names("reached.")));
+        if i == 0 {
+            for (what, total) in [("cases", "cases"), ("victims", "victims"), ("activities", "activity.outreach")] {
+                let parts = e.areas.iter().map(|r| (0, format!("area.{}.{what}", r.code))).collect();
+                sums.push((0, total.into(), parts));
+            }
+        }
+    }
+    for (name, _) in counts(&all[0]) {
+        if name.starts_with("area.") || name.starts_with("reached.") {
+            continue;
+        }
+        sums.push((0, name.clone(), (1..all.len()).map(|k| (k, name.clone())).collect()));
+    }
+    let shown = |i: usize, path: &str| {
+        counts(&all[i])
+            .into_iter()
+            .find(|(name, _)| name == path)
+            .map(|(_, c)| c.is_some())
+            .unwrap_or(true)
+    };
+    for (i, total, parts) in &sums {
+        if !shown(*i, total) {
+            continue;
+        }
+        let hidden: Vec<&(usize, String)> = parts.iter().filter(|(k, p)| !shown(*k, p)).collect();
+        let sum: u64 = hidden.iter().map(|(k, p)| value(*k, p)).sum();
+        let k = hidden.len() as u64;
+        assert!(
+            k == 0 || (k >= 2 && sum != k && sum != k * SUPPRESS_AT_MOST),
+            "{total} of area {i} reveals {hidden:?} (sum {sum})"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn a_viewer_sees_no_small_count_and_cannot_work_one_out(tallies in tallies()) {
+        let exact = Evaluation::assemble_all(period(), &tallies);
+        for e in &exact {
+            sums_hold(e);
+        }
+        let mut all = exact.clone();
+        suppress(&mut all);
+        for e in &all {
+            prop_assert!(e.suppressed);
+            for (name, cell) in counts(e) {
+                prop_assert!(!matches!(cell, Some(1..=10)), "{name} shows {cell:?} in {}", e.area);
+            }
+            for stage in &e.legal.funnel {
+                prop_assert!(stage.percent.is_none() || (stage.cases.is_some() && e.cases.total.is_some()));
+            }
+            for row in &e.coverage.kecamatan {
+                prop_assert_eq!(row.not_reached.is_some(), row.reached.is_some());
+            }
+        }
+        nothing_derivable(&all, &exact);
+    }
+}
+
+#[test]
+fn exact_figures_are_left_alone_when_nothing_is_small() {
+    let tallies = Tallies {
+        cases: vec![case(MREBET, "2026-08", "reported", "MY", 40)],
+        ..Tallies::default()
+    };
+    let mut all = Evaluation::assemble_all(period(), &tallies);
+    suppress(&mut all);
+    assert_eq!(all[0].cases.total, Some(40));
+    let mrebet = all.iter().find(|e| e.area == MREBET).expect("mrebet");
+    assert_eq!(mrebet.cases.total, Some(40));
+    assert_eq!(all[0].victims.total, Some(0), "zero is not suppressed");
+}
+
+#[test]
+fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
+    let tallies = Tallies {
+        cases: vec![
+            case(MREBET, "2026-08", "reported", "MY", 4),
+            case(BOBOTSARI, "2026-08", "reported", "MY", 30),
+            case("33.03.01", "2026-08", "reported", "MY", 25),
+        ],
+        ..Tallies::default()
+    };
+    let mut all = Evaluation::assemble_all(period(), &tallies);
+    suppress(&mut all);
+    let total = |area: &str| all.iter().find(|e| e.area == area).and_then(|e| e.cases.total);
+    assert_eq!(total(MREBET), None);
+    assert_eq!(total("33.03.01"), None, "the smallest other is hidden too");
+    assert_eq!(total(BOBOTSARI), Some(30));
+    assert_eq!(all[0].cases.total, Some(59));
+    let row = |code: &str| all[0].areas.iter().find(|r| r.code == code).and_then(|r| r.cases);
+    assert_eq!((row(MREBET), row("33.03.01")), (None, None));
+}
