@@ -245,7 +245,11 @@ impl Evaluation {
         let here = |kecamatan: &str| regency || kecamatan == area;
         let months = period.months();
 
-        let cases: Vec<&CaseTally> = tallies.cases.iter().filter(|t| here(&t.kecamatan)).collect();
+        let cases: Vec<&CaseTally> = tallies
+            .cases
+            .iter()
+            .filter(|t| here(&t.kecamatan))
+            .collect();
         let sum_cases = |keep: &dyn Fn(&CaseTally) -> bool| {
             cases.iter().filter(|t| keep(t)).map(|t| t.n).sum::<u64>()
         };
@@ -289,8 +293,11 @@ impl Evaluation {
             male_adults: Some(victim(Some("male"), Some(false))),
         };
 
-        let services: Vec<&ServiceTally> =
-            tallies.services.iter().filter(|t| here(&t.kecamatan)).collect();
+        let services: Vec<&ServiceTally> = tallies
+            .services
+            .iter()
+            .filter(|t| here(&t.kecamatan))
+            .collect();
         let service_row = |code: &str, of: &dyn Fn(&ServiceTally) -> bool| {
             let rows: Vec<&&ServiceTally> = services.iter().filter(|t| of(t)).collect();
             let count = |keep: &dyn Fn(&ServiceTally) -> bool| {
@@ -321,7 +328,11 @@ impl Evaluation {
             total: service_row("total", &|_| true),
         };
 
-        let legal: Vec<&LegalTally> = tallies.legal.iter().filter(|t| here(&t.kecamatan)).collect();
+        let legal: Vec<&LegalTally> = tallies
+            .legal
+            .iter()
+            .filter(|t| here(&t.kecamatan))
+            .collect();
         let funnel = (0..FUNNEL_STAGES.len())
             .map(|rank| {
                 let reached: u64 = legal
@@ -343,8 +354,11 @@ impl Evaluation {
             restitution_rupiah: Some(restituted.map(|t| t.rupiah).sum()),
         };
 
-        let activities: Vec<&ActivityTally> =
-            tallies.activities.iter().filter(|t| here(&t.kecamatan)).collect();
+        let activities: Vec<&ActivityTally> = tallies
+            .activities
+            .iter()
+            .filter(|t| here(&t.kecamatan))
+            .collect();
         let people = |i: usize| activities.iter().map(|t| t.participants[i]).sum::<u64>();
         let [fa, ma, fc, mc] = [people(0), people(1), people(2), people(3)];
         let activity_total: u64 = activities.iter().map(|t| t.n).sum();
@@ -372,8 +386,9 @@ impl Evaluation {
             .into_iter()
             .filter(|code| here(code))
             .map(|code| {
-                let villages: Vec<&str> =
-                    regions::villages_of(code).map(|v| v.code.as_str()).collect();
+                let villages: Vec<&str> = regions::villages_of(code)
+                    .map(|v| v.code.as_str())
+                    .collect();
                 let not_reached: Vec<String> = villages
                     .iter()
                     .filter(|v| !reached.contains(*v))
@@ -415,7 +430,13 @@ impl Evaluation {
             .iter()
             .map(|month| MonthRow {
                 month: month.clone(),
-                new_cases: Some(cases.iter().filter(|t| &t.month == month).map(|t| t.n).sum()),
+                new_cases: Some(
+                    cases
+                        .iter()
+                        .filter(|t| &t.month == month)
+                        .map(|t| t.n)
+                        .sum(),
+                ),
                 victims_served: Some(
                     tallies
                         .served

@@ -61,7 +61,9 @@ pub enum PeriodError {
     #[error("give both `from` and `to` (YYYY-MM-DD), or `period`")]
     OneEnd,
     /// Neither a shorthand nor a range.
-    #[error("give a period: `period=2026`, `period=2026-Q3`, `period=2026-10`, or `from` and `to`")]
+    #[error(
+        "give a period: `period=2026`, `period=2026-Q3`, `period=2026-10`, or `from` and `to`"
+    )]
     Missing,
     /// Both a shorthand and a range.
     #[error("give either `period` or `from` and `to`, not both")]
@@ -134,7 +136,11 @@ impl Period {
 
     /// The calendar month, quarter or year this period is exactly, if it is one.
     pub fn shorthand(&self) -> Option<String> {
-        let (y, m1, m2) = (self.from.year(), u8::from(self.from.month()), u8::from(self.to.month()));
+        let (y, m1, m2) = (
+            self.from.year(),
+            u8::from(self.from.month()),
+            u8::from(self.to.month()),
+        );
         if self.from.day() != 1 || self.to.year() != y || Some(self.to) != month_end(y, m2) {
             return None;
         }
@@ -237,12 +243,26 @@ mod tests {
     #[test]
     fn shorthands_name_whole_calendar_periods() {
         let q3 = Period::parse("2026-Q3").expect("quarter");
-        assert_eq!((q3.from, q3.to), (date!(2026 - 07 - 01), date!(2026 - 09 - 30)));
+        assert_eq!(
+            (q3.from, q3.to),
+            (date!(2026 - 07 - 01), date!(2026 - 09 - 30))
+        );
         let feb = Period::parse("2024-02").expect("month");
         assert_eq!(feb.to, date!(2024 - 02 - 29));
         let year = Period::parse("2026").expect("year");
-        assert_eq!((year.from, year.to), (date!(2026 - 01 - 01), date!(2026 - 12 - 31)));
-        for bad in ["2026-13", "2026-Q5", "2026-Q0", "26", "2026-1", "2026-10-01", "x"] {
+        assert_eq!(
+            (year.from, year.to),
+            (date!(2026 - 01 - 01), date!(2026 - 12 - 31))
+        );
+        for bad in [
+            "2026-13",
+            "2026-Q5",
+            "2026-Q0",
+            "26",
+            "2026-1",
+            "2026-10-01",
+            "x",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
         for text in ["2026", "2026-Q3", "2026-10"] {
@@ -272,7 +292,10 @@ mod tests {
             Period::from_query(None, Some("2026-02-30"), Some("2026-03-01")),
             Err(PeriodError::Day("from", _))
         ));
-        assert_eq!(Period::from_query(None, None, None), Err(PeriodError::Missing));
+        assert_eq!(
+            Period::from_query(None, None, None),
+            Err(PeriodError::Missing)
+        );
     }
 
     #[test]

@@ -207,14 +207,21 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
     ]);
     let [total, female, male, children, adults, fc, mc, fa, ma] =
         [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]];
-    crossed(cells, [total, female, male, children, adults, fc, mc, fa, ma]);
+    crossed(
+        cells,
+        [total, female, male, children, adults, fc, mc, fa, ma],
+    );
     shared.extend(&v);
     let victim_total = total;
 
     let mut columns: [Vec<usize>; 4] = Default::default();
     for row in services.rows.iter_mut() {
-        let row_cells =
-            cells.counts([&mut row.requested, &mut row.delivered, &mut row.late, &mut row.waiting]);
+        let row_cells = cells.counts([
+            &mut row.requested,
+            &mut row.delivered,
+            &mut row.late,
+            &mut row.waiting,
+        ]);
         for (column, cell) in columns.iter_mut().zip(row_cells) {
             column.push(cell);
         }
@@ -253,7 +260,10 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         &mut p.female_adults,
         &mut p.male_adults,
     ]);
-    crossed(cells, [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]]);
+    crossed(
+        cells,
+        [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]],
+    );
     shared.extend(&v);
     let participant_total = v[0];
 

@@ -100,13 +100,30 @@ fn sample() -> Tallies {
 fn the_regency_adds_up_every_kecamatan() {
     let e = Evaluation::assemble(period(), "33.03", &sample());
     assert_eq!(e.cases.total, Some(35));
-    let status = |code: &str| e.cases.by_status.iter().find(|c| c.code == code).and_then(|c| c.n);
-    assert_eq!((status("reported"), status("closed"), status("assessed")), (Some(12), Some(3), Some(0)));
+    let status = |code: &str| {
+        e.cases
+            .by_status
+            .iter()
+            .find(|c| c.code == code)
+            .and_then(|c| c.n)
+    };
+    assert_eq!(
+        (status("reported"), status("closed"), status("assessed")),
+        (Some(12), Some(3), Some(0))
+    );
     let last = e.cases.by_destination.last().expect("not recorded");
     assert_eq!((last.code.as_str(), last.n), (NOT_RECORDED, Some(3)));
     assert_eq!(e.victims.total, Some(34));
-    assert_eq!((e.victims.female_children, e.victims.male_adults), (Some(4), Some(30)));
-    let shelter = e.services.rows.iter().find(|r| r.code == "shelter").expect("row");
+    assert_eq!(
+        (e.victims.female_children, e.victims.male_adults),
+        (Some(4), Some(30))
+    );
+    let shelter = e
+        .services
+        .rows
+        .iter()
+        .find(|r| r.code == "shelter")
+        .expect("row");
     assert_eq!(shelter.requested, Some(13));
     assert_eq!(shelter.delivered, Some(6));
     assert_eq!(shelter.late, Some(1));
@@ -116,7 +133,10 @@ fn the_regency_adds_up_every_kecamatan() {
     assert_eq!(shelter.longest_days, Some(10));
     assert_eq!(e.services.total.requested, Some(13));
     let funnel: Vec<Cell> = e.legal.funnel.iter().map(|s| s.cases).collect();
-    assert_eq!(funnel, [Some(11), Some(2), Some(2), Some(2), Some(2), Some(0)]);
+    assert_eq!(
+        funnel,
+        [Some(11), Some(2), Some(2), Some(2), Some(2), Some(0)]
+    );
     assert_eq!(e.legal.funnel[0].percent, Some(31.4));
     assert_eq!(e.legal.restitution_rupiah, Some(150_000_000));
     assert_eq!(e.activities.participants.total, Some(77));
@@ -125,8 +145,19 @@ fn the_regency_adds_up_every_kecamatan() {
     assert_eq!(e.coverage.reached, Some(2));
     assert_eq!(e.coverage.kecamatan.len(), 18);
     assert_eq!(e.areas.len(), 18);
-    let months: Vec<(&str, Cell)> = e.trend.iter().map(|m| (m.month.as_str(), m.new_cases)).collect();
-    assert_eq!(months, [("2026-08", Some(12)), ("2026-09", Some(3)), ("2026-10", Some(20))]);
+    let months: Vec<(&str, Cell)> = e
+        .trend
+        .iter()
+        .map(|m| (m.month.as_str(), m.new_cases))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-08", Some(12)),
+            ("2026-09", Some(3)),
+            ("2026-10", Some(20))
+        ]
+    );
 }
 
 #[test]
@@ -158,15 +189,25 @@ fn medians_of_odd_and_even_counts() {
 fn sums_hold(e: &Evaluation) {
     let sum = |cells: &mut dyn Iterator<Item = Cell>| cells.map(|c| c.unwrap_or(0)).sum::<u64>();
     let total = e.cases.total.unwrap_or(0);
-    for breakdown in [&e.cases.by_status, &e.cases.by_modus, &e.cases.by_destination] {
+    for breakdown in [
+        &e.cases.by_status,
+        &e.cases.by_modus,
+        &e.cases.by_destination,
+    ] {
         assert_eq!(sum(&mut breakdown.iter().map(|c| c.n)), total);
     }
     assert_eq!(sum(&mut e.trend.iter().map(|m| m.new_cases)), total);
     let v = &e.victims;
-    assert_eq!(v.total.map(|t| t), Some(sum(&mut [v.female, v.male].into_iter())));
+    assert_eq!(v.total, Some(sum(&mut [v.female, v.male].into_iter())));
     assert_eq!(v.total, Some(sum(&mut [v.children, v.adults].into_iter())));
-    assert_eq!(e.activities.total, Some(sum(&mut e.activities.by_type.iter().map(|c| c.n))));
-    assert_eq!(e.coverage.reached, Some(sum(&mut e.coverage.kecamatan.iter().map(|r| r.reached))));
+    assert_eq!(
+        e.activities.total,
+        Some(sum(&mut e.activities.by_type.iter().map(|c| c.n)))
+    );
+    assert_eq!(
+        e.coverage.reached,
+        Some(sum(&mut e.coverage.kecamatan.iter().map(|r| r.reached)))
+    );
 }
 
 fn tallies() -> impl Strategy<Value = Tallies> {
@@ -180,29 +221,38 @@ fn tallies() -> impl Strategy<Value = Tallies> {
                 .map(|(k, m, s, d, n)| case(k, m, s, d, n))
                 .collect::<Vec<_>>()
         });
-    let victims = prop::collection::vec((kec.clone(), any::<bool>(), any::<bool>(), 1u64..25), 0..20)
-        .prop_map(|rows| {
-            rows.into_iter()
-                .map(|(k, female, child, n)| VictimTally {
-                    kecamatan: k.into(),
-                    sex: if female { "female" } else { "male" }.into(),
-                    child,
-                    n,
-                })
-                .collect::<Vec<_>>()
-        });
-    let activities = prop::collection::vec((kec.clone(), month, 1u64..15, [0u64..30, 0u64..30, 0u64..30, 0u64..30]), 0..15)
-        .prop_map(|rows| {
-            rows.into_iter()
-                .map(|(k, m, n, participants)| ActivityTally {
-                    kecamatan: k.into(),
-                    month: m.into(),
-                    activity_type: "outreach".into(),
-                    n,
-                    participants,
-                })
-                .collect::<Vec<_>>()
-        });
+    let victims =
+        prop::collection::vec((kec.clone(), any::<bool>(), any::<bool>(), 1u64..25), 0..20)
+            .prop_map(|rows| {
+                rows.into_iter()
+                    .map(|(k, female, child, n)| VictimTally {
+                        kecamatan: k.into(),
+                        sex: if female { "female" } else { "male" }.into(),
+                        child,
+                        n,
+                    })
+                    .collect::<Vec<_>>()
+            });
+    let activities = prop::collection::vec(
+        (
+            kec.clone(),
+            month,
+            1u64..15,
+            [0u64..30, 0u64..30, 0u64..30, 0u64..30],
+        ),
+        0..15,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .map(|(k, m, n, participants)| ActivityTally {
+                kecamatan: k.into(),
+                month: m.into(),
+                activity_type: "outreach".into(),
+                n,
+                participants,
+            })
+            .collect::<Vec<_>>()
+    });
     let services = prop::collection::vec((kec, prop::option::of(0u64..20), 1u64..12), 0..15)
         .prop_map(|rows| {
             rows.into_iter()
@@ -210,17 +260,21 @@ fn tallies() -> impl Strategy<Value = Tallies> {
                 .collect::<Vec<_>>()
         });
     let reached = prop::sample::subsequence(
-        crate::regions::villages().map(|v| v.code.clone()).collect::<Vec<_>>(),
+        crate::regions::villages()
+            .map(|v| v.code.clone())
+            .collect::<Vec<_>>(),
         0..40,
     );
-    (cases, victims, activities, services, reached).prop_map(|(cases, victims, activities, services, reached)| Tallies {
-        cases,
-        victims,
-        activities,
-        services,
-        reached,
-        ..Tallies::default()
-    })
+    (cases, victims, activities, services, reached).prop_map(
+        |(cases, victims, activities, services, reached)| Tallies {
+            cases,
+            victims,
+            activities,
+            services,
+            reached,
+            ..Tallies::default()
+        },
+    )
 }
 
 /// Every count cell of an evaluation, by a path naming it.
@@ -302,6 +356,9 @@ fn counts(e: &Evaluation) -> Vec<(String, Cell)> {
     out
 }
 
+/// A sum a reader can form: (area, total's path, [(area, part's path)]).
+type Sum = (usize, String, Vec<(usize, String)>);
+
 /// The hidden cells of the sums a reader can form from one evaluation (and the regency's
 /// cells as sums of the kecamatan's): none may be the only unknown of a sum, and a sum of
 /// hidden cells may not force them all to one value.
@@ -313,12 +370,15 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
             .and_then(|(_, c)| c)
             .unwrap_or(0)
     };
-    let mut sums: Vec<(usize, String, Vec<(usize, String)>)> = Vec::new();
+    let mut sums: Vec<Sum> = Vec::new();
     for (i, e) in all.iter().enumerate() {
         let names = |prefix: &str| -> Vec<(usize, String)> {
             counts(e)
                 .into_iter()
-                .filter(|(n, _)| n.starts_with(prefix) && n.matches('.').count() == prefix.matches('.').count() + 1)
+                .filter(|(n, _)| {
+                    n.starts_with(prefix)
+                        && n.matches('.').count() == prefix.matches('.').count() + 1
+                })
                 .map(|(n, _)| (i, n))
                 .collect()
         };
@@ -333,15 +393,35 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
             };
             sums.push((i, "cases".into(), parts));
         }
-        sums.push((i, "victims".into(), vec![(i, "female".into()), (i, "male".into())]));
-        sums.push((i, "victims".into(), vec![(i, "children".into()), (i, "adults".into())]));
+        sums.push((
+            i,
+            "victims".into(),
+            vec![(i, "female".into()), (i, "male".into())],
+        ));
+        sums.push((
+            i,
+            "victims".into(),
+            vec![(i, "children".into()), (i, "adults".into())],
+        ));
         sums.push((i, "female".into(), vec![(i, "fc".into()), (i, "fa".into())]));
         sums.push((i, "male".into(), vec![(i, "mc".into()), (i, "ma".into())]));
-        sums.push((i, "p.total".into(), vec![(i, "p.female".into()), (i, "p.male".into())]));
+        sums.push((
+            i,
+            "p.total".into(),
+            vec![(i, "p.female".into()), (i, "p.male".into())],
+        ));
         sums.push((i, "reached".into(), names("reached.")));
         if i == 0 {
-            for (what, total) in [("cases", "cases"), ("victims", "victims"), ("activities", "activity.outreach")] {
-                let parts = e.areas.iter().map(|r| (0, format!("area.{}.{what}", r.code))).collect();
+            for (what, total) in [
+                ("cases", "cases"),
+                ("victims", "victims"),
+                ("activities", "activity.outreach"),
+            ] {
+                let parts = e
+                    .areas
+                    .iter()
+                    .map(|r| (0, format!("area.{}.{what}", r.code)))
+                    .collect();
                 sums.push((0, total.into(), parts));
             }
         }
@@ -350,7 +430,11 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
         if name.starts_with("area.") || name.starts_with("reached.") {
             continue;
         }
-        sums.push((0, name.clone(), (1..all.len()).map(|k| (k, name.clone())).collect()));
+        sums.push((
+            0,
+            name.clone(),
+            (1..all.len()).map(|k| (k, name.clone())).collect(),
+        ));
     }
     let shown = |i: usize, path: &str| {
         counts(&all[i])
@@ -425,11 +509,21 @@ fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
     };
     let mut all = Evaluation::assemble_all(period(), &tallies);
     suppress(&mut all);
-    let total = |area: &str| all.iter().find(|e| e.area == area).and_then(|e| e.cases.total);
+    let total = |area: &str| {
+        all.iter()
+            .find(|e| e.area == area)
+            .and_then(|e| e.cases.total)
+    };
     assert_eq!(total(MREBET), None);
     assert_eq!(total("33.03.01"), None, "the smallest other is hidden too");
     assert_eq!(total(BOBOTSARI), Some(30));
     assert_eq!(all[0].cases.total, Some(59));
-    let row = |code: &str| all[0].areas.iter().find(|r| r.code == code).and_then(|r| r.cases);
+    let row = |code: &str| {
+        all[0]
+            .areas
+            .iter()
+            .find(|r| r.code == code)
+            .and_then(|r| r.cases)
+    };
     assert_eq!((row(MREBET), row("33.03.01")), (None, None));
 }

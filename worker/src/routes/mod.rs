@@ -29,6 +29,7 @@ pub fn api() -> Router<AppState> {
         .route("/users/{id}/password", post(users::set_password))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
+        .route("/stats", get(stats::evaluation))
         .route("/stats/activities", get(stats::activities))
         .route("/audit", get(audit::list))
         .fallback(not_found)

@@ -1,5 +1,9 @@
-//! `GET /api/v1/stats/activities?from=YYYY-MM-DD&to=YYYY-MM-DD`: activities and
-//! participants per kecamatan, from SQL aggregates over the `activity_facts` projection.
+//! The evaluation figures, from SQL aggregates over the fact tables (`docs/api.md`,
+//! "Evaluation"):
+//! - `GET /api/v1/stats?period=2026-Q3&area=33.03.08` (or `from=…&to=…`): every figure of
+//!   a period and an area, suppressed for viewers;
+//! - `GET /api/v1/stats/activities?from=YYYY-MM-DD&to=YYYY-MM-DD`: activities and
+//!   participants per kecamatan.
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -8,6 +12,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use model::activity::{format_date, parse_date};
+use model::evaluation::{self, Evaluation};
 use model::regions::{self, REGENCY_CODE};
 use model::stats::{suppress, ActivityCounts, ActivityStats};
 use serde::Deserialize;
@@ -108,6 +113,90 @@ pub async fn activities(
     let period = Period::parse(&query)?;
     let counts = state.store.activity_counts(period.from, period.to).await?;
     Ok(Json(table(period, &counts, role.suppressed_figures())))
+}
+
+/// `GET /api/v1/stats` query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EvaluationQuery {
+    /// `2026`, `2026-Q3` or `2026-10`.
+    pub period: Option<String>,
+    /// First day, `YYYY-MM-DD` (with `to`, instead of `period`).
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// The regency (`33.03`, the default) or one kecamatan's code.
+    pub area: Option<String>,
+}
+
+/// A checked evaluation query: its period and area.
+pub fn evaluation_request(
+    query: &EvaluationQuery,
+    suppressed: bool,
+) -> Result<(evaluation::Period, String), ApiError> {
+    let period = evaluation::Period::from_query(
+        query.period.as_deref(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+    )
+    .map_err(|error| ApiError::BadRequest(format!("{error}.")))?;
+    // Any range of days would let a viewer subtract two overlapping answers and read one
+    // day's small count: viewers get whole months, quarters and years.
+    if suppressed && period.shorthand().is_none() {
+        return Err(ApiError::BadRequest(
+            "Viewers see whole months, quarters and years: give period=2026, period=2026-Q3 or period=2026-10.".into(),
+        ));
+    }
+    let area = query
+        .area
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .unwrap_or(REGENCY_CODE);
+    if !evaluation::is_area(area) {
+        return Err(ApiError::BadRequest(format!(
+            "`area` is the regency (33.03) or one of its kecamatan codes (33.03.01 to 33.03.18): {area:?}."
+        )));
+    }
+    Ok((period, area.to_owned()))
+}
+
+/// The figures of a period and an area: exact, or suppressed over every area at once.
+pub async fn figures(
+    state: &AppState,
+    period: evaluation::Period,
+    area: &str,
+    suppressed: bool,
+) -> Result<Evaluation, ApiError> {
+    // A service is late once more than 7 days passed without delivery, counted to the
+    // period's end, or to today for a period still running.
+    let until = period.to.min(crate::clock::today_wib());
+    let waiting_before = until - time::Duration::days(evaluation::DUE_WITHIN_DAYS as i64);
+    let tallies = state.store.tallies(period, waiting_before).await?;
+    if !suppressed {
+        return Ok(Evaluation::assemble(period, area, &tallies));
+    }
+    let mut all = Evaluation::assemble_all(period, &tallies);
+    evaluation::suppress(&mut all);
+    all.into_iter()
+        .find(|e| e.area == area)
+        .ok_or_else(|| ApiError::BadRequest(format!("unknown area {area:?}")))
+}
+
+/// Answers every figure of a period and an area.
+pub async fn evaluation(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<EvaluationQuery>,
+) -> Result<Json<Evaluation>, ApiError> {
+    let role = current.user.role;
+    if !role.sees_evaluation() {
+        return Err(ApiError::Forbidden(
+            "Your role may not see the evaluation figures.",
+        ));
+    }
+    let suppressed = role.suppressed_figures();
+    let (period, area) = evaluation_request(&query, suppressed)?;
+    Ok(Json(figures(&state, period, &area, suppressed).await?))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub use push::{PushBatch, PushOutcome};
 
 use crate::config::DatabaseUrl;
 use model::api::{Account, Role, UserInfo};
+use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::{Conflict, RecordState};
 use std::sync::Arc;
@@ -254,6 +255,10 @@ pub trait Store: Send + Sync {
         from: Date,
         to: Date,
     ) -> Result<Vec<(String, ActivityCounts)>, StoreError>;
+    /// Everything the evaluation of `period` adds up, over the whole regency, by
+    /// kecamatan; a service requested before `waiting_before` and not delivered (nor
+    /// cancelled) is waiting.
+    async fn tallies(&self, period: Period, waiting_before: Date) -> Result<Tallies, StoreError>;
     /// The conflict log of one record, oldest first.
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError>;
     /// Whether the store holds any record of this kind (deleted ones included).
@@ -341,4 +346,122 @@ fn counts_from_row(
             children: from_db(children)?,
         },
     ))
+}
+
+/// An activity tally row: kecamatan, month, type, how many, and the four participant sums.
+pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
+
+/// The rows of the evaluation's queries, as both backends decode them (a `CASE` of
+/// literals is a 32-bit integer on PostgreSQL).
+pub(super) struct TallyRows {
+    pub cases: Vec<(String, String, String, String, String, i64)>,
+    pub forms: Vec<(String, String, i64)>,
+    pub victims: Vec<(String, String, i64, i64)>,
+    pub services: Vec<(String, String, Option<i64>, i32, i64)>,
+    pub served: Vec<(String, String, i64)>,
+    pub legal: Vec<(String, Option<i64>, i32, i64, i64)>,
+    pub activities: Vec<ActivityRow>,
+    pub reached: Vec<(String,)>,
+}
+
+impl TallyRows {
+    /// The tallies these rows hold.
+    pub(super) fn tallies(self) -> Result<Tallies, StoreError> {
+        use model::evaluation::{
+            ActivityTally, CaseTally, ExploitationTally, LegalTally, ServedTally, ServiceTally,
+            VictimTally,
+        };
+        let rank =
+            |r: i64| u8::try_from(r).map_err(|_| StoreError::Corrupt(format!("stage rank {r}")));
+        Ok(Tallies {
+            cases: self
+                .cases
+                .into_iter()
+                .map(|(kecamatan, month, status, modus, destination, n)| {
+                    Ok(CaseTally {
+                        kecamatan,
+                        month,
+                        status,
+                        modus,
+                        destination,
+                        n: from_db(n)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            exploitation: self
+                .forms
+                .into_iter()
+                .map(|(kecamatan, form, n)| {
+                    Ok(ExploitationTally {
+                        kecamatan,
+                        form,
+                        n: from_db(n)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            victims: self
+                .victims
+                .into_iter()
+                .map(|(kecamatan, sex, child, n)| {
+                    Ok(VictimTally {
+                        kecamatan,
+                        sex,
+                        child: child != 0,
+                        n: from_db(n)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            services: self
+                .services
+                .into_iter()
+                .map(|(kecamatan, service_type, days, waiting, n)| {
+                    Ok(ServiceTally {
+                        kecamatan,
+                        service_type,
+                        days: days.map(from_db).transpose()?,
+                        waiting: waiting != 0,
+                        n: from_db(n)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            served: self
+                .served
+                .into_iter()
+                .map(|(kecamatan, month, n)| {
+                    Ok(ServedTally {
+                        kecamatan,
+                        month,
+                        n: from_db(n)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            legal: self
+                .legal
+                .into_iter()
+                .map(|(kecamatan, furthest, restitution, n, rupiah)| {
+                    Ok(LegalTally {
+                        kecamatan,
+                        furthest: furthest.map(rank).transpose()?,
+                        restitution: restitution != 0,
+                        n: from_db(n)?,
+                        rupiah: from_db(rupiah)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            activities: self
+                .activities
+                .into_iter()
+                .map(|(kecamatan, month, activity_type, n, fa, ma, fc, mc)| {
+                    Ok(ActivityTally {
+                        kecamatan,
+                        month,
+                        activity_type,
+                        n: from_db(n)?,
+                        participants: [from_db(fa)?, from_db(ma)?, from_db(fc)?, from_db(mc)?],
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            reached: self.reached.into_iter().map(|(desa,)| desa).collect(),
+        })
+    }
 }

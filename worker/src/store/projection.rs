@@ -1,12 +1,130 @@
 //! Projections: tables derived from a record's state, written in the same transaction as
-//! the record, that the stats queries add up.
+//! the record, that the stats queries add up (migrations 0001 and 0006).
+//!
+//! Each kind with figures has its fact tables; a write replaces the record's rows in them
+//! (none when the record is deleted). A child's facts hold only its own fields and its
+//! parent's id: the stats queries join them to their case, so a deleted case takes its
+//! victims, services and legal steps out of every figure, and a case that moves to
+//! another kecamatan or date moves them along.
 
-use model::activity::Activity;
+use model::activity::{format_date, parse_date, Activity};
+use model::evaluation::funnel_rank;
+use model::evaluation::NOT_RECORDED;
 use model::merge::StoredRecord;
 use model::RecordKind;
+use serde_json::{Map, Value};
 use time::Date;
+use uuid::Uuid;
 
-/// A row of the `activity_facts` projection that the stats queries add up.
+/// A fact table: its name, the column holding the record's id, and its columns in
+/// insertion order (the record's id first).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct FactTable {
+    pub name: &'static str,
+    pub key: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+/// Cases: one row each.
+pub(crate) const CASE_FACTS: FactTable = FactTable {
+    name: "case_facts",
+    key: "case_id",
+    columns: &[
+        "case_id",
+        "reported",
+        "kecamatan",
+        "status",
+        "modus",
+        "destination",
+    ],
+};
+
+/// A case's forms of exploitation: one row per form (with the case's date and kecamatan,
+/// written from the same record).
+pub(crate) const CASE_FORMS: FactTable = FactTable {
+    name: "case_forms",
+    key: "case_id",
+    columns: &["case_id", "form", "reported", "kecamatan"],
+};
+
+/// Victims: sex and child (0 or 1), under their case.
+pub(crate) const VICTIM_FACTS: FactTable = FactTable {
+    name: "victim_facts",
+    key: "victim_id",
+    columns: &["victim_id", "case_id", "sex", "child"],
+};
+
+/// Services: type, status and dates, under their victim.
+pub(crate) const SERVICE_FACTS: FactTable = FactTable {
+    name: "service_facts",
+    key: "service_id",
+    columns: &[
+        "service_id",
+        "victim_id",
+        "type",
+        "status",
+        "requested",
+        "delivered",
+    ],
+};
+
+/// Legal steps: funnel rank (NULL for restitution) and restitution ordered, under their
+/// case.
+pub(crate) const LEGAL_FACTS: FactTable = FactTable {
+    name: "legal_facts",
+    key: "step_id",
+    columns: &["step_id", "case_id", "stage_rank", "restitution"],
+};
+
+/// Activities.
+pub(crate) const ACTIVITY_FACTS: FactTable = FactTable {
+    name: "activity_facts",
+    key: "record_id",
+    columns: &[
+        "record_id",
+        "date",
+        "kecamatan",
+        "desa",
+        "type",
+        "female_adult",
+        "male_adult",
+        "female_child",
+        "male_child",
+    ],
+};
+
+/// One value of a fact row, typed for the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FactValue {
+    /// A record id.
+    Id(Uuid),
+    /// Text.
+    Text(String),
+    /// A day, `YYYY-MM-DD`.
+    Date(String),
+    /// A missing day.
+    NoDate,
+    /// A whole number.
+    Int(i64),
+    /// A missing whole number.
+    NoInt,
+}
+
+/// The rows a record has in one fact table after a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TableRows {
+    pub table: &'static FactTable,
+    pub rows: Vec<Vec<FactValue>>,
+}
+
+/// What a record's fact tables hold after a write: for each of its kind's tables, its
+/// rows (none when deleted). Empty for a kind without figures.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Projection {
+    pub tables: Vec<TableRows>,
+}
+
+/// A row of the `activity_facts` projection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ActivityFact {
     pub date: String,
@@ -17,42 +135,194 @@ pub(crate) struct ActivityFact {
     pub participants: [i64; 4],
 }
 
-/// What the projections of a record's kind hold after a write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Projection {
-    /// An activity's facts; `None` removes its row (deleted).
-    Activity(Option<ActivityFact>),
-    /// A kind without projections yet.
-    None,
+/// The projection rows of a record's new state.
+pub(crate) fn project(
+    kind: RecordKind,
+    id: Uuid,
+    record: &StoredRecord,
+    today: Date,
+) -> Projection {
+    let rows = |table: &'static FactTable, rows: Vec<Vec<FactValue>>| TableRows { table, rows };
+    let live = !record.deleted;
+    let f = &record.fields;
+    let tables = match kind {
+        RecordKind::Activity => {
+            let fact = live.then(|| activity_fact(record, today)).flatten();
+            vec![rows(
+                &ACTIVITY_FACTS,
+                fact.map(|a| activity_row(id, a)).into_iter().collect(),
+            )]
+        }
+        RecordKind::Case => {
+            let fact = live.then(|| case_row(id, f)).flatten();
+            let forms = match &fact {
+                Some(row) => forms(f)
+                    .into_iter()
+                    .map(|form| {
+                        vec![
+                            FactValue::Id(id),
+                            FactValue::Text(form),
+                            row[1].clone(),
+                            row[2].clone(),
+                        ]
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            vec![
+                rows(&CASE_FACTS, fact.into_iter().collect()),
+                rows(&CASE_FORMS, forms),
+            ]
+        }
+        RecordKind::Victim => {
+            let fact = live.then(|| victim_row(id, f)).flatten();
+            vec![rows(&VICTIM_FACTS, fact.into_iter().collect())]
+        }
+        RecordKind::Service => {
+            let fact = live.then(|| service_row(id, f)).flatten();
+            vec![rows(&SERVICE_FACTS, fact.into_iter().collect())]
+        }
+        RecordKind::LegalStep => {
+            let fact = live.then(|| legal_row(id, f)).flatten();
+            vec![rows(&LEGAL_FACTS, fact.into_iter().collect())]
+        }
+        RecordKind::VictimIdentity | RecordKind::Note => Vec::new(),
+    };
+    Projection { tables }
 }
 
-/// The projection rows of a record's new state.
-pub(crate) fn project(kind: RecordKind, record: &StoredRecord, today: Date) -> Projection {
-    match kind {
-        RecordKind::Activity => Projection::Activity(activity_fact(record, today)),
-        RecordKind::Case
-        | RecordKind::Victim
-        | RecordKind::VictimIdentity
-        | RecordKind::Service
-        | RecordKind::LegalStep
-        | RecordKind::Note => Projection::None,
+/// A field's text, trimmed; `None` when absent or empty.
+fn text(fields: &Map<String, Value>, name: &str) -> Option<String> {
+    match fields.get(name) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
     }
+}
+
+fn day(fields: &Map<String, Value>, name: &str) -> Option<Date> {
+    parse_date(&text(fields, name)?)
+}
+
+fn id(fields: &Map<String, Value>, name: &str) -> Option<Uuid> {
+    Uuid::parse_str(&text(fields, name)?).ok()
+}
+
+fn case_row(id: Uuid, f: &Map<String, Value>) -> Option<Vec<FactValue>> {
+    Some(vec![
+        FactValue::Id(id),
+        FactValue::Date(format_date(day(f, "date_reported")?)),
+        FactValue::Text(text(f, "kecamatan")?),
+        FactValue::Text(text(f, "status")?),
+        FactValue::Text(text(f, "modus")?),
+        FactValue::Text(text(f, "destination").unwrap_or_else(|| NOT_RECORDED.into())),
+    ])
+}
+
+/// A case's forms of exploitation, each once.
+fn forms(f: &Map<String, Value>) -> Vec<String> {
+    let mut forms: Vec<String> = match f.get("exploitation") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| item.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    forms.sort_unstable();
+    forms.dedup();
+    forms
+}
+
+fn victim_row(id: Uuid, f: &Map<String, Value>) -> Option<Vec<FactValue>> {
+    let age = f.get("age").and_then(Value::as_u64)?;
+    Some(vec![
+        FactValue::Id(id),
+        FactValue::Id(self::id(f, "case_id")?),
+        FactValue::Text(text(f, "sex")?),
+        FactValue::Int(i64::from(age < 18)),
+    ])
+}
+
+fn service_row(id: Uuid, f: &Map<String, Value>) -> Option<Vec<FactValue>> {
+    Some(vec![
+        FactValue::Id(id),
+        FactValue::Id(self::id(f, "victim_id")?),
+        FactValue::Text(text(f, "type")?),
+        FactValue::Text(text(f, "status")?),
+        FactValue::Date(format_date(day(f, "requested_on")?)),
+        day(f, "delivered_on").map_or(FactValue::NoDate, |d| FactValue::Date(format_date(d))),
+    ])
+}
+
+fn legal_row(id: Uuid, f: &Map<String, Value>) -> Option<Vec<FactValue>> {
+    let rank = funnel_rank(&text(f, "stage")?);
+    let restitution = f.get("restitution").and_then(Value::as_u64).unwrap_or(0);
+    Some(vec![
+        FactValue::Id(id),
+        FactValue::Id(self::id(f, "case_id")?),
+        rank.map_or(FactValue::NoInt, |r| FactValue::Int(i64::from(r))),
+        FactValue::Int(i64::try_from(restitution).unwrap_or(i64::MAX)),
+    ])
 }
 
 fn activity_fact(record: &StoredRecord, today: Date) -> Option<ActivityFact> {
-    if record.deleted {
-        return None;
-    }
     let activity = Activity::parse(&record.fields, today).ok()?;
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     Some(ActivityFact {
-        date: model::activity::format_date(activity.date),
+        date: format_date(activity.date),
         kecamatan: activity.kecamatan,
         desa: activity.desa,
         activity_type: activity.activity_type,
         participants: activity.participants.map(count),
     })
 }
+
+fn activity_row(id: Uuid, fact: ActivityFact) -> Vec<FactValue> {
+    let mut row = vec![
+        FactValue::Id(id),
+        FactValue::Date(fact.date),
+        FactValue::Text(fact.kecamatan),
+        FactValue::Text(fact.desa),
+        FactValue::Text(fact.activity_type),
+    ];
+    row.extend(fact.participants.map(FactValue::Int));
+    row
+}
+
+/// The fact rows of some records' writes, table by table, in the order the tables first
+/// appear: each table with the records whose rows it replaces and their new rows.
+pub(crate) type TableWrites<'a> = (&'static FactTable, Vec<Uuid>, Vec<&'a [FactValue]>);
+
+/// Groups the projections of written records by table.
+pub(crate) fn by_table<'a>(facts: &[(Uuid, &'a Projection)]) -> Vec<TableWrites<'a>> {
+    let mut tables: Vec<TableWrites<'a>> = Vec::new();
+    for (id, projection) in facts {
+        for rows in &projection.tables {
+            let at = match tables.iter().position(|(t, _, _)| *t == rows.table) {
+                Some(at) => at,
+                None => {
+                    tables.push((rows.table, Vec::new(), Vec::new()));
+                    tables.len() - 1
+                }
+            };
+            let (_, ids, new_rows) = &mut tables[at];
+            ids.push(*id);
+            new_rows.extend(rows.rows.iter().map(Vec::as_slice));
+        }
+    }
+    tables
+}
+
+/// The kinds whose fact tables migration 0006 added, which the start-up backfill fills
+/// from the records already stored.
+pub(crate) const BACKFILLED: [RecordKind; 4] = [
+    RecordKind::Case,
+    RecordKind::Victim,
+    RecordKind::Service,
+    RecordKind::LegalStep,
+];
+
+/// The name the backfill of migration 0006's tables is recorded under once done.
+pub(crate) const BACKFILL_NAME: &str = "0006_case_facts";
 
 #[cfg(test)]
 mod tests {
@@ -61,35 +331,83 @@ mod tests {
     use model::sync::Op;
     use serde_json::json;
 
-    #[test]
-    fn a_live_activity_has_its_facts_and_a_deleted_one_none() {
-        let today = time::macros::date!(2026 - 11 - 29);
-        let fields = json!({
-            "type": "training", "date": "2026-10-01", "kecamatan": "33.03.08",
-            "desa": "33.03.08.2001", "audience": ["students"],
-            "participants_female_adult": 4, "participants_male_adult": 3,
-            "participants_female_child": 2, "participants_male_child": 1,
-        });
+    fn stored(kind: RecordKind, fields: Value) -> StoredRecord {
         let fields = fields.as_object().cloned().unwrap_or_default();
         let change = Change {
-            kind: RecordKind::Activity,
+            kind,
             op: Op::Upsert,
             base_version: 0,
             fields: &fields,
         };
-        let mut record = merge(None, change, 1).record;
-        let Projection::Activity(Some(fact)) = project(RecordKind::Activity, &record, today) else {
-            panic!("an activity has facts");
-        };
-        assert_eq!(
-            (fact.date.as_str(), fact.kecamatan.as_str()),
-            ("2026-10-01", "33.03.08")
+        merge(None, change, 1).record
+    }
+
+    #[test]
+    fn a_live_activity_has_its_facts_and_a_deleted_one_none() {
+        let today = time::macros::date!(2026 - 11 - 29);
+        let mut record = stored(
+            RecordKind::Activity,
+            json!({
+                "type": "training", "date": "2026-10-01", "kecamatan": "33.03.08",
+                "desa": "33.03.08.2001", "audience": ["students"],
+                "participants_female_adult": 4, "participants_male_adult": 3,
+                "participants_female_child": 2, "participants_male_child": 1,
+            }),
         );
-        assert_eq!(fact.participants, [4, 3, 2, 1]);
+        let id = Uuid::now_v7();
+        let projection = project(RecordKind::Activity, id, &record, today);
+        let row = &projection.tables[0].rows[0];
+        assert_eq!(row[1], FactValue::Date("2026-10-01".into()));
+        assert_eq!(row[5..], [4, 3, 2, 1].map(FactValue::Int));
         record.deleted = true;
+        let projection = project(RecordKind::Activity, id, &record, today);
         assert_eq!(
-            project(RecordKind::Activity, &record, today),
-            Projection::Activity(None)
+            projection.tables.len(),
+            1,
+            "the table is still named, to clear"
+        );
+        assert!(projection.tables[0].rows.is_empty());
+    }
+
+    #[test]
+    fn a_case_has_a_row_and_one_per_form_and_a_missing_destination_says_so() {
+        let today = time::macros::date!(2026 - 11 - 29);
+        let record = stored(
+            RecordKind::Case,
+            json!({
+                "date_reported": "2026-09-03", "source": "police", "status": "reported",
+                "kecamatan": "33.03.08", "modus": "online_scam",
+                "exploitation": ["forced_labour", "sexual", "forced_labour"],
+            }),
+        );
+        let id = Uuid::now_v7();
+        let projection = project(RecordKind::Case, id, &record, today);
+        let case = &projection.tables[0].rows[0];
+        assert_eq!(case[5], FactValue::Text(NOT_RECORDED.into()));
+        let forms: Vec<&FactValue> = projection.tables[1].rows.iter().map(|r| &r[1]).collect();
+        assert_eq!(
+            forms,
+            [
+                &FactValue::Text("forced_labour".into()),
+                &FactValue::Text("sexual".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_restitution_step_is_outside_the_funnel() {
+        let today = time::macros::date!(2026 - 11 - 29);
+        let case_id = Uuid::now_v7();
+        let record = stored(
+            RecordKind::LegalStep,
+            json!({"case_id": case_id, "stage": "restitution", "date": "2026-10-01",
+                   "restitution": 25_000_000}),
+        );
+        let projection = project(RecordKind::LegalStep, Uuid::now_v7(), &record, today);
+        let row = &projection.tables[0].rows[0];
+        assert_eq!(
+            (&row[2], &row[3]),
+            (&FactValue::NoInt, &FactValue::Int(25_000_000))
         );
     }
 }

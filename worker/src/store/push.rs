@@ -462,7 +462,7 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
     if changed {
         merged.record.version = new_version;
         work.version = new_version;
-        let projection = project(kind, &merged.record, batch.today);
+        let projection = project(kind, id, &merged.record, batch.today);
         if let Some(before) = access_before {
             work.access_before.entry(id).or_insert(before);
             if placed.created_by == batch.user.id {

@@ -85,11 +85,6 @@ pub(super) const UPSERT_RECORDS: &str =
     "INSERT INTO records (id, kind, version, deleted, conflict, fields, field_versions,
     created_by, updated_by, created_at, updated_at, case_id) ";
 
-/// The head of a multi-row upsert of activity projections.
-pub(super) const UPSERT_ACTIVITY_FACTS: &str =
-    "INSERT INTO activity_facts (record_id, date, kecamatan, desa, type,
-    female_adult, male_adult, female_child, male_child) ";
-
 /// Records the last mutation id taken from a user's device.
 pub(super) const SET_LAST_MUTATION_ID: &str =
     "INSERT INTO devices (user_id, device_id, last_mutation_id, updated_at)
@@ -128,3 +123,99 @@ pub(super) const MOVE_VERSION: &str = "UPDATE records SET version = $2 WHERE id 
 /// The head of a multi-row insert into the audit trail.
 pub(super) const INSERT_AUDIT: &str =
     "INSERT INTO audit_log (at, user_id, device_id, action, record_kind, record_id, detail) ";
+
+/// What the evaluation's queries write differently on each backend.
+pub(super) struct Dialect {
+    /// A `YYYY-MM-DD` text parameter as a day: `$1` or `$1::date`.
+    pub day: fn(u8) -> String,
+    /// The `YYYY-MM` of a day column.
+    pub month: fn(&str) -> String,
+    /// Whole days from one day column to another, as a 64-bit integer.
+    pub days_between: fn(&str, &str) -> String,
+    /// A sum as a 64-bit integer.
+    pub sum: fn(&str) -> String,
+}
+
+/// The evaluation's aggregate queries over the fact tables (`$1`..`$2`: the period's
+/// days; `$3`: services requested before this day and not delivered are waiting).
+pub(super) struct TallyQueries {
+    pub cases: String,
+    pub forms: String,
+    pub victims: String,
+    pub services: String,
+    pub served: String,
+    pub legal: String,
+    pub activities: String,
+    pub reached: String,
+}
+
+impl Dialect {
+    /// The queries in this dialect.
+    pub(super) fn tally_queries(&self) -> TallyQueries {
+        let (from, to, due) = ((self.day)(1), (self.day)(2), (self.day)(3));
+        let within = |column: &str| format!("{column} BETWEEN {from} AND {to}");
+        let month = self.month;
+        let sum = self.sum;
+        let service_join = "FROM service_facts s
+            JOIN victim_facts v ON v.victim_id = s.victim_id
+            JOIN case_facts c ON c.case_id = v.case_id";
+        TallyQueries {
+            cases: format!(
+                "SELECT kecamatan, {}, status, modus, destination, COUNT(*) FROM case_facts
+                 WHERE {} GROUP BY 1, 2, 3, 4, 5",
+                month("reported"),
+                within("reported")
+            ),
+            forms: format!(
+                "SELECT kecamatan, form, COUNT(*) FROM case_forms WHERE {} GROUP BY 1, 2",
+                within("reported")
+            ),
+            victims: format!(
+                "SELECT c.kecamatan, v.sex, v.child, COUNT(*) FROM victim_facts v
+                 JOIN case_facts c ON c.case_id = v.case_id
+                 WHERE {} GROUP BY 1, 2, 3",
+                within("c.reported")
+            ),
+            services: format!(
+                "SELECT c.kecamatan, s.type,
+                    CASE WHEN s.delivered IS NULL THEN NULL ELSE {} END,
+                    CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled'
+                         AND s.requested < {due} THEN 1 ELSE 0 END,
+                    COUNT(*)
+                 {service_join} WHERE {} GROUP BY 1, 2, 3, 4",
+                (self.days_between)("s.requested", "s.delivered"),
+                within("s.requested")
+            ),
+            served: format!(
+                "SELECT c.kecamatan, {}, COUNT(DISTINCT s.victim_id)
+                 {service_join} WHERE {} GROUP BY 1, 2",
+                month("s.delivered"),
+                within("s.delivered")
+            ),
+            legal: format!(
+                "SELECT kecamatan, furthest, CASE WHEN rupiah > 0 THEN 1 ELSE 0 END, COUNT(*), {}
+                 FROM (SELECT c.kecamatan AS kecamatan, MAX(l.stage_rank) AS furthest,
+                              MAX(l.restitution) AS rupiah
+                       FROM legal_facts l JOIN case_facts c ON c.case_id = l.case_id
+                       WHERE {} GROUP BY c.case_id, c.kecamatan) AS per_case
+                 GROUP BY 1, 2, 3",
+                sum("rupiah"),
+                within("c.reported")
+            ),
+            activities: format!(
+                "SELECT kecamatan, {}, type, COUNT(*), {}, {}, {}, {} FROM activity_facts
+                 WHERE {} GROUP BY 1, 2, 3",
+                month("date"),
+                sum("female_adult"),
+                sum("male_adult"),
+                sum("female_child"),
+                sum("male_child"),
+                within("date")
+            ),
+            reached: format!(
+                "SELECT DISTINCT desa FROM activity_facts WHERE {}",
+                within("date")
+            ),
+        }
+    }
+}

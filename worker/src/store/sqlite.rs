@@ -12,8 +12,10 @@ use super::push::{self, PushBatch, PushOutcome};
 use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser, PullPage, PullQuery};
-use super::{LoggedConflict, Store, StoreError, UserCredentials};
+use super::{LoggedConflict, Store, StoreError, TallyRows, UserCredentials};
+use crate::store::projection::{project, Projection, BACKFILLED, BACKFILL_NAME};
 use model::api::{Account, AuditEntry, UserInfo};
+use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -77,7 +79,73 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        backfill(&pool).await?;
         Ok(SqliteStore { pool })
+    }
+}
+
+/// Fills migration 0006's fact tables from the records stored before it, once, under the
+/// write lock (so no push interleaves).
+async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done: Option<(i64,)> = sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
+        .bind(BACKFILL_NAME)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = BACKFILLED.iter().map(|k| k.as_str()).collect();
+    let kinds = serde_json::Value::from(kinds).to_string();
+    let today = crate::clock::today_wib();
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, String, bool, String)> = sqlx::query_as(
+            "SELECT id, kind, deleted, fields FROM records
+             WHERE kind IN (SELECT value FROM json_each($1)) AND id > $2 ORDER BY id LIMIT 500",
+        )
+        .bind(&kinds)
+        .bind(&after)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some((last, ..)) = rows.last() else {
+            break;
+        };
+        after = last.clone();
+        let mut projections = Vec::with_capacity(rows.len());
+        for (id, kind, deleted, fields) in rows {
+            let Some(kind) = model::RecordKind::parse(&kind) else {
+                continue;
+            };
+            let record = model::merge::StoredRecord {
+                version: 0,
+                deleted,
+                conflict: false,
+                fields: parse_json(&fields)?,
+                field_versions: Default::default(),
+            };
+            let id = parse_uuid(&id)?;
+            projections.push((id, project(kind, id, &record, today)));
+        }
+        let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
+        tx::save_facts(&mut tx, &facts).await?;
+    }
+    sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+        .bind(BACKFILL_NAME)
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The evaluation's queries in SQLite: days are `YYYY-MM-DD` text.
+fn dialect() -> sql::Dialect {
+    sql::Dialect {
+        day: |n| format!("${n}"),
+        month: |column| format!("substr({column}, 1, 7)"),
+        days_between: |from, to| format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
+        sum: |column| format!("SUM({column})"),
     }
 }
 
@@ -403,6 +471,39 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(counts_from_row).collect()
+    }
+
+    async fn tallies(&self, period: Period, waiting_before: Date) -> Result<Tallies, StoreError> {
+        let q = dialect().tally_queries();
+        let (from, to) = (period.from_text(), period.to_text());
+        let due = model::activity::format_date(waiting_before);
+        let mut db = self.pool.acquire().await?;
+        macro_rules! rows {
+            ($sql:expr) => {
+                sqlx::query_as(&$sql)
+                    .bind(&from)
+                    .bind(&to)
+                    .fetch_all(&mut *db)
+                    .await?
+            };
+        }
+        let services = sqlx::query_as(&q.services)
+            .bind(&from)
+            .bind(&to)
+            .bind(&due)
+            .fetch_all(&mut *db)
+            .await?;
+        TallyRows {
+            cases: rows!(q.cases),
+            forms: rows!(q.forms),
+            victims: rows!(q.victims),
+            services,
+            served: rows!(q.served),
+            legal: rows!(q.legal),
+            activities: rows!(q.activities),
+            reached: rows!(q.reached),
+        }
+        .tallies()
     }
 
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {

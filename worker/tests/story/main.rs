@@ -9,6 +9,7 @@ mod audit;
 mod batch;
 mod cases;
 mod conflicts;
+mod evaluation;
 mod matrix;
 mod merge;
 mod payloads;

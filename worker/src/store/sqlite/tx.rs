@@ -1,7 +1,7 @@
 //! The push transaction on SQLite.
 
 use super::rows::{parse_json, parse_uuid};
-use crate::store::projection::{ActivityFact, Projection};
+use crate::store::projection::{by_table, FactValue, Projection};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
@@ -74,47 +74,46 @@ impl SqliteTx {
     }
 
     async fn save_facts(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
-        let (mut facts, mut gone) = (Vec::new(), Vec::new());
-        for write in writes {
-            match write.projection {
-                Projection::Activity(Some(fact)) => facts.push((write.id, fact)),
-                Projection::Activity(None) => gone.push(write.id),
-                Projection::None => {}
-            }
-        }
-        if !gone.is_empty() {
-            sqlx::query(
-                "DELETE FROM activity_facts WHERE record_id IN (SELECT value FROM json_each($1))",
-            )
-            .bind(id_list(gone.iter()))
-            .execute(&mut *self.0)
-            .await?;
-        }
-        if facts.is_empty() {
-            return Ok(());
-        }
-        let mut query = QueryBuilder::<Sqlite>::new(sql::UPSERT_ACTIVITY_FACTS);
-        query.push_values(facts, |mut row, (id, fact): (Uuid, &ActivityFact)| {
-            let [female_adult, male_adult, female_child, male_child] = fact.participants;
-            row.push_bind(id.to_string())
-                .push_bind(fact.date.clone())
-                .push_bind(fact.kecamatan.clone())
-                .push_bind(fact.desa.clone())
-                .push_bind(fact.activity_type.clone())
-                .push_bind(female_adult)
-                .push_bind(male_adult)
-                .push_bind(female_child)
-                .push_bind(male_child);
-        });
-        query.push(
-            " ON CONFLICT (record_id) DO UPDATE SET date = excluded.date,
-                 kecamatan = excluded.kecamatan, desa = excluded.desa, type = excluded.type,
-                 female_adult = excluded.female_adult, male_adult = excluded.male_adult,
-                 female_child = excluded.female_child, male_child = excluded.male_child",
-        );
-        query.build().execute(&mut *self.0).await?;
-        Ok(())
+        let facts: Vec<(Uuid, &Projection)> = writes.iter().map(|w| (w.id, w.projection)).collect();
+        save_facts(&mut self.0, &facts).await
     }
+}
+
+/// Replaces the fact rows of the records written: per table, one delete of their rows and
+/// multi-row inserts of the new ones (deleted records have none).
+pub(super) async fn save_facts(
+    db: &mut SqliteConnection,
+    facts: &[(Uuid, &Projection)],
+) -> Result<(), StoreError> {
+    for (table, ids, rows) in by_table(facts) {
+        let delete = format!(
+            "DELETE FROM {} WHERE {} IN (SELECT value FROM json_each($1))",
+            table.name, table.key
+        );
+        sqlx::query(&delete)
+            .bind(id_list(ids.iter()))
+            .execute(&mut *db)
+            .await?;
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let head = format!("INSERT INTO {} ({}) ", table.name, table.columns.join(", "));
+            let mut query = QueryBuilder::<Sqlite>::new(head);
+            query.push_values(chunk, |mut row, values| {
+                for value in values.iter() {
+                    match value {
+                        FactValue::Id(id) => row.push_bind(id.to_string()),
+                        FactValue::Text(text) | FactValue::Date(text) => {
+                            row.push_bind(text.clone())
+                        }
+                        FactValue::NoDate => row.push_bind(None::<String>),
+                        FactValue::Int(n) => row.push_bind(*n),
+                        FactValue::NoInt => row.push_bind(None::<i64>),
+                    };
+                }
+            });
+            query.build().execute(&mut *db).await?;
+        }
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]

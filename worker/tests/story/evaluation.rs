@@ -1,0 +1,677 @@
+//! `GET /api/v1/stats`: the figures of generated data, checked against figures this test
+//! works out on its own from the generated records (plain Rust over the records, nothing
+//! of the worker's), after edits that move and delete cases; suppression for viewers; the
+//! backfill of the fact tables.
+
+use crate::common::records::{delete, upsert_of, village_of};
+use crate::common::{assert_error, Device, TestServer};
+use gugus_model::api::Role;
+use gugus_model::evaluation::{
+    ActivityFigures, AreaRow, CaseFigures, Count, Coverage, CoverageRow, Evaluation, FunnelStage,
+    LegalFigures, MonthRow, Participants, Period, ServiceFigures, ServiceRow, VictimFigures,
+};
+use gugus_model::{regions, vocab, RecordKind};
+use gugus_worker::generate::{load, Generated, Plan};
+use reqwest_native::StatusCode;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use time::{Date, Duration};
+use uuid::Uuid;
+
+crate::on_both_backends!(
+    figures_are_what_the_records_imply,
+    viewers_get_suppressed_figures_of_whole_periods,
+    the_fact_tables_are_filled_from_records_stored_before_them,
+);
+
+const REGENCY: &str = "33.03";
+
+fn today() -> Date {
+    gugus_worker::clock::today_wib()
+}
+
+fn plan() -> Plan {
+    Plan {
+        seed: 2026,
+        cases: 240,
+        activities: 150,
+        months: 9,
+        until: today(),
+        officers: Vec::new(),
+    }
+}
+
+/// The generated records, by id, as the store holds them after the test's edits.
+type World = BTreeMap<Uuid, (RecordKind, Map<String, Value>)>;
+
+async fn seed(server: &TestServer) -> anyhow::Result<(Device, World)> {
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let plan = plan();
+    load(server.store.as_ref(), &supervisor.user, &plan, 400, today()).await?;
+    let mut world: World = plan
+        .records()
+        .map(|Generated { kind, id, fields }| (id, (kind, fields)))
+        .collect();
+    // Edits: one case deleted (its children leave every figure), one moved to another
+    // kecamatan and reported a month earlier (its children move with it).
+    let cases: Vec<Uuid> = world
+        .iter()
+        .filter(|(_, (kind, _))| *kind == RecordKind::Case)
+        .map(|(id, _)| *id)
+        .take(2)
+        .collect();
+    let version = |record: Option<Value>| record.and_then(|r| r["version"].as_u64()).unwrap_or(0);
+    let gone = cases[0];
+    let v = version(server.record(&supervisor, gone).await?);
+    let mut deletion = delete(1, gone, v);
+    deletion["kind"] = json!("case");
+    let (status, answer) = server.push(&supervisor, vec![deletion]).await?;
+    anyhow::ensure!(
+        status == StatusCode::OK && answer["results"][0]["status"] == "applied",
+        "{answer}"
+    );
+    world.remove(&gone);
+    let moved = cases[1];
+    let v = version(server.record(&supervisor, moved).await?);
+    let (_, fields) = world.get_mut(&moved).expect("moved case");
+    let kecamatan = if fields["kecamatan"] == "33.03.05" {
+        "33.03.06"
+    } else {
+        "33.03.05"
+    };
+    let reported = day(fields, "date_reported").expect("date") - Duration::days(31);
+    let change = json!({
+        "kecamatan": kecamatan,
+        "desa": village_of(kecamatan),
+        "date_reported": gugus_model::activity::format_date(reported.max(plan.from())),
+    });
+    let (status, answer) = server
+        .push(
+            &supervisor,
+            vec![upsert_of("case", 2, moved, v, change.clone())],
+        )
+        .await?;
+    anyhow::ensure!(
+        status == StatusCode::OK && answer["results"][0]["status"] == "applied",
+        "{answer}"
+    );
+    fields.extend(change.as_object().cloned().unwrap_or_default());
+    Ok((supervisor, world))
+}
+
+fn text<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    fields
+        .get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn day(fields: &Map<String, Value>, name: &str) -> Option<Date> {
+    gugus_model::activity::parse_date(text(fields, name)?)
+}
+
+fn uuid(fields: &Map<String, Value>, name: &str) -> Option<Uuid> {
+    Uuid::parse_str(text(fields, name)?).ok()
+}
+
+fn month(date: Date) -> String {
+    format!("{}-{:02}", date.year(), u8::from(date.month()))
+}
+
+/// The figures of `area` in `period`, worked out here from the records alone.
+fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluation {
+    let of = |kind: RecordKind| {
+        world
+            .iter()
+            .filter(move |(_, (k, _))| *k == kind)
+            .map(|(id, (_, fields))| (*id, fields))
+    };
+    let in_period = |date: Option<Date>| date.is_some_and(|d| period.from <= d && d <= period.to);
+    let in_area =
+        |fields: &Map<String, Value>| area == REGENCY || text(fields, "kecamatan") == Some(area);
+    let all_cases: HashMap<Uuid, &Map<String, Value>> = of(RecordKind::Case).collect();
+    let cases: Vec<(Uuid, &Map<String, Value>)> = of(RecordKind::Case)
+        .filter(|(_, f)| in_period(day(f, "date_reported")) && in_area(f))
+        .collect();
+    let case_set: BTreeSet<Uuid> = cases.iter().map(|(id, _)| *id).collect();
+    let count = |n: usize| Some(n as u64);
+    let by = |list: &[gugus_model::vocab::Term], field: &str| -> Vec<Count> {
+        list.iter()
+            .map(|term| Count {
+                code: term.code.into(),
+                n: count(
+                    cases
+                        .iter()
+                        .filter(|(_, f)| text(f, field) == Some(term.code))
+                        .count(),
+                ),
+            })
+            .collect()
+    };
+    let mut by_destination = by(vocab::DESTINATIONS.terms, "destination");
+    by_destination.push(Count {
+        code: "not_recorded".into(),
+        n: count(
+            cases
+                .iter()
+                .filter(|(_, f)| text(f, "destination").is_none())
+                .count(),
+        ),
+    });
+    let names = |f: &Map<String, Value>, field: &str| -> BTreeSet<String> {
+        f.get(field)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let case_figures = CaseFigures {
+        total: count(cases.len()),
+        by_status: by(vocab::CASE_STATUSES.terms, "status"),
+        by_modus: by(vocab::MODUS.terms, "modus"),
+        by_destination,
+        by_exploitation: vocab::EXPLOITATION
+            .terms
+            .iter()
+            .map(|term| Count {
+                code: term.code.into(),
+                n: count(
+                    cases
+                        .iter()
+                        .filter(|(_, f)| names(f, "exploitation").contains(term.code))
+                        .count(),
+                ),
+            })
+            .collect(),
+    };
+
+    // Victims of live cases in the area (any date), and those of the period's cases.
+    let victim_case: HashMap<Uuid, Uuid> = of(RecordKind::Victim)
+        .filter_map(|(id, f)| Some((id, uuid(f, "case_id")?)))
+        .filter(|(_, case)| all_cases.get(case).is_some_and(|f| in_area(f)))
+        .collect();
+    let victims: Vec<&Map<String, Value>> = of(RecordKind::Victim)
+        .filter(|(id, _)| victim_case.get(id).is_some_and(|c| case_set.contains(c)))
+        .map(|(_, f)| f)
+        .collect();
+    let victim = |sex: Option<&str>, child: Option<bool>| {
+        count(
+            victims
+                .iter()
+                .filter(|f| sex.is_none_or(|s| text(f, "sex") == Some(s)))
+                .filter(|f| child.is_none_or(|c| (f["age"].as_u64().unwrap_or(99) < 18) == c))
+                .count(),
+        )
+    };
+    let victim_figures = VictimFigures {
+        total: victim(None, None),
+        female: victim(Some("female"), None),
+        male: victim(Some("male"), None),
+        children: victim(None, Some(true)),
+        adults: victim(None, Some(false)),
+        female_children: victim(Some("female"), Some(true)),
+        male_children: victim(Some("male"), Some(true)),
+        female_adults: victim(Some("female"), Some(false)),
+        male_adults: victim(Some("male"), Some(false)),
+    };
+
+    let services: Vec<&Map<String, Value>> = of(RecordKind::Service)
+        .filter(|(_, f)| uuid(f, "victim_id").is_some_and(|v| victim_case.contains_key(&v)))
+        .map(|(_, f)| f)
+        .collect();
+    let until = period.to.min(today);
+    let service_row = |code: &str, rows: Vec<&&Map<String, Value>>| {
+        let rows: Vec<&&Map<String, Value>> = rows
+            .into_iter()
+            .filter(|f| in_period(day(f, "requested_on")))
+            .collect();
+        let mut days: Vec<u64> = rows
+            .iter()
+            .filter_map(|f| {
+                Some((day(f, "delivered_on")? - day(f, "requested_on")?).whole_days() as u64)
+            })
+            .collect();
+        days.sort_unstable();
+        let waiting = rows
+            .iter()
+            .filter(|f| day(f, "delivered_on").is_none() && text(f, "status") != Some("cancelled"))
+            .filter(|f| day(f, "requested_on").is_some_and(|r| (until - r).whole_days() > 7))
+            .count();
+        let median = match days.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(days[n / 2] as f64),
+            n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+        };
+        ServiceRow {
+            code: code.into(),
+            requested: count(rows.len()),
+            delivered: count(days.len()),
+            late: count(days.iter().filter(|d| **d > 7).count()),
+            waiting: count(waiting),
+            median_days: median,
+            longest_days: days.last().copied(),
+        }
+    };
+    let service_figures = ServiceFigures {
+        rows: vocab::SERVICE_TYPES
+            .terms
+            .iter()
+            .map(|t| {
+                service_row(
+                    t.code,
+                    services
+                        .iter()
+                        .filter(|f| text(f, "type") == Some(t.code))
+                        .collect(),
+                )
+            })
+            .collect(),
+        total: service_row("total", services.iter().collect()),
+    };
+
+    let stages = [
+        "police_report",
+        "investigation",
+        "dossier_complete",
+        "prosecution",
+        "verdict",
+        "final",
+    ];
+    let mut furthest: HashMap<Uuid, Option<usize>> = HashMap::new();
+    let mut restitution: HashMap<Uuid, u64> = HashMap::new();
+    for (_, f) in of(RecordKind::LegalStep) {
+        let Some(case) = uuid(f, "case_id").filter(|c| case_set.contains(c)) else {
+            continue;
+        };
+        let rank = stages.iter().position(|s| text(f, "stage") == Some(*s));
+        let entry = furthest.entry(case).or_default();
+        *entry = (*entry).max(rank);
+        let rupiah = f.get("restitution").and_then(Value::as_u64).unwrap_or(0);
+        let most = restitution.entry(case).or_default();
+        *most = (*most).max(rupiah);
+    }
+    let total_cases = cases.len() as u64;
+    let funnel = stages
+        .iter()
+        .enumerate()
+        .map(|(rank, code)| {
+            let reached = furthest
+                .values()
+                .filter(|f| f.is_some_and(|f| f >= rank))
+                .count() as u64;
+            FunnelStage {
+                code: (*code).into(),
+                cases: Some(reached),
+                percent: (total_cases > 0)
+                    .then(|| (reached as f64 * 1000.0 / total_cases as f64).round() / 10.0),
+            }
+        })
+        .collect();
+    let legal = LegalFigures {
+        funnel,
+        restitution_cases: count(restitution.values().filter(|r| **r > 0).count()),
+        restitution_rupiah: Some(restitution.values().sum()),
+    };
+
+    let activities: Vec<&Map<String, Value>> = of(RecordKind::Activity)
+        .filter(|(_, f)| in_period(day(f, "date")) && in_area(f))
+        .map(|(_, f)| f)
+        .collect();
+    let people = |field: &str| {
+        activities
+            .iter()
+            .map(|f| f[field].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    let fa = people("participants_female_adult");
+    let ma = people("participants_male_adult");
+    let fc = people("participants_female_child");
+    let mc = people("participants_male_child");
+    let activity_figures = ActivityFigures {
+        total: count(activities.len()),
+        by_type: vocab::ACTIVITY_TYPES
+            .terms
+            .iter()
+            .map(|t| Count {
+                code: t.code.into(),
+                n: count(
+                    activities
+                        .iter()
+                        .filter(|f| text(f, "type") == Some(t.code))
+                        .count(),
+                ),
+            })
+            .collect(),
+        participants: Participants {
+            total: Some(fa + ma + fc + mc),
+            female: Some(fa + fc),
+            male: Some(ma + mc),
+            adults: Some(fa + ma),
+            children: Some(fc + mc),
+            female_adults: Some(fa),
+            male_adults: Some(ma),
+            female_children: Some(fc),
+            male_children: Some(mc),
+        },
+    };
+
+    let reached: BTreeSet<&str> = activities.iter().filter_map(|f| text(f, "desa")).collect();
+    let mut kecamatan: Vec<&str> = regions::kecamatan().map(|r| r.code.as_str()).collect();
+    kecamatan.sort_unstable();
+    let rows: Vec<CoverageRow> = kecamatan
+        .iter()
+        .filter(|k| area == REGENCY || **k == area)
+        .map(|k| {
+            let villages: Vec<&str> = regions::villages_of(k).map(|v| v.code.as_str()).collect();
+            let not_reached: Vec<String> = villages
+                .iter()
+                .filter(|v| !reached.contains(*v))
+                .map(|v| v.to_string())
+                .collect();
+            CoverageRow {
+                code: (*k).into(),
+                villages: villages.len() as u64,
+                reached: Some((villages.len() - not_reached.len()) as u64),
+                not_reached: Some(not_reached),
+            }
+        })
+        .collect();
+    let coverage = Coverage {
+        villages: rows.iter().map(|r| r.villages).sum(),
+        reached: Some(rows.iter().filter_map(|r| r.reached).sum()),
+        kecamatan: rows,
+    };
+
+    let areas = match area == REGENCY {
+        false => Vec::new(),
+        true => kecamatan
+            .iter()
+            .map(|k| {
+                let one = expected(world, period, k, today);
+                AreaRow {
+                    code: (*k).into(),
+                    cases: one.cases.total,
+                    victims: one.victims.total,
+                    services: one.services.total.requested,
+                    activities: one.activities.total,
+                    participants: one.activities.participants.total,
+                }
+            })
+            .collect(),
+    };
+
+    let trend = period
+        .months()
+        .into_iter()
+        .map(|m| {
+            let served: BTreeSet<Uuid> = services
+                .iter()
+                .filter(|f| {
+                    day(f, "delivered_on").is_some_and(|d| in_period(Some(d)) && month(d) == m)
+                })
+                .filter_map(|f| uuid(f, "victim_id"))
+                .collect();
+            MonthRow {
+                new_cases: count(
+                    cases
+                        .iter()
+                        .filter(|(_, f)| day(f, "date_reported").map(month) == Some(m.clone()))
+                        .count(),
+                ),
+                victims_served: count(served.len()),
+                activities: count(
+                    activities
+                        .iter()
+                        .filter(|f| day(f, "date").map(month) == Some(m.clone()))
+                        .count(),
+                ),
+                month: m,
+            }
+        })
+        .collect();
+
+    Evaluation {
+        period,
+        area: area.into(),
+        suppressed: false,
+        cases: case_figures,
+        victims: victim_figures,
+        services: service_figures,
+        legal,
+        activities: activity_figures,
+        coverage,
+        areas,
+        trend,
+    }
+}
+
+async fn stats(server: &TestServer, device: &Device, query: &str) -> anyhow::Result<Evaluation> {
+    let (status, answer) = server
+        .get(&format!("/stats?{query}"), Some(&device.token))
+        .await?;
+    anyhow::ensure!(status == StatusCode::OK, "{query}: {status} {answer}");
+    Ok(serde_json::from_value(answer)?)
+}
+
+/// The periods and areas checked: the data's whole span, its last full quarter, its last
+/// full month and the current month, for the regency and two kecamatan.
+fn checks() -> Vec<(Period, String)> {
+    let plan = plan();
+    let span = Period::new(plan.from(), plan.until).expect("span");
+    let last_month = today().replace_day(1).expect("first") - Duration::days(1);
+    let month = Period::parse(&month(last_month)).expect("month");
+    let q = (u8::from(last_month.month()) - 1) / 3 + 1;
+    let quarter = Period::parse(&format!("{}-Q{q}", last_month.year())).expect("quarter");
+    let this_month = Period::parse(&month_of(today())).expect("this month");
+    let mut checks = Vec::new();
+    for period in [span, quarter, month, this_month] {
+        for area in [REGENCY, "33.03.05", "33.03.06"] {
+            checks.push((period, area.to_owned()));
+        }
+    }
+    checks
+}
+
+fn month_of(date: Date) -> String {
+    month(date)
+}
+
+fn query(period: &Period, area: &str) -> String {
+    let when = match period.shorthand() {
+        Some(shorthand) => format!("period={shorthand}"),
+        None => format!("from={}&to={}", period.from_text(), period.to_text()),
+    };
+    format!("{when}&area={area}")
+}
+
+async fn figures_are_what_the_records_imply(server: &TestServer) -> anyhow::Result<()> {
+    let (supervisor, world) = seed(server).await?;
+    let today = today();
+    for (period, area) in checks() {
+        let answer = stats(server, &supervisor, &query(&period, &area)).await?;
+        let want = expected(&world, period, &area, today);
+        assert!(!answer.suppressed);
+        assert_eq!(
+            answer,
+            want,
+            "{} in {area}",
+            period.label(gugus_model::Lang::En)
+        );
+    }
+    // The default area is the regency; the span has cases to count.
+    let span = &checks()[0].0;
+    let answer = stats(
+        server,
+        &supervisor,
+        &format!("from={}&to={}", span.from_text(), span.to_text()),
+    )
+    .await?;
+    assert_eq!(answer.area, REGENCY);
+    assert!(
+        answer.cases.total.unwrap_or(0) > 100,
+        "{:?}",
+        answer.cases.total
+    );
+    // Officers see no figures; bad periods and areas are refused in words.
+    let officer = server.user("petugas", Role::Officer).await?;
+    let forbidden = server
+        .get("/stats?period=2026", Some(&officer.token))
+        .await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    for bad in [
+        "period=2026-13",
+        "from=2026-02-30&to=2026-03-01",
+        "from=2026-03-01",
+        "period=2026&from=2026-01-01&to=2026-01-31",
+        "from=2026-05-01&to=2026-04-01",
+        "",
+        "period=2026&area=33.03.99",
+    ] {
+        let answer = server
+            .get(&format!("/stats?{bad}"), Some(&supervisor.token))
+            .await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    Ok(())
+}
+
+async fn viewers_get_suppressed_figures_of_whole_periods(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let (supervisor, world) = seed(server).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let today = today();
+    for (period, area) in checks()
+        .into_iter()
+        .filter(|(p, _)| p.shorthand().is_some())
+    {
+        let q = query(&period, &area);
+        let answer = stats(server, &viewer, &q).await?;
+        let exact = stats(server, &supervisor, &q).await?;
+        assert_eq!(exact, expected(&world, period, &area, today));
+        assert!(answer.suppressed, "{q}");
+        let (shown, hidden) = compare(
+            &serde_json::to_value(&answer)?,
+            &serde_json::to_value(&exact)?,
+            "",
+        );
+        // What shows is exact; what is hidden was there; no count from 1 to 10 shows.
+        assert!(shown > 0, "{q}: nothing shows");
+        let derived = ["percent", "median_days", "longest_days", "not_reached"];
+        assert!(
+            hidden
+                .iter()
+                .filter(|(path, _)| !derived.iter().any(|d| path.ends_with(d)))
+                .all(|(_, exact)| exact.as_u64() != Some(0)),
+            "{q}: a zero was hidden: {hidden:?}"
+        );
+        let small = small_counts(&serde_json::to_value(&answer)?, "");
+        assert!(small.is_empty(), "{q}: {small:?}");
+    }
+    // A range of days is refused for a viewer (two overlapping answers would give one day).
+    let range = server
+        .get("/stats?from=2026-01-01&to=2026-01-15", Some(&viewer.token))
+        .await?;
+    assert_error(&range, StatusCode::BAD_REQUEST, "bad_request");
+    Ok(())
+}
+
+/// Walks a viewer's answer beside the exact one: counts the cells that show (and checks
+/// they are exact), and lists those hidden with their exact value.
+fn compare(viewer: &Value, exact: &Value, path: &str) -> (usize, Vec<(String, Value)>) {
+    match (viewer, exact) {
+        (Value::Object(v), Value::Object(e)) => {
+            let mut out = (0, Vec::new());
+            for (key, ev) in e {
+                let (s, h) = compare(
+                    v.get(key).unwrap_or(&Value::Null),
+                    ev,
+                    &format!("{path}.{key}"),
+                );
+                out.0 += s;
+                out.1.extend(h);
+            }
+            out
+        }
+        (Value::Array(v), Value::Array(e)) => {
+            let mut out = (0, Vec::new());
+            assert_eq!(v.len(), e.len(), "{path}");
+            for (i, (vv, ev)) in v.iter().zip(e).enumerate() {
+                let (s, h) = compare(vv, ev, &format!("{path}[{i}]"));
+                out.0 += s;
+                out.1.extend(h);
+            }
+            out
+        }
+        (Value::Null, e) if !e.is_null() => (0, vec![(path.to_owned(), e.clone())]),
+        (v, e) => {
+            let known_exact = path.ends_with(".suppressed");
+            assert!(
+                known_exact || v == e,
+                "{path}: the viewer sees {v}, the records say {e}"
+            );
+            (1, Vec::new())
+        }
+    }
+}
+
+/// The counts from 1 to 10 in an answer (percentages, medians, days, rupiah, village
+/// totals and the period are not counts of people or cases and are left out).
+fn small_counts(value: &Value, path: &str) -> Vec<String> {
+    let not_counts = [
+        "percent",
+        "median_days",
+        "longest_days",
+        "restitution_rupiah",
+        "villages",
+    ];
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !not_counts.contains(&k.as_str()))
+            .flat_map(|(k, v)| small_counts(v, &format!("{path}.{k}")))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, v)| small_counts(v, &format!("{path}[{i}]")))
+            .collect(),
+        Value::Number(n) if n.as_u64().is_some_and(|n| (1..=10).contains(&n)) => {
+            vec![path.to_owned()]
+        }
+        _ => Vec::new(),
+    }
+}
+
+async fn the_fact_tables_are_filled_from_records_stored_before_them(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let (supervisor, world) = seed(server).await?;
+    let (period, area) = checks().swap_remove(0);
+    let q = query(&period, &area);
+    // As if the records were stored before migration 0006: no facts, no backfill yet.
+    for table in [
+        "case_forms",
+        "victim_facts",
+        "service_facts",
+        "legal_facts",
+        "case_facts",
+        "fact_backfills",
+    ] {
+        server.raw_sql(&format!("DELETE FROM {table}")).await?;
+    }
+    let empty = stats(server, &supervisor, &q).await?;
+    assert_eq!(empty.cases.total, Some(0));
+    // A worker starting on this database fills them in.
+    let url = gugus_worker::config::DatabaseUrl::parse(&server.url)?;
+    gugus_worker::store::connect(&url).await?;
+    let answer = stats(server, &supervisor, &q).await?;
+    assert_eq!(answer, expected(&world, period, &area, today()));
+    // And only once: a second start finds the backfill done and changes nothing.
+    gugus_worker::store::connect(&url).await?;
+    assert_eq!(stats(server, &supervisor, &q).await?, answer);
+    Ok(())
+}
