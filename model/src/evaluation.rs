@@ -5,6 +5,7 @@
 //! A figure is `Option<u64>`: `None` (JSON `null`) is a suppressed cell. Breakdowns list
 //! every code of their vocabulary, zeros included, so tables keep their shape.
 
+pub mod csv;
 mod period;
 mod suppress;
 mod tally;

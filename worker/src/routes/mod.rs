@@ -30,6 +30,7 @@ pub fn api() -> Router<AppState> {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
         .route("/stats", get(stats::evaluation))
+        .route("/stats/export", get(stats::export))
         .route("/stats/activities", get(stats::activities))
         .route("/audit", get(audit::list))
         .fallback(not_found)

@@ -2,19 +2,25 @@
 //! "Evaluation"):
 //! - `GET /api/v1/stats?period=2026-Q3&area=33.03.08` (or `from=…&to=…`): every figure of
 //!   a period and an area, suppressed for viewers;
+//! - `GET /api/v1/stats/export?table=kasus&lang=id&period=…&area=…`: one of those tables
+//!   as CSV, suppressed as the caller's page is, and written to the audit trail;
 //! - `GET /api/v1/stats/activities?from=YYYY-MM-DD&to=YYYY-MM-DD`: activities and
 //!   participants per kecamatan.
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::store::{AuditAction, NewAuditEntry};
 use crate::AppState;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use model::activity::{format_date, parse_date};
-use model::evaluation::{self, Evaluation};
+use model::evaluation::{self, csv, Evaluation};
 use model::regions::{self, REGENCY_CODE};
 use model::stats::{suppress, ActivityCounts, ActivityStats};
+use model::Lang;
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::Date;
@@ -197,6 +203,93 @@ pub async fn evaluation(
     let suppressed = role.suppressed_figures();
     let (period, area) = evaluation_request(&query, suppressed)?;
     Ok(Json(figures(&state, period, &area, suppressed).await?))
+}
+
+/// `GET /api/v1/stats/export` query string: the evaluation's, with the table and the
+/// language of its headers.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExportQuery {
+    /// The table (`kasus`, `korban`, `layanan`, `penegakan-hukum`, `kegiatan`,
+    /// `cakupan-desa`, `kecamatan`, `tren-bulanan`).
+    pub table: Option<String>,
+    /// `id` (the default) or `en`.
+    pub lang: Option<String>,
+    /// As [`EvaluationQuery`].
+    pub period: Option<String>,
+    /// As [`EvaluationQuery`].
+    pub from: Option<String>,
+    /// As [`EvaluationQuery`].
+    pub to: Option<String>,
+    /// As [`EvaluationQuery`].
+    pub area: Option<String>,
+}
+
+/// Answers one table of the evaluation as a CSV file, and writes the export to the audit
+/// trail.
+pub async fn export(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let role = current.user.role;
+    if !role.sees_evaluation() {
+        return Err(ApiError::Forbidden(
+            "Your role may not see the evaluation figures.",
+        ));
+    }
+    let names: Vec<&str> = csv::Table::ALL.iter().map(|t| t.name()).collect();
+    let table = query
+        .table
+        .as_deref()
+        .and_then(csv::Table::parse)
+        .ok_or_else(|| ApiError::BadRequest(format!("`table` is one of: {}.", names.join(", "))))?;
+    let lang = match query.lang.as_deref().unwrap_or("id") {
+        "id" => Lang::Id,
+        "en" => Lang::En,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "`lang` is id or en: {other:?}."
+            )))
+        }
+    };
+    let evaluation_query = EvaluationQuery {
+        period: query.period,
+        from: query.from,
+        to: query.to,
+        area: query.area,
+    };
+    let suppressed = role.suppressed_figures();
+    let (period, area) = evaluation_request(&evaluation_query, suppressed)?;
+    let figures = figures(&state, period, &area, suppressed).await?;
+    let body = csv::table(table, &figures, lang);
+    let file = csv::file_name(table, &figures);
+    let entry = NewAuditEntry {
+        at: crate::clock::now_unix(),
+        user_id: current.user.id,
+        device_id: None,
+        action: AuditAction::Export,
+        record_kind: None,
+        record_id: None,
+        detail: serde_json::json!({
+            "table": table.name(), "from": period.from_text(), "to": period.to_text(),
+            "area": area, "suppressed": suppressed,
+        }),
+    };
+    state.store.append_audit(&[entry]).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/csv; charset=utf-8; header=present".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ crate::on_both_backends!(
     figures_are_what_the_records_imply,
     viewers_get_suppressed_figures_of_whole_periods,
     the_fact_tables_are_filled_from_records_stored_before_them,
+    exports_say_what_the_page_says_and_are_audited,
 );
 
 const REGENCY: &str = "33.03";
@@ -674,4 +675,158 @@ async fn the_fact_tables_are_filled_from_records_stored_before_them(
     gugus_worker::store::connect(&url).await?;
     assert_eq!(stats(server, &supervisor, &q).await?, answer);
     Ok(())
+}
+
+/// GETs an export; answers the status, the content type and disposition, and the body.
+async fn export(
+    server: &TestServer,
+    device: &Device,
+    query: &str,
+) -> anyhow::Result<(StatusCode, String, String, String)> {
+    let response = server
+        .client
+        .get(format!("{}/stats/export?{query}", server.base))
+        .bearer_auth(&device.token)
+        .send()
+        .await?;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    Ok((
+        response.status(),
+        content_type,
+        disposition,
+        response.text().await?,
+    ))
+}
+
+async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> anyhow::Result<()> {
+    use gugus_model::evaluation::csv::{parse, Table};
+    let (supervisor, _) = seed(server).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let (period, _) = checks().swap_remove(3);
+    let q = query(&period, REGENCY);
+    for device in [&supervisor, &viewer] {
+        let page = stats(server, device, &q).await?;
+        for table in Table::ALL {
+            let (status, content_type, disposition, body) = export(
+                server,
+                device,
+                &format!("{q}&table={}&lang=id", table.name()),
+            )
+            .await?;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(content_type, "text/csv; charset=utf-8; header=present");
+            assert!(
+                disposition.contains(&format!("gugus-{}-", table.name())),
+                "{disposition}"
+            );
+            let rows = parse(&body);
+            assert!(rows.len() > 1, "{table:?}");
+            assert!(rows[1..]
+                .iter()
+                .all(|r| r[0] == period.label(gugus_model::Lang::Id)));
+            if page.suppressed {
+                assert!(small_counts_in_csv(&rows).is_empty(), "{table:?}: {body}");
+            }
+        }
+        // The trend table, cell by cell, is the page's trend.
+        let (_, _, _, body) = export(server, device, &format!("{q}&table=tren-bulanan")).await?;
+        let rows = parse(&body);
+        let hidden = if page.suppressed {
+            "disembunyikan"
+        } else {
+            "-"
+        };
+        let cell = |c: Option<u64>| c.map_or(hidden.to_owned(), |n| n.to_string());
+        let want: Vec<Vec<String>> = page
+            .trend
+            .iter()
+            .map(|m| {
+                vec![
+                    m.month.clone(),
+                    cell(m.new_cases),
+                    cell(m.victims_served),
+                    cell(m.activities),
+                ]
+            })
+            .collect();
+        let got: Vec<Vec<String>> = rows[1..].iter().map(|r| r[2..].to_vec()).collect();
+        assert_eq!(got, want);
+        // So is the regency's row of cases by status, with English headers on asking.
+        let (_, _, _, body) = export(server, device, &format!("{q}&table=kasus&lang=en")).await?;
+        let rows = parse(&body);
+        assert_eq!(rows[0][..3], ["Period", "Area", "By"]);
+        let total = rows.iter().find(|r| r[3] == "total").expect("total row");
+        assert_eq!(total[5], cell(page.cases.total));
+    }
+    // Bad tables and languages are refused; officers get nothing.
+    let bad = server
+        .get(
+            &format!("/stats/export?{q}&table=identitas"),
+            Some(&supervisor.token),
+        )
+        .await?;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    let bad = server
+        .get(
+            &format!("/stats/export?{q}&table=kasus&lang=jv"),
+            Some(&supervisor.token),
+        )
+        .await?;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    let officer = server.user("petugas", Role::Officer).await?;
+    let forbidden = server
+        .get(
+            &format!("/stats/export?{q}&table=kasus"),
+            Some(&officer.token),
+        )
+        .await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    // Every export is in the audit trail, with what was exported.
+    let (status, trail) = server
+        .get("/audit?limit=100", Some(&supervisor.token))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    let exports: Vec<&Value> = trail["entries"]
+        .as_array()
+        .map(|e| e.iter().filter(|e| e["action"] == "export").collect())
+        .unwrap_or_default();
+    assert_eq!(exports.len(), 2 * (Table::ALL.len() + 2), "{trail}");
+    assert!(exports
+        .iter()
+        .any(|e| e["detail"]["suppressed"] == true && e["detail"]["table"] == "kasus"));
+    Ok(())
+}
+
+/// Cells of a CSV holding a count from 1 to 10 (columns of days, percentages and rupiah,
+/// and the villages' own codes, are not counts).
+fn small_counts_in_csv(rows: &[Vec<String>]) -> Vec<String> {
+    let header = &rows[0];
+    let not_counts = [
+        "Median",
+        "Terlama",
+        "Persen",
+        "Jumlah desa",
+        "Kode",
+        "Bulan",
+    ];
+    let mut small = Vec::new();
+    for row in &rows[1..] {
+        for (name, field) in header.iter().zip(row) {
+            if not_counts.iter().any(|n| name.starts_with(n)) || row[2] == "restitution_rupiah" {
+                continue;
+            }
+            if field.parse::<u64>().is_ok_and(|n| (1..=10).contains(&n)) {
+                small.push(format!("{name}={field} in {row:?}"));
+            }
+        }
+    }
+    small
 }
