@@ -195,6 +195,9 @@ pub struct CoverageRow {
     /// The villages not reached (desa codes, in code order); `None` when suppressed with
     /// `reached`, which they would reveal.
     pub not_reached: Option<Vec<String>>,
+    /// The villages no activity ever reached, up to the period's end; `None` for a viewer
+    /// when they would reveal that 1 to 10 villages were ever reached.
+    pub never_reached: Option<Vec<String>>,
 }
 
 /// Villages reached by the period's activities.
@@ -383,6 +386,7 @@ impl Evaluation {
         };
 
         let reached: BTreeSet<&str> = tallies.reached.iter().map(String::as_str).collect();
+        let ever: BTreeSet<&str> = tallies.reached_ever.iter().map(String::as_str).collect();
         let coverage_rows: Vec<CoverageRow> = kecamatan_codes()
             .into_iter()
             .filter(|code| here(code))
@@ -395,11 +399,17 @@ impl Evaluation {
                     .filter(|v| !reached.contains(*v))
                     .map(|v| (*v).to_owned())
                     .collect();
+                let never_reached: Vec<String> = villages
+                    .iter()
+                    .filter(|v| !ever.contains(*v))
+                    .map(|v| (*v).to_owned())
+                    .collect();
                 CoverageRow {
                     code: code.into(),
                     villages: villages.len() as u64,
                     reached: Some((villages.len() - not_reached.len()) as u64),
                     not_reached: Some(not_reached),
+                    never_reached: Some(never_reached),
                 }
             })
             .collect();

@@ -17,7 +17,8 @@
 //!    shown, the total would be their sum, so the smallest shown non-zero part is hidden.
 //! 3. Figures that are not counts follow their count: a percentage hides when its
 //!    numerator or denominator does, a median or longest wait when its delivered count
-//!    does, the list of villages not reached when the villages reached do.
+//!    does, the list of villages not reached when the villages reached do; the villages
+//!    never reached when they would reveal that 1 to 10 were ever reached.
 
 use super::{Cell, Evaluation};
 use crate::stats::SUPPRESS_AT_MOST;
@@ -330,6 +331,10 @@ fn crossed(cells: &mut Cells<'_>, [total, f, m, c, a, fc, mc, fa, ma]: [usize; 9
     cells.group(a, vec![fa, ma]);
 }
 
+fn small(n: u64) -> bool {
+    (1..=SUPPRESS_AT_MOST).contains(&n)
+}
+
 /// Hides the figures that are not counts with the counts they would reveal.
 fn follow(evaluation: &mut Evaluation) {
     let base = evaluation.cases.total;
@@ -348,6 +353,14 @@ fn follow(evaluation: &mut Evaluation) {
     for row in &mut evaluation.coverage.kecamatan {
         if row.reached.is_none() {
             row.not_reached = None;
+        }
+        let ever = |list: &Vec<String>| row.villages.saturating_sub(list.len() as u64);
+        if row
+            .never_reached
+            .as_ref()
+            .is_some_and(|list| small(ever(list)))
+        {
+            row.never_reached = None;
         }
     }
 }

@@ -145,6 +145,8 @@ pub struct Tallies {
     pub legal: Vec<LegalTally>,
     /// Activities.
     pub activities: Vec<ActivityTally>,
-    /// The villages (desa codes) where an activity was held.
+    /// The villages (desa codes) where an activity was held in the period.
     pub reached: Vec<String>,
+    /// The villages where an activity was ever held, up to the period's end.
+    pub reached_ever: Vec<String>,
 }

@@ -93,6 +93,11 @@ fn sample() -> Tallies {
             participants: [40, 30, 5, 2],
         }],
         reached: vec!["33.03.08.2001".into(), "33.03.08.2002".into()],
+        reached_ever: vec![
+            "33.03.08.2001".into(),
+            "33.03.08.2002".into(),
+            "33.03.08.2003".into(),
+        ],
     }
 }
 
@@ -172,6 +177,10 @@ fn a_kecamatan_sees_only_its_own() {
     let not_reached = row.not_reached.as_ref().expect("list");
     assert_eq!(not_reached.len() as u64, row.villages - 2);
     assert!(!not_reached.contains(&"33.03.08.2001".to_owned()));
+    let never = row.never_reached.as_ref().expect("list");
+    assert_eq!(never.len() as u64, row.villages - 3);
+    assert!(not_reached.contains(&"33.03.08.2003".to_owned()));
+    assert!(!never.contains(&"33.03.08.2003".to_owned()));
     assert_eq!(e.activities.total, Some(3));
 }
 
@@ -271,6 +280,7 @@ fn tallies() -> impl Strategy<Value = Tallies> {
             victims,
             activities,
             services,
+            reached_ever: reached.iter().step_by(2).cloned().collect(),
             reached,
             ..Tallies::default()
         },
@@ -477,6 +487,10 @@ proptest! {
             }
             for row in &e.coverage.kecamatan {
                 prop_assert_eq!(row.not_reached.is_some(), row.reached.is_some());
+                if let Some(never) = &row.never_reached {
+                    let ever = row.villages - never.len() as u64;
+                    prop_assert!(!(1..=10).contains(&ever), "{} villages ever reached show", ever);
+                }
             }
         }
         nothing_derivable(&all, &exact);

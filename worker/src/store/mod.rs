@@ -362,6 +362,7 @@ pub(super) struct TallyRows {
     pub legal: Vec<(String, Option<i64>, i32, i64, i64)>,
     pub activities: Vec<ActivityRow>,
     pub reached: Vec<(String,)>,
+    pub reached_ever: Vec<(String,)>,
 }
 
 impl TallyRows {
@@ -462,6 +463,7 @@ impl TallyRows {
                 })
                 .collect::<Result<_, StoreError>>()?,
             reached: self.reached.into_iter().map(|(desa,)| desa).collect(),
+            reached_ever: self.reached_ever.into_iter().map(|(desa,)| desa).collect(),
         })
     }
 }

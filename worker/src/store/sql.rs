@@ -147,6 +147,8 @@ pub(super) struct TallyQueries {
     pub legal: String,
     pub activities: String,
     pub reached: String,
+    /// Every village reached up to the period's end (`$1`: its last day).
+    pub reached_ever: String,
 }
 
 impl Dialect {
@@ -216,6 +218,7 @@ impl Dialect {
                 "SELECT DISTINCT desa FROM activity_facts WHERE {}",
                 within("date")
             ),
+            reached_ever: format!("SELECT DISTINCT desa FROM activity_facts WHERE date <= {from}"),
         }
     }
 }

@@ -502,6 +502,10 @@ impl Store for SqliteStore {
             legal: rows!(q.legal),
             activities: rows!(q.activities),
             reached: rows!(q.reached),
+            reached_ever: sqlx::query_as(&q.reached_ever)
+                .bind(&to)
+                .fetch_all(&mut *db)
+                .await?,
         }
         .tallies()
     }

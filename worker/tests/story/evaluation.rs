@@ -360,6 +360,10 @@ fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluatio
     };
 
     let reached: BTreeSet<&str> = activities.iter().filter_map(|f| text(f, "desa")).collect();
+    let ever: BTreeSet<&str> = of(RecordKind::Activity)
+        .filter(|(_, f)| day(f, "date").is_some_and(|d| d <= period.to))
+        .filter_map(|(_, f)| text(f, "desa"))
+        .collect();
     let mut kecamatan: Vec<&str> = regions::kecamatan().map(|r| r.code.as_str()).collect();
     kecamatan.sort_unstable();
     let rows: Vec<CoverageRow> = kecamatan
@@ -372,11 +376,17 @@ fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluatio
                 .filter(|v| !reached.contains(*v))
                 .map(|v| v.to_string())
                 .collect();
+            let never: Vec<String> = villages
+                .iter()
+                .filter(|v| !ever.contains(*v))
+                .map(|v| v.to_string())
+                .collect();
             CoverageRow {
                 code: (*k).into(),
                 villages: villages.len() as u64,
                 reached: Some((villages.len() - not_reached.len()) as u64),
                 not_reached: Some(not_reached),
+                never_reached: Some(never),
             }
         })
         .collect();
@@ -561,7 +571,13 @@ async fn viewers_get_suppressed_figures_of_whole_periods(
         );
         // What shows is exact; what is hidden was there; no count from 1 to 10 shows.
         assert!(shown > 0, "{q}: nothing shows");
-        let derived = ["percent", "median_days", "longest_days", "not_reached"];
+        let derived = [
+            "percent",
+            "median_days",
+            "longest_days",
+            "not_reached",
+            "never_reached",
+        ];
         assert!(
             hidden
                 .iter()
