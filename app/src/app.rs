@@ -7,7 +7,7 @@ use crate::crypto::Vault;
 use crate::i18n::{self, tr, I18n};
 use crate::pages::cases::{CasePage, CasePages};
 use crate::pages::{
-    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, HomePage, LoginPage,
+    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, HomePage, LoginPage, ReportPage,
     SettingsPage, StatsPage, UnlockPage,
 };
 use crate::store::{Session, Store, StoreError};
@@ -31,6 +31,8 @@ pub enum Page {
     EditActivity(String),
     /// `#/evaluasi`.
     Stats,
+    /// `#/laporan`: the printable periodic report of the evaluation's selection.
+    Report,
     /// `#/penugasan`: officers assigned to cases (supervisors and admins).
     Assign,
     /// `#/audit`: the audit trail (supervisors and admins).
@@ -55,6 +57,7 @@ impl Page {
             ["kegiatan", "baru"] => Some(Page::NewActivity),
             ["kegiatan", id] if !id.is_empty() => Some(Page::EditActivity((*id).to_owned())),
             ["evaluasi"] => Some(Page::Stats),
+            ["laporan"] => Some(Page::Report),
             ["penugasan"] => Some(Page::Assign),
             ["audit"] => Some(Page::Audit),
             ["admin"] => Some(Page::Admin),
@@ -73,6 +76,7 @@ impl Page {
             Page::NewActivity => "#/kegiatan/baru".into(),
             Page::EditActivity(id) => format!("#/kegiatan/{id}"),
             Page::Stats => "#/evaluasi".into(),
+            Page::Report => "#/laporan".into(),
             Page::Assign => "#/penugasan".into(),
             Page::Audit => "#/audit".into(),
             Page::Admin => "#/admin".into(),
@@ -83,7 +87,7 @@ impl Page {
     /// The page `role` may see when it asks for this one.
     pub fn allowed_for(self, role: Role) -> Page {
         match self {
-            Page::Stats if !role.sees_evaluation() => Page::home(role),
+            Page::Stats | Page::Report if !role.sees_evaluation() => Page::home(role),
             Page::Assign | Page::Audit if !oversees(role) => Page::home(role),
             Page::Admin if role != Role::Admin => Page::home(role),
             Page::Home
@@ -312,6 +316,7 @@ fn Shell(booted: Booted) -> impl IntoView {
                 Page::NewActivity => view! { <ActivityForm id=None /> }.into_any(),
                 Page::EditActivity(id) => view! { <ActivityForm id=Some(id) /> }.into_any(),
                 Page::Stats => view! { <StatsPage /> }.into_any(),
+                Page::Report => view! { <ReportPage /> }.into_any(),
                 Page::Assign => view! { <AssignPage /> }.into_any(),
                 Page::Audit => view! { <AuditPage /> }.into_any(),
                 Page::Admin => view! { <AdminPage /> }.into_any(),
@@ -364,6 +369,7 @@ mod tests {
             Page::NewActivity,
             Page::EditActivity("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
             Page::Stats,
+            Page::Report,
             Page::Assign,
             Page::Audit,
             Page::Admin,

@@ -277,22 +277,12 @@ pub const PARTICIPANTS_HINT: Text = t(
 );
 pub const EMPTY_VALUE: Text = t("(kosong)", "(empty)");
 
-pub const STATS_TITLE: Text = t("Evaluasi kegiatan", "Activity evaluation");
 pub const FROM: Text = t("Dari tanggal", "From");
 pub const TO: Text = t("Sampai tanggal", "To");
 pub const STATS_LOAD: Text = t("Tampilkan", "Show");
 pub const COL_KECAMATAN: Text = t("Kecamatan", "District");
 pub const COL_ACTIVITIES: Text = t("Kegiatan", "Activities");
 pub const COL_PARTICIPANTS: Text = t("Peserta", "Participants");
-pub const COL_FEMALE: Text = t("Perempuan", "Female");
-pub const COL_MALE: Text = t("Laki-laki", "Male");
-pub const COL_CHILDREN: Text = t("Anak", "Children");
-pub const TOTAL_ROW: Text = t("Jumlah kabupaten", "Regency total");
-pub const SUPPRESSED_CELL: Text = t("≤10", "≤10");
-pub const SUPPRESSED_NOTE: Text = t(
-    "≤10: angka 1 sampai 10 disembunyikan agar peserta tidak dapat dikenali, begitu pula jumlah yang dapat membukanya.",
-    "≤10: counts from 1 to 10 are hidden so that no participant can be identified, as are totals that would reveal them.",
-);
 pub const STATS_OFFLINE: Text = t(
     "Evaluasi diambil dari server dan butuh internet. Sambungkan HP ke internet, lalu ketuk Tampilkan.",
     "The evaluation comes from the server and needs the internet. Connect, then tap Show.",
@@ -825,6 +815,24 @@ pub fn date_short(date: Date, lang: Lang) -> String {
     };
     let month = months[usize::from(u8::from(date.month())) - 1];
     format!("{} {month} {}", date.day(), date.year())
+}
+
+/// A month's name (1 is January).
+pub fn month_name(month: u8, lang: Lang) -> &'static str {
+    let months = match lang {
+        Lang::Id => MONTHS_ID,
+        Lang::En => MONTHS_EN,
+    };
+    months[usize::from(month.clamp(1, 12)) - 1]
+}
+
+/// A month's short name: "Agu", "Aug".
+pub fn month_short(month: u8, lang: Lang) -> &'static str {
+    let months = match lang {
+        Lang::Id => MONTHS_SHORT_ID,
+        Lang::En => MONTHS_SHORT_EN,
+    };
+    months[usize::from(month.clamp(1, 12)) - 1]
 }
 
 /// "2 November 2026".

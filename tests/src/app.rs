@@ -144,9 +144,12 @@ pub struct StatsRow {
     pub participants: String,
 }
 
-/// Opens the evaluation page, asks for the period `from`..=`to` and waits for the table.
+/// Opens the evaluation page, asks for the period `from`..=`to` (a range of days) over
+/// the whole regency and waits for the table of kecamatan.
 pub async fn load_stats(browser: &Browser, from: &str, to: &str) -> Result<()> {
     browser.click("#nav-stats").await?;
+    browser.select("#eval-kind", "range").await?;
+    browser.select("#eval-area", "33.03").await?;
     browser.set_value("input[name=from]", from).await?;
     browser.set_value("input[name=to]", to).await?;
     browser.click("#stats-load").await?;

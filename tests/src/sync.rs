@@ -73,6 +73,18 @@ impl Api {
         Ok(Answer { status, body })
     }
 
+    /// GETs a path with a token; answers the status and the body as text.
+    pub async fn get_text(&self, path: &str, token: &str) -> Result<(StatusCode, String)> {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        let status = response.status();
+        Ok((status, response.text().await?))
+    }
+
     /// Logs in from a new device.
     pub async fn login(&self, username: &str, password: &str) -> Result<Device> {
         let device_id = Uuid::now_v7();

@@ -22,5 +22,5 @@ pub use audit::AuditPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use settings::SettingsPage;
-pub use stats::StatsPage;
+pub use stats::{ReportPage, StatsPage};
 pub use unlock::UnlockPage;

@@ -1,30 +1,30 @@
-//! The evaluation page: activities and participants per kecamatan for a period, read from
-//! the worker (it needs the network).
+//! The evaluation (`#/evaluasi`): every figure of a period for the regency or one
+//! kecamatan, read from the worker (it needs the network), with charts, the village
+//! coverage, a drill-down by kecamatan, CSV downloads and the printable periodic report
+//! (`#/laporan`, [`ReportPage`]). Viewers get the worker's suppressed figures.
 
-use crate::app::use_ctx;
+mod charts;
+mod report;
+mod selection;
+mod words;
+
+pub use report::ReportPage;
+pub use selection::{Kind, Selection};
+
+use crate::app::{use_ctx, Ctx, Page};
 use crate::clock;
 use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
-use gugus_model::activity::{format_date, parse_date};
-use gugus_model::stats::{ActivityRow, ActivityStats};
+use charts::{figure, Bars, Funnel, Series, Stage, Trend};
+use gugus_model::evaluation::csv::{self, area_name, Table};
+use gugus_model::evaluation::{kecamatan_codes, Cell, Count, Evaluation};
+use gugus_model::regions::{self, REGENCY_CODE};
+use gugus_model::vocab::{self, Vocab};
 use gugus_model::{Lang, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use time::Date;
-
-/// The default period: the first day of the current month to today.
-pub fn default_period(today: Date) -> (Date, Date) {
-    (today.replace_day(1).unwrap_or(today), today)
-}
-
-/// A cell: the count, or "≤10" when it is suppressed.
-pub fn cell_text(value: Option<u64>, lang: Lang) -> String {
-    match value {
-        Some(n) => i18n::number(n, lang),
-        None => i18n::SUPPRESSED_CELL.get(lang).to_owned(),
-    }
-}
+use wasm_bindgen::JsCast;
 
 fn error_text(error: &ApiError) -> Text {
     match error {
@@ -35,17 +35,154 @@ fn error_text(error: &ApiError) -> Text {
     }
 }
 
-type RowKey = (String, [Option<u64>; 5]);
+/// The evaluation of the current selection, as the pages load it.
+#[derive(Clone, Copy)]
+pub struct Figures {
+    /// The form's selection (remembered on the device).
+    pub selection: RwSignal<Selection>,
+    /// The last answer.
+    pub evaluation: RwSignal<Option<Evaluation>>,
+    /// Why the last load failed.
+    pub problem: RwSignal<Option<Text>>,
+    /// A load is on its way.
+    pub busy: RwSignal<bool>,
+    latest: StoredValue<u64>,
+}
 
-fn row_key(row: &ActivityRow) -> RowKey {
-    let cells = [
-        row.activities,
-        row.participants,
-        row.female,
-        row.male,
-        row.children,
-    ];
-    (row.kecamatan.clone(), cells)
+impl Default for Figures {
+    fn default() -> Self {
+        Figures::new()
+    }
+}
+
+impl Figures {
+    /// The remembered selection, nothing loaded yet.
+    pub fn new() -> Figures {
+        Figures {
+            selection: RwSignal::new(Selection::remembered(clock::today())),
+            evaluation: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            latest: StoredValue::new(0),
+        }
+    }
+
+    /// Asks the worker for the selection's figures; only the latest request's answer is
+    /// shown, so a slow earlier one never overwrites the period asked for last.
+    pub fn load(self, ctx: Ctx) {
+        let selection = self.selection.get_untracked();
+        let Some(query) = selection.query() else {
+            self.problem.set(Some(i18n::STATS_BAD_PERIOD));
+            return;
+        };
+        selection.remember();
+        if !online() {
+            self.problem.set(Some(i18n::STATS_OFFLINE));
+            return;
+        }
+        let Some(token) = ctx.token() else {
+            return;
+        };
+        let ticket = self.latest.get_value() + 1;
+        self.latest.set_value(ticket);
+        self.busy.set(true);
+        self.problem.set(None);
+        spawn_local(async move {
+            let answer = Api::here().evaluation(&token, &query).await;
+            if self.latest.get_value() != ticket {
+                return;
+            }
+            match answer {
+                Ok(answer) => self.evaluation.set(Some(answer)),
+                Err(error) => self.problem.set(Some(error_text(&error))),
+            }
+            self.busy.set(false);
+        });
+    }
+}
+
+/// "Triwulan III 2026 · Kabupaten Purbalingga (Periode 1 Jul 2026 – 30 Sep 2026)".
+pub fn period_text(evaluation: &Evaluation, lang: Lang) -> String {
+    let period = evaluation.period;
+    format!(
+        "{} · {} ({})",
+        period.label(lang),
+        area_name(&evaluation.area, lang),
+        i18n::period(period.from, period.to, lang)
+    )
+}
+
+/// A vocabulary code's label (with the "not recorded" of destinations).
+fn label(vocab: Vocab, code: &str, lang: Lang) -> String {
+    csv::label(vocab, code, lang)
+}
+
+fn bars(vocab: Vocab, counts: &[Count], lang: Lang, keep_zero: bool) -> Vec<(String, Cell)> {
+    counts
+        .iter()
+        .filter(|c| keep_zero || c.n != Some(0))
+        .map(|c| (label(vocab, &c.code, lang), c.n))
+        .collect()
+}
+
+/// Downloads one table of the selection as CSV (fetched with the session's token, saved
+/// through a temporary link to the file).
+fn download(ctx: Ctx, selection: Selection, table: Table, lang: Lang, failed: RwSignal<bool>) {
+    let (Some(query), Some(token)) = (selection.query(), ctx.token()) else {
+        return;
+    };
+    failed.set(false);
+    let query = format!("{query}&table={}&lang={}", table.name(), lang.tag());
+    let file = format!(
+        "gugus-{}-{}.csv",
+        table.name(),
+        query
+            .split('&')
+            .next()
+            .unwrap_or_default()
+            .replace(['=', '&'], "-")
+    );
+    spawn_local(async move {
+        let saved = match Api::here().export(&token, &query).await {
+            Ok(text) => save_file(&file, &text).is_some(),
+            Err(_) => false,
+        };
+        failed.set(!saved);
+    });
+}
+
+fn save_file(name: &str, text: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url).ok()
+}
+
+/// A section's heading with its CSV download.
+#[component]
+fn Heading(text: Text, table: Table, figures: Figures) -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = use_i18n();
+    let failed = RwSignal::new(false);
+    view! {
+        <div class="section-head">
+            <h2>{move || i18n.t(text)}</h2>
+            <button type="button" class="csv" data-table=table.name()
+                on:click=move |_| download(ctx, figures.selection.get_untracked(), table, i18n.lang(), failed)>
+                {move || i18n.t(words::DOWNLOAD)}
+            </button>
+        </div>
+        <Show when=move || failed.get()>
+            <p class="form-error" role="alert">{move || i18n.t(words::DOWNLOAD_FAILED)}</p>
+        </Show>
+    }
 }
 
 /// The evaluation page.
@@ -53,160 +190,468 @@ fn row_key(row: &ActivityRow) -> RowKey {
 pub fn StatsPage() -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
-    let (first, today) = default_period(clock::today());
-    let from = RwSignal::new(format_date(first));
-    let to = RwSignal::new(format_date(today));
-    let stats = RwSignal::new(None::<ActivityStats>);
-    let problem = RwSignal::new(None::<Text>);
-    let busy = RwSignal::new(false);
-    // Only the latest request's answer is shown: an earlier, slower one must not
-    // overwrite the period asked for last.
-    let latest = StoredValue::new(0_u64);
-
-    let load = move || {
-        let period = parse_date(&from.get_untracked()).zip(parse_date(&to.get_untracked()));
-        let Some((first, last)) = period.filter(|(first, last)| first <= last) else {
-            problem.set(Some(i18n::STATS_BAD_PERIOD));
-            return;
-        };
-        if !online() {
-            problem.set(Some(i18n::STATS_OFFLINE));
-            return;
+    let figures = Figures::new();
+    let viewer = ctx.role().is_some_and(|r| r.suppressed_figures());
+    if viewer && figures.selection.get_untracked().kind == Kind::Range {
+        figures.selection.update(|s| s.kind = Kind::Month);
+    }
+    figures.load(ctx);
+    let selection = figures.selection;
+    let today = clock::today();
+    let this_year = today.year();
+    let set = move |change: fn(&mut Selection, String)| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            selection.update(|s| change(s, value));
         }
-        let Some(token) = ctx
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
-            return;
-        };
-        let ticket = latest.get_value() + 1;
-        latest.set_value(ticket);
-        busy.set(true);
-        problem.set(None);
-        spawn_local(async move {
-            let answer = Api::here()
-                .activity_stats(&token, &format_date(first), &format_date(last))
-                .await;
-            if latest.get_value() != ticket {
-                return;
-            }
-            match answer {
-                Ok(answer) => stats.set(Some(answer)),
-                Err(error) => problem.set(Some(error_text(&error))),
-            }
-            busy.set(false);
-        });
     };
-    load();
-
-    let period = move || {
-        stats.with(|s| {
-            s.as_ref().and_then(|s| {
-                let (from, to) = (parse_date(&s.from)?, parse_date(&s.to)?);
-                Some(i18n::period(from, to, i18n.lang()))
+    let kinds = move || {
+        let mut kinds = vec![
+            (Kind::Month, words::KIND_MONTH),
+            (Kind::Quarter, words::KIND_QUARTER),
+            (Kind::Year, words::KIND_YEAR),
+        ];
+        if !viewer {
+            kinds.push((Kind::Range, words::KIND_RANGE));
+        }
+        kinds
+            .into_iter()
+            .map(|(kind, text)| {
+                view! {
+                    <option value=kind.code() selected=move || selection.with(|s| s.kind == kind)>
+                        {move || i18n.t(text)}
+                    </option>
+                }
             })
-        })
+            .collect_view()
     };
-    let rows = move || stats.with(|s| s.as_ref().map(|s| s.rows.clone()).unwrap_or_default());
-    let total = move || stats.with(|s| s.as_ref().map(|s| s.total.clone()));
-    let suppressed = move || stats.with(|s| s.as_ref().is_some_and(|s| s.suppressed));
-    let header = move |text: Text| move || i18n.t(text);
+    let kind = move || selection.with(|s| s.kind);
     view! {
         <section class="page stats">
-            <h1>{tr(i18n::STATS_TITLE)}</h1>
-            <form class="period" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(); }>
+            <h1>{tr(words::TITLE)}</h1>
+            <form id="eval-form" class="period" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                figures.load(ctx);
+            }>
                 <div class="field">
-                    <label for="stats-from">{tr(i18n::FROM)}</label>
-                    <input id="stats-from" type="date" name="from" max=format_date(today) prop:value=from
-                        on:input=move |ev| from.set(event_target_value(&ev))
-                        on:change=move |ev| from.set(event_target_value(&ev)) />
+                    <label for="eval-kind">{tr(words::KIND)}</label>
+                    <select id="eval-kind" on:change=set(|s, v| s.kind = Kind::parse(&v))>{kinds}</select>
                 </div>
+                <Show when=move || kind() != Kind::Range>
+                    <div class="field">
+                        <label for="eval-year">{tr(words::YEAR)}</label>
+                        <select id="eval-year" on:change=set(|s, v| s.year = v.parse().unwrap_or(s.year))>
+                            {(2020..=this_year).rev().map(|y| view! {
+                                <option value=y.to_string() selected=move || selection.with(|s| s.year == y)>{y}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
+                <Show when=move || kind() == Kind::Month>
+                    <div class="field">
+                        <label for="eval-month">{tr(words::MONTH)}</label>
+                        <select id="eval-month" on:change=set(|s, v| s.month = v.parse().unwrap_or(s.month))>
+                            {(1..=12u8).map(|m| view! {
+                                <option value=m.to_string() selected=move || selection.with(|s| s.month == m)>
+                                    {move || i18n::month_name(m, i18n.lang())}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
+                <Show when=move || kind() == Kind::Quarter>
+                    <div class="field">
+                        <label for="eval-quarter">{tr(words::QUARTER)}</label>
+                        <select id="eval-quarter" on:change=set(|s, v| s.quarter = v.parse().unwrap_or(s.quarter))>
+                            {(1..=4u8).map(|q| view! {
+                                <option value=q.to_string() selected=move || selection.with(|s| s.quarter == q)>
+                                    {move || i18n.t(words::QUARTERS[usize::from(q) - 1])}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
+                <Show when=move || kind() == Kind::Range>
+                    <div class="field">
+                        <label for="stats-from">{tr(i18n::FROM)}</label>
+                        <input id="stats-from" type="date" name="from" prop:value=move || selection.with(|s| s.from.clone())
+                            on:input=set(|s, v| s.from = v) on:change=set(|s, v| s.from = v) />
+                    </div>
+                    <div class="field">
+                        <label for="stats-to">{tr(i18n::TO)}</label>
+                        <input id="stats-to" type="date" name="to" prop:value=move || selection.with(|s| s.to.clone())
+                            on:input=set(|s, v| s.to = v) on:change=set(|s, v| s.to = v) />
+                    </div>
+                </Show>
                 <div class="field">
-                    <label for="stats-to">{tr(i18n::TO)}</label>
-                    <input id="stats-to" type="date" name="to" prop:value=to
-                        on:input=move |ev| to.set(event_target_value(&ev))
-                        on:change=move |ev| to.set(event_target_value(&ev)) />
+                    <label for="eval-area">{tr(words::AREA)}</label>
+                    <select id="eval-area" on:change=set(|s, v| s.area = v)>
+                        <option value=REGENCY_CODE selected=move || selection.with(|s| s.area == REGENCY_CODE)>
+                            {tr(words::WHOLE_REGENCY)}
+                        </option>
+                        {kecamatan_codes().into_iter().map(|code| view! {
+                            <option value=code selected=move || selection.with(|s| s.area == code)>
+                                {regions::name_of(code).to_owned()}
+                            </option>
+                        }).collect_view()}
+                    </select>
                 </div>
                 <button type="submit" id="stats-load" class="primary">
-                    {move || i18n.t(if busy.get() { i18n::LOADING } else { i18n::STATS_LOAD })}
+                    {move || i18n.t(if figures.busy.get() { i18n::LOADING } else { i18n::STATS_LOAD })}
                 </button>
             </form>
-            {move || problem.get().map(|text| view! {
+            {move || figures.problem.get().map(|text| view! {
                 <p id="stats-error" class="form-error" role="alert">{move || i18n.t(text)}</p>
             })}
-            <Show when=move || stats.with(Option::is_some)>
-                <p id="stats-period" class="period-text">{period}</p>
-                <div class="table-wrap">
-                    <table id="stats-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{header(i18n::COL_KECAMATAN)}</th>
-                                <th scope="col">{header(i18n::COL_ACTIVITIES)}</th>
-                                <th scope="col">{header(i18n::COL_PARTICIPANTS)}</th>
-                                <th scope="col">{header(i18n::COL_FEMALE)}</th>
-                                <th scope="col">{header(i18n::COL_MALE)}</th>
-                                <th scope="col">{header(i18n::COL_CHILDREN)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=rows key=row_key let(row)>
-                                <StatsRow row total=false />
-                            </For>
-                        </tbody>
-                        <tfoot>
-                            {move || total().map(|row| view! { <StatsRow row total=true /> })}
-                        </tfoot>
-                    </table>
-                </div>
-                <Show when=suppressed>
-                    <p id="stats-suppressed" class="hint">{tr(i18n::SUPPRESSED_NOTE)}</p>
-                </Show>
-            </Show>
+            {move || figures.evaluation.get().map(|e| view! { <Dashboard evaluation=e figures /> })}
         </section>
     }
 }
 
-/// One kecamatan's row, or the regency's total.
+/// Every figure of one answer.
 #[component]
-fn StatsRow(row: ActivityRow, total: bool) -> impl IntoView {
+fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
+    let ctx = use_ctx();
     let i18n = use_i18n();
-    let cell = move |class: &'static str, value: Option<u64>| {
+    let e = StoredValue::new(evaluation);
+    let regency = e.with_value(|e| e.area == REGENCY_CODE);
+    let lang = move || i18n.lang();
+    let get = move |f: fn(&Evaluation) -> Cell| e.with_value(f);
+    let drill = move |area: String| {
+        figures.selection.update(|s| s.area = area);
+        figures.load(ctx);
+    };
+    let key = move |id: &'static str, text: Text, cell: Cell| {
         view! {
-            <td class=class class:suppressed=value.is_none() title=move || value.is_none().then(|| i18n.t(i18n::SUPPRESSED_NOTE))>
-                {move || cell_text(value, i18n.lang())}
-            </td>
+            <li data-key=id>
+                <span class="key-value" class:suppressed=cell.is_none()>{move || figure(cell, lang())}</span>
+                <span class="key-label">{move || i18n.t(text)}</span>
+            </li>
         }
     };
-    let name = row.name.clone();
+    let villages = e.with_value(|e| e.coverage.villages);
+    let reached = get(|e| e.coverage.reached);
     view! {
-        <tr data-kecamatan=row.kecamatan.clone() class:total=total>
-            <th scope="row" class="name">
-                {move || if total { i18n.t(i18n::TOTAL_ROW).to_owned() } else { name.clone() }}
-            </th>
-            {cell("activities", row.activities)}
-            {cell("participants", row.participants)}
-            {cell("female", row.female)}
-            {cell("male", row.male)}
-            {cell("children", row.children)}
-        </tr>
+        <div id="eval-result">
+            <p id="stats-period" class="period-text">{move || e.with_value(|e| period_text(e, lang()))}</p>
+            <Show when=move || !regency>
+                <button type="button" id="eval-regency" class="link"
+                    on:click=move |_| drill(REGENCY_CODE.to_owned())>{tr(words::BACK_TO_REGENCY)}</button>
+            </Show>
+            <p class="report-link">
+                <a id="eval-report" href=Page::Report.hash()>{tr(words::REPORT_LINK)}</a>
+            </p>
+            <ul id="eval-keys" class="keys">
+                {key("cases", words::KEY_CASES, get(|e| e.cases.total))}
+                {key("victims", words::KEY_VICTIMS, get(|e| e.victims.total))}
+                {key("services", words::KEY_SERVICES, get(|e| e.services.total.requested))}
+                {key("activities", words::KEY_ACTIVITIES, get(|e| e.activities.total))}
+                {key("participants", words::KEY_PARTICIPANTS, get(|e| e.activities.participants.total))}
+                <li data-key="villages">
+                    <span class="key-value" class:suppressed=reached.is_none()>
+                        {move || format!("{} {} {}", figure(reached, lang()), i18n.t(words::OF), i18n::number(villages, lang()))}
+                    </span>
+                    <span class="key-label">{tr(words::KEY_VILLAGES)}</span>
+                </li>
+            </ul>
+            <Show when=move || e.with_value(|e| e.suppressed)>
+                <p id="stats-suppressed" class="hint">{tr(words::SUPPRESSED)}</p>
+            </Show>
+
+            <section id="eval-cases" class="block">
+                <Heading text=words::CASES table=Table::Cases figures />
+                {move || e.with_value(|e| {
+                    let l = lang();
+                    view! {
+                        <h3>{i18n.t(words::BY_STATUS)}</h3>
+                        <Bars id="chart-status".into() title=i18n.t(words::BY_STATUS).into()
+                            rows=bars(vocab::CASE_STATUSES, &e.cases.by_status, l, true) lang=l />
+                        <h3>{i18n.t(words::BY_MODUS)}</h3>
+                        <Bars id="chart-modus".into() title=i18n.t(words::BY_MODUS).into()
+                            rows=bars(vocab::MODUS, &e.cases.by_modus, l, false) lang=l />
+                        <h3>{i18n.t(words::BY_DESTINATION)}</h3>
+                        <Bars id="chart-destination".into() title=i18n.t(words::BY_DESTINATION).into()
+                            rows=bars(vocab::DESTINATIONS, &e.cases.by_destination, l, false) lang=l />
+                        <h3>{i18n.t(words::BY_EXPLOITATION)}</h3>
+                        <Bars id="chart-exploitation".into() title=i18n.t(words::BY_EXPLOITATION).into()
+                            rows=bars(vocab::EXPLOITATION, &e.cases.by_exploitation, l, true) lang=l />
+                        <p class="hint">{i18n.t(words::EXPLOITATION_NOTE)}</p>
+                    }
+                })}
+            </section>
+
+            <section id="eval-victims" class="block">
+                <Heading text=words::VICTIMS table=Table::Victims figures />
+                {move || e.with_value(|e| {
+                    let (l, v) = (lang(), &e.victims);
+                    let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
+                    view! {
+                        <div class="table-wrap">
+                            <table id="eval-victims-table" class="figures">
+                                <thead><tr>
+                                    <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
+                                    <th scope="col">{i18n.t(words::ADULTS)}</th><th scope="col">{i18n.t(words::TOTAL)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    <tr data-row="female"><th scope="row">{i18n.t(words::FEMALE)}</th>
+                                        {cell(v.female_children)}{cell(v.female_adults)}{cell(v.female)}</tr>
+                                    <tr data-row="male"><th scope="row">{i18n.t(words::MALE)}</th>
+                                        {cell(v.male_children)}{cell(v.male_adults)}{cell(v.male)}</tr>
+                                    <tr data-row="total" class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
+                                        {cell(v.children)}{cell(v.adults)}{cell(v.total)}</tr>
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            </section>
+
+            <section id="eval-services" class="block">
+                <Heading text=words::SERVICES table=Table::Services figures />
+                <p class="hint">{tr(words::SERVICES_NOTE)}</p>
+                {move || e.with_value(|e| {
+                    let l = lang();
+                    let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
+                    let days = |d: Option<f64>, counted: Cell| match (d, counted) {
+                        (Some(d), _) => format!("{d}").replace('.', if l == Lang::Id { "," } else { "." }),
+                        (None, None) => "*".to_owned(),
+                        (None, Some(_)) => "–".to_owned(),
+                    };
+                    let rows = e.services.rows.iter().chain([&e.services.total]).map(|r| {
+                        let is_total = r.code == "total";
+                        view! {
+                            <tr data-service=r.code.clone() class:total=is_total>
+                                <th scope="row">{label(vocab::SERVICE_TYPES, &r.code, l)}</th>
+                                {cell(r.requested)}{cell(r.delivered)}
+                                <td class="late" class:suppressed=r.late.is_none() class:alert=r.late.is_some_and(|n| n > 0)>
+                                    {figure(r.late, l)}
+                                </td>
+                                <td class="waiting" class:suppressed=r.waiting.is_none() class:alert=r.waiting.is_some_and(|n| n > 0)>
+                                    {figure(r.waiting, l)}
+                                </td>
+                                <td class="days">{days(r.median_days, r.delivered)}</td>
+                                <td class="days">{days(r.longest_days.map(|d| d as f64), r.delivered)}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <div class="table-wrap">
+                            <table id="eval-services-table" class="figures">
+                                <thead><tr>
+                                    <th scope="col">{i18n.t(words::COL_SERVICE)}</th>
+                                    <th scope="col">{i18n.t(words::COL_REQUESTED)}</th>
+                                    <th scope="col">{i18n.t(words::COL_DELIVERED)}</th>
+                                    <th scope="col">{i18n.t(words::COL_LATE)}</th>
+                                    <th scope="col">{i18n.t(words::COL_WAITING)}</th>
+                                    <th scope="col">{i18n.t(words::COL_MEDIAN)}</th>
+                                    <th scope="col">{i18n.t(words::COL_LONGEST)}</th>
+                                </tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            </section>
+
+            <section id="eval-legal" class="block">
+                <Heading text=words::LEGAL table=Table::Legal figures />
+                <p class="hint">{tr(words::LEGAL_NOTE)}</p>
+                {move || e.with_value(|e| {
+                    let l = lang();
+                    let stages = e.legal.funnel.iter().map(|s| Stage {
+                        label: label(vocab::LEGAL_STAGES, &s.code, l),
+                        cases: s.cases,
+                        percent: s.percent,
+                    }).collect();
+                    let rupiah = e.legal.restitution_rupiah.map_or("*".to_owned(), |r| format!("Rp {}", i18n::number(r, l)));
+                    view! {
+                        <Funnel title=i18n.t(words::LEGAL).into() stages lang=l />
+                        <p id="eval-restitution">
+                            {format!("{}: {} {} · {}", i18n.t(words::RESTITUTION),
+                                figure(e.legal.restitution_cases, l), i18n.t(words::CASES_WORD), rupiah)}
+                        </p>
+                    }
+                })}
+            </section>
+
+            <section id="eval-activities" class="block">
+                <Heading text=words::ACTIVITIES table=Table::Activities figures />
+                {move || e.with_value(|e| {
+                    let (l, p) = (lang(), &e.activities.participants);
+                    let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
+                    view! {
+                        <h3>{i18n.t(words::BY_TYPE)}</h3>
+                        <Bars id="chart-activities".into() title=i18n.t(words::BY_TYPE).into()
+                            rows=bars(vocab::ACTIVITY_TYPES, &e.activities.by_type, l, true) lang=l />
+                        <h3>{i18n.t(words::PARTICIPANTS)}</h3>
+                        <div class="table-wrap">
+                            <table id="eval-participants" class="figures">
+                                <thead><tr>
+                                    <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
+                                    <th scope="col">{i18n.t(words::ADULTS)}</th><th scope="col">{i18n.t(words::TOTAL)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    <tr><th scope="row">{i18n.t(words::FEMALE)}</th>
+                                        {cell(p.female_children)}{cell(p.female_adults)}{cell(p.female)}</tr>
+                                    <tr><th scope="row">{i18n.t(words::MALE)}</th>
+                                        {cell(p.male_children)}{cell(p.male_adults)}{cell(p.male)}</tr>
+                                    <tr class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
+                                        {cell(p.children)}{cell(p.adults)}{cell(p.total)}</tr>
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            </section>
+
+            <section id="eval-trend-block" class="block">
+                <Heading text=words::TREND table=Table::Trend figures />
+                {move || e.with_value(|e| {
+                    let l = lang();
+                    let months: Vec<String> = e.trend.iter().map(|m| short_month(&m.month, l)).collect();
+                    let series = vec![
+                        Series { name: i18n.t(words::NEW_CASES).into(), class: "cases",
+                            points: e.trend.iter().map(|m| m.new_cases).collect() },
+                        Series { name: i18n.t(words::SERVED).into(), class: "served",
+                            points: e.trend.iter().map(|m| m.victims_served).collect() },
+                        Series { name: i18n.t(words::KEY_ACTIVITIES).into(), class: "activities",
+                            points: e.trend.iter().map(|m| m.activities).collect() },
+                    ];
+                    let rows = e.trend.iter().map(|m| view! {
+                        <tr data-month=m.month.clone()>
+                            <th scope="row">{short_month(&m.month, l)}</th>
+                            <td class:suppressed=m.new_cases.is_none()>{figure(m.new_cases, l)}</td>
+                            <td class:suppressed=m.victims_served.is_none()>{figure(m.victims_served, l)}</td>
+                            <td class:suppressed=m.activities.is_none()>{figure(m.activities, l)}</td>
+                        </tr>
+                    }).collect_view();
+                    view! {
+                        <Trend title=i18n.t(words::TREND).into() months series lang=l />
+                        <div class="table-wrap">
+                            <table id="eval-trend-table" class="figures">
+                                <thead><tr>
+                                    <th scope="col">{i18n.t(words::MONTH_COL)}</th>
+                                    <th scope="col">{i18n.t(words::NEW_CASES)}</th>
+                                    <th scope="col">{i18n.t(words::SERVED)}</th>
+                                    <th scope="col">{i18n.t(words::KEY_ACTIVITIES)}</th>
+                                </tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            </section>
+
+            <Show when=move || regency>
+                <section id="eval-areas" class="block">
+                    <Heading text=words::AREAS table=Table::Areas figures />
+                    <p class="hint">{tr(words::AREAS_NOTE)}</p>
+                    {move || e.with_value(|e| {
+                        let l = lang();
+                        let cell = |class: &'static str, c: Cell| view! {
+                            <td class=class class:suppressed=c.is_none()>{figure(c, l)}</td>
+                        };
+                        let rows = e.areas.iter().map(|row| {
+                            let code = row.code.clone();
+                            let coverage = e.coverage.kecamatan.iter().find(|c| c.code == row.code);
+                            let reached = coverage.and_then(|c| c.reached);
+                            let villages = coverage.map_or(0, |c| c.villages);
+                            view! {
+                                <tr data-kecamatan=row.code.clone()>
+                                    <th scope="row" class="name">
+                                        <button type="button" class="drill link" on:click=move |_| drill(code.clone())>
+                                            {regions::name_of(&row.code).to_owned()}
+                                        </button>
+                                    </th>
+                                    {cell("cases", row.cases)}{cell("victims", row.victims)}
+                                    {cell("services", row.services)}{cell("activities", row.activities)}
+                                    {cell("participants", row.participants)}
+                                    <td class="villages" class:suppressed=reached.is_none()>
+                                        {format!("{}/{}", figure(reached, l), villages)}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view();
+                        view! {
+                            <div class="table-wrap">
+                                <table id="stats-table" class="figures">
+                                    <thead><tr>
+                                        <th scope="col">{i18n.t(words::COL_KECAMATAN)}</th>
+                                        <th scope="col">{i18n.t(words::COL_CASES)}</th>
+                                        <th scope="col">{i18n.t(words::COL_VICTIMS)}</th>
+                                        <th scope="col">{i18n.t(words::COL_SERVICES)}</th>
+                                        <th scope="col">{i18n.t(words::COL_ACTIVITIES)}</th>
+                                        <th scope="col">{i18n.t(words::COL_PARTICIPANTS)}</th>
+                                        <th scope="col">{i18n.t(words::COL_VILLAGES)}</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
+                        }
+                    })}
+                </section>
+            </Show>
+
+            <section id="eval-coverage" class="block">
+                <Heading text=words::COVERAGE table=Table::Coverage figures />
+                <p class="hint">{tr(words::COVERAGE_NOTE)}</p>
+                {move || e.with_value(|e| {
+                    let l = lang();
+                    e.coverage.kecamatan.iter().map(|row| {
+                        let villages = regions::villages_of(&row.code).map(|v| {
+                            let not_reached = row.not_reached.as_ref().map(|list| list.contains(&v.code));
+                            let never = row.never_reached.as_ref().is_some_and(|list| list.contains(&v.code));
+                            view! {
+                                <li data-desa=v.code.clone() class:reached=not_reached == Some(false)
+                                    class:not-reached=not_reached == Some(true) class:never=never
+                                    title=(not_reached == Some(true)).then(|| i18n.t(words::NOT_REACHED))>
+                                    {v.name.clone()}
+                                    {never.then(|| view! { <span class="mark" title=i18n.t(words::NEVER_REACHED)>" ✕"</span> })}
+                                </li>
+                            }
+                        }).collect_view();
+                        let hidden = row.not_reached.is_none();
+                        view! {
+                            <details class="coverage" data-kecamatan=row.code.clone() open=!regency>
+                                <summary>
+                                    {format!("{}: {} {} {} {}", regions::name_of(&row.code), figure(row.reached, l),
+                                        i18n.t(words::OF), row.villages, i18n.t(words::KEY_VILLAGES).to_lowercase())}
+                                </summary>
+                                {hidden.then(|| view! { <p class="hint">{i18n.t(words::LIST_HIDDEN)}</p> })}
+                                <ul class="villages" class:hidden-list=hidden>{villages}</ul>
+                            </details>
+                        }
+                    }).collect_view()
+                })}
+            </section>
+        </div>
     }
+}
+
+/// "Okt 2026" from "2026-10".
+pub fn short_month(month: &str, lang: Lang) -> String {
+    let (year, m) = month.split_once('-').unwrap_or((month, "1"));
+    let m: u8 = m.parse().unwrap_or(1);
+    format!("{} {year}", i18n::month_short(m, lang))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::charts::percent;
     use super::*;
-    use time::macros::date;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
-    fn the_default_period_is_this_month_so_far() {
-        let (from, to) = default_period(date!(2026 - 11 - 29));
-        assert_eq!((from, to), (date!(2026 - 11 - 01), date!(2026 - 11 - 29)));
+    fn months_read_short() {
+        assert_eq!(short_month("2026-10", Lang::Id), "Okt 2026");
+        assert_eq!(short_month("2026-05", Lang::En), "May 2026");
     }
 
     #[test]
-    fn suppressed_cells_say_at_most_ten() {
-        assert_eq!(cell_text(None, Lang::Id), "≤10");
-        assert_eq!(cell_text(Some(1234), Lang::Id), "1.234");
+    fn suppressed_figures_read_as_a_star() {
+        assert_eq!(figure(None, Lang::Id), "*");
+        assert_eq!(figure(Some(1234), Lang::Id), "1.234");
+        assert_eq!(percent(40.25, Lang::Id), "40,2%");
+        assert_eq!(percent(40.3, Lang::En), "40.3%");
     }
 }

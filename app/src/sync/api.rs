@@ -4,7 +4,7 @@ use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
-use gugus_model::stats::ActivityStats;
+use gugus_model::evaluation::Evaluation;
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -112,17 +112,18 @@ impl Api {
         self.post_json("sync/pull", token, request).await
     }
 
-    /// `GET /api/v1/stats/activities?from=..&to=..` (dates as `YYYY-MM-DD`).
-    pub async fn activity_stats(
-        &self,
-        token: &str,
-        from: &str,
-        to: &str,
-    ) -> Result<ActivityStats, ApiError> {
-        // Both dates are `YYYY-MM-DD`: nothing in them needs escaping.
-        let path = format!("stats/activities?from={from}&to={to}");
-        let builder = self.request(Method::GET, &path, Some(token));
-        read(builder).await
+    /// `GET /api/v1/stats?…`: every figure of a period and an area (`query` is built by
+    /// the evaluation page from checked values: digits, dashes, dots and `Q`).
+    pub async fn evaluation(&self, token: &str, query: &str) -> Result<Evaluation, ApiError> {
+        let path = format!("stats?{query}");
+        read(self.request(Method::GET, &path, Some(token))).await
+    }
+
+    /// `GET /api/v1/stats/export?…`: one table as CSV text.
+    pub async fn export(&self, token: &str, query: &str) -> Result<String, ApiError> {
+        let path = format!("stats/export?{query}");
+        let response = check(send(self.request(Method::GET, &path, Some(token))).await?).await?;
+        response.text().await.map_err(|_| ApiError::BadResponse)
     }
 
     /// `GET /api/v1/users` (admins): every account, by username.

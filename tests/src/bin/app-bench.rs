@@ -177,8 +177,18 @@ async fn measure(
     phone.wait_for_service_worker_control().await?;
     let started = Instant::now();
     app::log_in(phone, OFFICER.0, OFFICER.1).await?;
+    // The app locks after 10 minutes without a touch, and a locked app does not sync (it
+    // cannot seal identities): as the officer would, the benchmark unlocks it. The figure
+    // is the time until every record is stored.
+    let all_stored = std::cell::Cell::new(None);
     wait_long("the whole scope in IndexedDB, synced", || async {
+        if phone.count("#unlock-password").await? > 0 {
+            app::unlock(phone, OFFICER.1).await?;
+        }
         let stored = record_count(phone).await?;
+        if stored == expected && all_stored.get().is_none() {
+            all_stored.set(Some(started.elapsed()));
+        }
         let state = phone.attr("#sync-status", "data-state").await?;
         let pending = app::pending(phone).await?;
         Ok(
@@ -187,7 +197,10 @@ async fn measure(
         )
     })
     .await?;
-    figures.sync_secs = started.elapsed().as_secs_f64();
+    figures.sync_secs = all_stored
+        .get()
+        .unwrap_or_else(|| started.elapsed())
+        .as_secs_f64();
     eprintln!(
         "[app-bench] synced {expected} records in {:.0} s",
         figures.sync_secs

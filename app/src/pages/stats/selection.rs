@@ -1,0 +1,162 @@
+//! What the evaluation shows: a calendar month, quarter or year (or, for supervisors, a
+//! range of days) and the regency or one kecamatan. Remembered on the device, so a reload,
+//! the report page and the next visit show the same period.
+
+use gugus_model::activity::{format_date, parse_date};
+use gugus_model::evaluation::{self, Period};
+use gugus_model::regions::REGENCY_CODE;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+const KEY: &str = "gugus.evaluation";
+
+/// How the period is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A calendar month.
+    Month,
+    /// A calendar quarter.
+    Quarter,
+    /// A calendar year.
+    Year,
+    /// Any range of days (supervisors and admins).
+    Range,
+}
+
+impl Kind {
+    /// The value in the form's select.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Month => "month",
+            Kind::Quarter => "quarter",
+            Kind::Year => "year",
+            Kind::Range => "range",
+        }
+    }
+
+    /// The kind with this select value.
+    pub fn parse(code: &str) -> Kind {
+        match code {
+            "quarter" => Kind::Quarter,
+            "year" => Kind::Year,
+            "range" => Kind::Range,
+            _ => Kind::Month,
+        }
+    }
+}
+
+/// The evaluation's period and area, as the form holds them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// How the period is given.
+    pub kind: Kind,
+    /// The year of a month, quarter or year.
+    pub year: i32,
+    /// The month (1 to 12).
+    pub month: u8,
+    /// The quarter (1 to 4).
+    pub quarter: u8,
+    /// The first day of a range, `YYYY-MM-DD`.
+    pub from: String,
+    /// The last day of a range.
+    pub to: String,
+    /// The regency's code or a kecamatan's.
+    pub area: String,
+}
+
+impl Selection {
+    /// This month, the regency.
+    pub fn this_month(today: Date) -> Selection {
+        let month = u8::from(today.month());
+        Selection {
+            kind: Kind::Month,
+            year: today.year(),
+            month,
+            quarter: (month - 1) / 3 + 1,
+            from: format_date(today.replace_day(1).unwrap_or(today)),
+            to: format_date(today),
+            area: REGENCY_CODE.into(),
+        }
+    }
+
+    /// The selection remembered on this device, or this month.
+    pub fn remembered(today: Date) -> Selection {
+        web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str::<Selection>(&json).ok())
+            .filter(|s| evaluation::is_area(&s.area))
+            .unwrap_or_else(|| Selection::this_month(today))
+    }
+
+    /// Remembers the selection on this device (a full storage only costs the memory).
+    pub fn remember(&self) {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            if let Ok(json) = serde_json::to_string(self) {
+                let _ = storage.set_item(KEY, &json);
+            }
+        }
+    }
+
+    /// The period, if the form holds a valid one.
+    pub fn period(&self) -> Option<Period> {
+        match self.kind {
+            Kind::Month => Period::parse(&format!("{:04}-{:02}", self.year, self.month)).ok(),
+            Kind::Quarter => Period::parse(&format!("{:04}-Q{}", self.year, self.quarter)).ok(),
+            Kind::Year => Period::parse(&format!("{:04}", self.year)).ok(),
+            Kind::Range => {
+                let (from, to) = (parse_date(&self.from)?, parse_date(&self.to)?);
+                Period::new(from, to).ok()
+            }
+        }
+    }
+
+    /// The query string of `/stats` for this selection (every part checked: digits,
+    /// dashes, dots and `Q` only).
+    pub fn query(&self) -> Option<String> {
+        let period = self.period()?;
+        let when = match period.shorthand() {
+            Some(shorthand) => format!("period={shorthand}"),
+            None => format!("from={}&to={}", period.from_text(), period.to_text()),
+        };
+        evaluation::is_area(&self.area).then(|| format!("{when}&area={}", self.area))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn each_kind_names_its_period() {
+        let mut s = Selection::this_month(date!(2026 - 11 - 29));
+        assert_eq!(s.query().as_deref(), Some("period=2026-11&area=33.03"));
+        s.kind = Kind::Quarter;
+        assert_eq!(s.query().as_deref(), Some("period=2026-Q4&area=33.03"));
+        s.kind = Kind::Year;
+        s.area = "33.03.08".into();
+        assert_eq!(s.query().as_deref(), Some("period=2026&area=33.03.08"));
+        s.kind = Kind::Range;
+        assert_eq!(
+            s.query().as_deref(),
+            Some("from=2026-11-01&to=2026-11-29&area=33.03.08")
+        );
+        s.to = "2026-10-01".into();
+        assert_eq!(s.query(), None, "a range backwards is refused");
+        s.to = "2026-11-29".into();
+        s.area = "33.03.99".into();
+        assert_eq!(s.query(), None, "an unknown area is refused");
+    }
+
+    #[test]
+    fn a_range_that_is_a_whole_month_asks_for_the_month() {
+        let mut s = Selection::this_month(date!(2026 - 11 - 29));
+        s.kind = Kind::Range;
+        s.from = "2025-08-01".into();
+        s.to = "2025-08-31".into();
+        assert_eq!(s.query().as_deref(), Some("period=2025-08&area=33.03"));
+    }
+}

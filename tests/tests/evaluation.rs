@@ -1,0 +1,346 @@
+//! Issue #5 end to end: generated cases and activities on the real worker; a supervisor
+//! on a desktop-sized browser reads the evaluation (the figures the worker answers, which
+//! the worker's story checks against the records), drills down into a kecamatan, downloads
+//! a table and writes the periodic report, which survives a reload; a viewer on a phone
+//! sees the same period suppressed and cannot ask for a range of days; each CSV says what
+//! its page says.
+#![forbid(unsafe_code)]
+
+use anyhow::{ensure, Result};
+use gugus_e2e::sync::Api;
+use gugus_e2e::{app, poll, Browser, Worker};
+use gugus_model::evaluation::csv::parse;
+use gugus_model::evaluation::{Cell, Evaluation};
+use reqwest_native::StatusCode;
+use std::time::Duration;
+
+const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
+const VIEWER: (&str, &str) = ("bupati1", "sandi-bupati-satu");
+/// Generated data: a year of cases and activities up to this day.
+const UNTIL: &str = "2026-06-30";
+const YEAR: &str = "2026";
+const KECAMATAN: &str = "33.03.08";
+
+/// How the page writes a figure: Indonesian digit groups, "*" when suppressed.
+fn shown(cell: Cell) -> String {
+    match cell {
+        None => "*".to_owned(),
+        Some(n) => {
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push('.');
+                }
+                out.push(c);
+            }
+            out
+        }
+    }
+}
+
+async fn figures(api: &Api, token: &str, query: &str) -> Result<Evaluation> {
+    let (status, body) = api.get_text(&format!("/stats?{query}"), token).await?;
+    ensure!(status == StatusCode::OK, "{query}: {status} {body}");
+    Ok(serde_json::from_str(&body)?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisors_and_viewers_read_the_evaluation_report_and_exports() -> Result<()> {
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let worker = Worker::start(data.path())?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
+    worker.generate(&[
+        "--seed",
+        "5",
+        "--cases",
+        "300",
+        "--activities",
+        "200",
+        "--months",
+        "12",
+        "--until",
+        UNTIL,
+        "--as",
+        SUPERVISOR.0,
+    ])?;
+    let api = Api::new(&worker.api_url(), Duration::from_secs(30))?;
+
+    let desk = Browser::start().await?;
+    let supervisor = supervisor_journey(&desk, &worker, &api).await;
+    if supervisor.is_err() {
+        if let Ok(log) = desk.console_log().await {
+            eprintln!("supervisor's browser console:\n{log}");
+        }
+    }
+    desk.close().await?;
+    supervisor?;
+
+    let phone = Browser::start().await?;
+    let viewer = viewer_journey(&phone, &worker, &api).await;
+    if viewer.is_err() {
+        if let Ok(log) = phone.console_log().await {
+            eprintln!("viewer's browser console:\n{log}");
+        }
+    }
+    phone.close().await?;
+    viewer
+}
+
+/// Asks the page for a calendar year and an area.
+async fn load_year(browser: &Browser, area: &str) -> Result<()> {
+    browser.select("#eval-kind", "year").await?;
+    browser.select("#eval-year", YEAR).await?;
+    browser.select("#eval-area", area).await?;
+    browser.click("#stats-load").await?;
+    Ok(())
+}
+
+/// The key figures the page shows, by key.
+async fn keys(browser: &Browser) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for key in ["cases", "victims", "services", "activities", "participants"] {
+        let text = browser
+            .text(&format!("#eval-keys li[data-key={key}] .key-value"))
+            .await?;
+        out.push((key.to_owned(), text));
+    }
+    Ok(out)
+}
+
+fn expected_keys(e: &Evaluation) -> Vec<(String, String)> {
+    [
+        ("cases", e.cases.total),
+        ("victims", e.victims.total),
+        ("services", e.services.total.requested),
+        ("activities", e.activities.total),
+        ("participants", e.activities.participants.total),
+    ]
+    .into_iter()
+    .map(|(k, c)| (k.to_owned(), shown(c)))
+    .collect()
+}
+
+/// The page's monthly trend table, row by row (month code and three figures).
+async fn trend_rows(browser: &Browser) -> Result<Vec<Vec<String>>> {
+    let script = "return [...document.querySelectorAll('#eval-trend-table tbody tr')].map(tr =>
+        [tr.dataset.month, ...[...tr.querySelectorAll('td')].map(td => td.textContent.trim())]);";
+    let rows = browser.execute(script, vec![]).await?;
+    Ok(serde_json::from_value(rows)?)
+}
+
+/// The CSV of the trend, as the page writes its figures.
+async fn trend_csv(api: &Api, token: &str, query: &str) -> Result<Vec<Vec<String>>> {
+    let (status, body) = api
+        .get_text(
+            &format!("/stats/export?{query}&table=tren-bulanan&lang=id"),
+            token,
+        )
+        .await?;
+    ensure!(status == StatusCode::OK, "{status} {body}");
+    let rows = parse(&body);
+    ensure!(rows.len() > 1, "{body}");
+    Ok(rows[1..]
+        .iter()
+        .map(|row| {
+            let mut out = vec![row[2].clone()];
+            out.extend(row[3..].iter().map(|f| match f.as_str() {
+                "disembunyikan" => "*".to_owned(),
+                n => shown(n.parse().ok()),
+            }));
+            out
+        })
+        .collect())
+}
+
+async fn supervisor_journey(desk: &Browser, worker: &Worker, api: &Api) -> Result<()> {
+    let device = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
+    let query = format!("period={YEAR}&area=33.03");
+    let want = figures(api, &device.token, &query).await?;
+    ensure!(
+        !want.suppressed && want.cases.total.unwrap_or(0) > 100,
+        "{:?}",
+        want.cases
+    );
+
+    desk.goto(&worker.base_url()).await?;
+    app::log_in(desk, SUPERVISOR.0, SUPERVISOR.1).await?;
+    desk.click("#nav-stats").await?;
+    load_year(desk, "33.03").await?;
+    let shown_keys = poll("the year's key figures", || async {
+        let now = keys(desk).await.ok();
+        Ok((now == Some(expected_keys(&want))).then_some(()))
+    })
+    .await;
+    if shown_keys.is_err() {
+        let now = keys(desk).await?;
+        anyhow::bail!(
+            "the page shows {now:?}, the worker {:?}",
+            expected_keys(&want)
+        );
+    }
+    let period = desk.text("#stats-period").await?;
+    ensure!(
+        period.contains("Tahun 2026")
+            && period.contains("Kabupaten Purbalingga")
+            && period.contains("31 Des 2026"),
+        "#stats-period says {period:?}"
+    );
+    ensure!(
+        desk.count("#stats-suppressed").await? == 0,
+        "a supervisor's figures are exact"
+    );
+    // Every kecamatan's row, and the trend, as the worker answered.
+    for row in &want.areas {
+        let selector = format!("#stats-table tr[data-kecamatan=\"{}\"]", row.code);
+        let cases = desk.text(&format!("{selector} td.cases")).await?;
+        let activities = desk.text(&format!("{selector} td.activities")).await?;
+        ensure!(
+            (cases.as_str(), activities.as_str())
+                == (shown(row.cases).as_str(), shown(row.activities).as_str()),
+            "{}: the page shows {cases}/{activities}, the worker {:?}/{:?}",
+            row.code,
+            row.cases,
+            row.activities
+        );
+    }
+    let trend = trend_rows(desk).await?;
+    let csv = trend_csv(api, &device.token, &query).await?;
+    ensure!(
+        trend == csv,
+        "the trend table {trend:?} and its CSV {csv:?} differ"
+    );
+    ensure!(
+        desk.count("#eval-funnel .stage").await? == 6,
+        "the funnel has its six stages"
+    );
+    ensure!(desk.count("#eval-coverage details.coverage").await? == 18);
+    ensure!(
+        desk.count("#eval-coverage li[data-desa]").await? == 239,
+        "every village is in the coverage view"
+    );
+    let not_reached: usize = want
+        .coverage
+        .kecamatan
+        .iter()
+        .map(|r| r.not_reached.as_ref().map_or(0, Vec::len))
+        .sum();
+    ensure!(desk.count("#eval-coverage li.not-reached").await? == not_reached);
+
+    // A download in words: no error shows.
+    desk.click("#eval-cases button.csv").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    ensure!(
+        desk.count("#eval-cases .form-error").await? == 0,
+        "the download failed"
+    );
+
+    // Drill down into one kecamatan.
+    desk.click(&format!(
+        "#stats-table tr[data-kecamatan=\"{KECAMATAN}\"] button.drill"
+    ))
+    .await?;
+    let mrebet = figures(
+        api,
+        &device.token,
+        &format!("period={YEAR}&area={KECAMATAN}"),
+    )
+    .await?;
+    poll("Mrebet's figures", || async {
+        let period = desk.text("#stats-period").await.unwrap_or_default();
+        let now = keys(desk).await.ok();
+        Ok(
+            (period.contains("Kecamatan Mrebet") && now == Some(expected_keys(&mrebet)))
+                .then_some(()),
+        )
+    })
+    .await?;
+    ensure!(desk.count("#eval-coverage details.coverage").await? == 1);
+    ensure!(
+        desk.count("#eval-regency").await? == 1,
+        "a way back to the whole regency"
+    );
+
+    // The periodic report: the same period and area, its narrative kept through a reload.
+    desk.click("#eval-report").await?;
+    desk.wait_for("#report").await?;
+    let report_period = desk.text("#report-period").await?;
+    ensure!(
+        report_period.contains("Kecamatan Mrebet") && report_period.contains("Tahun 2026"),
+        "{report_period:?}"
+    );
+    let achievement = "Sosialisasi migrasi aman di 12 desa, bersama BP3MI.";
+    desk.fill("#report-achievements", achievement).await?;
+    app::reload_and_unlock(desk, SUPERVISOR.1).await?;
+    desk.wait_for("#report").await?;
+    let kept = desk.attr("#report-achievements", "value").await?;
+    let kept = match kept {
+        Some(v) if !v.is_empty() => v,
+        _ => desk
+            .execute(
+                "return document.querySelector('#report-achievements').value",
+                vec![],
+            )
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    ensure!(
+        kept == achievement,
+        "the narrative after a reload: {kept:?}"
+    );
+    Ok(())
+}
+
+async fn viewer_journey(phone: &Browser, worker: &Worker, api: &Api) -> Result<()> {
+    let device = api.login(VIEWER.0, VIEWER.1).await?;
+    let query = format!("period={YEAR}&area=33.03");
+    let want = figures(api, &device.token, &query).await?;
+    ensure!(want.suppressed, "a viewer's figures are suppressed");
+    let hidden = want.areas.iter().filter(|r| r.cases.is_none()).count();
+    ensure!(
+        hidden > 0,
+        "some kecamatan's cases are suppressed in this data: {:?}",
+        want.areas
+    );
+
+    phone.goto(&worker.base_url()).await?;
+    app::log_in(phone, VIEWER.0, VIEWER.1).await?;
+    // Viewers land on the evaluation; a range of days is not offered to them.
+    phone.wait_for("#eval-form").await?;
+    ensure!(phone.count("#eval-kind option[value=range]").await? == 0);
+    load_year(phone, "33.03").await?;
+    poll("the year's suppressed key figures", || async {
+        let now = keys(phone).await.ok();
+        Ok((now == Some(expected_keys(&want))).then_some(()))
+    })
+    .await?;
+    phone.wait_for("#stats-suppressed").await?;
+    let stars = phone.count("#stats-table td.suppressed").await?;
+    ensure!(
+        stars >= hidden,
+        "{stars} suppressed cells shown for {hidden} hidden kecamatan"
+    );
+    let small = phone
+        .execute(
+            "return [...document.querySelectorAll('#eval-result td:not(.days), #eval-keys .key-value')]
+                .map(e => e.textContent.trim()).filter(t => /^([1-9]|10)$/.test(t));",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        small.as_array().is_some_and(Vec::is_empty),
+        "counts from 1 to 10 show: {small}"
+    );
+    let trend = trend_rows(phone).await?;
+    let csv = trend_csv(api, &device.token, &query).await?;
+    ensure!(
+        trend == csv,
+        "the viewer's trend {trend:?} and its CSV {csv:?} differ"
+    );
+    Ok(())
+}
