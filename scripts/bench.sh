@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes sync app)
+SECTIONS=(sizes sync app stats)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -70,6 +70,18 @@ bench_app() {
   # data: the report should show the figure rather than time out.
   GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-600} \
     GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/app-bench"
+}
+
+# The evaluation's figures (GET /api/v1/stats) over generated data on SQLite and
+# PostgreSQL: by default the issue's 1,000,000 cases and 1,000,000 activities, which takes
+# hours to generate on a 2-core machine; GUGUS_BENCH_STATS_CASES and
+# GUGUS_BENCH_STATS_ACTIVITIES measure a smaller regency (tests/src/bin/stats-bench.rs).
+bench_stats() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin stats-bench --locked >&2)
+  GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/stats-bench"
 }
 
 main() {

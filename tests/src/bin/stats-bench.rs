@@ -1,0 +1,147 @@
+//! The evaluation benchmark (`make bench`, section `stats`): the real worker binary on
+//! loopback over SQLite and PostgreSQL, loaded with `gugus-worker generate` (by default
+//! the issue's 1,000,000 cases and 1,000,000 activities over 24 months; set
+//! `GUGUS_BENCH_STATS_CASES` and `GUGUS_BENCH_STATS_ACTIVITIES` to measure a smaller
+//! regency), then `GET /api/v1/stats` for a month, a quarter, a year and the whole span,
+//! for the regency and one kecamatan, as a supervisor (exact) and a viewer (suppressed).
+//! Each request is timed from sending to the whole answer read; the report (stdout) gives
+//! p50 and p95 per request and the targets (p95 ≤ 200 ms on PostgreSQL, ≤ 500 ms on
+//! SQLite).
+//!
+//! Run it with `GUGUS_WORKER_BIN=target/release/gugus-worker` (scripts/bench.sh does).
+#![forbid(unsafe_code)]
+
+use anyhow::{ensure, Result};
+use gugus_e2e::postgres::FreshDatabase;
+use gugus_e2e::sync::Api;
+use gugus_e2e::Worker;
+use std::time::{Duration, Instant};
+
+const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
+const VIEWER: (&str, &str) = ("bupati1", "sandi-bupati-satu");
+/// The data's last day: a fixed day, so every run counts the same records.
+const UNTIL: &str = "2026-06-30";
+const MONTHS: &str = "24";
+/// Timed requests per kind (after one untimed warm-up).
+const RUNS: usize = 20;
+
+fn count(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let bin = std::env::var("GUGUS_WORKER_BIN").unwrap_or_else(|_| "debug build".into());
+    let cases = count("GUGUS_BENCH_STATS_CASES", 1_000_000);
+    let activities = count("GUGUS_BENCH_STATS_ACTIVITIES", 1_000_000);
+    println!("# Evaluation: GET /api/v1/stats over HTTP on 127.0.0.1");
+    println!();
+    println!(
+        "worker: {bin}; {} CPUs",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "data: `gugus-worker generate --seed 9 --cases {cases} --activities {activities} \
+         --months {MONTHS} --until {UNTIL}` (cases with their victims, identities, services, \
+         legal steps and notes)"
+    );
+    println!("{RUNS} timed requests per row after one warm-up; p50/p95 nearest rank.");
+    println!();
+    let dir = tempfile::Builder::new().prefix("gugus-bench-").tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("gugus.db").display());
+    run("SQLite", &url, cases, activities, 500.0).await?;
+    match FreshDatabase::create("gugus_bench").await? {
+        Some(database) => {
+            let outcome = run("PostgreSQL", &database.url, cases, activities, 200.0).await;
+            database.drop_database().await?;
+            outcome?;
+        }
+        None => println!("PostgreSQL: SKIPPED (not reachable)"),
+    }
+    Ok(())
+}
+
+async fn run(store: &str, url: &str, cases: u64, activities: u64, target_ms: f64) -> Result<()> {
+    let mut worker = Worker::start_api(url)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
+    let started = Instant::now();
+    let generated = worker.generate(&[
+        "--seed",
+        "9",
+        "--cases",
+        &cases.to_string(),
+        "--activities",
+        &activities.to_string(),
+        "--months",
+        MONTHS,
+        "--until",
+        UNTIL,
+        "--as",
+        SUPERVISOR.0,
+    ])?;
+    println!(
+        "## {store}\n\n{generated} (wall clock with the worker's start: {:.0} s)\n",
+        started.elapsed().as_secs_f64()
+    );
+    let api = Api::new(&worker.api_url(), Duration::from_secs(600))?;
+    let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
+    let viewer = api.login(VIEWER.0, VIEWER.1).await?;
+    println!(
+        "{:<10} {:<28} {:<9} {:>9} {:>9} {:>9}  {}",
+        "who", "period", "area", "p50 ms", "p95 ms", "max ms", "target"
+    );
+    let periods = [
+        ("a month (2026-06)", "period=2026-06"),
+        ("a quarter (2026-Q2)", "period=2026-Q2"),
+        ("a year (2025)", "period=2025"),
+        ("24 months (range)", "from=2024-07-01&to=2026-06-30"),
+    ];
+    let mut worst: f64 = 0.0;
+    for (who, token, suppressed) in [
+        ("supervisor", &supervisor.token, false),
+        ("viewer", &viewer.token, true),
+    ] {
+        for (label, period) in periods {
+            if suppressed && period.starts_with("from=") {
+                continue;
+            }
+            for area in ["33.03", "33.03.08"] {
+                let path = format!("/stats?{period}&area={area}");
+                let mut ms = Vec::with_capacity(RUNS);
+                for i in 0..=RUNS {
+                    let sent = Instant::now();
+                    let (status, body) = api.get_text(&path, token).await?;
+                    let took = sent.elapsed().as_secs_f64() * 1000.0;
+                    ensure!(status == 200, "{path}: {status} {body}");
+                    if i > 0 {
+                        ms.push(took);
+                    }
+                }
+                ms.sort_by(f64::total_cmp);
+                let (p50, p95) = (nearest(&ms, 0.50), nearest(&ms, 0.95));
+                worst = worst.max(p95);
+                let verdict = if p95 <= target_ms { "pass" } else { "FAIL" };
+                println!(
+                    "{who:<10} {label:<28} {area:<9} {p50:>9.1} {p95:>9.1} {:>9.1}  p95 ≤ {target_ms:.0}: {verdict}",
+                    ms.last().copied().unwrap_or(0.0)
+                );
+            }
+        }
+    }
+    println!("\n{store}: worst p95 {worst:.1} ms (target {target_ms:.0} ms)\n");
+    tokio::task::spawn_blocking(move || worker.kill()).await??;
+    Ok(())
+}
+
+/// The nearest-rank percentile of sorted values.
+fn nearest(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
