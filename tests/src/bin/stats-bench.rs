@@ -91,8 +91,8 @@ async fn run(store: &str, url: &str, cases: u64, activities: u64, target_ms: f64
     let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
     let viewer = api.login(VIEWER.0, VIEWER.1).await?;
     println!(
-        "{:<10} {:<28} {:<9} {:>9} {:>9} {:>9}  {}",
-        "who", "period", "area", "p50 ms", "p95 ms", "max ms", "target"
+        "{:<10} {:<28} {:<9} {:>9} {:>9} {:>9}  target",
+        "who", "period", "area", "p50 ms", "p95 ms", "max ms"
     );
     let periods = [
         ("a month (2026-06)", "period=2026-06"),
