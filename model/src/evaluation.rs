@@ -17,10 +17,12 @@ pub use tally::{
     ServiceTally, Tallies, VictimTally, DUE_WITHIN_DAYS, FUNNEL_STAGES, NOT_RECORDED,
 };
 
+use crate::activity::format_date;
 use crate::regions::{self, REGENCY_CODE};
 use crate::vocab::{self, Vocab};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use time::{Date, Duration};
 
 /// A figure: `None` when suppressed.
 pub type Cell = Option<u64>;
@@ -242,136 +244,210 @@ pub struct MonthRow {
 }
 
 impl Evaluation {
-    /// The exact figures of `area` (the regency's code or a kecamatan's) from the
-    /// regency's tallies of `period`.
-    pub fn assemble(period: Period, area: &str, tallies: &Tallies) -> Evaluation {
-        let regency = area == REGENCY_CODE;
-        let here = |kecamatan: &str| regency || kecamatan == area;
-        let months = period.months();
+    /// The exact figures of `area` (the regency's code or a kecamatan's) in `period`,
+    /// from tallies of the regency that cover at least the period's months (rows of other
+    /// months are left out). A service waits when it was requested more than 7 days
+    /// before the period's end, or before `today` while the period runs.
+    pub fn assemble(period: Period, area: &str, tallies: &Tallies, today: Date) -> Evaluation {
+        let mut evaluation = Evaluation::assemble_one(period, area, tallies, today);
+        if area == REGENCY_CODE {
+            evaluation.areas = kecamatan_codes()
+                .into_iter()
+                .map(|code| Evaluation::assemble_one(period, code, tallies, today).area_row())
+                .collect();
+        }
+        evaluation
+    }
 
-        let cases: Vec<&CaseTally> = tallies
+    /// Every area's exact figures: the regency first, then each kecamatan in code order.
+    pub fn assemble_all(period: Period, tallies: &Tallies, today: Date) -> Vec<Evaluation> {
+        Evaluation::assemble_many(&[period], tallies, today)
+    }
+
+    /// Every area's exact figures for each period in turn (the regency first, then each
+    /// kecamatan in code order), the tallies split by kecamatan once for all of them.
+    pub fn assemble_many(periods: &[Period], tallies: &Tallies, today: Date) -> Vec<Evaluation> {
+        let parts: Vec<(&str, Tallies)> = kecamatan_codes()
+            .into_iter()
+            .map(|code| (code, tallies.of_kecamatan(code)))
+            .collect();
+        let mut all = Vec::with_capacity(periods.len() * (parts.len() + 1));
+        for &period in periods {
+            let kecamatan: Vec<Evaluation> = parts
+                .iter()
+                .map(|(code, part)| Evaluation::assemble_one(period, code, part, today))
+                .collect();
+            let mut regency = Evaluation::assemble_one(period, REGENCY_CODE, tallies, today);
+            regency.areas = kecamatan.iter().map(Evaluation::area_row).collect();
+            all.push(regency);
+            all.extend(kecamatan);
+        }
+        all
+    }
+
+    /// This kecamatan's row of the regency's table.
+    fn area_row(&self) -> AreaRow {
+        AreaRow {
+            code: self.area.clone(),
+            cases: self.cases.total,
+            victims: self.victims.total,
+            services: self.services.total.requested,
+            activities: self.activities.total,
+            participants: self.activities.participants.total,
+        }
+    }
+
+    /// The figures of one area, without the regency's table of kecamatan: one pass over
+    /// each kind of tally.
+    fn assemble_one(period: Period, area: &str, tallies: &Tallies, today: Date) -> Evaluation {
+        let regency = area == REGENCY_CODE;
+        let months = period.months();
+        let month_set: BTreeSet<&str> = months.iter().map(String::as_str).collect();
+        let here = |kecamatan: &str, month: &str| {
+            (regency || kecamatan == area) && month_set.contains(month)
+        };
+        type Counts<'a> = BTreeMap<&'a str, u64>;
+        fn add<'a>(map: &mut Counts<'a>, key: &'a str, n: u64) {
+            *map.entry(key).or_default() += n;
+        }
+
+        let (mut status, mut modus, mut destination, mut new_cases) =
+            (Counts::new(), Counts::new(), Counts::new(), Counts::new());
+        let mut case_total = 0;
+        for t in tallies
             .cases
             .iter()
-            .filter(|t| here(&t.kecamatan))
-            .collect();
-        let sum_cases = |keep: &dyn Fn(&CaseTally) -> bool| {
-            cases.iter().filter(|t| keep(t)).map(|t| t.n).sum::<u64>()
-        };
-        let case_total = sum_cases(&|_| true);
-        let mut by_destination = breakdown(vocab::DESTINATIONS, |code| {
-            sum_cases(&|t| t.destination == code)
-        });
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            case_total += t.n;
+            add(&mut status, t.status.as_str(), t.n);
+            add(&mut modus, t.modus.as_str(), t.n);
+            add(&mut destination, t.destination.as_str(), t.n);
+            add(&mut new_cases, t.month.as_str(), t.n);
+        }
+        let mut forms = Counts::new();
+        for t in tallies
+            .exploitation
+            .iter()
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            add(&mut forms, t.form.as_str(), t.n);
+        }
+        let mut by_destination = breakdown(vocab::DESTINATIONS, &destination);
         by_destination.push(Count {
             code: NOT_RECORDED.into(),
-            n: Some(sum_cases(&|t| t.destination == NOT_RECORDED)),
+            n: Some(destination.get(NOT_RECORDED).copied().unwrap_or(0)),
         });
-        let exploitation = |code: &str| {
-            let rows = tallies.exploitation.iter();
-            rows.filter(|t| here(&t.kecamatan) && t.form == code)
-                .map(|t| t.n)
-                .sum()
-        };
         let case_figures = CaseFigures {
             total: Some(case_total),
-            by_status: breakdown(vocab::CASE_STATUSES, |c| sum_cases(&|t| t.status == c)),
-            by_modus: breakdown(vocab::MODUS, |c| sum_cases(&|t| t.modus == c)),
+            by_status: breakdown(vocab::CASE_STATUSES, &status),
+            by_modus: breakdown(vocab::MODUS, &modus),
             by_destination,
-            by_exploitation: breakdown(vocab::EXPLOITATION, exploitation),
+            by_exploitation: breakdown(vocab::EXPLOITATION, &forms),
         };
 
-        let victim = |sex: Option<&str>, child: Option<bool>| {
-            let rows = tallies.victims.iter().filter(|t| here(&t.kecamatan));
-            rows.filter(|t| sex.is_none_or(|s| t.sex == s) && child.is_none_or(|c| t.child == c))
-                .map(|t| t.n)
-                .sum::<u64>()
-        };
+        // [female child, female adult, male child, male adult]
+        let mut people = [0u64; 4];
+        for t in tallies
+            .victims
+            .iter()
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            let i = usize::from(t.sex != "female") * 2 + usize::from(!t.child);
+            people[i] += t.n;
+        }
+        let [fc, fa, mc, ma] = people;
         let victims = VictimFigures {
-            total: Some(victim(None, None)),
-            female: Some(victim(Some("female"), None)),
-            male: Some(victim(Some("male"), None)),
-            children: Some(victim(None, Some(true))),
-            adults: Some(victim(None, Some(false))),
-            female_children: Some(victim(Some("female"), Some(true))),
-            male_children: Some(victim(Some("male"), Some(true))),
-            female_adults: Some(victim(Some("female"), Some(false))),
-            male_adults: Some(victim(Some("male"), Some(false))),
+            total: Some(fc + fa + mc + ma),
+            female: Some(fc + fa),
+            male: Some(mc + ma),
+            children: Some(fc + mc),
+            adults: Some(fa + ma),
+            female_children: Some(fc),
+            male_children: Some(mc),
+            female_adults: Some(fa),
+            male_adults: Some(ma),
         };
 
-        let services: Vec<&ServiceTally> = tallies
+        let until = period.to.min(today);
+        let waiting_before = format_date(until - Duration::days(DUE_WITHIN_DAYS as i64));
+        let mut rows: BTreeMap<&str, ServiceSums> = BTreeMap::new();
+        let mut all = ServiceSums::default();
+        for t in tallies
             .services
             .iter()
-            .filter(|t| here(&t.kecamatan))
-            .collect();
-        let service_row = |code: &str, of: &dyn Fn(&ServiceTally) -> bool| {
-            let rows: Vec<&&ServiceTally> = services.iter().filter(|t| of(t)).collect();
-            let count = |keep: &dyn Fn(&ServiceTally) -> bool| {
-                rows.iter().filter(|t| keep(t)).map(|t| t.n).sum::<u64>()
-            };
-            let mut days: BTreeMap<u64, u64> = BTreeMap::new();
-            for t in &rows {
-                if let Some(d) = t.days {
-                    *days.entry(d).or_default() += t.n;
-                }
-            }
-            ServiceRow {
-                code: code.into(),
-                requested: Some(count(&|_| true)),
-                delivered: Some(count(&|t| t.days.is_some())),
-                late: Some(count(&|t| t.days.is_some_and(|d| d > DUE_WITHIN_DAYS))),
-                waiting: Some(count(&|t| t.waiting)),
-                median_days: median(&days),
-                longest_days: days.keys().next_back().copied(),
-            }
-        };
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            let waiting = t
+                .pending_since
+                .as_deref()
+                .is_some_and(|day| day < waiting_before.as_str());
+            rows.entry(t.service_type.as_str())
+                .or_default()
+                .add(t, waiting);
+            all.add(t, waiting);
+        }
         let service_figures = ServiceFigures {
             rows: vocab::SERVICE_TYPES
                 .terms
                 .iter()
-                .map(|term| service_row(term.code, &|t| t.service_type == term.code))
+                .map(|term| {
+                    let sums = rows.get(term.code).cloned().unwrap_or_default();
+                    sums.row(term.code)
+                })
                 .collect(),
-            total: service_row("total", &|_| true),
+            total: all.row("total"),
         };
 
-        let legal: Vec<&LegalTally> = tallies
+        let (mut furthest, mut restitution_cases, mut rupiah) = ([0u64; 6], 0, 0);
+        for t in tallies
             .legal
             .iter()
-            .filter(|t| here(&t.kecamatan))
-            .collect();
-        let funnel = (0..FUNNEL_STAGES.len())
-            .map(|rank| {
-                let reached: u64 = legal
-                    .iter()
-                    .filter(|t| t.furthest.is_some_and(|f| usize::from(f) >= rank))
-                    .map(|t| t.n)
-                    .sum();
-                FunnelStage {
-                    code: FUNNEL_STAGES[rank].into(),
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            if let Some(f) = t.furthest {
+                // A case that reached a stage reached every stage before it.
+                for reached in furthest.iter_mut().take(usize::from(f) + 1) {
+                    *reached += t.n;
+                }
+            }
+            if t.restitution {
+                restitution_cases += t.n;
+                rupiah += t.rupiah;
+            }
+        }
+        let legal_figures = LegalFigures {
+            funnel: FUNNEL_STAGES
+                .iter()
+                .zip(furthest)
+                .map(|(code, reached)| FunnelStage {
+                    code: (*code).into(),
                     cases: Some(reached),
                     percent: percent(reached, case_total),
-                }
-            })
-            .collect();
-        let restituted = legal.iter().filter(|t| t.restitution);
-        let legal_figures = LegalFigures {
-            funnel,
-            restitution_cases: Some(restituted.clone().map(|t| t.n).sum()),
-            restitution_rupiah: Some(restituted.map(|t| t.rupiah).sum()),
+                })
+                .collect(),
+            restitution_cases: Some(restitution_cases),
+            restitution_rupiah: Some(rupiah),
         };
 
-        let activities: Vec<&ActivityTally> = tallies
+        let (mut types, mut month_activities) = (Counts::new(), Counts::new());
+        let (mut activity_total, mut p) = (0, [0u64; 4]);
+        for t in tallies
             .activities
             .iter()
-            .filter(|t| here(&t.kecamatan))
-            .collect();
-        let people = |i: usize| activities.iter().map(|t| t.participants[i]).sum::<u64>();
-        let [fa, ma, fc, mc] = [people(0), people(1), people(2), people(3)];
-        let activity_total: u64 = activities.iter().map(|t| t.n).sum();
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            activity_total += t.n;
+            add(&mut types, t.activity_type.as_str(), t.n);
+            add(&mut month_activities, t.month.as_str(), t.n);
+            for (sum, n) in p.iter_mut().zip(t.participants) {
+                *sum += n;
+            }
+        }
+        let [fa, ma, fc, mc] = p;
         let activity_figures = ActivityFigures {
             total: Some(activity_total),
-            by_type: breakdown(vocab::ACTIVITY_TYPES, |code| {
-                let rows = activities.iter().filter(|t| t.activity_type == code);
-                rows.map(|t| t.n).sum()
-            }),
+            by_type: breakdown(vocab::ACTIVITY_TYPES, &types),
             participants: Participants {
                 total: Some(fa + ma + fc + mc),
                 female: Some(fa + fc),
@@ -385,31 +461,45 @@ impl Evaluation {
             },
         };
 
-        let reached: BTreeSet<&str> = tallies.reached.iter().map(String::as_str).collect();
-        let ever: BTreeSet<&str> = tallies.reached_ever.iter().map(String::as_str).collect();
+        let reached: BTreeSet<&str> = tallies
+            .reached
+            .iter()
+            .filter(|(_, month)| month_set.contains(month.as_str()))
+            .map(|(desa, _)| desa.as_str())
+            .collect();
+        // Ever reached by the period's end: before the tallies' period, or in a month of
+        // it up to this period's last.
+        let last = months.last().map(String::as_str).unwrap_or_default();
+        let ever: BTreeSet<&str> = tallies
+            .reached_before
+            .iter()
+            .map(String::as_str)
+            .chain(
+                tallies
+                    .reached
+                    .iter()
+                    .filter(|(_, month)| month.as_str() <= last)
+                    .map(|(desa, _)| desa.as_str()),
+            )
+            .collect();
         let coverage_rows: Vec<CoverageRow> = kecamatan_codes()
             .into_iter()
-            .filter(|code| here(code))
+            .filter(|code| regency || *code == area)
             .map(|code| {
                 let villages: Vec<&str> = regions::villages_of(code)
                     .map(|v| v.code.as_str())
                     .collect();
-                let not_reached: Vec<String> = villages
-                    .iter()
-                    .filter(|v| !reached.contains(*v))
-                    .map(|v| (*v).to_owned())
-                    .collect();
-                let never_reached: Vec<String> = villages
-                    .iter()
-                    .filter(|v| !ever.contains(*v))
-                    .map(|v| (*v).to_owned())
-                    .collect();
+                let missing = |set: &BTreeSet<&str>| -> Vec<String> {
+                    let left = villages.iter().filter(|v| !set.contains(*v));
+                    left.map(|v| (*v).to_owned()).collect()
+                };
+                let not_reached = missing(&reached);
                 CoverageRow {
                     code: code.into(),
                     villages: villages.len() as u64,
                     reached: Some((villages.len() - not_reached.len()) as u64),
                     not_reached: Some(not_reached),
-                    never_reached: Some(never_reached),
+                    never_reached: Some(missing(&ever)),
                 }
             })
             .collect();
@@ -419,50 +509,24 @@ impl Evaluation {
             kecamatan: coverage_rows,
         };
 
-        let areas = match regency {
-            false => Vec::new(),
-            true => kecamatan_codes()
-                .into_iter()
-                .map(|code| {
-                    let one = Evaluation::assemble(period, code, tallies);
-                    AreaRow {
-                        code: code.into(),
-                        cases: one.cases.total,
-                        victims: one.victims.total,
-                        services: one.services.total.requested,
-                        activities: one.activities.total,
-                        participants: one.activities.participants.total,
-                    }
-                })
-                .collect(),
-        };
-
+        let mut served = Counts::new();
+        for t in tallies
+            .served
+            .iter()
+            .filter(|t| here(&t.kecamatan, &t.month))
+        {
+            add(&mut served, t.month.as_str(), t.n);
+        }
         let trend = months
             .iter()
-            .map(|month| MonthRow {
-                month: month.clone(),
-                new_cases: Some(
-                    cases
-                        .iter()
-                        .filter(|t| &t.month == month)
-                        .map(|t| t.n)
-                        .sum(),
-                ),
-                victims_served: Some(
-                    tallies
-                        .served
-                        .iter()
-                        .filter(|t| here(&t.kecamatan) && &t.month == month)
-                        .map(|t| t.n)
-                        .sum(),
-                ),
-                activities: Some(
-                    activities
-                        .iter()
-                        .filter(|t| &t.month == month)
-                        .map(|t| t.n)
-                        .sum(),
-                ),
+            .map(|month| {
+                let of = |map: &Counts<'_>| Some(map.get(month.as_str()).copied().unwrap_or(0));
+                MonthRow {
+                    month: month.clone(),
+                    new_cases: of(&new_cases),
+                    victims_served: of(&served),
+                    activities: of(&month_activities),
+                }
             })
             .collect();
 
@@ -476,17 +540,48 @@ impl Evaluation {
             legal: legal_figures,
             activities: activity_figures,
             coverage,
-            areas,
+            areas: Vec::new(),
             trend,
         }
     }
+}
 
-    /// Every area's exact figures: the regency first, then each kecamatan in code order.
-    pub fn assemble_all(period: Period, tallies: &Tallies) -> Vec<Evaluation> {
-        std::iter::once(REGENCY_CODE)
-            .chain(kecamatan_codes())
-            .map(|area| Evaluation::assemble(period, area, tallies))
-            .collect()
+/// The sums of one row of the services table.
+#[derive(Debug, Clone, Default)]
+struct ServiceSums {
+    requested: u64,
+    delivered: u64,
+    late: u64,
+    waiting: u64,
+    /// Days from request to delivery → how many.
+    days: BTreeMap<u64, u64>,
+}
+
+impl ServiceSums {
+    fn add(&mut self, t: &ServiceTally, waiting: bool) {
+        self.requested += t.n;
+        if let Some(d) = t.days {
+            self.delivered += t.n;
+            *self.days.entry(d).or_default() += t.n;
+            if d > DUE_WITHIN_DAYS {
+                self.late += t.n;
+            }
+        }
+        if waiting {
+            self.waiting += t.n;
+        }
+    }
+
+    fn row(&self, code: &str) -> ServiceRow {
+        ServiceRow {
+            code: code.into(),
+            requested: Some(self.requested),
+            delivered: Some(self.delivered),
+            late: Some(self.late),
+            waiting: Some(self.waiting),
+            median_days: median(&self.days),
+            longest_days: self.days.keys().next_back().copied(),
+        }
     }
 }
 
@@ -502,12 +597,12 @@ pub fn is_area(area: &str) -> bool {
     area == REGENCY_CODE || kecamatan_codes().contains(&area)
 }
 
-fn breakdown(vocab: Vocab, count: impl Fn(&str) -> u64) -> Vec<Count> {
+fn breakdown(vocab: Vocab, counts: &BTreeMap<&str, u64>) -> Vec<Count> {
     let terms = vocab.terms.iter();
     terms
         .map(|term| Count {
             code: term.code.into(),
-            n: Some(count(term.code)),
+            n: Some(counts.get(term.code).copied().unwrap_or(0)),
         })
         .collect()
 }

@@ -547,7 +547,11 @@ mod tests {
     #[test]
     fn every_table_has_a_header_and_rows_of_the_same_width() {
         let period = Period::parse("2026-Q3").expect("quarter");
-        let mut all = Evaluation::assemble_all(period, &Tallies::default());
+        let mut all = Evaluation::assemble_all(
+            period,
+            &Tallies::default(),
+            time::macros::date!(2026 - 11 - 29),
+        );
         crate::evaluation::suppress(&mut all);
         for lang in [Lang::Id, Lang::En] {
             for table in Table::ALL {
@@ -586,7 +590,8 @@ mod tests {
             }],
             ..Tallies::default()
         };
-        let mut all = Evaluation::assemble_all(period, &tallies);
+        let mut all =
+            Evaluation::assemble_all(period, &tallies, time::macros::date!(2026 - 11 - 29));
         crate::evaluation::suppress(&mut all);
         let text = super::table(Table::Cases, &all[0], Lang::Id);
         assert!(

@@ -134,6 +134,15 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// A calendar year's 17 periods: the year, its four quarters and its twelve months.
+    pub fn calendar_year(year: i32) -> Vec<Period> {
+        let whole = |text: String| Period::parse(&text).ok();
+        let mut periods: Vec<Period> = whole(format!("{year:04}")).into_iter().collect();
+        periods.extend((1..=4).filter_map(|q| whole(format!("{year:04}-Q{q}"))));
+        periods.extend((1..=12).filter_map(|m| whole(format!("{year:04}-{m:02}"))));
+        periods
+    }
+
     /// The calendar month, quarter or year this period is exactly, if it is one.
     pub fn shorthand(&self) -> Option<String> {
         let (y, m1, m2) = (

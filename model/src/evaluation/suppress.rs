@@ -1,12 +1,14 @@
 //! Suppression for viewers: no count from 1 to 10 shows, and no hidden cell can be worked
 //! out from what does show.
 //!
-//! Every figure of every area of a period is one cell; every sum that holds between cells
-//! is a group (a total and its parts): a breakdown and its total, a kecamatan's figure and
-//! the regency's (the regency's cell is the sum of the 18 kecamatan's), the regency's
-//! table row and the kecamatan's own total (an equality is a group of one part). All areas
-//! are suppressed together, so asking for a kecamatan reveals nothing the regency's page
-//! hides, and the other way round.
+//! Every figure of every area of every period suppressed together is one cell; every sum
+//! that holds between cells is a group (a total and its parts): a breakdown and its total,
+//! a kecamatan's figure and the regency's (the regency's cell is the sum of the 18
+//! kecamatan's), the regency's table row and the kecamatan's own total (an equality is a
+//! group of one part), a year's figure and its quarters', a quarter's and its months', and
+//! a month's row of the trend in every period that shows it. The worker suppresses a
+//! calendar year's 17 periods (the year, 4 quarters, 12 months) of all 19 areas together,
+//! so no answer a viewer can ask for reveals what another hides.
 //!
 //! 1. Primary: every count from 1 to [`SUPPRESS_AT_MOST`] is hidden (zero shows: it says
 //!    nothing about anyone); a rupiah amount is hidden with its count of cases.
@@ -20,8 +22,11 @@
 //!    does, the list of villages not reached when the villages reached do; the villages
 //!    never reached when they would reveal that 1 to 10 were ever reached.
 
-use super::{Cell, Evaluation};
+use super::{kecamatan_codes, Cell, Evaluation};
+use crate::regions::REGENCY_CODE;
 use crate::stats::SUPPRESS_AT_MOST;
+use std::collections::BTreeSet;
+use time::Date;
 
 /// How a cell is hidden in the first pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,10 +132,16 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// Where one evaluation's cells are, to tie it to the other areas'.
+/// Where one evaluation's cells are, to tie it to the other areas' and periods'.
 struct Shape {
-    /// Every cell that adds up across kecamatan, in the same order for every area.
-    shared: Vec<usize>,
+    /// Every cell that adds up across kecamatan and across the months of a period, in the
+    /// same order for every evaluation.
+    additive: Vec<usize>,
+    /// Cells that add up across kecamatan only: services still waiting (counted to each
+    /// period's own end) and villages reached (a village reached twice counts once).
+    area_only: Vec<usize>,
+    /// The trend: each month's new cases, victims served and activities.
+    trend: Vec<(String, [usize; 3])>,
     /// Its main totals: cases, victims, services requested, activities, participants.
     totals: [usize; 5],
     /// Villages reached, row by row.
@@ -139,30 +150,119 @@ struct Shape {
     areas: Vec<[usize; 5]>,
 }
 
-/// Suppresses the evaluations of every area of one period, the regency first and then
-/// each kecamatan in code order (as [`Evaluation::assemble_all`] gives them).
+/// Suppresses evaluations together: every area (the regency and its kecamatan, as
+/// [`Evaluation::assemble_all`] gives them) of one or more periods. Give a calendar year
+/// with its quarters and months, and no answer for one of them reveals what another
+/// hides: a period whose other periods tile it is the sum of them.
 pub fn suppress(evaluations: &mut [Evaluation]) {
     let mut cells = Cells::default();
+    let keys: Vec<((Date, Date), String)> = evaluations
+        .iter()
+        .map(|e| ((e.period.from, e.period.to), e.area.clone()))
+        .collect();
     let shapes: Vec<Shape> = evaluations
         .iter_mut()
         .map(|evaluation| collect(evaluation, &mut cells))
         .collect();
-    if let Some((regency, kecamatan)) = shapes.split_first() {
-        for (p, &total) in regency.shared.iter().enumerate() {
-            cells.group(total, kecamatan.iter().map(|k| k.shared[p]).collect());
+    let find =
+        |period: (Date, Date), area: &str| keys.iter().position(|(p, a)| *p == period && a == area);
+    let periods: BTreeSet<(Date, Date)> = keys.iter().map(|(p, _)| *p).collect();
+    for &period in &periods {
+        // Across areas: the regency's cell is the sum of the kecamatan's.
+        let Some(regency) = find(period, REGENCY_CODE) else {
+            continue;
+        };
+        let kecamatan: Vec<&Shape> = kecamatan_codes()
+            .into_iter()
+            .filter_map(|code| find(period, code))
+            .map(|i| &shapes[i])
+            .collect();
+        if kecamatan.len() != kecamatan_codes().len() {
+            continue;
         }
-        for (row, one) in regency.areas.iter().zip(kecamatan) {
+        let r = &shapes[regency];
+        for (p, &total) in r.additive.iter().enumerate() {
+            cells.group(total, kecamatan.iter().map(|k| k.additive[p]).collect());
+        }
+        for (p, &total) in r.area_only.iter().enumerate() {
+            cells.group(total, kecamatan.iter().map(|k| k.area_only[p]).collect());
+        }
+        for (m, (_, row)) in r.trend.iter().enumerate() {
+            for (j, &total) in row.iter().enumerate() {
+                cells.group(total, kecamatan.iter().map(|k| k.trend[m].1[j]).collect());
+            }
+        }
+        for (row, one) in r.areas.iter().zip(&kecamatan) {
             for (&cell, &total) in row.iter().zip(&one.totals) {
                 cells.group(cell, vec![total]);
             }
         }
-        for (&row, one) in regency.reached.iter().zip(kecamatan) {
+        for (&row, one) in r.reached.iter().zip(&kecamatan) {
             cells.group(row, one.reached.clone());
+        }
+    }
+    // Across periods: a period tiled by others given with it is their sum, area by area.
+    for &period in &periods {
+        let tiles = tiling(period, &periods);
+        if tiles.is_empty() {
+            continue;
+        }
+        for (i, (p, area)) in keys.iter().enumerate() {
+            if *p != period {
+                continue;
+            }
+            let parts: Vec<usize> = tiles.iter().filter_map(|t| find(*t, area)).collect();
+            if parts.len() != tiles.len() {
+                continue;
+            }
+            for (q, &total) in shapes[i].additive.iter().enumerate() {
+                cells.group(
+                    total,
+                    parts.iter().map(|&j| shapes[j].additive[q]).collect(),
+                );
+            }
+            // A month's row of the trend is the same figure in every period showing it.
+            for (month, row) in &shapes[i].trend {
+                let part = parts
+                    .iter()
+                    .find_map(|&j| shapes[j].trend.iter().find(|(m, _)| m == month));
+                if let Some((_, part_row)) = part {
+                    for (&cell, &same) in row.iter().zip(part_row) {
+                        cells.group(cell, vec![same]);
+                    }
+                }
+            }
         }
     }
     cells.apply();
     for evaluation in evaluations.iter_mut() {
         follow(evaluation);
+    }
+}
+
+/// The periods of `all` that tile `period` exactly, each the largest inside it (a year's
+/// quarters, not its months), or none.
+fn tiling(period: (Date, Date), all: &BTreeSet<(Date, Date)>) -> Vec<(Date, Date)> {
+    let inside = |(a, b): (Date, Date), (c, d): (Date, Date)| c <= a && b <= d && (a, b) != (c, d);
+    let within: Vec<(Date, Date)> = all.iter().copied().filter(|q| inside(*q, period)).collect();
+    let largest: Vec<(Date, Date)> = within
+        .iter()
+        .copied()
+        .filter(|q| !within.iter().any(|r| inside(*q, *r)))
+        .collect();
+    let mut next = period.0;
+    for (from, to) in &largest {
+        if *from != next {
+            return Vec::new();
+        }
+        next = match to.next_day() {
+            Some(day) => day,
+            None => return Vec::new(),
+        };
+    }
+    match largest.last() {
+        Some((_, to)) if *to == period.1 => largest,
+        _ => Vec::new(),
     }
 }
 
@@ -180,7 +280,7 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         trend,
         ..
     } = evaluation;
-    let mut shared = Vec::new();
+    let mut additive = Vec::new();
 
     let case_total = cells.count(&mut cases.total);
     for breakdown in [
@@ -189,11 +289,11 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         &mut cases.by_destination,
     ] {
         let parts = cells.counts(breakdown.iter_mut().map(|c| &mut c.n));
-        shared.extend(&parts);
+        additive.extend(&parts);
         cells.group(case_total, parts);
     }
-    shared.push(case_total);
-    shared.extend(cells.counts(cases.by_exploitation.iter_mut().map(|c| &mut c.n)));
+    additive.push(case_total);
+    additive.extend(cells.counts(cases.by_exploitation.iter_mut().map(|c| &mut c.n)));
 
     let v = cells.counts([
         &mut victims.total,
@@ -212,7 +312,7 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         cells,
         [total, female, male, children, adults, fc, mc, fa, ma],
     );
-    shared.extend(&v);
+    additive.extend(&v);
     let victim_total = total;
 
     let mut columns: [Vec<usize>; 4] = Default::default();
@@ -233,22 +333,29 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         &mut services.total.late,
         &mut services.total.waiting,
     ]);
-    for (column, &total) in columns.iter().zip(&service_totals) {
-        shared.extend(column);
+    let mut area_only = Vec::new();
+    for (i, (column, &total)) in columns.iter().zip(&service_totals).enumerate() {
+        // Waiting is counted to each period's own end: it adds up across areas only.
+        let list = if i == 3 {
+            &mut area_only
+        } else {
+            &mut additive
+        };
+        list.extend(column);
+        list.push(total);
         cells.group(total, column.clone());
     }
-    shared.extend(&service_totals);
 
-    shared.extend(cells.counts(legal.funnel.iter_mut().map(|s| &mut s.cases)));
+    additive.extend(cells.counts(legal.funnel.iter_mut().map(|s| &mut s.cases)));
     let restitution = cells.count(&mut legal.restitution_cases);
     let rupiah = cells.amount(&mut legal.restitution_rupiah, restitution);
-    shared.extend([restitution, rupiah]);
+    additive.extend([restitution, rupiah]);
 
     let activity_total = cells.count(&mut activities.total);
     let by_type = cells.counts(activities.by_type.iter_mut().map(|c| &mut c.n));
     cells.group(activity_total, by_type.clone());
-    shared.push(activity_total);
-    shared.extend(by_type);
+    additive.push(activity_total);
+    additive.extend(by_type);
     let p = &mut activities.participants;
     let v = cells.counts([
         &mut p.total,
@@ -265,15 +372,15 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         cells,
         [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]],
     );
-    shared.extend(&v);
+    additive.extend(&v);
     let participant_total = v[0];
 
     let coverage_total = cells.count(&mut coverage.reached);
     let reached = cells.counts(coverage.kecamatan.iter_mut().map(|r| &mut r.reached));
     cells.group(coverage_total, reached.clone());
-    shared.push(coverage_total);
+    area_only.push(coverage_total);
 
-    let (mut new_cases, mut month_activities) = (Vec::new(), Vec::new());
+    let (mut new_cases, mut month_activities, mut rows) = (Vec::new(), Vec::new(), Vec::new());
     for month in trend.iter_mut() {
         let row = cells.counts([
             &mut month.new_cases,
@@ -282,7 +389,7 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         ]);
         new_cases.push(row[0]);
         month_activities.push(row[2]);
-        shared.extend(row);
+        rows.push((month.month.clone(), [row[0], row[1], row[2]]));
     }
     cells.group(case_total, new_cases);
     cells.group(activity_total, month_activities);
@@ -295,7 +402,7 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         activity_total,
         participant_total,
     ];
-    let mut rows = Vec::new();
+    let mut table = Vec::new();
     for row in areas.iter_mut() {
         let r = cells.counts([
             &mut row.cases,
@@ -304,18 +411,20 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
             &mut row.activities,
             &mut row.participants,
         ]);
-        rows.push([r[0], r[1], r[2], r[3], r[4]]);
+        table.push([r[0], r[1], r[2], r[3], r[4]]);
     }
-    if !rows.is_empty() {
+    if !table.is_empty() {
         for (i, &total) in totals.iter().enumerate() {
-            cells.group(total, rows.iter().map(|r| r[i]).collect());
+            cells.group(total, table.iter().map(|r| r[i]).collect());
         }
     }
     Shape {
-        shared,
+        additive,
+        area_only,
+        trend: rows,
         totals,
         reached,
-        areas: rows,
+        areas: table,
     }
 }
 

@@ -1,5 +1,6 @@
-//! The exact counts the store adds up for a period, each grouped by kecamatan, from which
-//! every figure of every area is assembled ([`super::Evaluation::assemble`]).
+//! The exact counts the store adds up for a period, each grouped by kecamatan and month,
+//! from which every figure of every area, and of every calendar period inside the one
+//! asked for, is assembled ([`super::Evaluation::assemble`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,8 @@ pub struct CaseTally {
 pub struct ExploitationTally {
     /// The case's kecamatan.
     pub kecamatan: String,
+    /// `YYYY-MM` of the date reported.
+    pub month: String,
     /// Form code.
     pub form: String,
     /// How many cases.
@@ -62,6 +65,8 @@ pub struct ExploitationTally {
 pub struct VictimTally {
     /// Their case's kecamatan.
     pub kecamatan: String,
+    /// `YYYY-MM` of their case's date reported.
+    pub month: String,
     /// Sex code.
     pub sex: String,
     /// Under 18 when identified.
@@ -75,13 +80,15 @@ pub struct VictimTally {
 pub struct ServiceTally {
     /// Their case's kecamatan.
     pub kecamatan: String,
+    /// `YYYY-MM` of the request.
+    pub month: String,
     /// Service type code.
     pub service_type: String,
     /// Days from request to delivery; `None` when not delivered.
     pub days: Option<u64>,
-    /// Not delivered, not cancelled, and requested more than [`DUE_WITHIN_DAYS`] before
-    /// the period's end (or today, whichever is earlier).
-    pub waiting: bool,
+    /// Not delivered and not cancelled: the day it was requested (`YYYY-MM-DD`). It waits
+    /// too long once more than [`DUE_WITHIN_DAYS`] passed by the period's end (or today).
+    pub pending_since: Option<String>,
     /// How many.
     pub n: u64,
 }
@@ -102,6 +109,8 @@ pub struct ServedTally {
 pub struct LegalTally {
     /// The case's kecamatan.
     pub kecamatan: String,
+    /// `YYYY-MM` of the case's date reported.
+    pub month: String,
     /// The furthest funnel stage ([`FUNNEL_STAGES`] index) a legal step of the case
     /// records; `None` when it has only a restitution step.
     pub furthest: Option<u8>,
@@ -128,6 +137,26 @@ pub struct ActivityTally {
     pub participants: [u64; 4],
 }
 
+impl Tallies {
+    /// The rows of one kecamatan (the villages reached are kept whole).
+    pub fn of_kecamatan(&self, code: &str) -> Tallies {
+        fn keep<T: Clone>(rows: &[T], code: &str, of: fn(&T) -> &str) -> Vec<T> {
+            rows.iter().filter(|t| of(t) == code).cloned().collect()
+        }
+        Tallies {
+            cases: keep(&self.cases, code, |t| &t.kecamatan),
+            exploitation: keep(&self.exploitation, code, |t| &t.kecamatan),
+            victims: keep(&self.victims, code, |t| &t.kecamatan),
+            services: keep(&self.services, code, |t| &t.kecamatan),
+            served: keep(&self.served, code, |t| &t.kecamatan),
+            legal: keep(&self.legal, code, |t| &t.kecamatan),
+            activities: keep(&self.activities, code, |t| &t.kecamatan),
+            reached: self.reached.clone(),
+            reached_before: self.reached_before.clone(),
+        }
+    }
+}
+
 /// Everything the store adds up for one period, over the whole regency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tallies {
@@ -145,8 +174,9 @@ pub struct Tallies {
     pub legal: Vec<LegalTally>,
     /// Activities.
     pub activities: Vec<ActivityTally>,
-    /// The villages (desa codes) where an activity was held in the period.
-    pub reached: Vec<String>,
-    /// The villages where an activity was ever held, up to the period's end.
-    pub reached_ever: Vec<String>,
+    /// The villages (desa codes) where an activity was held in the period, with the
+    /// months (`YYYY-MM`) it was: one pair each.
+    pub reached: Vec<(String, String)>,
+    /// The villages where an activity was held before the period.
+    pub reached_before: Vec<String>,
 }

@@ -21,14 +21,20 @@ fn case(kecamatan: &str, month: &str, status: &str, destination: &str, n: u64) -
     }
 }
 
-fn service(kecamatan: &str, days: Option<u64>, waiting: bool, n: u64) -> ServiceTally {
+/// Services requested on `day`; `pending` when neither delivered nor cancelled.
+fn service(kecamatan: &str, day: &str, days: Option<u64>, pending: bool, n: u64) -> ServiceTally {
     ServiceTally {
         kecamatan: kecamatan.into(),
+        month: day[..7].into(),
         service_type: "shelter".into(),
         days,
-        waiting,
+        pending_since: pending.then(|| day.to_owned()),
         n,
     }
+}
+
+fn today() -> time::Date {
+    date!(2026 - 11 - 29)
 }
 
 fn sample() -> Tallies {
@@ -40,29 +46,34 @@ fn sample() -> Tallies {
         ],
         exploitation: vec![ExploitationTally {
             kecamatan: MREBET.into(),
+            month: "2026-08".into(),
             form: "forced_labour".into(),
             n: 14,
         }],
         victims: vec![
             VictimTally {
                 kecamatan: MREBET.into(),
+                month: "2026-08".into(),
                 sex: "female".into(),
                 child: true,
                 n: 4,
             },
             VictimTally {
                 kecamatan: BOBOTSARI.into(),
+                month: "2026-10".into(),
                 sex: "male".into(),
                 child: false,
                 n: 30,
             },
         ],
         services: vec![
-            service(MREBET, Some(2), false, 3),
-            service(MREBET, Some(10), false, 1),
-            service(BOBOTSARI, Some(5), false, 2),
-            service(BOBOTSARI, None, true, 6),
-            service(BOBOTSARI, None, false, 1),
+            service(MREBET, "2026-08-03", Some(2), false, 3),
+            service(MREBET, "2026-08-20", Some(10), false, 1),
+            service(BOBOTSARI, "2026-10-01", Some(5), false, 2),
+            service(BOBOTSARI, "2026-10-02", None, true, 6),
+            // Requested 5 days before the period's end: not yet waiting too long.
+            service(BOBOTSARI, "2026-10-26", None, true, 4),
+            service(BOBOTSARI, "2026-10-03", None, false, 1),
         ],
         served: vec![ServedTally {
             kecamatan: MREBET.into(),
@@ -72,6 +83,7 @@ fn sample() -> Tallies {
         legal: vec![
             LegalTally {
                 kecamatan: MREBET.into(),
+                month: "2026-08".into(),
                 furthest: Some(4),
                 restitution: true,
                 n: 2,
@@ -79,6 +91,7 @@ fn sample() -> Tallies {
             },
             LegalTally {
                 kecamatan: BOBOTSARI.into(),
+                month: "2026-10".into(),
                 furthest: Some(0),
                 restitution: false,
                 n: 9,
@@ -92,18 +105,18 @@ fn sample() -> Tallies {
             n: 3,
             participants: [40, 30, 5, 2],
         }],
-        reached: vec!["33.03.08.2001".into(), "33.03.08.2002".into()],
-        reached_ever: vec![
-            "33.03.08.2001".into(),
-            "33.03.08.2002".into(),
-            "33.03.08.2003".into(),
+        reached: vec![
+            ("33.03.08.2001".into(), "2026-09".into()),
+            ("33.03.08.2002".into(), "2026-10".into()),
+            ("33.03.08.2002".into(), "2026-08".into()),
         ],
+        reached_before: vec!["33.03.08.2003".into()],
     }
 }
 
 #[test]
 fn the_regency_adds_up_every_kecamatan() {
-    let e = Evaluation::assemble(period(), "33.03", &sample());
+    let e = Evaluation::assemble(period(), "33.03", &sample(), today());
     assert_eq!(e.cases.total, Some(35));
     let status = |code: &str| {
         e.cases
@@ -129,14 +142,14 @@ fn the_regency_adds_up_every_kecamatan() {
         .iter()
         .find(|r| r.code == "shelter")
         .expect("row");
-    assert_eq!(shelter.requested, Some(13));
+    assert_eq!(shelter.requested, Some(17));
     assert_eq!(shelter.delivered, Some(6));
     assert_eq!(shelter.late, Some(1));
     assert_eq!(shelter.waiting, Some(6));
     // Delivered after 2, 2, 2, 5, 5 and 10 days: the median is (2 + 5) / 2.
     assert_eq!(shelter.median_days, Some(3.5));
     assert_eq!(shelter.longest_days, Some(10));
-    assert_eq!(e.services.total.requested, Some(13));
+    assert_eq!(e.services.total.requested, Some(17));
     let funnel: Vec<Cell> = e.legal.funnel.iter().map(|s| s.cases).collect();
     assert_eq!(
         funnel,
@@ -167,7 +180,7 @@ fn the_regency_adds_up_every_kecamatan() {
 
 #[test]
 fn a_kecamatan_sees_only_its_own() {
-    let e = Evaluation::assemble(period(), MREBET, &sample());
+    let e = Evaluation::assemble(period(), MREBET, &sample(), today());
     assert_eq!(e.cases.total, Some(15));
     assert_eq!(e.victims.total, Some(4));
     assert!(e.areas.is_empty());
@@ -220,8 +233,12 @@ fn sums_hold(e: &Evaluation) {
 }
 
 fn tallies() -> impl Strategy<Value = Tallies> {
+    tallies_over(vec!["2026-08", "2026-09", "2026-10"])
+}
+
+fn tallies_over(months: Vec<&'static str>) -> impl Strategy<Value = Tallies> {
     let kec = prop::sample::select(kecamatan_codes());
-    let month = prop::sample::select(vec!["2026-08", "2026-09", "2026-10"]);
+    let month = prop::sample::select(months);
     let status = prop::sample::select(vec!["reported", "assessed", "in_service", "closed"]);
     let dest = prop::sample::select(vec!["MY", "TW", NOT_RECORDED]);
     let cases = prop::collection::vec((kec.clone(), month.clone(), status, dest, 1u64..25), 0..25)
@@ -230,22 +247,31 @@ fn tallies() -> impl Strategy<Value = Tallies> {
                 .map(|(k, m, s, d, n)| case(k, m, s, d, n))
                 .collect::<Vec<_>>()
         });
-    let victims =
-        prop::collection::vec((kec.clone(), any::<bool>(), any::<bool>(), 1u64..25), 0..20)
-            .prop_map(|rows| {
-                rows.into_iter()
-                    .map(|(k, female, child, n)| VictimTally {
-                        kecamatan: k.into(),
-                        sex: if female { "female" } else { "male" }.into(),
-                        child,
-                        n,
-                    })
-                    .collect::<Vec<_>>()
-            });
+    let victims = prop::collection::vec(
+        (
+            kec.clone(),
+            month.clone(),
+            any::<bool>(),
+            any::<bool>(),
+            1u64..25,
+        ),
+        0..20,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .map(|(k, m, female, child, n)| VictimTally {
+                kecamatan: k.into(),
+                month: m.into(),
+                sex: if female { "female" } else { "male" }.into(),
+                child,
+                n,
+            })
+            .collect::<Vec<_>>()
+    });
     let activities = prop::collection::vec(
         (
             kec.clone(),
-            month,
+            month.clone(),
             1u64..15,
             [0u64..30, 0u64..30, 0u64..30, 0u64..30],
         ),
@@ -262,26 +288,38 @@ fn tallies() -> impl Strategy<Value = Tallies> {
             })
             .collect::<Vec<_>>()
     });
-    let services = prop::collection::vec((kec, prop::option::of(0u64..20), 1u64..12), 0..15)
-        .prop_map(|rows| {
-            rows.into_iter()
-                .map(|(k, days, n)| service(k, days, days.is_none(), n))
-                .collect::<Vec<_>>()
-        });
+    let services = prop::collection::vec(
+        (
+            kec,
+            month.clone(),
+            1u32..28,
+            prop::option::of(0u64..20),
+            1u64..12,
+        ),
+        0..15,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .map(|(k, m, d, days, n)| service(k, &format!("{m}-{d:02}"), days, days.is_none(), n))
+            .collect::<Vec<_>>()
+    });
     let reached = prop::sample::subsequence(
         crate::regions::villages()
             .map(|v| v.code.clone())
             .collect::<Vec<_>>(),
         0..40,
     );
-    (cases, victims, activities, services, reached).prop_map(
-        |(cases, victims, activities, services, reached)| Tallies {
+    (cases, victims, activities, services, reached, month).prop_map(
+        |(cases, victims, activities, services, reached, month)| Tallies {
             cases,
             victims,
             activities,
             services,
-            reached_ever: reached.iter().step_by(2).cloned().collect(),
-            reached,
+            reached_before: reached.iter().step_by(3).cloned().collect(),
+            reached: reached
+                .into_iter()
+                .map(|desa| (desa, month.to_owned()))
+                .collect(),
             ..Tallies::default()
         },
     )
@@ -369,59 +407,63 @@ fn counts(e: &Evaluation) -> Vec<(String, Cell)> {
 /// A sum a reader can form: (area, total's path, [(area, part's path)]).
 type Sum = (usize, String, Vec<(usize, String)>);
 
-/// The hidden cells of the sums a reader can form from one evaluation (and the regency's
-/// cells as sums of the kecamatan's): none may be the only unknown of a sum, and a sum of
-/// hidden cells may not force them all to one value.
+/// The hidden cells of the sums a reader can form from the answers (each evaluation's own
+/// sums, each regency cell as the sum of the kecamatan's, each period's additive cells as
+/// the sum of the periods given that tile it, and a month's trend row in every period
+/// showing it): none may be the only unknown of a sum, and a sum of hidden cells may not
+/// force them all to one value. Written from the figures' meaning, not from the
+/// suppression's own groups.
 fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
-    let value = |i: usize, path: &str| {
-        counts(&exact[i])
-            .into_iter()
-            .find(|(name, _)| name == path)
-            .and_then(|(_, c)| c)
-            .unwrap_or(0)
+    let cells: Vec<BTreeMap<String, Cell>> = all
+        .iter()
+        .map(|e| counts(e).into_iter().collect())
+        .collect();
+    let values: Vec<BTreeMap<String, Cell>> = exact
+        .iter()
+        .map(|e| counts(e).into_iter().collect())
+        .collect();
+    let value = |i: usize, path: &str| values[i].get(path).copied().flatten().unwrap_or(0);
+    let shown = |i: usize, path: &str| cells[i].get(path).is_none_or(Option::is_some);
+    let paths = |i: usize, keep: &dyn Fn(&str) -> bool| -> Vec<(usize, String)> {
+        cells[i]
+            .keys()
+            .filter(|n| keep(n))
+            .map(|n| (i, n.clone()))
+            .collect()
     };
     let mut sums: Vec<Sum> = Vec::new();
     for (i, e) in all.iter().enumerate() {
-        let names = |prefix: &str| -> Vec<(usize, String)> {
-            counts(e)
-                .into_iter()
-                .filter(|(n, _)| {
-                    n.starts_with(prefix)
-                        && n.matches('.').count() == prefix.matches('.').count() + 1
-                })
-                .map(|(n, _)| (i, n))
-                .collect()
-        };
-        for prefix in ["status.", "modus.", "destination.", "trend.*new_cases"] {
-            let parts = match prefix {
-                "trend.*new_cases" => counts(e)
-                    .into_iter()
-                    .filter(|(n, _)| n.starts_with("trend.") && n.ends_with(".new_cases"))
-                    .map(|(n, _)| (i, n))
-                    .collect(),
-                _ => names(prefix),
-            };
-            sums.push((i, "cases".into(), parts));
+        for prefix in ["status.", "modus.", "destination."] {
+            sums.push((i, "cases".into(), paths(i, &|n| n.starts_with(prefix))));
+        }
+        let trend =
+            |what: &'static str| move |n: &str| n.starts_with("trend.") && n.ends_with(what);
+        sums.push((i, "cases".into(), paths(i, &trend(".new_cases"))));
+        sums.push((
+            i,
+            "activity.outreach".into(),
+            paths(i, &trend(".activities")),
+        ));
+        for (total, parts) in [
+            ("victims", ["female", "male"]),
+            ("victims", ["children", "adults"]),
+            ("female", ["fc", "fa"]),
+            ("male", ["mc", "ma"]),
+            ("p.total", ["p.female", "p.male"]),
+            ("p.total", ["p.children", "p.adults"]),
+        ] {
+            sums.push((
+                i,
+                total.into(),
+                parts.iter().map(|p| (i, (*p).to_owned())).collect(),
+            ));
         }
         sums.push((
             i,
-            "victims".into(),
-            vec![(i, "female".into()), (i, "male".into())],
+            "reached".into(),
+            paths(i, &|n| n.starts_with("reached.")),
         ));
-        sums.push((
-            i,
-            "victims".into(),
-            vec![(i, "children".into()), (i, "adults".into())],
-        ));
-        sums.push((i, "female".into(), vec![(i, "fc".into()), (i, "fa".into())]));
-        sums.push((i, "male".into(), vec![(i, "mc".into()), (i, "ma".into())]));
-        sums.push((
-            i,
-            "p.total".into(),
-            vec![(i, "p.female".into()), (i, "p.male".into())],
-        ));
-        sums.push((i, "reached".into(), names("reached.")));
-        if i == 0 {
+        if e.area == REGENCY_CODE {
             for (what, total) in [
                 ("cases", "cases"),
                 ("victims", "victims"),
@@ -430,29 +472,83 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
                 let parts = e
                     .areas
                     .iter()
-                    .map(|r| (0, format!("area.{}.{what}", r.code)))
-                    .collect();
-                sums.push((0, total.into(), parts));
+                    .map(|r| (i, format!("area.{}.{what}", r.code)));
+                sums.push((i, total.into(), parts.collect()));
             }
         }
     }
-    for (name, _) in counts(&all[0]) {
-        if name.starts_with("area.") || name.starts_with("reached.") {
+    let index = |period: Period, area: &str| {
+        all.iter()
+            .position(|e| e.period == period && e.area == area)
+    };
+    for (r, regency) in all
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.area == REGENCY_CODE)
+    {
+        let kecamatan: Vec<usize> = kecamatan_codes()
+            .into_iter()
+            .filter_map(|k| index(regency.period, k))
+            .collect();
+        for name in cells[r].keys() {
+            if name.starts_with("area.") || name.starts_with("reached.") {
+                continue;
+            }
+            sums.push((
+                r,
+                name.clone(),
+                kecamatan.iter().map(|&k| (k, name.clone())).collect(),
+            ));
+        }
+        for &k in &kecamatan {
+            let code = &all[k].area;
+            let name = format!("reached.{code}");
+            sums.push((r, name.clone(), vec![(k, name)]));
+        }
+    }
+    // A year is its quarters, a quarter its months (the periods this test gives).
+    let additive = |n: &str| {
+        !(n.starts_with("area.")
+            || n.starts_with("reached")
+            || n.starts_with("trend.")
+            || n.ends_with(".waiting"))
+    };
+    for (i, e) in all.iter().enumerate() {
+        let inside: Vec<&Evaluation> = all
+            .iter()
+            .filter(|o| o.area == e.area && o.period != e.period)
+            .filter(|o| e.period.from <= o.period.from && o.period.to <= e.period.to)
+            .collect();
+        let tiles: Vec<usize> = match (e.period.shorthand(), inside.len()) {
+            (Some(s), n) if s.len() == 4 && n == 16 => inside
+                .iter()
+                .filter(|o| o.period.shorthand().is_some_and(|s| s.contains('Q')))
+                .filter_map(|o| index(o.period, &o.area))
+                .collect(),
+            (Some(s), 3) if s.contains('Q') => inside
+                .iter()
+                .filter_map(|o| index(o.period, &o.area))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if tiles.is_empty() {
             continue;
         }
-        sums.push((
-            0,
-            name.clone(),
-            (1..all.len()).map(|k| (k, name.clone())).collect(),
-        ));
+        for (name, _) in cells[i].iter().filter(|(n, _)| additive(n)) {
+            sums.push((
+                i,
+                name.clone(),
+                tiles.iter().map(|&t| (t, name.clone())).collect(),
+            ));
+        }
+        for (name, _) in cells[i].iter().filter(|(n, _)| n.starts_with("trend.")) {
+            for &t in &tiles {
+                if cells[t].contains_key(name) {
+                    sums.push((i, name.clone(), vec![(t, name.clone())]));
+                }
+            }
+        }
     }
-    let shown = |i: usize, path: &str| {
-        counts(&all[i])
-            .into_iter()
-            .find(|(name, _)| name == path)
-            .map(|(_, c)| c.is_some())
-            .unwrap_or(true)
-    };
     for (i, total, parts) in &sums {
         if !shown(*i, total) {
             continue;
@@ -462,8 +558,30 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
         let k = hidden.len() as u64;
         assert!(
             k == 0 || (k >= 2 && sum != k && sum != k * SUPPRESS_AT_MOST),
-            "{total} of area {i} reveals {hidden:?} (sum {sum})"
+            "{total} of {} {} reveals {hidden:?} (sum {sum})",
+            all[*i].area,
+            all[*i].period.label(crate::Lang::En)
         );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn no_period_of_a_year_reveals_what_another_hides(tallies in tallies_over(
+        vec!["2025-01", "2025-02", "2025-03", "2025-05", "2025-08", "2025-11", "2025-12"],
+    )) {
+        let periods = Period::calendar_year(2025);
+        prop_assert_eq!(periods.len(), 17);
+        let exact = Evaluation::assemble_many(&periods, &tallies, today());
+        let mut all = exact.clone();
+        suppress(&mut all);
+        for e in &all {
+            for (name, cell) in counts(e) {
+                prop_assert!(!matches!(cell, Some(1..=10)), "{name} shows {cell:?} in {}", e.area);
+            }
+        }
+        nothing_derivable(&all, &exact);
     }
 }
 
@@ -471,7 +589,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
     fn a_viewer_sees_no_small_count_and_cannot_work_one_out(tallies in tallies()) {
-        let exact = Evaluation::assemble_all(period(), &tallies);
+        let exact = Evaluation::assemble_all(period(), &tallies, today());
         for e in &exact {
             sums_hold(e);
         }
@@ -503,7 +621,7 @@ fn exact_figures_are_left_alone_when_nothing_is_small() {
         cases: vec![case(MREBET, "2026-08", "reported", "MY", 40)],
         ..Tallies::default()
     };
-    let mut all = Evaluation::assemble_all(period(), &tallies);
+    let mut all = Evaluation::assemble_all(period(), &tallies, today());
     suppress(&mut all);
     assert_eq!(all[0].cases.total, Some(40));
     let mrebet = all.iter().find(|e| e.area == MREBET).expect("mrebet");
@@ -521,7 +639,7 @@ fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
         ],
         ..Tallies::default()
     };
-    let mut all = Evaluation::assemble_all(period(), &tallies);
+    let mut all = Evaluation::assemble_all(period(), &tallies, today());
     suppress(&mut all);
     let total = |area: &str| {
         all.iter()
@@ -540,4 +658,21 @@ fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
             .and_then(|r| r.cases)
     };
     assert_eq!((row(MREBET), row("33.03.01")), (None, None));
+}
+
+#[test]
+fn each_month_counts_its_own_villages_and_those_reached_by_its_end() {
+    let tallies = sample();
+    let august = Period::parse("2026-08").expect("month");
+    let e = Evaluation::assemble(august, MREBET, &tallies, today());
+    let row = &e.coverage.kecamatan[0];
+    assert_eq!(row.reached, Some(1), "only 2002 in August");
+    let never = row.never_reached.as_ref().expect("list");
+    assert_eq!(
+        never.len() as u64,
+        row.villages - 2,
+        "2003 before the period and 2002 in August; 2001 only in September"
+    );
+    assert!(never.contains(&"33.03.08.2001".to_owned()));
+    assert_eq!(e.cases.total, Some(12), "August's cases only");
 }

@@ -166,25 +166,27 @@ pub fn evaluation_request(
     Ok((period, area.to_owned()))
 }
 
-/// The figures of a period and an area: exact, or suppressed over every area at once.
+/// The figures of a period and an area: exact; or, for a viewer, suppressed together with
+/// every other calendar period of the same year (the year, its quarters and its months)
+/// and every area, so that no answer a viewer can ask for reveals what another hides.
 pub async fn figures(
     state: &AppState,
     period: evaluation::Period,
     area: &str,
     suppressed: bool,
 ) -> Result<Evaluation, ApiError> {
-    // A service is late once more than 7 days passed without delivery, counted to the
-    // period's end, or to today for a period still running.
-    let until = period.to.min(crate::clock::today_wib());
-    let waiting_before = until - time::Duration::days(evaluation::DUE_WITHIN_DAYS as i64);
-    let tallies = state.store.tallies(period, waiting_before).await?;
+    let today = crate::clock::today_wib();
     if !suppressed {
-        return Ok(Evaluation::assemble(period, area, &tallies));
+        let tallies = state.store.tallies(period).await?;
+        return Ok(Evaluation::assemble(period, area, &tallies, today));
     }
-    let mut all = Evaluation::assemble_all(period, &tallies);
+    let periods = evaluation::Period::calendar_year(period.from.year());
+    let year = periods.first().copied().unwrap_or(period);
+    let tallies = state.store.tallies(year).await?;
+    let mut all = Evaluation::assemble_many(&periods, &tallies, today);
     evaluation::suppress(&mut all);
     all.into_iter()
-        .find(|e| e.area == area)
+        .find(|e| e.period == period && e.area == area)
         .ok_or_else(|| ApiError::BadRequest(format!("unknown area {area:?}")))
 }
 

@@ -256,9 +256,8 @@ pub trait Store: Send + Sync {
         to: Date,
     ) -> Result<Vec<(String, ActivityCounts)>, StoreError>;
     /// Everything the evaluation of `period` adds up, over the whole regency, by
-    /// kecamatan; a service requested before `waiting_before` and not delivered (nor
-    /// cancelled) is waiting.
-    async fn tallies(&self, period: Period, waiting_before: Date) -> Result<Tallies, StoreError>;
+    /// kecamatan and month.
+    async fn tallies(&self, period: Period) -> Result<Tallies, StoreError>;
     /// The conflict log of one record, oldest first.
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError>;
     /// Whether the store holds any record of this kind (deleted ones included).
@@ -348,6 +347,9 @@ fn counts_from_row(
     ))
 }
 
+/// A service tally row: kecamatan, month, type, days to delivery, pending since, how many.
+pub(super) type ServiceRow = (String, String, String, Option<i64>, Option<String>, i64);
+
 /// An activity tally row: kecamatan, month, type, how many, and the four participant sums.
 pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
 
@@ -355,14 +357,14 @@ pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
 /// literals is a 32-bit integer on PostgreSQL).
 pub(super) struct TallyRows {
     pub cases: Vec<(String, String, String, String, String, i64)>,
-    pub forms: Vec<(String, String, i64)>,
-    pub victims: Vec<(String, String, i64, i64)>,
-    pub services: Vec<(String, String, Option<i64>, i32, i64)>,
+    pub forms: Vec<(String, String, String, i64)>,
+    pub victims: Vec<(String, String, String, i64, i64)>,
+    pub services: Vec<ServiceRow>,
     pub served: Vec<(String, String, i64)>,
-    pub legal: Vec<(String, Option<i64>, i32, i64, i64)>,
+    pub legal: Vec<(String, String, Option<i64>, i32, i64, i64)>,
     pub activities: Vec<ActivityRow>,
-    pub reached: Vec<(String,)>,
-    pub reached_ever: Vec<(String,)>,
+    pub reached: Vec<(String, String)>,
+    pub reached_before: Vec<(String,)>,
 }
 
 impl TallyRows {
@@ -392,9 +394,10 @@ impl TallyRows {
             exploitation: self
                 .forms
                 .into_iter()
-                .map(|(kecamatan, form, n)| {
+                .map(|(kecamatan, month, form, n)| {
                     Ok(ExploitationTally {
                         kecamatan,
+                        month,
                         form,
                         n: from_db(n)?,
                     })
@@ -403,9 +406,10 @@ impl TallyRows {
             victims: self
                 .victims
                 .into_iter()
-                .map(|(kecamatan, sex, child, n)| {
+                .map(|(kecamatan, month, sex, child, n)| {
                     Ok(VictimTally {
                         kecamatan,
+                        month,
                         sex,
                         child: child != 0,
                         n: from_db(n)?,
@@ -415,12 +419,13 @@ impl TallyRows {
             services: self
                 .services
                 .into_iter()
-                .map(|(kecamatan, service_type, days, waiting, n)| {
+                .map(|(kecamatan, month, service_type, days, pending_since, n)| {
                     Ok(ServiceTally {
                         kecamatan,
+                        month,
                         service_type,
                         days: days.map(from_db).transpose()?,
-                        waiting: waiting != 0,
+                        pending_since,
                         n: from_db(n)?,
                     })
                 })
@@ -439,9 +444,10 @@ impl TallyRows {
             legal: self
                 .legal
                 .into_iter()
-                .map(|(kecamatan, furthest, restitution, n, rupiah)| {
+                .map(|(kecamatan, month, furthest, restitution, n, rupiah)| {
                     Ok(LegalTally {
                         kecamatan,
+                        month,
                         furthest: furthest.map(rank).transpose()?,
                         restitution: restitution != 0,
                         n: from_db(n)?,
@@ -462,8 +468,12 @@ impl TallyRows {
                     })
                 })
                 .collect::<Result<_, StoreError>>()?,
-            reached: self.reached.into_iter().map(|(desa,)| desa).collect(),
-            reached_ever: self.reached_ever.into_iter().map(|(desa,)| desa).collect(),
+            reached: self.reached,
+            reached_before: self
+                .reached_before
+                .into_iter()
+                .map(|(desa,)| desa)
+                .collect(),
         })
     }
 }

@@ -134,6 +134,7 @@ fn dialect() -> sql::Dialect {
     sql::Dialect {
         day: |n| format!("${n}::date"),
         month: |column| format!("to_char({column}, 'YYYY-MM')"),
+        day_text: |column| format!("to_char({column}, 'YYYY-MM-DD')"),
         days_between: |from, to| format!("({to} - {from})::BIGINT"),
         sum: |column| format!("SUM({column})::BIGINT"),
     }
@@ -462,10 +463,9 @@ impl Store for PostgresStore {
         rows.into_iter().map(counts_from_row).collect()
     }
 
-    async fn tallies(&self, period: Period, waiting_before: Date) -> Result<Tallies, StoreError> {
+    async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
         let q = dialect().tally_queries();
         let (from, to) = (period.from_text(), period.to_text());
-        let due = model::activity::format_date(waiting_before);
         let mut db = self.pool.acquire().await?;
         macro_rules! rows {
             ($sql:expr) => {
@@ -476,23 +476,17 @@ impl Store for PostgresStore {
                     .await?
             };
         }
-        let services = sqlx::query_as(&q.services)
-            .bind(&from)
-            .bind(&to)
-            .bind(&due)
-            .fetch_all(&mut *db)
-            .await?;
         TallyRows {
             cases: rows!(q.cases),
             forms: rows!(q.forms),
             victims: rows!(q.victims),
-            services,
+            services: rows!(q.services),
             served: rows!(q.served),
             legal: rows!(q.legal),
             activities: rows!(q.activities),
             reached: rows!(q.reached),
-            reached_ever: sqlx::query_as(&q.reached_ever)
-                .bind(&to)
+            reached_before: sqlx::query_as(&q.reached_before)
+                .bind(&from)
                 .fetch_all(&mut *db)
                 .await?,
         }

@@ -130,6 +130,8 @@ pub(super) struct Dialect {
     pub day: fn(u8) -> String,
     /// The `YYYY-MM` of a day column.
     pub month: fn(&str) -> String,
+    /// A day column as `YYYY-MM-DD` text.
+    pub day_text: fn(&str) -> String,
     /// Whole days from one day column to another, as a 64-bit integer.
     pub days_between: fn(&str, &str) -> String,
     /// A sum as a 64-bit integer.
@@ -137,7 +139,7 @@ pub(super) struct Dialect {
 }
 
 /// The evaluation's aggregate queries over the fact tables (`$1`..`$2`: the period's
-/// days; `$3`: services requested before this day and not delivered are waiting).
+/// days), each grouped by kecamatan and month.
 pub(super) struct TallyQueries {
     pub cases: String,
     pub forms: String,
@@ -147,14 +149,14 @@ pub(super) struct TallyQueries {
     pub legal: String,
     pub activities: String,
     pub reached: String,
-    /// Every village reached up to the period's end (`$1`: its last day).
-    pub reached_ever: String,
+    /// Every village reached before the period (`$1`: its first day).
+    pub reached_before: String,
 }
 
 impl Dialect {
     /// The queries in this dialect.
     pub(super) fn tally_queries(&self) -> TallyQueries {
-        let (from, to, due) = ((self.day)(1), (self.day)(2), (self.day)(3));
+        let (from, to) = ((self.day)(1), (self.day)(2));
         let within = |column: &str| format!("{column} BETWEEN {from} AND {to}");
         let month = self.month;
         let sum = self.sum;
@@ -169,23 +171,27 @@ impl Dialect {
                 within("reported")
             ),
             forms: format!(
-                "SELECT kecamatan, form, COUNT(*) FROM case_forms WHERE {} GROUP BY 1, 2",
+                "SELECT kecamatan, {}, form, COUNT(*) FROM case_forms WHERE {}
+                 GROUP BY 1, 2, 3",
+                month("reported"),
                 within("reported")
             ),
             victims: format!(
-                "SELECT c.kecamatan, v.sex, v.child, COUNT(*) FROM victim_facts v
+                "SELECT c.kecamatan, {}, v.sex, v.child, COUNT(*) FROM victim_facts v
                  JOIN case_facts c ON c.case_id = v.case_id
-                 WHERE {} GROUP BY 1, 2, 3",
+                 WHERE {} GROUP BY 1, 2, 3, 4",
+                month("c.reported"),
                 within("c.reported")
             ),
             services: format!(
-                "SELECT c.kecamatan, s.type,
+                "SELECT c.kecamatan, {}, s.type,
                     CASE WHEN s.delivered IS NULL THEN NULL ELSE {} END,
-                    CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled'
-                         AND s.requested < {due} THEN 1 ELSE 0 END,
+                    CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled' THEN {} END,
                     COUNT(*)
-                 {service_join} WHERE {} GROUP BY 1, 2, 3, 4",
+                 {service_join} WHERE {} GROUP BY 1, 2, 3, 4, 5",
+                month("s.requested"),
                 (self.days_between)("s.requested", "s.delivered"),
+                (self.day_text)("s.requested"),
                 within("s.requested")
             ),
             served: format!(
@@ -195,13 +201,15 @@ impl Dialect {
                 within("s.delivered")
             ),
             legal: format!(
-                "SELECT kecamatan, furthest, CASE WHEN rupiah > 0 THEN 1 ELSE 0 END, COUNT(*), {}
-                 FROM (SELECT c.kecamatan AS kecamatan, MAX(l.stage_rank) AS furthest,
-                              MAX(l.restitution) AS rupiah
+                "SELECT kecamatan, month, furthest, CASE WHEN rupiah > 0 THEN 1 ELSE 0 END,
+                        COUNT(*), {}
+                 FROM (SELECT c.kecamatan AS kecamatan, {} AS month,
+                              MAX(l.stage_rank) AS furthest, MAX(l.restitution) AS rupiah
                        FROM legal_facts l JOIN case_facts c ON c.case_id = l.case_id
-                       WHERE {} GROUP BY c.case_id, c.kecamatan) AS per_case
-                 GROUP BY 1, 2, 3",
+                       WHERE {} GROUP BY c.case_id, c.kecamatan, c.reported) AS per_case
+                 GROUP BY 1, 2, 3, 4",
                 sum("rupiah"),
+                month("c.reported"),
                 within("c.reported")
             ),
             activities: format!(
@@ -215,10 +223,11 @@ impl Dialect {
                 within("date")
             ),
             reached: format!(
-                "SELECT DISTINCT desa FROM activity_facts WHERE {}",
+                "SELECT DISTINCT desa, {} FROM activity_facts WHERE {}",
+                month("date"),
                 within("date")
             ),
-            reached_ever: format!("SELECT DISTINCT desa FROM activity_facts WHERE date <= {from}"),
+            reached_before: format!("SELECT DISTINCT desa FROM activity_facts WHERE date < {from}"),
         }
     }
 }

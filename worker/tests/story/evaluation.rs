@@ -588,6 +588,32 @@ async fn viewers_get_suppressed_figures_of_whole_periods(
         let small = small_counts(&serde_json::to_value(&answer)?, "");
         assert!(small.is_empty(), "{q}: {small:?}");
     }
+    // A quarter and its months, asked one by one, never leave a single hidden month
+    // beside a shown quarter (the worker suppresses the year's periods together).
+    let (quarter, _) = checks().swap_remove(3);
+    let q = quarter.shorthand().expect("a calendar quarter");
+    let first = u8::from(quarter.from.month());
+    for area in [REGENCY, "33.03.05"] {
+        let whole = stats(server, &viewer, &format!("period={q}&area={area}")).await?;
+        let mut months = Vec::new();
+        for m in first..first + 3 {
+            let month = format!("{}-{m:02}", quarter.from.year());
+            months.push(stats(server, &viewer, &format!("period={month}&area={area}")).await?);
+        }
+        let figures: [(&str, Figure); 4] = [
+            ("cases", |e| e.cases.total),
+            ("victims", |e| e.victims.total),
+            ("services", |e| e.services.total.requested),
+            ("activities", |e| e.activities.total),
+        ];
+        for (what, figure) in figures {
+            let hidden = months.iter().filter(|m| figure(m).is_none()).count();
+            assert!(
+                figure(&whole).is_none() || hidden != 1,
+                "{q} {area}: the quarter's {what} shows with one month hidden"
+            );
+        }
+    }
     // A range of days is refused for a viewer (two overlapping answers would give one day).
     let range = server
         .get("/stats?from=2026-01-01&to=2026-01-15", Some(&viewer.token))
@@ -595,6 +621,9 @@ async fn viewers_get_suppressed_figures_of_whole_periods(
     assert_error(&range, StatusCode::BAD_REQUEST, "bad_request");
     Ok(())
 }
+
+/// One figure of an answer.
+type Figure = fn(&Evaluation) -> Option<u64>;
 
 /// Walks a viewer's answer beside the exact one: counts the cells that show (and checks
 /// they are exact), and lists those hidden with their exact value.
