@@ -249,14 +249,10 @@ impl Evaluation {
     /// months are left out). A service waits when it was requested more than 7 days
     /// before the period's end, or before `today` while the period runs.
     pub fn assemble(period: Period, area: &str, tallies: &Tallies, today: Date) -> Evaluation {
-        let mut evaluation = Evaluation::assemble_one(period, area, tallies, today);
-        if area == REGENCY_CODE {
-            evaluation.areas = kecamatan_codes()
-                .into_iter()
-                .map(|code| Evaluation::assemble_one(period, code, tallies, today).area_row())
-                .collect();
+        match area == REGENCY_CODE {
+            true => Evaluation::assemble_many(&[period], tallies, today).swap_remove(0),
+            false => Evaluation::assemble_one(period, area, &tallies.of_kecamatan(area), today),
         }
-        evaluation
     }
 
     /// Every area's exact figures: the regency first, then each kecamatan in code order.
