@@ -240,6 +240,9 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     };
     let started = std::time::Instant::now();
     let stored = generate::load(store.as_ref(), &user, &plan, 1000, today).await?;
+    // A bulk load leaves the planner's statistics behind (PostgreSQL's autovacuum catches
+    // up within minutes); refreshed now, the evaluation's first queries plan well.
+    store.refresh_statistics().await?;
     println!(
         "generated {stored} records ({} cases, {} activities, seed {}) in {:.1} s",
         plan.cases,

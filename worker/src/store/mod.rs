@@ -258,6 +258,8 @@ pub trait Store: Send + Sync {
     /// Everything the evaluation of `period` adds up, over the whole regency, by
     /// kecamatan and month.
     async fn tallies(&self, period: Period) -> Result<Tallies, StoreError>;
+    /// Refreshes the query planner's statistics (`ANALYZE`), after a bulk load.
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
     /// The conflict log of one record, oldest first.
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError>;
     /// Whether the store holds any record of this kind (deleted ones included).

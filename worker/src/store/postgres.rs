@@ -89,6 +89,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
     }
     let kinds: Vec<&str> = BACKFILLED.iter().map(|k| k.as_str()).collect();
     let today = crate::clock::today_wib();
+    let mut filled = 0;
     let mut after = Uuid::nil();
     loop {
         let rows: Vec<BackfillRow> = sqlx::query_as(
@@ -117,6 +118,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
             };
             projections.push((id, project(kind, id, &record, today)));
         }
+        filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
         tx::save_facts(&mut tx, &facts).await?;
     }
@@ -126,6 +128,10 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    if filled > 0 {
+        // The planner's statistics would not know the new rows until autovacuum runs.
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
     Ok(())
 }
 
@@ -491,6 +497,11 @@ impl Store for PostgresStore {
                 .await?,
         }
         .tallies()
+    }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {

@@ -98,6 +98,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
     let kinds: Vec<&str> = BACKFILLED.iter().map(|k| k.as_str()).collect();
     let kinds = serde_json::Value::from(kinds).to_string();
     let today = crate::clock::today_wib();
+    let mut filled = 0;
     let mut after = String::new();
     loop {
         let rows: Vec<(String, String, bool, String)> = sqlx::query_as(
@@ -127,6 +128,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
             let id = parse_uuid(&id)?;
             projections.push((id, project(kind, id, &record, today)));
         }
+        filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
         tx::save_facts(&mut tx, &facts).await?;
     }
@@ -136,6 +138,10 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    if filled > 0 {
+        // The planner's statistics would not know the new rows until autovacuum runs.
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
     Ok(())
 }
 
@@ -502,6 +508,11 @@ impl Store for SqliteStore {
                 .await?,
         }
         .tallies()
+    }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
