@@ -753,9 +753,20 @@ async fn export(
 
 async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> anyhow::Result<()> {
     use gugus_model::evaluation::csv::{parse, Table};
-    let (supervisor, _) = seed(server).await?;
+    let (supervisor, world) = seed(server).await?;
     let viewer = server.user("bupati", Role::Viewer).await?;
     let (period, _) = checks().swap_remove(3);
+    // Every identity value the store holds: none may reach an export.
+    let identities: Vec<String> = world
+        .values()
+        .filter(|(kind, _)| *kind == RecordKind::VictimIdentity)
+        .flat_map(|(_, fields)| {
+            ["full_name", "nik", "phone", "address"]
+                .into_iter()
+                .filter_map(|name| text(fields, name).map(str::to_owned))
+        })
+        .collect();
+    assert!(identities.len() > 100, "the generated data has identities");
     let q = query(&period, REGENCY);
     for device in [&supervisor, &viewer] {
         let page = stats(server, device, &q).await?;
@@ -774,6 +785,14 @@ async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> 
             );
             let rows = parse(&body);
             assert!(rows.len() > 1, "{table:?}");
+            let leaked: Vec<&String> = identities
+                .iter()
+                .filter(|v| body.contains(v.as_str()))
+                .collect();
+            assert!(
+                leaked.is_empty(),
+                "{table:?} holds identity values: {leaked:?}"
+            );
             assert!(rows[1..]
                 .iter()
                 .all(|r| r[0] == period.label(gugus_model::Lang::Id)));
