@@ -772,34 +772,6 @@ pub fn date_time_wib(unix: i64, lang: Lang) -> String {
 
 // --- Dates and numbers -----------------------------------------------------------------
 
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const MONTHS_SHORT_ID: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
 ];
@@ -819,11 +791,7 @@ pub fn date_short(date: Date, lang: Lang) -> String {
 
 /// A month's name (1 is January).
 pub fn month_name(month: u8, lang: Lang) -> &'static str {
-    let months = match lang {
-        Lang::Id => MONTHS_ID,
-        Lang::En => MONTHS_EN,
-    };
-    months[usize::from(month.clamp(1, 12)) - 1]
+    gugus_model::lang::month_name(month, lang)
 }
 
 /// A month's short name: "Agu", "Aug".
@@ -837,11 +805,7 @@ pub fn month_short(month: u8, lang: Lang) -> &'static str {
 
 /// "2 November 2026".
 pub fn date_long(date: Date, lang: Lang) -> String {
-    let months = match lang {
-        Lang::Id => MONTHS_ID,
-        Lang::En => MONTHS_EN,
-    };
-    let month = months[usize::from(u8::from(date.month())) - 1];
+    let month = month_name(u8::from(date.month()), lang);
     format!("{} {month} {}", date.day(), date.year())
 }
 

@@ -55,3 +55,44 @@ impl Text {
 pub const fn t(id: &'static str, en: &'static str) -> Text {
     Text { id, en }
 }
+
+/// The months' names in Bahasa Indonesia, January first.
+const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// The months' names in English, January first.
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A month's name in `lang` (1 is January; out of range clamps).
+pub fn month_name(month: u8, lang: Lang) -> &'static str {
+    let months = match lang {
+        Lang::Id => &MONTHS_ID,
+        Lang::En => &MONTHS_EN,
+    };
+    months[usize::from(month.clamp(1, 12)) - 1]
+}

@@ -6,35 +6,6 @@ use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
-/// Months' names, January first.
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const QUARTERS: [&str; 4] = ["I", "II", "III", "IV"];
 
 /// A period of whole days, both ends included, `from` never after `to`.
@@ -165,11 +136,7 @@ impl Period {
     /// "1 Oktober 2026 – 15 November 2026".
     pub fn label(&self, lang: Lang) -> String {
         let y = self.from.year();
-        let months = match lang {
-            Lang::Id => &MONTHS_ID,
-            Lang::En => &MONTHS_EN,
-        };
-        let month_name = |m: Month| months[usize::from(u8::from(m)) - 1];
+        let month_name = |m: Month| crate::lang::month_name(u8::from(m), lang);
         match self.shorthand() {
             Some(s) if s.len() == 4 => match lang {
                 Lang::Id => format!("Tahun {y}"),
