@@ -349,6 +349,41 @@ fn counts_from_row(
     ))
 }
 
+/// Runs the evaluation's queries (`sql::Dialect::tally_queries`) for a period on one
+/// connection and reads their rows: the same on both backends, whose connection types
+/// differ.
+macro_rules! read_tallies {
+    ($dialect:expr, $period:expr, $db:ident) => {{
+        let q = $dialect.tally_queries();
+        let (from, to) = ($period.from_text(), $period.to_text());
+        macro_rules! rows {
+            ($sql:expr) => {
+                sqlx::query_as(&$sql)
+                    .bind(&from)
+                    .bind(&to)
+                    .fetch_all(&mut *$db)
+                    .await?
+            };
+        }
+        $crate::store::TallyRows {
+            cases: rows!(q.cases),
+            forms: rows!(q.forms),
+            victims: rows!(q.victims),
+            services: rows!(q.services),
+            served: rows!(q.served),
+            legal: rows!(q.legal),
+            activities: rows!(q.activities),
+            reached: rows!(q.reached),
+            reached_before: sqlx::query_as(&q.reached_before)
+                .bind(&from)
+                .fetch_all(&mut *$db)
+                .await?,
+        }
+        .tallies()
+    }};
+}
+pub(crate) use read_tallies;
+
 /// A service tally row: kecamatan, month, type, days to delivery, pending since, how many.
 pub(super) type ServiceRow = (String, String, String, Option<i64>, Option<String>, i64);
 

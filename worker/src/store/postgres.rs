@@ -11,8 +11,8 @@ use super::push::{self, PushBatch, PushOutcome};
 use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
-use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, TallyRows, UserCredentials};
-use crate::store::projection::{project, Projection, BACKFILLED, BACKFILL_NAME};
+use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
+use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
@@ -106,17 +106,9 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         after = *last;
         let mut projections = Vec::with_capacity(rows.len());
         for (id, kind, deleted, Json(fields)) in rows {
-            let Some(kind) = model::RecordKind::parse(&kind) else {
-                continue;
-            };
-            let record = model::merge::StoredRecord {
-                version: 0,
-                deleted,
-                conflict: false,
-                fields,
-                field_versions: Default::default(),
-            };
-            projections.push((id, project(kind, id, &record, today)));
+            if let Some(projection) = project_stored(&kind, id, deleted, fields, today) {
+                projections.push((id, projection));
+            }
         }
         filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
@@ -470,33 +462,8 @@ impl Store for PostgresStore {
     }
 
     async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
-        let q = dialect().tally_queries();
-        let (from, to) = (period.from_text(), period.to_text());
         let mut db = self.pool.acquire().await?;
-        macro_rules! rows {
-            ($sql:expr) => {
-                sqlx::query_as(&$sql)
-                    .bind(&from)
-                    .bind(&to)
-                    .fetch_all(&mut *db)
-                    .await?
-            };
-        }
-        TallyRows {
-            cases: rows!(q.cases),
-            forms: rows!(q.forms),
-            victims: rows!(q.victims),
-            services: rows!(q.services),
-            served: rows!(q.served),
-            legal: rows!(q.legal),
-            activities: rows!(q.activities),
-            reached: rows!(q.reached),
-            reached_before: sqlx::query_as(&q.reached_before)
-                .bind(&from)
-                .fetch_all(&mut *db)
-                .await?,
-        }
-        .tallies()
+        super::read_tallies!(dialect(), period, db)
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

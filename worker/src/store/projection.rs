@@ -312,6 +312,26 @@ pub(crate) fn by_table<'a>(facts: &[(Uuid, &'a Projection)]) -> Vec<TableWrites<
     tables
 }
 
+/// The projection of a record read back from the `records` table (for the backfill), or
+/// `None` for an unknown kind.
+pub(crate) fn project_stored(
+    kind: &str,
+    id: Uuid,
+    deleted: bool,
+    fields: Map<String, Value>,
+    today: Date,
+) -> Option<Projection> {
+    let kind = RecordKind::parse(kind)?;
+    let record = StoredRecord {
+        version: 0,
+        deleted,
+        conflict: false,
+        fields,
+        field_versions: Default::default(),
+    };
+    Some(project(kind, id, &record, today))
+}
+
 /// The kinds whose fact tables migration 0006 added, which the start-up backfill fills
 /// from the records already stored.
 pub(crate) const BACKFILLED: [RecordKind; 4] = [

@@ -12,8 +12,8 @@ use super::push::{self, PushBatch, PushOutcome};
 use super::{account, idle_cutoff, LiveSession, SessionRow};
 use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser, PullPage, PullQuery};
-use super::{LoggedConflict, Store, StoreError, TallyRows, UserCredentials};
-use crate::store::projection::{project, Projection, BACKFILLED, BACKFILL_NAME};
+use super::{LoggedConflict, Store, StoreError, UserCredentials};
+use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
@@ -115,18 +115,12 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         after = last.clone();
         let mut projections = Vec::with_capacity(rows.len());
         for (id, kind, deleted, fields) in rows {
-            let Some(kind) = model::RecordKind::parse(&kind) else {
-                continue;
-            };
-            let record = model::merge::StoredRecord {
-                version: 0,
-                deleted,
-                conflict: false,
-                fields: parse_json(&fields)?,
-                field_versions: Default::default(),
-            };
             let id = parse_uuid(&id)?;
-            projections.push((id, project(kind, id, &record, today)));
+            if let Some(projection) =
+                project_stored(&kind, id, deleted, parse_json(&fields)?, today)
+            {
+                projections.push((id, projection));
+            }
         }
         filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
@@ -481,33 +475,8 @@ impl Store for SqliteStore {
     }
 
     async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
-        let q = dialect().tally_queries();
-        let (from, to) = (period.from_text(), period.to_text());
         let mut db = self.pool.acquire().await?;
-        macro_rules! rows {
-            ($sql:expr) => {
-                sqlx::query_as(&$sql)
-                    .bind(&from)
-                    .bind(&to)
-                    .fetch_all(&mut *db)
-                    .await?
-            };
-        }
-        TallyRows {
-            cases: rows!(q.cases),
-            forms: rows!(q.forms),
-            victims: rows!(q.victims),
-            services: rows!(q.services),
-            served: rows!(q.served),
-            legal: rows!(q.legal),
-            activities: rows!(q.activities),
-            reached: rows!(q.reached),
-            reached_before: sqlx::query_as(&q.reached_before)
-                .bind(&from)
-                .fetch_all(&mut *db)
-                .await?,
-        }
-        .tallies()
+        super::read_tallies!(dialect(), period, db)
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {
