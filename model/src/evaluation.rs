@@ -13,8 +13,8 @@ mod tally;
 pub use period::{Period, PeriodError};
 pub use suppress::{suppress, Cells};
 pub use tally::{
-    funnel_rank, ActivityTally, CaseTally, ExploitationTally, LegalTally, ServedTally,
-    ServiceTally, Tallies, VictimTally, DUE_WITHIN_DAYS, FUNNEL_STAGES, NOT_RECORDED,
+    funnel_rank, ActivityTally, CaseDimension, CaseTally, ExploitationTally, LegalTally,
+    ServedTally, ServiceTally, Tallies, VictimTally, DUE_WITHIN_DAYS, FUNNEL_STAGES, NOT_RECORDED,
 };
 
 use crate::activity::format_date;
@@ -315,11 +315,17 @@ impl Evaluation {
             .iter()
             .filter(|t| here(&t.kecamatan, &t.month))
         {
-            case_total += t.n;
-            add(&mut status, t.status.as_str(), t.n);
-            add(&mut modus, t.modus.as_str(), t.n);
-            add(&mut destination, t.destination.as_str(), t.n);
-            add(&mut new_cases, t.month.as_str(), t.n);
+            let code = t.code.as_str();
+            match t.dimension {
+                CaseDimension::Status => {
+                    // Every case has one status: these rows count each case once.
+                    case_total += t.n;
+                    add(&mut status, code, t.n);
+                    add(&mut new_cases, t.month.as_str(), t.n);
+                }
+                CaseDimension::Modus => add(&mut modus, code, t.n),
+                CaseDimension::Destination => add(&mut destination, code, t.n),
+            }
         }
         let mut forms = Counts::new();
         for t in tallies
@@ -375,9 +381,11 @@ impl Evaluation {
             .filter(|t| here(&t.kecamatan, &t.month))
         {
             let waiting = t
-                .pending_since
-                .as_deref()
-                .is_some_and(|day| day < waiting_before.as_str());
+                .pending
+                .iter()
+                .filter(|(day, _)| day.as_str() < waiting_before.as_str())
+                .map(|(_, n)| n)
+                .sum();
             rows.entry(t.service_type.as_str())
                 .or_default()
                 .add(t, waiting);
@@ -554,18 +562,17 @@ struct ServiceSums {
 }
 
 impl ServiceSums {
-    fn add(&mut self, t: &ServiceTally, waiting: bool) {
-        self.requested += t.n;
-        if let Some(d) = t.days {
-            self.delivered += t.n;
-            *self.days.entry(d).or_default() += t.n;
+    /// Adds a tally, of which `waiting` wait too long.
+    fn add(&mut self, t: &ServiceTally, waiting: u64) {
+        self.requested += t.requested;
+        for &(d, n) in &t.delivered {
+            self.delivered += n;
+            *self.days.entry(d).or_default() += n;
             if d > DUE_WITHIN_DAYS {
-                self.late += t.n;
+                self.late += n;
             }
         }
-        if waiting {
-            self.waiting += t.n;
-        }
+        self.waiting += waiting;
     }
 
     fn row(&self, code: &str) -> ServiceRow {

@@ -530,7 +530,7 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evaluation::{Period, Tallies};
+    use crate::evaluation::{CaseDimension, CaseTally, Period, Tallies};
 
     #[test]
     fn fields_are_quoted_as_rfc_4180_says() {
@@ -580,14 +580,19 @@ mod tests {
     fn a_suppressed_cell_says_so() {
         let period = Period::parse("2026-Q3").expect("quarter");
         let tallies = Tallies {
-            cases: vec![crate::evaluation::CaseTally {
+            cases: [
+                (CaseDimension::Status, "reported"),
+                (CaseDimension::Modus, "online_scam"),
+                (CaseDimension::Destination, "KH"),
+            ]
+            .map(|(dimension, code)| CaseTally {
                 kecamatan: "33.03.08".into(),
                 month: "2026-08".into(),
-                status: "reported".into(),
-                modus: "online_scam".into(),
-                destination: "KH".into(),
+                dimension,
+                code: code.into(),
                 n: 3,
-            }],
+            })
+            .to_vec(),
             ..Tallies::default()
         };
         let mut all =

@@ -29,20 +29,51 @@ pub const DUE_WITHIN_DAYS: u64 = 7;
 /// The code a breakdown uses for a case with no destination recorded.
 pub const NOT_RECORDED: &str = "not_recorded";
 
-/// Cases reported in the period with the same kecamatan, month, status, modus and
-/// destination.
+/// The breakdown a [`CaseTally`] row counts cases in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseDimension {
+    /// By status: every case has one, so these rows also give the total.
+    Status,
+    /// By modus.
+    Modus,
+    /// By destination ([`NOT_RECORDED`] when none).
+    Destination,
+}
+
+impl CaseDimension {
+    /// Every dimension, in order.
+    pub const ALL: [CaseDimension; 3] = [Self::Status, Self::Modus, Self::Destination];
+
+    /// The name the store keeps it under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Status => "status",
+            Self::Modus => "modus",
+            Self::Destination => "destination",
+        }
+    }
+
+    /// The dimension of a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+}
+
+/// Cases reported in the period in one kecamatan and month with the same code in one
+/// breakdown. Each breakdown counts every case once, so the rows of one dimension of a
+/// kecamatan and month add up to its cases (one breakdown at a time keeps the rows few:
+/// the sum, not the product, of the vocabularies).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseTally {
     /// The case's kecamatan.
     pub kecamatan: String,
     /// `YYYY-MM` of the date reported.
     pub month: String,
-    /// Status code.
-    pub status: String,
-    /// Modus code.
-    pub modus: String,
-    /// Destination code, [`NOT_RECORDED`] when none.
-    pub destination: String,
+    /// Which breakdown.
+    pub dimension: CaseDimension,
+    /// The code in it: a status, modus or destination code.
+    pub code: String,
     /// How many.
     pub n: u64,
 }
@@ -75,7 +106,8 @@ pub struct VictimTally {
     pub n: u64,
 }
 
-/// Services requested in the period with the same type and outcome.
+/// Services requested in one kecamatan and month of one type, with how long the delivered
+/// ones took and since when the others wait.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceTally {
     /// Their case's kecamatan.
@@ -84,13 +116,14 @@ pub struct ServiceTally {
     pub month: String,
     /// Service type code.
     pub service_type: String,
-    /// Days from request to delivery; `None` when not delivered.
-    pub days: Option<u64>,
-    /// Not delivered and not cancelled: the day it was requested (`YYYY-MM-DD`). It waits
-    /// too long once more than [`DUE_WITHIN_DAYS`] passed by the period's end (or today).
-    pub pending_since: Option<String>,
-    /// How many.
-    pub n: u64,
+    /// How many were requested (delivered, waiting or cancelled).
+    pub requested: u64,
+    /// The delivered ones by whole days from request to delivery: (days, how many).
+    pub delivered: Vec<(u64, u64)>,
+    /// The ones neither delivered nor cancelled by the day requested (`YYYY-MM-DD`):
+    /// (day, how many). One waits too long once more than [`DUE_WITHIN_DAYS`] passed by
+    /// the period's end (or today).
+    pub pending: Vec<(String, u64)>,
 }
 
 /// Victims who received at least one service in a month.
@@ -160,7 +193,7 @@ impl Tallies {
 /// Everything the store adds up for one period, over the whole regency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tallies {
-    /// Cases.
+    /// Cases, one breakdown at a time.
     pub cases: Vec<CaseTally>,
     /// Forms of exploitation.
     pub exploitation: Vec<ExploitationTally>,

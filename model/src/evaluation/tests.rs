@@ -10,26 +10,36 @@ fn period() -> Period {
 const MREBET: &str = "33.03.08";
 const BOBOTSARI: &str = "33.03.09";
 
-fn case(kecamatan: &str, month: &str, status: &str, destination: &str, n: u64) -> CaseTally {
-    CaseTally {
+/// The tally rows of `n` cases with these codes (modus `fake_job_offer`): one per
+/// breakdown.
+fn case(kecamatan: &str, month: &str, status: &str, destination: &str, n: u64) -> [CaseTally; 3] {
+    let row = |dimension, code: &str| CaseTally {
         kecamatan: kecamatan.into(),
         month: month.into(),
-        status: status.into(),
-        modus: "fake_job_offer".into(),
-        destination: destination.into(),
+        dimension,
+        code: code.into(),
         n,
-    }
+    };
+    [
+        row(CaseDimension::Status, status),
+        row(CaseDimension::Modus, "fake_job_offer"),
+        row(CaseDimension::Destination, destination),
+    ]
 }
 
-/// Services requested on `day`; `pending` when neither delivered nor cancelled.
+/// Services requested on `day`: delivered after `days`, or else waiting when `pending`
+/// (cancelled when not).
 fn service(kecamatan: &str, day: &str, days: Option<u64>, pending: bool, n: u64) -> ServiceTally {
     ServiceTally {
         kecamatan: kecamatan.into(),
         month: day[..7].into(),
         service_type: "shelter".into(),
-        days,
-        pending_since: pending.then(|| day.to_owned()),
-        n,
+        requested: n,
+        delivered: days.map(|d| (d, n)).into_iter().collect(),
+        pending: (days.is_none() && pending)
+            .then(|| (day.to_owned(), n))
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -39,11 +49,12 @@ fn today() -> time::Date {
 
 fn sample() -> Tallies {
     Tallies {
-        cases: vec![
+        cases: [
             case(MREBET, "2026-08", "reported", "MY", 12),
             case(MREBET, "2026-09", "closed", NOT_RECORDED, 3),
             case(BOBOTSARI, "2026-10", "in_service", "MY", 20),
-        ],
+        ]
+        .concat(),
         exploitation: vec![ExploitationTally {
             kecamatan: MREBET.into(),
             month: "2026-08".into(),
@@ -244,7 +255,7 @@ fn tallies_over(months: Vec<&'static str>) -> impl Strategy<Value = Tallies> {
     let cases = prop::collection::vec((kec.clone(), month.clone(), status, dest, 1u64..25), 0..25)
         .prop_map(|rows| {
             rows.into_iter()
-                .map(|(k, m, s, d, n)| case(k, m, s, d, n))
+                .flat_map(|(k, m, s, d, n)| case(k, m, s, d, n))
                 .collect::<Vec<_>>()
         });
     let victims = prop::collection::vec(
@@ -618,7 +629,7 @@ proptest! {
 #[test]
 fn exact_figures_are_left_alone_when_nothing_is_small() {
     let tallies = Tallies {
-        cases: vec![case(MREBET, "2026-08", "reported", "MY", 40)],
+        cases: case(MREBET, "2026-08", "reported", "MY", 40).to_vec(),
         ..Tallies::default()
     };
     let mut all = Evaluation::assemble_all(period(), &tallies, today());
@@ -632,11 +643,12 @@ fn exact_figures_are_left_alone_when_nothing_is_small() {
 #[test]
 fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
     let tallies = Tallies {
-        cases: vec![
+        cases: [
             case(MREBET, "2026-08", "reported", "MY", 4),
             case(BOBOTSARI, "2026-08", "reported", "MY", 30),
             case("33.03.01", "2026-08", "reported", "MY", 25),
-        ],
+        ]
+        .concat(),
         ..Tallies::default()
     };
     let mut all = Evaluation::assemble_all(period(), &tallies, today());

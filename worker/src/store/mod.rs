@@ -5,6 +5,7 @@ mod audit;
 mod postgres;
 mod projection;
 mod push;
+mod rollup;
 mod sql;
 mod sqlite;
 
@@ -349,58 +350,97 @@ fn counts_from_row(
     ))
 }
 
-/// Runs the evaluation's queries (`sql::Dialect::tally_queries`) for a period on one
-/// connection and reads their rows: the same on both backends, whose connection types
-/// differ.
+/// Reads the evaluation's tallies of a period on one connection (in a transaction, so
+/// every query sees the same writes): the whole months from the rollups, the days of a
+/// month only partly in the period from the facts, with the same queries on both
+/// backends, whose connection types differ.
 macro_rules! read_tallies {
-    ($dialect:expr, $period:expr, $db:ident) => {{
-        let q = $dialect.tally_queries();
-        let (from, to) = ($period.from_text(), $period.to_text());
-        macro_rules! rows {
-            ($sql:expr) => {
-                sqlx::query_as(&$sql)
-                    .bind(&from)
-                    .bind(&to)
-                    .fetch_all(&mut *$db)
-                    .await?
+    ($dialect:expr, $rollups:expr, $period:expr, $db:ident) => {{
+        use $crate::store::rollup;
+        let (dialect, r, period) = (&$dialect, $rollups, $period);
+        let split = rollup::split(period.from, period.to);
+        let mut spans: Vec<(bool, String, String)> = Vec::new();
+        if let Some((first, last)) = split.months {
+            spans.push((true, first, last));
+        }
+        for (from, to) in split.days {
+            spans.push((
+                false,
+                ::model::activity::format_date(from),
+                ::model::activity::format_date(to),
+            ));
+        }
+        let mut rows = $crate::store::TallyRows::default();
+        for (months, from, to) in &spans {
+            let sql = |rollup: &rollup::Rollup| match months {
+                true => rollup.rows_in_months(),
+                false => rollup.rows_in_days(),
             };
+            macro_rules! rows {
+                ($sql:expr) => {
+                    sqlx::query_as(&$sql)
+                        .bind(from)
+                        .bind(to)
+                        .fetch_all(&mut *$db)
+                        .await?
+                };
+            }
+            rows.cases.extend::<Vec<_>>(rows!(sql(&r.cases)));
+            rows.victims.extend::<Vec<_>>(rows!(sql(&r.victims)));
+            rows.services
+                .extend::<Vec<_>>(rows!(dialect.service_lists(&sql(&r.services))));
+            rows.served.extend::<Vec<_>>(rows!(sql(&r.served)));
+            rows.legal.extend::<Vec<_>>(rows!(sql(&r.legal)));
+            rows.activities.extend::<Vec<_>>(rows!(sql(&r.activities)));
+            rows.reached.extend::<Vec<_>>(rows!(sql(&r.reach)));
         }
-        $crate::store::TallyRows {
-            cases: rows!(q.cases),
-            forms: rows!(q.forms),
-            victims: rows!(q.victims),
-            services: rows!(q.services),
-            served: rows!(q.served),
-            legal: rows!(q.legal),
-            activities: rows!(q.activities),
-            reached: rows!(q.reached),
-            reached_before: sqlx::query_as(&q.reached_before)
-                .bind(&from)
-                .fetch_all(&mut *$db)
-                .await?,
+        rows.reached_before = sqlx::query_as(&r.reached_before_months())
+            .bind(rollup::month_of(period.from))
+            .fetch_all(&mut *$db)
+            .await?;
+        let month_start = rollup::month_start(period.from);
+        if month_start < period.from {
+            rows.reached_before.extend::<Vec<_>>(
+                sqlx::query_as(&r.reached_before_days())
+                    .bind(::model::activity::format_date(month_start))
+                    .bind(period.from_text())
+                    .fetch_all(&mut *$db)
+                    .await?,
+            );
         }
-        .tallies()
+        rows.tallies()
     }};
 }
 pub(crate) use read_tallies;
 
-/// A service tally row: kecamatan, month, type, days to delivery, pending since, how many.
-pub(super) type ServiceRow = (String, String, String, Option<i64>, Option<String>, i64);
+/// A case tally row: month, kecamatan, dimension (`form` for a form of exploitation),
+/// code, how many.
+pub(super) type CaseRow = (String, String, String, String, i64);
 
-/// An activity tally row: kecamatan, month, type, how many, and the four participant sums.
+/// A service tally row: kecamatan, month, type, how many requested, the delivered ones'
+/// `days:n` list and the waiting ones' `day:n` list.
+pub(super) type ServiceRow = (String, String, String, i64, Option<String>, Option<String>);
+
+/// A legal tally row: month, kecamatan, furthest stage (-1: none), restitution (0 or 1),
+/// how many cases, rupiah.
+pub(super) type LegalRow = (String, String, i64, i64, i64, i64);
+
+/// An activity tally row: month, kecamatan, type, how many, and the four participant sums.
 pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
 
-/// The rows of the evaluation's queries, as both backends decode them (a `CASE` of
-/// literals is a 32-bit integer on PostgreSQL).
+/// The rows of the evaluation's queries, as both backends decode them.
+#[derive(Default)]
 pub(super) struct TallyRows {
-    pub cases: Vec<(String, String, String, String, String, i64)>,
-    pub forms: Vec<(String, String, String, i64)>,
+    pub cases: Vec<CaseRow>,
+    /// Month, kecamatan, sex, child (0 or 1), how many.
     pub victims: Vec<(String, String, String, i64, i64)>,
     pub services: Vec<ServiceRow>,
+    /// Month, kecamatan, how many.
     pub served: Vec<(String, String, i64)>,
-    pub legal: Vec<(String, String, Option<i64>, i32, i64, i64)>,
+    pub legal: Vec<LegalRow>,
     pub activities: Vec<ActivityRow>,
-    pub reached: Vec<(String, String)>,
+    /// Month, desa, how many activities.
+    pub reached: Vec<(String, String, i64)>,
     pub reached_before: Vec<(String,)>,
 }
 
@@ -408,109 +448,91 @@ impl TallyRows {
     /// The tallies these rows hold.
     pub(super) fn tallies(self) -> Result<Tallies, StoreError> {
         use model::evaluation::{
-            ActivityTally, CaseTally, ExploitationTally, LegalTally, ServedTally, ServiceTally,
-            VictimTally,
+            ActivityTally, CaseDimension, CaseTally, ExploitationTally, LegalTally, ServedTally,
+            ServiceTally, VictimTally,
         };
         let rank =
             |r: i64| u8::try_from(r).map_err(|_| StoreError::Corrupt(format!("stage rank {r}")));
-        Ok(Tallies {
-            cases: self
-                .cases
-                .into_iter()
-                .map(|(kecamatan, month, status, modus, destination, n)| {
-                    Ok(CaseTally {
-                        kecamatan,
-                        month,
-                        status,
-                        modus,
-                        destination,
-                        n: from_db(n)?,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            exploitation: self
-                .forms
-                .into_iter()
-                .map(|(kecamatan, month, form, n)| {
-                    Ok(ExploitationTally {
-                        kecamatan,
-                        month,
-                        form,
-                        n: from_db(n)?,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            victims: self
-                .victims
-                .into_iter()
-                .map(|(kecamatan, month, sex, child, n)| {
-                    Ok(VictimTally {
-                        kecamatan,
-                        month,
-                        sex,
-                        child: child != 0,
-                        n: from_db(n)?,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            services: self
-                .services
-                .into_iter()
-                .map(|(kecamatan, month, service_type, days, pending_since, n)| {
-                    Ok(ServiceTally {
-                        kecamatan,
-                        month,
-                        service_type,
-                        days: days.map(from_db).transpose()?,
-                        pending_since,
-                        n: from_db(n)?,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            served: self
-                .served
-                .into_iter()
-                .map(|(kecamatan, month, n)| {
-                    Ok(ServedTally {
-                        kecamatan,
-                        month,
-                        n: from_db(n)?,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            legal: self
-                .legal
-                .into_iter()
-                .map(|(kecamatan, month, furthest, restitution, n, rupiah)| {
-                    Ok(LegalTally {
-                        kecamatan,
-                        month,
-                        furthest: furthest.map(rank).transpose()?,
-                        restitution: restitution != 0,
-                        n: from_db(n)?,
-                        rupiah: from_db(rupiah)?,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            activities: self
-                .activities
-                .into_iter()
-                .map(|(kecamatan, month, activity_type, n, fa, ma, fc, mc)| {
-                    Ok(ActivityTally {
-                        kecamatan,
-                        month,
-                        activity_type,
-                        n: from_db(n)?,
-                        participants: [from_db(fa)?, from_db(ma)?, from_db(fc)?, from_db(mc)?],
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
-            reached: self.reached,
-            reached_before: self
-                .reached_before
-                .into_iter()
-                .map(|(desa,)| desa)
-                .collect(),
-        })
+        fn list<K: std::str::FromStr>(list: Option<String>) -> Result<Vec<(K, u64)>, StoreError> {
+            rollup::parse_list(list.as_deref())
+                .ok_or_else(|| StoreError::Corrupt(format!("services list {list:?}")))
+        }
+        let mut tallies = Tallies::default();
+        for (month, kecamatan, dimension, code, n) in self.cases {
+            let n = from_db(n)?;
+            if dimension == "form" {
+                tallies.exploitation.push(ExploitationTally {
+                    kecamatan,
+                    month,
+                    form: code,
+                    n,
+                });
+                continue;
+            }
+            let dimension = CaseDimension::parse(&dimension)
+                .ok_or_else(|| StoreError::Corrupt(format!("case dimension {dimension}")))?;
+            tallies.cases.push(CaseTally {
+                kecamatan,
+                month,
+                dimension,
+                code,
+                n,
+            });
+        }
+        for (month, kecamatan, sex, child, n) in self.victims {
+            tallies.victims.push(VictimTally {
+                kecamatan,
+                month,
+                sex,
+                child: child != 0,
+                n: from_db(n)?,
+            });
+        }
+        for (kecamatan, month, service_type, requested, delivered, pending) in self.services {
+            tallies.services.push(ServiceTally {
+                kecamatan,
+                month,
+                service_type,
+                requested: from_db(requested)?,
+                delivered: list(delivered)?,
+                pending: list(pending)?,
+            });
+        }
+        for (month, kecamatan, n) in self.served {
+            tallies.served.push(ServedTally {
+                kecamatan,
+                month,
+                n: from_db(n)?,
+            });
+        }
+        for (month, kecamatan, furthest, restitution, n, rupiah) in self.legal {
+            tallies.legal.push(LegalTally {
+                kecamatan,
+                month,
+                furthest: (furthest >= 0).then(|| rank(furthest)).transpose()?,
+                restitution: restitution != 0,
+                n: from_db(n)?,
+                rupiah: from_db(rupiah)?,
+            });
+        }
+        for (month, kecamatan, activity_type, n, fa, ma, fc, mc) in self.activities {
+            tallies.activities.push(ActivityTally {
+                kecamatan,
+                month,
+                activity_type,
+                n: from_db(n)?,
+                participants: [from_db(fa)?, from_db(ma)?, from_db(fc)?, from_db(mc)?],
+            });
+        }
+        tallies.reached = self
+            .reached
+            .into_iter()
+            .map(|(month, desa, _)| (desa, month))
+            .collect();
+        let mut before: Vec<String> = self.reached_before.into_iter().map(|(d,)| d).collect();
+        before.sort_unstable();
+        before.dedup();
+        tallies.reached_before = before;
+        Ok(tallies)
     }
 }

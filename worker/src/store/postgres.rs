@@ -13,6 +13,7 @@ use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, Pull
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
+use crate::store::rollup::{RollupMode, Rollups, REBUILD_NAME};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
@@ -21,6 +22,7 @@ use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::types::Json;
 use sqlx::PgPool;
+use std::sync::OnceLock;
 use std::time::Duration;
 use time::Date;
 use uuid::Uuid;
@@ -66,6 +68,7 @@ impl PostgresStore {
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         backfill(&pool).await?;
+        rebuild_rollups(&pool).await?;
         Ok(PostgresStore { pool })
     }
 }
@@ -112,7 +115,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         }
         filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
-        tx::save_facts(&mut tx, &facts).await?;
+        tx::save_facts(&mut tx, &facts, RollupMode::Skip).await?;
     }
     sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
         .bind(BACKFILL_NAME)
@@ -127,6 +130,47 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Fills the rollups of migration 0008 from the fact tables, once, under the write lock.
+async fn rebuild_rollups(pool: &PgPool) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    // The writers' lock: no push interleaves.
+    sqlx::query("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
+        .execute(&mut *tx)
+        .await?;
+    let done: Option<(i64,)> = sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
+        .bind(REBUILD_NAME)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if done.is_some() {
+        return Ok(());
+    }
+    for rollup in rollups().all() {
+        for statement in rollup.rebuild() {
+            sqlx::query(&statement).execute(&mut *tx).await?;
+        }
+    }
+    sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+        .bind(REBUILD_NAME)
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(())
+}
+
+/// The rollups in this backend's dialect.
+fn rollups() -> &'static Rollups {
+    static ROLLUPS: OnceLock<Rollups> = OnceLock::new();
+    ROLLUPS.get_or_init(|| dialect().rollups())
+}
+
+/// The query of the cases a write touches ([`sql::Dialect::touched_cases`]).
+fn touched_cases() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| dialect().touched_cases())
+}
+
 /// The evaluation's queries in PostgreSQL: days are `DATE`, sums cast back to `BIGINT`.
 fn dialect() -> sql::Dialect {
     sql::Dialect {
@@ -135,6 +179,9 @@ fn dialect() -> sql::Dialect {
         day_text: |column| format!("to_char({column}, 'YYYY-MM-DD')"),
         days_between: |from, to| format!("({to} - {from})::BIGINT"),
         sum: |column| format!("SUM({column})::BIGINT"),
+        ids: |column, n| format!("{column} = ANY(${n})"),
+        text: |column| format!("{column}::TEXT"),
+        list: |expr| format!("string_agg({expr}, ',')"),
     }
 }
 
@@ -462,8 +509,14 @@ impl Store for PostgresStore {
     }
 
     async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
-        let mut db = self.pool.acquire().await?;
-        super::read_tallies!(dialect(), period, db)
+        // One snapshot for every query: they all see the same writes.
+        let mut db = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *db)
+            .await?;
+        let tallies = super::read_tallies!(dialect(), rollups(), period, db);
+        db.commit().await?;
+        tallies
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

@@ -136,98 +136,10 @@ pub(super) struct Dialect {
     pub days_between: fn(&str, &str) -> String,
     /// A sum as a 64-bit integer.
     pub sum: fn(&str) -> String,
-}
-
-/// The evaluation's aggregate queries over the fact tables (`$1`..`$2`: the period's
-/// days), each grouped by kecamatan and month.
-pub(super) struct TallyQueries {
-    pub cases: String,
-    pub forms: String,
-    pub victims: String,
-    pub services: String,
-    pub served: String,
-    pub legal: String,
-    pub activities: String,
-    pub reached: String,
-    /// Every village reached before the period (`$1`: its first day).
-    pub reached_before: String,
-}
-
-impl Dialect {
-    /// The queries in this dialect.
-    pub(super) fn tally_queries(&self) -> TallyQueries {
-        let (from, to) = ((self.day)(1), (self.day)(2));
-        let within = |column: &str| format!("{column} BETWEEN {from} AND {to}");
-        let month = self.month;
-        let sum = self.sum;
-        let service_join = "FROM service_facts s
-            JOIN victim_facts v ON v.victim_id = s.victim_id
-            JOIN case_facts c ON c.case_id = v.case_id";
-        TallyQueries {
-            cases: format!(
-                "SELECT kecamatan, {}, status, modus, destination, COUNT(*) FROM case_facts
-                 WHERE {} GROUP BY 1, 2, 3, 4, 5",
-                month("reported"),
-                within("reported")
-            ),
-            forms: format!(
-                "SELECT kecamatan, {}, form, COUNT(*) FROM case_forms WHERE {}
-                 GROUP BY 1, 2, 3",
-                month("reported"),
-                within("reported")
-            ),
-            victims: format!(
-                "SELECT c.kecamatan, {}, v.sex, v.child, COUNT(*) FROM victim_facts v
-                 JOIN case_facts c ON c.case_id = v.case_id
-                 WHERE {} GROUP BY 1, 2, 3, 4",
-                month("c.reported"),
-                within("c.reported")
-            ),
-            services: format!(
-                "SELECT c.kecamatan, {}, s.type,
-                    CASE WHEN s.delivered IS NULL THEN NULL ELSE {} END,
-                    CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled' THEN {} END,
-                    COUNT(*)
-                 {service_join} WHERE {} GROUP BY 1, 2, 3, 4, 5",
-                month("s.requested"),
-                (self.days_between)("s.requested", "s.delivered"),
-                (self.day_text)("s.requested"),
-                within("s.requested")
-            ),
-            served: format!(
-                "SELECT c.kecamatan, {}, COUNT(DISTINCT s.victim_id)
-                 {service_join} WHERE {} GROUP BY 1, 2",
-                month("s.delivered"),
-                within("s.delivered")
-            ),
-            legal: format!(
-                "SELECT kecamatan, month, furthest, CASE WHEN rupiah > 0 THEN 1 ELSE 0 END,
-                        COUNT(*), {}
-                 FROM (SELECT c.kecamatan AS kecamatan, {} AS month,
-                              MAX(l.stage_rank) AS furthest, MAX(l.restitution) AS rupiah
-                       FROM legal_facts l JOIN case_facts c ON c.case_id = l.case_id
-                       WHERE {} GROUP BY c.case_id, c.kecamatan, c.reported) AS per_case
-                 GROUP BY 1, 2, 3, 4",
-                sum("rupiah"),
-                month("c.reported"),
-                within("c.reported")
-            ),
-            activities: format!(
-                "SELECT kecamatan, {}, type, COUNT(*), {}, {}, {}, {} FROM activity_facts
-                 WHERE {} GROUP BY 1, 2, 3",
-                month("date"),
-                sum("female_adult"),
-                sum("male_adult"),
-                sum("female_child"),
-                sum("male_child"),
-                within("date")
-            ),
-            reached: format!(
-                "SELECT DISTINCT desa, {} FROM activity_facts WHERE {}",
-                month("date"),
-                within("date")
-            ),
-            reached_before: format!("SELECT DISTINCT desa FROM activity_facts WHERE date < {from}"),
-        }
-    }
+    /// `column` is one of the ids bound as parameter `n`.
+    pub ids: fn(&str, u8) -> String,
+    /// An integer as text.
+    pub text: fn(&str) -> String,
+    /// The texts of a group joined by commas (NULLs left out).
+    pub list: fn(&str) -> String,
 }

@@ -14,6 +14,7 @@ use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, Pull
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser, PullPage, PullQuery};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
+use crate::store::rollup::{RollupMode, Rollups, REBUILD_NAME};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
@@ -21,6 +22,7 @@ use model::sync::Conflict;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::time::Duration;
 use time::Date;
 use uuid::Uuid;
@@ -80,6 +82,7 @@ impl SqliteStore {
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         backfill(&pool).await?;
+        rebuild_rollups(&pool).await?;
         Ok(SqliteStore { pool })
     }
 }
@@ -124,7 +127,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         }
         filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
-        tx::save_facts(&mut tx, &facts).await?;
+        tx::save_facts(&mut tx, &facts, RollupMode::Skip).await?;
     }
     sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
         .bind(BACKFILL_NAME)
@@ -139,6 +142,43 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Fills the rollups of migration 0008 from the fact tables, once, under the write lock.
+async fn rebuild_rollups(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done: Option<(i64,)> = sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
+        .bind(REBUILD_NAME)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if done.is_some() {
+        return Ok(());
+    }
+    for rollup in rollups().all() {
+        for statement in rollup.rebuild() {
+            sqlx::query(&statement).execute(&mut *tx).await?;
+        }
+    }
+    sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+        .bind(REBUILD_NAME)
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(())
+}
+
+/// The rollups in this backend's dialect.
+fn rollups() -> &'static Rollups {
+    static ROLLUPS: OnceLock<Rollups> = OnceLock::new();
+    ROLLUPS.get_or_init(|| dialect().rollups())
+}
+
+/// The query of the cases a write touches ([`sql::Dialect::touched_cases`]).
+fn touched_cases() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| dialect().touched_cases())
+}
+
 /// The evaluation's queries in SQLite: days are `YYYY-MM-DD` text.
 fn dialect() -> sql::Dialect {
     sql::Dialect {
@@ -147,6 +187,9 @@ fn dialect() -> sql::Dialect {
         day_text: |column| column.to_owned(),
         days_between: |from, to| format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
         sum: |column| format!("SUM({column})"),
+        ids: |column, n| format!("{column} IN (SELECT value FROM json_each(${n}))"),
+        text: |column| format!("CAST({column} AS TEXT)"),
+        list: |expr| format!("group_concat({expr}, ',')"),
     }
 }
 
@@ -475,8 +518,11 @@ impl Store for SqliteStore {
     }
 
     async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
-        let mut db = self.pool.acquire().await?;
-        super::read_tallies!(dialect(), period, db)
+        // One read transaction: every query sees the same writes.
+        let mut db = self.pool.begin().await?;
+        let tallies = super::read_tallies!(dialect(), rollups(), period, db);
+        db.commit().await?;
+        tallies
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

@@ -1,7 +1,8 @@
 //! `GET /api/v1/stats`: the figures of generated data, checked against figures this test
 //! works out on its own from the generated records (plain Rust over the records, nothing
-//! of the worker's), after edits that move and delete cases; suppression for viewers; the
-//! backfill of the fact tables.
+//! of the worker's), after edits that move and delete cases, deliver a service, delete a
+//! victim and a legal step and move an activity (each kept in the rollups by the push);
+//! suppression for viewers; the backfill of the fact tables and the rollups.
 
 use crate::common::records::{delete, upsert_of, village_of};
 use crate::common::{assert_error, Device, TestServer};
@@ -97,6 +98,78 @@ async fn seed(server: &TestServer) -> anyhow::Result<(Device, World)> {
         "{answer}"
     );
     fields.extend(change.as_object().cloned().unwrap_or_default());
+
+    // In one push, edits of children and an activity: a waiting service delivered, a
+    // victim deleted (their services leave), a legal step deleted, an activity moved to
+    // another village and month.
+    let first = |kind: RecordKind, keep: &dyn Fn(&Map<String, Value>) -> bool| {
+        world
+            .iter()
+            .filter(|(id, (k, f))| *k == kind && keep(f) && !cases.contains(id))
+            .map(|(id, _)| *id)
+            .next()
+            .expect("a generated record of the kind")
+    };
+    let waiting = first(RecordKind::Service, &|f| {
+        f.get("delivered_on").is_none() && text(f, "status") != Some("cancelled")
+    });
+    let victim = first(RecordKind::Victim, &|_| true);
+    let step = first(RecordKind::LegalStep, &|_| true);
+    let activity = first(RecordKind::Activity, &|_| true);
+    let requested = day(&world[&waiting].1, "requested_on").expect("requested");
+    let delivered = json!({
+        "status": "delivered",
+        "delivered_on": gugus_model::activity::format_date((requested + Duration::days(9)).min(today())),
+    });
+    let held = day(&world[&activity].1, "date").expect("held");
+    let kecamatan = if world[&activity].1["kecamatan"] == "33.03.05" {
+        "33.03.06"
+    } else {
+        "33.03.05"
+    };
+    let moved_activity = json!({
+        "date": gugus_model::activity::format_date((held - Duration::days(40)).max(plan.from())),
+        "kecamatan": kecamatan,
+        "desa": village_of(kecamatan),
+    });
+    let mut mutations = Vec::new();
+    for (n, (id, kind, change)) in [
+        (waiting, "service", Some(delivered)),
+        (victim, "victim", None),
+        (step, "legal_step", None),
+        (activity, "activity", Some(moved_activity)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let v = version(server.record(&supervisor, id).await?);
+        let mutation_id = 3 + n as u64;
+        mutations.push(match &change {
+            Some(change) => upsert_of(kind, mutation_id, id, v, change.clone()),
+            None => {
+                let mut deletion = delete(mutation_id, id, v);
+                deletion["kind"] = json!(kind);
+                deletion
+            }
+        });
+        match change {
+            Some(change) => {
+                let (_, fields) = world.get_mut(&id).expect("edited record");
+                fields.extend(change.as_object().cloned().unwrap_or_default());
+            }
+            None => {
+                world.remove(&id);
+            }
+        }
+    }
+    let (status, answer) = server.push(&supervisor, mutations).await?;
+    anyhow::ensure!(
+        status == StatusCode::OK
+            && answer["results"]
+                .as_array()
+                .is_some_and(|r| r.iter().all(|r| r["status"] == "applied")),
+        "{answer}"
+    );
     Ok((supervisor, world))
 }
 
@@ -698,7 +771,8 @@ async fn the_fact_tables_are_filled_from_records_stored_before_them(
     let (supervisor, world) = seed(server).await?;
     let (period, area) = checks().swap_remove(0);
     let q = query(&period, &area);
-    // As if the records were stored before migration 0006: no facts, no backfill yet.
+    // As if the records were stored before migrations 0006 and 0008: no case facts, no
+    // rollups, neither filled yet.
     for table in [
         "case_forms",
         "victim_facts",
@@ -706,6 +780,13 @@ async fn the_fact_tables_are_filled_from_records_stored_before_them(
         "legal_facts",
         "case_facts",
         "fact_backfills",
+        "case_rollup",
+        "victim_rollup",
+        "service_rollup",
+        "served_rollup",
+        "legal_rollup",
+        "activity_rollup",
+        "reach_rollup",
     ] {
         server.raw_sql(&format!("DELETE FROM {table}")).await?;
     }

@@ -1,7 +1,8 @@
 //! The push transaction on PostgreSQL.
 
-use crate::store::projection::{by_table, FactValue, Projection};
+use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
+use crate::store::rollup::{RollupMode, Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
@@ -65,7 +66,7 @@ impl PostgresTx {
 
     async fn save_facts(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
         let facts: Vec<(Uuid, &Projection)> = writes.iter().map(|w| (w.id, w.projection)).collect();
-        save_facts(&mut self.0, &facts).await
+        save_facts(&mut self.0, &facts, RollupMode::Keep).await
     }
 }
 
@@ -73,12 +74,23 @@ impl PostgresTx {
 const FACT_ROWS_PER_STATEMENT: usize = 1000;
 
 /// Replaces the fact rows of the records written: per table, one delete of their rows and
-/// multi-row inserts of the new ones (deleted records have none).
+/// multi-row inserts of the new ones (deleted records have none). With
+/// [`RollupMode::Keep`], the rollups follow: the contributions of the cases and activities
+/// the write touches are taken out before and added back after.
 pub(super) async fn save_facts(
     db: &mut PgConnection,
     facts: &[(Uuid, &Projection)],
+    rollups: RollupMode,
 ) -> Result<(), StoreError> {
-    for (table, ids, rows) in by_table(facts) {
+    let tables = by_table(facts);
+    let touched = match rollups {
+        RollupMode::Keep => Some(touched(db, &tables).await?),
+        RollupMode::Skip => None,
+    };
+    if let Some(touched) = &touched {
+        shift(db, touched, Sign::Out).await?;
+    }
+    for (table, ids, rows) in tables {
         let delete = format!("DELETE FROM {} WHERE {} = ANY($1)", table.name, table.key);
         sqlx::query(&delete).bind(ids).execute(&mut *db).await?;
         for chunk in rows.chunks(FACT_ROWS_PER_STATEMENT) {
@@ -101,6 +113,38 @@ pub(super) async fn save_facts(
                 }
             });
             query.build().execute(&mut *db).await?;
+        }
+    }
+    if let Some(touched) = &touched {
+        shift(db, touched, Sign::In).await?;
+    }
+    Ok(())
+}
+
+/// The cases and activities a write of these fact rows touches, the stored facts asked.
+async fn touched(db: &mut PgConnection, tables: &[TableWrites<'_>]) -> Result<Touched, StoreError> {
+    let mut touched = Touched::of(tables);
+    if touched.needs_lookup() {
+        let found: Vec<(Uuid,)> = sqlx::query_as(super::touched_cases())
+            .bind(touched.victims.iter().copied().collect::<Vec<_>>())
+            .bind(&touched.services)
+            .bind(&touched.steps)
+            .fetch_all(&mut *db)
+            .await?;
+        touched.cases.extend(found.into_iter().map(|(id,)| id));
+    }
+    Ok(touched)
+}
+
+/// Takes the touched contributions out of every rollup, or adds them.
+async fn shift(db: &mut PgConnection, touched: &Touched, sign: Sign) -> Result<(), StoreError> {
+    for rollup in super::rollups().all() {
+        let ids = touched.of_driver(rollup.driver);
+        if !ids.is_empty() {
+            sqlx::query(&rollup.shift(sign))
+                .bind(ids)
+                .execute(&mut *db)
+                .await?;
         }
     }
     Ok(())

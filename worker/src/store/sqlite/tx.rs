@@ -1,8 +1,9 @@
 //! The push transaction on SQLite.
 
 use super::rows::{parse_json, parse_uuid};
-use crate::store::projection::{by_table, FactValue, Projection};
+use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
+use crate::store::rollup::{RollupMode, Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
@@ -75,17 +76,28 @@ impl SqliteTx {
 
     async fn save_facts(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
         let facts: Vec<(Uuid, &Projection)> = writes.iter().map(|w| (w.id, w.projection)).collect();
-        save_facts(&mut self.0, &facts).await
+        save_facts(&mut self.0, &facts, RollupMode::Keep).await
     }
 }
 
 /// Replaces the fact rows of the records written: per table, one delete of their rows and
-/// multi-row inserts of the new ones (deleted records have none).
+/// multi-row inserts of the new ones (deleted records have none). With
+/// [`RollupMode::Keep`], the rollups follow: the contributions of the cases and activities
+/// the write touches are taken out before and added back after.
 pub(super) async fn save_facts(
     db: &mut SqliteConnection,
     facts: &[(Uuid, &Projection)],
+    rollups: RollupMode,
 ) -> Result<(), StoreError> {
-    for (table, ids, rows) in by_table(facts) {
+    let tables = by_table(facts);
+    let touched = match rollups {
+        RollupMode::Keep => Some(touched(db, &tables).await?),
+        RollupMode::Skip => None,
+    };
+    if let Some(touched) = &touched {
+        shift(db, touched, Sign::Out).await?;
+    }
+    for (table, ids, rows) in tables {
         let delete = format!(
             "DELETE FROM {} WHERE {} IN (SELECT value FROM json_each($1))",
             table.name, table.key
@@ -111,6 +123,43 @@ pub(super) async fn save_facts(
                 }
             });
             query.build().execute(&mut *db).await?;
+        }
+    }
+    if let Some(touched) = &touched {
+        shift(db, touched, Sign::In).await?;
+    }
+    Ok(())
+}
+
+/// The cases and activities a write of these fact rows touches, the stored facts asked.
+async fn touched(
+    db: &mut SqliteConnection,
+    tables: &[TableWrites<'_>],
+) -> Result<Touched, StoreError> {
+    let mut touched = Touched::of(tables);
+    if touched.needs_lookup() {
+        let found: Vec<(String,)> = sqlx::query_as(super::touched_cases())
+            .bind(id_list(touched.victims.iter()))
+            .bind(id_list(touched.services.iter()))
+            .bind(id_list(touched.steps.iter()))
+            .fetch_all(&mut *db)
+            .await?;
+        for (id,) in found {
+            touched.cases.insert(parse_uuid(&id)?);
+        }
+    }
+    Ok(touched)
+}
+
+/// Takes the touched contributions out of every rollup, or adds them.
+async fn shift(db: &mut SqliteConnection, touched: &Touched, sign: Sign) -> Result<(), StoreError> {
+    for rollup in super::rollups().all() {
+        let ids = touched.of_driver(rollup.driver);
+        if !ids.is_empty() {
+            sqlx::query(&rollup.shift(sign))
+                .bind(id_list(ids.iter()))
+                .execute(&mut *db)
+                .await?;
         }
     }
     Ok(())

@@ -1,0 +1,613 @@
+//! The evaluation's rollups (migration 0008): the fact tables added up by month and
+//! kecamatan (or village), kept exact in the push transaction, so a period's figures read
+//! a few thousand rows whatever the number of cases.
+//!
+//! Every rollup is the sum, over cases (or over activities), of each one's contribution:
+//! a case counts with all its victims, services and legal steps. So a write takes out the
+//! contributions of the cases it touches before their fact rows change ([`Sign::Out`]) and
+//! adds them back after ([`Sign::In`]), with the same query filtered to those cases
+//! ([`Rollup::shift`]). The same query over every case rebuilds a rollup
+//! ([`Rollup::rebuild`]), and over a range of days it reads the figures of a month only
+//! partly in a period straight from the facts ([`Rollup::rows_in_days`]): one definition
+//! for the three uses, so they cannot drift apart.
+
+use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE_FACTS};
+use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
+use super::sql::Dialect;
+use std::collections::BTreeSet;
+use time::{Date, Duration, Month};
+use uuid::Uuid;
+
+/// What a rollup's contributions belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Driver {
+    /// A case (with its victims, services and legal steps).
+    Case,
+    /// An activity.
+    Activity,
+}
+
+/// Whether a write of fact rows keeps the rollups exact. The start-up backfill of the
+/// facts skips it: the rollups are rebuilt whole after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RollupMode {
+    /// Take out and add back the touched contributions.
+    Keep,
+    /// Leave the rollups alone.
+    Skip,
+}
+
+/// Whether a delta takes contributions out or adds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sign {
+    /// Before the facts change.
+    Out,
+    /// After.
+    In,
+}
+
+/// One rollup table and the query that computes it from the facts.
+#[derive(Debug, Clone)]
+pub(crate) struct Rollup {
+    /// The table.
+    pub table: &'static str,
+    /// Its key columns, `month` first.
+    pub keys: &'static [&'static str],
+    /// Its summed columns, `n` first.
+    pub values: &'static [&'static str],
+    /// Whose contributions it adds up.
+    pub driver: Driver,
+    /// `SELECT keys..., values... FROM facts WHERE {filter} GROUP BY keys`, with the
+    /// columns named as the table's.
+    source: String,
+    /// The day column a period's days filter on.
+    day: &'static str,
+    /// The column of the driver's id.
+    id: &'static str,
+    /// How the dialect renders `column IN (the ids bound as $1)`.
+    ids: fn(&str, u8) -> String,
+    /// The dialect's day parameter.
+    day_param: fn(u8) -> String,
+}
+
+/// The rollups by table name.
+pub(crate) const CASES: &str = "case_rollup";
+pub(crate) const VICTIMS: &str = "victim_rollup";
+pub(crate) const SERVICES: &str = "service_rollup";
+pub(crate) const SERVED: &str = "served_rollup";
+pub(crate) const LEGAL: &str = "legal_rollup";
+pub(crate) const ACTIVITIES: &str = "activity_rollup";
+pub(crate) const REACH: &str = "reach_rollup";
+
+/// The name the first fill of the rollups is recorded under in `fact_backfills`.
+pub(crate) const REBUILD_NAME: &str = "0008_rollups";
+
+impl Rollup {
+    fn columns(&self) -> String {
+        self.keys
+            .iter()
+            .chain(self.values)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn source(&self, filter: &str) -> String {
+        self.source.replace("{filter}", filter)
+    }
+
+    /// Takes out (or adds) the contributions of the ids bound as `$1` (the driver's).
+    pub(crate) fn shift(&self, sign: Sign) -> String {
+        let minus = match sign {
+            Sign::Out => "-",
+            Sign::In => "",
+        };
+        let values: Vec<String> = self.values.iter().map(|v| format!("{minus}{v}")).collect();
+        let updates: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| format!("{v} = {}.{v} + excluded.{v}", self.table))
+            .collect();
+        format!(
+            "INSERT INTO {table} ({columns}) SELECT {keys}, {values} FROM ({source}) AS d
+             WHERE true ON CONFLICT ({keys}) DO UPDATE SET {updates}",
+            table = self.table,
+            columns = self.columns(),
+            keys = self.keys.join(", "),
+            values = values.join(", "),
+            source = self.source(&(self.ids)(self.id, 1)),
+            updates = updates.join(", "),
+        )
+    }
+
+    /// Empties the table and adds up every fact again.
+    pub(crate) fn rebuild(&self) -> [String; 2] {
+        [
+            format!("DELETE FROM {}", self.table),
+            format!(
+                "INSERT INTO {} ({}) {}",
+                self.table,
+                self.columns(),
+                self.source("1 = 1")
+            ),
+        ]
+    }
+
+    /// Its rows of the months `$1` to `$2` (`YYYY-MM`) that still count something.
+    pub(crate) fn rows_in_months(&self) -> String {
+        format!(
+            "SELECT {} FROM {} WHERE month BETWEEN $1 AND $2 AND n > 0",
+            self.columns(),
+            self.table
+        )
+    }
+
+    /// The same rows computed from the facts of the days `$1` to `$2` (`YYYY-MM-DD`).
+    pub(crate) fn rows_in_days(&self) -> String {
+        let filter = format!(
+            "{} BETWEEN {} AND {}",
+            self.day,
+            (self.day_param)(1),
+            (self.day_param)(2)
+        );
+        format!(
+            "SELECT {} FROM ({}) AS d",
+            self.columns(),
+            self.source(&filter)
+        )
+    }
+}
+
+/// Every rollup.
+#[derive(Debug, Clone)]
+pub(crate) struct Rollups {
+    pub cases: Rollup,
+    pub victims: Rollup,
+    pub services: Rollup,
+    pub served: Rollup,
+    pub legal: Rollup,
+    pub activities: Rollup,
+    pub reach: Rollup,
+}
+
+impl Rollups {
+    /// All of them.
+    pub(crate) fn all(&self) -> [&Rollup; 7] {
+        [
+            &self.cases,
+            &self.victims,
+            &self.services,
+            &self.served,
+            &self.legal,
+            &self.activities,
+            &self.reach,
+        ]
+    }
+
+    /// The villages reached in the months before `$1` (`YYYY-MM`).
+    pub(crate) fn reached_before_months(&self) -> String {
+        format!(
+            "SELECT DISTINCT desa FROM {} WHERE month < $1 AND n > 0",
+            self.reach.table
+        )
+    }
+
+    /// The villages reached on the days from `$1` up to, not including, `$2`.
+    pub(crate) fn reached_before_days(&self) -> String {
+        format!(
+            "SELECT DISTINCT desa FROM activity_facts WHERE date >= {} AND date < {}",
+            (self.reach.day_param)(1),
+            (self.reach.day_param)(2)
+        )
+    }
+}
+
+impl Dialect {
+    /// Every rollup, in this dialect.
+    pub(crate) fn rollups(&self) -> Rollups {
+        let month = self.month;
+        let sum = self.sum;
+        let rollup = |table, keys, values, driver, source: String, day, id| Rollup {
+            table,
+            keys,
+            values,
+            driver,
+            source,
+            day,
+            id,
+            ids: self.ids,
+            day_param: self.day,
+        };
+        let dimension = |name: &str| {
+            format!(
+                "SELECT {} AS month, c.kecamatan AS kecamatan, '{name}' AS dimension,
+                        c.{name} AS code, COUNT(*) AS n
+                 FROM case_facts c WHERE {{filter}} GROUP BY 1, 2, 3, 4",
+                month("c.reported")
+            )
+        };
+        let services = "FROM service_facts s
+            JOIN victim_facts v ON v.victim_id = s.victim_id
+            JOIN case_facts c ON c.case_id = v.case_id";
+        Rollups {
+            cases: rollup(
+                CASES,
+                &["month", "kecamatan", "dimension", "code"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "{} UNION ALL {} UNION ALL {} UNION ALL
+                     SELECT {} AS month, c.kecamatan AS kecamatan, 'form' AS dimension,
+                            f.form AS code, COUNT(*) AS n
+                     FROM case_forms f JOIN case_facts c ON c.case_id = f.case_id
+                     WHERE {{filter}} GROUP BY 1, 2, 3, 4",
+                    dimension("status"),
+                    dimension("modus"),
+                    dimension("destination"),
+                    month("c.reported")
+                ),
+                "c.reported",
+                "c.case_id",
+            ),
+            victims: rollup(
+                VICTIMS,
+                &["month", "kecamatan", "sex", "child"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "SELECT {} AS month, c.kecamatan AS kecamatan, v.sex AS sex,
+                            v.child AS child, COUNT(*) AS n
+                     FROM victim_facts v JOIN case_facts c ON c.case_id = v.case_id
+                     WHERE {{filter}} GROUP BY 1, 2, 3, 4",
+                    month("c.reported")
+                ),
+                "c.reported",
+                "c.case_id",
+            ),
+            services: rollup(
+                SERVICES,
+                &["month", "kecamatan", "type", "days", "pending"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "SELECT {} AS month, c.kecamatan AS kecamatan, s.type AS type,
+                            CASE WHEN s.delivered IS NULL THEN -1 ELSE {} END AS days,
+                            CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled'
+                                 THEN {} ELSE '' END AS pending,
+                            COUNT(*) AS n
+                     {services} WHERE {{filter}} GROUP BY 1, 2, 3, 4, 5",
+                    month("s.requested"),
+                    (self.days_between)("s.requested", "s.delivered"),
+                    (self.day_text)("s.requested"),
+                ),
+                "s.requested",
+                "c.case_id",
+            ),
+            served: rollup(
+                SERVED,
+                &["month", "kecamatan"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "SELECT {} AS month, c.kecamatan AS kecamatan,
+                            COUNT(DISTINCT s.victim_id) AS n
+                     {services} WHERE s.delivered IS NOT NULL AND {{filter}} GROUP BY 1, 2",
+                    month("s.delivered")
+                ),
+                "s.delivered",
+                "c.case_id",
+            ),
+            legal: rollup(
+                LEGAL,
+                &["month", "kecamatan", "furthest", "restitution"],
+                &["n", "rupiah"],
+                Driver::Case,
+                format!(
+                    "SELECT month, kecamatan, furthest,
+                            CAST(CASE WHEN rupiah > 0 THEN 1 ELSE 0 END AS BIGINT)
+                                AS restitution,
+                            COUNT(*) AS n, {} AS rupiah
+                     FROM (SELECT {} AS month, c.kecamatan AS kecamatan,
+                                  COALESCE(MAX(l.stage_rank), -1) AS furthest,
+                                  MAX(l.restitution) AS rupiah
+                           FROM legal_facts l JOIN case_facts c ON c.case_id = l.case_id
+                           WHERE {{filter}}
+                           GROUP BY c.case_id, c.kecamatan, c.reported) AS per_case
+                     GROUP BY 1, 2, 3, 4",
+                    sum("rupiah"),
+                    month("c.reported")
+                ),
+                "c.reported",
+                "c.case_id",
+            ),
+            activities: rollup(
+                ACTIVITIES,
+                &["month", "kecamatan", "type"],
+                &[
+                    "n",
+                    "female_adult",
+                    "male_adult",
+                    "female_child",
+                    "male_child",
+                ],
+                Driver::Activity,
+                format!(
+                    "SELECT {} AS month, a.kecamatan AS kecamatan, a.type AS type,
+                            COUNT(*) AS n, {} AS female_adult, {} AS male_adult,
+                            {} AS female_child, {} AS male_child
+                     FROM activity_facts a WHERE {{filter}} GROUP BY 1, 2, 3",
+                    month("a.date"),
+                    sum("a.female_adult"),
+                    sum("a.male_adult"),
+                    sum("a.female_child"),
+                    sum("a.male_child"),
+                ),
+                "a.date",
+                "a.record_id",
+            ),
+            reach: rollup(
+                REACH,
+                &["month", "desa"],
+                &["n"],
+                Driver::Activity,
+                format!(
+                    "SELECT {} AS month, a.desa AS desa, COUNT(*) AS n
+                     FROM activity_facts a WHERE {{filter}} GROUP BY 1, 2",
+                    month("a.date")
+                ),
+                "a.date",
+                "a.record_id",
+            ),
+        }
+    }
+
+    /// The cases whose contributions a write of victims (`$1`: those written and those
+    /// the written services now belong to), services (`$2`) and legal steps (`$3`) touches
+    /// as the facts stand before it.
+    pub(crate) fn touched_cases(&self) -> String {
+        format!(
+            "SELECT case_id FROM victim_facts WHERE {}
+             UNION SELECT v.case_id FROM service_facts s
+                   JOIN victim_facts v ON v.victim_id = s.victim_id WHERE {}
+             UNION SELECT case_id FROM legal_facts WHERE {}",
+            (self.ids)("victim_id", 1),
+            (self.ids)("s.service_id", 2),
+            (self.ids)("step_id", 3)
+        )
+    }
+
+    /// The services rows of the inner rows `rows` (a service rollup's columns), one per
+    /// kecamatan, month and type: how many requested, and the delivered ones' days and
+    /// the waiting ones' request days as `key:n` lists.
+    pub(crate) fn service_lists(&self, rows: &str) -> String {
+        let text = self.text;
+        format!(
+            "SELECT kecamatan, month, type, {},
+                    {}, {}
+             FROM ({rows}) AS t GROUP BY month, kecamatan, type",
+            (self.sum)("n"),
+            (self.list)(&format!(
+                "CASE WHEN days >= 0 THEN {} || ':' || {} END",
+                text("days"),
+                text("n")
+            )),
+            (self.list)(&format!(
+                "CASE WHEN pending <> '' THEN pending || ':' || {} END",
+                text("n")
+            )),
+        )
+    }
+}
+
+/// Whose contributions a write of fact rows changes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Touched {
+    /// Cases known from the write itself: those written, and the new cases of the victims
+    /// and legal steps written.
+    pub cases: BTreeSet<Uuid>,
+    /// Victims whose stored case is touched: those written, and the new victims of the
+    /// services written.
+    pub victims: BTreeSet<Uuid>,
+    /// Services whose stored case is touched.
+    pub services: Vec<Uuid>,
+    /// Legal steps whose stored case is touched.
+    pub steps: Vec<Uuid>,
+    /// Activities written.
+    pub activities: Vec<Uuid>,
+}
+
+impl Touched {
+    /// What the fact writes touch, as far as they tell; [`Touched::needs_lookup`] says
+    /// whether the stored facts must be asked for more cases ([`Dialect::touched_cases`]).
+    pub(crate) fn of(tables: &[TableWrites<'_>]) -> Self {
+        let mut touched = Touched::default();
+        let column = |row: &[FactValue], at: usize| match row.get(at) {
+            Some(FactValue::Id(id)) => Some(*id),
+            _ => None,
+        };
+        for (table, ids, rows) in tables {
+            if *table == &CASE_FACTS {
+                touched.cases.extend(ids);
+            } else if *table == &VICTIM_FACTS {
+                touched.victims.extend(ids);
+                touched
+                    .cases
+                    .extend(rows.iter().filter_map(|r| column(r, 1)));
+            } else if *table == &SERVICE_FACTS {
+                touched.services.extend(ids);
+                touched
+                    .victims
+                    .extend(rows.iter().filter_map(|r| column(r, 1)));
+            } else if *table == &LEGAL_FACTS {
+                touched.steps.extend(ids);
+                touched
+                    .cases
+                    .extend(rows.iter().filter_map(|r| column(r, 1)));
+            } else if *table == &ACTIVITY_FACTS {
+                touched.activities.extend(ids);
+            }
+        }
+        touched
+    }
+
+    /// Whether some touched cases are known only from the stored facts.
+    pub(crate) fn needs_lookup(&self) -> bool {
+        !(self.victims.is_empty() && self.services.is_empty() && self.steps.is_empty())
+    }
+
+    /// The ids a rollup's delta is filtered to.
+    pub(crate) fn of_driver(&self, driver: Driver) -> Vec<Uuid> {
+        match driver {
+            Driver::Case => self.cases.iter().copied().collect(),
+            Driver::Activity => self.activities.clone(),
+        }
+    }
+}
+
+/// How a period splits into whole months, read from the rollups, and the days of the
+/// months it covers only in part, read from the facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Split {
+    /// The first and last whole month (`YYYY-MM`), if any.
+    pub months: Option<(String, String)>,
+    /// Ranges of days outside them (at most two).
+    pub days: Vec<(Date, Date)>,
+}
+
+fn first_of_month(day: Date) -> Date {
+    day.replace_day(1).unwrap_or(day)
+}
+
+fn last_of_month(day: Date) -> Date {
+    let next = match day.month() {
+        Month::December => Date::from_calendar_date(day.year() + 1, Month::January, 1),
+        month => Date::from_calendar_date(day.year(), month.next(), 1),
+    };
+    next.map_or(day, |d| d - Duration::days(1))
+}
+
+/// `YYYY-MM` of a day.
+pub(crate) fn month_of(day: Date) -> String {
+    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
+}
+
+/// Splits the days `from` to `to` (inclusive).
+pub(crate) fn split(from: Date, to: Date) -> Split {
+    let first = if from.day() == 1 {
+        from
+    } else {
+        last_of_month(from) + Duration::days(1)
+    };
+    let last = if to == last_of_month(to) {
+        to
+    } else {
+        first_of_month(to) - Duration::days(1)
+    };
+    if first > last {
+        return Split {
+            months: None,
+            days: vec![(from, to)],
+        };
+    }
+    let mut days = Vec::new();
+    if from < first {
+        days.push((from, first - Duration::days(1)));
+    }
+    if last < to {
+        days.push((last + Duration::days(1), to));
+    }
+    Split {
+        months: Some((month_of(first), month_of(last))),
+        days,
+    }
+}
+
+/// The first day of the month of `day`: the facts of the days from it up to `day` say
+/// which villages were reached before `day` within its month.
+pub(crate) fn month_start(day: Date) -> Date {
+    first_of_month(day)
+}
+
+/// Parses a `key:n,key:n` list of a services row.
+pub(crate) fn parse_list<K: std::str::FromStr>(list: Option<&str>) -> Option<Vec<(K, u64)>> {
+    let Some(list) = list.filter(|l| !l.is_empty()) else {
+        return Some(Vec::new());
+    };
+    list.split(',')
+        .map(|pair| {
+            let (key, n) = pair.rsplit_once(':')?;
+            Some((key.parse().ok()?, n.parse().ok()?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn months(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.into(), b.into()))
+    }
+
+    #[test]
+    fn calendar_periods_are_whole_months() {
+        let quarter = split(date!(2026 - 07 - 01), date!(2026 - 09 - 30));
+        assert_eq!(quarter.months, months("2026-07", "2026-09"));
+        assert!(quarter.days.is_empty());
+        let year = split(date!(2025 - 01 - 01), date!(2025 - 12 - 31));
+        assert_eq!(year.months, months("2025-01", "2025-12"));
+        let february = split(date!(2024 - 02 - 01), date!(2024 - 02 - 29));
+        assert_eq!(february.months, months("2024-02", "2024-02"));
+    }
+
+    #[test]
+    fn a_range_reads_its_partial_months_from_the_days() {
+        let range = split(date!(2026 - 01 - 15), date!(2026 - 03 - 10));
+        assert_eq!(range.months, months("2026-02", "2026-02"));
+        assert_eq!(
+            range.days,
+            vec![
+                (date!(2026 - 01 - 15), date!(2026 - 01 - 31)),
+                (date!(2026 - 03 - 01), date!(2026 - 03 - 10))
+            ]
+        );
+        let across_a_year = split(date!(2025 - 12 - 02), date!(2026 - 01 - 31));
+        assert_eq!(across_a_year.months, months("2026-01", "2026-01"));
+        assert_eq!(
+            across_a_year.days,
+            vec![(date!(2025 - 12 - 02), date!(2025 - 12 - 31))]
+        );
+    }
+
+    #[test]
+    fn a_range_without_a_whole_month_is_all_days() {
+        for (from, to) in [
+            (date!(2026 - 01 - 15), date!(2026 - 02 - 10)),
+            (date!(2026 - 03 - 01), date!(2026 - 03 - 30)),
+            (date!(2026 - 03 - 05), date!(2026 - 03 - 05)),
+        ] {
+            assert_eq!(
+                split(from, to),
+                Split {
+                    months: None,
+                    days: vec![(from, to)]
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn lists_parse_and_a_bad_one_is_refused() {
+        assert_eq!(
+            parse_list::<u64>(Some("0:3,12:1")),
+            Some(vec![(0, 3), (12, 1)])
+        );
+        assert_eq!(
+            parse_list::<String>(Some("2026-05-03:2")),
+            Some(vec![("2026-05-03".to_owned(), 2)])
+        );
+        assert_eq!(parse_list::<u64>(None), Some(Vec::new()));
+        assert_eq!(parse_list::<u64>(Some("x:1")), None);
+    }
+}
