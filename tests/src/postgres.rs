@@ -1,4 +1,5 @@
-//! A fresh PostgreSQL database for one run of the real worker binary, dropped after.
+//! A fresh PostgreSQL database for one run of the real worker binary, dropped after (or,
+//! for a benchmark's loaded data, kept for the next run).
 //!
 //! The server is the one of `GUGUS_TEST_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/test`). When it is unreachable, a run prints
@@ -33,6 +34,18 @@ impl FreshDatabase {
     /// Creates `PREFIX_<uuid>` on the test server; `None` (skip) when it is unreachable
     /// outside CI.
     pub async fn create(prefix: &str) -> Result<Option<FreshDatabase>> {
+        let name = format!("{prefix}_{}", Uuid::new_v4().simple());
+        FreshDatabase::open(&name, true).await
+    }
+
+    /// The database `name` on the test server, kept after the run: as it is when `reuse`,
+    /// else dropped and created empty. `None` (skip) when the server is unreachable
+    /// outside CI.
+    pub async fn kept(name: &str, reuse: bool) -> Result<Option<FreshDatabase>> {
+        FreshDatabase::open(name, !reuse).await
+    }
+
+    async fn open(name: &str, create: bool) -> Result<Option<FreshDatabase>> {
         let url = server_url();
         let admin = PgPoolOptions::new()
             .max_connections(1)
@@ -55,15 +68,19 @@ impl FreshDatabase {
                 return Ok(None);
             }
         };
-        let name = format!("{prefix}_{}", Uuid::new_v4().simple());
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await?;
+        if create {
+            for statement in [
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                sqlx::query(&statement).execute(&admin).await?;
+            }
+        }
         let mut database_url = Url::parse(&url)?;
         database_url.set_path(&format!("/{name}"));
         Ok(Some(FreshDatabase {
             admin,
-            name,
+            name: name.into(),
             url: database_url.to_string(),
         }))
     }

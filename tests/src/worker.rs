@@ -22,6 +22,8 @@ pub struct Worker {
     /// `127.0.0.1:0` until the first start, then the port it got, kept for restarts.
     addr: String,
     child: Option<Child>,
+    /// How long a start may take before it counts as failed.
+    start_timeout: Duration,
 }
 
 impl Worker {
@@ -41,6 +43,7 @@ impl Worker {
             database_url: format!("sqlite://{}", database.display()),
             addr: "127.0.0.1:0".into(),
             child: None,
+            start_timeout: START_TIMEOUT,
         };
         worker.spawn()?;
         Ok(worker)
@@ -49,12 +52,19 @@ impl Worker {
     /// Starts the worker on a free port of 127.0.0.1 over `database_url` (`sqlite://PATH`
     /// or `postgres://...`), serving the API only, and waits until it listens.
     pub fn start_api(database_url: &str) -> Result<Worker> {
+        Worker::start_api_within(database_url, START_TIMEOUT)
+    }
+
+    /// Like [`Worker::start_api`], allowing the start `start_timeout` (a large store's
+    /// first start fills what a new migration adds).
+    pub fn start_api_within(database_url: &str, start_timeout: Duration) -> Result<Worker> {
         let mut worker = Worker {
             bin: worker_binary()?,
             static_dir: None,
             database_url: database_url.to_string(),
             addr: "127.0.0.1:0".into(),
             child: None,
+            start_timeout,
         };
         worker.spawn()?;
         Ok(worker)
@@ -163,7 +173,7 @@ impl Worker {
         forward(stdout, Some(tx));
         forward(stderr, None);
         self.child = Some(child);
-        match rx.recv_timeout(START_TIMEOUT) {
+        match rx.recv_timeout(self.start_timeout) {
             Ok(addr) => {
                 self.addr = addr;
                 Ok(())
@@ -175,8 +185,9 @@ impl Worker {
                     .and_then(|c| c.try_wait().ok().flatten());
                 self.stop()?;
                 Err(anyhow!(
-                    "the worker did not print `{LISTENING}ADDR` within {START_TIMEOUT:?} \
-                     (exit status: {status:?}; its output is above)"
+                    "the worker did not print `{LISTENING}ADDR` within {:?} \
+                     (exit status: {status:?}; its output is above)",
+                    self.start_timeout
                 ))
             }
         }

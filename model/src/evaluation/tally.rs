@@ -171,11 +171,13 @@ pub struct ActivityTally {
 }
 
 impl Tallies {
-    /// The rows of one kecamatan (the villages reached are kept whole).
+    /// The rows of one kecamatan, and its villages reached.
     pub fn of_kecamatan(&self, code: &str) -> Tallies {
         fn keep<T: Clone>(rows: &[T], code: &str, of: fn(&T) -> &str) -> Vec<T> {
             rows.iter().filter(|t| of(t) == code).cloned().collect()
         }
+        // A village's code is its kecamatan's and its own number: 33.03.08.2001.
+        let here = |desa: &str| desa.strip_prefix(code).is_some_and(|r| r.starts_with('.'));
         Tallies {
             cases: keep(&self.cases, code, |t| &t.kecamatan),
             exploitation: keep(&self.exploitation, code, |t| &t.kecamatan),
@@ -184,8 +186,18 @@ impl Tallies {
             served: keep(&self.served, code, |t| &t.kecamatan),
             legal: keep(&self.legal, code, |t| &t.kecamatan),
             activities: keep(&self.activities, code, |t| &t.kecamatan),
-            reached: self.reached.clone(),
-            reached_before: self.reached_before.clone(),
+            reached: self
+                .reached
+                .iter()
+                .filter(|(desa, _)| here(desa))
+                .cloned()
+                .collect(),
+            reached_before: self
+                .reached_before
+                .iter()
+                .filter(|desa| here(desa))
+                .cloned()
+                .collect(),
         }
     }
 }

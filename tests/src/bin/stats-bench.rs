@@ -9,12 +9,16 @@
 //! SQLite).
 //!
 //! Run it with `GUGUS_WORKER_BIN=target/release/gugus-worker` (scripts/bench.sh does).
+//! With `GUGUS_BENCH_STATS_DIR=DIR` the loaded stores are kept (a SQLite file in DIR and
+//! a PostgreSQL database named after the plan) and the next run with the same plan
+//! measures them again without loading.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Result};
 use gugus_e2e::postgres::FreshDatabase;
 use gugus_e2e::sync::Api;
 use gugus_e2e::Worker;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
@@ -50,13 +54,44 @@ async fn main() -> Result<()> {
     );
     println!("{RUNS} timed requests per row after one warm-up; p50/p95 nearest rank.");
     println!();
-    let dir = tempfile::Builder::new().prefix("gugus-bench-").tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("gugus.db").display());
-    run("SQLite", &url, cases, activities, 500.0).await?;
-    match FreshDatabase::create("gugus_bench").await? {
+    // GUGUS_BENCH_STATS_DIR keeps the loaded stores for the next run (a million cases
+    // take an hour to load through the push path): a SQLite file there, a PostgreSQL
+    // database named after the plan, and a marker once each is fully loaded.
+    let kept = std::env::var_os("GUGUS_BENCH_STATS_DIR").map(PathBuf::from);
+    let temporary = tempfile::Builder::new().prefix("gugus-bench-").tempdir()?;
+    let dir = kept
+        .clone()
+        .unwrap_or_else(|| temporary.path().to_path_buf());
+    std::fs::create_dir_all(&dir)?;
+    let name = format!("gugus_bench_{cases}_{activities}");
+    let sqlite = Store {
+        label: "SQLite",
+        url: format!("sqlite://{}", dir.join(format!("{name}.db")).display()),
+        marker: dir.join(format!("{name}.sqlite.loaded")),
+        target_ms: 500.0,
+    };
+    if !sqlite.reused() {
+        let _ = std::fs::remove_file(dir.join(format!("{name}.db")));
+    }
+    run(&sqlite, cases, activities).await?;
+    let marker = dir.join(format!("{name}.postgres.loaded"));
+    let reuse = kept.is_some() && marker.exists();
+    let database = match kept {
+        Some(_) => FreshDatabase::kept(&name, reuse).await?,
+        None => FreshDatabase::create("gugus_bench").await?,
+    };
+    match database {
         Some(database) => {
-            let outcome = run("PostgreSQL", &database.url, cases, activities, 200.0).await;
-            database.drop_database().await?;
+            let postgres = Store {
+                label: "PostgreSQL",
+                url: database.url.clone(),
+                marker,
+                target_ms: 200.0,
+            };
+            let outcome = run(&postgres, cases, activities).await;
+            if std::env::var_os("GUGUS_BENCH_STATS_DIR").is_none() {
+                database.drop_database().await?;
+            }
             outcome?;
         }
         None => println!("PostgreSQL: SKIPPED (not reachable)"),
@@ -64,29 +99,64 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn run(store: &str, url: &str, cases: u64, activities: u64, target_ms: f64) -> Result<()> {
-    let mut worker = Worker::start_api(url)?;
-    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
-    worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
+/// A store to measure.
+struct Store {
+    label: &'static str,
+    url: String,
+    /// Written once the store holds the whole plan; its text is the generator's report.
+    marker: PathBuf,
+    target_ms: f64,
+}
+
+impl Store {
+    fn reused(&self) -> bool {
+        self.marker.exists()
+    }
+}
+
+async fn run(store: &Store, cases: u64, activities: u64) -> Result<()> {
+    let label = store.label;
+    let target_ms = store.target_ms;
     let started = Instant::now();
-    let generated = worker.generate(&[
-        "--seed",
-        "9",
-        "--cases",
-        &cases.to_string(),
-        "--activities",
-        &activities.to_string(),
-        "--months",
-        MONTHS,
-        "--until",
-        UNTIL,
-        "--as",
-        SUPERVISOR.0,
-    ])?;
-    println!(
-        "## {store}\n\n{generated} (wall clock with the worker's start: {:.0} s)\n",
-        started.elapsed().as_secs_f64()
-    );
+    let generated = if store.reused() {
+        // A kept store's first start with a newer worker may fill what a migration adds.
+        let worker = Worker::start_api_within(&store.url, Duration::from_secs(3600))?;
+        let report = std::fs::read_to_string(&store.marker)?;
+        (
+            worker,
+            format!(
+                "kept from an earlier run: {} (the worker's start: {:.0} s)",
+                report.trim(),
+                started.elapsed().as_secs_f64()
+            ),
+        )
+    } else {
+        let worker = Worker::start_api(&store.url)?;
+        worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+        worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
+        let report = worker.generate(&[
+            "--seed",
+            "9",
+            "--cases",
+            &cases.to_string(),
+            "--activities",
+            &activities.to_string(),
+            "--months",
+            MONTHS,
+            "--until",
+            UNTIL,
+            "--as",
+            SUPERVISOR.0,
+        ])?;
+        std::fs::write(&store.marker, &report)?;
+        let took = started.elapsed().as_secs_f64();
+        (
+            worker,
+            format!("{report} (wall clock with the worker's start: {took:.0} s)"),
+        )
+    };
+    let (mut worker, generated) = generated;
+    println!("## {label}\n\n{generated}\n");
     let api = Api::new(&worker.api_url(), Duration::from_secs(600))?;
     let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
     let viewer = api.login(VIEWER.0, VIEWER.1).await?;
@@ -132,7 +202,7 @@ async fn run(store: &str, url: &str, cases: u64, activities: u64, target_ms: f64
             }
         }
     }
-    println!("\n{store}: worst p95 {worst:.1} ms (target {target_ms:.0} ms)\n");
+    println!("\n{label}: worst p95 {worst:.1} ms (target {target_ms:.0} ms)\n");
     tokio::task::spawn_blocking(move || worker.kill()).await??;
     Ok(())
 }
