@@ -49,6 +49,20 @@ impl Worker {
         Ok(worker)
     }
 
+    /// Like [`Worker::start`], over `database_url` (`sqlite://PATH` or `postgres://...`).
+    pub fn start_on(database_url: &str) -> Result<Worker> {
+        let mut worker = Worker {
+            bin: worker_binary()?,
+            static_dir: Some(dist_dir()?),
+            database_url: database_url.to_string(),
+            addr: "127.0.0.1:0".into(),
+            child: None,
+            start_timeout: START_TIMEOUT,
+        };
+        worker.spawn()?;
+        Ok(worker)
+    }
+
     /// Starts the worker on a free port of 127.0.0.1 over `database_url` (`sqlite://PATH`
     /// or `postgres://...`), serving the API only, and waits until it listens.
     pub fn start_api(database_url: &str) -> Result<Worker> {

@@ -1,12 +1,14 @@
-//! Issue #5 end to end: generated cases and activities on the real worker; a supervisor
-//! on a desktop-sized browser reads the evaluation (the figures the worker answers, which
-//! the worker's story checks against the records), drills down into a kecamatan, downloads
+//! Issue #5 end to end, on SQLite and on PostgreSQL: generated cases and activities on the
+//! real worker; a supervisor on a desktop-sized browser reads the evaluation (the figures
+//! the worker answers, which the worker's story checks against the records), drills down
+//! into a kecamatan, downloads
 //! a table and writes the periodic report, which survives a reload; a viewer on a phone
 //! sees the same period suppressed and cannot ask for a range of days; each CSV says what
 //! its page says.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Result};
+use gugus_e2e::postgres::FreshDatabase;
 use gugus_e2e::sync::Api;
 use gugus_e2e::{app, poll, Browser, Worker};
 use gugus_model::evaluation::csv::parse;
@@ -46,11 +48,29 @@ async fn figures(api: &Api, token: &str, query: &str) -> Result<Evaluation> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn supervisors_and_viewers_read_the_evaluation_report_and_exports() -> Result<()> {
+async fn supervisors_and_viewers_read_the_evaluation_report_and_exports_on_sqlite() -> Result<()> {
     let data = tempfile::Builder::new()
         .prefix("gugus-e2e-data-")
         .tempdir()?;
-    let worker = Worker::start(data.path())?;
+    journeys(Worker::start(data.path())?).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisors_and_viewers_read_the_evaluation_report_and_exports_on_postgres() -> Result<()>
+{
+    let Some(database) = FreshDatabase::create("gugus_e2e_evaluation").await? else {
+        return Ok(());
+    };
+    let outcome = match Worker::start_on(&database.url) {
+        Ok(worker) => journeys(worker).await,
+        Err(error) => Err(error),
+    };
+    database.drop_database().await?;
+    outcome
+}
+
+/// A supervisor's and a viewer's journeys over generated data on the worker's store.
+async fn journeys(worker: Worker) -> Result<()> {
     worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
     worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
     worker.generate(&[

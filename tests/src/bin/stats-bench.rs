@@ -70,10 +70,18 @@ async fn main() -> Result<()> {
         marker: dir.join(format!("{name}.sqlite.loaded")),
         target_ms: 500.0,
     };
-    if !sqlite.reused() {
-        let _ = std::fs::remove_file(dir.join(format!("{name}.db")));
+    // GUGUS_BENCH_STATS_STORES=sqlite or =postgres measures one store only.
+    let stores = std::env::var("GUGUS_BENCH_STATS_STORES").unwrap_or_default();
+    let wanted = |store: &str| stores.is_empty() || stores.split(',').any(|s| s.trim() == store);
+    if wanted("sqlite") {
+        if !sqlite.reused() {
+            let _ = std::fs::remove_file(dir.join(format!("{name}.db")));
+        }
+        run(&sqlite, cases, activities).await?;
     }
-    run(&sqlite, cases, activities).await?;
+    if !wanted("postgres") {
+        return Ok(());
+    }
     let marker = dir.join(format!("{name}.postgres.loaded"));
     let reuse = kept.is_some() && marker.exists();
     let database = match kept {
