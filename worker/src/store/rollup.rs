@@ -598,6 +598,38 @@ mod tests {
     }
 
     #[test]
+    fn a_write_touches_the_cases_its_rows_name_and_asks_for_the_stored_ones() {
+        use crate::store::projection::{by_table, Projection, TableRows};
+        let (case, victim, service, step, activity) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
+        let (new_case, new_victim) = (Uuid::now_v7(), Uuid::now_v7());
+        let row = |id: Uuid, parent: Uuid| vec![FactValue::Id(id), FactValue::Id(parent)];
+        let one = |table, rows| Projection {
+            tables: vec![TableRows { table, rows }],
+        };
+        let writes = [
+            (case, one(&CASE_FACTS, Vec::new())),
+            (victim, one(&VICTIM_FACTS, vec![row(victim, new_case)])),
+            (service, one(&SERVICE_FACTS, vec![row(service, new_victim)])),
+            (step, one(&LEGAL_FACTS, Vec::new())),
+            (activity, one(&ACTIVITY_FACTS, Vec::new())),
+        ];
+        let facts: Vec<(Uuid, &Projection)> = writes.iter().map(|(id, p)| (*id, p)).collect();
+        let touched = Touched::of(&by_table(&facts));
+        assert_eq!(touched.cases, BTreeSet::from([case, new_case]));
+        assert_eq!(touched.victims, BTreeSet::from([victim, new_victim]));
+        assert_eq!(touched.services, vec![service]);
+        assert_eq!(touched.steps, vec![step]);
+        assert!(touched.needs_lookup());
+        assert_eq!(touched.of_driver(Driver::Activity), vec![activity]);
+    }
+
+    #[test]
     fn lists_parse_and_a_bad_one_is_refused() {
         assert_eq!(
             parse_list::<u64>(Some("0:3,12:1")),
