@@ -99,10 +99,18 @@ pub async fn load(
     let per_push = per_push.clamp(1, model::sync::MAX_MUTATIONS);
     let mut batch: Vec<(RecordKind, Mutation)> = Vec::with_capacity(per_push);
     let mut stored = 0;
+    // The planner's statistics are refreshed each time the load doubles what it stored:
+    // without them (a new database, or PostgreSQL with autovacuum off) it guesses every
+    // table empty or huge, and a push's lookups by case slow down a hundredfold.
+    let mut refresh_at = 10_000;
     for (mutation_id, record) in (1..).zip(plan.records()) {
         batch.push((record.kind, record.mutation(mutation_id, &at)));
         if batch.len() == per_push {
             stored += push(store, user, device_id, std::mem::take(&mut batch), today).await?;
+            if stored >= refresh_at {
+                store.refresh_statistics().await?;
+                refresh_at = stored.saturating_mul(2);
+            }
         }
     }
     if !batch.is_empty() {

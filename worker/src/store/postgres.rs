@@ -19,9 +19,10 @@ use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use serde_json::Value;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::types::Json;
 use sqlx::PgPool;
+use std::str::FromStr;
 use std::sync::OnceLock;
 use std::time::Duration;
 use time::Date;
@@ -61,10 +62,13 @@ impl PostgresStore {
 
     /// Connects to and migrates the database.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        // No JIT: compiling a plan costs tens of milliseconds, more than any of the
+        // worker's queries (short lookups, and sums over the small rollups) would gain.
+        let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         backfill(&pool).await?;

@@ -137,7 +137,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
     tx.commit().await?;
     if filled > 0 {
         // The planner's statistics would not know the new rows until autovacuum runs.
-        sqlx::query("ANALYZE").execute(pool).await?;
+        analyze(pool).await?;
     }
     Ok(())
 }
@@ -163,7 +163,18 @@ async fn rebuild_rollups(pool: &SqlitePool) -> Result<(), StoreError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    sqlx::query("ANALYZE").execute(pool).await?;
+    analyze(pool).await?;
+    Ok(())
+}
+
+/// Refreshes the planner's statistics, sampled (about 1,000 rows an index) so it stays
+/// quick on a large file.
+async fn analyze(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut db = pool.acquire().await?;
+    sqlx::query("PRAGMA analysis_limit = 1000")
+        .execute(&mut *db)
+        .await?;
+    sqlx::query("ANALYZE").execute(&mut *db).await?;
     Ok(())
 }
 
@@ -526,8 +537,7 @@ impl Store for SqliteStore {
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
-        Ok(())
+        analyze(&self.pool).await
     }
 
     async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
