@@ -350,6 +350,33 @@ fn counts_from_row(
     ))
 }
 
+/// Fills the rollups from the fact tables on a connection of either backend holding the
+/// write lock, unless done before (recorded in `fact_backfills`); answers whether it did.
+macro_rules! rebuild_rollups {
+    ($rollups:expr, $db:ident) => {{
+        let name = $crate::store::rollup::REBUILD_NAME;
+        let done: Option<(i64,)> =
+            sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *$db)
+                .await?;
+        if done.is_none() {
+            for rollup in $rollups.all() {
+                for statement in rollup.rebuild() {
+                    sqlx::query(&statement).execute(&mut *$db).await?;
+                }
+            }
+            sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+                .bind(name)
+                .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+                .execute(&mut *$db)
+                .await?;
+        }
+        done.is_none()
+    }};
+}
+pub(crate) use rebuild_rollups;
+
 /// Reads the evaluation's tallies of a period on one connection (in a transaction, so
 /// every query sees the same writes): the whole months from the rollups, the days of a
 /// month only partly in the period from the facts, with the same queries on both

@@ -13,7 +13,7 @@ use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, Pull
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
-use crate::store::rollup::{RollupMode, Rollups, REBUILD_NAME};
+use crate::store::rollup::{Queries, RollupMode};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
@@ -134,45 +134,25 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Fills the rollups of migration 0008 from the fact tables, once, under the write lock.
+/// Fills the rollups of migration 0008 from the fact tables, once, under the writers'
+/// lock (no push interleaves).
 async fn rebuild_rollups(pool: &PgPool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    // The writers' lock: no push interleaves.
     sqlx::query("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
         .execute(&mut *tx)
         .await?;
-    let done: Option<(i64,)> = sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
-        .bind(REBUILD_NAME)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if done.is_some() {
-        return Ok(());
-    }
-    for rollup in rollups().all() {
-        for statement in rollup.rebuild() {
-            sqlx::query(&statement).execute(&mut *tx).await?;
-        }
-    }
-    sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
-        .bind(REBUILD_NAME)
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
-        .execute(&mut *tx)
-        .await?;
+    let rebuilt = super::rebuild_rollups!(queries().rollups, tx);
     tx.commit().await?;
-    sqlx::query("ANALYZE").execute(pool).await?;
+    if rebuilt {
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
     Ok(())
 }
 
-/// The rollups in this backend's dialect.
-fn rollups() -> &'static Rollups {
-    static ROLLUPS: OnceLock<Rollups> = OnceLock::new();
-    ROLLUPS.get_or_init(|| dialect().rollups())
-}
-
-/// The query of the cases a write touches ([`sql::Dialect::touched_cases`]).
-fn touched_cases() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| dialect().touched_cases())
+/// The rollups' queries in this backend's dialect.
+fn queries() -> &'static Queries {
+    static QUERIES: OnceLock<Queries> = OnceLock::new();
+    QUERIES.get_or_init(|| dialect().queries())
 }
 
 /// The evaluation's queries in PostgreSQL: days are `DATE`, sums cast back to `BIGINT`.
@@ -518,7 +498,7 @@ impl Store for PostgresStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *db)
             .await?;
-        let tallies = super::read_tallies!(dialect(), rollups(), period, db);
+        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, db);
         db.commit().await?;
         tallies
     }

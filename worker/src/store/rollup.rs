@@ -202,7 +202,22 @@ impl Rollups {
     }
 }
 
+/// The rollups and the query of the cases a write touches, built once per backend.
+#[derive(Debug, Clone)]
+pub(crate) struct Queries {
+    pub rollups: Rollups,
+    pub touched_cases: String,
+}
+
 impl Dialect {
+    /// The rollups' queries in this dialect.
+    pub(crate) fn queries(&self) -> Queries {
+        Queries {
+            rollups: self.rollups(),
+            touched_cases: self.touched_cases(),
+        }
+    }
+
     /// Every rollup, in this dialect.
     pub(crate) fn rollups(&self) -> Rollups {
         let month = self.month;

@@ -125,7 +125,7 @@ pub(super) async fn save_facts(
 async fn touched(db: &mut PgConnection, tables: &[TableWrites<'_>]) -> Result<Touched, StoreError> {
     let mut touched = Touched::of(tables);
     if touched.needs_lookup() {
-        let found: Vec<(Uuid,)> = sqlx::query_as(super::touched_cases())
+        let found: Vec<(Uuid,)> = sqlx::query_as(&super::queries().touched_cases)
             .bind(touched.victims.iter().copied().collect::<Vec<_>>())
             .bind(&touched.services)
             .bind(&touched.steps)
@@ -138,7 +138,7 @@ async fn touched(db: &mut PgConnection, tables: &[TableWrites<'_>]) -> Result<To
 
 /// Takes the touched contributions out of every rollup, or adds them.
 async fn shift(db: &mut PgConnection, touched: &Touched, sign: Sign) -> Result<(), StoreError> {
-    for rollup in super::rollups().all() {
+    for rollup in super::queries().rollups.all() {
         let ids = touched.of_driver(rollup.driver);
         if !ids.is_empty() {
             sqlx::query(&rollup.shift(sign))

@@ -138,7 +138,7 @@ async fn touched(
 ) -> Result<Touched, StoreError> {
     let mut touched = Touched::of(tables);
     if touched.needs_lookup() {
-        let found: Vec<(String,)> = sqlx::query_as(super::touched_cases())
+        let found: Vec<(String,)> = sqlx::query_as(&super::queries().touched_cases)
             .bind(id_list(touched.victims.iter()))
             .bind(id_list(touched.services.iter()))
             .bind(id_list(touched.steps.iter()))
@@ -153,7 +153,7 @@ async fn touched(
 
 /// Takes the touched contributions out of every rollup, or adds them.
 async fn shift(db: &mut SqliteConnection, touched: &Touched, sign: Sign) -> Result<(), StoreError> {
-    for rollup in super::rollups().all() {
+    for rollup in super::queries().rollups.all() {
         let ids = touched.of_driver(rollup.driver);
         if !ids.is_empty() {
             sqlx::query(&rollup.shift(sign))
