@@ -13,7 +13,7 @@ mod tally;
 pub use period::{Period, PeriodError};
 pub use suppress::{suppress, Cells};
 pub use tally::{
-    funnel_rank, ActivityTally, CaseDimension, CaseTally, ExploitationTally, LegalTally,
+    funnel_rank, ActivityTally, CaseDimension, CaseTally, DaysTally, ExploitationTally, LegalTally,
     ServedTally, ServiceTally, Tallies, VictimTally, DUE_WITHIN_DAYS, FUNNEL_STAGES, NOT_RECORDED,
 };
 
@@ -380,16 +380,23 @@ impl Evaluation {
             .iter()
             .filter(|t| here(&t.kecamatan, &t.month))
         {
-            let waiting = t
-                .pending
-                .iter()
-                .filter(|(day, _)| day.as_str() < waiting_before.as_str())
-                .map(|(_, n)| n)
-                .sum();
+            let waiting = t.waiting(&waiting_before);
             rows.entry(t.service_type.as_str())
                 .or_default()
                 .add(t, waiting);
             all.add(t, waiting);
+        }
+        if tallies.days_area == area {
+            for t in tallies
+                .days
+                .iter()
+                .filter(|t| month_set.contains(t.month.as_str()))
+            {
+                rows.entry(t.service_type.as_str())
+                    .or_default()
+                    .add_days(t.days, t.n);
+                all.add_days(t.days, t.n);
+            }
         }
         let service_figures = ServiceFigures {
             rows: vocab::SERVICE_TYPES
@@ -565,14 +572,14 @@ impl ServiceSums {
     /// Adds a tally, of which `waiting` wait too long.
     fn add(&mut self, t: &ServiceTally, waiting: u64) {
         self.requested += t.requested;
-        for &(d, n) in &t.delivered {
-            self.delivered += n;
-            *self.days.entry(d).or_default() += n;
-            if d > DUE_WITHIN_DAYS {
-                self.late += n;
-            }
-        }
+        self.delivered += t.delivered;
+        self.late += t.late;
         self.waiting += waiting;
+    }
+
+    /// Adds `n` services delivered after `days`.
+    fn add_days(&mut self, days: u64, n: u64) {
+        *self.days.entry(days).or_default() += n;
     }
 
     fn row(&self, code: &str) -> ServiceRow {

@@ -106,8 +106,7 @@ pub struct VictimTally {
     pub n: u64,
 }
 
-/// Services requested in one kecamatan and month of one type, with how long the delivered
-/// ones took and since when the others wait.
+/// Services requested in one kecamatan and month of one type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceTally {
     /// Their case's kecamatan.
@@ -118,12 +117,50 @@ pub struct ServiceTally {
     pub service_type: String,
     /// How many were requested (delivered, waiting or cancelled).
     pub requested: u64,
-    /// The delivered ones by whole days from request to delivery: (days, how many).
-    pub delivered: Vec<(u64, u64)>,
-    /// The ones neither delivered nor cancelled by the day requested (`YYYY-MM-DD`):
-    /// (day, how many). One waits too long once more than [`DUE_WITHIN_DAYS`] passed by
-    /// the period's end (or today).
-    pub pending: Vec<(String, u64)>,
+    /// How many were delivered.
+    pub delivered: u64,
+    /// How many were delivered more than [`DUE_WITHIN_DAYS`] after the request.
+    pub late: u64,
+    /// How many are neither delivered nor cancelled.
+    pub pending: u64,
+    /// Of those, how many were requested before each of these days (`YYYY-MM-DD`): the
+    /// days in this month from which a period counts more than [`DUE_WITHIN_DAYS`] waited
+    /// (its end or today, whichever is earlier, less the days due).
+    pub waiting_before: Vec<(String, u64)>,
+}
+
+impl ServiceTally {
+    /// How many of its services wait too long as of `cutoff` (`YYYY-MM-DD`): those
+    /// requested before it.
+    pub fn waiting(&self, cutoff: &str) -> u64 {
+        let month = cutoff.get(..7).unwrap_or_default();
+        match month.cmp(self.month.as_str()) {
+            std::cmp::Ordering::Greater => self.pending,
+            std::cmp::Ordering::Less => 0,
+            // The store counts the cutoffs of every period it reads the month for; any
+            // other day in the month would be counted from the nearest one before it.
+            std::cmp::Ordering::Equal => self
+                .waiting_before
+                .iter()
+                .filter(|(day, _)| day.as_str() <= cutoff)
+                .max_by(|a, b| a.0.cmp(&b.0))
+                .map_or(0, |(_, n)| *n),
+        }
+    }
+}
+
+/// Services delivered in one month (by the request) of one type after the same number of
+/// days, in the area [`Tallies::days_area`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaysTally {
+    /// `YYYY-MM` of the request.
+    pub month: String,
+    /// Service type code.
+    pub service_type: String,
+    /// Whole days from request to delivery.
+    pub days: u64,
+    /// How many.
+    pub n: u64,
 }
 
 /// Victims who received at least one service in a month.
@@ -183,6 +220,11 @@ impl Tallies {
             exploitation: keep(&self.exploitation, code, |t| &t.kecamatan),
             victims: keep(&self.victims, code, |t| &t.kecamatan),
             services: keep(&self.services, code, |t| &t.kecamatan),
+            days_area: self.days_area.clone(),
+            days: match self.days_area == code {
+                true => self.days.clone(),
+                false => Vec::new(),
+            },
             served: keep(&self.served, code, |t| &t.kecamatan),
             legal: keep(&self.legal, code, |t| &t.kecamatan),
             activities: keep(&self.activities, code, |t| &t.kecamatan),
@@ -213,6 +255,12 @@ pub struct Tallies {
     pub victims: Vec<VictimTally>,
     /// Services.
     pub services: Vec<ServiceTally>,
+    /// The area whose days from request to delivery [`Tallies::days`] holds (the median
+    /// and the longest are worked out for it alone: they add up neither across areas nor
+    /// into anything suppressed).
+    pub days_area: String,
+    /// The delivered services of [`Tallies::days_area`] by days to delivery.
+    pub days: Vec<DaysTally>,
     /// Victims served by month.
     pub served: Vec<ServedTally>,
     /// Law enforcement.

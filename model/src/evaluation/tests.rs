@@ -28,24 +28,61 @@ fn case(kecamatan: &str, month: &str, status: &str, destination: &str, n: u64) -
 }
 
 /// Services requested on `day`: delivered after `days`, or else waiting when `pending`
-/// (cancelled when not).
+/// (cancelled when not). The waiting ones are counted against the cutoffs of every
+/// period of [`tallies_over`] and of [`period`], as the store counts them.
 fn service(kecamatan: &str, day: &str, days: Option<u64>, pending: bool, n: u64) -> ServiceTally {
+    let waiting = days.is_none() && pending;
+    let month = &day[..7];
+    let month_end = Period::parse(month).expect("month").to;
+    let cutoffs = [month_end.min(today()), today()]
+        .map(|d| crate::activity::format_date(d - time::Duration::days(DUE_WITHIN_DAYS as i64)));
     ServiceTally {
         kecamatan: kecamatan.into(),
-        month: day[..7].into(),
+        month: month.into(),
         service_type: "shelter".into(),
         requested: n,
-        delivered: days.map(|d| (d, n)).into_iter().collect(),
-        pending: (days.is_none() && pending)
-            .then(|| (day.to_owned(), n))
+        delivered: days.map_or(0, |_| n),
+        late: days.filter(|d| *d > DUE_WITHIN_DAYS).map_or(0, |_| n),
+        pending: u64::from(waiting) * n,
+        waiting_before: cutoffs
             .into_iter()
+            .map(|c| {
+                let before = waiting && day < c.as_str();
+                (c, u64::from(before) * n)
+            })
             .collect(),
     }
+}
+
+/// The days to delivery of `services` (as [`service`] takes them), all in one area.
+fn days_of(services: &[(&str, &str, Option<u64>, bool, u64)]) -> Vec<DaysTally> {
+    services
+        .iter()
+        .filter_map(|(_, day, days, _, n)| {
+            Some(DaysTally {
+                month: day[..7].into(),
+                service_type: "shelter".into(),
+                days: (*days)?,
+                n: *n,
+            })
+        })
+        .collect()
 }
 
 fn today() -> time::Date {
     date!(2026 - 11 - 29)
 }
+
+/// The sample's services: kecamatan, day requested, days to delivery, waiting, how many.
+const SERVICES: [(&str, &str, Option<u64>, bool, u64); 6] = [
+    (MREBET, "2026-08-03", Some(2), false, 3),
+    (MREBET, "2026-08-20", Some(10), false, 1),
+    (BOBOTSARI, "2026-10-01", Some(5), false, 2),
+    (BOBOTSARI, "2026-10-02", None, true, 6),
+    // Requested 5 days before the period's end: not yet waiting too long.
+    (BOBOTSARI, "2026-10-26", None, true, 4),
+    (BOBOTSARI, "2026-10-03", None, false, 1),
+];
 
 fn sample() -> Tallies {
     Tallies {
@@ -77,15 +114,12 @@ fn sample() -> Tallies {
                 n: 30,
             },
         ],
-        services: vec![
-            service(MREBET, "2026-08-03", Some(2), false, 3),
-            service(MREBET, "2026-08-20", Some(10), false, 1),
-            service(BOBOTSARI, "2026-10-01", Some(5), false, 2),
-            service(BOBOTSARI, "2026-10-02", None, true, 6),
-            // Requested 5 days before the period's end: not yet waiting too long.
-            service(BOBOTSARI, "2026-10-26", None, true, 4),
-            service(BOBOTSARI, "2026-10-03", None, false, 1),
-        ],
+        services: SERVICES
+            .iter()
+            .map(|(k, day, days, pending, n)| service(k, day, *days, *pending, *n))
+            .collect(),
+        days_area: "33.03".into(),
+        days: days_of(&SERVICES),
         served: vec![ServedTally {
             kecamatan: MREBET.into(),
             month: "2026-09".into(),
@@ -310,9 +344,22 @@ fn tallies_over(months: Vec<&'static str>) -> impl Strategy<Value = Tallies> {
         0..15,
     )
     .prop_map(|rows| {
-        rows.into_iter()
+        let days = rows
+            .iter()
+            .filter_map(|(_, m, _, days, n)| {
+                Some(DaysTally {
+                    month: (*m).into(),
+                    service_type: "shelter".into(),
+                    days: (*days)?,
+                    n: *n,
+                })
+            })
+            .collect::<Vec<_>>();
+        let services = rows
+            .into_iter()
             .map(|(k, m, d, days, n)| service(k, &format!("{m}-{d:02}"), days, days.is_none(), n))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        (services, days)
     });
     let reached = prop::sample::subsequence(
         crate::regions::villages()
@@ -321,11 +368,13 @@ fn tallies_over(months: Vec<&'static str>) -> impl Strategy<Value = Tallies> {
         0..40,
     );
     (cases, victims, activities, services, reached, month).prop_map(
-        |(cases, victims, activities, services, reached, month)| Tallies {
+        |(cases, victims, activities, (services, days), reached, month)| Tallies {
             cases,
             victims,
             activities,
             services,
+            days_area: "33.03".into(),
+            days,
             reached_before: reached.iter().step_by(3).cloned().collect(),
             reached: reached
                 .into_iter()

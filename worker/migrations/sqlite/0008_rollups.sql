@@ -27,16 +27,37 @@ CREATE TABLE victim_rollup (
     PRIMARY KEY (month, kecamatan, sex, child)
 ) WITHOUT ROWID;
 
--- Services by the month requested: days to delivery (-1 when not delivered) and, for one
--- neither delivered nor cancelled, the day requested ('' otherwise).
+-- Services by the month requested: how many, delivered and delivered late (over 7 days),
+-- the ones neither delivered nor cancelled by the day requested (pending; '' for the
+-- others), so that a period counts those waiting too long at its own end.
 CREATE TABLE service_rollup (
     month     TEXT NOT NULL,
     kecamatan TEXT NOT NULL,
     type      TEXT NOT NULL,
-    days      BIGINT NOT NULL,
     pending   TEXT NOT NULL,
     n         BIGINT NOT NULL,
-    PRIMARY KEY (month, kecamatan, type, days, pending)
+    delivered BIGINT NOT NULL,
+    late      BIGINT NOT NULL,
+    PRIMARY KEY (month, kecamatan, type, pending)
+) WITHOUT ROWID;
+
+-- Delivered services by days from request to delivery, for the median and the longest:
+-- by kecamatan (read for one kecamatan at a time), and over the regency.
+CREATE TABLE service_days (
+    kecamatan TEXT NOT NULL,
+    month     TEXT NOT NULL,
+    type      TEXT NOT NULL,
+    days      BIGINT NOT NULL,
+    n         BIGINT NOT NULL,
+    PRIMARY KEY (kecamatan, month, type, days)
+) WITHOUT ROWID;
+
+CREATE TABLE service_days_all (
+    month TEXT NOT NULL,
+    type  TEXT NOT NULL,
+    days  BIGINT NOT NULL,
+    n     BIGINT NOT NULL,
+    PRIMARY KEY (month, type, days)
 ) WITHOUT ROWID;
 
 -- Victims with a service delivered in the month (each once a month).

@@ -177,12 +177,12 @@ pub async fn figures(
 ) -> Result<Evaluation, ApiError> {
     let today = crate::clock::today_wib();
     if !suppressed {
-        let tallies = state.store.tallies(period).await?;
+        let tallies = state.store.tallies(period, area, today).await?;
         return Ok(Evaluation::assemble(period, area, &tallies, today));
     }
     let periods = evaluation::Period::calendar_year(period.from.year());
     let year = periods.first().copied().unwrap_or(period);
-    let tallies = state.store.tallies(year).await?;
+    let tallies = state.store.tallies(year, area, today).await?;
     let mut all = Evaluation::assemble_many(&periods, &tallies, today);
     evaluation::suppress(&mut all);
     all.into_iter()

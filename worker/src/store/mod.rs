@@ -257,8 +257,10 @@ pub trait Store: Send + Sync {
         to: Date,
     ) -> Result<Vec<(String, ActivityCounts)>, StoreError>;
     /// Everything the evaluation of `period` adds up, over the whole regency, by
-    /// kecamatan and month.
-    async fn tallies(&self, period: Period) -> Result<Tallies, StoreError>;
+    /// kecamatan and month, with the days to delivery of `area` alone; services waiting
+    /// are counted as of `today`.
+    async fn tallies(&self, period: Period, area: &str, today: Date)
+        -> Result<Tallies, StoreError>;
     /// Refreshes the query planner's statistics (`ANALYZE`), after a bulk load.
     async fn refresh_statistics(&self) -> Result<(), StoreError>;
     /// The conflict log of one record, oldest first.
@@ -380,25 +382,33 @@ pub(crate) use rebuild_rollups;
 /// Reads the evaluation's tallies of a period on one connection (in a transaction, so
 /// every query sees the same writes): the whole months from the rollups, the days of a
 /// month only partly in the period from the facts, with the same queries on both
-/// backends, whose connection types differ.
+/// backends, whose connection types differ. The days to delivery are read for `$area`
+/// alone; waiting services are counted as of `$today`.
 macro_rules! read_tallies {
-    ($dialect:expr, $rollups:expr, $period:expr, $db:ident) => {{
+    ($dialect:expr, $rollups:expr, $period:expr, $area:expr, $today:expr, $db:ident) => {{
+        use ::model::activity::format_date;
         use $crate::store::rollup;
-        let (dialect, r, period) = (&$dialect, $rollups, $period);
+        let (dialect, r, period, area, today) = (&$dialect, $rollups, $period, $area, $today);
+        let regency = area == ::model::regions::REGENCY_CODE;
+        let due = time::Duration::days(::model::evaluation::DUE_WITHIN_DAYS as i64);
+        let due_today = format_date(today - due);
         let split = rollup::split(period.from, period.to);
-        let mut spans: Vec<(bool, String, String)> = Vec::new();
+        let mut rows = $crate::store::TallyRows {
+            days_area: area.to_owned(),
+            ..Default::default()
+        };
+        // Each span: whole months (from the rollups) or days (from the facts), its first
+        // and last, and the day its waiting services are counted from (days included: the
+        // span's end or today, less the days due).
+        let mut spans: Vec<(bool, String, String, Option<String>)> = Vec::new();
         if let Some((first, last)) = split.months {
-            spans.push((true, first, last));
+            spans.push((true, first, last, None));
         }
         for (from, to) in split.days {
-            spans.push((
-                false,
-                ::model::activity::format_date(from),
-                ::model::activity::format_date(to),
-            ));
+            let cutoff = format_date(to.min(today) - due);
+            spans.push((false, format_date(from), format_date(to), Some(cutoff)));
         }
-        let mut rows = $crate::store::TallyRows::default();
-        for (months, from, to) in &spans {
+        for (months, from, to, cutoff) in &spans {
             let sql = |rollup: &rollup::Rollup| match months {
                 true => rollup.rows_in_months(),
                 false => rollup.rows_in_days(),
@@ -414,13 +424,46 @@ macro_rules! read_tallies {
             }
             rows.cases.extend::<Vec<_>>(rows!(sql(&r.cases)));
             rows.victims.extend::<Vec<_>>(rows!(sql(&r.victims)));
-            rows.services
-                .extend::<Vec<_>>(rows!(dialect.service_lists(&sql(&r.services))));
             rows.served.extend::<Vec<_>>(rows!(sql(&r.served)));
             rows.legal.extend::<Vec<_>>(rows!(sql(&r.legal)));
             rows.activities.extend::<Vec<_>>(rows!(sql(&r.activities)));
             rows.reached.extend::<Vec<_>>(rows!(sql(&r.reach)));
+            let counts = match cutoff {
+                None => dialect.service_counts(
+                    &sql(&r.services),
+                    &(dialect.before_month_end)(
+                        "month",
+                        ::model::evaluation::DUE_WITHIN_DAYS as u8,
+                    ),
+                ),
+                Some(_) => dialect.service_counts(&sql(&r.services), "$4"),
+            };
+            let mut query = sqlx::query_as(&counts).bind(from).bind(to).bind(&due_today);
+            if let Some(cutoff) = cutoff {
+                query = query.bind(cutoff);
+            }
+            let services: Vec<$crate::store::ServiceRow> = query.fetch_all(&mut *$db).await?;
+            for row in services {
+                let cutoff = match cutoff {
+                    Some(cutoff) => cutoff.clone(),
+                    None => rollup::month_cutoff(&row.1, today)?,
+                };
+                rows.services.push((row, cutoff));
+            }
+            let days = match months {
+                true => r.days_in_months(regency),
+                false => r.days_in_days(regency),
+            };
+            rows.days.extend::<Vec<_>>(
+                sqlx::query_as(&days)
+                    .bind(from)
+                    .bind(to)
+                    .bind(area)
+                    .fetch_all(&mut *$db)
+                    .await?,
+            );
         }
+        rows.due_today = due_today;
         rows.reached_before = sqlx::query_as(&r.reached_before_months())
             .bind(rollup::month_of(period.from))
             .fetch_all(&mut *$db)
@@ -429,7 +472,7 @@ macro_rules! read_tallies {
         if month_start < period.from {
             rows.reached_before.extend::<Vec<_>>(
                 sqlx::query_as(&r.reached_before_days())
-                    .bind(::model::activity::format_date(month_start))
+                    .bind(format_date(month_start))
                     .bind(period.from_text())
                     .fetch_all(&mut *$db)
                     .await?,
@@ -444,9 +487,10 @@ pub(crate) use read_tallies;
 /// code, how many.
 pub(super) type CaseRow = (String, String, String, String, i64);
 
-/// A service tally row: kecamatan, month, type, how many requested, the delivered ones'
-/// `days:n` list and the waiting ones' `day:n` list.
-pub(super) type ServiceRow = (String, String, String, i64, Option<String>, Option<String>);
+/// A service tally row: kecamatan, month, type, how many requested, delivered, late and
+/// waiting, and how many of those waiting were requested before the span's cutoff and
+/// before today's.
+pub(super) type ServiceRow = (String, String, String, i64, i64, i64, i64, i64, i64);
 
 /// A legal tally row: month, kecamatan, furthest stage (-1: none), restitution (0 or 1),
 /// how many cases, rupiah.
@@ -461,7 +505,14 @@ pub(super) struct TallyRows {
     pub cases: Vec<CaseRow>,
     /// Month, kecamatan, sex, child (0 or 1), how many.
     pub victims: Vec<(String, String, String, i64, i64)>,
-    pub services: Vec<ServiceRow>,
+    /// Each with its span's cutoff day for waiting services.
+    pub services: Vec<(ServiceRow, String)>,
+    /// Today less the days due.
+    pub due_today: String,
+    /// The area of `days`.
+    pub days_area: String,
+    /// Month, type, days to delivery, how many.
+    pub days: Vec<(String, String, i64, i64)>,
     /// Month, kecamatan, how many.
     pub served: Vec<(String, String, i64)>,
     pub legal: Vec<LegalRow>,
@@ -475,15 +526,11 @@ impl TallyRows {
     /// The tallies these rows hold.
     pub(super) fn tallies(self) -> Result<Tallies, StoreError> {
         use model::evaluation::{
-            ActivityTally, CaseDimension, CaseTally, ExploitationTally, LegalTally, ServedTally,
-            ServiceTally, VictimTally,
+            ActivityTally, CaseDimension, CaseTally, DaysTally, ExploitationTally, LegalTally,
+            ServedTally, ServiceTally, VictimTally,
         };
         let rank =
             |r: i64| u8::try_from(r).map_err(|_| StoreError::Corrupt(format!("stage rank {r}")));
-        fn list<K: std::str::FromStr>(list: Option<String>) -> Result<Vec<(K, u64)>, StoreError> {
-            rollup::parse_list(list.as_deref())
-                .ok_or_else(|| StoreError::Corrupt(format!("services list {list:?}")))
-        }
         let mut tallies = Tallies::default();
         for (month, kecamatan, dimension, code, n) in self.cases {
             let n = from_db(n)?;
@@ -515,14 +562,27 @@ impl TallyRows {
                 n: from_db(n)?,
             });
         }
-        for (kecamatan, month, service_type, requested, delivered, pending) in self.services {
+        for ((kecamatan, month, service_type, requested, delivered, late, pending, a, b), cutoff) in
+            self.services
+        {
             tallies.services.push(ServiceTally {
                 kecamatan,
                 month,
                 service_type,
                 requested: from_db(requested)?,
-                delivered: list(delivered)?,
-                pending: list(pending)?,
+                delivered: from_db(delivered)?,
+                late: from_db(late)?,
+                pending: from_db(pending)?,
+                waiting_before: vec![(cutoff, from_db(a)?), (self.due_today.clone(), from_db(b)?)],
+            });
+        }
+        tallies.days_area = self.days_area;
+        for (month, service_type, days, n) in self.days {
+            tallies.days.push(DaysTally {
+                month,
+                service_type,
+                days: from_db(days)?,
+                n: from_db(n)?,
             });
         }
         for (month, kecamatan, n) in self.served {

@@ -144,7 +144,14 @@ async fn rebuild_rollups(pool: &PgPool) -> Result<(), StoreError> {
     let rebuilt = super::rebuild_rollups!(queries().rollups, tx);
     tx.commit().await?;
     if rebuilt {
-        sqlx::query("ANALYZE").execute(pool).await?;
+        // New rows are read at a third of the speed until a VACUUM marks their pages
+        // all-visible (measured: a year's services 170 → 55 ms at a million cases);
+        // afterwards autovacuum keeps them so as pushes update them.
+        for rollup in queries().rollups.all() {
+            sqlx::query(&format!("VACUUM (ANALYZE) {}", rollup.table))
+                .execute(pool)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -164,8 +171,12 @@ fn dialect() -> sql::Dialect {
         days_between: |from, to| format!("({to} - {from})::BIGINT"),
         sum: |column| format!("SUM({column})::BIGINT"),
         ids: |column, n| format!("{column} = ANY(${n})"),
-        text: |column| format!("{column}::TEXT"),
-        list: |expr| format!("string_agg({expr}, ',')"),
+        before_month_end: |month, n| {
+            format!(
+                "to_char(to_date({month}, 'YYYY-MM') + 1 * interval '1 month' - {} * interval '1 day', 'YYYY-MM-DD')",
+                u16::from(n) + 1
+            )
+        },
     }
 }
 
@@ -492,13 +503,18 @@ impl Store for PostgresStore {
         rows.into_iter().map(counts_from_row).collect()
     }
 
-    async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
+    async fn tallies(
+        &self,
+        period: Period,
+        area: &str,
+        today: Date,
+    ) -> Result<Tallies, StoreError> {
         // One snapshot for every query: they all see the same writes.
         let mut db = self.pool.begin().await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *db)
             .await?;
-        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, db);
+        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
         db.commit().await?;
         tallies
     }

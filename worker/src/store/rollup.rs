@@ -14,6 +14,7 @@
 use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE_FACTS};
 use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
 use super::sql::Dialect;
+use model::evaluation::DUE_WITHIN_DAYS;
 use std::collections::BTreeSet;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
@@ -51,7 +52,7 @@ pub(crate) enum Sign {
 pub(crate) struct Rollup {
     /// The table.
     pub table: &'static str,
-    /// Its key columns, `month` first.
+    /// Its key columns.
     pub keys: &'static [&'static str],
     /// Its summed columns, `n` first.
     pub values: &'static [&'static str],
@@ -74,6 +75,8 @@ pub(crate) struct Rollup {
 pub(crate) const CASES: &str = "case_rollup";
 pub(crate) const VICTIMS: &str = "victim_rollup";
 pub(crate) const SERVICES: &str = "service_rollup";
+pub(crate) const DAYS: &str = "service_days";
+pub(crate) const DAYS_ALL: &str = "service_days_all";
 pub(crate) const SERVED: &str = "served_rollup";
 pub(crate) const LEGAL: &str = "legal_rollup";
 pub(crate) const ACTIVITIES: &str = "activity_rollup";
@@ -164,6 +167,8 @@ pub(crate) struct Rollups {
     pub cases: Rollup,
     pub victims: Rollup,
     pub services: Rollup,
+    pub days: Rollup,
+    pub days_all: Rollup,
     pub served: Rollup,
     pub legal: Rollup,
     pub activities: Rollup,
@@ -172,16 +177,42 @@ pub(crate) struct Rollups {
 
 impl Rollups {
     /// All of them.
-    pub(crate) fn all(&self) -> [&Rollup; 7] {
+    pub(crate) fn all(&self) -> [&Rollup; 9] {
         [
             &self.cases,
             &self.victims,
             &self.services,
+            &self.days,
+            &self.days_all,
             &self.served,
             &self.legal,
             &self.activities,
             &self.reach,
         ]
+    }
+
+    /// The days to delivery of the months `$1` to `$2`: over the regency, or of the
+    /// kecamatan `$3`. Columns: month, type, days, how many.
+    pub(crate) fn days_in_months(&self, regency: bool) -> String {
+        match regency {
+            true => self.days_all.rows_in_months(),
+            false => format!(
+                "SELECT month, type, days, n FROM {} WHERE kecamatan = $3
+                 AND month BETWEEN $1 AND $2 AND n > 0",
+                self.days.table
+            ),
+        }
+    }
+
+    /// The same, of the days `$1` to `$2`, from the facts.
+    pub(crate) fn days_in_days(&self, regency: bool) -> String {
+        match regency {
+            true => self.days_all.rows_in_days(),
+            false => format!(
+                "SELECT month, type, days, n FROM ({}) AS d WHERE kecamatan = $3",
+                self.days.rows_in_days()
+            ),
+        }
     }
 
     /// The villages reached in the months before `$1` (`YYYY-MM`).
@@ -244,6 +275,7 @@ impl Dialect {
         let services = "FROM service_facts s
             JOIN victim_facts v ON v.victim_id = s.victim_id
             JOIN case_facts c ON c.case_id = v.case_id";
+        let days = (self.days_between)("s.requested", "s.delivered");
         Rollups {
             cases: rollup(
                 CASES,
@@ -281,19 +313,53 @@ impl Dialect {
             ),
             services: rollup(
                 SERVICES,
-                &["month", "kecamatan", "type", "days", "pending"],
-                &["n"],
+                &["month", "kecamatan", "type", "pending"],
+                &["n", "delivered", "late"],
                 Driver::Case,
                 format!(
                     "SELECT {} AS month, c.kecamatan AS kecamatan, s.type AS type,
-                            CASE WHEN s.delivered IS NULL THEN -1 ELSE {} END AS days,
                             CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled'
                                  THEN {} ELSE '' END AS pending,
-                            COUNT(*) AS n
-                     {services} WHERE {{filter}} GROUP BY 1, 2, 3, 4, 5",
+                            COUNT(*) AS n,
+                            {} AS delivered,
+                            {} AS late
+                     {services} WHERE {{filter}} GROUP BY 1, 2, 3, 4",
                     month("s.requested"),
-                    (self.days_between)("s.requested", "s.delivered"),
                     (self.day_text)("s.requested"),
+                    sum("CASE WHEN s.delivered IS NULL THEN 0 ELSE 1 END"),
+                    sum(&format!(
+                        "CASE WHEN s.delivered IS NOT NULL AND {days} > {DUE_WITHIN_DAYS}
+                              THEN 1 ELSE 0 END"
+                    )),
+                ),
+                "s.requested",
+                "c.case_id",
+            ),
+            days: rollup(
+                DAYS,
+                &["kecamatan", "month", "type", "days"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "SELECT c.kecamatan AS kecamatan, {} AS month, s.type AS type,
+                            {days} AS days, COUNT(*) AS n
+                     {services} WHERE s.delivered IS NOT NULL AND {{filter}}
+                     GROUP BY 1, 2, 3, 4",
+                    month("s.requested"),
+                ),
+                "s.requested",
+                "c.case_id",
+            ),
+            days_all: rollup(
+                DAYS_ALL,
+                &["month", "type", "days"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "SELECT {} AS month, s.type AS type, {days} AS days, COUNT(*) AS n
+                     {services} WHERE s.delivered IS NOT NULL AND {{filter}}
+                     GROUP BY 1, 2, 3",
+                    month("s.requested"),
                 ),
                 "s.requested",
                 "c.case_id",
@@ -391,25 +457,24 @@ impl Dialect {
         )
     }
 
-    /// The services rows of the inner rows `rows` (a service rollup's columns), one per
-    /// kecamatan, month and type: how many requested, and the delivered ones' days and
-    /// the waiting ones' request days as `key:n` lists.
-    pub(crate) fn service_lists(&self, rows: &str) -> String {
-        let text = self.text;
+    /// The services rows of `rows` (a service rollup's columns), one per kecamatan, month
+    /// and type: how many requested, delivered, late and waiting, and how many of those
+    /// waiting were requested before `cutoff` (a day's text in SQL) and before `$3` (today
+    /// less the days due).
+    pub(crate) fn service_counts(&self, rows: &str, cutoff: &str) -> String {
+        let sum = self.sum;
         format!(
-            "SELECT kecamatan, month, type, {},
-                    {}, {}
+            "SELECT kecamatan, month, type, {}, {}, {}, {}, {}, {}
              FROM ({rows}) AS t GROUP BY month, kecamatan, type",
-            (self.sum)("n"),
-            (self.list)(&format!(
-                "CASE WHEN days >= 0 THEN {} || ':' || {} END",
-                text("days"),
-                text("n")
+            sum("n"),
+            sum("delivered"),
+            sum("late"),
+            sum("CASE WHEN pending <> '' THEN n ELSE 0 END"),
+            sum(&format!(
+                "CASE WHEN pending <> '' AND pending < {cutoff} AND pending < $3
+                      THEN n ELSE 0 END"
             )),
-            (self.list)(&format!(
-                "CASE WHEN pending <> '' THEN pending || ':' || {} END",
-                text("n")
-            )),
+            sum("CASE WHEN pending <> '' AND pending < $3 THEN n ELSE 0 END"),
         )
     }
 }
@@ -501,6 +566,17 @@ fn last_of_month(day: Date) -> Date {
     next.map_or(day, |d| d - Duration::days(1))
 }
 
+/// The day from which a rollup month's waiting services wait too long in a period that
+/// ends with the month: its last day, or `today` if earlier, less the days due.
+pub(crate) fn month_cutoff(month: &str, today: Date) -> Result<String, super::StoreError> {
+    let first = model::activity::parse_date(&format!("{month}-01"))
+        .ok_or_else(|| super::StoreError::Corrupt(format!("month {month:?}")))?;
+    let due = Duration::days(DUE_WITHIN_DAYS as i64);
+    Ok(model::activity::format_date(
+        last_of_month(first).min(today) - due,
+    ))
+}
+
 /// `YYYY-MM` of a day.
 pub(crate) fn month_of(day: Date) -> String {
     format!("{:04}-{:02}", day.year(), u8::from(day.month()))
@@ -541,19 +617,6 @@ pub(crate) fn split(from: Date, to: Date) -> Split {
 /// which villages were reached before `day` within its month.
 pub(crate) fn month_start(day: Date) -> Date {
     first_of_month(day)
-}
-
-/// Parses a `key:n,key:n` list of a services row.
-pub(crate) fn parse_list<K: std::str::FromStr>(list: Option<&str>) -> Option<Vec<(K, u64)>> {
-    let Some(list) = list.filter(|l| !l.is_empty()) else {
-        return Some(Vec::new());
-    };
-    list.split(',')
-        .map(|pair| {
-            let (key, n) = pair.rsplit_once(':')?;
-            Some((key.parse().ok()?, n.parse().ok()?))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -642,19 +705,5 @@ mod tests {
         assert_eq!(touched.steps, vec![step]);
         assert!(touched.needs_lookup());
         assert_eq!(touched.of_driver(Driver::Activity), vec![activity]);
-    }
-
-    #[test]
-    fn lists_parse_and_a_bad_one_is_refused() {
-        assert_eq!(
-            parse_list::<u64>(Some("0:3,12:1")),
-            Some(vec![(0, 3), (12, 1)])
-        );
-        assert_eq!(
-            parse_list::<String>(Some("2026-05-03:2")),
-            Some(vec![("2026-05-03".to_owned(), 2)])
-        );
-        assert_eq!(parse_list::<u64>(None), Some(Vec::new()));
-        assert_eq!(parse_list::<u64>(Some("x:1")), None);
     }
 }

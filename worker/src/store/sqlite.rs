@@ -179,8 +179,12 @@ fn dialect() -> sql::Dialect {
         days_between: |from, to| format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
         sum: |column| format!("SUM({column})"),
         ids: |column, n| format!("{column} IN (SELECT value FROM json_each(${n}))"),
-        text: |column| format!("CAST({column} AS TEXT)"),
-        list: |expr| format!("group_concat({expr}, ',')"),
+        before_month_end: |month, n| {
+            format!(
+                "date({month} || '-01', '+1 month', '-{} days')",
+                u16::from(n) + 1
+            )
+        },
     }
 }
 
@@ -508,10 +512,15 @@ impl Store for SqliteStore {
         rows.into_iter().map(counts_from_row).collect()
     }
 
-    async fn tallies(&self, period: Period) -> Result<Tallies, StoreError> {
+    async fn tallies(
+        &self,
+        period: Period,
+        area: &str,
+        today: Date,
+    ) -> Result<Tallies, StoreError> {
         // One read transaction: every query sees the same writes.
         let mut db = self.pool.begin().await?;
-        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, db);
+        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
         db.commit().await?;
         tallies
     }

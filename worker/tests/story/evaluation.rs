@@ -550,8 +550,15 @@ fn checks() -> Vec<(Period, String)> {
     let q = (u8::from(last_month.month()) - 1) / 3 + 1;
     let quarter = Period::parse(&format!("{}-Q{q}", last_month.year())).expect("quarter");
     let this_month = Period::parse(&month_of(today())).expect("this month");
+    // A range that starts and ends inside months: its first and last months are counted
+    // from the facts of its days, the months between from the rollups.
+    let inside = Period::new(
+        plan.from() + Duration::days(40),
+        last_month - Duration::days(9),
+    )
+    .expect("range");
     let mut checks = Vec::new();
-    for period in [span, quarter, month, this_month] {
+    for period in [span, quarter, month, this_month, inside] {
         for area in [REGENCY, "33.03.05", "33.03.06"] {
             checks.push((period, area.to_owned()));
         }
@@ -783,6 +790,8 @@ async fn the_fact_tables_are_filled_from_records_stored_before_them(
         "case_rollup",
         "victim_rollup",
         "service_rollup",
+        "service_days",
+        "service_days_all",
         "served_rollup",
         "legal_rollup",
         "activity_rollup",
