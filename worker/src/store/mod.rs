@@ -397,18 +397,20 @@ macro_rules! read_tallies {
             days_area: area.to_owned(),
             ..Default::default()
         };
-        // Each span: whole months (from the rollups) or days (from the facts), its first
-        // and last, and the day its waiting services are counted from (days included: the
-        // span's end or today, less the days due).
-        let mut spans: Vec<(bool, String, String, Option<String>)> = Vec::new();
+        // Each span: whole months (from the rollups) or days (from the facts), with its
+        // first and last day.
+        let mut spans: Vec<(bool, ::time::Date, ::time::Date)> = Vec::new();
         if let Some((first, last)) = split.months {
-            spans.push((true, first, last, None));
+            spans.push((true, first, last));
         }
         for (from, to) in split.days {
-            let cutoff = format_date(to.min(today) - due);
-            spans.push((false, format_date(from), format_date(to), Some(cutoff)));
+            spans.push((false, from, to));
         }
-        for (months, from, to, cutoff) in &spans {
+        for &(months, first, last) in &spans {
+            let (from, to) = match months {
+                true => (rollup::month_of(first), rollup::month_of(last)),
+                false => (format_date(first), format_date(last)),
+            };
             let sql = |rollup: &rollup::Rollup| match months {
                 true => rollup.rows_in_months(),
                 false => rollup.rows_in_days(),
@@ -416,8 +418,8 @@ macro_rules! read_tallies {
             macro_rules! rows {
                 ($sql:expr) => {
                     sqlx::query_as(&$sql)
-                        .bind(from)
-                        .bind(to)
+                        .bind(&from)
+                        .bind(&to)
                         .fetch_all(&mut *$db)
                         .await?
                 };
@@ -428,28 +430,15 @@ macro_rules! read_tallies {
             rows.legal.extend::<Vec<_>>(rows!(sql(&r.legal)));
             rows.activities.extend::<Vec<_>>(rows!(sql(&r.activities)));
             rows.reached.extend::<Vec<_>>(rows!(sql(&r.reach)));
-            let counts = match cutoff {
-                None => dialect.service_counts(
-                    &sql(&r.services),
-                    &(dialect.before_month_end)(
-                        "month",
-                        ::model::evaluation::DUE_WITHIN_DAYS as u8,
-                    ),
-                ),
-                Some(_) => dialect.service_counts(&sql(&r.services), "$4"),
-            };
-            let mut query = sqlx::query_as(&counts).bind(from).bind(to).bind(&due_today);
-            if let Some(cutoff) = cutoff {
-                query = query.bind(cutoff);
-            }
-            let services: Vec<$crate::store::ServiceRow> = query.fetch_all(&mut *$db).await?;
-            for row in services {
-                let cutoff = match cutoff {
-                    Some(cutoff) => cutoff.clone(),
-                    None => rollup::month_cutoff(&row.1, today)?,
-                };
-                rows.services.push((row, cutoff));
-            }
+            let counts =
+                dialect.service_counts(&sql(&r.services), &rollup::cutoffs(first, last, today));
+            let services: Vec<$crate::store::ServiceRow> = sqlx::query_as(&counts)
+                .bind(&from)
+                .bind(&to)
+                .bind(&due_today)
+                .fetch_all(&mut *$db)
+                .await?;
+            rows.services.extend(services);
             let days = match months {
                 true => r.days_in_months(regency),
                 false => r.days_in_days(regency),
@@ -488,9 +477,9 @@ pub(crate) use read_tallies;
 pub(super) type CaseRow = (String, String, String, String, i64);
 
 /// A service tally row: kecamatan, month, type, how many requested, delivered, late and
-/// waiting, and how many of those waiting were requested before the span's cutoff and
-/// before today's.
-pub(super) type ServiceRow = (String, String, String, i64, i64, i64, i64, i64, i64);
+/// waiting, how many of those waiting were requested before the month's cutoff and
+/// before today's, and the month's cutoff.
+pub(super) type ServiceRow = (String, String, String, i64, i64, i64, i64, i64, i64, String);
 
 /// A legal tally row: month, kecamatan, furthest stage (-1: none), restitution (0 or 1),
 /// how many cases, rupiah.
@@ -505,8 +494,7 @@ pub(super) struct TallyRows {
     pub cases: Vec<CaseRow>,
     /// Month, kecamatan, sex, child (0 or 1), how many.
     pub victims: Vec<(String, String, String, i64, i64)>,
-    /// Each with its span's cutoff day for waiting services.
-    pub services: Vec<(ServiceRow, String)>,
+    pub services: Vec<ServiceRow>,
     /// Today less the days due.
     pub due_today: String,
     /// The area of `days`.
@@ -562,7 +550,7 @@ impl TallyRows {
                 n: from_db(n)?,
             });
         }
-        for ((kecamatan, month, service_type, requested, delivered, late, pending, a, b), cutoff) in
+        for (kecamatan, month, service_type, requested, delivered, late, pending, a, b, cutoff) in
             self.services
         {
             tallies.services.push(ServiceTally {

@@ -171,12 +171,6 @@ fn dialect() -> sql::Dialect {
         days_between: |from, to| format!("({to} - {from})::BIGINT"),
         sum: |column| format!("SUM({column})::BIGINT"),
         ids: |column, n| format!("{column} = ANY(${n})"),
-        before_month_end: |month, n| {
-            format!(
-                "to_char(to_date({month}, 'YYYY-MM') + 1 * interval '1 month' - {} * interval '1 day', 'YYYY-MM-DD')",
-                u16::from(n) + 1
-            )
-        },
     }
 }
 

@@ -458,23 +458,28 @@ impl Dialect {
     }
 
     /// The services rows of `rows` (a service rollup's columns), one per kecamatan, month
-    /// and type: how many requested, delivered, late and waiting, and how many of those
-    /// waiting were requested before `cutoff` (a day's text in SQL) and before `$3` (today
-    /// less the days due).
-    pub(crate) fn service_counts(&self, rows: &str, cutoff: &str) -> String {
+    /// and type: how many requested, delivered, late and waiting, how many of those
+    /// waiting were requested before the month's cutoff and before `$3` (today less the
+    /// days due), and the cutoff. `cutoffs` gives each month's: the day from which a
+    /// period ending with it counts a service as waiting too long ([`cutoffs`]).
+    pub(crate) fn service_counts(&self, rows: &str, cutoffs: &[(String, String)]) -> String {
         let sum = self.sum;
+        let values: Vec<String> = cutoffs
+            .iter()
+            .map(|(month, day)| format!("('{month}', '{day}')"))
+            .collect();
         format!(
-            "SELECT kecamatan, month, type, {}, {}, {}, {}, {}, {}
-             FROM ({rows}) AS t GROUP BY month, kecamatan, type",
-            sum("n"),
-            sum("delivered"),
-            sum("late"),
-            sum("CASE WHEN pending <> '' THEN n ELSE 0 END"),
-            sum(&format!(
-                "CASE WHEN pending <> '' AND pending < {cutoff} AND pending < $3
-                      THEN n ELSE 0 END"
-            )),
-            sum("CASE WHEN pending <> '' AND pending < $3 THEN n ELSE 0 END"),
+            "WITH cut (month, cutoff) AS (VALUES {})
+             SELECT t.kecamatan, t.month, t.type, {}, {}, {}, {}, {}, {}, cut.cutoff
+             FROM ({rows}) AS t JOIN cut ON cut.month = t.month
+             GROUP BY t.month, t.kecamatan, t.type, cut.cutoff",
+            values.join(", "),
+            sum("t.n"),
+            sum("t.delivered"),
+            sum("t.late"),
+            sum("CASE WHEN t.pending <> '' THEN t.n ELSE 0 END"),
+            sum("CASE WHEN t.pending <> '' AND t.pending < cut.cutoff THEN t.n ELSE 0 END"),
+            sum("CASE WHEN t.pending <> '' AND t.pending < $3 THEN t.n ELSE 0 END"),
         )
     }
 }
@@ -548,8 +553,8 @@ impl Touched {
 /// months it covers only in part, read from the facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Split {
-    /// The first and last whole month (`YYYY-MM`), if any.
-    pub months: Option<(String, String)>,
+    /// The first day of the first whole month and the last of the last, if any.
+    pub months: Option<(Date, Date)>,
     /// Ranges of days outside them (at most two).
     pub days: Vec<(Date, Date)>,
 }
@@ -566,15 +571,23 @@ fn last_of_month(day: Date) -> Date {
     next.map_or(day, |d| d - Duration::days(1))
 }
 
-/// The day from which a rollup month's waiting services wait too long in a period that
-/// ends with the month: its last day, or `today` if earlier, less the days due.
-pub(crate) fn month_cutoff(month: &str, today: Date) -> Result<String, super::StoreError> {
-    let first = model::activity::parse_date(&format!("{month}-01"))
-        .ok_or_else(|| super::StoreError::Corrupt(format!("month {month:?}")))?;
+/// Each month of the days `from` to `to` with the day from which a service requested in
+/// it waits too long in a period ending with that span's end in the month (or today, if
+/// earlier): less the days due. The texts are this function's own formatting of dates,
+/// safe to write into SQL.
+pub(crate) fn cutoffs(from: Date, to: Date, today: Date) -> Vec<(String, String)> {
     let due = Duration::days(DUE_WITHIN_DAYS as i64);
-    Ok(model::activity::format_date(
-        last_of_month(first).min(today) - due,
-    ))
+    let mut out = Vec::new();
+    let mut month = first_of_month(from);
+    while month <= to {
+        let end = last_of_month(month).min(to);
+        out.push((
+            month_of(month),
+            model::activity::format_date(end.min(today) - due),
+        ));
+        month = last_of_month(month) + Duration::days(1);
+    }
+    out
 }
 
 /// `YYYY-MM` of a day.
@@ -608,7 +621,7 @@ pub(crate) fn split(from: Date, to: Date) -> Split {
         days.push((last + Duration::days(1), to));
     }
     Split {
-        months: Some((month_of(first), month_of(last))),
+        months: Some((first, last)),
         days,
     }
 }
@@ -628,21 +641,25 @@ mod tests {
         Some((a.into(), b.into()))
     }
 
+    fn named(split: &Split) -> Option<(String, String)> {
+        split.months.map(|(a, b)| (month_of(a), month_of(b)))
+    }
+
     #[test]
     fn calendar_periods_are_whole_months() {
         let quarter = split(date!(2026 - 07 - 01), date!(2026 - 09 - 30));
-        assert_eq!(quarter.months, months("2026-07", "2026-09"));
+        assert_eq!(named(&quarter), months("2026-07", "2026-09"));
         assert!(quarter.days.is_empty());
         let year = split(date!(2025 - 01 - 01), date!(2025 - 12 - 31));
-        assert_eq!(year.months, months("2025-01", "2025-12"));
+        assert_eq!(named(&year), months("2025-01", "2025-12"));
         let february = split(date!(2024 - 02 - 01), date!(2024 - 02 - 29));
-        assert_eq!(february.months, months("2024-02", "2024-02"));
+        assert_eq!(named(&february), months("2024-02", "2024-02"));
     }
 
     #[test]
     fn a_range_reads_its_partial_months_from_the_days() {
         let range = split(date!(2026 - 01 - 15), date!(2026 - 03 - 10));
-        assert_eq!(range.months, months("2026-02", "2026-02"));
+        assert_eq!(named(&range), months("2026-02", "2026-02"));
         assert_eq!(
             range.days,
             vec![
@@ -651,7 +668,7 @@ mod tests {
             ]
         );
         let across_a_year = split(date!(2025 - 12 - 02), date!(2026 - 01 - 31));
-        assert_eq!(across_a_year.months, months("2026-01", "2026-01"));
+        assert_eq!(named(&across_a_year), months("2026-01", "2026-01"));
         assert_eq!(
             across_a_year.days,
             vec![(date!(2025 - 12 - 02), date!(2025 - 12 - 31))]
@@ -673,6 +690,25 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[test]
+    fn each_month_has_the_cutoff_of_its_end_or_today() {
+        let today = date!(2026 - 11 - 29);
+        let of = |from, to| cutoffs(from, to, today);
+        assert_eq!(
+            of(date!(2026 - 09 - 01), date!(2026 - 11 - 30)),
+            [
+                ("2026-09", "2026-09-23"),
+                ("2026-10", "2026-10-24"),
+                ("2026-11", "2026-11-22"),
+            ]
+            .map(|(m, d)| (m.to_owned(), d.to_owned()))
+        );
+        assert_eq!(
+            of(date!(2026 - 02 - 03), date!(2026 - 02 - 10)),
+            [("2026-02".to_owned(), "2026-02-03".to_owned())]
+        );
     }
 
     #[test]

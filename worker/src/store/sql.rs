@@ -138,6 +138,4 @@ pub(super) struct Dialect {
     pub sum: fn(&str) -> String,
     /// `column` is one of the ids bound as parameter `n`.
     pub ids: fn(&str, u8) -> String,
-    /// The day (`YYYY-MM-DD` text) `n` days before the last of a `YYYY-MM` month column.
-    pub before_month_end: fn(&str, u8) -> String,
 }

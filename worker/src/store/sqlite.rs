@@ -179,12 +179,6 @@ fn dialect() -> sql::Dialect {
         days_between: |from, to| format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
         sum: |column| format!("SUM({column})"),
         ids: |column, n| format!("{column} IN (SELECT value FROM json_each(${n}))"),
-        before_month_end: |month, n| {
-            format!(
-                "date({month} || '-01', '+1 month', '-{} days')",
-                u16::from(n) + 1
-            )
-        },
     }
 }
 
