@@ -28,8 +28,9 @@ CREATE TABLE victim_rollup (
 ) WITHOUT ROWID;
 
 -- Services by the month requested: how many, delivered and delivered late (over 7 days),
--- the ones neither delivered nor cancelled by the day requested (pending; '' for the
--- others), so that a period counts those waiting too long at its own end.
+-- by whether they wait (neither delivered nor cancelled): '' no; 'early' requested
+-- before the month's last 8 days (so waiting too long once the month has ended); 'tail'
+-- requested in them.
 CREATE TABLE service_rollup (
     month     TEXT NOT NULL,
     kecamatan TEXT NOT NULL,
@@ -39,6 +40,17 @@ CREATE TABLE service_rollup (
     delivered BIGINT NOT NULL,
     late      BIGINT NOT NULL,
     PRIMARY KEY (month, kecamatan, type, pending)
+) WITHOUT ROWID;
+
+-- The waiting ones by the day requested: read for the month in which today less 7 days
+-- falls, the one month whose waiting count depends on the day.
+CREATE TABLE service_pending (
+    month     TEXT NOT NULL,
+    kecamatan TEXT NOT NULL,
+    type      TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    n         BIGINT NOT NULL,
+    PRIMARY KEY (month, kecamatan, type, day)
 ) WITHOUT ROWID;
 
 -- Delivered services by days from request to delivery, for the median and the longest:

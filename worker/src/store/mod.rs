@@ -391,7 +391,6 @@ macro_rules! read_tallies {
         let (dialect, r, period, area, today) = (&$dialect, $rollups, $period, $area, $today);
         let regency = area == ::model::regions::REGENCY_CODE;
         let due = time::Duration::days(::model::evaluation::DUE_WITHIN_DAYS as i64);
-        let due_today = format_date(today - due);
         let split = rollup::split(period.from, period.to);
         let mut rows = $crate::store::TallyRows {
             days_area: area.to_owned(),
@@ -430,15 +429,25 @@ macro_rules! read_tallies {
             rows.legal.extend::<Vec<_>>(rows!(sql(&r.legal)));
             rows.activities.extend::<Vec<_>>(rows!(sql(&r.activities)));
             rows.reached.extend::<Vec<_>>(rows!(sql(&r.reach)));
-            let counts =
-                dialect.service_counts(&sql(&r.services), &rollup::cutoffs(first, last, today));
-            let services: Vec<$crate::store::ServiceRow> = sqlx::query_as(&counts)
-                .bind(&from)
-                .bind(&to)
-                .bind(&due_today)
-                .fetch_all(&mut *$db)
-                .await?;
-            rows.services.extend(services);
+            let counts: Vec<rollup::ServiceCounts> =
+                rows!(dialect.service_counts(&sql(&r.services)));
+            // The days waiting services were requested: every day of a span of days; of
+            // whole months, only the month in which today's cutoff falls.
+            let pending: Vec<rollup::PendingDay> = match months {
+                false => rows!(r.pending.rows_in_days()),
+                true if (first..=last).contains(&(today - due)) => {
+                    sqlx::query_as(&r.pending_in_month())
+                        .bind(rollup::month_of(today - due))
+                        .fetch_all(&mut *$db)
+                        .await?
+                }
+                true => Vec::new(),
+            };
+            let span_end = (!months).then_some(last);
+            for row in counts {
+                let waiting = rollup::waiting_before(&row, &pending, span_end, today)?;
+                rows.services.push((row, waiting));
+            }
             let days = match months {
                 true => r.days_in_months(regency),
                 false => r.days_in_days(regency),
@@ -452,7 +461,6 @@ macro_rules! read_tallies {
                     .await?,
             );
         }
-        rows.due_today = due_today;
         rows.reached_before = sqlx::query_as(&r.reached_before_months())
             .bind(rollup::month_of(period.from))
             .fetch_all(&mut *$db)
@@ -476,11 +484,6 @@ pub(crate) use read_tallies;
 /// code, how many.
 pub(super) type CaseRow = (String, String, String, String, i64);
 
-/// A service tally row: kecamatan, month, type, how many requested, delivered, late and
-/// waiting, how many of those waiting were requested before the month's cutoff and
-/// before today's, and the month's cutoff.
-pub(super) type ServiceRow = (String, String, String, i64, i64, i64, i64, i64, i64, String);
-
 /// A legal tally row: month, kecamatan, furthest stage (-1: none), restitution (0 or 1),
 /// how many cases, rupiah.
 pub(super) type LegalRow = (String, String, i64, i64, i64, i64);
@@ -494,9 +497,8 @@ pub(super) struct TallyRows {
     pub cases: Vec<CaseRow>,
     /// Month, kecamatan, sex, child (0 or 1), how many.
     pub victims: Vec<(String, String, String, i64, i64)>,
-    pub services: Vec<ServiceRow>,
-    /// Today less the days due.
-    pub due_today: String,
+    /// With the days from which they wait too long, and how many then.
+    pub services: Vec<(rollup::ServiceCounts, Vec<(String, u64)>)>,
     /// The area of `days`.
     pub days_area: String,
     /// Month, type, days to delivery, how many.
@@ -550,7 +552,7 @@ impl TallyRows {
                 n: from_db(n)?,
             });
         }
-        for (kecamatan, month, service_type, requested, delivered, late, pending, a, b, cutoff) in
+        for ((kecamatan, month, service_type, requested, delivered, late, pending, _), waiting) in
             self.services
         {
             tallies.services.push(ServiceTally {
@@ -561,7 +563,7 @@ impl TallyRows {
                 delivered: from_db(delivered)?,
                 late: from_db(late)?,
                 pending: from_db(pending)?,
-                waiting_before: vec![(cutoff, from_db(a)?), (self.due_today.clone(), from_db(b)?)],
+                waiting_before: waiting,
             });
         }
         tallies.days_area = self.days_area;

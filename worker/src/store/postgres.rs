@@ -170,6 +170,12 @@ fn dialect() -> sql::Dialect {
         day_text: |column| format!("to_char({column}, 'YYYY-MM-DD')"),
         days_between: |from, to| format!("({to} - {from})::BIGINT"),
         sum: |column| format!("SUM({column})::BIGINT"),
+        before_month_end: |day, n| {
+            format!(
+                "(date_trunc('month', {day}) + interval '1 month' - {} * interval '1 day')::date",
+                n + 1
+            )
+        },
         ids: |column, n| format!("{column} = ANY(${n})"),
     }
 }

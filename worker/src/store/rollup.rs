@@ -75,6 +75,7 @@ pub(crate) struct Rollup {
 pub(crate) const CASES: &str = "case_rollup";
 pub(crate) const VICTIMS: &str = "victim_rollup";
 pub(crate) const SERVICES: &str = "service_rollup";
+pub(crate) const PENDING: &str = "service_pending";
 pub(crate) const DAYS: &str = "service_days";
 pub(crate) const DAYS_ALL: &str = "service_days_all";
 pub(crate) const SERVED: &str = "served_rollup";
@@ -167,6 +168,7 @@ pub(crate) struct Rollups {
     pub cases: Rollup,
     pub victims: Rollup,
     pub services: Rollup,
+    pub pending: Rollup,
     pub days: Rollup,
     pub days_all: Rollup,
     pub served: Rollup,
@@ -177,11 +179,12 @@ pub(crate) struct Rollups {
 
 impl Rollups {
     /// All of them.
-    pub(crate) fn all(&self) -> [&Rollup; 9] {
+    pub(crate) fn all(&self) -> [&Rollup; 10] {
         [
             &self.cases,
             &self.victims,
             &self.services,
+            &self.pending,
             &self.days,
             &self.days_all,
             &self.served,
@@ -213,6 +216,14 @@ impl Rollups {
                 self.days.rows_in_days()
             ),
         }
+    }
+
+    /// The services waiting, by day requested, of the month `$1` (`YYYY-MM`).
+    pub(crate) fn pending_in_month(&self) -> String {
+        format!(
+            "SELECT month, kecamatan, type, day, n FROM {} WHERE month = $1 AND n > 0",
+            self.pending.table
+        )
     }
 
     /// The villages reached in the months before `$1` (`YYYY-MM`).
@@ -318,19 +329,36 @@ impl Dialect {
                 Driver::Case,
                 format!(
                     "SELECT {} AS month, c.kecamatan AS kecamatan, s.type AS type,
-                            CASE WHEN s.delivered IS NULL AND s.status <> 'cancelled'
-                                 THEN {} ELSE '' END AS pending,
+                            CASE WHEN s.delivered IS NOT NULL OR s.status = 'cancelled' THEN ''
+                                 WHEN s.requested < {} THEN 'early'
+                                 ELSE 'tail' END AS pending,
                             COUNT(*) AS n,
                             {} AS delivered,
                             {} AS late
                      {services} WHERE {{filter}} GROUP BY 1, 2, 3, 4",
                     month("s.requested"),
-                    (self.day_text)("s.requested"),
+                    (self.before_month_end)("s.requested", DUE_WITHIN_DAYS),
                     sum("CASE WHEN s.delivered IS NULL THEN 0 ELSE 1 END"),
                     sum(&format!(
                         "CASE WHEN s.delivered IS NOT NULL AND {days} > {DUE_WITHIN_DAYS}
                               THEN 1 ELSE 0 END"
                     )),
+                ),
+                "s.requested",
+                "c.case_id",
+            ),
+            pending: rollup(
+                PENDING,
+                &["month", "kecamatan", "type", "day"],
+                &["n"],
+                Driver::Case,
+                format!(
+                    "SELECT {} AS month, c.kecamatan AS kecamatan, s.type AS type,
+                            {} AS day, COUNT(*) AS n
+                     {services} WHERE s.delivered IS NULL AND s.status <> 'cancelled'
+                     AND {{filter}} GROUP BY 1, 2, 3, 4",
+                    month("s.requested"),
+                    (self.day_text)("s.requested"),
                 ),
                 "s.requested",
                 "c.case_id",
@@ -458,28 +486,18 @@ impl Dialect {
     }
 
     /// The services rows of `rows` (a service rollup's columns), one per kecamatan, month
-    /// and type: how many requested, delivered, late and waiting, how many of those
-    /// waiting were requested before the month's cutoff and before `$3` (today less the
-    /// days due), and the cutoff. `cutoffs` gives each month's: the day from which a
-    /// period ending with it counts a service as waiting too long ([`cutoffs`]).
-    pub(crate) fn service_counts(&self, rows: &str, cutoffs: &[(String, String)]) -> String {
+    /// and type: how many requested, delivered, late and waiting, and how many of those
+    /// waiting were requested before the month's last 8 days.
+    pub(crate) fn service_counts(&self, rows: &str) -> String {
         let sum = self.sum;
-        let values: Vec<String> = cutoffs
-            .iter()
-            .map(|(month, day)| format!("('{month}', '{day}')"))
-            .collect();
         format!(
-            "WITH cut (month, cutoff) AS (VALUES {})
-             SELECT t.kecamatan, t.month, t.type, {}, {}, {}, {}, {}, {}, cut.cutoff
-             FROM ({rows}) AS t JOIN cut ON cut.month = t.month
-             GROUP BY t.month, t.kecamatan, t.type, cut.cutoff",
-            values.join(", "),
-            sum("t.n"),
-            sum("t.delivered"),
-            sum("t.late"),
-            sum("CASE WHEN t.pending <> '' THEN t.n ELSE 0 END"),
-            sum("CASE WHEN t.pending <> '' AND t.pending < cut.cutoff THEN t.n ELSE 0 END"),
-            sum("CASE WHEN t.pending <> '' AND t.pending < $3 THEN t.n ELSE 0 END"),
+            "SELECT kecamatan, month, type, {}, {}, {}, {}, {}
+             FROM ({rows}) AS t GROUP BY month, kecamatan, type",
+            sum("n"),
+            sum("delivered"),
+            sum("late"),
+            sum("CASE WHEN pending <> '' THEN n ELSE 0 END"),
+            sum("CASE WHEN pending = 'early' THEN n ELSE 0 END"),
         )
     }
 }
@@ -571,23 +589,59 @@ fn last_of_month(day: Date) -> Date {
     next.map_or(day, |d| d - Duration::days(1))
 }
 
-/// Each month of the days `from` to `to` with the day from which a service requested in
-/// it waits too long in a period ending with that span's end in the month (or today, if
-/// earlier): less the days due. The texts are this function's own formatting of dates,
-/// safe to write into SQL.
-pub(crate) fn cutoffs(from: Date, to: Date, today: Date) -> Vec<(String, String)> {
+/// A services row as read: kecamatan, month, type, how many requested, delivered, late
+/// and waiting, and how many of those waiting were requested before the month's last 8
+/// days (its end less the days due).
+pub(crate) type ServiceCounts = (String, String, String, i64, i64, i64, i64, i64);
+
+/// A waiting services row as read: month, kecamatan, type, the day requested, how many.
+pub(crate) type PendingDay = (String, String, String, String, i64);
+
+/// The days from which a period counts a service requested in `month` as waiting too
+/// long, with how many of the row's waiting services were requested before each: for
+/// the rollup's whole months, the month's end less the days due (once it has ended: the
+/// `early` count) and today less the days due (in its month, from the days waiting);
+/// for a span of days, its end (or today) less the days due, and today's, from the days.
+pub(crate) fn waiting_before(
+    row: &ServiceCounts,
+    days: &[PendingDay],
+    span_end: Option<Date>,
+    today: Date,
+) -> Result<Vec<(String, u64)>, super::StoreError> {
     let due = Duration::days(DUE_WITHIN_DAYS as i64);
-    let mut out = Vec::new();
-    let mut month = first_of_month(from);
-    while month <= to {
-        let end = last_of_month(month).min(to);
-        out.push((
-            month_of(month),
-            model::activity::format_date(end.min(today) - due),
-        ));
-        month = last_of_month(month) + Duration::days(1);
+    let (kecamatan, month, service_type, .., early) = row;
+    let before = |cutoff: &str| -> i64 {
+        days.iter()
+            .filter(|(m, k, t, day, _)| {
+                m == month && k == kecamatan && t == service_type && day.as_str() < cutoff
+            })
+            .map(|(.., n)| n)
+            .sum()
+    };
+    let mut entries: Vec<(String, i64)> = Vec::new();
+    match span_end {
+        None => {
+            let first = model::activity::parse_date(&format!("{month}-01"))
+                .ok_or_else(|| super::StoreError::Corrupt(format!("month {month:?}")))?;
+            let end = last_of_month(first);
+            if end <= today {
+                entries.push((model::activity::format_date(end - due), *early));
+            }
+        }
+        Some(end) => {
+            let cutoff = model::activity::format_date(end.min(today) - due);
+            entries.push((cutoff.clone(), before(&cutoff)));
+        }
     }
-    out
+    let due_today = today - due;
+    if month_of(due_today) == *month {
+        let cutoff = model::activity::format_date(due_today);
+        entries.push((cutoff.clone(), before(&cutoff)));
+    }
+    entries
+        .into_iter()
+        .map(|(day, n)| Ok((day, super::from_db(n)?)))
+        .collect()
 }
 
 /// `YYYY-MM` of a day.
@@ -693,22 +747,52 @@ mod tests {
     }
 
     #[test]
-    fn each_month_has_the_cutoff_of_its_end_or_today() {
-        let today = date!(2026 - 11 - 29);
-        let of = |from, to| cutoffs(from, to, today);
-        assert_eq!(
-            of(date!(2026 - 09 - 01), date!(2026 - 11 - 30)),
-            [
-                ("2026-09", "2026-09-23"),
-                ("2026-10", "2026-10-24"),
-                ("2026-11", "2026-11-22"),
-            ]
-            .map(|(m, d)| (m.to_owned(), d.to_owned()))
-        );
-        assert_eq!(
-            of(date!(2026 - 02 - 03), date!(2026 - 02 - 10)),
-            [("2026-02".to_owned(), "2026-02-03".to_owned())]
-        );
+    fn waiting_counts_from_each_cutoff_a_period_can_have() {
+        let today = date!(2026 - 11 - 18);
+        let row = |month: &str, early| -> ServiceCounts {
+            (
+                "33.03.08".into(),
+                month.into(),
+                "shelter".into(),
+                9,
+                2,
+                1,
+                7,
+                early,
+            )
+        };
+        let day = |d: &str, n| -> PendingDay {
+            (
+                d[..7].into(),
+                "33.03.08".into(),
+                "shelter".into(),
+                d.into(),
+                n,
+            )
+        };
+        let owned = |entries: &[(&str, u64)]| -> Vec<(String, u64)> {
+            entries.iter().map(|(d, n)| ((*d).to_owned(), *n)).collect()
+        };
+        // An ended month: its end less 7 days, counted by the rollup's `early`.
+        let ended = waiting_before(&row("2026-09", 5), &[], None, today).expect("entries");
+        assert_eq!(ended, owned(&[("2026-09-23", 5)]));
+        // The month of today less 7 days (11-11): counted from the days waiting.
+        let days = [
+            day("2026-11-02", 2),
+            day("2026-11-10", 3),
+            day("2026-11-11", 4),
+        ];
+        let current = waiting_before(&row("2026-11", 0), &days, None, today).expect("entries");
+        assert_eq!(current, owned(&[("2026-11-11", 5)]));
+        // A span of days ending on the 14th: its end less 7 days, and today's.
+        let span = waiting_before(
+            &row("2026-11", 0),
+            &days,
+            Some(date!(2026 - 11 - 14)),
+            today,
+        )
+        .expect("entries");
+        assert_eq!(span, owned(&[("2026-11-07", 2), ("2026-11-11", 5)]));
     }
 
     #[test]

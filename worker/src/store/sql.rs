@@ -134,6 +134,8 @@ pub(super) struct Dialect {
     pub day_text: fn(&str) -> String,
     /// Whole days from one day column to another, as a 64-bit integer.
     pub days_between: fn(&str, &str) -> String,
+    /// The day `n` days before the last of the month of a day column (comparable with it).
+    pub before_month_end: fn(&str, u64) -> String,
     /// A sum as a 64-bit integer.
     pub sum: fn(&str) -> String,
     /// `column` is one of the ids bound as parameter `n`.

@@ -178,6 +178,12 @@ fn dialect() -> sql::Dialect {
         day_text: |column| column.to_owned(),
         days_between: |from, to| format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
         sum: |column| format!("SUM({column})"),
+        before_month_end: |day, n| {
+            format!(
+                "date({day}, 'start of month', '+1 month', '-{} days')",
+                n + 1
+            )
+        },
         ids: |column, n| format!("{column} IN (SELECT value FROM json_each(${n}))"),
     }
 }

@@ -790,6 +790,7 @@ async fn the_fact_tables_are_filled_from_records_stored_before_them(
         "case_rollup",
         "victim_rollup",
         "service_rollup",
+        "service_pending",
         "service_days",
         "service_days_all",
         "served_rollup",
