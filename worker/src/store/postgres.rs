@@ -13,7 +13,7 @@ use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, Pull
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
-use crate::store::rollup::{Queries, RollupMode};
+use crate::store::rollup::Queries;
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Period, Tallies};
 use model::stats::ActivityCounts;
@@ -119,7 +119,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         }
         filled += projections.len();
         let facts: Vec<(Uuid, &Projection)> = projections.iter().map(|(id, p)| (*id, p)).collect();
-        tx::save_facts(&mut tx, &facts, RollupMode::Skip).await?;
+        tx::save_facts(&mut tx, &facts).await?;
     }
     sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
         .bind(BACKFILL_NAME)

@@ -28,16 +28,6 @@ pub(crate) enum Driver {
     Activity,
 }
 
-/// Whether a write of fact rows keeps the rollups exact. The start-up backfill of the
-/// facts skips it: the rollups are rebuilt whole after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RollupMode {
-    /// Take out and add back the touched contributions.
-    Keep,
-    /// Leave the rollups alone.
-    Skip,
-}
-
 /// Whether a delta takes contributions out or adds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sign {

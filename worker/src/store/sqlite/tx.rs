@@ -3,7 +3,7 @@
 use super::rows::{parse_json, parse_uuid};
 use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
-use crate::store::rollup::{RollupMode, Sign, Touched};
+use crate::store::rollup::{Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
@@ -76,28 +76,18 @@ impl SqliteTx {
 
     async fn save_facts(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
         let facts: Vec<(Uuid, &Projection)> = writes.iter().map(|w| (w.id, w.projection)).collect();
-        save_facts(&mut self.0, &facts, RollupMode::Keep).await
+        save_facts(&mut self.0, &facts).await
     }
 }
 
 /// Replaces the fact rows of the records written: per table, one delete of their rows and
-/// multi-row inserts of the new ones (deleted records have none). With
-/// [`RollupMode::Keep`], the rollups follow: the contributions of the cases and activities
-/// the write touches are taken out before and added back after.
+/// multi-row inserts of the new ones (deleted records have none). The rollups are the
+/// caller's ([`WriteTx::save_many`] keeps them).
 pub(super) async fn save_facts(
     db: &mut SqliteConnection,
     facts: &[(Uuid, &Projection)],
-    rollups: RollupMode,
 ) -> Result<(), StoreError> {
-    let tables = by_table(facts);
-    let touched = match rollups {
-        RollupMode::Keep => Some(touched(db, &tables).await?),
-        RollupMode::Skip => None,
-    };
-    if let Some(touched) = &touched {
-        shift(db, touched, Sign::Out).await?;
-    }
-    for (table, ids, rows) in tables {
+    for (table, ids, rows) in by_table(facts) {
         let delete = format!(
             "DELETE FROM {} WHERE {} IN (SELECT value FROM json_each($1))",
             table.name, table.key
@@ -124,9 +114,6 @@ pub(super) async fn save_facts(
             });
             query.build().execute(&mut *db).await?;
         }
-    }
-    if let Some(touched) = &touched {
-        shift(db, touched, Sign::In).await?;
     }
     Ok(())
 }
@@ -241,11 +228,17 @@ impl WriteTx for SqliteTx {
     }
 
     async fn save_many(&mut self, writes: &[RecordWrite<'_>]) -> Result<(), StoreError> {
+        // The rollups follow once for the whole push: the contributions of the cases and
+        // activities it touches are taken out before any of its facts change, and added
+        // back after all of them have.
+        let facts: Vec<(Uuid, &Projection)> = writes.iter().map(|w| (w.id, w.projection)).collect();
+        let touched = touched(&mut self.0, &by_table(&facts)).await?;
+        shift(&mut self.0, &touched, Sign::Out).await?;
         for chunk in writes.chunks(ROWS_PER_STATEMENT) {
             self.save_records(chunk).await?;
             self.save_facts(chunk).await?;
         }
-        Ok(())
+        shift(&mut self.0, &touched, Sign::In).await
     }
 
     async fn log_conflicts(&mut self, entry: &ConflictEntry<'_>) -> Result<(), StoreError> {
