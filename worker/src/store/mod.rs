@@ -444,8 +444,11 @@ macro_rules! read_tallies {
                 true => Vec::new(),
             };
             let span_end = (!months).then_some(last);
+            let pending = rollup::by_row(pending);
             for row in counts {
-                let waiting = rollup::waiting_before(&row, &pending, span_end, today)?;
+                let key = (row.0.clone(), row.1.clone(), row.2.clone());
+                let days = pending.get(&key).map_or(&[][..], Vec::as_slice);
+                let waiting = rollup::waiting_before(&row, days, span_end, today)?;
                 rows.services.push((row, waiting));
             }
             let days = match months {
@@ -465,7 +468,7 @@ macro_rules! read_tallies {
             .bind(rollup::month_of(period.from))
             .fetch_all(&mut *$db)
             .await?;
-        let month_start = rollup::month_start(period.from);
+        let month_start = rollup::first_of_month(period.from);
         if month_start < period.from {
             rows.reached_before.extend::<Vec<_>>(
                 sqlx::query_as(&r.reached_before_days())

@@ -77,6 +77,10 @@ impl PostgresStore {
     }
 }
 
+/// Takes the writers' lock (the sequence row's), held until commit: pushes, the start-up
+/// fills and a second worker starting wait for it.
+const LOCK_WRITERS: &str = "SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE";
+
 /// A record to project: id, kind, deleted, fields.
 type BackfillRow = (Uuid, String, bool, Json<serde_json::Map<String, Value>>);
 
@@ -84,9 +88,7 @@ type BackfillRow = (Uuid, String, bool, Json<serde_json::Map<String, Value>>);
 /// sequence row's lock keeps pushes (and a second worker starting) out meanwhile.
 async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(LOCK_WRITERS).execute(&mut *tx).await?;
     let done: Option<(i64,)> = sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
         .bind(BACKFILL_NAME)
         .fetch_optional(&mut *tx)
@@ -138,9 +140,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
 /// lock (no push interleaves).
 async fn rebuild_rollups(pool: &PgPool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(LOCK_WRITERS).execute(&mut *tx).await?;
     let rebuilt = super::rebuild_rollups!(queries().rollups, tx);
     tx.commit().await?;
     if rebuilt {

@@ -15,7 +15,7 @@ use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE
 use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
 use super::sql::Dialect;
 use model::evaluation::DUE_WITHIN_DAYS;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use time::{Date, Duration, Month};
 use uuid::Uuid;
 
@@ -567,7 +567,8 @@ pub(crate) struct Split {
     pub days: Vec<(Date, Date)>,
 }
 
-fn first_of_month(day: Date) -> Date {
+/// The first day of the month of `day`.
+pub(crate) fn first_of_month(day: Date) -> Date {
     day.replace_day(1).unwrap_or(day)
 }
 
@@ -587,25 +588,37 @@ pub(crate) type ServiceCounts = (String, String, String, i64, i64, i64, i64, i64
 /// A waiting services row as read: month, kecamatan, type, the day requested, how many.
 pub(crate) type PendingDay = (String, String, String, String, i64);
 
+/// The waiting services by day of each services row (kecamatan, month, type), grouped once.
+pub(crate) fn by_row(
+    days: Vec<PendingDay>,
+) -> HashMap<(String, String, String), Vec<(String, i64)>> {
+    let mut rows: HashMap<(String, String, String), Vec<(String, i64)>> = HashMap::new();
+    for (month, kecamatan, service_type, day, n) in days {
+        rows.entry((kecamatan, month, service_type))
+            .or_default()
+            .push((day, n));
+    }
+    rows
+}
+
 /// The days from which a period counts a service requested in `month` as waiting too
 /// long, with how many of the row's waiting services were requested before each: for
 /// the rollup's whole months, the month's end less the days due (once it has ended: the
 /// `early` count) and today less the days due (in its month, from the days waiting);
 /// for a span of days, its end (or today) less the days due, and today's, from the days.
+/// `days` are the row's own waiting services by day ([`by_row`]).
 pub(crate) fn waiting_before(
     row: &ServiceCounts,
-    days: &[PendingDay],
+    days: &[(String, i64)],
     span_end: Option<Date>,
     today: Date,
 ) -> Result<Vec<(String, u64)>, super::StoreError> {
     let due = Duration::days(DUE_WITHIN_DAYS as i64);
-    let (kecamatan, month, service_type, .., early) = row;
+    let (_, month, .., early) = row;
     let before = |cutoff: &str| -> i64 {
         days.iter()
-            .filter(|(m, k, t, day, _)| {
-                m == month && k == kecamatan && t == service_type && day.as_str() < cutoff
-            })
-            .map(|(.., n)| n)
+            .filter(|(day, _)| day.as_str() < cutoff)
+            .map(|(_, n)| n)
             .sum()
     };
     let mut entries: Vec<(String, i64)> = Vec::new();
@@ -668,12 +681,6 @@ pub(crate) fn split(from: Date, to: Date) -> Split {
         months: Some((first, last)),
         days,
     }
-}
-
-/// The first day of the month of `day`: the facts of the days from it up to `day` say
-/// which villages were reached before `day` within its month.
-pub(crate) fn month_start(day: Date) -> Date {
-    first_of_month(day)
 }
 
 #[cfg(test)]
@@ -751,15 +758,7 @@ mod tests {
                 early,
             )
         };
-        let day = |d: &str, n| -> PendingDay {
-            (
-                d[..7].into(),
-                "33.03.08".into(),
-                "shelter".into(),
-                d.into(),
-                n,
-            )
-        };
+        let day = |d: &str, n| (d.to_owned(), n);
         let owned = |entries: &[(&str, u64)]| -> Vec<(String, u64)> {
             entries.iter().map(|(d, n)| ((*d).to_owned(), *n)).collect()
         };

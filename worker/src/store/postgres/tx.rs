@@ -2,7 +2,7 @@
 
 use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
-use crate::store::rollup::{Sign, Touched};
+use crate::store::rollup::{Driver, Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
@@ -125,8 +125,15 @@ async fn touched(db: &mut PgConnection, tables: &[TableWrites<'_>]) -> Result<To
 
 /// Takes the touched contributions out of every rollup, or adds them.
 async fn shift(db: &mut PgConnection, touched: &Touched, sign: Sign) -> Result<(), StoreError> {
+    let (cases, activities) = (
+        touched.of_driver(Driver::Case),
+        touched.of_driver(Driver::Activity),
+    );
     for rollup in super::queries().rollups.all() {
-        let ids = touched.of_driver(rollup.driver);
+        let ids = match rollup.driver {
+            Driver::Case => &cases,
+            Driver::Activity => &activities,
+        };
         if !ids.is_empty() {
             sqlx::query(&rollup.shift(sign))
                 .bind(ids)
@@ -142,7 +149,7 @@ impl WriteTx for PostgresTx {
     async fn lock_writers(&mut self) -> Result<u64, StoreError> {
         // Held until commit: versions are assigned, and committed, in order; and every read
         // after this sees what the previous writer committed.
-        let (value,): (i64,) = sqlx::query_as("SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE")
+        let (value,): (i64,) = sqlx::query_as(super::LOCK_WRITERS)
             .fetch_one(&mut *self.0)
             .await?;
         from_db(value)

@@ -3,7 +3,7 @@
 use super::rows::{parse_json, parse_uuid};
 use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
-use crate::store::rollup::{Sign, Touched};
+use crate::store::rollup::{Driver, Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
 use crate::store::{from_db, to_db, StoreError};
@@ -140,11 +140,19 @@ async fn touched(
 
 /// Takes the touched contributions out of every rollup, or adds them.
 async fn shift(db: &mut SqliteConnection, touched: &Touched, sign: Sign) -> Result<(), StoreError> {
+    let ids = |driver| {
+        let ids = touched.of_driver(driver);
+        (!ids.is_empty()).then(|| id_list(ids.iter()))
+    };
+    let (cases, activities) = (ids(Driver::Case), ids(Driver::Activity));
     for rollup in super::queries().rollups.all() {
-        let ids = touched.of_driver(rollup.driver);
-        if !ids.is_empty() {
+        let ids = match rollup.driver {
+            Driver::Case => &cases,
+            Driver::Activity => &activities,
+        };
+        if let Some(ids) = ids {
             sqlx::query(&rollup.shift(sign))
-                .bind(id_list(ids.iter()))
+                .bind(ids)
                 .execute(&mut *db)
                 .await?;
         }
