@@ -89,8 +89,15 @@ async function registerServiceWorker() {
   }
 }
 
+// The first paint of index.html ("Memuat…") gives way to the app's first screen.
+function removeSplash() {
+  const splash = document.getElementById('boot');
+  if (splash) splash.remove();
+}
+
 function showLoadFailure(error) {
   console.error('the app failed to start', error);
+  removeSplash();
   const message = document.createElement('p');
   message.id = 'boot-error';
   message.setAttribute('role', 'alert');
@@ -101,6 +108,7 @@ function showLoadFailure(error) {
 async function boot() {
   try {
     await init();
+    removeSplash();
   } catch (error) {
     showLoadFailure(error);
   }

@@ -61,11 +61,14 @@ sed -i "s/__BUILD_ID__/$build_id/g" "$stage/sw.js"
 grep -q "^const CACHE = 'gugus-shell-$build_id';\$" "$stage/sw.js" ||
   die "could not stamp the build id into sw.js (its CACHE line must be 'gugus-shell-__BUILD_ID__')"
 
-# Gzipped twins of the text and wasm files, for a server that serves precompressed files
-# (tower-http's ServeDir::precompressed_gzip): phones on 3G then download about a third.
-say "precompressing (gzip -9)"
+# Brotli and gzip twins of the text and wasm files, for a server that serves precompressed
+# files (tower-http's ServeDir): a phone on 3G downloads the smaller one its browser takes.
+say "precompressing (brotli -q 11, gzip -9)"
 find "$stage" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
-  -o -name '*.webmanifest' \) -print0 | xargs -0 gzip -9 -n -k -f
+  -o -name '*.webmanifest' -o -name '*.json' \) -print0 >"$stage.list"
+xargs -0 gzip -9 -n -k -f <"$stage.list"
+xargs -0 brotli -q 11 -k -f <"$stage.list"
+rm -f "$stage.list"
 
 rm -rf "$dist"
 mv "$stage" "$dist"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, when it is missing. Idempotent.
-#   scripts/ensure-tools.sh build    wasm32 target, wasm-bindgen CLI, wasm-opt
+#   scripts/ensure-tools.sh build    wasm32 target, wasm-bindgen CLI, wasm-opt, brotli
 #   scripts/ensure-tools.sh browser  Chromium and chromedriver (Debian packages)
 set -euo pipefail
 
@@ -39,6 +39,19 @@ ensure_wasm_opt() {
   fi
 }
 
+ensure_brotli() {
+  # The build writes brotli twins of the app's files beside the gzip ones.
+  command -v brotli >/dev/null 2>&1 && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's brotli"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+  else
+    say "brotli is missing. Install it, e.g.: sudo apt-get install -y brotli"
+    exit 1
+  fi
+}
+
 ensure_browser() {
   if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
     return
@@ -55,8 +68,8 @@ ensure_browser() {
 }
 
 case "${1:-build}" in
-  build) ensure_wasm_target; ensure_wasm_opt; ensure_wasm_bindgen ;;
+  build) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_wasm_bindgen ;;
   browser) ensure_browser ;;
-  all) ensure_wasm_target; ensure_wasm_opt; ensure_browser; ensure_wasm_bindgen ;;
+  all) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_browser; ensure_wasm_bindgen ;;
   *) say "usage: $0 build|browser|all"; exit 2 ;;
 esac

@@ -329,19 +329,19 @@ fn Shell(booted: Booted) -> impl IntoView {
 /// Locks the app after [`LOCK_AFTER_MS`] without a touch or a key, checked every 15 s
 /// and whenever the app comes back to the screen (timers sleep in the background).
 fn lock_when_idle(ctx: Ctx) {
-    let last = std::rc::Rc::new(std::cell::Cell::new(js_sys::Date::now()));
+    let last = std::rc::Rc::new(std::cell::Cell::new(crate::clock::now_ms()));
     for event in ["pointerdown", "keydown", "touchstart"] {
         let last = last.clone();
         let listener =
             gloo::events::EventListener::new(&gloo::utils::document(), event, move |_| {
-                last.set(js_sys::Date::now());
+                last.set(crate::clock::now_ms());
             });
         // Lives as long as the page, like the shell.
         listener.forget();
     }
     let check = move || {
         if ctx.vault.with_untracked(Option::is_some)
-            && idle_too_long(last.get(), js_sys::Date::now())
+            && idle_too_long(last.get(), crate::clock::now_ms())
         {
             ctx.lock();
         }

@@ -1,10 +1,35 @@
-//! The device's clock: today's local date for validation, now for the audit trail.
+//! The device's clock: the model's one clock ([`gugus_model::clock`]) read in the device's
+//! own time zone. Today's local date for validation, now for the audit trail.
+//!
+//! Tests pin it (as they pin the worker's) by leaving an instant under [`PIN_KEY`] in the
+//! page's localStorage before the app starts; [`pin_from_storage`] reads it once at start.
+//! Anyone who can write that key can as well set the phone's own clock: it opens nothing.
 
+use gugus_model::clock;
 use time::{Date, Month};
+use wasm_bindgen::JsValue;
+
+/// The localStorage key of a pinned clock (an RFC 3339 instant or a date `YYYY-MM-DD`).
+pub use clock::PIN_STORAGE_KEY as PIN_KEY;
+
+/// Pins the clock from [`PIN_KEY`] when the page's localStorage holds one.
+pub fn pin_from_storage() {
+    let stored = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(PIN_KEY).ok().flatten());
+    if let Some(at) = stored.and_then(|text| clock::parse_pin(&text).ok()) {
+        clock::pin(at);
+    }
+}
+
+/// Now, as a JS `Date`.
+fn now_date() -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_f64(clock::now_ms() as f64))
+}
 
 /// Today's date on the device, in its own time zone (what the officer calls "today").
 pub fn today() -> Date {
-    let now = js_sys::Date::new_0();
+    let now = now_date();
     let month = Month::try_from(now.get_month() as u8 + 1).unwrap_or(Month::January);
     Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
         .unwrap_or(Date::MIN)
@@ -12,12 +37,12 @@ pub fn today() -> Date {
 
 /// Now, as an RFC 3339 timestamp in UTC (e.g. `2026-11-29T03:20:00.000Z`).
 pub fn now_rfc3339() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string())
+    String::from(now_date().to_iso_string())
 }
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+    clock::now_ms() as f64
 }
 
 /// The local date and time of an RFC 3339 timestamp: (date, hour, minute).

@@ -2,5 +2,6 @@
 #![forbid(unsafe_code)]
 
 fn main() {
+    gugus_app::clock::pin_from_storage();
     leptos::mount::mount_to_body(gugus_app::App);
 }

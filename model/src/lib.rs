@@ -9,6 +9,7 @@
 pub mod activity;
 pub mod api;
 mod check;
+pub mod clock;
 pub mod device;
 pub mod evaluation;
 pub mod field;

@@ -64,11 +64,34 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("opening a WebDriver session in Chromium")?;
-        Ok(Browser {
+        let browser = Browser {
             client,
             driver: guard.release(),
             _profile: profile,
-        })
+        };
+        browser.pin_app_clock().await?;
+        Ok(browser)
+    }
+
+    /// When the test process's clock is pinned (`GUGUS_NOW`), the app's is pinned with it:
+    /// before any page's own script runs, each document leaves the pinned "now" (running on
+    /// from the same shift as this process's) where the app reads it at start.
+    async fn pin_app_clock(&self) -> Result<()> {
+        use gugus_model::clock;
+        if !clock::is_pinned() {
+            return Ok(());
+        }
+        let shift_ms = clock::shift_ms();
+        let source = format!(
+            "try {{ localStorage.setItem({key:?}, new Date(Date.now() + {shift_ms}).toISOString()); }} catch (e) {{}}",
+            key = clock::PIN_STORAGE_KEY,
+        );
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": source }),
+        )
+        .await?;
+        Ok(())
     }
 
     /// The fantoccini client, for what the helpers below do not cover.

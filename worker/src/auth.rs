@@ -15,7 +15,7 @@ use model::api::{Account, Role, UserInfo};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use uuid::Uuid;
 
 /// How long a token works after login.
@@ -228,7 +228,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or(ApiError::Unauthorized(NO_TOKEN))?;
         let token_hash = token_hash(&token.to_ascii_lowercase());
-        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let now = crate::clock::now_unix();
         let session = state
             .store
             .live_session(&token_hash, now)

@@ -140,7 +140,18 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let outcome = match Cli::parse().command {
+    let cli = Cli::parse();
+    match gugus_model::clock::pin_from_env() {
+        Ok(Some(at)) => {
+            tracing::warn!(%at, "the clock is pinned ({})", gugus_model::clock::PIN_VAR)
+        }
+        Ok(None) => {}
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let outcome = match cli.command {
         Command::Serve(args) => {
             serve(Config {
                 addr: args.addr,

@@ -1,16 +1,18 @@
 //! The worker's HTTP API, as the app calls it: the only code that sends requests.
 
+use gloo::timers::callback::Timeout;
+use gloo_net::http::{Method, RequestBuilder, Response};
 use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
 use gugus_model::evaluation::Evaluation;
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
-use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
 
 /// A phone on 3G can take a while; a request that hangs longer than this is given up.
 const TIMEOUT: Duration = Duration::from_secs(45);
@@ -48,58 +50,157 @@ pub enum ApiError {
     BadResponse,
 }
 
+/// A request's deadline: when it passes, the fetch (and the reading of its answer) is
+/// aborted. Dropped, it is called off.
+struct Deadline {
+    controller: web_sys::AbortController,
+    _timer: Timeout,
+}
+
+impl Deadline {
+    /// `None` only where the browser has no `AbortController` (then the request has no
+    /// deadline of its own, as a plain fetch).
+    fn start(after: Duration) -> Option<Deadline> {
+        let controller = web_sys::AbortController::new().ok()?;
+        let aborting = controller.clone();
+        let millis = u32::try_from(after.as_millis()).unwrap_or(u32::MAX);
+        let timer = Timeout::new(millis, move || {
+            // The reason must be an `Error`: gloo-net reads a rejected fetch as one and
+            // panics on anything else (and a panic aborts the app).
+            aborting.abort_with_reason(&js_sys::Error::new("the request timed out").into());
+        });
+        Some(Deadline {
+            controller,
+            _timer: timer,
+        })
+    }
+
+    fn signal(&self) -> web_sys::AbortSignal {
+        self.controller.signal()
+    }
+}
+
+/// A request body.
+enum Body {
+    Empty,
+    /// JSON text, sent gzipped when it is large (`super::gzip`).
+    Json(String),
+}
+
+/// A sent request's answer, with the deadline that still covers reading its body.
+struct Answer {
+    response: Response,
+    _deadline: Option<Deadline>,
+}
+
+impl Answer {
+    async fn json<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        let text = self.text().await?;
+        serde_json::from_str(&text).map_err(|_| ApiError::BadResponse)
+    }
+
+    async fn text(self) -> Result<String, ApiError> {
+        // A body cut off (timeout, lost signal) is a network failure, not a bad answer.
+        self.response.text().await.map_err(|_| ApiError::Network)
+    }
+}
+
 /// The worker's API at this page's origin.
 #[derive(Debug, Clone)]
 pub struct Api {
-    origin: String,
-    client: reqwest::Client,
+    /// Where the API is: `/api/v1` at the page's own origin.
+    base: String,
 }
 
 impl Api {
-    /// The API of the server that served the page (reqwest in the browser needs absolute
-    /// URLs).
+    /// The API of the server that served the page.
     pub fn here() -> Api {
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
         Api {
-            origin,
-            client: reqwest::Client::new(),
+            base: "/api/v1".to_owned(),
         }
     }
 
-    fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
-        let url = format!("{}/api/v1/{path}", self.origin);
-        let builder = self.client.request(method, url).timeout(TIMEOUT);
-        match token {
-            Some(token) => builder.bearer_auth(token),
-            None => builder,
+    /// Sends one request and checks its status; error answers become [`ApiError`]s.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Body,
+    ) -> Result<Answer, ApiError> {
+        let mut builder = RequestBuilder::new(&format!("{}/{path}", self.base)).method(method);
+        if let Some(token) = token {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
+        let payload: Option<JsValue> = match body {
+            Body::Empty => None,
+            Body::Json(text) => {
+                builder = builder.header("Content-Type", "application/json");
+                match super::gzip::compress_if_large(&text).await {
+                    Some(gzipped) => {
+                        builder = builder.header("Content-Encoding", "gzip");
+                        Some(gzipped.into())
+                    }
+                    None => Some(JsValue::from_str(&text)),
+                }
+            }
+        };
+        // The deadline starts once the body is ready, and covers the answer's body too.
+        let deadline = Deadline::start(TIMEOUT);
+        let signal = deadline.as_ref().map(Deadline::signal);
+        let builder = builder.abort_signal(signal.as_ref());
+        // Building fails only for a malformed URL or header, which the app never makes;
+        // were it to, the request could not be sent, as with no signal.
+        let request = match payload {
+            Some(payload) => builder.body(payload),
+            None => builder.build(),
+        }
+        .map_err(|_| ApiError::Network)?;
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        let answer = Answer {
+            response,
+            _deadline: deadline,
+        };
+        check(answer).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, token: &str) -> Result<T, ApiError> {
+        self.call(Method::GET, path, Some(token), Body::Empty)
+            .await?
+            .json()
+            .await
+    }
+
+    /// A POST without a body whose answer says nothing beyond its status.
+    async fn post_empty(&self, path: &str, token: &str) -> Result<(), ApiError> {
+        self.call(Method::POST, path, Some(token), Body::Empty)
+            .await
+            .map(drop)
     }
 
     /// `POST /api/v1/login`.
     pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse, ApiError> {
-        let builder = self.request(Method::POST, "login", None).json(request);
-        read(builder).await
+        let body = Body::Json(to_json(request)?);
+        self.call(Method::POST, "login", None, body)
+            .await?
+            .json()
+            .await
     }
 
     /// `POST /api/v1/logout`: the token stops working.
     pub async fn logout(&self, token: &str) -> Result<(), ApiError> {
-        let response = send(self.request(Method::POST, "logout", Some(token))).await?;
-        check(response).await.map(|_| ())
+        self.post_empty("logout", token).await
     }
 
     /// `GET /api/v1/sessions`: the caller's live sessions, newest first, the one asking
     /// marked `current`.
     pub async fn sessions(&self, token: &str) -> Result<SessionList, ApiError> {
-        read(self.request(Method::GET, "sessions", Some(token))).await
+        self.get("sessions", token).await
     }
 
     /// `POST /api/v1/sessions/{id}/end`: one of the caller's sessions stops working.
     pub async fn end_session(&self, token: &str, id: Uuid) -> Result<(), ApiError> {
-        let path = format!("sessions/{id}/end");
-        let response = send(self.request(Method::POST, &path, Some(token))).await?;
-        check(response).await.map(|_| ())
+        self.post_empty(&format!("sessions/{id}/end"), token).await
     }
 
     /// `POST /api/v1/sync/push`.
@@ -115,25 +216,26 @@ impl Api {
     /// `GET /api/v1/stats?…`: every figure of a period and an area (`query` is built by
     /// the evaluation page from checked values: digits, dashes, dots and `Q`).
     pub async fn evaluation(&self, token: &str, query: &str) -> Result<Evaluation, ApiError> {
-        let path = format!("stats?{query}");
-        read(self.request(Method::GET, &path, Some(token))).await
+        self.get(&format!("stats?{query}"), token).await
     }
 
     /// `GET /api/v1/stats/export?…`: one table as CSV text.
     pub async fn export(&self, token: &str, query: &str) -> Result<String, ApiError> {
         let path = format!("stats/export?{query}");
-        let response = check(send(self.request(Method::GET, &path, Some(token))).await?).await?;
-        response.text().await.map_err(|_| ApiError::BadResponse)
+        self.call(Method::GET, &path, Some(token), Body::Empty)
+            .await?
+            .text()
+            .await
     }
 
     /// `GET /api/v1/users` (admins): every account, by username.
     pub async fn accounts(&self, token: &str) -> Result<AccountList, ApiError> {
-        read(self.request(Method::GET, "users", Some(token))).await
+        self.get("users", token).await
     }
 
     /// `GET /api/v1/officers` (supervisors and admins): the active officers.
     pub async fn officers(&self, token: &str) -> Result<AccountList, ApiError> {
-        read(self.request(Method::GET, "officers", Some(token))).await
+        self.get("officers", token).await
     }
 
     /// `POST /api/v1/users` (admins): makes an account.
@@ -154,9 +256,7 @@ impl Api {
         active: bool,
     ) -> Result<(), ApiError> {
         let verb = if active { "activate" } else { "deactivate" };
-        let path = format!("users/{id}/{verb}");
-        let response = send(self.request(Method::POST, &path, Some(token))).await?;
-        check(response).await.map(|_| ())
+        self.post_empty(&format!("users/{id}/{verb}"), token).await
     }
 
     /// `POST /api/v1/users/{id}/password` (admins): a new password; the account's
@@ -168,17 +268,16 @@ impl Api {
         password: &NewPassword,
     ) -> Result<(), ApiError> {
         let path = format!("users/{id}/password");
-        let builder = self
-            .request(Method::POST, &path, Some(token))
-            .json(password);
-        check(send(builder).await?).await.map(|_| ())
+        let body = Body::Json(to_json(password)?);
+        self.call(Method::POST, &path, Some(token), body)
+            .await
+            .map(drop)
     }
 
     /// `GET /api/v1/audit` (supervisors and admins): the newest entries that match
     /// `filter`, newest first.
     pub async fn audit(&self, token: &str, filter: &AuditFilter) -> Result<AuditPage, ApiError> {
-        let path = format!("audit{}", filter.query());
-        read(self.request(Method::GET, &path, Some(token))).await
+        self.get(&format!("audit{}", filter.query()), token).await
     }
 
     async fn post_json<B: Serialize, T: DeserializeOwned>(
@@ -187,7 +286,11 @@ impl Api {
         token: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        read(self.request(Method::POST, path, Some(token)).json(body)).await
+        let body = Body::Json(to_json(body)?);
+        self.call(Method::POST, path, Some(token), body)
+            .await?
+            .json()
+            .await
     }
 }
 
@@ -240,28 +343,25 @@ impl AuditFilter {
     }
 }
 
-async fn send(builder: RequestBuilder) -> Result<reqwest::Response, ApiError> {
-    builder.send().await.map_err(|_| ApiError::Network)
-}
-
-async fn read<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiError> {
-    let response = check(send(builder).await?).await?;
-    response.json().await.map_err(|_| ApiError::BadResponse)
+/// A request body as JSON text (serialising the app's own types does not fail; were it to,
+/// nothing could be sent).
+fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|_| ApiError::Network)
 }
 
 /// Turns an error answer into an [`ApiError`], reading the body's code.
-async fn check(response: reqwest::Response) -> Result<reqwest::Response, ApiError> {
-    let status = response.status();
-    if status.is_success() {
-        return Ok(response);
+async fn check(answer: Answer) -> Result<Answer, ApiError> {
+    let status = answer.response.status();
+    if (200..300).contains(&status) {
+        return Ok(answer);
     }
-    let body = response.json::<ErrorBody>().await.ok();
+    let body = answer.json::<ErrorBody>().await.ok();
     Err(classify(status, body))
 }
 
-fn classify(status: StatusCode, body: Option<ErrorBody>) -> ApiError {
+fn classify(status: u16, body: Option<ErrorBody>) -> ApiError {
     let detail = body.map(|b| b.error);
-    match status.as_u16() {
+    match status {
         401 => ApiError::Unauthorized,
         403 => ApiError::Forbidden,
         429 => ApiError::RateLimited,
@@ -275,10 +375,10 @@ fn classify(status: StatusCode, body: Option<ErrorBody>) -> ApiError {
     }
 }
 
-fn server(status: StatusCode, detail: Option<gugus_model::api::ErrorDetail>) -> ApiError {
+fn server(status: u16, detail: Option<gugus_model::api::ErrorDetail>) -> ApiError {
     let (code, message) = detail.map(|d| (d.code, d.message)).unwrap_or_default();
     ApiError::Server {
-        status: status.as_u16(),
+        status,
         code,
         message,
     }

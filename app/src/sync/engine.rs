@@ -267,7 +267,7 @@ impl SyncEngine {
         // A first sync fills an empty store: the screens reload once, at its end.
         let first = cursor.is_none();
         let mut changed = false;
-        let mut bumped_at = js_sys::Date::now();
+        let mut bumped_at = crate::clock::now_ms();
         loop {
             let request = PullRequest {
                 protocol: PROTOCOL,
@@ -288,10 +288,10 @@ impl SyncEngine {
             let last = !page.more || cursor.as_deref() == Some(page.cursor.as_str());
             // The screens reload what they show on a bump: during a long pull at most every
             // half minute, not after each of a hundred pages.
-            let due = !first && js_sys::Date::now() - bumped_at >= REFRESH_EVERY_MS;
+            let due = !first && crate::clock::now_ms() - bumped_at >= REFRESH_EVERY_MS;
             if changed && (last || due) {
                 self.inner.revision.update(|r| *r += 1);
-                bumped_at = js_sys::Date::now();
+                bumped_at = crate::clock::now_ms();
                 changed = false;
             }
             if last {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod gzip;
 pub mod plan;
 
 pub use api::{Api, ApiError};

@@ -370,7 +370,7 @@ macro_rules! rebuild_rollups {
             }
             sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
                 .bind(name)
-                .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+                .bind(crate::clock::now_unix())
                 .execute(&mut *$db)
                 .await?;
         }

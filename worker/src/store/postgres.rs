@@ -125,7 +125,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
     }
     sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
         .bind(BACKFILL_NAME)
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .bind(crate::clock::now_unix())
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -183,7 +183,7 @@ fn dialect() -> sql::Dialect {
 #[async_trait::async_trait]
 impl Store for PostgresStore {
     async fn add_user(&self, user: &NewUser) -> Result<(), StoreError> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = crate::clock::now_unix();
         sqlx::query(sql::INSERT_USER)
             .bind(user.id)
             .bind(&user.username)

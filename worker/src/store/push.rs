@@ -14,7 +14,7 @@ use model::merge::{merge, resolve, Change, StoredRecord};
 use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse};
 use model::RecordKind;
 use std::collections::{BTreeSet, HashMap};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 /// One push, as the route hands it to the store.
@@ -223,7 +223,7 @@ pub(super) async fn run<T: WriteTx>(
         access_before: HashMap::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let now = crate::clock::now_unix();
     let mut results: Vec<Option<MutationResult>> = vec![None; batch.mutations.len()];
     let mut taken = last;
     for (index, fresh) in order {

@@ -131,7 +131,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
     }
     sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
         .bind(BACKFILL_NAME)
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .bind(crate::clock::now_unix())
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -191,7 +191,7 @@ fn dialect() -> sql::Dialect {
 #[async_trait::async_trait]
 impl Store for SqliteStore {
     async fn add_user(&self, user: &NewUser) -> Result<(), StoreError> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = crate::clock::now_unix();
         sqlx::query(sql::INSERT_USER)
             .bind(user.id.to_string())
             .bind(&user.username)

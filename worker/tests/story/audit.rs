@@ -90,9 +90,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     );
     let nobody = trail(server, &supervisor.token, "?user=tidak-ada").await?;
     assert!(nobody.is_empty());
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(gugus_worker::clock::WIB)
-        .date();
+    let today = gugus_worker::clock::today_wib();
     let day = gugus_model::activity::format_date(today);
     let same_day = trail(server, &supervisor.token, &format!("?from={day}&to={day}")).await?;
     assert_eq!(same_day.len(), 5);

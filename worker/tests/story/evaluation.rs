@@ -894,12 +894,16 @@ async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> 
         // The trend table, cell by cell, is the page's trend.
         let (_, _, _, body) = export(server, device, &format!("{q}&table=tren-bulanan")).await?;
         let rows = parse(&body);
-        let hidden = if page.suppressed {
-            "disembunyikan"
-        } else {
-            "-"
+        // A hidden cell reads "disembunyikan" in Indonesian and "suppressed" in English.
+        let cell_in = |lang: gugus_model::Lang, c: Option<u64>| {
+            let hidden = if page.suppressed {
+                gugus_model::evaluation::csv::SUPPRESSED.get(lang)
+            } else {
+                "-"
+            };
+            c.map_or(hidden.to_owned(), |n| n.to_string())
         };
-        let cell = |c: Option<u64>| c.map_or(hidden.to_owned(), |n| n.to_string());
+        let cell = |c: Option<u64>| cell_in(gugus_model::Lang::Id, c);
         let want: Vec<Vec<String>> = page
             .trend
             .iter()
@@ -919,7 +923,7 @@ async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> 
         let rows = parse(&body);
         assert_eq!(rows[0][..3], ["Period", "Area", "By"]);
         let total = rows.iter().find(|r| r[3] == "total").expect("total row");
-        assert_eq!(total[5], cell(page.cases.total));
+        assert_eq!(total[5], cell_in(gugus_model::Lang::En, page.cases.total));
     }
     // Bad tables and languages are refused; officers get nothing.
     let bad = server

@@ -183,7 +183,7 @@ async fn world(server: &TestServer) -> anyhow::Result<World> {
     assert_eq!(status, StatusCode::NO_CONTENT);
     // A session that ended 30 days after it began, yesterday.
     let expired = auth::new_token();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = gugus_worker::clock::now_unix();
     server
         .store
         .create_session(&NewSession {
