@@ -54,6 +54,7 @@ fmt-check: ## check the formatting
 clippy: tools ## lint the native crates and the app, warnings are errors
 	$(CARGO) clippy --workspace --exclude gugus-app --all-targets --locked -- -D warnings
 	$(CARGO) clippy -p gugus-app --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p gugus-app --target wasm32-unknown-unknown --features split --lib --bins --locked -- -D warnings
 
 test-native: ## unit and integration tests of model and worker (PostgreSQL: GUGUS_TEST_POSTGRES)
 	$(CARGO) test --workspace --exclude gugus-app --exclude gugus-e2e --locked

@@ -23,6 +23,8 @@ const SHELL = [
   '/icons/favicon-32.png',
   '/pkg/gugus_app.js',
   '/pkg/gugus_app_bg.wasm',
+  // The split loader and the pages' chunks, listed by scripts/build-app.sh:
+  // __CHUNKS__
 ];
 
 self.addEventListener('install', (event) => {

@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes sync app stats)
+SECTIONS=(sizes first_visit sync app stats)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -24,6 +24,7 @@ bench_sizes() {
   local rows=(
     "wasm|pkg/gugus_app_bg.wasm"
     "JS glue|pkg/gugus_app.js"
+    "JS split|pkg/__wasm_split.js"
     "JS boot|boot.js"
     "CSS|style.css"
     "HTML|index.html"
@@ -42,6 +43,30 @@ bench_sizes() {
   done
   printf '%-8s %-24s %12d %12d\n' total 'first load' "$raw_total" "$gz_total"
   printf '\nFirst-load transfer, gzipped: %d bytes (%d KiB)\n' "$gz_total" $(((gz_total + 1023) / 1024))
+  # The pages' chunks, loaded on demand (and precached right after the first screen).
+  local chunk_raw=0 chunk_gz=0 n=0
+  for file in "$dist"/pkg/split_*.wasm "$dist"/pkg/chunk_*.wasm; do
+    [ -f "$file" ] || continue
+    chunk_raw=$((chunk_raw + $(raw_bytes "$file")))
+    chunk_gz=$((chunk_gz + $(gz_bytes "$file")))
+    n=$((n + 1))
+  done
+  printf 'On-demand chunks: %d files, %d bytes, %d gzipped\n' "$n" "$chunk_raw" "$chunk_gz"
+}
+
+# The officer's first visit on an emulated 3G phone (4x CPU, 1.6 Mbit/s, 150 ms): bytes
+# and time until the login form is usable, the first paint, the second visit from the
+# service worker, the precache, each on-demand page opened offline, and the bytes of a
+# first sync plain and compressed (tests/src/bin/first-visit-bench.rs).
+bench_first_visit() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  "$root/scripts/ensure-tools.sh" browser >&2
+  "$root/scripts/build-app.sh" >&2
+  (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin first-visit-bench --locked >&2)
+  GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-120} \
+    GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/first-visit-bench"
 }
 
 # Sync throughput and latency: the release worker on loopback over SQLite and PostgreSQL

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the app for release into dist/: the wasm and its JS glue in dist/pkg/, public/
-# beside them, and the build id stamped into dist/sw.js's cache name.
+# Builds the app for release into dist/: the main wasm, its JS glue, the split loader and
+# the pages' wasm chunks in dist/pkg/, public/ beside them, and the chunk list and the
+# build id stamped into dist/sw.js.
 #   scripts/build-app.sh
 # Idempotent. It builds in a staging folder and swaps it in at the end, so dist/ is
 # never half built (a running worker keeps serving the previous build meanwhile).
@@ -33,23 +34,56 @@ cd "$root"
 [ -f public/style.css ] || die "public/style.css is missing: the app's stylesheet must exist before a build"
 "$root/scripts/ensure-tools.sh" build
 
-say "compiling gugus-app for wasm32 (profile wasm-release)"
-cargo build -p gugus-app --target wasm32-unknown-unknown --profile wasm-release --locked
+# The split build: the pages of app/src/pages/on_demand.rs are split points (`--features
+# split`). The final link keeps its relocations (--emit-relocs, passed to the linking crate
+# only, so the dependencies share the ordinary build cache), which wasm-split-cli needs to
+# cut the module into the main wasm and a wasm per page, plus chunks of code that several
+# pages share. Only the main module goes through wasm-bindgen (keeping the exports the
+# chunks link to); then wasm-opt shrinks every module.
+say "compiling gugus-app for wasm32 (profile wasm-release, split points on)"
+cargo rustc -p gugus-app --bin gugus_app --features split --target wasm32-unknown-unknown \
+  --profile wasm-release --locked -- -Clink-args=--emit-relocs
 [ -f "$wasm_in" ] || die "cargo did not produce $wasm_in"
 
 rm -rf "$stage"
 mkdir -p "$stage/pkg"
+split_dir="$target_dir/wasm-split"
+rm -rf "$split_dir"
+mkdir -p "$split_dir"
 
-say "generating the JS bindings (wasm-bindgen)"
-wasm-bindgen --target web --no-typescript --out-dir "$stage/pkg" "$wasm_in"
+say "splitting the wasm into the first download and the pages' chunks (wasm-split-cli)"
+wasm-split-cli --target web --out-name gugus_app "$wasm_in" "$split_dir" >&2
+[ -f "$split_dir/gugus_app.wasm" ] && [ -f "$split_dir/__wasm_split.js" ] ||
+  die "wasm-split-cli did not write gugus_app.wasm and __wasm_split.js"
+ls "$split_dir"/split_*.wasm >/dev/null 2>&1 || die "wasm-split-cli found no split point"
 
-say "optimising the wasm for size (wasm-opt -Oz)"
-wasm="$stage/pkg/gugus_app_bg.wasm"
-"$wasm_opt" -Oz "${wasm_features[@]}" -o "$wasm.opt" "$wasm"
-mv "$wasm.opt" "$wasm"
+say "generating the JS bindings of the main module (wasm-bindgen)"
+wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$stage/pkg" \
+  --out-name gugus_app "$split_dir/gugus_app.wasm"
+cp "$split_dir/__wasm_split.js" "$split_dir"/*.wasm "$stage/pkg/"
+rm -f "$stage/pkg/gugus_app.wasm" # the split tool's main module, before wasm-bindgen
+
+say "optimising every wasm module for size (wasm-opt -Oz)"
+for wasm in "$stage"/pkg/*.wasm; do
+  "$wasm_opt" -Oz "${wasm_features[@]}" -o "$wasm.opt" "$wasm" 2> >(grep -v 'unknown name subsection' >&2)
+  mv "$wasm.opt" "$wasm"
+done
 
 say "copying public/"
 cp -R public/. "$stage/"
+
+# The service worker precaches every chunk, from this list, so the app stays whole offline
+# after the first visit and the pages' chunks arrive right after the first screen.
+chunks=$(cd "$stage" && find pkg -type f \( -name 'split_*.wasm' -o -name 'chunk_*.wasm' \
+  -o -name '__wasm_split.js' \) | sort | sed "s|^|  '/|; s|\$|',|")
+chunk_list="$stage/chunk-list.txt"
+printf '%s\n' "$chunks" >"$chunk_list"
+sed -i "/^  \/\/ __CHUNKS__\$/{
+r $chunk_list
+d
+}" "$stage/sw.js"
+rm -f "$chunk_list"
+grep -q "__wasm_split.js'" "$stage/sw.js" || die "could not list the chunks in sw.js (it needs a '  // __CHUNKS__' line)"
 
 # The build id covers every file of the shell, so any change to it makes a new cache
 # (and a new service worker) and phones pick it up.

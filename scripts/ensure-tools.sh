@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, when it is missing. Idempotent.
-#   scripts/ensure-tools.sh build    wasm32 target, wasm-bindgen CLI, wasm-opt, brotli
+#   scripts/ensure-tools.sh build    wasm32 target, wasm-bindgen CLI, wasm-split-cli, wasm-opt,
+#                                    brotli
 #   scripts/ensure-tools.sh browser  Chromium and chromedriver (Debian packages)
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.129
+# The split tool of the wasm_split_helpers that Leptos pins (0.2.3; the same split protocol
+# from 0.2.2 to 0.2.4). 0.2.3 and later know wasm-bindgen 0.2.128's renamed descriptor
+# import, which 0.2.2 does not.
+WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132.0.0
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
@@ -26,6 +31,18 @@ ensure_wasm_bindgen() {
   if [ "$have" != "$WASM_BINDGEN_VERSION" ]; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (found: ${have:-none}); takes ~3 min"
     cargo install --locked --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+ensure_wasm_split() {
+  local have=""
+  if command -v wasm-split-cli >/dev/null 2>&1; then
+    have=$(cargo install --list | awk '/^wasm_split_cli_support v/ { sub(/^v/, "", $2); sub(/:$/, "", $2); print $2 }')
+  fi
+  if [ "$have" != "$WASM_SPLIT_VERSION" ]; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (found: ${have:-none}); takes ~2 min"
+    cargo install --locked --force wasm_split_cli_support --version "$WASM_SPLIT_VERSION" \
+      --features build-binary
   fi
 }
 
@@ -68,8 +85,8 @@ ensure_browser() {
 }
 
 case "${1:-build}" in
-  build) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_wasm_bindgen ;;
+  build) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_wasm_bindgen; ensure_wasm_split ;;
   browser) ensure_browser ;;
-  all) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_browser; ensure_wasm_bindgen ;;
+  all) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_browser; ensure_wasm_bindgen; ensure_wasm_split ;;
   *) say "usage: $0 build|browser|all"; exit 2 ;;
 esac

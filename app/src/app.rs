@@ -5,11 +5,8 @@
 use crate::components::header::Header;
 use crate::crypto::Vault;
 use crate::i18n::{self, tr, I18n};
-use crate::pages::cases::{CasePage, CasePages};
-use crate::pages::{
-    ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, HomePage, LoginPage, ReportPage,
-    SettingsPage, StatsPage, UnlockPage,
-};
+use crate::pages::cases::CasePage;
+use crate::pages::{on_demand, LoginPage, UnlockPage};
 use crate::store::{Session, Store, StoreError};
 use crate::sync::{SyncEngine, SyncProblem, SyncStatus};
 use gugus_model::api::Role;
@@ -310,20 +307,30 @@ fn Shell(booted: Booted) -> impl IntoView {
             {move || match shown.get() {
                 Page::Login => view! { <LoginPage /> }.into_any(),
                 _ if locked.get() => view! { <UnlockPage /> }.into_any(),
-                Page::Home => view! { <HomePage /> }.into_any(),
-                Page::Settings => view! { <SettingsPage /> }.into_any(),
-                Page::Activities => view! { <ActivityList /> }.into_any(),
-                Page::NewActivity => view! { <ActivityForm id=None /> }.into_any(),
-                Page::EditActivity(id) => view! { <ActivityForm id=Some(id) /> }.into_any(),
-                Page::Stats => view! { <StatsPage /> }.into_any(),
-                Page::Report => view! { <ReportPage /> }.into_any(),
-                Page::Assign => view! { <AssignPage /> }.into_any(),
-                Page::Audit => view! { <AuditPage /> }.into_any(),
-                Page::Admin => view! { <AdminPage /> }.into_any(),
-                Page::Case(page) => view! { <CasePages page /> }.into_any(),
+                Page::Home => on_demand(on_demand::home()),
+                Page::Settings => on_demand(on_demand::settings()),
+                Page::Activities => on_demand(on_demand::activities()),
+                Page::NewActivity => on_demand(on_demand::activity_form(None)),
+                Page::EditActivity(id) => on_demand(on_demand::activity_form(Some(id))),
+                Page::Stats => on_demand(on_demand::stats()),
+                Page::Report => on_demand(on_demand::report()),
+                Page::Assign => on_demand(on_demand::assign()),
+                Page::Audit => on_demand(on_demand::audit()),
+                Page::Admin => on_demand(on_demand::admin()),
+                Page::Case(page) => on_demand(on_demand::cases(page)),
             }}
         </main>
     }
+}
+
+/// A page whose code may still have to load (see [`on_demand`]): "Memuat…" until it has.
+fn on_demand(page: impl std::future::Future<Output = AnyView> + Send + 'static) -> AnyView {
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
+            {Suspend::new(page)}
+        </Suspense>
+    }
+    .into_any()
 }
 
 /// Locks the app after [`LOCK_AFTER_MS`] without a touch or a key, checked every 15 s

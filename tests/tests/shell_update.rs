@@ -70,8 +70,9 @@ async fn journey(
     let sw = site.join("sw.js");
     let script = std::fs::read_to_string(&sw)?.replace(first, next);
     std::fs::write(&sw, script)?;
-    // Its gzipped twin would still hold the old build for a server serving those.
+    // Its compressed twins would still hold the old build for a server serving those.
     let _ = std::fs::remove_file(site.join("sw.js.gz"));
+    let _ = std::fs::remove_file(site.join("sw.js.br"));
     // What the browser does on each navigation (and at least daily).
     phone
         .execute(

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cases;
 pub mod home;
 pub mod login;
+pub mod on_demand;
 pub mod settings;
 pub mod stats;
 pub mod unlock;

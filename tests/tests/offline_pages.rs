@@ -1,0 +1,199 @@
+//! The split build offline: on a first visit each role logs in, the service worker
+//! precaches the pages' chunks, then the server goes away (the worker process stops: what a
+//! phone without signal sees). The app reopens from the service worker, and every page of
+//! the role's menu opens, each page's own chunk served from the cache.
+#![forbid(unsafe_code)]
+
+use anyhow::{bail, ensure, Context, Result};
+use gugus_e2e::{app, dist_dir, poll, Browser, Worker};
+use serde_json::{json, Value};
+
+/// Each role, its password, the menu's links and the split module each link's page lives
+/// in (`app/src/pages/on_demand.rs`: wasm-split-cli names a module `split_<fn>_<hash>`).
+const ROLES: [(&str, &str, &str, &[(&str, &str)]); 4] = [
+    (
+        "petugas1",
+        "officer",
+        "sandi-petugas-satu",
+        &[
+            ("#nav-home", "home"),
+            ("#nav-activities", "activities"),
+            ("#nav-new-activity", "activity_form"),
+            ("#nav-cases", "cases"),
+            ("#nav-settings", "settings"),
+        ],
+    ),
+    (
+        "ketua1",
+        "supervisor",
+        "sandi-ketua-satu",
+        &[
+            ("#nav-home", "home"),
+            ("#nav-activities", "activities"),
+            ("#nav-new-activity", "activity_form"),
+            ("#nav-cases", "cases"),
+            ("#nav-stats", "stats"),
+            ("#nav-assign", "assign"),
+            ("#nav-audit", "audit"),
+            ("#nav-settings", "settings"),
+        ],
+    ),
+    (
+        "bupati1",
+        "viewer",
+        "sandi-bupati-satu",
+        &[("#nav-stats", "stats"), ("#nav-settings", "settings")],
+    ),
+    (
+        "admin1",
+        "admin",
+        "sandi-admin-satu",
+        &[
+            ("#nav-assign", "assign"),
+            ("#nav-audit", "audit"),
+            ("#nav-admin", "admin"),
+            ("#nav-settings", "settings"),
+        ],
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_every_menu_opens_offline_from_the_precached_chunks() -> Result<()> {
+    let chunks = precached_chunks()?;
+    ensure!(
+        chunks.iter().any(|c| c.contains("/split_")),
+        "dist/sw.js precaches no page chunk: {chunks:?}"
+    );
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let mut worker = Worker::start(data.path())?;
+    for (username, role, password, _) in ROLES {
+        worker.add_user(username, username, role, password)?;
+    }
+    for (username, role, password, menu) in ROLES {
+        let phone = Browser::start().await?;
+        let outcome = journey(&phone, &mut worker, username, password, menu, &chunks).await;
+        if outcome.is_err() {
+            if let Ok(log) = phone.console_log().await {
+                eprintln!("the {role}'s browser console:\n{log}");
+            }
+        }
+        phone.close().await?;
+        outcome.with_context(|| format!("the {role}'s menu offline"))?;
+    }
+    Ok(())
+}
+
+async fn journey(
+    phone: &Browser,
+    worker: &mut Worker,
+    username: &str,
+    password: &str,
+    menu: &[(&str, &str)],
+    chunks: &[String],
+) -> Result<()> {
+    worker.restart()?;
+    phone.goto(&worker.base_url()).await?;
+    app::log_in(phone, username, password).await?;
+    phone.wait_for("nav.nav").await?;
+    phone.wait_for_service_worker_control().await?;
+    wait_for_precache(phone, chunks).await?;
+
+    // No signal at all from here on: the server is gone.
+    worker.stop()?;
+    phone.reload().await?;
+    // Officers and supervisors unlock after a reload; viewers and admins go straight on.
+    let script = "return document.getElementById('unlock-password') ? 'locked'
+        : document.querySelector('nav.nav') ? 'open' : null;";
+    let state = poll("the app to reopen", || async {
+        Ok(phone
+            .execute(script, vec![])
+            .await?
+            .as_str()
+            .map(str::to_owned))
+    })
+    .await?;
+    if state == "locked" {
+        app::unlock(phone, password).await?;
+    }
+    for (link, module) in menu {
+        phone.click(link).await?;
+        let title = page_title(phone)
+            .await
+            .with_context(|| format!("{link} opens offline"))?;
+        let from = chunk_loads(phone, module).await?;
+        ensure!(
+            !from.is_empty(),
+            "{link} ({title}): no chunk split_{module}_* was loaded"
+        );
+        // The server is stopped: whatever loaded came from the service worker's cache.
+        ensure!(
+            from.iter().all(|entry| entry["status"] == json!(200)),
+            "{link}: {from:?}"
+        );
+    }
+    Ok(())
+}
+
+/// The chunks `dist/sw.js` precaches (the build writes them in its `SHELL` list).
+fn precached_chunks() -> Result<Vec<String>> {
+    let sw = std::fs::read_to_string(dist_dir()?.join("sw.js"))?;
+    Ok(sw
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| line.strip_prefix("'/pkg/"))
+        .filter_map(|rest| rest.strip_suffix("',"))
+        .filter(|file| file.starts_with("split_") || file.starts_with("chunk_"))
+        .map(|file| format!("/pkg/{file}"))
+        .collect())
+}
+
+/// Waits until the service worker's cache holds every chunk.
+async fn wait_for_precache(phone: &Browser, chunks: &[String]) -> Result<()> {
+    let script = "const [wanted, done] = arguments;
+        caches.keys()
+          .then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))
+          .then((lists) => {
+            const have = new Set(lists.flat().map((r) => new URL(r.url).pathname));
+            done(wanted.filter((path) => !have.has(path)));
+          })
+          .catch((e) => done(['error: ' + e]));";
+    poll("the service worker to precache every chunk", || async {
+        let missing = phone
+            .client()
+            .execute_async(script, vec![json!(chunks)])
+            .await?;
+        Ok((missing.as_array().is_some_and(Vec::is_empty)).then_some(()))
+    })
+    .await
+}
+
+/// The page's own heading, once its code has loaded (not the "Memuat…" placeholder).
+async fn page_title(phone: &Browser) -> Result<String> {
+    let script = "const main = document.getElementById('main');
+        if (!main || main.querySelector(':scope > .loading')) return null;
+        const h1 = main.querySelector('h1');
+        return h1 ? h1.textContent : null;";
+    poll("the page's heading", || async {
+        Ok(phone
+            .execute(script, vec![])
+            .await?
+            .as_str()
+            .map(str::to_owned))
+    })
+    .await
+}
+
+/// The page loads of `split_<module>_*.wasm` since this document opened, with their
+/// response status (Resource Timing).
+async fn chunk_loads(phone: &Browser, module: &str) -> Result<Vec<Value>> {
+    let script = "const prefix = '/pkg/split_' + arguments[0] + '_';
+        return performance.getEntriesByType('resource')
+          .filter((e) => new URL(e.name).pathname.startsWith(prefix))
+          .map((e) => ({ name: e.name, status: e.responseStatus }));";
+    match phone.execute(script, vec![json!(module)]).await? {
+        Value::Array(entries) => Ok(entries),
+        other => bail!("unexpected resource entries: {other}"),
+    }
+}
