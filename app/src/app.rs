@@ -307,30 +307,22 @@ fn Shell(booted: Booted) -> impl IntoView {
             {move || match shown.get() {
                 Page::Login => view! { <LoginPage /> }.into_any(),
                 _ if locked.get() => view! { <UnlockPage /> }.into_any(),
-                Page::Home => on_demand(on_demand::home()),
-                Page::Settings => on_demand(on_demand::settings()),
-                Page::Activities => on_demand(on_demand::activities()),
-                Page::NewActivity => on_demand(on_demand::activity_form(None)),
-                Page::EditActivity(id) => on_demand(on_demand::activity_form(Some(id))),
-                Page::Stats => on_demand(on_demand::stats()),
-                Page::Report => on_demand(on_demand::report()),
-                Page::Assign => on_demand(on_demand::assign()),
-                Page::Audit => on_demand(on_demand::audit()),
-                Page::Admin => on_demand(on_demand::admin()),
-                Page::Case(page) => on_demand(on_demand::cases(page)),
+                Page::Home => on_demand::view(on_demand::home),
+                Page::Settings => on_demand::view(on_demand::settings),
+                Page::Activities => on_demand::view(on_demand::activities),
+                Page::NewActivity => on_demand::view(|| on_demand::activity_form(None)),
+                Page::EditActivity(id) => {
+                    on_demand::view(move || on_demand::activity_form(Some(id.clone())))
+                }
+                Page::Stats => on_demand::view(on_demand::stats),
+                Page::Report => on_demand::view(on_demand::report),
+                Page::Assign => on_demand::view(on_demand::assign),
+                Page::Audit => on_demand::view(on_demand::audit),
+                Page::Admin => on_demand::view(on_demand::admin),
+                Page::Case(page) => on_demand::view(move || on_demand::cases(page.clone())),
             }}
         </main>
     }
-}
-
-/// A page whose code may still have to load (see [`on_demand`]): "Memuat…" until it has.
-fn on_demand(page: impl std::future::Future<Output = AnyView> + Send + 'static) -> AnyView {
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
-            {Suspend::new(page)}
-        </Suspense>
-    }
-    .into_any()
 }
 
 /// Locks the app after [`LOCK_AFTER_MS`] without a touch or a key, checked every 15 s

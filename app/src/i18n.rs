@@ -89,6 +89,11 @@ fn set_document_lang(lang: Lang) {
 pub const APP_NAME: Text = t("Gugus Tugas TPPO", "Anti-Trafficking Task Force");
 pub const REGENCY: Text = t("Kabupaten Purbalingga", "Purbalingga Regency");
 pub const LOADING: Text = t("Memuat…", "Loading…");
+pub const PAGE_NOT_LOADED: Text = t(
+    "Halaman ini belum tersimpan di HP. Sambungkan ke internet sebentar, lalu coba lagi.",
+    "This page is not on the phone yet. Connect to the internet for a moment, then try again.",
+);
+pub const TRY_AGAIN: Text = t("Coba lagi", "Try again");
 pub const LANG_SWITCH: Text = t("EN", "ID");
 pub const LANG_SWITCH_TITLE: Text = t("Switch to English", "Ganti ke Bahasa Indonesia");
 
