@@ -21,6 +21,7 @@
 pub mod app;
 mod browser;
 mod command;
+pub mod figures;
 mod poll;
 pub mod postgres;
 pub mod sync;

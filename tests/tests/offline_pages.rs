@@ -8,18 +8,24 @@ use anyhow::{bail, ensure, Context, Result};
 use gugus_e2e::{app, dist_dir, poll, Browser, Worker};
 use serde_json::{json, Value};
 
+/// A role's account (username, role, password) and its menu: each link with the split
+/// module its page lives in.
+type Role = (&'static str, &'static str, &'static str, Menu);
+type Menu = &'static [(&'static str, &'static str)];
+
 /// Each role, its password, the menu's links and the split module each link's page lives
-/// in (`app/src/pages/on_demand.rs`: wasm-split-cli names a module `split_<fn>_<hash>`).
-const ROLES: [(&str, &str, &str, &[(&str, &str)]); 4] = [
+/// in (`app/src/pages/on_demand.rs`'s groups; wasm-split-cli names their files
+/// `split_<group>.wasm`).
+const ROLES: [Role; 4] = [
     (
         "petugas1",
         "officer",
         "sandi-petugas-satu",
         &[
-            ("#nav-home", "home"),
-            ("#nav-activities", "activities"),
-            ("#nav-new-activity", "activity_form"),
-            ("#nav-cases", "cases"),
+            ("#nav-home", "records"),
+            ("#nav-activities", "records"),
+            ("#nav-new-activity", "records"),
+            ("#nav-cases", "records"),
             ("#nav-settings", "settings"),
         ],
     ),
@@ -28,13 +34,13 @@ const ROLES: [(&str, &str, &str, &[(&str, &str)]); 4] = [
         "supervisor",
         "sandi-ketua-satu",
         &[
-            ("#nav-home", "home"),
-            ("#nav-activities", "activities"),
-            ("#nav-new-activity", "activity_form"),
-            ("#nav-cases", "cases"),
-            ("#nav-stats", "stats"),
-            ("#nav-assign", "assign"),
-            ("#nav-audit", "audit"),
+            ("#nav-home", "records"),
+            ("#nav-activities", "records"),
+            ("#nav-new-activity", "records"),
+            ("#nav-cases", "records"),
+            ("#nav-stats", "reports"),
+            ("#nav-assign", "oversight"),
+            ("#nav-audit", "oversight"),
             ("#nav-settings", "settings"),
         ],
     ),
@@ -42,16 +48,16 @@ const ROLES: [(&str, &str, &str, &[(&str, &str)]); 4] = [
         "bupati1",
         "viewer",
         "sandi-bupati-satu",
-        &[("#nav-stats", "stats"), ("#nav-settings", "settings")],
+        &[("#nav-stats", "reports"), ("#nav-settings", "settings")],
     ),
     (
         "admin1",
         "admin",
         "sandi-admin-satu",
         &[
-            ("#nav-assign", "assign"),
-            ("#nav-audit", "audit"),
-            ("#nav-admin", "admin"),
+            ("#nav-assign", "oversight"),
+            ("#nav-audit", "oversight"),
+            ("#nav-admin", "oversight"),
             ("#nav-settings", "settings"),
         ],
     ),
@@ -125,7 +131,7 @@ async fn journey(
         let from = chunk_loads(phone, module).await?;
         ensure!(
             !from.is_empty(),
-            "{link} ({title}): no chunk split_{module}_* was loaded"
+            "{link} ({title}): split_{module}.wasm was not loaded"
         );
         // The server is stopped: whatever loaded came from the service worker's cache.
         ensure!(
@@ -185,12 +191,12 @@ async fn page_title(phone: &Browser) -> Result<String> {
     .await
 }
 
-/// The page loads of `split_<module>_*.wasm` since this document opened, with their
+/// The page loads of `split_<module>.wasm` since this document opened, with their
 /// response status (Resource Timing).
 async fn chunk_loads(phone: &Browser, module: &str) -> Result<Vec<Value>> {
-    let script = "const prefix = '/pkg/split_' + arguments[0] + '_';
+    let script = "const path = '/pkg/split_' + arguments[0] + '.wasm';
         return performance.getEntriesByType('resource')
-          .filter((e) => new URL(e.name).pathname.startsWith(prefix))
+          .filter((e) => new URL(e.name).pathname === path)
           .map((e) => ({ name: e.name, status: e.responseStatus }));";
     match phone.execute(script, vec![json!(module)]).await? {
         Value::Array(entries) => Ok(entries),

@@ -115,6 +115,14 @@ mod tests {
     use axum::http::{header, Request};
     use tower::ServiceExt;
 
+    /// The answer's `Content-Encoding`, if any.
+    fn content_encoding(response: &axum::response::Response) -> Option<&[u8]> {
+        response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.as_bytes())
+    }
+
     #[tokio::test]
     async fn a_compressed_twin_is_served_to_a_client_that_accepts_it() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
@@ -136,10 +144,7 @@ mod tests {
             };
             let response = app.clone().oneshot(request.body(Body::empty())?).await?;
             assert_eq!(
-                response
-                    .headers()
-                    .get(header::CONTENT_ENCODING)
-                    .map(|v| v.as_bytes()),
+                content_encoding(&response),
                 encoding.map(str::as_bytes),
                 "{accepted:?}"
             );
@@ -353,10 +358,7 @@ mod tests {
                 .body(Body::from(r#"{"username":"x","password":"y"}"#))?;
             let response = app.clone().oneshot(request).await?;
             assert_eq!(
-                response
-                    .headers()
-                    .get(header::CONTENT_ENCODING)
-                    .map(|v| v.as_bytes()),
+                content_encoding(&response),
                 encoding.map(str::as_bytes),
                 "{accepted}"
             );

@@ -64,11 +64,7 @@ impl Deadline {
         let controller = web_sys::AbortController::new().ok()?;
         let aborting = controller.clone();
         let millis = u32::try_from(after.as_millis()).unwrap_or(u32::MAX);
-        let timer = Timeout::new(millis, move || {
-            // The reason must be an `Error`: gloo-net reads a rejected fetch as one and
-            // panics on anything else (and a panic aborts the app).
-            aborting.abort_with_reason(&js_sys::Error::new("the request timed out").into());
-        });
+        let timer = Timeout::new(millis, move || abort(&aborting));
         Some(Deadline {
             controller,
             _timer: timer,
@@ -78,6 +74,18 @@ impl Deadline {
     fn signal(&self) -> web_sys::AbortSignal {
         self.controller.signal()
     }
+
+    /// Aborts now, as the timer does when the deadline passes.
+    #[cfg(test)]
+    fn abort(&self) {
+        abort(&self.controller);
+    }
+}
+
+/// Aborts a request. The reason must be an `Error`: gloo-net reads a rejected fetch as one
+/// and panics on anything else (and a panic aborts the app).
+fn abort(controller: &web_sys::AbortController) {
+    controller.abort_with_reason(&js_sys::Error::new("the request timed out").into());
 }
 
 /// A request body.
@@ -146,22 +154,7 @@ impl Api {
             }
         };
         // The deadline starts once the body is ready, and covers the answer's body too.
-        let deadline = Deadline::start(TIMEOUT);
-        let signal = deadline.as_ref().map(Deadline::signal);
-        let builder = builder.abort_signal(signal.as_ref());
-        // Building fails only for a malformed URL or header, which the app never makes;
-        // were it to, the request could not be sent, as with no signal.
-        let request = match payload {
-            Some(payload) => builder.body(payload),
-            None => builder.build(),
-        }
-        .map_err(|_| ApiError::Network)?;
-        let response = request.send().await.map_err(|_| ApiError::Network)?;
-        let answer = Answer {
-            response,
-            _deadline: deadline,
-        };
-        check(answer).await
+        dispatch(builder, payload, Deadline::start(TIMEOUT)).await
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, token: &str) -> Result<T, ApiError> {
@@ -343,6 +336,29 @@ impl AuditFilter {
     }
 }
 
+/// Sends a request under `deadline` and checks its status.
+async fn dispatch(
+    builder: RequestBuilder,
+    payload: Option<JsValue>,
+    deadline: Option<Deadline>,
+) -> Result<Answer, ApiError> {
+    let signal = deadline.as_ref().map(Deadline::signal);
+    let builder = builder.abort_signal(signal.as_ref());
+    // Building fails only for a malformed URL or header, which the app never makes; were
+    // it to, the request could not be sent, as with no signal.
+    let request = match payload {
+        Some(payload) => builder.body(payload),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiError::Network)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    check(Answer {
+        response,
+        _deadline: deadline,
+    })
+    .await
+}
+
 /// A request body as JSON text (serialising the app's own types does not fail; were it to,
 /// nothing could be sent).
 fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<String, ApiError> {
@@ -388,6 +404,26 @@ fn server(status: u16, detail: Option<gugus_model::api::ErrorDetail>) -> ApiErro
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    async fn a_request_past_its_deadline_is_a_network_failure_not_a_crash() {
+        let deadline = Deadline::start(TIMEOUT).expect("an AbortController");
+        deadline.abort();
+        let builder = RequestBuilder::new("/api/v1/health").method(Method::GET);
+        let answer = dispatch(builder, None, Some(deadline)).await;
+        assert_eq!(answer.err(), Some(ApiError::Network));
+    }
+
+    #[test]
+    async fn a_request_that_reaches_no_api_reads_its_error_answer() {
+        // The test runner's server has no API: a 404 without an error body.
+        let builder = RequestBuilder::new("/api/v1/health").method(Method::GET);
+        let answer = dispatch(builder, None, Deadline::start(TIMEOUT)).await;
+        assert!(
+            matches!(answer.err(), Some(ApiError::Server { status: 404, .. })),
+            "a 404 is the server's answer"
+        );
+    }
 
     #[test]
     fn an_audit_filter_sends_only_what_was_filled_in() {

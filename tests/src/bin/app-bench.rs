@@ -17,6 +17,7 @@
 
 use anyhow::{bail, ensure, Context, Result};
 use gugus_e2e::app::{self, ActivityForm};
+use gugus_e2e::figures::percentile;
 use gugus_e2e::sync::Api;
 use gugus_e2e::{Browser, Worker};
 use serde_json::{json, Value};
@@ -528,15 +529,4 @@ fn row(what: &str, values: &[f64], target: &str, pass: Option<bool>) {
 
 fn cpus() -> usize {
     std::thread::available_parallelism().map_or(0, |n| n.get())
-}
-
-/// The nearest-rank percentile (NaN for no values).
-fn percentile(values: &[f64], p: f64) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }

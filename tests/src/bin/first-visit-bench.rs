@@ -4,9 +4,9 @@
 //! over an emulated 3G phone: 4× CPU throttling, 1.6 Mbit/s down, 750 kbit/s up, 150 ms
 //! latency. Each figure is the median of `GUGUS_BENCH_RUNS` (default 5) fresh browsers:
 //!
-//! - (a) bytes transferred until the login form is usable: as measured on the wire
-//!   (Resource Timing's `transferSize`, headers included) and as the files' gzip and
-//!   brotli twins add up (Chromium asks for brotli over HTTPS only);
+//! - (a) bytes transferred until the login form is usable: as the same files' gzip and
+//!   brotli twins add up, and as measured on the wire (Resource Timing's `transferSize`,
+//!   headers included; Chromium takes brotli from a loopback origin, as over HTTPS);
 //! - (b) the first visit until the login form is usable (the app's `gugus:ready` mark);
 //! - (c) the first paint (`first-contentful-paint`: index.html's "Memuat…");
 //! - (d) the second visit, from the service worker, until the login form is usable;
@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{bail, Context, Result};
+use gugus_e2e::figures::median;
 use gugus_e2e::sync::Api;
 use gugus_e2e::{app, dist_dir, poll, Browser, Worker};
 use serde_json::{json, Value};
@@ -340,16 +341,6 @@ async fn first_sync_bytes(worker: &Worker) -> Result<(usize, u64, u64, u64)> {
             return Ok((records, sizes[0], sizes[1], sizes[2]));
         }
         cursor = page["cursor"].take();
-    }
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    match sorted.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
 }
 

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Result};
+use gugus_e2e::figures::{median, percentile};
 use gugus_e2e::postgres::FreshDatabase;
 use gugus_e2e::sync::{activity_fields, create_activity, push_body, Api, Device};
 use gugus_e2e::Worker;
@@ -142,25 +143,13 @@ fn bodies(device: &Device, batch: u64) -> Vec<(u64, Vec<u8>)> {
 }
 
 fn print_row(store: &str, batch: u64, runs: &[Run]) {
-    let rate = median(runs.iter().map(|r| MUTATIONS as f64 / r.push_secs));
-    let p50 = median(runs.iter().map(|r| percentile(&r.batch_ms, 50.0)));
-    let p99 = median(runs.iter().map(|r| percentile(&r.batch_ms, 99.0)));
-    let pull = median(runs.iter().map(|r| r.pull_secs));
+    let of = |f: &dyn Fn(&Run) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
+    let rate = of(&|r| MUTATIONS as f64 / r.push_secs);
+    let p50 = of(&|r| percentile(&r.batch_ms, 50.0));
+    let p99 = of(&|r| percentile(&r.batch_ms, 99.0));
+    let pull = of(&|r| r.pull_secs);
     println!(
         "{store:<11} {batch:>6} {rate:>12.0} {p50:>10.1} {p99:>10.1} {pull:>9.2} {:>10.0}",
         MUTATIONS as f64 / pull
     );
-}
-
-fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let values: Vec<f64> = values.collect();
-    percentile(&values, 50.0)
-}
-
-/// The nearest-rank percentile.
-fn percentile(values: &[f64], p: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
