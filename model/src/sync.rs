@@ -214,14 +214,46 @@ pub struct PullResponse {
     pub records: Vec<RecordState>,
 }
 
-/// Encodes a version as an opaque cursor.
-pub fn encode_cursor(version: u64) -> String {
-    format!("v{version}")
+/// Encodes a position as an opaque cursor (`v1234`, or `v1234f5678` while scope exits
+/// count only above 5678).
+pub fn encode_cursor(cursor: Cursor) -> String {
+    if cursor.exits_after > cursor.after {
+        format!("v{}f{}", cursor.after, cursor.exits_after)
+    } else {
+        format!("v{}", cursor.after)
+    }
+}
+
+/// Where a device's pulls stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// Records with a version above this come next.
+    pub after: u64,
+    /// Scope exits only above this version: a device whose first sync began (from no
+    /// cursor) at version F never held a record that left its scope at or before F, so it
+    /// is not told to forget one (0: every exit above `after`).
+    pub exits_after: u64,
 }
 
 /// Decodes a cursor made by [`encode_cursor`]; `None` means the cursor is not ours.
-pub fn decode_cursor(cursor: &str) -> Option<u64> {
-    let digits = cursor.strip_prefix('v')?;
+pub fn decode_cursor(cursor: &str) -> Option<Cursor> {
+    let rest = cursor.strip_prefix('v')?;
+    let (after, exits_after) = match rest.split_once('f') {
+        Some((after, exits)) => (number(after)?, Some(number(exits)?)),
+        None => (number(rest)?, None),
+    };
+    match exits_after {
+        // Only the form encode_cursor writes: a floor above the position.
+        Some(floor) if floor <= after => None,
+        _ => Some(Cursor {
+            after,
+            exits_after: exits_after.unwrap_or(0),
+        }),
+    }
+}
+
+/// A canonical decimal number (no sign, no leading zero).
+fn number(digits: &str) -> Option<u64> {
     let canonical = digits == "0" || (!digits.starts_with('0') && !digits.is_empty());
     if !canonical || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -235,9 +267,24 @@ mod tests {
 
     #[test]
     fn only_canonical_cursors_decode() {
-        assert_eq!(decode_cursor(&encode_cursor(1234)), Some(1234));
-        assert_eq!(decode_cursor("v0"), Some(0));
-        for bad in ["v+5", "v007", "v", "5", "v-1", "v1.0", "w5"] {
+        let at = |after, exits_after| Cursor { after, exits_after };
+        assert_eq!(
+            decode_cursor(&encode_cursor(at(1234, 0))),
+            Some(at(1234, 0))
+        );
+        assert_eq!(encode_cursor(at(1234, 0)), "v1234");
+        assert_eq!(
+            decode_cursor(&encode_cursor(at(12, 5678))),
+            Some(at(12, 5678))
+        );
+        assert_eq!(encode_cursor(at(12, 5678)), "v12f5678");
+        // Once past the floor, the floor says nothing more: the plain form.
+        assert_eq!(encode_cursor(at(5678, 5678)), "v5678");
+        assert_eq!(decode_cursor("v0"), Some(at(0, 0)));
+        for bad in [
+            "v+5", "v007", "v", "5", "v-1", "v1.0", "w5", "v5f", "vf5", "v5f05", "v5f5", "v9f3",
+            "v1f2f3",
+        ] {
             assert_eq!(decode_cursor(bad), None, "{bad}");
         }
     }

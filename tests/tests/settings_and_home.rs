@@ -180,12 +180,17 @@ async fn check_language(phone: &Browser) -> Result<()> {
     Ok(())
 }
 
-/// Today minus `days` on the phone's clock, `YYYY-MM-DD`.
+/// Today minus `days` on the app's clock (the phone's, shifted as the test process's is
+/// when `GUGUS_NOW` pins it), in the phone's time zone, `YYYY-MM-DD`.
 async fn days_ago(phone: &Browser, days: u32) -> Result<String> {
-    let script = "const d = new Date(Date.now() - arguments[0] * 86400000);
+    let script = "const [days, shift] = arguments;
+        const d = new Date(Date.now() + shift - days * 86400000);
         const two = n => String(n).padStart(2, '0');
         return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;";
-    let value = phone.execute(script, vec![json!(days)]).await?;
+    let shift = gugus_model::clock::shift_ms();
+    let value = phone
+        .execute(script, vec![json!(days), json!(shift)])
+        .await?;
     value.as_str().map(str::to_owned).context("a date")
 }
 

@@ -237,6 +237,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         if now - session.last_seen_at >= SEEN_GRANULARITY.whole_seconds() {
             state.store.touch_session(&token_hash, now).await?;
         }
+        if let Some(slot) = parts.extensions.get::<crate::request_log::RequestUser>() {
+            slot.set(session.user.id);
+        }
         Ok(CurrentUser {
             user: session.user,
             token_hash,

@@ -34,6 +34,17 @@ where
     }
 }
 
+/// Whether `Content-Type` is `application/json` (any case, parameters such as `charset`
+/// allowed). A browser sends a cross-site form or `text/plain` body without asking the
+/// server first (a "simple request"), never a JSON one.
+pub fn declared_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Parses a JSON body, wording the error for the client.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|error| {
@@ -81,6 +92,28 @@ mod tests {
     struct Thing {
         #[allow(dead_code)]
         count: u32,
+    }
+
+    #[test]
+    fn only_a_body_declared_json_is_read() {
+        use axum::http::{header::CONTENT_TYPE, HeaderMap, HeaderValue};
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+            headers
+        };
+        assert!(declared_json(&with("application/json")));
+        assert!(declared_json(&with("Application/JSON; charset=utf-8")));
+        for other in [
+            "text/plain",
+            "text/plain; charset=application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/jsonp",
+        ] {
+            assert!(!declared_json(&with(other)), "{other}");
+        }
+        assert!(!declared_json(&HeaderMap::new()));
     }
 
     #[test]

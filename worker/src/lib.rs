@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod generate;
 pub mod headers;
+pub mod request_log;
 pub mod routes;
 pub mod scope;
 pub mod server;

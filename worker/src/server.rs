@@ -2,7 +2,7 @@
 
 use crate::timeout::{self, REQUEST_TIMEOUT};
 use crate::AppState;
-use crate::{headers, routes};
+use crate::{headers, request_log, routes};
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::Router;
@@ -15,7 +15,6 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 /// The whole application: the API, and the static files of `static_dir` when it exists (a
 /// missing folder is logged and the API still runs).
@@ -52,16 +51,12 @@ fn compressed<S: Clone + Send + Sync + 'static>(api: Router<S>) -> Router<S> {
 /// What wraps every request, inside out: the body limit, the time limit, the security
 /// headers (so a cut request carries them too) and the request log.
 ///
-/// The log never holds a header (`Authorization` carries the token) nor a body (the login
-/// carries the password): only the method, the path and query, the status and the time.
+/// The log never holds a header (`Authorization` carries the token), a query's values nor a
+/// body (the login carries the password): see [`request_log`].
 fn harden<S: Clone + Send + Sync + 'static>(app: Router<S>, time_limit: Duration) -> Router<S> {
     let app = app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let app = timeout::limit(app, time_limit);
-    headers::secure(app).layer(
-        TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().include_headers(false))
-            .on_response(DefaultOnResponse::new().include_headers(false)),
-    )
+    headers::secure(app).layer(axum::middleware::from_fn(request_log::log))
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight end.

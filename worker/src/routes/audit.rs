@@ -93,6 +93,16 @@ pub async fn list(
         .as_deref()
         .map(|d| day_start("to", d, 1))
         .transpose()?;
+    // Entry ids are positive 64-bit signed integers in both stores.
+    if params
+        .before
+        .is_some_and(|before| i64::try_from(before).is_err())
+    {
+        return Err(ApiError::BadRequest(format!(
+            "`before` is not an entry id (at most {}).",
+            i64::MAX
+        )));
+    }
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let query = AuditQuery {
         user_id,

@@ -3,12 +3,12 @@
 use crate::auth::{self, CurrentUser, Username, TOKEN_LIFETIME};
 use crate::clock::now_unix;
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{declared_json, ApiJson};
 use crate::store::NewSession;
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use model::api::{LoginRequest, LoginResponse, UserInfo};
 use std::convert::Infallible;
@@ -71,8 +71,17 @@ async fn check_rate(state: &AppState, keys: &[(String, u64)], now: i64) -> Resul
 pub async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
+    // The only endpoint without a token, so the only one a cross-site page could reach
+    // with a "simple request" (`text/plain` or a form), which needs no preflight: it must
+    // say it is JSON, which no such request can.
+    if !declared_json(&headers) {
+        return Err(ApiError::BadRequest(
+            "The login must be sent as JSON (Content-Type: application/json).".into(),
+        ));
+    }
     let now = now_unix();
     let username = Username::parse(&request.username).ok();
     let keys = failure_keys(username.as_ref(), addr);

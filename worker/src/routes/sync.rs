@@ -84,11 +84,17 @@ pub async fn pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     check_protocol(request.protocol)?;
     let scope = scope::pull_scope(&current.user).ok_or(ApiError::Forbidden(NO_SYNC))?;
-    let after = match &request.cursor {
-        None => 0,
+    let cursor = match &request.cursor {
+        // A first sync: it holds nothing yet, so nothing that left its scope before now
+        // concerns it. The floor is read before the page, so an exit after it is not lost.
+        None => sync::Cursor {
+            after: 0,
+            exits_after: state.store.current_version().await?,
+        },
         Some(cursor) => sync::decode_cursor(cursor).ok_or_else(unknown_cursor)?,
     };
-    if after > i64::MAX.unsigned_abs() {
+    let after = cursor.after;
+    if after.max(cursor.exits_after) > i64::MAX.unsigned_abs() {
         return Err(unknown_cursor());
     }
     let limit = request
@@ -100,10 +106,11 @@ pub async fn pull(
         device_id: request.device_id,
         scope,
         after,
+        exits_after: cursor.exits_after,
         limit,
     };
     let page = state.store.pull(&query).await?;
-    if after > page.latest_version {
+    if after.max(cursor.exits_after) > page.latest_version {
         return Err(unknown_cursor());
     }
     // Every identity sent leaves a trace before it leaves the server.
@@ -111,7 +118,10 @@ pub async fn pull(
     state.store.append_audit(&reads).await?;
     let last = page.records.last().map_or(after, |record| record.version);
     Ok(Json(PullResponse {
-        cursor: sync::encode_cursor(last),
+        cursor: sync::encode_cursor(sync::Cursor {
+            after: last,
+            exits_after: cursor.exits_after,
+        }),
         more: page.more,
         last_mutation_id: page.last_mutation_id,
         records: page.records,

@@ -30,6 +30,15 @@ pub enum StoreError {
     /// A migration failed at start-up.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The SQLite file could not be made readable by its owner only.
+    #[error("cannot make the database file {path} private (mode 0600)")]
+    Private {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The SQLite file's folder could not be created.
     #[error("cannot create the database folder {path}")]
     Folder {
@@ -139,6 +148,9 @@ pub struct PullQuery {
     pub scope: PullScope,
     /// Records with a version above this.
     pub after: u64,
+    /// Scope exits with a version above this and `after` (a device whose first sync began
+    /// at a version never held what left its scope before: see `model::sync::Cursor`).
+    pub exits_after: u64,
     /// At most this many records.
     pub limit: u32,
 }
@@ -250,6 +262,8 @@ pub trait Store: Send + Sync {
     async fn push(&self, batch: &PushBatch) -> Result<PushOutcome, StoreError>;
     /// One page of records above a version.
     async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError>;
+    /// The highest version assigned so far.
+    async fn current_version(&self) -> Result<u64, StoreError>;
     /// Activities and participants per kecamatan code, `from` to `to` inclusive.
     async fn activity_counts(
         &self,

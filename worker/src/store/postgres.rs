@@ -432,6 +432,13 @@ impl Store for PostgresStore {
         Ok(outcome)
     }
 
+    async fn current_version(&self) -> Result<u64, StoreError> {
+        let (latest,): (i64,) = sqlx::query_as(sql::CURRENT_VERSION)
+            .fetch_one(&self.pool)
+            .await?;
+        from_db(latest)
+    }
+
     async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError> {
         let rows: Vec<RecordRow> = match query.scope {
             PullScope::All => {
@@ -451,12 +458,13 @@ impl Store for PostgresStore {
                          (SELECT case_id FROM case_access WHERE user_id = $2))
                      UNION ALL
                      SELECT kind, record_id, version, TRUE, FALSE, '{}'::jsonb FROM scope_exits
-                     WHERE user_id = $2 AND version > $1 AND $1 > 0
+                     WHERE user_id = $2 AND version > $1 AND version > $4
                      ORDER BY version LIMIT $3",
                 )
                 .bind(to_db(query.after)?)
                 .bind(user)
                 .bind(i64::from(query.limit) + 1)
+                .bind(to_db(query.exits_after)?)
                 .fetch_all(&self.pool)
                 .await?
             }

@@ -11,7 +11,7 @@ use super::projection::{project, Projection};
 use super::{AuditAction, NewAuditEntry, StoreError};
 use model::api::UserInfo;
 use model::merge::{merge, resolve, Change, StoredRecord};
-use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse};
+use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse, RejectError};
 use model::RecordKind;
 use std::collections::{BTreeSet, HashMap};
 use time::Date;
@@ -401,13 +401,17 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
         Ok(kind) => kind,
         Err(error) => return rejected(error),
     };
-    let current = match work.records.get(&mutation.record_id) {
-        Some(entry) if entry.kind != mutation.kind => {
+    let current = work.records.get(&mutation.record_id);
+    // A record out of the caller's scope is refused before anything is said of it: not
+    // its kind, nor which of its fields cannot change.
+    if let Some(entry) = current {
+        if !cases::in_scope(work, batch, entry) {
+            return rejected(RejectError::forbidden());
+        }
+        if entry.kind != mutation.kind {
             return rejected(checks::kind_mismatch(&entry.kind));
         }
-        found => found,
-    };
-    // A record that exists is refused out of scope before anything else is said of it.
+    }
     let existing = match current {
         Some(entry) => match cases::place(work, batch, kind, mutation, Some(entry)) {
             Ok(placed) => Some(placed),

@@ -76,6 +76,7 @@ impl SqliteStore {
                 })?;
             }
         }
+        private_file(options.get_filename())?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -85,6 +86,33 @@ impl SqliteStore {
         rebuild_rollups(&pool).await?;
         Ok(SqliteStore { pool })
     }
+}
+
+/// Creates the database file readable and writable by its owner only (0600), or makes an
+/// existing one so: it holds the task force's records. SQLite gives the WAL and shared
+/// memory files the main file's mode. Elsewhere than Unix the folder's rights apply.
+fn private_file(path: &std::path::Path) -> Result<(), StoreError> {
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Ok(());
+    }
+    let private = |source| StoreError::Private {
+        path: path.display().to_string(),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(private)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(private)?;
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    Ok(())
 }
 
 /// Fills migration 0006's fact tables from the records stored before it, once, under the
@@ -441,6 +469,13 @@ impl Store for SqliteStore {
         Ok(outcome)
     }
 
+    async fn current_version(&self) -> Result<u64, StoreError> {
+        let (latest,): (i64,) = sqlx::query_as(sql::CURRENT_VERSION)
+            .fetch_one(&self.pool)
+            .await?;
+        from_db(latest)
+    }
+
     async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError> {
         let rows: Vec<RecordRow> = match query.scope {
             PullScope::All => {
@@ -460,12 +495,13 @@ impl Store for SqliteStore {
                          (SELECT case_id FROM case_access WHERE user_id = $2))
                      UNION ALL
                      SELECT kind, record_id, version, 1, 0, '{}' FROM scope_exits
-                     WHERE user_id = $2 AND version > $1 AND $1 > 0
+                     WHERE user_id = $2 AND version > $1 AND version > $4
                      ORDER BY version LIMIT $3",
                 )
                 .bind(to_db(query.after)?)
                 .bind(user.to_string())
                 .bind(i64::from(query.limit) + 1)
+                .bind(to_db(query.exits_after)?)
                 .fetch_all(&self.pool)
                 .await?
             }

@@ -13,6 +13,7 @@ crate::on_both_backends!(
     viewers_may_not_sync,
     repeated_login_failures_are_rate_limited,
     one_address_guessing_many_usernames_is_rate_limited,
+    a_login_not_sent_as_json_is_refused_before_any_password_check,
 );
 
 async fn login_and_tokens(server: &TestServer) -> anyhow::Result<()> {
@@ -159,5 +160,37 @@ async fn one_address_guessing_many_usernames_is_rate_limited(
     let right = json!({"username": "petugas", "password": PASSWORD, "device_id": device});
     let answer = server.post("/login", None, &right).await?;
     assert_error(&answer, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    Ok(())
+}
+
+/// A browser sends a cross-site `text/plain` or form body without asking the server first
+/// (a "simple request"); a JSON one it never does. So a login must say it is JSON.
+async fn a_login_not_sent_as_json_is_refused_before_any_password_check(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    server.add_user("petugas", Role::Officer).await?;
+    let login = json!({"username": "petugas", "password": PASSWORD, "device_id": Uuid::now_v7()});
+    for content_type in [
+        Some("text/plain"),
+        Some("text/plain; charset=utf-8"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let request = server
+            .client
+            .post(format!("{}/login", server.base))
+            .body(serde_json::to_vec(&login)?);
+        let request = match content_type {
+            Some(value) => request.header("content-type", value),
+            None => request,
+        };
+        let response = request.send().await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        assert_error(&(status, body), StatusCode::BAD_REQUEST, "bad_request");
+    }
+    // None of them counted as a failed login, and the same body as JSON logs in.
+    let answer = server.post("/login", None, &login).await?;
+    assert_eq!(answer.0, StatusCode::OK, "{}", answer.1);
     Ok(())
 }

@@ -12,6 +12,8 @@ crate::on_both_backends!(
     mutations_and_identity_reads_leave_a_trace_without_values,
     account_changes_are_traced_and_only_supervisors_and_admins_read_the_trail,
     the_trail_is_append_only,
+    bad_filters_get_400,
+    the_sqlite_file_is_readable_by_its_owner_only,
 );
 
 async fn trail(server: &TestServer, token: &str, query: &str) -> anyhow::Result<Vec<Value>> {
@@ -172,10 +174,62 @@ async fn the_trail_is_append_only(server: &TestServer) -> anyhow::Result<()> {
         .await?;
     let update = server.raw_sql("UPDATE audit_log SET detail = detail").await;
     let delete = server.raw_sql("DELETE FROM audit_log").await;
-    for outcome in [update, delete] {
+    // Rewriting an entry in place: REPLACE on SQLite (its implicit delete fires no DELETE
+    // trigger), an upsert on PostgreSQL.
+    let columns = "id, at, user_id, device_id, action, record_kind, record_id, detail";
+    let rewrite = if server.url.starts_with("sqlite:") {
+        format!("REPLACE INTO audit_log ({columns}) SELECT {columns} FROM audit_log")
+    } else {
+        format!(
+            "INSERT INTO audit_log ({columns}) SELECT {columns} FROM audit_log \
+             ON CONFLICT (id) DO UPDATE SET detail = EXCLUDED.detail"
+        )
+    };
+    let rewrite = server.raw_sql(&rewrite).await;
+    for outcome in [update, delete, rewrite] {
         let error = outcome.expect_err("the database refuses");
         assert!(format!("{error:#}").contains("append-only"), "{error:#}");
     }
     assert_eq!(trail(server, &supervisor.token, "").await?.len(), 1);
+    Ok(())
+}
+
+/// Every bad parameter of `GET /audit` is the caller's mistake: 400, never 500.
+async fn bad_filters_get_400(server: &TestServer) -> anyhow::Result<()> {
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    for query in [
+        "?before=9223372036854775808",
+        "?before=18446744073709551615",
+        "?before=-1",
+        "?before=satu",
+        "?limit=0x10",
+        "?from=2026-02-30",
+        "?to=kemarin",
+        "?record=bukan-uuid",
+    ] {
+        let answer = server
+            .get(&format!("/audit{query}"), Some(&supervisor.token))
+            .await?;
+        crate::common::assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    // The largest id there can be is a fine upper bound: everything is older.
+    let answer = server
+        .get("/audit?before=9223372036854775807", Some(&supervisor.token))
+        .await?;
+    assert_eq!(answer.0, StatusCode::OK, "{}", answer.1);
+    Ok(())
+}
+
+/// The SQLite file (and the WAL beside it, which SQLite gives the same mode) is 0600.
+async fn the_sqlite_file_is_readable_by_its_owner_only(server: &TestServer) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(path) = server.url.strip_prefix("sqlite://") else {
+        return Ok(()); // PostgreSQL keeps its own files
+    };
+    server.user("ketua", Role::Supervisor).await?;
+    for file in [path.to_owned(), format!("{path}-wal")] {
+        let mode = std::fs::metadata(&file)?.permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file}: {mode:o}");
+    }
     Ok(())
 }

@@ -159,11 +159,39 @@ async fn an_officer_sees_and_writes_only_its_own_cases(server: &TestServer) -> a
     let (_, answer) = server.push(&b, vec![edit, added]).await?;
     assert_eq!(statuses(&answer), ["rejected", "rejected"], "{answer}");
     assert_eq!(error_of(&answer, 0).0, "forbidden");
-    assert_eq!(error_of(&answer, 1).0, "forbidden");
     assert_eq!(
         answer["last_mutation_id"], 3,
         "rejections advance the last id"
     );
+    // Nothing is said of a record out of scope: a note under A's case is refused exactly
+    // as one under a case that does not exist; A's records named with another kind, or
+    // with a parent changed, are `forbidden`, without their kind or which field is fixed.
+    let nowhere = upsert_of("note", 1, Uuid::now_v7(), 0, note(Uuid::now_v7(), "B"));
+    let as_note = upsert_of("note", 2, ids[2], 0, note(case_id, "B"));
+    let moved = upsert_of("victim", 3, ids[1], 1, json!({"case_id": Uuid::now_v7()}));
+    let other_phone = server.device(&b.user).await?;
+    let (_, probes) = server
+        .push(&other_phone, vec![nowhere, as_note, moved])
+        .await?;
+    let without_ids = |error: &Value| {
+        let text = error.to_string();
+        [case_id, ids[1], ids[2]]
+            .iter()
+            .fold(text, |text, id| text.replace(&id.to_string(), "ID"))
+    };
+    assert_eq!(
+        without_ids(&answer["results"][1]["error"]),
+        without_ids(&probes["results"][0]["error"]),
+        "under A's case as under none: {answer} {probes}"
+    );
+    for i in [1, 2] {
+        let error = &probes["results"][i]["error"];
+        assert_eq!(error["code"], "forbidden", "{probes}");
+        let text = error.to_string();
+        for said in ["victim_identity", "victim", "case_id", "cannot_change"] {
+            assert!(!text.contains(said), "{said} in {text}");
+        }
+    }
     assert_eq!(
         server.record(&a, case_id).await?.expect("case")["fields"]["status"],
         "reported"
@@ -206,9 +234,25 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
     let b = server.user("petugas-b", Role::Officer).await?;
     let supervisor = server.user("ketua", Role::Supervisor).await?;
     let (mutations, case_id, ids) = whole_case(1);
+    let next = mutations.len() as u64 + 1;
     server.push(&a, mutations).await?;
+    // Activities every officer sees, older than what follows: a new device's first sync
+    // then takes several pages.
+    let outreach: Vec<Value> = (0..7)
+        .map(|n| {
+            let fields = activity("33.03.01", "2026-06-15", (n, 1, 0, 0));
+            upsert_of("activity", next + n, Uuid::now_v7(), 0, fields)
+        })
+        .collect();
+    server.push(&a, outreach).await?;
     assign(server, &supervisor, 1, case_id, &[&b]).await?;
     let (seen, cursor) = pull_from(server, &b, None).await?;
+    let activities = 7;
+    assert_eq!(seen.len(), ids.len() + activities);
+    let seen: Vec<Value> = seen
+        .into_iter()
+        .filter(|r| r["kind"] != "activity")
+        .collect();
     assert_eq!(ids_of(&seen), sorted(&ids));
 
     assign(server, &supervisor, 2, case_id, &[]).await?;
@@ -231,17 +275,42 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
     let (again, _) = pull_from(server, &b, cursor).await?;
     assert!(again.is_empty(), "sent once: {again:?}");
     assert!(
-        server.pull_all(&b).await?.is_empty(),
+        server
+            .pull_all(&b)
+            .await?
+            .iter()
+            .all(|r| r["kind"] == "activity"),
         "a new device gets nothing of it"
     );
+    // Nor over a first sync of many pages: no page of it names what left the scope
+    // before the sync began.
+    let phone = server.device(&b.user).await?;
+    let (first_sync, _) = pull_from(server, &phone, None).await?;
+    assert_eq!(first_sync.len(), activities, "{first_sync:?}");
+    assert!(first_sync
+        .iter()
+        .all(|r| r["deleted"] == false && r["kind"] == "activity"));
 
-    // Out of scope again: writes are refused; the creator keeps the case.
+    // Out of scope again: writes are refused, as under a case that does not exist; the
+    // creator keeps the case.
     let edit = upsert_of("note", 1, Uuid::now_v7(), 0, note(case_id, "Masih bisa?"));
     let (_, answer) = server.push(&b, vec![edit]).await?;
-    assert_eq!(error_of(&answer, 0).0, "forbidden", "{answer}");
+    assert_eq!(
+        error_of(&answer, 0),
+        (
+            "invalid_field".into(),
+            "case_id".into(),
+            "unknown_parent".into()
+        ),
+        "{answer}"
+    );
     let a_sees = server.pull_all(&a).await?;
-    assert_eq!(ids_of(&a_sees), sorted(&ids));
     assert!(a_sees.iter().all(|r| r["deleted"] == false));
+    let a_sees: Vec<Value> = a_sees
+        .into_iter()
+        .filter(|r| r["kind"] != "activity")
+        .collect();
+    assert_eq!(ids_of(&a_sees), sorted(&ids));
     Ok(())
 }
 

@@ -109,11 +109,13 @@ fn table() -> Vec<Row> {
                 Applied,
             ],
         ),
+        // Officer B is told nothing of A's case: a note under it is refused as under a
+        // case that does not exist (`invalid_field`, `unknown_parent`).
         row(
             "push: a note on officer A's case",
             [
                 Applied,
-                Rejected("forbidden"),
+                Rejected("invalid_field"),
                 Applied,
                 Status(403),
                 Applied,
@@ -307,6 +309,7 @@ fn everything(user_id: Uuid) -> PullQuery {
         device_id: Uuid::nil(),
         scope: PullScope::All,
         after: 0,
+        exits_after: 0,
         limit: 1000,
     }
 }

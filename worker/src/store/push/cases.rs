@@ -83,6 +83,18 @@ pub(super) async fn load<T: WriteTx>(
     Ok(())
 }
 
+/// Whether a stored record is in the pushing user's scope (an officer's: the cases it may
+/// see; everyone else's: everything).
+pub(super) fn in_scope(work: &Work, batch: &PushBatch, entry: &Entry) -> bool {
+    let Some(kind) = RecordKind::parse(&entry.kind) else {
+        return false;
+    };
+    !scope::limited_to_own_cases(batch.user.role, kind)
+        || entry
+            .case_id
+            .is_some_and(|case| work.access.contains(&case))
+}
+
 /// Where a mutation's record sits, and whether the pushing user may write it there.
 /// `current` is the record as it stands, `None` when the mutation creates it.
 pub(super) fn place(
@@ -108,7 +120,7 @@ pub(super) fn place(
             }
         }
         None => Placement {
-            case_id: new_case_id(work, kind, mutation)?,
+            case_id: new_case_id(work, batch, kind, mutation)?,
             created_by: user,
         },
     };
@@ -128,6 +140,7 @@ pub(super) fn place(
 /// a record under one, none for the rest.
 fn new_case_id(
     work: &Work,
+    batch: &PushBatch,
     kind: RecordKind,
     mutation: &Mutation,
 ) -> Result<Option<Uuid>, RejectError> {
@@ -138,8 +151,11 @@ fn new_case_id(
         return Ok(None);
     };
     let unknown = || RejectError::invalid(vec![FieldError::new(field, Problem::UnknownParent)]);
+    // A parent out of the caller's scope is as unknown to it as one that does not exist:
+    // the answer says nothing of it.
     let parent = schema::parent_id(kind, &mutation.fields)
         .and_then(|id| work.records.get(&id))
+        .filter(|parent| in_scope(work, batch, parent))
         .ok_or_else(unknown)?;
     if parent.kind != parent_kind.as_str() || parent.case_id.is_none() {
         return Err(unknown());

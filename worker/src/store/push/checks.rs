@@ -16,6 +16,9 @@ pub(super) fn admit(role: Role, mutation: &Mutation) -> Result<RecordKind, Rejec
     if !scope::may_write(role) {
         return Err(RejectError::forbidden());
     }
+    if let Some(error) = device_clock(&mutation.at).or_else(|| unknown_resolves(kind, mutation)) {
+        return Err(error);
+    }
     match nul_text(&mutation.fields) {
         Some(error) => Err(error),
         None => Ok(kind),
@@ -73,6 +76,42 @@ pub(super) fn kind_mismatch(stored_kind: &str) -> RejectError {
 }
 
 /// A field whose text holds a NUL character, which no store keeps as text.
+/// The device's clock (`at`, stored in the audit trail as sent) must be an RFC 3339
+/// timestamp: no free text reaches the trail.
+fn device_clock(at: &str) -> Option<RejectError> {
+    const LONGEST: usize = 40; // 2026-12-03T06:24:21.123456789+07:00 is 35
+    let valid = at.len() <= LONGEST
+        && time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_ok();
+    (!valid).then(|| RejectError {
+        code: "invalid_field".into(),
+        field: Some("at".into()),
+        message: "`at` must be the device's clock as an RFC 3339 timestamp.".into(),
+        fields: vec![FieldError::new("at", Problem::WrongType)],
+    })
+}
+
+/// `resolves` (stored in the audit trail) names fields of the record's kind, each once.
+fn unknown_resolves(kind: RecordKind, mutation: &Mutation) -> Option<RejectError> {
+    let known = |name: &str| match kind.spec() {
+        Some(spec) => spec.field(name).is_some(),
+        None => model::activity::FIELDS.contains(&name),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let bad = mutation
+        .resolves
+        .iter()
+        .any(|name| !known(name) || !seen.insert(name.as_str()));
+    bad.then(|| RejectError {
+        code: "invalid_field".into(),
+        field: Some("resolves".into()),
+        message: format!(
+            "`resolves` must name fields of a {} record, each once.",
+            kind.as_str()
+        ),
+        fields: vec![FieldError::new("resolves", Problem::WrongType)],
+    })
+}
+
 fn nul_text(fields: &Map<String, Value>) -> Option<RejectError> {
     fn has_nul(value: &Value) -> bool {
         match value {
@@ -104,5 +143,36 @@ mod tests {
         let error = nul_text(fields.as_object().expect("object")).expect("found");
         assert_eq!(error.field.as_deref(), Some("notes"));
         assert!(nul_text(json!({"venue": "Balai"}).as_object().expect("object")).is_none());
+    }
+
+    fn mutation(kind: &str, at: &str, resolves: &[&str]) -> Mutation {
+        serde_json::from_value(json!({
+            "id": 1, "kind": kind, "record_id": uuid::Uuid::nil(), "op": "upsert",
+            "base_version": 0, "fields": {}, "at": at, "resolves": resolves,
+        }))
+        .expect("a mutation")
+    }
+
+    #[test]
+    fn the_device_clock_and_resolves_are_checked_before_anything_is_stored() {
+        let at = "2026-12-03T06:24:21.123Z";
+        for (kind, resolves) in [("case", vec!["status"]), ("activity", vec!["venue"])] {
+            assert!(admit(Role::Officer, &mutation(kind, at, &resolves)).is_ok());
+        }
+        let long = "9".repeat(900_000);
+        for bad_at in ["kemarin", "", "2026-12-03", long.as_str()] {
+            let error = admit(Role::Officer, &mutation("case", bad_at, &[])).expect_err("refused");
+            assert_eq!(error.field.as_deref(), Some("at"));
+        }
+        let twice = ["status".to_owned(), "status".to_owned()];
+        for resolves in [
+            vec!["bukan_field".to_owned()],
+            twice.to_vec(),
+            vec!["x".repeat(900)],
+        ] {
+            let names: Vec<&str> = resolves.iter().map(String::as_str).collect();
+            let error = admit(Role::Officer, &mutation("case", at, &names)).expect_err("refused");
+            assert_eq!(error.field.as_deref(), Some("resolves"));
+        }
     }
 }
