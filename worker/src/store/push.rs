@@ -308,43 +308,52 @@ async fn flush<T: WriteTx>(
     cases::flush_access(tx, work).await
 }
 
-/// The audit rows of the mutations a push applied, in the order sent.
+/// The audit rows of the mutations a push applied, in the order sent; and, where a
+/// conflict on a victim's identity answers the server's values, the identity read that
+/// answer is (every identity value that leaves the server is traced, whatever the path).
 fn audit_rows(
     batch: &PushBatch,
     results: &[Option<MutationResult>],
     now: i64,
 ) -> Vec<NewAuditEntry> {
-    batch
-        .mutations
-        .iter()
-        .zip(results)
-        .filter_map(|(mutation, result)| {
-            let (status, version) = match result.as_ref()?.status {
-                MutationStatus::Applied { version } => ("applied", version),
-                MutationStatus::Conflict { version, .. } => ("conflict", version),
-                MutationStatus::Duplicate | MutationStatus::Rejected { .. } => return None,
-            };
-            let fields: Vec<&String> = mutation.fields.keys().collect();
-            let detail = serde_json::json!({
-                "mutation_id": mutation.id,
-                "op": mutation.op,
-                "fields": fields,
-                "resolves": mutation.resolves,
-                "status": status,
-                "version": version,
-                "device_at": mutation.at.replace('\0', ""),
-            });
-            Some(NewAuditEntry {
-                at: now,
-                user_id: batch.user.id,
-                device_id: Some(batch.device_id),
-                action: AuditAction::Mutation,
-                record_kind: Some(mutation.kind.clone()),
-                record_id: Some(mutation.record_id),
-                detail,
-            })
-        })
-        .collect()
+    let mut rows = Vec::new();
+    for (mutation, result) in batch.mutations.iter().zip(results) {
+        let Some(result) = result else { continue };
+        let (status, version, conflicts) = match &result.status {
+            MutationStatus::Applied { version } => ("applied", *version, &[][..]),
+            MutationStatus::Conflict { version, conflicts } => {
+                ("conflict", *version, &conflicts[..])
+            }
+            MutationStatus::Duplicate | MutationStatus::Rejected { .. } => continue,
+        };
+        let fields: Vec<&String> = mutation.fields.keys().collect();
+        let detail = serde_json::json!({
+            "mutation_id": mutation.id,
+            "op": mutation.op,
+            "fields": fields,
+            "resolves": mutation.resolves,
+            "status": status,
+            "version": version,
+            "device_at": mutation.at.replace('\0', ""),
+        });
+        let entry = |action, detail| NewAuditEntry {
+            at: now,
+            user_id: batch.user.id,
+            device_id: Some(batch.device_id),
+            action,
+            record_kind: Some(mutation.kind.clone()),
+            record_id: Some(mutation.record_id),
+            detail,
+        };
+        rows.push(entry(AuditAction::Mutation, detail));
+        let identity = RecordKind::parse(&mutation.kind).is_some_and(RecordKind::is_identity);
+        if identity && !conflicts.is_empty() {
+            let sent: Vec<&String> = conflicts.iter().map(|c| &c.field).collect();
+            let read = serde_json::json!({"version": version, "fields": sent, "via": "conflict"});
+            rows.push(entry(AuditAction::IdentityRead, read));
+        }
+    }
+    rows
 }
 
 /// The open conflicts of the records that new mutations of the push resolve.

@@ -14,6 +14,7 @@ crate::on_both_backends!(
     the_trail_is_append_only,
     bad_filters_get_400,
     the_sqlite_file_is_readable_by_its_owner_only,
+    a_conflict_that_answers_identity_values_is_an_identity_read,
 );
 
 async fn trail(server: &TestServer, token: &str, query: &str) -> anyhow::Result<Vec<Value>> {
@@ -231,5 +232,50 @@ async fn the_sqlite_file_is_readable_by_its_owner_only(server: &TestServer) -> a
         let mode = std::fs::metadata(&file)?.permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{file}: {mode:o}");
     }
+    Ok(())
+}
+
+/// A push that conflicts with a victim's identity gets the server's values back in
+/// `conflicts[].server`: that is a read of the identity, and traced as one.
+async fn a_conflict_that_answers_identity_values_is_an_identity_read(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
+            ],
+        )
+        .await?;
+    let phone = server.device(&officer.user).await?;
+    let mut dummy = identity(victim_id);
+    dummy["full_name"] = json!("Bukan Siapa-siapa");
+    let (_, answer) = server
+        .push(
+            &phone,
+            vec![upsert_of("victim_identity", 1, identity_id, 0, dummy)],
+        )
+        .await?;
+    assert_eq!(answer["results"][0]["status"], "conflict", "{answer}");
+    let sent = answer["results"][0]["conflicts"].to_string();
+    assert!(sent.contains("full_name"), "{answer}");
+    let about = trail(server, &supervisor.token, &format!("?record={identity_id}")).await?;
+    let reads: Vec<&Value> = about
+        .iter()
+        .filter(|e| e["action"] == "identity_read" && e["detail"]["via"] == "conflict")
+        .collect();
+    assert_eq!(reads.len(), 1, "{about:?}");
+    assert_eq!(reads[0]["username"], "petugas", "{:?}", reads[0]);
+    assert!(reads[0]["detail"]["fields"]
+        .as_array()
+        .is_some_and(|f| f.contains(&json!("full_name"))));
+    let text = serde_json::to_string(&about)?;
+    assert!(!text.contains("Siti"), "no value in the trail");
     Ok(())
 }
