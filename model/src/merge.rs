@@ -53,7 +53,8 @@ pub struct Change<'a> {
 ///
 /// A field the server has not changed since `base_version` takes the device's value; a
 /// field both sides changed to different values keeps the server's, and the device's is
-/// returned as a conflict. An upsert onto a deleted record is a conflict on every field.
+/// returned as a conflict. A delete clears every field. An upsert onto a deleted record is
+/// a conflict on every field (the server's value: none).
 /// Insert-only kinds never conflict: a repeated create changes nothing.
 pub fn merge(current: Option<&StoredRecord>, change: Change<'_>, new_version: u64) -> Merged {
     let Some(current) = current else {
@@ -63,8 +64,12 @@ pub fn merge(current: Option<&StoredRecord>, change: Change<'_>, new_version: u6
     let mut conflicts = Vec::new();
     let mut changed = false;
     match change.op {
+        // A tombstone keeps no field: nothing of a deleted record (a victim's name above
+        // all) stays on the server or goes out again in a pull.
         Op::Delete if !current.deleted => {
             record.deleted = true;
+            record.fields.clear();
+            record.field_versions.clear();
             changed = true;
         }
         Op::Delete => {}

@@ -70,14 +70,20 @@ fn an_upsert_onto_a_deleted_record_is_a_conflict_and_the_edit_is_kept() {
     };
     let deleted = merge(Some(&server), delete, 6);
     assert!(deleted.record.deleted && deleted.changed);
+    assert!(
+        deleted.record.fields.is_empty() && deleted.record.field_versions.is_empty(),
+        "a tombstone keeps no field: {:?}",
+        deleted.record
+    );
     let edit = fields(&[("a", 4)]);
     let merged = merge(Some(&deleted.record), upsert(5, &edit), 7);
     assert!(merged.record.deleted);
+    assert!(merged.record.fields.is_empty());
     assert_eq!(
         merged.conflicts,
         vec![Conflict {
             field: "a".into(),
-            server: json!(1),
+            server: Value::Null,
             device: json!(4)
         }]
     );

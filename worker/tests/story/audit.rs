@@ -15,6 +15,7 @@ crate::on_both_backends!(
     bad_filters_get_400,
     the_sqlite_file_is_readable_by_its_owner_only,
     a_conflict_that_answers_identity_values_is_an_identity_read,
+    a_deleted_identity_keeps_and_sends_no_value,
 );
 
 async fn trail(server: &TestServer, token: &str, query: &str) -> anyhow::Result<Vec<Value>> {
@@ -277,5 +278,68 @@ async fn a_conflict_that_answers_identity_values_is_an_identity_read(
         .is_some_and(|f| f.contains(&json!("full_name"))));
     let text = serde_json::to_string(&about)?;
     assert!(!text.contains("Siti"), "no value in the trail");
+    Ok(())
+}
+
+/// The fields a store holds for a record, as JSON text (straight from the table).
+async fn stored_fields(server: &TestServer, id: Uuid) -> anyhow::Result<String> {
+    if server.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&server.url).await?;
+        let (fields,): (String,) = sqlx::query_as("SELECT fields FROM records WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(&pool)
+            .await?;
+        pool.close().await;
+        Ok(fields)
+    } else {
+        let pool = sqlx::PgPool::connect(&server.url).await?;
+        let (fields,): (String,) = sqlx::query_as("SELECT fields::text FROM records WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await?;
+        pool.close().await;
+        Ok(fields)
+    }
+}
+
+/// A deleted victim identity is a tombstone: no value stays in the store, none goes out
+/// in a pull (from no cursor too), and sending it is no identity read.
+async fn a_deleted_identity_keeps_and_sends_no_value(server: &TestServer) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
+            ],
+        )
+        .await?;
+    let version = answer["results"][2]["version"].as_u64().unwrap_or_default();
+    let mut gone = crate::common::records::delete(4, identity_id, version);
+    gone["kind"] = json!("victim_identity");
+    let (_, answer) = server.push(&officer, vec![gone]).await?;
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+
+    assert_eq!(stored_fields(server, identity_id).await?, "{}");
+    let pulled = server.pull_all(&supervisor).await?;
+    let tombstone = pulled
+        .iter()
+        .find(|r| r["id"] == json!(identity_id))
+        .expect("the tombstone");
+    assert_eq!(tombstone["deleted"], true);
+    assert_eq!(tombstone["fields"], json!({}), "{tombstone}");
+    let text = serde_json::to_string(&pulled)?;
+    for value in ["Siti", "3303084501070001"] {
+        assert!(!text.contains(value), "{value} went out");
+    }
+    let about = trail(server, &supervisor.token, &format!("?record={identity_id}")).await?;
+    assert!(
+        about.iter().all(|e| e["action"] != "identity_read"),
+        "nothing of it was read: {about:?}"
+    );
     Ok(())
 }

@@ -30,7 +30,12 @@ pub(super) fn record_from_row(row: RecordRow) -> Result<RecordState, StoreError>
         id,
         version: from_db(version)?,
         deleted,
-        fields,
+        // A tombstone goes out without fields, whatever an older store kept.
+        fields: if deleted {
+            serde_json::Map::new()
+        } else {
+            fields
+        },
         conflict,
         conflicts: Vec::new(),
     })

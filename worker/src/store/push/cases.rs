@@ -107,7 +107,10 @@ pub(super) fn place(
     let user = batch.user.id;
     let placed = match current {
         Some(entry) => {
-            if let Some((field, _)) = kind.spec().and_then(|spec| spec.parent()) {
+            // A deleted record keeps no fields: an upsert onto it is a conflict on every
+            // field (the merge says so), not a changed link.
+            let parent = kind.spec().and_then(|spec| spec.parent());
+            if let Some((field, _)) = parent.filter(|_| !entry.record.deleted) {
                 let sent = mutation.fields.get(field);
                 if sent.is_some() && sent != entry.record.fields.get(field) {
                     let error = FieldError::new(field, Problem::CannotChange);

@@ -41,7 +41,12 @@ pub(super) fn record_from_row(
         id: parse_uuid(&id)?,
         version: from_db(version)?,
         deleted,
-        fields: parse_json(&fields)?,
+        // A tombstone goes out without fields, whatever an older store kept.
+        fields: if deleted {
+            serde_json::Map::new()
+        } else {
+            parse_json(&fields)?
+        },
         conflict,
         conflicts: Vec::new(),
     })
