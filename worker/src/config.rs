@@ -23,6 +23,8 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// Create the demo accounts and sample activities.
     pub demo: bool,
+    /// Trusted proxies and HTTPS.
+    pub edge: crate::edge::Edge,
 }
 
 /// A database URL whose backend is known.

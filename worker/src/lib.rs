@@ -11,6 +11,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod generate;
@@ -30,11 +31,21 @@ use store::Store;
 pub struct AppState {
     /// The central store.
     pub store: Arc<dyn Store>,
+    /// The deployment's trusted proxies and HTTPS.
+    pub edge: Arc<edge::Edge>,
 }
 
 impl AppState {
-    /// State over a store.
+    /// State over a store, with no trusted proxy and no HTTPS.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        AppState { store }
+        AppState::with_edge(store, edge::Edge::default())
+    }
+
+    /// State over a store behind `edge`.
+    pub fn with_edge(store: Arc<dyn Store>, edge: edge::Edge) -> Self {
+        AppState {
+            store,
+            edge: Arc::new(edge),
+        }
     }
 }

@@ -56,6 +56,13 @@ struct ServeArgs {
     /// Create the demo accounts and sample activities.
     #[arg(long, env = "GUGUS_DEMO")]
     demo: bool,
+    /// Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
+    /// separated, e.g. 127.0.0.1,10.0.0.0/8); none by default.
+    #[arg(long, env = "GUGUS_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<gugus_worker::edge::Proxy>,
+    /// The site is served over HTTPS (by the proxy in front): send HSTS.
+    #[arg(long, env = "GUGUS_HTTPS")]
+    https: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +165,10 @@ async fn main() -> ExitCode {
                 database_url: args.database.database_url,
                 static_dir: args.static_dir,
                 demo: args.demo,
+                edge: gugus_worker::edge::Edge {
+                    trusted_proxies: args.trusted_proxies,
+                    https: args.https,
+                },
             })
             .await
         }
@@ -201,7 +212,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             )?;
         }
     }
-    let app = server::router(AppState::new(store), Some(&config.static_dir));
+    let app = server::router(
+        AppState::with_edge(store, config.edge.clone()),
+        Some(&config.static_dir),
+    );
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

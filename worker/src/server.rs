@@ -4,7 +4,7 @@ use crate::timeout::{self, REQUEST_TIMEOUT};
 use crate::AppState;
 use crate::{headers, request_log, routes};
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::Router;
 use model::sync::MAX_BODY_BYTES;
 use std::future::Future;
@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The whole application: the API, and the static files of `static_dir` when it exists (a
 /// missing folder is logged and the API still runs).
@@ -35,8 +36,20 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         }
         None => app.fallback(|| async { StatusCode::NOT_FOUND }),
     };
-    harden(app, REQUEST_TIMEOUT).with_state(state)
+    let https = state.edge.https;
+    let app = harden(app, REQUEST_TIMEOUT).with_state(state);
+    // Served over HTTPS: browsers are told to come back only that way.
+    match https {
+        true => app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        )),
+        false => app,
+    }
 }
+
+/// `Strict-Transport-Security` when the deployment says it is served over HTTPS: two years.
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 /// The API's bodies compressed both ways: answers in brotli or gzip, as the client
 /// accepts (a first pull shrinks to about a seventh), and requests sent with
@@ -190,6 +203,33 @@ mod tests {
                     "{path}"
                 ),
                 false => assert!(cache.is_none(), "{path}: {cache:?}"),
+            }
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn hsts_is_sent_only_when_the_site_is_served_over_https() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("gugus.db").display());
+        let store = store::connect(&crate::config::DatabaseUrl::parse(&url)?).await?;
+        for https in [false, true] {
+            let edge = crate::edge::Edge {
+                trusted_proxies: Vec::new(),
+                https,
+            };
+            let app = router(AppState::with_edge(store.clone(), edge), None);
+            for path in ["/api/v1/health", "/no-such-file"] {
+                let response = app
+                    .clone()
+                    .oneshot(Request::get(path).body(Body::empty())?)
+                    .await?;
+                let hsts = response.headers().get(header::STRICT_TRANSPORT_SECURITY);
+                assert_eq!(
+                    hsts.map(|v| v.as_bytes()),
+                    https.then_some(HSTS.as_bytes()),
+                    "{path}"
+                );
             }
         }
         Ok(())

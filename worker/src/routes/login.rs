@@ -26,16 +26,23 @@ pub const MAX_FAILURES_PER_USER: u64 = 10;
 /// Failures one address may have in the window.
 pub const MAX_FAILURES_PER_ADDRESS: u64 = 50;
 
-/// The client's address, when the server was started with connection info.
+/// The client's address, when the server was started with connection info: the peer's,
+/// or behind a trusted proxy the one it forwards (`edge::Edge::client`).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
         let info = parts.extensions.get::<ConnectInfo<SocketAddr>>();
-        Ok(ClientAddr(info.map(|ConnectInfo(addr)| addr.ip())))
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok());
+        Ok(ClientAddr(info.map(|ConnectInfo(addr)| {
+            state.edge.client(addr.ip(), forwarded)
+        })))
     }
 }
 
