@@ -58,22 +58,6 @@ fn failure_keys(username: Option<&Username>, addr: ClientAddr) -> Vec<(String, u
     keys
 }
 
-async fn check_rate(state: &AppState, keys: &[(String, u64)], now: i64) -> Result<(), ApiError> {
-    for (key, limit) in keys {
-        if state
-            .store
-            .login_failures(key, now - FAILURE_WINDOW)
-            .await?
-            >= *limit
-        {
-            return Err(ApiError::RateLimited {
-                retry_after: FAILURE_WINDOW.unsigned_abs(),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// Checks the credentials and answers a fresh token.
 pub async fn login(
     State(state): State<AppState>,
@@ -92,18 +76,27 @@ pub async fn login(
     let now = now_unix();
     let username = Username::parse(&request.username).ok();
     let keys = failure_keys(username.as_ref(), addr);
-    check_rate(&state, &keys, now).await?;
+    // Each attempt is counted as a failure before its password is checked, in one step
+    // with the check of the limit: a burst of parallel attempts gets no more checks than
+    // the limit allows. A success undoes its count.
+    if !state
+        .store
+        .take_login_attempt(&keys, now, now - FAILURE_WINDOW)
+        .await?
+    {
+        return Err(ApiError::RateLimited {
+            retry_after: FAILURE_WINDOW.unsigned_abs(),
+        });
+    }
     let Some(user) = verify(&state, username.as_ref(), request.password).await? else {
-        let keys: Vec<String> = keys.into_iter().map(|(key, _)| key).collect();
-        let store = &state.store;
-        store
-            .record_login_failure(&keys, now, now - FAILURE_WINDOW)
-            .await?;
         return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
     };
-    if let Some(name) = &username {
-        let key = format!("user:{}", name.as_str());
-        state.store.clear_login_failures(&key).await?;
+    for (key, _) in &keys {
+        if key.starts_with("user:") {
+            state.store.clear_login_failures(key).await?;
+        } else {
+            state.store.forgive_login_attempt(key, now).await?;
+        }
     }
     Ok(Json(
         open_session(&state, user, request.device_id, now).await?,

@@ -247,15 +247,19 @@ pub trait Store: Send + Sync {
         session_id: Uuid,
         now: i64,
     ) -> Result<bool, StoreError>;
-    /// How many login failures `key` has had since `since`.
-    async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError>;
-    /// Records a login failure for each key, forgetting those older than `forget_before`.
-    async fn record_login_failure(
+    /// Takes a login attempt for every key at once, atomically (under a lock that every
+    /// worker process on the store shares): when a key already has its limit of failures
+    /// since `since`, takes none and answers `false`; otherwise counts the attempt as a
+    /// failure of each key at `at` (until [`Store::forgive_login_attempt`] undoes it for a
+    /// login that succeeds) and answers `true`. Failures before `since` are forgotten.
+    async fn take_login_attempt(
         &self,
-        keys: &[String],
+        keys: &[(String, u64)],
         at: i64,
-        forget_before: i64,
-    ) -> Result<(), StoreError>;
+        since: i64,
+    ) -> Result<bool, StoreError>;
+    /// Undoes one attempt of `key` taken at `at` (the login succeeded).
+    async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError>;
     /// Forgets the login failures of `key` (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
     /// Applies a push in one transaction (`sync-protocol.md`, push rules).

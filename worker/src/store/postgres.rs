@@ -385,33 +385,58 @@ impl Store for PostgresStore {
         Ok(ended > 0)
     }
 
-    async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError> {
-        let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
-            .bind(key)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
-        from_db(count)
+    async fn take_login_attempt(
+        &self,
+        keys: &[(String, u64)],
+        at: i64,
+        since: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // One advisory lock per key, in one order, held to the end of the transaction:
+        // every worker process on this database counts a key's attempts one at a time.
+        let mut ordered: Vec<&(String, u64)> = keys.iter().collect();
+        ordered.sort();
+        for (key, _) in &ordered {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7303))")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (key, limit) in ordered {
+            sqlx::query(sql::FORGET_OLD_LOGIN_FAILURES)
+                .bind(key)
+                .bind(since)
+                .execute(&mut *tx)
+                .await?;
+            let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
+                .bind(key)
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+            if from_db(count)? >= *limit {
+                return Ok(false); // rolled back on drop
+            }
+        }
+        for (key, _) in keys {
+            sqlx::query(sql::ADD_LOGIN_FAILURE)
+                .bind(key)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
-    async fn record_login_failure(
-        &self,
-        keys: &[String],
-        at: i64,
-        forget_before: i64,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE key = ANY($1) AND at < $2")
-            .bind(keys)
-            .bind(forget_before)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO login_failures (key, at) SELECT unnest($1::text[]), $2")
-            .bind(keys)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+    async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM login_failures WHERE ctid =
+                 (SELECT ctid FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)",
+        )
+        .bind(key)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

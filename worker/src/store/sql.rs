@@ -63,6 +63,9 @@ pub(super) const COUNT_LOGIN_FAILURES: &str =
 
 /// Forgets a key's login failures (after a success).
 pub(super) const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE key = $1";
+pub(super) const FORGET_OLD_LOGIN_FAILURES: &str =
+    "DELETE FROM login_failures WHERE key = $1 AND at < $2";
+pub(super) const ADD_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
 
 /// The last mutation id taken from a user's device.
 pub(super) const LAST_MUTATION_ID: &str =

@@ -420,35 +420,49 @@ impl Store for SqliteStore {
         Ok(ended > 0)
     }
 
-    async fn login_failures(&self, key: &str, since: i64) -> Result<u64, StoreError> {
-        let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
-            .bind(key)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
-        from_db(count)
-    }
-
-    async fn record_login_failure(
+    async fn take_login_attempt(
         &self,
-        keys: &[String],
+        keys: &[(String, u64)],
         at: i64,
-        forget_before: i64,
-    ) -> Result<(), StoreError> {
+        since: i64,
+    ) -> Result<bool, StoreError> {
+        // BEGIN IMMEDIATE takes the database's write lock: attempts count one at a time.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for key in keys {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1 AND at < $2")
+        for (key, limit) in keys {
+            sqlx::query(sql::FORGET_OLD_LOGIN_FAILURES)
                 .bind(key)
-                .bind(forget_before)
+                .bind(since)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
+                .bind(key)
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+            if from_db(count)? >= *limit {
+                return Ok(false); // rolled back on drop
+            }
+        }
+        for (key, _) in keys {
+            sqlx::query(sql::ADD_LOGIN_FAILURE)
                 .bind(key)
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM login_failures WHERE rowid =
+                 (SELECT rowid FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)",
+        )
+        .bind(key)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

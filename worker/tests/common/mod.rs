@@ -139,6 +139,28 @@ impl TestServer {
         }
     }
 
+    /// A second worker over the same database, as another worker process would be (its
+    /// own store connections and port); it stops when dropped.
+    pub async fn second_process(&self) -> anyhow::Result<TestServer> {
+        let store = store::connect(&DatabaseUrl::parse(&self.url)?).await?;
+        let app = server::router(AppState::new(store.clone()), None);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}/api/v1", listener.local_addr()?);
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(server::serve(listener, app, async {
+            let _ = stop.await;
+        }));
+        Ok(TestServer {
+            base,
+            url: self.url.clone(),
+            client: self.client.clone(),
+            store,
+            shutdown: Some(shutdown),
+            _dir: None,
+            schema: None,
+        })
+    }
+
     /// Runs a story, then stops the worker and drops its database even when the story
     /// failed or panicked.
     pub async fn run<F, Fut>(self, story: F) -> anyhow::Result<()>

@@ -5,6 +5,7 @@ use crate::common::{assert_error, TestServer, PASSWORD};
 use gugus_model::api::Role;
 use reqwest_native::StatusCode;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 crate::on_both_backends!(
@@ -14,6 +15,7 @@ crate::on_both_backends!(
     repeated_login_failures_are_rate_limited,
     one_address_guessing_many_usernames_is_rate_limited,
     a_login_not_sent_as_json_is_refused_before_any_password_check,
+    a_burst_of_wrong_logins_on_two_workers_gets_no_more_checks_than_the_limit,
 );
 
 async fn login_and_tokens(server: &TestServer) -> anyhow::Result<()> {
@@ -192,5 +194,52 @@ async fn a_login_not_sent_as_json_is_refused_before_any_password_check(
     // None of them counted as a failed login, and the same body as JSON logs in.
     let answer = server.post("/login", None, &login).await?;
     assert_eq!(answer.0, StatusCode::OK, "{}", answer.1);
+    Ok(())
+}
+
+/// 200 wrong logins for one user at once, half through a second worker process on the
+/// same store: the limit is counted and taken in one step, so no more than
+/// `MAX_FAILURES_PER_USER` of them reach the password check (401); the rest get 429.
+async fn a_burst_of_wrong_logins_on_two_workers_gets_no_more_checks_than_the_limit(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    use gugus_worker::routes::login::MAX_FAILURES_PER_USER;
+    server.add_user("petugas", Role::Officer).await?;
+    let second = server.second_process().await?;
+    let wrong =
+        json!({"username": "petugas", "password": "salah-sandi", "device_id": Uuid::now_v7()});
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..200 {
+        let base = if n % 2 == 0 {
+            &server.base
+        } else {
+            &second.base
+        }
+        .clone();
+        let (client, body) = (server.client.clone(), wrong.clone());
+        burst.spawn(async move {
+            client
+                .post(format!("{base}/login"))
+                .json(&body)
+                .send()
+                .await
+                .map(|response| response.status())
+        });
+    }
+    let mut statuses = BTreeMap::new();
+    while let Some(done) = burst.join_next().await {
+        *statuses.entry(done??.as_u16()).or_insert(0_u64) += 1;
+    }
+    let checked = statuses.get(&401).copied().unwrap_or(0);
+    assert!(checked <= MAX_FAILURES_PER_USER, "{statuses:?}");
+    assert_eq!(
+        checked + statuses.get(&429).copied().unwrap_or(0),
+        200,
+        "{statuses:?}"
+    );
+    // And the right password is refused too while the limit holds.
+    let right = json!({"username": "petugas", "password": PASSWORD, "device_id": Uuid::now_v7()});
+    let answer = server.post("/login", None, &right).await?;
+    assert_eq!(answer.0, StatusCode::TOO_MANY_REQUESTS, "{}", answer.1);
     Ok(())
 }
