@@ -428,6 +428,11 @@ pub const CHANGE_DEACTIVATED: Text = t("Akun dinonaktifkan", "Account deactivate
 pub const CHANGE_ACTIVATED: Text = t("Akun diaktifkan", "Account activated");
 pub const CHANGE_PASSWORD: Text = t("Kata sandi diganti", "Password reset");
 pub const CHANGE_SESSION_ENDED: Text = t("Sesi login diakhiri", "Login session ended");
+pub const CHANGE_LOGOUT: Text = t("Keluar dari aplikasi", "Logged out");
+pub const ACTION_LOGIN: Text = t("Masuk", "Logged in");
+pub const LOGIN_SUCCEEDED: Text = t("Berhasil", "Succeeded");
+pub const LOGIN_WRONG_PASSWORD: Text = t("Gagal: kata sandi salah", "Failed: wrong password");
+pub const LOGIN_FROM: Text = t("dari", "from");
 pub const OP_DELETE: Text = t("Dihapus", "Deleted");
 
 pub const KIND_CASE: Text = t("Kasus", "Case");

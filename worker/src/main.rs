@@ -325,7 +325,7 @@ async fn set_active(args: UsernameArgs, active: bool) -> anyhow::Result<()> {
         bail!("there is no user {:?}", username.as_str());
     }
     let done = if active { "activated" } else { "deactivated" };
-    let detail = json!({"change": done, "by": "command line"});
+    let detail = json!({"change": done, "username": username.as_str(), "by": "command line"});
     store
         .append_audit(&[audit::account_change(id, id, detail)])
         .await?;

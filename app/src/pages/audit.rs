@@ -21,6 +21,7 @@ pub fn action_label(action: &str) -> Option<Text> {
         "identity_read" => i18n::ACTION_IDENTITY_READ,
         "export" => i18n::ACTION_EXPORT,
         "account" => i18n::ACTION_ACCOUNT,
+        "login" => i18n::ACTION_LOGIN,
         _ => return None,
     })
 }
@@ -47,11 +48,23 @@ pub fn change_text(entry: &AuditEntry, lang: Lang) -> String {
             "activated" => i18n::CHANGE_ACTIVATED,
             "password_reset" => i18n::CHANGE_PASSWORD,
             "session_ended" => i18n::CHANGE_SESSION_ENDED,
+            "logout" => i18n::CHANGE_LOGOUT,
             other => return other.to_owned(),
         };
         let mut words = text.get(lang).to_owned();
         if let Some(username) = detail.get("username").and_then(Value::as_str) {
             words.push_str(&format!(": {username}"));
+        }
+        return words;
+    }
+    if let Some(outcome) = detail.get("outcome").and_then(Value::as_str) {
+        let text = match outcome {
+            "success" => i18n::LOGIN_SUCCEEDED,
+            _ => i18n::LOGIN_WRONG_PASSWORD,
+        };
+        let mut words = text.get(lang).to_owned();
+        if let Some(address) = detail.get("address").and_then(Value::as_str) {
+            words.push_str(&format!(" ({} {address})", i18n::LOGIN_FROM.get(lang)));
         }
         return words;
     }
@@ -290,6 +303,22 @@ mod tests {
             "Kolom: Status, Petugas yang menangani"
         );
         assert_eq!(action_label("account"), Some(i18n::ACTION_ACCOUNT));
+        let login = entry(
+            "login",
+            "user",
+            json!({"outcome": "wrong_password", "address": "203.0.113.9"}),
+        );
+        assert_eq!(action_label("login"), Some(i18n::ACTION_LOGIN));
+        assert_eq!(
+            change_text(&login, Lang::Id),
+            "Gagal: kata sandi salah (dari 203.0.113.9)"
+        );
+        let logout = entry(
+            "account",
+            "user",
+            json!({"change": "logout", "username": "sari"}),
+        );
+        assert_eq!(change_text(&logout, Lang::Id), "Keluar dari aplikasi: sari");
         let id = uuid::Uuid::parse_str("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").unwrap();
         assert_eq!(short_id(id), "2e3f4a5b");
     }

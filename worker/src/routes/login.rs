@@ -4,7 +4,7 @@ use crate::auth::{self, CurrentUser, Username, TOKEN_LIFETIME};
 use crate::clock::now_unix;
 use crate::error::ApiError;
 use crate::extract::{declared_json, ApiJson};
-use crate::store::NewSession;
+use crate::store::{AuditAction, NewAuditEntry, NewSession};
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -88,9 +88,18 @@ pub async fn login(
             retry_after: FAILURE_WINDOW.unsigned_abs(),
         });
     }
-    let Some(user) = verify(&state, username.as_ref(), request.password).await? else {
-        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
+    let user = match verify(&state, username.as_ref(), request.password).await? {
+        Verified::User(user) => user,
+        Verified::Refused(account) => {
+            if let Some(id) = account {
+                let entry = login_entry(id, request.device_id, addr, false, now);
+                state.store.append_audit(&[entry]).await?;
+            }
+            return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
+        }
     };
+    let entry = login_entry(user.id, request.device_id, addr, true, now);
+    state.store.append_audit(&[entry]).await?;
     for (key, _) in &keys {
         if key.starts_with("user:") {
             state.store.clear_login_failures(key).await?;
@@ -103,13 +112,22 @@ pub async fn login(
     ))
 }
 
-/// The user whose password this is; `None` for a wrong password, an unknown user and a
-/// deactivated user alike (an unknown user takes as long: a dummy hash is checked).
+/// What a password check found.
+enum Verified {
+    /// The password is this active user's.
+    User(UserInfo),
+    /// A wrong password for an account that exists (`Some`, its id, for the audit trail),
+    /// or an unknown or inactive account; the caller answers all of them alike.
+    Refused(Option<Uuid>),
+}
+
+/// Whose password this is; a wrong password, an unknown user and a deactivated user are
+/// refused alike (an unknown user takes as long: a dummy hash is checked).
 async fn verify(
     state: &AppState,
     username: Option<&Username>,
     password: String,
-) -> Result<Option<UserInfo>, ApiError> {
+) -> Result<Verified, ApiError> {
     let credentials = match username {
         Some(name) => state.store.user_credentials(name.as_str()).await?,
         None => None,
@@ -119,7 +137,34 @@ async fn verify(
         tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
             .await
             .map_err(ApiError::internal)?;
-    Ok(credentials.filter(|c| verified && c.active).map(|c| c.user))
+    Ok(match credentials {
+        Some(c) if verified && c.active => Verified::User(c.user),
+        found => Verified::Refused(found.map(|c| c.user.id)),
+    })
+}
+
+/// The trail's entry of a login attempt on an account: its outcome, the client's address
+/// and the device, never the password.
+fn login_entry(
+    user: Uuid,
+    device: Uuid,
+    addr: ClientAddr,
+    succeeded: bool,
+    now: i64,
+) -> NewAuditEntry {
+    let address = addr.0.map(|ip| ip.to_string());
+    NewAuditEntry {
+        at: now,
+        user_id: user,
+        device_id: Some(device),
+        action: AuditAction::Login,
+        record_kind: Some("user".into()),
+        record_id: Some(user),
+        detail: serde_json::json!({
+            "outcome": if succeeded { "success" } else { "wrong_password" },
+            "address": address,
+        }),
+    }
 }
 
 /// Stores a new session and words the answer with its token.
@@ -155,10 +200,11 @@ pub async fn logout(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .revoke_session(&current.token_hash, now_unix())
-        .await?;
+    let now = now_unix();
+    state.store.revoke_session(&current.token_hash, now).await?;
+    let detail = serde_json::json!({"change": "logout", "username": current.user.username});
+    let entry = crate::routes::audit::account_change(current.user.id, current.user.id, detail);
+    state.store.append_audit(&[entry]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -16,6 +16,8 @@ pub enum AuditAction {
     Export,
     /// An account or session change.
     Account,
+    /// A login attempt on an account that exists, succeeded or not.
+    Login,
 }
 
 impl AuditAction {
@@ -26,6 +28,7 @@ impl AuditAction {
             AuditAction::IdentityRead => "identity_read",
             AuditAction::Export => "export",
             AuditAction::Account => "account",
+            AuditAction::Login => "login",
         }
     }
 }

@@ -16,12 +16,21 @@ crate::on_both_backends!(
     the_sqlite_file_is_readable_by_its_owner_only,
     a_conflict_that_answers_identity_values_is_an_identity_read,
     a_deleted_identity_keeps_and_sends_no_value,
+    logins_and_logouts_leave_a_trace_without_the_password,
 );
 
 async fn trail(server: &TestServer, token: &str, query: &str) -> anyhow::Result<Vec<Value>> {
     let (status, page) = server.get(&format!("/audit{query}"), Some(token)).await?;
     anyhow::ensure!(status == StatusCode::OK, "audit: {status} {page}");
     Ok(page["entries"].as_array().cloned().unwrap_or_default())
+}
+
+/// The trail without its login entries (every test user logs in).
+fn without_logins(entries: Vec<Value>) -> Vec<Value> {
+    entries
+        .into_iter()
+        .filter(|e| e["action"] != "login")
+        .collect()
 }
 
 fn actions(entries: &[Value]) -> Vec<String> {
@@ -47,7 +56,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     assert_eq!(answer["results"][3]["status"], "rejected", "{answer}");
     server.pull_all(&supervisor).await?;
 
-    let all = trail(server, &supervisor.token, "").await?;
+    let all = without_logins(trail(server, &supervisor.token, "").await?);
     let text = serde_json::to_string(&all)?;
     for secret in ["Siti", "3303084501070001", "perkebunan"] {
         assert!(!text.contains(secret), "no value in the trail: {secret}");
@@ -81,7 +90,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
 
     // The officer's own pull of its case sends the identity too: traced as well.
     server.pull_all(&officer).await?;
-    let mine = trail(server, &supervisor.token, "?user=petugas").await?;
+    let mine = without_logins(trail(server, &supervisor.token, "?user=petugas").await?);
     assert_eq!(
         actions(&mine),
         ["identity_read", "mutation", "mutation", "mutation"]
@@ -97,7 +106,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     let today = gugus_worker::clock::today_wib();
     let day = gugus_model::activity::format_date(today);
     let same_day = trail(server, &supervisor.token, &format!("?from={day}&to={day}")).await?;
-    assert_eq!(same_day.len(), 5);
+    assert_eq!(without_logins(same_day).len(), 5);
     let later = gugus_model::activity::format_date(today + time::Duration::days(1));
     assert!(trail(server, &supervisor.token, &format!("?from={later}"))
         .await?
@@ -116,7 +125,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
         &format!("?before={before}&limit=10"),
     )
     .await?;
-    assert_eq!(next.len(), 3, "the rest, older");
+    assert_eq!(next.len(), 3 + 2, "the rest, older (with the two logins)");
     let (status, _) = server
         .get("/audit?from=kemarin", Some(&supervisor.token))
         .await?;
@@ -192,7 +201,10 @@ async fn the_trail_is_append_only(server: &TestServer) -> anyhow::Result<()> {
         let error = outcome.expect_err("the database refuses");
         assert!(format!("{error:#}").contains("append-only"), "{error:#}");
     }
-    assert_eq!(trail(server, &supervisor.token, "").await?.len(), 1);
+    assert_eq!(
+        without_logins(trail(server, &supervisor.token, "").await?).len(),
+        1
+    );
     Ok(())
 }
 
@@ -341,5 +353,45 @@ async fn a_deleted_identity_keeps_and_sends_no_value(server: &TestServer) -> any
         about.iter().all(|e| e["action"] != "identity_read"),
         "nothing of it was read: {about:?}"
     );
+    Ok(())
+}
+
+/// Every login on an account (succeeded or with a wrong password) is in the trail with the
+/// client's address and the device, never the password; so is every logout.
+async fn logins_and_logouts_leave_a_trace_without_the_password(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let device = Uuid::now_v7();
+    let wrong = json!({"username": "petugas", "password": "tebakan-salah", "device_id": device});
+    let answer = server.post("/login", None, &wrong).await?;
+    assert_eq!(answer.0, StatusCode::UNAUTHORIZED);
+    let (status, _) = server
+        .post("/logout", Some(&officer.token), &Value::Null)
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let mine = trail(server, &supervisor.token, "?user=petugas").await?;
+    let text = serde_json::to_string(&mine)?;
+    for secret in [
+        "tebakan-salah",
+        crate::common::PASSWORD,
+        officer.token.as_str(),
+    ] {
+        assert!(!text.contains(secret), "{secret} in the trail");
+    }
+    // Newest first: the logout, the wrong password, the login of the test's set-up.
+    assert_eq!(actions(&mine), ["account", "login", "login"], "{mine:?}");
+    assert_eq!(mine[0]["detail"]["change"], "logout");
+    assert_eq!(mine[0]["detail"]["username"], "petugas");
+    let failed = &mine[1];
+    assert_eq!(failed["detail"]["outcome"], "wrong_password");
+    assert_eq!(failed["detail"]["address"], "127.0.0.1");
+    assert_eq!(failed["device_id"], json!(device));
+    let logged_in = &mine[2];
+    assert_eq!(logged_in["detail"]["outcome"], "success");
+    assert_eq!(logged_in["device_id"], json!(officer.device_id));
+    assert_eq!(logged_in["record_id"], json!(officer.user.id));
     Ok(())
 }
