@@ -3,15 +3,18 @@
 use crate::timeout::{self, REQUEST_TIMEOUT};
 use crate::AppState;
 use crate::{headers, request_log, routes};
+use axum::extract::ConnectInfo;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::Router;
 use model::sync::MAX_BODY_BYTES;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::ServeDir;
@@ -72,18 +75,90 @@ fn harden<S: Clone + Send + Sync + 'static>(app: Router<S>, time_limit: Duration
     headers::secure(app).layer(axum::middleware::from_fn(request_log::log))
 }
 
+/// How long a connection may take to send a request's headers (a phone on 3G sends them
+/// in well under a second; a slow-loris client holds a connection open by never finishing).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more wait in the listen backlog until one closes.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// What bounds the connections [`serve_with`] accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// See [`HEADER_READ_TIMEOUT`].
+    pub header_read_timeout: Duration,
+    /// See [`MAX_CONNECTIONS`].
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight end.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, app, shutdown, ConnectionLimits::default()).await
+}
+
+/// [`serve`] with its limits: each connection (HTTP/1.1) must send a request's headers
+/// within `header_read_timeout`, and at most `max_connections` are served at once. Each
+/// request carries its connection's peer address (`ConnectInfo<SocketAddr>`).
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: ConnectionLimits,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -205,6 +280,90 @@ mod tests {
                 false => assert!(cache.is_none(), "{path}: {cache:?}"),
             }
         }
+        Ok(())
+    }
+
+    /// Serves a one-route app with `limits`; answers its address and the shutdown switch.
+    async fn serve_limited(
+        limits: ConnectionLimits,
+    ) -> anyhow::Result<(std::net::SocketAddr, tokio::sync::oneshot::Sender<()>)> {
+        let app = Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(serve_with(
+            listener,
+            app,
+            async {
+                let _ = stopped.await;
+            },
+            limits,
+        ));
+        Ok((addr, stop))
+    }
+
+    /// Sends a whole request on `stream` and reads the start of the answer.
+    async fn ask(stream: &mut tokio::net::TcpStream) -> anyhow::Result<String> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await?;
+        let mut buffer = [0_u8; 64];
+        let n = stream.read(&mut buffer).await?;
+        Ok(String::from_utf8_lossy(&buffer[..n]).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_dawdles_over_its_headers_is_closed() -> anyhow::Result<()> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let limits = ConnectionLimits {
+            header_read_timeout: Duration::from_millis(200),
+            max_connections: 8,
+        };
+        let (addr, _stop) = serve_limited(limits).await?;
+        let mut slow = tokio::net::TcpStream::connect(addr).await?;
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await?;
+        let started = std::time::Instant::now();
+        let mut buffer = [0_u8; 256];
+        let read = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut buffer)).await?;
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        // Closed (perhaps after a 408): no request of it was served.
+        let text = String::from_utf8_lossy(&buffer[..read.unwrap_or(0)]).into_owned();
+        assert!(!text.contains("200 OK"), "{text}");
+        // A prompt client is served as ever.
+        let mut prompt = tokio::net::TcpStream::connect(addr).await?;
+        assert!(ask(&mut prompt).await?.starts_with("HTTP/1.1 200"));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn connections_beyond_the_cap_wait_for_one_to_close() -> anyhow::Result<()> {
+        let limits = ConnectionLimits {
+            header_read_timeout: Duration::from_secs(30),
+            max_connections: 2,
+        };
+        let (addr, _stop) = serve_limited(limits).await?;
+        let mut first = tokio::net::TcpStream::connect(addr).await?;
+        let mut second = tokio::net::TcpStream::connect(addr).await?;
+        assert!(ask(&mut first).await?.starts_with("HTTP/1.1 200"));
+        assert!(ask(&mut second).await?.starts_with("HTTP/1.1 200"));
+        // Both stay open (keep-alive): a third waits.
+        let mut third = tokio::net::TcpStream::connect(addr).await?;
+        let waiting = tokio::time::timeout(Duration::from_millis(300), ask(&mut third)).await;
+        assert!(waiting.is_err(), "served beyond the cap: {waiting:?}");
+        drop(first);
+        let served = tokio::time::timeout(Duration::from_secs(5), async {
+            use tokio::io::AsyncReadExt;
+            let mut buffer = [0_u8; 64];
+            let n = third.read(&mut buffer).await?;
+            anyhow::Ok(String::from_utf8_lossy(&buffer[..n]).into_owned())
+        })
+        .await??;
+        assert!(served.starts_with("HTTP/1.1 200"), "{served}");
         Ok(())
     }
 
