@@ -370,6 +370,45 @@ fn counts_from_row(
     ))
 }
 
+/// The body of `Store::take_login_attempt` inside a backend's open transaction `$tx` (the
+/// backend has taken its lock): forgets failures before `$since`, refuses (rolling back)
+/// when a key has its limit, else counts the attempt for every key and commits.
+macro_rules! take_login_attempt {
+    ($tx:ident, $keys:expr, $at:expr, $since:expr) => {{
+        let mut refused = false;
+        for (key, limit) in $keys {
+            sqlx::query(sql::FORGET_OLD_LOGIN_FAILURES)
+                .bind(key)
+                .bind($since)
+                .execute(&mut *$tx)
+                .await?;
+            let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
+                .bind(key)
+                .bind($since)
+                .fetch_one(&mut *$tx)
+                .await?;
+            if from_db(count)? >= *limit {
+                refused = true;
+                break;
+            }
+        }
+        if refused {
+            Ok(false) // rolled back on drop
+        } else {
+            for (key, _) in $keys {
+                sqlx::query(sql::ADD_LOGIN_FAILURE)
+                    .bind(key)
+                    .bind($at)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            $tx.commit().await?;
+            Ok(true)
+        }
+    }};
+}
+pub(crate) use take_login_attempt;
+
 /// Fills the rollups from the fact tables on a connection of either backend holding the
 /// write lock, unless done before (recorded in `fact_backfills`); answers whether it did.
 macro_rules! rebuild_rollups {

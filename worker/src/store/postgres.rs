@@ -396,36 +396,13 @@ impl Store for PostgresStore {
         // every worker process on this database counts a key's attempts one at a time.
         let mut ordered: Vec<&(String, u64)> = keys.iter().collect();
         ordered.sort();
-        for (key, _) in &ordered {
+        for (key, _) in ordered {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7303))")
                 .bind(key)
                 .execute(&mut *tx)
                 .await?;
         }
-        for (key, limit) in ordered {
-            sqlx::query(sql::FORGET_OLD_LOGIN_FAILURES)
-                .bind(key)
-                .bind(since)
-                .execute(&mut *tx)
-                .await?;
-            let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
-                .bind(key)
-                .bind(since)
-                .fetch_one(&mut *tx)
-                .await?;
-            if from_db(count)? >= *limit {
-                return Ok(false); // rolled back on drop
-            }
-        }
-        for (key, _) in keys {
-            sqlx::query(sql::ADD_LOGIN_FAILURE)
-                .bind(key)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        super::take_login_attempt!(tx, keys, at, since)
     }
 
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {

@@ -428,30 +428,7 @@ impl Store for SqliteStore {
     ) -> Result<bool, StoreError> {
         // BEGIN IMMEDIATE takes the database's write lock: attempts count one at a time.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for (key, limit) in keys {
-            sqlx::query(sql::FORGET_OLD_LOGIN_FAILURES)
-                .bind(key)
-                .bind(since)
-                .execute(&mut *tx)
-                .await?;
-            let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
-                .bind(key)
-                .bind(since)
-                .fetch_one(&mut *tx)
-                .await?;
-            if from_db(count)? >= *limit {
-                return Ok(false); // rolled back on drop
-            }
-        }
-        for (key, _) in keys {
-            sqlx::query(sql::ADD_LOGIN_FAILURE)
-                .bind(key)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        super::take_login_attempt!(tx, keys, at, since)
     }
 
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {

@@ -92,6 +92,19 @@ async fn fresh_schema() -> anyhow::Result<Option<(PgPool, String, String)>> {
     Ok(Some((admin, schema, scoped)))
 }
 
+/// Serves the real router over `store` on a free port of 127.0.0.1: its API's base URL,
+/// and the switch that stops it (dropping it stops it too).
+async fn serve(store: Arc<dyn Store>) -> anyhow::Result<(String, oneshot::Sender<()>)> {
+    let app = server::router(AppState::new(store), None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}/api/v1", listener.local_addr()?);
+    let (shutdown, stop) = oneshot::channel::<()>();
+    tokio::spawn(server::serve(listener, app, async {
+        let _ = stop.await;
+    }));
+    Ok((base, shutdown))
+}
+
 impl TestServer {
     /// Starts a worker over a fresh database; `None` when PostgreSQL is skipped.
     pub async fn start(backend: Backend) -> anyhow::Result<Option<TestServer>> {
@@ -108,13 +121,7 @@ impl TestServer {
         };
         let store = store::connect(&DatabaseUrl::parse(&url)?).await?;
         let database_url = url.clone();
-        let app = server::router(AppState::new(store.clone()), None);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}/api/v1", listener.local_addr()?);
-        let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(server::serve(listener, app, async {
-            let _ = stop.await;
-        }));
+        let (base, shutdown) = serve(store.clone()).await?;
         Ok(Some(TestServer {
             base,
             url: database_url,
@@ -143,13 +150,7 @@ impl TestServer {
     /// own store connections and port); it stops when dropped.
     pub async fn second_process(&self) -> anyhow::Result<TestServer> {
         let store = store::connect(&DatabaseUrl::parse(&self.url)?).await?;
-        let app = server::router(AppState::new(store.clone()), None);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}/api/v1", listener.local_addr()?);
-        let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(server::serve(listener, app, async {
-            let _ = stop.await;
-        }));
+        let (base, shutdown) = serve(store.clone()).await?;
         Ok(TestServer {
             base,
             url: self.url.clone(),

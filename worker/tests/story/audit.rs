@@ -248,17 +248,16 @@ async fn the_sqlite_file_is_readable_by_its_owner_only(server: &TestServer) -> a
     Ok(())
 }
 
-/// A push that conflicts with a victim's identity gets the server's values back in
-/// `conflicts[].server`: that is a read of the identity, and traced as one.
-async fn a_conflict_that_answers_identity_values_is_an_identity_read(
+/// A case, its victim and the victim's identity, pushed by `officer` as mutations 1 to 3:
+/// (victim id, identity id, identity version).
+async fn case_with_identity(
     server: &TestServer,
-) -> anyhow::Result<()> {
-    let officer = server.user("petugas", Role::Officer).await?;
-    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    officer: &crate::common::Device,
+) -> anyhow::Result<(Uuid, Uuid, u64)> {
     let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-    server
+    let (_, answer) = server
         .push(
-            &officer,
+            officer,
             vec![
                 upsert_of("case", 1, case_id, 0, case("33.03.08")),
                 upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
@@ -266,6 +265,18 @@ async fn a_conflict_that_answers_identity_values_is_an_identity_read(
             ],
         )
         .await?;
+    let version = answer["results"][2]["version"].as_u64();
+    Ok((victim_id, identity_id, version.unwrap_or_default()))
+}
+
+/// A push that conflicts with a victim's identity gets the server's values back in
+/// `conflicts[].server`: that is a read of the identity, and traced as one.
+async fn a_conflict_that_answers_identity_values_is_an_identity_read(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (victim_id, identity_id, _) = case_with_identity(server, &officer).await?;
     let phone = server.device(&officer.user).await?;
     let mut dummy = identity(victim_id);
     dummy["full_name"] = json!("Bukan Siapa-siapa");
@@ -319,18 +330,7 @@ async fn stored_fields(server: &TestServer, id: Uuid) -> anyhow::Result<String> 
 async fn a_deleted_identity_keeps_and_sends_no_value(server: &TestServer) -> anyhow::Result<()> {
     let officer = server.user("petugas", Role::Officer).await?;
     let supervisor = server.user("ketua", Role::Supervisor).await?;
-    let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-    let (_, answer) = server
-        .push(
-            &officer,
-            vec![
-                upsert_of("case", 1, case_id, 0, case("33.03.08")),
-                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
-                upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
-            ],
-        )
-        .await?;
-    let version = answer["results"][2]["version"].as_u64().unwrap_or_default();
+    let (_, identity_id, version) = case_with_identity(server, &officer).await?;
     let mut gone = crate::common::records::delete(4, identity_id, version);
     gone["kind"] = json!("victim_identity");
     let (_, answer) = server.push(&officer, vec![gone]).await?;
