@@ -1,6 +1,7 @@
 //! The sync protocol's wire types (`sync-protocol.md`, protocol 1).
 
-use crate::field::FieldError;
+use crate::field::{FieldError, Problem};
+use crate::kind::RecordKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -48,6 +49,40 @@ pub struct Mutation {
     /// carries the chosen value of each. Empty for an ordinary change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resolves: Vec<String>,
+}
+
+impl Mutation {
+    /// The mutation's own particulars, which the audit trail keeps as sent, checked before
+    /// anything of it is stored: `at` must be the device's clock as an RFC 3339 timestamp
+    /// (no free text reaches the trail), and `resolves` must name fields of `kind`, each
+    /// once.
+    pub fn check_particulars(&self, kind: RecordKind) -> Result<(), RejectError> {
+        const LONGEST_AT: usize = 40; // 2026-12-03T06:24:21.123456789+07:00 is 35
+        let rfc3339 = &time::format_description::well_known::Rfc3339;
+        if self.at.len() > LONGEST_AT || time::OffsetDateTime::parse(&self.at, rfc3339).is_err() {
+            return Err(RejectError::particular(
+                "at",
+                "`at` must be the device's clock as an RFC 3339 timestamp.".into(),
+            ));
+        }
+        let known = |name: &str| match kind.spec() {
+            Some(spec) => spec.field(name).is_some(),
+            None => crate::activity::FIELDS.contains(&name),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        if self
+            .resolves
+            .iter()
+            .any(|name| !known(name) || !seen.insert(name.as_str()))
+        {
+            let message = format!(
+                "`resolves` must name fields of a {} record, each once.",
+                kind.as_str()
+            );
+            return Err(RejectError::particular("resolves", message));
+        }
+        Ok(())
+    }
 }
 
 /// `POST /api/v1/sync/push` request.
@@ -113,6 +148,16 @@ pub struct RejectError {
 }
 
 impl RejectError {
+    /// A rejection of one of the mutation's own particulars (`at`, `resolves`).
+    fn particular(name: &str, message: String) -> Self {
+        RejectError {
+            code: "invalid_field".into(),
+            field: Some(name.into()),
+            message,
+            fields: vec![FieldError::new(name, Problem::WrongType)],
+        }
+    }
+
     /// A rejection for invalid fields; names the first.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         let first = errors.first();

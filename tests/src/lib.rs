@@ -69,6 +69,19 @@ pub fn dist_dir() -> Result<PathBuf> {
     Ok(dist)
 }
 
+/// Every path the built service worker (`dist/sw.js`) precaches: its `SHELL` list, one
+/// `'/path',` a line, the pages' chunks included (`scripts/build-app.sh` writes them in).
+pub fn precached_paths() -> Result<Vec<String>> {
+    let sw = std::fs::read_to_string(dist_dir()?.join("sw.js"))?;
+    Ok(sw
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| line.strip_prefix('\'')?.strip_suffix("',"))
+        .filter(|path| path.starts_with('/'))
+        .map(str::to_owned)
+        .collect())
+}
+
 /// Copies the folder `from` into `to` (created), recursively.
 pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;

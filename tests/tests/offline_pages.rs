@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{bail, ensure, Context, Result};
-use gugus_e2e::{app, dist_dir, poll, Browser, Worker};
+use gugus_e2e::{app, poll, precached_paths, Browser, Worker};
 use serde_json::{json, Value};
 
 /// A role's account (username, role, password) and its menu: each link with the split
@@ -144,15 +144,9 @@ async fn journey(
 
 /// The chunks `dist/sw.js` precaches (the build writes them in its `SHELL` list).
 fn precached_chunks() -> Result<Vec<String>> {
-    let sw = std::fs::read_to_string(dist_dir()?.join("sw.js"))?;
-    Ok(sw
-        .lines()
-        .map(str::trim)
-        .filter_map(|line| line.strip_prefix("'/pkg/"))
-        .filter_map(|rest| rest.strip_suffix("',"))
-        .filter(|file| file.starts_with("split_") || file.starts_with("chunk_"))
-        .map(|file| format!("/pkg/{file}"))
-        .collect())
+    let is_chunk =
+        |path: &String| path.starts_with("/pkg/split_") || path.starts_with("/pkg/chunk_");
+    Ok(precached_paths()?.into_iter().filter(is_chunk).collect())
 }
 
 /// Waits until the service worker's cache holds every chunk.

@@ -20,7 +20,7 @@
 use anyhow::{bail, Context, Result};
 use gugus_e2e::figures::median;
 use gugus_e2e::sync::Api;
-use gugus_e2e::{app, dist_dir, poll, Browser, Worker};
+use gugus_e2e::{app, dist_dir, poll, precached_paths, Browser, Worker};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
@@ -246,14 +246,7 @@ fn twin_size(file: &Path, ext: &str) -> Result<u64> {
 /// stored, the same files' gzip twins, and how many files.
 async fn precache(browser: &Browser) -> Result<(u64, u64, usize)> {
     let dist = dist_dir()?;
-    let sw = std::fs::read_to_string(dist.join("sw.js"))?;
-    let shell: Vec<String> = sw
-        .lines()
-        .map(str::trim)
-        .filter_map(|l| l.strip_prefix('\'').and_then(|l| l.strip_suffix("',")))
-        .filter(|l| l.starts_with('/'))
-        .map(str::to_owned)
-        .collect();
+    let shell = precached_paths()?;
     let script = "const [wanted, done] = arguments;
         caches.keys()
           .then((names) => Promise.all(names.map((n) => caches.open(n))))

@@ -16,9 +16,7 @@ pub(super) fn admit(role: Role, mutation: &Mutation) -> Result<RecordKind, Rejec
     if !scope::may_write(role) {
         return Err(RejectError::forbidden());
     }
-    if let Some(error) = device_clock(&mutation.at).or_else(|| unknown_resolves(kind, mutation)) {
-        return Err(error);
-    }
+    mutation.check_particulars(kind)?;
     match nul_text(&mutation.fields) {
         Some(error) => Err(error),
         None => Ok(kind),
@@ -76,42 +74,6 @@ pub(super) fn kind_mismatch(stored_kind: &str) -> RejectError {
 }
 
 /// A field whose text holds a NUL character, which no store keeps as text.
-/// The device's clock (`at`, stored in the audit trail as sent) must be an RFC 3339
-/// timestamp: no free text reaches the trail.
-fn device_clock(at: &str) -> Option<RejectError> {
-    const LONGEST: usize = 40; // 2026-12-03T06:24:21.123456789+07:00 is 35
-    let valid = at.len() <= LONGEST
-        && time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_ok();
-    (!valid).then(|| RejectError {
-        code: "invalid_field".into(),
-        field: Some("at".into()),
-        message: "`at` must be the device's clock as an RFC 3339 timestamp.".into(),
-        fields: vec![FieldError::new("at", Problem::WrongType)],
-    })
-}
-
-/// `resolves` (stored in the audit trail) names fields of the record's kind, each once.
-fn unknown_resolves(kind: RecordKind, mutation: &Mutation) -> Option<RejectError> {
-    let known = |name: &str| match kind.spec() {
-        Some(spec) => spec.field(name).is_some(),
-        None => model::activity::FIELDS.contains(&name),
-    };
-    let mut seen = std::collections::BTreeSet::new();
-    let bad = mutation
-        .resolves
-        .iter()
-        .any(|name| !known(name) || !seen.insert(name.as_str()));
-    bad.then(|| RejectError {
-        code: "invalid_field".into(),
-        field: Some("resolves".into()),
-        message: format!(
-            "`resolves` must name fields of a {} record, each once.",
-            kind.as_str()
-        ),
-        fields: vec![FieldError::new("resolves", Problem::WrongType)],
-    })
-}
-
 fn nul_text(fields: &Map<String, Value>) -> Option<RejectError> {
     fn has_nul(value: &Value) -> bool {
         match value {
