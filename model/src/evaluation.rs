@@ -198,7 +198,7 @@ pub struct CoverageRow {
     /// `reached`, which they would reveal.
     pub not_reached: Option<Vec<String>>,
     /// The villages no activity ever reached, up to the period's end; `None` for a viewer
-    /// when they would reveal that 1 to 10 villages were ever reached.
+    /// (two periods' lists would name the villages first reached between them).
     pub never_reached: Option<Vec<String>>,
 }
 

@@ -1,5 +1,8 @@
-//! Evaluation figures and the suppression rule for viewers.
+//! The activity figures per kecamatan (`GET /api/v1/stats/activities`) and the
+//! suppression threshold for viewers.
 
+use crate::evaluation::Evaluation;
+use crate::regions::{self, REGENCY_CODE};
 use serde::{Deserialize, Serialize};
 
 /// The smallest count a viewer may see; counts from 1 to this are suppressed.
@@ -76,119 +79,115 @@ impl ActivityCounts {
     }
 }
 
-fn small(value: Option<u64>) -> bool {
-    matches!(value, Some(n) if (1..=SUPPRESS_AT_MOST).contains(&n))
-}
-
-/// Suppresses a viewer's table so that no count from 1 to 10 shows and none can be worked
-/// out from what does show.
-///
-/// Primary: every cell from 1 to 10. Within a row, `participants = female + male`, so if
-/// any of the three is hidden all three are. Down a column the total is the sum of the
-/// rows, so a column with any hidden cell has its total hidden; the total row then gets
-/// the same within-row rule.
-pub fn suppress(rows: &mut [ActivityRow], total: &mut ActivityRow) {
-    for row in rows.iter_mut() {
-        suppress_row(row);
-    }
-    let columns: [fn(&mut ActivityRow) -> &mut Option<u64>; 5] = [
-        |r| &mut r.activities,
-        |r| &mut r.participants,
-        |r| &mut r.female,
-        |r| &mut r.male,
-        |r| &mut r.children,
-    ];
-    for column in columns {
-        if rows.iter_mut().any(|row| column(row).is_none()) {
-            *column(total) = None;
+impl ActivityRow {
+    /// One area's row from its evaluation: exact, or suppressed as the evaluation is.
+    pub fn of(evaluation: &Evaluation) -> ActivityRow {
+        let p = &evaluation.activities.participants;
+        ActivityRow {
+            kecamatan: evaluation.area.clone(),
+            name: regions::name_of(&evaluation.area).into(),
+            activities: evaluation.activities.total,
+            participants: p.total,
+            female: p.female,
+            male: p.male,
+            children: p.children,
         }
     }
-    suppress_row(total);
 }
 
-fn suppress_row(row: &mut ActivityRow) {
-    for cell in [
-        &mut row.activities,
-        &mut row.participants,
-        &mut row.female,
-        &mut row.male,
-        &mut row.children,
-    ] {
-        if small(*cell) {
-            *cell = None;
-        }
-    }
-    if row.participants.is_none() || row.female.is_none() || row.male.is_none() {
-        row.participants = None;
-        row.female = None;
-        row.male = None;
+impl ActivityStats {
+    /// The table of one period from its evaluations of the regency and of every kecamatan
+    /// (as [`Evaluation::assemble_all`] gives them): a viewer's comes from evaluations
+    /// suppressed together with the rest of their year, so it shows and hides exactly
+    /// what the evaluation page does. `None` when an area is missing.
+    pub fn of(evaluations: &[&Evaluation]) -> Option<ActivityStats> {
+        let regency = evaluations.iter().find(|e| e.area == REGENCY_CODE)?;
+        let rows = crate::evaluation::kecamatan_codes()
+            .into_iter()
+            .map(|code| {
+                evaluations
+                    .iter()
+                    .find(|e| e.area == code)
+                    .map(|e| ActivityRow::of(e))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(ActivityStats {
+            from: regency.period.from_text(),
+            to: regency.period.to_text(),
+            suppressed: regency.suppressed,
+            rows,
+            total: ActivityRow::of(regency),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    fn table(counts: &[(u64, u64, u64, u64)]) -> (Vec<ActivityRow>, ActivityRow) {
-        let mut sum = ActivityCounts::default();
-        let rows = counts
-            .iter()
-            .enumerate()
-            .map(|(i, &(activities, female, male, children))| {
-                let c = ActivityCounts {
-                    activities,
-                    female,
-                    male,
-                    children: children.min(female + male),
-                };
-                sum.add(&c);
-                c.row(&format!("k{i}"), "")
-            })
-            .collect();
-        (rows, sum.row("total", ""))
-    }
-
-    fn cells(row: &ActivityRow) -> [Option<u64>; 5] {
-        [
-            row.activities,
-            row.participants,
-            row.female,
-            row.male,
-            row.children,
-        ]
-    }
-
-    proptest! {
-        #[test]
-        fn no_small_count_shows_and_none_can_be_worked_out(
-            counts in proptest::collection::vec((0u64..40, 0u64..40, 0u64..40, 0u64..40), 1..18)
-        ) {
-            let (mut rows, mut total) = table(&counts);
-            suppress(&mut rows, &mut total);
-            for row in rows.iter().chain([&total]) {
-                for cell in cells(row) {
-                    prop_assert!(!small(cell), "a small count shows: {row:?}");
-                }
-                // participants = female + male: two shown never reveal a hidden third.
-                let shown = [row.participants, row.female, row.male].iter().filter(|c| c.is_some()).count();
-                prop_assert!(shown == 0 || shown == 3, "{row:?}");
-            }
-            // A shown total with a hidden cell in its column would reveal the cell.
-            for i in 0..5 {
-                if cells(&total)[i].is_some() {
-                    prop_assert!(rows.iter().all(|row| cells(row)[i].is_some()));
-                }
-            }
-        }
-    }
+    use crate::evaluation::{self, ActivityTally, Period, Tallies};
+    use time::macros::date;
 
     #[test]
-    fn exact_figures_pass_through_untouched() {
-        let (mut rows, mut total) = table(&[(12, 30, 25, 11), (0, 0, 0, 0)]);
-        suppress(&mut rows, &mut total);
-        assert_eq!(rows[0].participants, Some(55));
-        assert_eq!(rows[1].activities, Some(0), "zero is not suppressed");
-        assert_eq!(total.activities, Some(12));
+    fn a_viewer_table_shows_and_hides_what_the_evaluation_does() {
+        let activity = |kecamatan: &str, month: &str, n, participants| ActivityTally {
+            kecamatan: kecamatan.into(),
+            month: month.into(),
+            activity_type: "outreach".into(),
+            n,
+            participants,
+        };
+        let tallies = Tallies {
+            activities: vec![
+                activity("33.03.08", "2026-10", 12, [40, 30, 12, 11]),
+                activity("33.03.02", "2026-10", 3, [4, 2, 0, 0]),
+                activity("33.03.02", "2026-11", 14, [25, 25, 0, 0]),
+            ],
+            ..Tallies::default()
+        };
+        let today = date!(2026 - 12 - 03);
+        let periods = Period::calendar_year(2026);
+        let exact = Evaluation::assemble_many(&periods, &tallies, today);
+        let mut suppressed = exact.clone();
+        evaluation::suppress(&mut suppressed);
+        let october = Period::parse("2026-10").expect("a month");
+        let of = |all: &[Evaluation]| {
+            let month: Vec<&Evaluation> = all.iter().filter(|e| e.period == october).collect();
+            ActivityStats::of(&month).expect("every area")
+        };
+        let (exact, viewer) = (of(&exact), of(&suppressed));
+        assert_eq!(
+            (exact.from.as_str(), exact.to.as_str()),
+            ("2026-10-01", "2026-10-31")
+        );
+        assert_eq!(exact.rows.len(), 18);
+        assert!(!exact.suppressed && viewer.suppressed);
+        let mrebet = |stats: &ActivityStats| stats.rows[7].clone();
+        assert_eq!(mrebet(&exact).kecamatan, "33.03.08");
+        assert_eq!(mrebet(&exact).participants, Some(93));
+        assert_eq!(mrebet(&exact).children, Some(23));
+        assert_eq!(exact.total.activities, Some(15));
+        // Bojongsari's 3 activities hide, and so does what would reveal them.
+        let bojongsari = &viewer.rows[1];
+        assert_eq!(
+            (bojongsari.activities, bojongsari.participants),
+            (None, None)
+        );
+        assert_eq!(viewer.total.activities, None);
+        for row in viewer.rows.iter().chain([&viewer.total]) {
+            for cell in [
+                row.activities,
+                row.participants,
+                row.female,
+                row.male,
+                row.children,
+            ] {
+                assert!(!matches!(cell, Some(1..=SUPPRESS_AT_MOST)), "{row:?}");
+            }
+        }
+        let october_regency = suppressed
+            .iter()
+            .find(|e| e.period == october && e.area == REGENCY_CODE)
+            .expect("the regency");
+        assert_eq!(viewer.total, ActivityRow::of(october_regency));
     }
 }

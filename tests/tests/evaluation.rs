@@ -356,6 +356,18 @@ async fn viewer_journey(phone: &Browser, worker: &Worker, api: &Api) -> Result<(
         small.as_array().is_some_and(Vec::is_empty),
         "counts from 1 to 10 show: {small}"
     );
+    // No village is marked never reached for a viewer, and a kecamatan whose villages
+    // reached are hidden lists none of them.
+    ensure!(phone.count("#eval-coverage li.never").await? == 0);
+    let coverage = &want.coverage.kecamatan;
+    let lists = coverage.iter().filter(|r| r.not_reached.is_some()).count();
+    ensure!(phone.count("#eval-coverage ul.villages").await? == lists);
+    let villages: usize = coverage
+        .iter()
+        .filter(|r| r.not_reached.is_some())
+        .map(|r| r.villages as usize)
+        .sum();
+    ensure!(phone.count("#eval-coverage li[data-desa]").await? == villages);
     let trend = trend_rows(phone).await?;
     let csv = trend_csv(api, &device.token, &query).await?;
     ensure!(

@@ -594,7 +594,13 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
 
             <section id="eval-coverage" class="block">
                 <Heading text=words::COVERAGE table=Table::Coverage figures />
-                <p class="hint">{tr(words::COVERAGE_NOTE)}</p>
+                <p class="hint">{move || {
+                    let note = match e.with_value(|e| e.suppressed) {
+                        true => words::COVERAGE_NOTE_VIEWER,
+                        false => words::COVERAGE_NOTE,
+                    };
+                    i18n.t(note)
+                }}</p>
                 {move || e.with_value(|e| {
                     let l = lang();
                     e.coverage.kecamatan.iter().map(|row| {
@@ -617,8 +623,10 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                                     {format!("{}: {} {} {} {}", regions::name_of(&row.code), figure(row.reached, l),
                                         i18n.t(words::OF), row.villages, i18n.t(words::KEY_VILLAGES).to_lowercase())}
                                 </summary>
-                                {hidden.then(|| view! { <p class="hint">{i18n.t(words::LIST_HIDDEN)}</p> })}
-                                <ul class="villages" class:hidden-list=hidden>{villages}</ul>
+                                {match hidden {
+                                    true => view! { <p class="hint">{i18n.t(words::LIST_HIDDEN)}</p> }.into_any(),
+                                    false => view! { <ul class="villages">{villages}</ul> }.into_any(),
+                                }}
                             </details>
                         }
                     }).collect_view()

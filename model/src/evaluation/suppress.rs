@@ -19,8 +19,11 @@
 //!    shown, the total would be their sum, so the smallest shown non-zero part is hidden.
 //! 3. Figures that are not counts follow their count: a percentage hides when its
 //!    numerator or denominator does, a median or longest wait when its delivered count
-//!    does, the list of villages not reached when the villages reached do; the villages
-//!    never reached when they would reveal that 1 to 10 were ever reached.
+//!    does, the list of villages not reached when the villages reached do.
+//! 4. What a reader works out from what shows counts as a figure too: the cases at exactly
+//!    one stage of the legal funnel (a stage less the next) are cells of the run, never
+//!    sent; and the villages never reached are not sent to viewers at all, because two
+//!    periods' lists differ by the villages first reached between their ends.
 
 use super::{kecamatan_codes, Cell, Evaluation};
 use crate::regions::REGENCY_CODE;
@@ -160,9 +163,13 @@ pub fn suppress(evaluations: &mut [Evaluation]) {
         .iter()
         .map(|e| ((e.period.from, e.period.to), e.area.clone()))
         .collect();
+    // Cases at exactly each stage of the funnel (and at none), which a reader works out by
+    // subtracting the stages shown: never sent, but suppressed as if they were.
+    let mut exact_stages: Vec<Vec<Cell>> = evaluations.iter().map(exact_stages).collect();
     let shapes: Vec<Shape> = evaluations
         .iter_mut()
-        .map(|evaluation| collect(evaluation, &mut cells))
+        .zip(exact_stages.iter_mut())
+        .map(|(evaluation, exact)| collect(evaluation, exact, &mut cells))
         .collect();
     let find =
         |period: (Date, Date), area: &str| keys.iter().position(|(p, a)| *p == period && a == area);
@@ -266,8 +273,33 @@ fn tiling(period: (Date, Date), all: &BTreeSet<(Date, Date)>) -> Vec<(Date, Date
     }
 }
 
-/// Adds an evaluation's cells and its own groups.
-fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
+/// The cases of an evaluation with no step of the legal funnel, then at exactly each of
+/// its stages (each stage counts the cases that reached it or any later one).
+fn exact_stages(evaluation: &Evaluation) -> Vec<Cell> {
+    let reached: Vec<u64> = evaluation
+        .legal
+        .funnel
+        .iter()
+        .map(|stage| stage.cases.unwrap_or(0))
+        .collect();
+    let total = evaluation.cases.total.unwrap_or(0);
+    let mut exact = vec![Some(
+        total.saturating_sub(reached.first().copied().unwrap_or(0)),
+    )];
+    for (k, &n) in reached.iter().enumerate() {
+        let later = reached.get(k + 1).copied().unwrap_or(0);
+        exact.push(Some(n.saturating_sub(later)));
+    }
+    exact
+}
+
+/// Adds an evaluation's cells and its own groups; `exact_stages` are its
+/// [`exact_stages`], counted but never shown.
+fn collect<'a>(
+    evaluation: &'a mut Evaluation,
+    exact_stages: &'a mut [Cell],
+    cells: &mut Cells<'a>,
+) -> Shape {
     evaluation.suppressed = true;
     let Evaluation {
         cases,
@@ -346,7 +378,20 @@ fn collect<'a>(evaluation: &'a mut Evaluation, cells: &mut Cells<'a>) -> Shape {
         cells.group(total, column.clone());
     }
 
-    additive.extend(cells.counts(legal.funnel.iter_mut().map(|s| &mut s.cases)));
+    let funnel = cells.counts(legal.funnel.iter_mut().map(|s| &mut s.cases));
+    let exact = cells.counts(exact_stages.iter_mut());
+    // Each stage is the cases at exactly it and those at any later one; the cases are
+    // those with no step and those that reached the first.
+    if let (Some((&none, at)), Some(&first)) = (exact.split_first(), funnel.first()) {
+        cells.group(case_total, vec![none, first]);
+        for (k, &stage) in funnel.iter().enumerate() {
+            let mut parts = vec![at[k]];
+            parts.extend(funnel.get(k + 1));
+            cells.group(stage, parts);
+        }
+    }
+    additive.extend(&funnel);
+    additive.extend(&exact);
     let restitution = cells.count(&mut legal.restitution_cases);
     let rupiah = cells.amount(&mut legal.restitution_rupiah, restitution);
     additive.extend([restitution, rupiah]);
@@ -440,10 +485,6 @@ fn crossed(cells: &mut Cells<'_>, [total, f, m, c, a, fc, mc, fa, ma]: [usize; 9
     cells.group(a, vec![fa, ma]);
 }
 
-fn small(n: u64) -> bool {
-    (1..=SUPPRESS_AT_MOST).contains(&n)
-}
-
 /// Hides the figures that are not counts with the counts they would reveal.
 fn follow(evaluation: &mut Evaluation) {
     let base = evaluation.cases.total;
@@ -463,13 +504,8 @@ fn follow(evaluation: &mut Evaluation) {
         if row.reached.is_none() {
             row.not_reached = None;
         }
-        let ever = |list: &Vec<String>| row.villages.saturating_sub(list.len() as u64);
-        if row
-            .never_reached
-            .as_ref()
-            .is_some_and(|list| small(ever(list)))
-        {
-            row.never_reached = None;
-        }
+        // Two periods' lists differ by the villages first reached between their ends, a
+        // count no other figure hides: viewers get none.
+        row.never_reached = None;
     }
 }

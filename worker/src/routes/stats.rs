@@ -5,7 +5,8 @@
 //! - `GET /api/v1/stats/export?table=kasus&lang=id&period=…&area=…`: one of those tables
 //!   as CSV, suppressed as the caller's page is, and written to the audit trail;
 //! - `GET /api/v1/stats/activities?from=YYYY-MM-DD&to=YYYY-MM-DD`: activities and
-//!   participants per kecamatan.
+//!   participants per kecamatan; for viewers only of a whole month, quarter or year, cut
+//!   from the same suppressed figures as `/stats`.
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -19,7 +20,7 @@ use axum::Json;
 use model::activity::{format_date, parse_date};
 use model::evaluation::{self, csv, Evaluation};
 use model::regions::{self, REGENCY_CODE};
-use model::stats::{suppress, ActivityCounts, ActivityStats};
+use model::stats::{ActivityCounts, ActivityStats};
 use model::Lang;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -68,18 +69,14 @@ impl Period {
     }
 }
 
-/// The table of every kecamatan (zeros included) and the total; suppressed for viewers.
-pub fn table(
-    period: Period,
-    counts: &[(String, ActivityCounts)],
-    suppressed: bool,
-) -> ActivityStats {
+/// The exact table of every kecamatan (zeros included) and the total.
+pub fn table(period: Period, counts: &[(String, ActivityCounts)]) -> ActivityStats {
     let by_code: HashMap<&str, &ActivityCounts> =
         counts.iter().map(|(code, c)| (code.as_str(), c)).collect();
     let mut kecamatan: Vec<_> = regions::kecamatan().collect();
     kecamatan.sort_by(|a, b| a.code.cmp(&b.code));
     let mut sum = ActivityCounts::default();
-    let mut rows: Vec<_> = kecamatan
+    let rows: Vec<_> = kecamatan
         .into_iter()
         .map(|region| {
             let counts = by_code
@@ -91,16 +88,12 @@ pub fn table(
             counts.row(&region.code, &region.name)
         })
         .collect();
-    let mut total = sum.row(REGENCY_CODE, regions::name_of(REGENCY_CODE));
-    if suppressed {
-        suppress(&mut rows, &mut total);
-    }
     ActivityStats {
         from: format_date(period.from),
         to: format_date(period.to),
-        suppressed,
+        suppressed: false,
         rows,
-        total,
+        total: sum.row(REGENCY_CODE, regions::name_of(REGENCY_CODE)),
     }
 }
 
@@ -117,8 +110,26 @@ pub async fn activities(
         ));
     }
     let period = Period::parse(&query)?;
-    let counts = state.store.activity_counts(period.from, period.to).await?;
-    Ok(Json(table(period, &counts, role.suppressed_figures())))
+    if !role.suppressed_figures() {
+        let counts = state.store.activity_counts(period.from, period.to).await?;
+        return Ok(Json(table(period, &counts)));
+    }
+    // A viewer's table is cut from the figures suppressed with the rest of their year, as
+    // the evaluation page's are: two answers never differ by a hidden count.
+    let calendar = evaluation::Period {
+        from: period.from,
+        to: period.to,
+    };
+    if calendar.shorthand().is_none() {
+        return Err(ApiError::BadRequest(
+            "Viewers see whole months, quarters and years: give the first and last day of one, such as from=2026-10-01&to=2026-10-31.".into(),
+        ));
+    }
+    let year = suppressed_year(&state, calendar, REGENCY_CODE).await?;
+    let areas: Vec<&Evaluation> = year.iter().filter(|e| e.period == calendar).collect();
+    ActivityStats::of(&areas)
+        .map(Json)
+        .ok_or_else(|| ApiError::internal("an area is missing from the year's figures"))
 }
 
 /// `GET /api/v1/stats` query string.
@@ -175,19 +186,32 @@ pub async fn figures(
     area: &str,
     suppressed: bool,
 ) -> Result<Evaluation, ApiError> {
-    let today = crate::clock::today_wib();
     if !suppressed {
+        let today = crate::clock::today_wib();
         let tallies = state.store.tallies(period, area, today).await?;
         return Ok(Evaluation::assemble(period, area, &tallies, today));
     }
+    suppressed_year(state, period, area)
+        .await?
+        .into_iter()
+        .find(|e| e.period == period && e.area == area)
+        .ok_or_else(|| ApiError::BadRequest(format!("unknown area {area:?}")))
+}
+
+/// Every area's figures of every calendar period (the year, its quarters and its months)
+/// of `period`'s year, suppressed together; the waits of services are those of `area`.
+async fn suppressed_year(
+    state: &AppState,
+    period: evaluation::Period,
+    area: &str,
+) -> Result<Vec<Evaluation>, ApiError> {
+    let today = crate::clock::today_wib();
     let periods = evaluation::Period::calendar_year(period.from.year());
     let year = periods.first().copied().unwrap_or(period);
     let tallies = state.store.tallies(year, area, today).await?;
     let mut all = Evaluation::assemble_many(&periods, &tallies, today);
     evaluation::suppress(&mut all);
-    all.into_iter()
-        .find(|e| e.period == period && e.area == area)
-        .ok_or_else(|| ApiError::BadRequest(format!("unknown area {area:?}")))
+    Ok(all)
 }
 
 /// Answers every figure of a period and an area.
@@ -322,7 +346,7 @@ mod tests {
             male: 20,
             children: 5,
         };
-        let stats = table(period, &[("33.03.08".into(), counts)], false);
+        let stats = table(period, &[("33.03.08".into(), counts)]);
         assert_eq!(stats.rows.len(), 18);
         let mrebet = stats
             .rows

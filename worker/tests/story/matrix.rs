@@ -293,7 +293,7 @@ async fn call(
         }
         "GET /stats/activities" => {
             server
-                .get("/stats/activities?from=2026-01-01&to=2026-11-29", token)
+                .get("/stats/activities?from=2026-01-01&to=2026-12-31", token)
                 .await?
         }
         "GET /audit" => server.get("/audit", token).await?,

@@ -92,10 +92,14 @@ pub const COVERAGE_NOTE: Text = t(
     "Desa yang didatangi kegiatan pencegahan pada periode ini. Bertanda ✕: belum pernah didatangi sama sekali.",
     "Villages a prevention activity reached in the period. Marked ✕: never reached at all.",
 );
+pub const COVERAGE_NOTE_VIEWER: Text = t(
+    "Desa yang didatangi kegiatan pencegahan pada periode ini. Desa yang belum pernah didatangi sama sekali hanya ditandai untuk ketua harian dan sekretaris.",
+    "Villages a prevention activity reached in the period. Villages never reached at all are marked for the daily chair and the secretary only.",
+);
 pub const NOT_REACHED: Text = t("belum dijangkau", "not reached");
 pub const NEVER_REACHED: Text = t("belum pernah", "never");
 pub const LIST_HIDDEN: Text = t(
-    "Daftar desa disembunyikan (lihat catatan *).",
+    "Daftar desanya disembunyikan karena angkanya kecil (lihat catatan *).",
     "The list of villages is hidden (see the note *).",
 );
 pub const BACK_TO_REGENCY: Text = t("← Seluruh kabupaten", "← The whole regency");
