@@ -432,7 +432,13 @@ pub const CHANGE_LOGOUT: Text = t("Keluar dari aplikasi", "Logged out");
 pub const ACTION_LOGIN: Text = t("Masuk", "Logged in");
 pub const LOGIN_SUCCEEDED: Text = t("Berhasil", "Succeeded");
 pub const LOGIN_WRONG_PASSWORD: Text = t("Gagal: kata sandi salah", "Failed: wrong password");
+pub const LOGIN_INACTIVE: Text = t("Gagal: akun dinonaktifkan", "Failed: account deactivated");
+pub const LOGIN_UNKNOWN_ACCOUNT: Text = t(
+    "Gagal: nama pengguna tidak terdaftar",
+    "Failed: no account has that username",
+);
 pub const LOGIN_FROM: Text = t("dari", "from");
+pub const AUDIT_NO_ACCOUNT: Text = t("(tanpa akun)", "(no account)");
 pub const OP_DELETE: Text = t("Dihapus", "Deleted");
 
 pub const KIND_CASE: Text = t("Kasus", "Case");

@@ -191,13 +191,14 @@ pub struct AuditEntry {
     pub id: u64,
     /// When, in unix seconds (server time).
     pub at: i64,
-    /// Who.
-    pub user_id: Uuid,
-    /// Their login name.
-    pub username: String,
+    /// Who: `null` only for a failed login with a username no account has (the
+    /// `detail` then holds the `username` tried).
+    pub user_id: Option<Uuid>,
+    /// Their login name (`null` with `user_id`).
+    pub username: Option<String>,
     /// From which device, when a device was involved.
     pub device_id: Option<Uuid>,
-    /// `mutation`, `identity_read`, `export` or `account`.
+    /// `mutation`, `identity_read`, `export`, `account` or `login`.
     pub action: String,
     /// The kind of the record concerned (`user` for an account change).
     pub record_kind: Option<String>,

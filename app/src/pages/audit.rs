@@ -60,9 +60,14 @@ pub fn change_text(entry: &AuditEntry, lang: Lang) -> String {
     if let Some(outcome) = detail.get("outcome").and_then(Value::as_str) {
         let text = match outcome {
             "success" => i18n::LOGIN_SUCCEEDED,
+            "inactive" => i18n::LOGIN_INACTIVE,
+            "unknown_account" => i18n::LOGIN_UNKNOWN_ACCOUNT,
             _ => i18n::LOGIN_WRONG_PASSWORD,
         };
         let mut words = text.get(lang).to_owned();
+        if let Some(username) = detail.get("username").and_then(Value::as_str) {
+            words.push_str(&format!(" \u{201c}{username}\u{201d}"));
+        }
         if let Some(address) = detail.get("address").and_then(Value::as_str) {
             words.push_str(&format!(" ({} {address})", i18n::LOGIN_FROM.get(lang)));
         }
@@ -238,6 +243,10 @@ fn AuditItem(entry: AuditEntry) -> impl IntoView {
     let at = entry.at;
     let entry_id = entry.id.to_string();
     let username = entry.username.clone();
+    let user_text = move || match &username {
+        Some(name) => name.clone(),
+        None => i18n.t(i18n::AUDIT_NO_ACCOUNT).to_owned(),
+    };
     let change = move || change_text(&entry, i18n.lang());
     let action_text = {
         let action = action.clone();
@@ -253,7 +262,7 @@ fn AuditItem(entry: AuditEntry) -> impl IntoView {
     view! {
         <li class="audit-entry" data-id=entry_id data-action=action>
             <span class="audit-time">{move || i18n::date_time_wib(at, i18n.lang())}</span>
-            <span class="audit-user">{username}</span>
+            <span class="audit-user">{user_text}</span>
             <span class="audit-action">{action_text}</span>
             <span class="audit-record" title=full_id>
                 {kind_text} " " <code>{short_id}</code>
@@ -273,8 +282,8 @@ mod tests {
         AuditEntry {
             id: 7,
             at: 0,
-            user_id: uuid::Uuid::nil(),
-            username: "ketua1".into(),
+            user_id: Some(uuid::Uuid::nil()),
+            username: Some("ketua1".into()),
             device_id: None,
             action: action.into(),
             record_kind: Some(kind.into()),
@@ -312,6 +321,25 @@ mod tests {
         assert_eq!(
             change_text(&login, Lang::Id),
             "Gagal: kata sandi salah (dari 203.0.113.9)"
+        );
+        let stranger = AuditEntry {
+            user_id: None,
+            username: None,
+            record_id: None,
+            ..entry(
+                "login",
+                "user",
+                json!({"outcome": "unknown_account", "username": "admin", "address": "203.0.113.9"}),
+            )
+        };
+        assert_eq!(
+            change_text(&stranger, Lang::Id),
+            "Gagal: nama pengguna tidak terdaftar \u{201c}admin\u{201d} (dari 203.0.113.9)"
+        );
+        let inactive = entry("login", "user", json!({"outcome": "inactive"}));
+        assert_eq!(
+            change_text(&inactive, Lang::Id),
+            "Gagal: akun dinonaktifkan"
         );
         let logout = entry(
             "account",

@@ -129,7 +129,7 @@ pub fn identity_reads(user: Uuid, device: Uuid, records: &[RecordState]) -> Vec<
             let fields: Vec<&String> = record.fields.keys().collect();
             NewAuditEntry {
                 at,
-                user_id: user,
+                user_id: Some(user),
                 device_id: Some(device),
                 action: AuditAction::IdentityRead,
                 record_kind: Some(record.kind.clone()),
@@ -144,7 +144,7 @@ pub fn identity_reads(user: Uuid, device: Uuid, records: &[RecordState]) -> Vec<
 pub fn account_change(by: Uuid, account: Uuid, detail: Value) -> NewAuditEntry {
     NewAuditEntry {
         at: now_unix(),
-        user_id: by,
+        user_id: Some(by),
         device_id: None,
         action: AuditAction::Account,
         record_kind: Some("user".into()),

@@ -90,15 +90,27 @@ pub async fn login(
     }
     let user = match verify(&state, username.as_ref(), request.password).await? {
         Verified::User(user) => user,
-        Verified::Refused(account) => {
-            if let Some(id) = account {
-                let entry = login_entry(id, request.device_id, addr, false, now);
-                state.store.append_audit(&[entry]).await?;
-            }
+        Verified::Refused { account, outcome } => {
+            let attempt = Attempt {
+                account,
+                username: username.as_ref(),
+                device: request.device_id,
+                addr,
+            };
+            state
+                .store
+                .append_audit(&[attempt.entry(outcome, now)])
+                .await?;
             return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
         }
     };
-    let entry = login_entry(user.id, request.device_id, addr, true, now);
+    let attempt = Attempt {
+        account: Some(user.id),
+        username: username.as_ref(),
+        device: request.device_id,
+        addr,
+    };
+    let entry = attempt.entry("success", now);
     state.store.append_audit(&[entry]).await?;
     for (key, _) in &keys {
         if key.starts_with("user:") {
@@ -116,9 +128,14 @@ pub async fn login(
 enum Verified {
     /// The password is this active user's.
     User(UserInfo),
-    /// A wrong password for an account that exists (`Some`, its id, for the audit trail),
-    /// or an unknown or inactive account; the caller answers all of them alike.
-    Refused(Option<Uuid>),
+    /// Refused; the caller answers every refusal alike, and the trail says which it was.
+    Refused {
+        /// The account with the name, if one has it.
+        account: Option<Uuid>,
+        /// `wrong_password`, `inactive` (the right password of a deactivated account) or
+        /// `unknown_account`.
+        outcome: &'static str,
+    },
 }
 
 /// Whose password this is; a wrong password, an unknown user and a deactivated user are
@@ -137,33 +154,48 @@ async fn verify(
         tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
             .await
             .map_err(ApiError::internal)?;
+    let refused = |account: Option<Uuid>, outcome| Verified::Refused { account, outcome };
     Ok(match credentials {
         Some(c) if verified && c.active => Verified::User(c.user),
-        found => Verified::Refused(found.map(|c| c.user.id)),
+        Some(c) if verified => refused(Some(c.user.id), "inactive"),
+        Some(c) => refused(Some(c.user.id), "wrong_password"),
+        None => refused(None, "unknown_account"),
     })
 }
 
-/// The trail's entry of a login attempt on an account: its outcome, the client's address
-/// and the device, never the password.
-fn login_entry(
-    user: Uuid,
+/// A login attempt, as the audit trail records it.
+struct Attempt<'a> {
+    /// The account with the name given, if one has it.
+    account: Option<Uuid>,
+    /// The name given, when it is a well-formed username (anything else, a password
+    /// typed in the wrong box perhaps, is never written down).
+    username: Option<&'a Username>,
+    /// The device it came from.
     device: Uuid,
+    /// The client's address.
     addr: ClientAddr,
-    succeeded: bool,
-    now: i64,
-) -> NewAuditEntry {
-    let address = addr.0.map(|ip| ip.to_string());
-    NewAuditEntry {
-        at: now,
-        user_id: user,
-        device_id: Some(device),
-        action: AuditAction::Login,
-        record_kind: Some("user".into()),
-        record_id: Some(user),
-        detail: serde_json::json!({
-            "outcome": if succeeded { "success" } else { "wrong_password" },
-            "address": address,
-        }),
+}
+
+impl Attempt<'_> {
+    /// The trail's entry: the outcome, the address and the device, never the password.
+    /// An attempt on no account names the username tried, as no account's name does.
+    fn entry(&self, outcome: &str, now: i64) -> NewAuditEntry {
+        let mut detail = serde_json::json!({
+            "outcome": outcome,
+            "address": self.addr.0.map(|ip| ip.to_string()),
+        });
+        if self.account.is_none() {
+            detail["username"] = serde_json::json!(self.username.map(Username::as_str));
+        }
+        NewAuditEntry {
+            at: now,
+            user_id: self.account,
+            device_id: Some(self.device),
+            action: AuditAction::Login,
+            record_kind: Some("user".into()),
+            record_id: self.account,
+            detail,
+        }
     }
 }
 

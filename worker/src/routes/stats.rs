@@ -291,7 +291,7 @@ pub async fn export(
     let file = csv::file_name(table, &figures);
     let entry = NewAuditEntry {
         at: crate::clock::now_unix(),
-        user_id: current.user.id,
+        user_id: Some(current.user.id),
         device_id: None,
         action: AuditAction::Export,
         record_kind: None,

@@ -38,8 +38,8 @@ impl AuditAction {
 pub struct NewAuditEntry {
     /// When (unix seconds).
     pub at: i64,
-    /// Who.
-    pub user_id: Uuid,
+    /// Who: `None` only for a failed login with a username no account has.
+    pub user_id: Option<Uuid>,
     /// From which device, if any.
     pub device_id: Option<Uuid>,
     /// What.

@@ -599,8 +599,8 @@ impl Store for PostgresStore {
         type Row = (
             i64,
             i64,
-            Uuid,
-            String,
+            Option<Uuid>,
+            Option<String>,
             Option<Uuid>,
             String,
             Option<String>,
@@ -610,7 +610,7 @@ impl Store for PostgresStore {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT a.id, a.at, a.user_id, u.username, a.device_id, a.action, a.record_kind,
                     a.record_id, a.detail
-             FROM audit_log a JOIN users u ON u.id = a.user_id
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              WHERE ($1::uuid IS NULL OR a.user_id = $1) AND ($2::uuid IS NULL OR a.record_id = $2)
                AND ($3::bigint IS NULL OR a.at >= $3) AND ($4::bigint IS NULL OR a.at < $4)
                AND ($5::bigint IS NULL OR a.id < $5)

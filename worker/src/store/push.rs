@@ -338,7 +338,7 @@ fn audit_rows(
         });
         let entry = |action, detail| NewAuditEntry {
             at: now,
-            user_id: batch.user.id,
+            user_id: Some(batch.user.id),
             device_id: Some(batch.device_id),
             action,
             record_kind: Some(mutation.kind.clone()),

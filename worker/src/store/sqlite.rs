@@ -611,8 +611,8 @@ impl Store for SqliteStore {
         type Row = (
             i64,
             i64,
-            String,
-            String,
+            Option<String>,
+            Option<String>,
             Option<String>,
             String,
             Option<String>,
@@ -622,7 +622,7 @@ impl Store for SqliteStore {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT a.id, a.at, a.user_id, u.username, a.device_id, a.action, a.record_kind,
                     a.record_id, a.detail
-             FROM audit_log a JOIN users u ON u.id = a.user_id
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              WHERE ($1 IS NULL OR a.user_id = $1) AND ($2 IS NULL OR a.record_id = $2)
                AND ($3 IS NULL OR a.at >= $3) AND ($4 IS NULL OR a.at < $4)
                AND ($5 IS NULL OR a.id < $5)
@@ -642,7 +642,7 @@ impl Store for SqliteStore {
                     Ok(AuditEntry {
                         id: from_db(id)?,
                         at,
-                        user_id: parse_uuid(&user)?,
+                        user_id: user.as_deref().map(parse_uuid).transpose()?,
                         username,
                         device_id: device.as_deref().map(parse_uuid).transpose()?,
                         action,
@@ -653,5 +653,95 @@ impl Store for SqliteStore {
                 },
             )
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::SqlitePoolOptions;
+    use sqlx::Row;
+
+    /// Migration 0011 rebuilds the trail to let `user_id` be NULL: every row keeps its id
+    /// and values, the ids go on from the last, and the trail stays append-only.
+    #[tokio::test]
+    async fn the_trail_rebuilt_for_unknown_accounts_keeps_its_rows_and_its_guards() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .expect("memory database");
+        let migrator = sqlx::migrate!("migrations/sqlite");
+        let apply = |upto: std::ops::Range<i64>| {
+            let pool = pool.clone();
+            let sql: Vec<String> = migrator
+                .iter()
+                .filter(|m| upto.contains(&m.version))
+                .map(|m| m.sql.to_string())
+                .collect();
+            async move {
+                for script in sql {
+                    sqlx::raw_sql(&script)
+                        .execute(&pool)
+                        .await
+                        .expect("migration");
+                }
+            }
+        };
+        apply(1..11).await;
+        sqlx::raw_sql(
+            "INSERT INTO users (id, username, name, role, password_hash, created_at)
+                 VALUES ('u1', 'ketua', 'Ketua', 'supervisor', 'x', 0);
+             INSERT INTO audit_log (at, user_id, action, detail) VALUES
+                 (10, 'u1', 'login', '{\"outcome\":\"success\"}'),
+                 (11, 'u1', 'export', '{\"table\":\"kasus\"}'),
+                 (12, 'u1', 'account', '{\"change\":\"logout\"}');",
+        )
+        .execute(&pool)
+        .await
+        .expect("the trail before");
+        apply(11..12).await;
+
+        let rows = sqlx::query("SELECT id, at, user_id, action, detail FROM audit_log ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+        let rows: Vec<(i64, i64, Option<String>, String)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        let u1 = Some("u1".to_owned());
+        assert_eq!(
+            rows,
+            [
+                (1, 10, u1.clone(), "login".to_owned()),
+                (2, 11, u1.clone(), "export".to_owned()),
+                (3, 12, u1, "account".to_owned()),
+            ]
+        );
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_log (at, user_id, action, detail)
+             VALUES (13, NULL, 'login', '{}') RETURNING id",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("a login of no account");
+        assert_eq!(id, 4);
+        for rewrite in [
+            "UPDATE audit_log SET detail = '{}' WHERE id = 1",
+            "DELETE FROM audit_log WHERE id = 2",
+            "REPLACE INTO audit_log (id, at, user_id, action, detail) VALUES (3, 0, NULL, 'x', '{}')",
+        ] {
+            let refused = sqlx::query(rewrite).execute(&pool).await;
+            assert!(
+                refused.is_err_and(|e| e.to_string().contains("append-only")),
+                "{rewrite}"
+            );
+        }
+        let unknown = sqlx::query(
+            "INSERT INTO audit_log (at, user_id, action, detail) VALUES (1, 'nobody', 'x', '{}')",
+        )
+        .execute(&pool)
+        .await;
+        assert!(unknown.is_err(), "a user_id must still be an account's");
     }
 }

@@ -393,5 +393,53 @@ async fn logins_and_logouts_leave_a_trace_without_the_password(
     assert_eq!(logged_in["detail"]["outcome"], "success");
     assert_eq!(logged_in["device_id"], json!(officer.device_id));
     assert_eq!(logged_in["record_id"], json!(officer.user.id));
+
+    // A name no account has is recorded too, with no account; a name that is no username
+    // at all (a password typed in the wrong box, perhaps) is not written down.
+    let admin = server.user("admin", Role::Admin).await?;
+    let before = trail(server, &admin.token, "?limit=1").await?;
+    for username in ["kepala.dinas", "Rahasia Kita 2026!"] {
+        let stranger = json!({"username": username, "password": "coba-coba", "device_id": device});
+        let answer = server.post("/login", None, &stranger).await?;
+        assert_eq!(answer.0, StatusCode::UNAUTHORIZED);
+    }
+    // The right password of a deactivated account is refused alike, and recorded as such.
+    let (status, _) = server
+        .post(
+            &format!("/users/{}/deactivate", officer.user.id),
+            Some(&admin.token),
+            &json!({}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let right =
+        json!({"username": "petugas", "password": crate::common::PASSWORD, "device_id": device});
+    let answer = server.post("/login", None, &right).await?;
+    assert_eq!(answer.0, StatusCode::UNAUTHORIZED);
+    let newest = trail(server, &admin.token, "").await?;
+    let first = before[0]["id"].as_u64().unwrap_or_default();
+    let logins: Vec<&Value> = newest
+        .iter()
+        .filter(|e| e["action"] == "login" && e["id"].as_u64() > Some(first))
+        .collect();
+    assert_eq!(logins.len(), 3, "{newest:?}");
+    let inactive = logins[0];
+    assert_eq!(inactive["detail"]["outcome"], "inactive");
+    assert_eq!(inactive["user_id"], json!(officer.user.id));
+    assert_eq!(inactive["username"], "petugas");
+    for (entry, tried) in [(logins[1], Value::Null), (logins[2], json!("kepala.dinas"))] {
+        assert_eq!(entry["detail"]["outcome"], "unknown_account", "{entry}");
+        assert_eq!(entry["detail"]["username"], tried, "{entry}");
+        assert_eq!(entry["detail"]["address"], "127.0.0.1");
+        assert_eq!(entry["device_id"], json!(device));
+        assert_eq!(
+            (&entry["user_id"], &entry["username"], &entry["record_id"]),
+            (&Value::Null, &Value::Null, &Value::Null)
+        );
+    }
+    let text = serde_json::to_string(&newest)?;
+    for secret in ["coba-coba", "Rahasia", "rahasia", crate::common::PASSWORD] {
+        assert!(!text.contains(secret), "{secret} in the trail");
+    }
     Ok(())
 }

@@ -414,7 +414,7 @@ pub(super) async fn insert_audit(
         let mut query = QueryBuilder::<Sqlite>::new(sql::INSERT_AUDIT);
         query.push_values(chunk, |mut row, entry| {
             row.push_bind(entry.at)
-                .push_bind(entry.user_id.to_string())
+                .push_bind(entry.user_id.map(|id| id.to_string()))
                 .push_bind(entry.device_id.map(|id| id.to_string()))
                 .push_bind(entry.action.as_str())
                 .push_bind(entry.record_kind.clone())
