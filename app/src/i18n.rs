@@ -329,8 +329,8 @@ pub const AGENCY: Text = t("Instansi", "Agency");
 pub const AGENCY_NONE: Text = t("— Tidak ada —", "— None —");
 pub const INITIAL_PASSWORD: Text = t("Kata sandi awal", "Initial password");
 pub const PASSWORD_HINT: Text = t(
-    "Paling sedikit 8 karakter. Sampaikan langsung kepada pemilik akun, jangan lewat grup.",
-    "At least 8 characters. Give it to the account's owner in person, not through a group chat.",
+    "Paling sedikit 8 karakter dan tidak mudah ditebak: jangan nama orang, nama desa, tahun, atau 12345678. Contoh yang baik: tiga atau empat kata yang tidak saling berhubungan, dipisah tanda minus. Sampaikan langsung kepada pemilik akun, jangan lewat grup.",
+    "At least 8 characters and not easy to guess: no names of people or villages, no years, no 12345678. A good one: three or four unrelated words joined by dashes. Give it to the account's owner in person, not through a group chat.",
 );
 pub const ACCOUNT_CREATE: Text = t("Buat akun", "Create account");
 pub const ACCOUNT_CREATED: Text = t("Akun dibuat.", "Account created.");

@@ -108,6 +108,9 @@ pub struct ErrorDetail {
     /// With `mutation_gap`: the mutation id the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<u64>,
+    /// With `weak_password`: why, as a [`crate::password::Weakness`] code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One account as an admin sees it (`GET /api/v1/users`).
@@ -148,14 +151,14 @@ pub struct NewAccount {
     /// The agency; may be empty or left out.
     #[serde(default)]
     pub agency: String,
-    /// The first password: at least 8 characters.
+    /// The first password: at least 8 characters, and not easy to guess.
     pub password: String,
 }
 
 /// `POST /api/v1/users/{id}/password` request: an admin sets a new password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPassword {
-    /// The new password: at least 8 characters.
+    /// The new password: at least 8 characters, and not easy to guess.
     pub password: String,
 }
 

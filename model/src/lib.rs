@@ -16,6 +16,7 @@ pub mod field;
 pub mod kind;
 pub mod lang;
 pub mod merge;
+pub mod password;
 pub mod regions;
 pub mod schema;
 pub mod stats;

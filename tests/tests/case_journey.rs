@@ -14,8 +14,8 @@ use gugus_e2e::{app, timeout, Browser, Worker};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
-const OTHER_OFFICER: (&str, &str) = ("petugas2", "sandi-petugas-dua");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
+const OTHER_OFFICER: (&str, &str) = ("petugas2", "kunci-sepeda-kedua");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 
 /// Mrebet and its village Sangkanayu.

@@ -10,7 +10,7 @@ use gugus_e2e::{app, poll, timeout, Browser, Worker};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 
 fn venue(id: u64, record_id: Uuid, base_version: u64, venue: &str) -> Value {

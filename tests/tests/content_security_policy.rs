@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use gugus_e2e::{app, Browser, Worker};
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_runs_under_the_content_security_policy() -> Result<()> {

@@ -22,7 +22,7 @@ const PER_PUSH: u64 = 4;
 const TOTAL: u64 = CLIENTS * PUSHES * PER_PUSH;
 /// The kill comes once this many mutations have been answered `applied`.
 const KILL_AFTER: u64 = TOTAL * 2 / 5;
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,7 @@ use gugus_e2e::{poll, Browser, Worker};
 use serde_json::Value;
 use std::time::Duration;
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 const PAYLOAD: &str = "<img src=x onerror=alert(1)> Balai '; DROP TABLE records; --";
 

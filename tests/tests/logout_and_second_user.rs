@@ -8,8 +8,8 @@ use anyhow::{ensure, Result};
 use gugus_e2e::app::{self, ActivityForm};
 use gugus_e2e::{Browser, Worker};
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
-const NEXT_OFFICER: (&str, &str) = ("petugas2", "sandi-petugas-dua");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
+const NEXT_OFFICER: (&str, &str) = ("petugas2", "kunci-sepeda-kedua");
 const SUMMARY: &str = "Ditawari kerja di pabrik Malaysia lewat media sosial.";
 
 /// The change that is never sent.

@@ -20,7 +20,7 @@ const ROLES: [Role; 4] = [
     (
         "petugas1",
         "officer",
-        "sandi-petugas-satu",
+        "kunci-sepeda-satu",
         &[
             ("#nav-home", "records"),
             ("#nav-activities", "records"),

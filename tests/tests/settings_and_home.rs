@@ -10,7 +10,7 @@ use anyhow::{ensure, Context, Result};
 use gugus_e2e::{app, poll, Browser, Worker};
 use serde_json::{json, Value};
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const OFFICER_NAME: &str = "Petugas Satu";
 
 /// Mrebet and its village Sangkanayu.

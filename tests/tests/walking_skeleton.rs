@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use gugus_e2e::app::{self, ActivityForm, StatsRow};
 use gugus_e2e::{poll, Browser, Worker};
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 
 /// Outreach to prospective migrant workers in Kedungbenda, Kemangkon.

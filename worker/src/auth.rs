@@ -12,6 +12,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 use model::api::{Account, Role, UserInfo};
+use model::password::Weakness;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -25,7 +26,7 @@ pub const IDLE_LIMIT: Duration = Duration::days(14);
 /// A session's last use is written at most this often (not on every request).
 pub const SEEN_GRANULARITY: Duration = Duration::minutes(1);
 /// The shortest password an account may have.
-pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MIN_PASSWORD_CHARS: usize = model::password::MIN_CHARS;
 
 /// A login name: 1 to 64 of `a-z 0-9 . _ -`, kept in lower case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,9 +41,9 @@ pub enum AccountError {
     /// The display name is empty.
     #[error("the name must not be empty")]
     EmptyName,
-    /// The password is too short.
-    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
-    ShortPassword,
+    /// The password is too easy to guess (too short among the reasons).
+    #[error("the password is too easy to guess: {}", .0.text().en)]
+    WeakPassword(Weakness),
     /// Hashing failed.
     #[error("cannot hash the password: {0}")]
     Hash(String),
@@ -143,17 +144,129 @@ pub struct AccountSpec<'a> {
     pub password: &'a str,
 }
 
-/// Checks a new password's length.
-pub fn check_password(password: &str) -> Result<(), AccountError> {
+/// Words a password must not lean on, whoever's it is: the task force's own and the ones
+/// people reach for in Indonesian.
+#[rustfmt::skip]
+const TASK_FORCE_WORDS: &[&str] = &[
+    "gugus", "tugas", "gugustugas", "tppo", "pptppo", "perdagangan", "orang", "korban",
+    "kasus", "trafficking", "purbalingga", "kabupaten", "kecamatan", "desa", "jawa",
+    "tengah", "jateng", "indonesia", "bupati", "wakil", "ketua", "harian", "sekretaris",
+    "petugas", "pemantau", "admin", "dinsos", "dinas", "sosial", "polres", "polisi",
+    "kejaksaan", "pengadilan", "sandi", "katasandi", "kata", "rahasia", "sayang", "cinta",
+    "bismillah", "merdeka", "selamat", "demo",
+];
+
+/// How hard a password must be to guess: zxcvbn's score 3, "safely unguessable"
+/// (about 10^8 guesses or more), counting the account's and the regency's words as known.
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// Whose password it is: the account's username, name and agency, which a password must
+/// not lean on either.
+pub type PasswordOwner<'a> = [&'a str; 3];
+
+/// Checks a new password: long enough, and not easy to guess (a strength estimator's
+/// judgement, knowing the owner's names, the regency's places and the task force's words).
+pub fn check_password(password: &str, owner: PasswordOwner<'_>) -> Result<(), AccountError> {
+    let weak = |weakness| Err(AccountError::WeakPassword(weakness));
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AccountError::ShortPassword);
+        return weak(Weakness::TooShort);
     }
-    Ok(())
+    let words = known_words(owner);
+    let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if estimate.score() >= MIN_SCORE {
+        // The estimator prices a run of known words as a guesser without a list would;
+        // one who knows the owner tries their names and places together.
+        if own_characters(&password.to_lowercase(), &words) < MIN_OWN_CHARS {
+            return weak(Weakness::Personal);
+        }
+        return Ok(());
+    }
+    use zxcvbn::feedback::Warning;
+    let warning = estimate.feedback().and_then(|feedback| feedback.warning());
+    weak(match warning {
+        Some(
+            Warning::ThisIsATop10Password
+            | Warning::ThisIsATop100Password
+            | Warning::ThisIsACommonPassword
+            | Warning::ThisIsSimilarToACommonlyUsedPassword
+            | Warning::AWordByItselfIsEasyToGuess
+            | Warning::NamesAndSurnamesByThemselvesAreEasyToGuess
+            | Warning::CommonNamesAndSurnamesAreEasyToGuess,
+        ) => Weakness::Common,
+        Some(
+            Warning::RepeatsLikeAaaAreEasyToGuess
+            | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+        ) => Weakness::Repeated,
+        Some(
+            Warning::SequencesLikeAbcAreEasyToGuess
+            | Warning::StraightRowsOfKeysAreEasyToGuess
+            | Warning::ShortKeyboardPatternsAreEasyToGuess,
+        ) => Weakness::Sequence,
+        Some(Warning::RecentYearsAreEasyToGuess | Warning::DatesAreOftenEasyToGuess) => {
+            Weakness::Date
+        }
+        None => {
+            let lower = password.to_lowercase();
+            let leans = words
+                .iter()
+                .any(|w| w.chars().count() >= 4 && lower.contains(w.as_str()));
+            if leans {
+                Weakness::Personal
+            } else {
+                Weakness::Guessable
+            }
+        }
+    })
+}
+
+/// The fewest letters and digits a password must have besides the known words.
+const MIN_OWN_CHARS: usize = 4;
+
+/// The letters and digits of `password` (lower case) left once every known word of three
+/// characters or more is taken out, longest first.
+fn own_characters(password: &str, words: &[String]) -> usize {
+    let mut longest: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 3).collect();
+    longest.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let mut left = password.to_owned();
+    for word in longest {
+        left = left.replace(word.as_str(), " ");
+    }
+    left.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// The words a guesser would try first for this owner, lower case, each once.
+fn known_words(owner: PasswordOwner<'_>) -> Vec<String> {
+    let places = model::regions::kecamatan()
+        .chain(model::regions::villages())
+        .map(|region| region.name.as_str());
+    let mut words: Vec<String> = owner
+        .into_iter()
+        .chain(TASK_FORCE_WORDS.iter().copied())
+        .chain(places)
+        .flat_map(|text| {
+            let text = text.to_lowercase();
+            let mut parts: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|part| !part.is_empty())
+                .map(str::to_owned)
+                .collect();
+            parts.push(text.split_whitespace().collect());
+            parts
+        })
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
 /// Checks and hashes a new password, off the async threads.
-pub async fn new_password_hash(password: &str) -> Result<String, AccountError> {
-    check_password(password)?;
+pub async fn new_password_hash(
+    password: &str,
+    owner: PasswordOwner<'_>,
+) -> Result<String, AccountError> {
+    check_password(password, owner)?;
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -170,7 +283,8 @@ pub async fn create_account(
     if name.is_empty() {
         return Err(AccountError::EmptyName);
     }
-    let password_hash = new_password_hash(spec.password).await?;
+    let owner = [username.as_str(), name, spec.agency];
+    let password_hash = new_password_hash(spec.password, owner).await?;
     let user = NewUser {
         id: Uuid::now_v7(),
         username: username.0,
@@ -250,6 +364,43 @@ impl FromRequestParts<AppState> for CurrentUser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guessable_passwords_are_refused_with_their_reason() {
+        let owner = ["ani.wulandari", "Ani Wulandari", "Dinas Sosial"];
+        let weak = |password: &str| match check_password(password, owner) {
+            Err(AccountError::WeakPassword(weakness)) => Some(weakness),
+            _ => None,
+        };
+        for (password, weakness) in [
+            ("pendek", Weakness::TooShort),
+            ("password1", Weakness::Common),
+            ("12345678", Weakness::Common),
+            ("iloveyou", Weakness::Common),
+            ("        ", Weakness::Repeated),
+            ("aaaaaaaaaaaa", Weakness::Repeated),
+            ("abcdefghij", Weakness::Sequence),
+            ("qwertyuiop", Weakness::Common),
+            ("98765432100", Weakness::Sequence),
+            ("ani.wulandari", Weakness::Personal),
+            ("wulandari88", Weakness::Personal),
+            ("Purbalingga2026", Weakness::Personal),
+            ("kalimanah1", Weakness::Personal),
+            ("guguspptppo", Weakness::Personal),
+            ("wulandari-dinas-sosial", Weakness::Personal),
+            ("wulandari-kalimanah-purbalingga", Weakness::Personal),
+        ] {
+            assert_eq!(weak(password), Some(weakness), "{password:?}");
+        }
+        for strong in [
+            "kata-sandi-ujian",
+            "sepatu-lumpur-sawah",
+            "mangga-payung-kereta-senja",
+            "Tebu manis dari Bukateja 1987!",
+        ] {
+            assert_eq!(weak(strong), None, "{strong:?}");
+        }
+    }
 
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {

@@ -30,19 +30,19 @@ pub struct DemoAccount {
 pub const ACCOUNTS: [DemoAccount; 3] = [
     DemoAccount {
         username: "petugas",
-        password: "petugas-demo",
+        password: "sepatu-lumpur-sawah",
         name: "Petugas Demo",
         role: Role::Officer,
     },
     DemoAccount {
         username: "ketua",
-        password: "ketua-demo",
+        password: "rapat-pagi-teh-manis",
         name: "Ketua Harian Demo",
         role: Role::Supervisor,
     },
     DemoAccount {
         username: "bupati",
-        password: "bupati-demo",
+        password: "pendopo-hujan-senja",
         name: "Bupati Demo",
         role: Role::Viewer,
     },
@@ -215,6 +215,15 @@ fn sample_fields(i: usize, today: Date) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_passwords_pass_the_strength_check() {
+        for account in ACCOUNTS {
+            let owner = [account.username, account.name, ""];
+            let checked = auth::check_password(account.password, owner);
+            assert!(checked.is_ok(), "{}: {checked:?}", account.username);
+        }
+    }
     use model::RecordKind;
 
     #[test]

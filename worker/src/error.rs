@@ -6,6 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use model::api::{ErrorBody, ErrorDetail};
+use model::password::Weakness;
 
 /// What went wrong with a request, as the client is told.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,10 @@ pub enum ApiError {
         /// The sentence.
         message: &'static str,
     },
+    /// 400 `weak_password`: a new password is too easy to guess; the body's `reason` says
+    /// why (a [`Weakness`] code).
+    #[error("The password is too easy to guess: {}", .0.text().en)]
+    WeakPassword(Weakness),
     /// 401: no token, or an unknown, revoked or expired one; or wrong credentials.
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -71,6 +76,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Refused { code, .. } => (StatusCode::BAD_REQUEST, code),
+            ApiError::WeakPassword(_) => (StatusCode::BAD_REQUEST, "weak_password"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
@@ -117,11 +123,16 @@ impl IntoResponse for ApiError {
             ApiError::MutationGap { expected } => Some(expected),
             _ => None,
         };
+        let reason = match self {
+            ApiError::WeakPassword(weakness) => Some(weakness.code().to_owned()),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message,
                 expected,
+                reason,
             },
         };
         let mut response = (status, Json(body)).into_response();

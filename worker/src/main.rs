@@ -29,6 +29,10 @@ enum Command {
     /// Add generated sample data, the same for the same seed: cases with their victims,
     /// services, legal steps and notes, and activities, over the regency's villages.
     Generate(GenerateArgs),
+    /// Bring the store's schema up to date and fill what the migrations add, then exit.
+    /// On PostgreSQL, run it as the schema's owner when the worker serves as a role that
+    /// may not change the schema (worker/sql/postgres-worker-role.sql).
+    Migrate(DatabaseArgs),
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -173,6 +177,7 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Generate(args) => generate(args).await,
+        Command::Migrate(args) => migrate(args).await,
         Command::User {
             command: UserCommand::Add(args),
         } => add_user(args).await,
@@ -309,6 +314,14 @@ async fn add_user(args: AddArgs) -> anyhow::Result<()> {
         user.name,
         user.role.as_str()
     );
+    Ok(())
+}
+
+async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+    store::connect(&args.database_url)
+        .await
+        .context("cannot migrate the store")?;
+    println!("the store's schema is up to date");
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use crate::sync::{Api, ApiError};
 use account_form::AccountForm;
 use account_item::AccountItem;
 use gugus_model::api::Account;
+use gugus_model::password::Weakness;
 use gugus_model::Text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,10 +24,18 @@ pub fn account_error_text(error: &ApiError) -> Text {
         ApiError::Unauthorized => i18n::ERR_SESSION,
         ApiError::Forbidden => i18n::ADMIN_FORBIDDEN,
         ApiError::Server {
-            status: 400, code, ..
+            status: 400,
+            code,
+            reason,
+            ..
         } => match code.as_str() {
             "username_taken" => i18n::ACCOUNT_TAKEN,
             "own_account" => i18n::ACCOUNT_NOT_YOURSELF,
+            "weak_password" => reason
+                .as_deref()
+                .and_then(Weakness::parse)
+                .unwrap_or(Weakness::Guessable)
+                .text(),
             _ => i18n::ACCOUNT_REFUSED,
         },
         ApiError::Server { status: 404, .. } => i18n::ACCOUNT_GONE,
@@ -105,6 +114,7 @@ mod tests {
             status: 400,
             code: code.into(),
             message: "Refused.".into(),
+            reason: None,
         }
     }
 
@@ -123,5 +133,24 @@ mod tests {
             i18n::ACCOUNT_REFUSED
         );
         assert_eq!(account_error_text(&ApiError::Network), i18n::ADMIN_OFFLINE);
+        let weak = |reason: Option<&str>| ApiError::Server {
+            status: 400,
+            code: "weak_password".into(),
+            message: "The password is too easy to guess.".into(),
+            reason: reason.map(str::to_owned),
+        };
+        assert_eq!(
+            account_error_text(&weak(Some("common"))).id,
+            "Kata sandi ini termasuk yang paling banyak dipakai orang (atau mirip), jadi mudah ditebak."
+        );
+        assert_eq!(
+            account_error_text(&weak(Some("personal"))),
+            Weakness::Personal.text()
+        );
+        assert_eq!(
+            account_error_text(&weak(None)),
+            Weakness::Guessable.text(),
+            "a reason this app does not know yet"
+        );
     }
 }

@@ -44,6 +44,8 @@ pub enum ApiError {
         code: String,
         /// The body's sentence (English, for the log; pages show their own words).
         message: String,
+        /// With `weak_password`: why, a [`gugus_model::password::Weakness`] code.
+        reason: Option<String>,
     },
     /// A 2xx answer the app could not read.
     #[error("the answer could not be read")]
@@ -392,11 +394,14 @@ fn classify(status: u16, body: Option<ErrorBody>) -> ApiError {
 }
 
 fn server(status: u16, detail: Option<gugus_model::api::ErrorDetail>) -> ApiError {
-    let (code, message) = detail.map(|d| (d.code, d.message)).unwrap_or_default();
+    let (code, message, reason) = detail
+        .map(|d| (d.code, d.message, d.reason))
+        .unwrap_or_default();
     ApiError::Server {
         status,
         code,
         message,
+        reason,
     }
 }
 

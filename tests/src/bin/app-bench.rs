@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 const DEFAULT_CASES: u64 = 10_000;
 const ACTIVITIES: u64 = 300;

@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
 
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 const CPU_THROTTLE: f64 = 4.0;
 /// 1.6 Mbit/s, 750 kbit/s and 150 ms, in CDP's bytes per second and milliseconds.

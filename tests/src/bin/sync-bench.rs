@@ -20,7 +20,7 @@ const MUTATIONS: u64 = 10_000;
 const BATCHES: [u64; 2] = [100, 1000];
 const PULL_LIMIT: u32 = 1000;
 const RUNS: usize = 3;
-const OFFICER: (&str, &str) = ("petugas1", "sandi-petugas-satu");
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 
 /// One run's figures.

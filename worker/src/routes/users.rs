@@ -50,10 +50,7 @@ fn account_error(error: AccountError) -> ApiError {
             "The username must be 1 to 64 of a-z, 0-9, '.', '_' and '-'.".into(),
         ),
         AccountError::EmptyName => ApiError::BadRequest("The name must not be empty.".into()),
-        AccountError::ShortPassword => ApiError::BadRequest(format!(
-            "The password must have at least {} characters.",
-            auth::MIN_PASSWORD_CHARS
-        )),
+        AccountError::WeakPassword(weakness) => ApiError::WeakPassword(weakness),
         AccountError::Store(StoreError::UsernameTaken(_)) => ApiError::Refused {
             code: "username_taken",
             message: USERNAME_TAKEN,
@@ -188,11 +185,23 @@ pub async fn set_password(
     ApiJson(request): ApiJson<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(&id)?;
-    let hash = auth::new_password_hash(&request.password)
+    let account = state
+        .store
+        .list_accounts()
+        .await?
+        .into_iter()
+        .find(|account| account.id == id)
+        .ok_or(ApiError::Missing(NO_SUCH_USER))?;
+    let owner = [
+        account.username.as_str(),
+        account.name.as_str(),
+        account.agency.as_str(),
+    ];
+    let hash = auth::new_password_hash(&request.password, owner)
         .await
         .map_err(account_error)?;
     if state.store.set_password(id, &hash, now_unix()).await? {
-        let username = username_of(&state, id).await?;
+        let username = Some(account.username);
         let detail = json!({"change": "password_reset", "username": username});
         let entry = audit::account_change(admin.user.id, id, detail);
         state.store.append_audit(&[entry]).await?;

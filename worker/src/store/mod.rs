@@ -30,6 +30,20 @@ pub enum StoreError {
     /// A migration failed at start-up.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The schema is behind the worker's migrations and this connection's role may not
+    /// bring it up to date (the worker's least-privilege role).
+    #[error(
+        "the database's schema is behind this worker (migration {applied} of {wanted}) and its role may not migrate it: run `gugus-worker migrate` as the schema's owner, then grant the worker's role again (worker/sql/postgres-worker-role.sql)"
+    )]
+    Behind {
+        /// The newest migration applied.
+        applied: i64,
+        /// The newest this worker has.
+        wanted: i64,
+        /// Why the migration failed.
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
     /// The SQLite file could not be made readable by its owner only.
     #[error("cannot make the database file {path} private (mode 0600)")]
     Private {

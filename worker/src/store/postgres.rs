@@ -70,10 +70,56 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        migrate(&pool).await?;
         backfill(&pool).await?;
         rebuild_rollups(&pool).await?;
         Ok(PostgresStore { pool })
+    }
+}
+
+/// Brings the schema up to date, unless it is already: a worker that runs as a role
+/// without the right to change the schema (`worker/sql/postgres-worker-role.sql`) starts
+/// on a schema its owner migrated (`gugus-worker migrate`), and is told so otherwise.
+async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    let migrator = sqlx::migrate!("migrations/postgres");
+    let wanted: Vec<(i64, Vec<u8>)> = migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| (m.version, m.checksum.to_vec()))
+        .collect();
+    // No table yet reads as nothing applied.
+    let applied: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap_or_default();
+    if applied == wanted {
+        return Ok(());
+    }
+    match migrator.run(pool).await {
+        Ok(()) => Ok(()),
+        Err(source) => {
+            use sqlx::migrate::MigrateError;
+            let error = match &source {
+                MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => Some(e),
+                _ => None,
+            };
+            // 42501: insufficient privilege.
+            let code = error
+                .and_then(|e| e.as_database_error())
+                .and_then(|e| e.code());
+            let denied = code.as_deref() == Some("42501");
+            if denied {
+                Err(StoreError::Behind {
+                    applied: applied.last().map_or(0, |(v, _)| *v),
+                    wanted: wanted.last().map_or(0, |(v, _)| *v),
+                    source,
+                })
+            } else {
+                Err(source.into())
+            }
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 /// The password every test account gets.
-pub const PASSWORD: &str = "kata-sandi-uji";
+pub const PASSWORD: &str = "kata-sandi-ujian";
 
 /// Which store a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,11 +149,17 @@ impl TestServer {
     /// A second worker over the same database, as another worker process would be (its
     /// own store connections and port); it stops when dropped.
     pub async fn second_process(&self) -> anyhow::Result<TestServer> {
-        let store = store::connect(&DatabaseUrl::parse(&self.url)?).await?;
+        self.process_at(&self.url).await
+    }
+
+    /// Another worker over the same database reached by `url` (another role's, say); it
+    /// stops when dropped.
+    pub async fn process_at(&self, url: &str) -> anyhow::Result<TestServer> {
+        let store = store::connect(&DatabaseUrl::parse(url)?).await?;
         let (base, shutdown) = serve(store.clone()).await?;
         Ok(TestServer {
             base,
-            url: self.url.clone(),
+            url: url.to_owned(),
             client: self.client.clone(),
             store,
             shutdown: Some(shutdown),

@@ -140,7 +140,7 @@ async fn account_changes_are_traced_and_only_supervisors_and_admins_read_the_tra
     let officer = server.user("petugas", Role::Officer).await?;
     let viewer = server.user("bupati", Role::Viewer).await?;
     let body = json!({"username": "baru", "name": "Petugas Baru", "role": "officer",
-                      "agency": "Dinsos", "password": "kata-sandi-baru"});
+                      "agency": "Dinsos", "password": "kata-sandi-bambu"});
     let (status, created) = server.post("/users", Some(&admin.token), &body).await?;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap_or_default().to_owned();
@@ -250,7 +250,7 @@ async fn the_sqlite_file_is_readable_by_its_owner_only(server: &TestServer) -> a
 
 /// A case, its victim and the victim's identity, pushed by `officer` as mutations 1 to 3:
 /// (victim id, identity id, identity version).
-async fn case_with_identity(
+pub async fn case_with_identity(
     server: &TestServer,
     officer: &crate::common::Device,
 ) -> anyhow::Result<(Uuid, Uuid, u64)> {

@@ -14,5 +14,6 @@ mod matrix;
 mod merge;
 mod payloads;
 mod push;
+mod roles;
 mod stats;
 mod users;

@@ -247,7 +247,7 @@ async fn call(
         "GET /officers" => server.get("/officers", token).await?,
         "POST /users" => {
             let body = json!({"username": format!("baru-{caller:?}").to_lowercase(),
-                "name": "Baru", "role": "officer", "password": "kata-sandi-baru"});
+                "name": "Baru", "role": "officer", "password": "kata-sandi-bambu"});
             server.post("/users", token, &body).await?
         }
         "POST /users/{target}/password" => {

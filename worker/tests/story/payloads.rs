@@ -118,7 +118,7 @@ async fn payloads_in_text_fields_come_back_as_typed(server: &TestServer) -> anyh
         let (status, _) = server.post("/login", None, &login).await?;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let account = json!({"username": "aman", "name": payload, "role": "officer",
-                             "agency": payload, "password": "kata-sandi-aman"});
+                             "agency": payload, "password": "jeruk-nipis-sore-hari"});
         let (status, _) = server.post("/users", Some(&admin.token), &account).await?;
         assert!(status == StatusCode::CREATED || status == StatusCode::BAD_REQUEST);
     }

@@ -13,6 +13,7 @@ crate::on_both_backends!(
     admins_create_and_list_accounts,
     deactivation_ends_every_session_at_once,
     admins_reset_passwords,
+    guessable_passwords_are_refused_with_a_reason,
     only_admins_manage_accounts,
     users_list_and_end_their_own_sessions,
     idle_sessions_stop_working,
@@ -42,7 +43,7 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
         .post(
             "/users",
             token,
-            &new_account("Ani", "officer", "rahasia-123"),
+            &new_account("Ani", "officer", "jeruk-rahasia-123"),
         )
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{ani}");
@@ -60,7 +61,7 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
             &json!(true)
         )
     );
-    let (status, session) = login(server, "ani", "rahasia-123").await?;
+    let (status, session) = login(server, "ani", "jeruk-rahasia-123").await?;
     assert_eq!(status, StatusCode::OK);
     // The user's own agency comes with the login and with /me (the app's settings).
     assert_eq!(session["user"]["agency"], "Dinas Sosial", "{session}");
@@ -74,7 +75,7 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
         .post(
             "/users",
             token,
-            &new_account("ANI", "viewer", "rahasia-123"),
+            &new_account("ANI", "viewer", "jeruk-rahasia-123"),
         )
         .await?;
     assert_error(&taken, StatusCode::BAD_REQUEST, "username_taken");
@@ -83,9 +84,11 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
         "That username is already taken."
     );
     for (body, words) in [
-        (new_account("a b", "officer", "rahasia-123"), "username"),
-        (new_account("budi", "officer", "pendek"), "8 characters"),
-        (new_account("budi", "chief", "rahasia-123"), "role"),
+        (
+            new_account("a b", "officer", "jeruk-rahasia-123"),
+            "username",
+        ),
+        (new_account("budi", "chief", "jeruk-rahasia-123"), "role"),
         (json!({"username": "budi"}), "members"),
     ] {
         let answer = server.post("/users", token, &body).await?;
@@ -94,7 +97,7 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
         assert!(message.contains(words), "{message:?} names {words:?}");
     }
     let no_agency = json!({"username": "budi", "name": "Budi", "role": "viewer",
-                           "password": "rahasia-123"});
+                           "password": "jeruk-rahasia-123"});
     let (status, budi) = server.post("/users", token, &no_agency).await?;
     assert_eq!((status, &budi["agency"]), (StatusCode::CREATED, &json!("")));
 
@@ -173,7 +176,7 @@ async fn admins_reset_passwords(server: &TestServer) -> anyhow::Result<()> {
     let short = server
         .post(&path, token, &json!({"password": "pendek"}))
         .await?;
-    assert_error(&short, StatusCode::BAD_REQUEST, "bad_request");
+    assert_error(&short, StatusCode::BAD_REQUEST, "weak_password");
     let (status, _) = server
         .post(&path, token, &json!({"password": "sandi-baru-456"}))
         .await?;
@@ -192,19 +195,70 @@ async fn admins_reset_passwords(server: &TestServer) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The review's passwords, and the owner's own names, are refused with a reason the app
+/// words; nothing is made or changed.
+async fn guessable_passwords_are_refused_with_a_reason(server: &TestServer) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let token = Some(admin.token.as_str());
+    let officer = server.user("petugas", Role::Officer).await?;
+    let reset = format!("/users/{}/password", officer.user.id);
+    for (password, reason) in [
+        ("password1", "common"),
+        ("12345678", "common"),
+        ("        ", "repeated"),
+        ("pendek", "too_short"),
+        ("abcdefghij", "sequence"),
+        ("ani.lestari", "personal"),
+        ("lestari-dinas-sosial", "personal"),
+        ("Purbalingga2026", "personal"),
+    ] {
+        let created = server
+            .post(
+                "/users",
+                token,
+                &new_account("ani.lestari", "officer", password),
+            )
+            .await?;
+        assert_error(&created, StatusCode::BAD_REQUEST, "weak_password");
+        assert_eq!(created.1["error"]["reason"], reason, "{password:?}");
+        if reason != "personal" {
+            let changed = server
+                .post(&reset, token, &json!({"password": password}))
+                .await?;
+            assert_error(&changed, StatusCode::BAD_REQUEST, "weak_password");
+            assert_eq!(changed.1["error"]["reason"], reason, "{password:?}");
+        }
+    }
+    // The officer's own username is personal for a reset of its password.
+    let own = server
+        .post(&reset, token, &json!({"password": "petugas-petugas"}))
+        .await?;
+    assert_eq!(own.1["error"]["reason"], "personal", "{own:?}");
+    let (status, list) = server.get("/users", token).await?;
+    assert_eq!(status, StatusCode::OK);
+    let users = list["users"].as_array().cloned().unwrap_or_default();
+    assert!(
+        users.iter().all(|u| u["username"] != "ani.lestari"),
+        "{list}"
+    );
+    let (status, _) = login(server, "petugas", PASSWORD).await?;
+    assert_eq!(status, StatusCode::OK, "the old password still works");
+    Ok(())
+}
+
 async fn only_admins_manage_accounts(server: &TestServer) -> anyhow::Result<()> {
     let target = server.add_user("target", Role::Officer).await?;
     let id = target.id;
     let posts = [
         (
             "/users".to_owned(),
-            new_account("budi", "admin", "rahasia-123"),
+            new_account("budi", "admin", "jeruk-rahasia-123"),
         ),
         (format!("/users/{id}/deactivate"), Value::Null),
         (format!("/users/{id}/activate"), Value::Null),
         (
             format!("/users/{id}/password"),
-            json!({"password": "rahasia-123"}),
+            json!({"password": "jeruk-rahasia-123"}),
         ),
         ("/users".to_owned(), json!("not an account")),
     ];
@@ -230,7 +284,7 @@ async fn only_admins_manage_accounts(server: &TestServer) -> anyhow::Result<()> 
     }
     let (status, _) = login(server, "target", PASSWORD).await?;
     assert_eq!(status, StatusCode::OK, "nothing changed");
-    let unchanged = login(server, "budi", "rahasia-123").await?;
+    let unchanged = login(server, "budi", "jeruk-rahasia-123").await?;
     assert_error(&unchanged, StatusCode::UNAUTHORIZED, "unauthorized");
     Ok(())
 }

@@ -194,6 +194,7 @@ mod tests {
             status: 404,
             code: "not_found".into(),
             message: "You have no such open session.".into(),
+            reason: None,
         };
         assert_eq!(sessions_error_text(&gone), i18n::SESSION_GONE);
         assert_eq!(
