@@ -14,6 +14,14 @@
 //!   records behind it (the key derived from the password, PBKDF2 at 600,000 iterations,
 //!   included).
 //!
+//! - [`SYNC`] (measure): a sync's first pull request to the last record it brought
+//!   stored in IndexedDB, when it brought any; its `detail` is `{records, pages,
+//!   wasm_bytes}` (the wasm linear memory at the end).
+//! - [`SYNC_PAGE`] (measure, one per pull page): its request to its records stored;
+//!   [`SYNC_FETCH`], its request to its body parsed; [`SYNC_STORE`], its records handed to
+//!   IndexedDB to the transaction's commit. The next page is fetched while one is stored,
+//!   so pages overlap.
+//!
 //! Every call is a no-op where the Performance API is missing; errors are ignored (a
 //! missing start mark only loses one figure).
 
@@ -30,8 +38,55 @@ pub const READY: &str = "gugus:ready";
 /// The measure of unlocking, to the list behind it drawn.
 pub const UNLOCK: &str = "gugus:unlock";
 
+/// The measure of one sync that brought records.
+pub const SYNC: &str = "gugus:sync";
+/// The measure of one pull page, request to stored.
+pub const SYNC_PAGE: &str = "gugus:sync-page";
+/// The measure of one pull page's request, to its body parsed.
+pub const SYNC_FETCH: &str = "gugus:sync-fetch";
+/// The measure of one pull page's storing, to the commit.
+pub const SYNC_STORE: &str = "gugus:sync-store";
+
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
+}
+
+/// The Performance API's clock (ms from navigation start), or 0 without it.
+pub fn now() -> f64 {
+    performance().map_or(0.0, |p| p.now())
+}
+
+/// Records the measure `name` from `start` to `end` (both from [`now`]), with `detail`.
+pub fn measure(name: &str, start: f64, end: f64, detail: Option<&wasm_bindgen::JsValue>) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(performance) = performance() else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&options, &key.into(), value);
+    let _ = set("start", &start.into());
+    let _ = set("end", &end.into());
+    if let Some(detail) = detail {
+        let _ = set("detail", detail);
+    }
+    // `measure(name, options)` (User Timing 3); web-sys has it only as an unstable API.
+    let method = js_sys::Reflect::get(&performance, &"measure".into());
+    if let Ok(method) = method.and_then(|m| m.dyn_into::<js_sys::Function>()) {
+        let _ = method.call2(&performance, &name.into(), &options);
+    }
+}
+
+/// The size of the app's wasm linear memory, in bytes.
+pub fn wasm_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |buffer| f64::from(buffer.byte_length()))
+        })
 }
 
 fn start_mark(name: &str) -> String {

@@ -7,13 +7,18 @@ use super::{Api, ApiError, SyncProblem, SyncState, SyncStatus};
 use crate::crypto::Vault;
 use crate::identity;
 use crate::store::{Session, Store};
+use crate::timing;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
-use gugus_model::sync::{PullRequest, PushRequest, DEFAULT_PULL_LIMIT, MAX_MUTATIONS, PROTOCOL};
+use gugus_model::sync::{
+    PullRequest, PullResponse, PushRequest, DEFAULT_PULL_LIMIT, MAX_MUTATIONS, PROTOCOL,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::rc::{Rc, Weak};
+use std::task::Poll;
 use uuid::Uuid;
 
 const TICK_MS: u32 = 60_000;
@@ -261,31 +266,35 @@ impl SyncEngine {
         }
     }
 
+    /// Pulls until the server has nothing more. Each page is fetched while the one before
+    /// it is stored (its cursor is known once it is parsed); a page's cursor is saved with
+    /// its records, so a failure anywhere loses nothing and repeats at most one page.
     async fn pull_all(&self, token: &str, vault: &Vault) -> Result<(), SyncProblem> {
-        let store = &self.inner.store;
-        let mut cursor = store.cursor().await?;
+        let mut cursor = self.inner.store.cursor().await?;
         // A first sync fills an empty store: the screens reload once, at its end.
         let first = cursor.is_none();
         let mut changed = false;
         let mut bumped_at = crate::clock::now_ms();
-        loop {
-            let request = PullRequest {
-                protocol: PROTOCOL,
-                device_id: self.inner.device_id,
-                cursor: cursor.clone(),
-                limit: Some(DEFAULT_PULL_LIMIT),
-            };
-            let mut page = self.inner.api.pull(token, &request).await?;
-            let mut sealed = Vec::with_capacity(page.records.len());
-            for state in page.records {
-                sealed.push(identity::seal_state(vault, state).await?);
-            }
-            page.records = sealed;
-            store.apply_pull(&page).await?;
-            if !page.records.is_empty() {
-                changed = true;
-            }
+        let began = timing::now();
+        let (mut records, mut pages) = (0u64, 0u64);
+        let mut next = Some(self.fetch_page(token, cursor.clone()).await);
+        while let Some(fetched) = next.take() {
+            let (page, requested_at) = fetched?;
             let last = !page.more || cursor.as_deref() == Some(page.cursor.as_str());
+            let brought = page.records.len() as u64;
+            cursor = Some(page.cursor.clone());
+            let stored = if last {
+                self.store_page(vault, page, requested_at).await
+            } else {
+                let store = self.store_page(vault, page, requested_at);
+                let (stored, fetched) = both(store, self.fetch_page(token, cursor.clone())).await;
+                next = Some(fetched);
+                stored
+            };
+            stored?;
+            records += brought;
+            pages += 1;
+            changed |= brought > 0;
             // The screens reload what they show on a bump: during a long pull at most every
             // half minute, not after each of a hundred pages.
             let due = !first && crate::clock::now_ms() - bumped_at >= REFRESH_EVERY_MS;
@@ -294,12 +303,84 @@ impl SyncEngine {
                 bumped_at = crate::clock::now_ms();
                 changed = false;
             }
-            if last {
-                return Ok(());
-            }
-            cursor = Some(page.cursor);
         }
+        if records > 0 {
+            let detail = js_sys::Object::new();
+            for (key, value) in [
+                ("records", records as f64),
+                ("pages", pages as f64),
+                ("wasm_bytes", timing::wasm_bytes()),
+            ] {
+                let _ = js_sys::Reflect::set(&detail, &key.into(), &value.into());
+            }
+            timing::measure(timing::SYNC, began, timing::now(), Some(&detail));
+        }
+        Ok(())
     }
+
+    /// Asks for the page after `cursor`: the page, and when it was asked for.
+    async fn fetch_page(
+        &self,
+        token: &str,
+        cursor: Option<String>,
+    ) -> Result<(PullResponse, f64), SyncProblem> {
+        let request = PullRequest {
+            protocol: PROTOCOL,
+            device_id: self.inner.device_id,
+            cursor,
+            limit: Some(DEFAULT_PULL_LIMIT),
+        };
+        let requested_at = timing::now();
+        let page = self.inner.api.pull(token, &request).await?;
+        timing::measure(timing::SYNC_FETCH, requested_at, timing::now(), None);
+        Ok((page, requested_at))
+    }
+
+    /// Seals a page's identities and stores it with its cursor, in one transaction.
+    async fn store_page(
+        &self,
+        vault: &Vault,
+        mut page: PullResponse,
+        requested_at: f64,
+    ) -> Result<(), SyncProblem> {
+        let start = timing::now();
+        let mut sealed = Vec::with_capacity(page.records.len());
+        for state in std::mem::take(&mut page.records) {
+            sealed.push(identity::seal_state(vault, state).await?);
+        }
+        page.records = sealed;
+        self.inner.store.apply_pull(&page).await?;
+        let end = timing::now();
+        timing::measure(timing::SYNC_STORE, start, end, None);
+        timing::measure(timing::SYNC_PAGE, requested_at, end, None);
+        Ok(())
+    }
+}
+
+/// Runs two futures together on this one thread; answers both outputs once both are done.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut from_a, mut from_b) = (None, None);
+    std::future::poll_fn(move |cx| {
+        if from_a.is_none() {
+            if let Poll::Ready(output) = a.as_mut().poll(cx) {
+                from_a = Some(output);
+            }
+        }
+        if from_b.is_none() {
+            if let Poll::Ready(output) = b.as_mut().poll(cx) {
+                from_b = Some(output);
+            }
+        }
+        match (from_a.take(), from_b.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                (from_a, from_b) = (a, b);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// Whether the browser thinks it has a network connection.
