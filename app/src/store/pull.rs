@@ -16,26 +16,37 @@ impl Store {
     /// changes to it still wait to be sent. Identity records must arrive sealed
     /// (`identity::seal_state`): a plain one fails the whole page, stores nothing.
     pub async fn apply_pull(&self, page: &PullResponse) -> StoreResult<()> {
-        let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
-        let records = tx.object_store(RECORDS)?;
-        let waiting = self.outbox_in(&tx).await?;
-        for state in &page.records {
-            // Identity comes here already sealed (`identity::seal_state`); never plain.
-            if is_identity_kind(&state.kind)
+        // Identity comes here already sealed (`identity::seal_state`); never plain.
+        let plain = page.records.iter().any(|state| {
+            is_identity_kind(&state.kind)
                 && state.fields.iter().any(|(name, value)| {
                     sealed_field(name) && !value.is_null() && !is_sealed(value)
                 })
-            {
-                return Err(StoreError::Failed("identity values must be sealed".into()));
-            }
-            let id = state.id.to_string();
-            let existing: Option<LocalRecord> = records.get(id.as_str()).serde()?.await?;
+        });
+        if plain {
+            return Err(StoreError::Failed("identity values must be sealed".into()));
+        }
+        let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
+        let records = tx.object_store(RECORDS)?;
+        let waiting = self.outbox_in(&tx).await?;
+        // Every read is asked for before the first answer is awaited, and every write is
+        // left to the commit: a page costs a few turns of the event loop, not two a record.
+        let ids: Vec<String> = page.records.iter().map(|s| s.id.to_string()).collect();
+        let reads = ids
+            .iter()
+            .map(|id| records.get(id.as_str()).serde())
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut existing: Vec<Option<LocalRecord>> = Vec::with_capacity(reads.len());
+        for read in reads {
+            existing.push(read.await?);
+        }
+        for ((state, existing), id) in page.records.iter().zip(existing).zip(&ids) {
             match device::pulled(state, existing, &waiting) {
                 Some(record) => {
-                    records.put(&record).serde()?.await?;
+                    records.put(&record).serde()?;
                 }
                 None => {
-                    records.delete(id.as_str()).serde()?.await?;
+                    records.delete(id.as_str()).serde()?;
                 }
             }
         }
