@@ -7,7 +7,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// One record on the device.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Stored, `fields` is left out when it equals `server` (no change waits and none was
+/// refused: almost every record), so the server's copy is kept once; read back, a missing
+/// `fields` is the server's. Records stored with both still read as they were.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "StoredRecord")]
 pub struct LocalRecord {
     /// The record id (UUID v7, text).
     pub id: String,
@@ -38,6 +43,75 @@ pub struct LocalRecord {
     /// When the officer last changed it on this device (RFC 3339).
     #[serde(default)]
     pub changed_at: String,
+}
+
+/// A [`LocalRecord`] as stored: `fields` may be missing.
+#[derive(Deserialize)]
+struct StoredRecord {
+    id: String,
+    kind: String,
+    version: u64,
+    #[serde(default)]
+    deleted: bool,
+    #[serde(default)]
+    server: Map<String, Value>,
+    #[serde(default)]
+    fields: Option<Map<String, Value>>,
+    #[serde(default)]
+    open_conflict: bool,
+    #[serde(default)]
+    conflicts: Vec<Conflict>,
+    #[serde(default)]
+    rejection: Option<RejectError>,
+    #[serde(default)]
+    rejected: Map<String, Value>,
+    #[serde(default)]
+    changed_at: String,
+}
+
+impl From<StoredRecord> for LocalRecord {
+    fn from(stored: StoredRecord) -> LocalRecord {
+        let fields = match stored.fields {
+            Some(fields) => fields,
+            None => stored.server.clone(),
+        };
+        LocalRecord {
+            id: stored.id,
+            kind: stored.kind,
+            version: stored.version,
+            deleted: stored.deleted,
+            server: stored.server,
+            fields,
+            open_conflict: stored.open_conflict,
+            conflicts: stored.conflicts,
+            rejection: stored.rejection,
+            rejected: stored.rejected,
+            changed_at: stored.changed_at,
+        }
+    }
+}
+
+impl Serialize for LocalRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("LocalRecord", 11)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("kind", &self.kind)?;
+        out.serialize_field("version", &self.version)?;
+        out.serialize_field("deleted", &self.deleted)?;
+        out.serialize_field("server", &self.server)?;
+        if self.fields == self.server {
+            out.skip_field("fields")?;
+        } else {
+            out.serialize_field("fields", &self.fields)?;
+        }
+        out.serialize_field("open_conflict", &self.open_conflict)?;
+        out.serialize_field("conflicts", &self.conflicts)?;
+        out.serialize_field("rejection", &self.rejection)?;
+        out.serialize_field("rejected", &self.rejected)?;
+        out.serialize_field("changed_at", &self.changed_at)?;
+        out.end()
+    }
 }
 
 impl LocalRecord {

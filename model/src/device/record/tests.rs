@@ -198,3 +198,28 @@ fn a_late_conflict_answer_leaves_a_newer_pulled_state_alone() {
         "the pulled state says there is none"
     );
 }
+
+#[test]
+fn the_servers_copy_is_stored_once_and_read_back_whole() {
+    let server = fields(&[("venue", json!("Balai desa")), ("participants", json!(12))]);
+    let record = synced(3, server.clone());
+    let stored = serde_json::to_value(&record).expect("serialises");
+    assert!(stored.get("fields").is_none(), "{stored}");
+    assert_eq!(stored["server"], json!(server));
+    let back: LocalRecord = serde_json::from_value(stored).expect("reads back");
+    assert_eq!(back, record);
+
+    // A change waiting: what is shown differs from the server's, and is kept.
+    let mut edited = record.clone();
+    edited.fields.insert("venue".into(), json!("Masjid desa"));
+    let stored = serde_json::to_value(&edited).expect("serialises");
+    assert_eq!(stored["fields"]["venue"], "Masjid desa");
+    let back: LocalRecord = serde_json::from_value(stored).expect("reads back");
+    assert_eq!(back, edited);
+
+    // A record stored before, with both copies, reads as it was.
+    let mut old = serde_json::to_value(&record).expect("serialises");
+    old["fields"] = json!(server);
+    let back: LocalRecord = serde_json::from_value(old).expect("reads back");
+    assert_eq!(back, record);
+}
