@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes first_visit sync app stats)
+SECTIONS=(sizes first_visit first_sync sync app stats)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -67,6 +67,22 @@ bench_first_visit() {
   (cd "$root" && "$cargo" build -p gugus-e2e --bin first-visit-bench --locked >&2)
   GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-120} \
     GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/first-visit-bench"
+}
+
+# An officer's phone syncing 10,000 activities into IndexedDB for the first time: the
+# release app in headless Chromium at 360x640 (fresh profile each run), served by the
+# release worker; the app's gugus:sync measures against the raw IndexedDB write of the same
+# records in the same page, the app's memory, and the sync's bytes on the wire plain and
+# compressed (tests/src/bin/first-sync-bench.rs; GUGUS_BENCH_ACTIVITIES, GUGUS_BENCH_RUNS).
+bench_first_sync() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  "$root/scripts/ensure-tools.sh" browser >&2
+  "$root/scripts/build-app.sh" >&2
+  (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin first-sync-bench --locked >&2)
+  GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-120} \
+    GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/first-sync-bench"
 }
 
 # Sync throughput and latency: the release worker on loopback over SQLite and PostgreSQL

@@ -8,7 +8,10 @@
 //! - `gugus:ready`: page load to the first screen shown with its data, painted, for an
 //!   officer opening the installed app again (service worker and data in place), with
 //!   and without 4× CPU throttling (`Emulation.setCPUThrottlingRate`); and a first visit
-//!   on a fresh profile (the login screen).
+//!   on a fresh profile (the login screen);
+//! - `gugus:sync`: the first sync, from the first pull request of the sync that brought
+//!   records to the last of them stored (its `detail`: records, pages, wasm memory), with
+//!   the JS heap beside it (n/a where the app records no such measure).
 //!
 //! Run it with `GUGUS_WORKER_BIN=target/release/gugus-worker` after `make build`
 //! (scripts/bench.sh does). `GUGUS_BENCH_CASES` changes the number of cases (default
@@ -40,6 +43,9 @@ const SYNC_TIMEOUT: Duration = Duration::from_secs(3600);
 
 const SAVE_TARGET_MS: f64 = 50.0;
 const SEARCH_TARGET_MS: f64 = 100.0;
+const SYNC_TARGET_SECS: f64 = 30.0;
+/// A megabyte in the report: 2^20 bytes.
+const MB: f64 = 1024.0 * 1024.0;
 
 /// What is typed into the case list's search box: kecamatan names, modus words, victims'
 /// pseudonym prefixes (`K-` and hex), the generator's summary, combinations, no match.
@@ -151,6 +157,13 @@ async fn main() -> Result<()> {
 #[derive(Default)]
 struct Figures {
     sync_secs: f64,
+    /// The app's `gugus:sync` measure of the first sync, when it records one.
+    sync_measure: Option<SyncMeasure>,
+    /// How many `gugus:sync` measures the page held after the first sync.
+    sync_measures: usize,
+    /// The JS heap in use (bytes) after the first sync, and the highest sampled during it.
+    sync_heap: Option<f64>,
+    sync_heap_peak: Option<f64>,
     device_kinds: BTreeMap<String, u64>,
     save_ms: Vec<f64>,
     search_ms: Vec<f64>,
@@ -162,6 +175,15 @@ struct Figures {
     unlock_throttled_ms: Vec<f64>,
     first_visit_ms: Vec<f64>,
     first_visit_throttled_ms: Vec<f64>,
+}
+
+/// A `gugus:sync` measure: its duration and its detail.
+#[derive(Debug, Clone, Copy)]
+struct SyncMeasure {
+    ms: f64,
+    records: Option<u64>,
+    pages: Option<u64>,
+    wasm_bytes: Option<u64>,
 }
 
 async fn measure(
@@ -182,9 +204,13 @@ async fn measure(
     // cannot seal identities): as the officer would, the benchmark unlocks it. The figure
     // is the time until every record is stored.
     let all_stored = std::cell::Cell::new(None);
+    let heap_peak = std::cell::Cell::new(None::<f64>);
     wait_long("the whole scope in IndexedDB, synced", || async {
         if phone.count("#unlock-password").await? > 0 {
             app::unlock(phone, OFFICER.1).await?;
+        }
+        if let Some(used) = js_heap(phone).await {
+            heap_peak.set(Some(heap_peak.get().map_or(used, |peak| peak.max(used))));
         }
         let stored = record_count(phone).await?;
         if stored == expected && all_stored.get().is_none() {
@@ -207,6 +233,22 @@ async fn measure(
         figures.sync_secs
     );
     figures.device_kinds = device_kinds(phone).await?;
+    // The app's own figure of that sync (n/a for a build that records none).
+    let measures = sync_measures(phone).await.unwrap_or_else(|error| {
+        eprintln!("[app-bench] no gugus:sync measures: {error:#}");
+        Vec::new()
+    });
+    figures.sync_measures = measures.len();
+    figures.sync_measure = measures
+        .iter()
+        .find(|m| m.records == Some(expected))
+        .or_else(|| measures.iter().max_by_key(|m| m.records))
+        .copied();
+    figures.sync_heap = js_heap(phone).await;
+    figures.sync_heap_peak = match (heap_peak.get(), figures.sync_heap) {
+        (Some(peak), Some(now)) => Some(peak.max(now)),
+        (peak, now) => peak.or(now),
+    };
 
     // (a) Saving activities through the form.
     for i in 0..SAVES {
@@ -348,6 +390,50 @@ async fn listed(browser: &Browser) -> Result<(u64, u64)> {
     ))
 }
 
+/// Every `gugus:sync` measure of the page, its `detail` made plain (a `Map` to an object,
+/// `BigInt`s to numbers) so that WebDriver hands it over whole.
+async fn sync_measures(browser: &Browser) -> Result<Vec<SyncMeasure>> {
+    let script = "const plain = (d) => {
+          if (d instanceof Map) d = Object.fromEntries(d);
+          if (!d || typeof d !== 'object') return null;
+          const out = {};
+          for (const [k, v] of Object.entries(d)) out[k] = typeof v === 'bigint' ? Number(v) : v;
+          return out;
+        };
+        return performance.getEntriesByName('gugus:sync', 'measure')
+          .map((e) => ({ duration: e.duration, startTime: e.startTime, detail: plain(e.detail) }));";
+    let answer = browser.execute(script, vec![]).await?;
+    let Value::Array(entries) = answer else {
+        bail!("unexpected gugus:sync entries: {answer}");
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            let count = |name: &str| entry["detail"][name].as_f64().map(|n| n as u64);
+            Ok(SyncMeasure {
+                ms: entry["duration"].as_f64().context("a duration")?,
+                records: count("records"),
+                pages: count("pages"),
+                wasm_bytes: count("wasm_bytes"),
+            })
+        })
+        .collect()
+}
+
+/// The page's JS heap in use, bytes: V8's own figure over the DevTools protocol
+/// (`Runtime.getHeapUsage`), else `performance.memory.usedJSHeapSize` (which Chromium,
+/// without `--enable-precise-memory-info`, rounds and refreshes only every 20 minutes);
+/// `None` when neither answers. The wasm memory is not in it.
+async fn js_heap(browser: &Browser) -> Option<f64> {
+    if let Ok(answer) = browser.cdp("Runtime.getHeapUsage", json!({})).await {
+        if let Some(used) = answer["usedSize"].as_f64() {
+            return Some(used);
+        }
+    }
+    let script = "return performance.memory ? performance.memory.usedJSHeapSize : null;";
+    browser.execute(script, vec![]).await.ok()?.as_f64()
+}
+
 /// How many records the app's IndexedDB holds.
 async fn record_count(browser: &Browser) -> Result<u64> {
     let script = "const done = arguments[arguments.length - 1];
@@ -421,7 +507,6 @@ fn report(
     api_pull_secs: f64,
     f: &Figures,
 ) {
-    let total = |kinds: &BTreeMap<String, u64>| kinds.values().sum::<u64>();
     let list = |kinds: &BTreeMap<String, u64>| {
         kinds
             .iter()
@@ -447,6 +532,7 @@ fn report(
         "first sync in the browser, login to all records stored: {:.1} s (a plain HTTP pull of the same scope at limit 1,000: {api_pull_secs:.1} s)",
         f.sync_secs
     );
+    report_sync_measure(f);
     println!();
     println!(
         "{:<44} {:>5} {:>9} {:>9} {:>9} {:>10}  result",
@@ -510,6 +596,59 @@ fn report(
     println!("(b) {} searches ({SEARCH_ROUNDS} rounds of the {} texts above, each one input event as when a word is pasted or the last letter typed); from the input event to the filtered list painted (an animation frame and a task later). The list draws the newest 100 matches and says how many matched.", f.search_ms.len(), SEARCHES.len());
     println!("(c) reopen: {RELOADS} reloads of #/kegiatan per setting, the service worker in control and the records in IndexedDB; navigation start to the unlock screen drawn (the gugus:ready mark: every load starts locked), then the unlock's submit to the activity list drawn with its records (gugus:unlock: the PBKDF2 key derivation included). First visit: a fresh profile, navigation start to the login screen drawn.");
     println!("p50/p95: nearest rank over the runs. One run of the whole benchmark on a shared machine: expect noise.");
+}
+
+/// The lines on the app's own `gugus:sync` measure of the first sync.
+fn report_sync_measure(f: &Figures) {
+    let expected = total(&f.device_kinds);
+    let mb = |bytes: Option<f64>| bytes.map_or("n/a".to_string(), |b| format!("{:.1}", b / MB));
+    let Some(sync) = f.sync_measure else {
+        println!("first sync as the app measures it (gugus:sync): n/a (the app recorded no such measure)");
+        println!(
+            "JS heap after the first sync: {} MB (highest sampled during it: {} MB)",
+            mb(f.sync_heap),
+            mb(f.sync_heap_peak)
+        );
+        println!("target: 10,000 cases (about 131,000 records) in ≤ {SYNC_TARGET_SECS:.0} s: n/a");
+        return;
+    };
+    let secs = sync.ms / 1000.0;
+    let records = sync.records.map_or("n/a".to_string(), |n| n.to_string());
+    let rate = sync
+        .records
+        .map_or("n/a".to_string(), |n| format!("{:.0}", n as f64 / secs));
+    let pages = sync.pages.map_or("n/a".to_string(), |n| n.to_string());
+    let more = if f.sync_measures > 1 {
+        format!(" (one of {} gugus:sync measures)", f.sync_measures)
+    } else {
+        String::new()
+    };
+    println!(
+        "first sync as the app measures it (gugus:sync, the first pull request to the last record stored): {secs:.1} s for {records} records in {pages} pages, {rate} records/s{more}"
+    );
+    println!(
+        "app memory at the end of that sync: wasm {} MB; JS heap {} MB after it (highest sampled during it: {} MB); MB = 2^20 bytes",
+        mb(sync.wasm_bytes.map(|b| b as f64)),
+        mb(f.sync_heap),
+        mb(f.sync_heap_peak)
+    );
+    let result = if sync.records == Some(expected) {
+        if secs <= SYNC_TARGET_SECS {
+            "PASS"
+        } else {
+            "MISS"
+        }
+    } else {
+        "n/a (the measure does not cover every record stored)"
+    };
+    println!(
+        "target: 10,000 cases (about 131,000 records) in ≤ {SYNC_TARGET_SECS:.0} s (gugus:sync): {secs:.1} s, {result}"
+    );
+}
+
+/// How many records, every kind together.
+fn total(kinds: &BTreeMap<String, u64>) -> u64 {
+    kinds.values().sum()
 }
 
 fn row(what: &str, values: &[f64], target: &str, pass: Option<bool>) {
