@@ -18,9 +18,12 @@
 //!   stored in IndexedDB, when it brought any; its `detail` is `{records, pages,
 //!   wasm_bytes}` (the wasm linear memory at the end).
 //! - [`SYNC_PAGE`] (measure, one per pull page): its request to its records stored;
-//!   [`SYNC_FETCH`], its request to its body parsed; [`SYNC_STORE`], its records handed to
-//!   IndexedDB to the transaction's commit. The next page is fetched while one is stored,
-//!   so pages overlap.
+//!   [`SYNC_FETCH`], its request to its body parsed (of which [`SYNC_PARSE`], the JSON
+//!   text to the page's records); [`SYNC_STORE`], its records handed to IndexedDB to the
+//!   transaction's commit, in three steps: [`SYNC_READ`] (the waiting changes and the
+//!   records already on the phone), [`SYNC_MERGE`] (each record's new state, and the page
+//!   made one JSON text for the browser to parse) and [`SYNC_WRITE`] (the writes asked for,
+//!   to the commit). The next page is fetched while one is stored, so pages overlap.
 //!
 //! Every call is a no-op where the Performance API is missing; errors are ignored (a
 //! missing start mark only loses one figure).
@@ -46,6 +49,14 @@ pub const SYNC_PAGE: &str = "gugus:sync-page";
 pub const SYNC_FETCH: &str = "gugus:sync-fetch";
 /// The measure of one pull page's storing, to the commit.
 pub const SYNC_STORE: &str = "gugus:sync-store";
+/// Of a page's fetch: its JSON parsed.
+pub const SYNC_PARSE: &str = "gugus:sync-parse";
+/// Of a page's storing: the waiting changes and the records on the phone read.
+pub const SYNC_READ: &str = "gugus:sync-read";
+/// Of a page's storing: each record's new state worked out and serialised.
+pub const SYNC_MERGE: &str = "gugus:sync-merge";
+/// Of a page's storing: the writes asked for, to the commit.
+pub const SYNC_WRITE: &str = "gugus:sync-write";
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()

@@ -333,6 +333,53 @@ async fn a_pulled_page_and_its_cursor_are_saved_together_under_pending_edits() {
     assert_eq!(mine.record.version, 3);
 }
 
+/// A page whose ids span more stored records than one cheap read lists (a first sync reads
+/// only the keys between its smallest and largest id) still finds every record the phone
+/// holds, and keeps the officer's waiting change on top.
+#[wasm_bindgen_test]
+async fn a_page_spanning_many_stored_records_keeps_what_the_phone_holds() {
+    let store = fresh("t-pull-wide").await;
+    let ids: Vec<Uuid> = (0..2_100).map(|_| Uuid::now_v7()).collect();
+    let first: Vec<RecordState> = ids
+        .iter()
+        .map(|id| state(*id, 2, activity("Balai desa")))
+        .collect();
+    store.apply_pull(&page(first, "v2")).await.expect("pull");
+    let (mine, _) = store
+        .save_record(
+            "activity",
+            None,
+            activity("Di HP"),
+            "activity:new",
+            AT.into(),
+        )
+        .await
+        .expect("save");
+    let mine_id = Uuid::parse_str(&mine).unwrap();
+    let wide = vec![
+        state(ids[0], 5, activity("Aula kecamatan")),
+        state(mine_id, 6, activity("Di server")),
+    ];
+    store.apply_pull(&page(wide, "v6")).await.expect("pull");
+    let mine = store.record(&mine).await.unwrap().unwrap();
+    assert_eq!(
+        mine.record.fields["venue"],
+        json!("Di HP"),
+        "the waiting change stays"
+    );
+    assert_eq!(mine.record.server["venue"], json!("Di server"));
+    assert_eq!((mine.record.version, mine.pending), (6, true));
+    let moved = store.record(&ids[0].to_string()).await.unwrap().unwrap();
+    assert_eq!(moved.record.fields["venue"], json!("Aula kecamatan"));
+    let kept = store.record(&ids[7].to_string()).await.unwrap().unwrap();
+    assert_eq!(
+        kept.record.fields, kept.record.server,
+        "stored once, read whole"
+    );
+    assert_eq!(kept.record.fields["venue"], json!("Balai desa"));
+    assert_eq!(store.list_records("activity").await.unwrap().len(), 2_101);
+}
+
 #[wasm_bindgen_test]
 async fn answered_changes_leave_the_outbox_and_a_refused_one_stays_on_its_record() {
     let store = fresh("t-push").await;

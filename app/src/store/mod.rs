@@ -10,9 +10,12 @@
 //! - `drafts`: form drafts by form key.
 //!
 //! Every write that must never be half done (a change with its outbox entry, pulled
-//! records with their cursor, push results) runs in one readwrite transaction with
-//! durability "strict", awaits nothing but IndexedDB requests inside it, and commits
-//! explicitly.
+//! records with their cursor, push results) runs in one readwrite transaction, awaits
+//! nothing but IndexedDB requests inside it, and commits explicitly. Its durability is
+//! "strict" (the commit waits for the disk), except for a pull page: what it holds is the
+//! server's too, and its cursor goes with it, so a power cut can only make it come again.
+//! A record is stored with `fields` only when they differ from the server's copy
+//! ([`LocalRecord`]'s serialisation).
 
 mod activities;
 mod drafts;
@@ -136,6 +139,19 @@ impl Store {
     /// A readonly transaction over `stores`.
     pub(crate) fn read(&self, stores: &[&str]) -> StoreResult<Transaction<'_>> {
         Ok(self.db.transaction(stores.to_vec()).build()?)
+    }
+
+    /// A readwrite transaction over `stores` whose commit does not wait for the disk: only
+    /// for what the server holds too (a pull page and its cursor), which a power cut can
+    /// only set back, never lose.
+    pub(crate) fn write_relaxed(&self, stores: &[&str]) -> StoreResult<Transaction<'_>> {
+        let options = TransactionOptions::new().with_durability(TransactionDurability::Relaxed);
+        Ok(self
+            .db
+            .transaction(stores.to_vec())
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(options)
+            .build()?)
     }
 
     /// A readwrite transaction over `stores` whose commit waits until the data is on disk.

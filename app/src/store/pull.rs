@@ -5,12 +5,13 @@ use super::StoreError;
 use super::{meta, Store, StoreResult, META, OUTBOX, RECORDS};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
+use crate::timing;
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::PullResponse;
 use indexed_db_futures::prelude::*;
 
 impl Store {
-    /// Saves one pull page in one strict transaction: every record's new state, shown with
+    /// Saves one pull page in one transaction: every record's new state, shown with
     /// the device's waiting changes laid over it (`model::device::pulled`), and the cursor.
     /// A record deleted on the server (or gone from the caller's scope) is forgotten unless
     /// changes to it still wait to be sent. Identity records must arrive sealed
@@ -26,34 +27,98 @@ impl Store {
         if plain {
             return Err(StoreError::Failed("identity values must be sealed".into()));
         }
-        let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
+        // Relaxed: a page lost to a power cut before the disk has it comes again, since
+        // its cursor goes with it; nothing in it exists only on this phone.
+        let read_start = timing::now();
+        let tx = self.write_relaxed(&[RECORDS, OUTBOX, META])?;
         let records = tx.object_store(RECORDS)?;
         let waiting = self.outbox_in(&tx).await?;
         // Every read is asked for before the first answer is awaited, and every write is
         // left to the commit: a page costs a few turns of the event loop, not two a record.
         let ids: Vec<String> = page.records.iter().map(|s| s.id.to_string()).collect();
+        let held = held_among(&records, &ids).await?;
         let reads = ids
             .iter()
-            .map(|id| records.get(id.as_str()).serde())
+            .map(
+                |id| match held.as_ref().is_none_or(|held| held.contains(id)) {
+                    true => records.get(id.as_str()).serde().map(Some),
+                    false => Ok(None),
+                },
+            )
             .collect::<Result<Vec<_>, _>>()?;
-        let mut existing: Vec<Option<LocalRecord>> = Vec::with_capacity(reads.len());
+        // Requests complete in order: once the last has its answer, every earlier one has
+        // too, and reading them costs no further turn of the event loop.
+        let mut reads = reads;
+        let last = match reads.pop() {
+            Some(Some(read)) => Some(read.await?),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let mut existing: Vec<Option<LocalRecord>> = Vec::with_capacity(ids.len());
         for read in reads {
-            existing.push(read.await?);
+            existing.push(match read {
+                Some(read) => read.await?,
+                None => None,
+            });
         }
+        existing.extend(last);
+        let merge_start = timing::now();
+        timing::measure(timing::SYNC_READ, read_start, merge_start, None);
+        let mut kept = Vec::with_capacity(ids.len());
         for ((state, existing), id) in page.records.iter().zip(existing).zip(&ids) {
             match device::pulled(state, existing, &waiting) {
-                Some(record) => {
-                    records.put(&record).serde()?;
-                }
+                Some(record) => kept.push(record),
                 None => {
                     records.delete(id.as_str()).serde()?;
                 }
             }
         }
+        // The page's records cross into JavaScript as one JSON text parsed by the browser:
+        // far cheaper than building each object field by field from wasm.
+        let parsed = match kept.is_empty() {
+            true => None,
+            false => {
+                let json = serde_json::to_string(&kept)
+                    .map_err(|error| StoreError::Failed(error.to_string()))?;
+                let parsed = js_sys::JSON::parse(&json)
+                    .map_err(|error| StoreError::Failed(format!("{error:?}")))?;
+                Some(js_sys::Array::from(&parsed))
+            }
+        };
+        let write_start = timing::now();
+        timing::measure(timing::SYNC_MERGE, merge_start, write_start, None);
+        for record in parsed.iter().flat_map(js_sys::Array::iter) {
+            records.put(record).primitive()?;
+        }
         let meta_store = tx.object_store(META)?;
         meta::put(&meta_store, meta::CURSOR, &page.cursor).await?;
         keep_counter_above(&meta_store, page.last_mutation_id).await?;
         tx.commit().await?;
+        timing::measure(timing::SYNC_WRITE, write_start, timing::now(), None);
         Ok(())
     }
+}
+
+/// At most this many keys are listed to learn which of a page's records the phone holds.
+const HELD_LIMIT: u32 = 2 * crate::sync::engine::PAGE_SIZE;
+
+/// Which of `ids` the phone holds, when one cheap read can tell: the keys between the
+/// page's smallest and largest id. Ids are UUID v7, in the order records were made, and a
+/// first sync brings them in about that order, so the range holds little besides the page
+/// itself. `None` (read each record) when the range holds more than [`HELD_LIMIT`] keys.
+async fn held_among(
+    records: &indexed_db_futures::object_store::ObjectStore<'_>,
+    ids: &[String],
+) -> StoreResult<Option<std::collections::HashSet<String>>> {
+    let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(Some(std::collections::HashSet::new()));
+    };
+    let keys = records
+        .get_all_keys::<String>()
+        .with_query(low.as_str()..=high.as_str())
+        .with_limit(HELD_LIMIT)
+        .primitive()?
+        .await?
+        .collect::<Result<std::collections::HashSet<String>, _>>()?;
+    Ok((keys.len() < HELD_LIMIT as usize).then_some(keys))
 }

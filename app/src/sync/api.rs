@@ -205,7 +205,15 @@ impl Api {
 
     /// `POST /api/v1/sync/pull`.
     pub async fn pull(&self, token: &str, request: &PullRequest) -> Result<PullResponse, ApiError> {
-        self.post_json("sync/pull", token, request).await
+        let body = Body::Json(to_json(request)?);
+        let answer = self
+            .call(Method::POST, "sync/pull", Some(token), body)
+            .await?;
+        let text = answer.text().await?;
+        let start = crate::timing::now();
+        let page = serde_json::from_str(&text).map_err(|_| ApiError::BadResponse);
+        crate::timing::measure(crate::timing::SYNC_PARSE, start, crate::timing::now(), None);
+        page
     }
 
     /// `GET /api/v1/stats?…`: every figure of a period and an area (`query` is built by
