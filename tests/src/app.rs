@@ -2,7 +2,8 @@
 //! `docs/api.md` (the selectors are the contract; the wording on screen is not).
 
 use crate::{poll, Browser};
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
 
 /// An activity as an officer enters it in the form.
 #[derive(Debug, Clone)]
@@ -164,4 +165,81 @@ pub async fn stats_row(browser: &Browser, kecamatan: &str) -> Result<StatsRow> {
         activities: browser.text(&format!("{row} td.activities")).await?,
         participants: browser.text(&format!("{row} td.participants")).await?,
     })
+}
+
+/// A `gugus:sync` measure (`app/src/timing.rs`).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncMeasure {
+    /// Its start, ms from navigation start.
+    pub start: f64,
+    /// Its duration, ms.
+    pub duration: f64,
+    /// The detail: records stored, pages, the wasm memory at the end (bytes).
+    pub records: Option<u64>,
+    /// See `records`.
+    pub pages: Option<u64>,
+    /// See `records`.
+    pub wasm_bytes: Option<u64>,
+}
+
+/// Every `gugus:sync` measure of the page, its `detail` made plain (a `Map` to an object,
+/// `BigInt`s to numbers) so that WebDriver hands it over whole.
+pub async fn sync_measures(browser: &Browser) -> Result<Vec<SyncMeasure>> {
+    let script = "const plain = (d) => {
+          if (d instanceof Map) d = Object.fromEntries(d);
+          if (!d || typeof d !== 'object') return null;
+          const out = {};
+          for (const [k, v] of Object.entries(d)) out[k] = typeof v === 'bigint' ? Number(v) : v;
+          return out;
+        };
+        return performance.getEntriesByName('gugus:sync', 'measure')
+          .map((e) => ({ duration: e.duration, startTime: e.startTime, detail: plain(e.detail) }));";
+    let answer = browser.execute(script, vec![]).await?;
+    let Value::Array(entries) = answer else {
+        bail!("unexpected gugus:sync entries: {answer}");
+    };
+    entries.iter().map(sync_measure).collect()
+}
+
+fn sync_measure(entry: &Value) -> Result<SyncMeasure> {
+    let count = |name: &str| entry["detail"][name].as_f64().map(|n| n as u64);
+    Ok(SyncMeasure {
+        start: entry["startTime"].as_f64().context("a startTime")?,
+        duration: entry["duration"].as_f64().context("a duration")?,
+        records: count("records"),
+        pages: count("pages"),
+        wasm_bytes: count("wasm_bytes"),
+    })
+}
+
+/// The page's JS heap in use (bytes) and where it was read: V8's own figure over the
+/// DevTools protocol (`Runtime.getHeapUsage`), else `performance.memory.usedJSHeapSize`
+/// (which Chromium, without `--enable-precise-memory-info`, rounds and refreshes only every
+/// 20 minutes); `None` when neither answers. The wasm memory is not in it.
+pub async fn js_heap(browser: &Browser) -> Option<(f64, &'static str)> {
+    if let Ok(answer) = browser.cdp("Runtime.getHeapUsage", json!({})).await {
+        if let Some(used) = answer["usedSize"].as_f64() {
+            return Some((used, "Runtime.getHeapUsage"));
+        }
+    }
+    let script = "return performance.memory ? performance.memory.usedJSHeapSize : null;";
+    let used = browser.execute(script, vec![]).await.ok()?.as_f64()?;
+    Some((used, "performance.memory"))
+}
+
+/// How many records the app's IndexedDB holds.
+pub async fn record_count(browser: &Browser) -> Result<u64> {
+    let script = "const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('gugus');
+        open.onerror = () => done(-1);
+        open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction('records').objectStore('records').count();
+            count.onsuccess = () => { db.close(); done(count.result); };
+            count.onerror = () => { db.close(); done(-1); };
+        };";
+    let answer = browser.client().execute_async(script, vec![]).await?;
+    answer
+        .as_u64()
+        .context("no record count (IndexedDB not open yet)")
 }

@@ -158,7 +158,7 @@ async fn main() -> Result<()> {
 struct Figures {
     sync_secs: f64,
     /// The app's `gugus:sync` measure of the first sync, when it records one.
-    sync_measure: Option<SyncMeasure>,
+    sync_measure: Option<app::SyncMeasure>,
     /// How many `gugus:sync` measures the page held after the first sync.
     sync_measures: usize,
     /// The JS heap in use (bytes) after the first sync, and the highest sampled during it.
@@ -175,15 +175,6 @@ struct Figures {
     unlock_throttled_ms: Vec<f64>,
     first_visit_ms: Vec<f64>,
     first_visit_throttled_ms: Vec<f64>,
-}
-
-/// A `gugus:sync` measure: its duration and its detail.
-#[derive(Debug, Clone, Copy)]
-struct SyncMeasure {
-    ms: f64,
-    records: Option<u64>,
-    pages: Option<u64>,
-    wasm_bytes: Option<u64>,
 }
 
 async fn measure(
@@ -209,10 +200,10 @@ async fn measure(
         if phone.count("#unlock-password").await? > 0 {
             app::unlock(phone, OFFICER.1).await?;
         }
-        if let Some(used) = js_heap(phone).await {
+        if let Some(used) = app::js_heap(phone).await.map(|(used, _)| used) {
             heap_peak.set(Some(heap_peak.get().map_or(used, |peak| peak.max(used))));
         }
-        let stored = record_count(phone).await?;
+        let stored = app::record_count(phone).await?;
         if stored == expected && all_stored.get().is_none() {
             all_stored.set(Some(started.elapsed()));
         }
@@ -234,7 +225,7 @@ async fn measure(
     );
     figures.device_kinds = device_kinds(phone).await?;
     // The app's own figure of that sync (n/a for a build that records none).
-    let measures = sync_measures(phone).await.unwrap_or_else(|error| {
+    let measures = app::sync_measures(phone).await.unwrap_or_else(|error| {
         eprintln!("[app-bench] no gugus:sync measures: {error:#}");
         Vec::new()
     });
@@ -244,7 +235,7 @@ async fn measure(
         .find(|m| m.records == Some(expected))
         .or_else(|| measures.iter().max_by_key(|m| m.records))
         .copied();
-    figures.sync_heap = js_heap(phone).await;
+    figures.sync_heap = app::js_heap(phone).await.map(|(used, _)| used);
     figures.sync_heap_peak = match (heap_peak.get(), figures.sync_heap) {
         (Some(peak), Some(now)) => Some(peak.max(now)),
         (peak, now) => peak.or(now),
@@ -388,67 +379,6 @@ async fn listed(browser: &Browser) -> Result<(u64, u64)> {
         answer[0].as_u64().context("matching")?,
         answer[1].as_u64().context("drawn")?,
     ))
-}
-
-/// Every `gugus:sync` measure of the page, its `detail` made plain (a `Map` to an object,
-/// `BigInt`s to numbers) so that WebDriver hands it over whole.
-async fn sync_measures(browser: &Browser) -> Result<Vec<SyncMeasure>> {
-    let script = "const plain = (d) => {
-          if (d instanceof Map) d = Object.fromEntries(d);
-          if (!d || typeof d !== 'object') return null;
-          const out = {};
-          for (const [k, v] of Object.entries(d)) out[k] = typeof v === 'bigint' ? Number(v) : v;
-          return out;
-        };
-        return performance.getEntriesByName('gugus:sync', 'measure')
-          .map((e) => ({ duration: e.duration, startTime: e.startTime, detail: plain(e.detail) }));";
-    let answer = browser.execute(script, vec![]).await?;
-    let Value::Array(entries) = answer else {
-        bail!("unexpected gugus:sync entries: {answer}");
-    };
-    entries
-        .iter()
-        .map(|entry| {
-            let count = |name: &str| entry["detail"][name].as_f64().map(|n| n as u64);
-            Ok(SyncMeasure {
-                ms: entry["duration"].as_f64().context("a duration")?,
-                records: count("records"),
-                pages: count("pages"),
-                wasm_bytes: count("wasm_bytes"),
-            })
-        })
-        .collect()
-}
-
-/// The page's JS heap in use, bytes: V8's own figure over the DevTools protocol
-/// (`Runtime.getHeapUsage`), else `performance.memory.usedJSHeapSize` (which Chromium,
-/// without `--enable-precise-memory-info`, rounds and refreshes only every 20 minutes);
-/// `None` when neither answers. The wasm memory is not in it.
-async fn js_heap(browser: &Browser) -> Option<f64> {
-    if let Ok(answer) = browser.cdp("Runtime.getHeapUsage", json!({})).await {
-        if let Some(used) = answer["usedSize"].as_f64() {
-            return Some(used);
-        }
-    }
-    let script = "return performance.memory ? performance.memory.usedJSHeapSize : null;";
-    browser.execute(script, vec![]).await.ok()?.as_f64()
-}
-
-/// How many records the app's IndexedDB holds.
-async fn record_count(browser: &Browser) -> Result<u64> {
-    let script = "const done = arguments[arguments.length - 1];
-        const open = indexedDB.open('gugus');
-        open.onerror = () => done(-1);
-        open.onsuccess = () => {
-            const db = open.result;
-            const count = db.transaction('records').objectStore('records').count();
-            count.onsuccess = () => { db.close(); done(count.result); };
-            count.onerror = () => { db.close(); done(-1); };
-        };";
-    let answer = browser.client().execute_async(script, vec![]).await?;
-    answer
-        .as_u64()
-        .context("no record count (IndexedDB not open yet)")
 }
 
 /// The records in the app's IndexedDB, by kind.
@@ -612,7 +542,7 @@ fn report_sync_measure(f: &Figures) {
         println!("target: 10,000 cases (about 131,000 records) in ≤ {SYNC_TARGET_SECS:.0} s: n/a");
         return;
     };
-    let secs = sync.ms / 1000.0;
+    let secs = sync.duration / 1000.0;
     let records = sync.records.map_or("n/a".to_string(), |n| n.to_string());
     let rate = sync
         .records

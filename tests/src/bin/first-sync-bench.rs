@@ -30,9 +30,10 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{bail, ensure, Context, Result};
+use gugus_e2e::app::{self, SyncMeasure};
 use gugus_e2e::figures::median;
 use gugus_e2e::sync::{activity_fields, create_activity, push_body, statuses, Api, Device};
-use gugus_e2e::{app, Browser, Worker};
+use gugus_e2e::{Browser, Worker};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -145,16 +146,6 @@ struct Wire {
     brotli: u64,
     /// `Content-Encoding` of the answers asked for in gzip and in brotli (first page).
     encodings: [Option<String>; 2],
-}
-
-/// A `gugus:sync` measure.
-#[derive(Debug, Clone)]
-struct SyncEntry {
-    start: f64,
-    duration: f64,
-    records: Option<u64>,
-    pages: Option<u64>,
-    wasm_bytes: Option<u64>,
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -314,7 +305,7 @@ async fn first_sync(phone: &Browser, worker: &Worker, expected: u64, run: usize)
     app::log_in(phone, OFFICER.0, OFFICER.1).await?;
 
     let (entry, mut heap) = wait_for_sync(phone, expected).await?;
-    if let Some(now) = js_heap(phone).await {
+    if let Some(now) = app::js_heap(phone).await {
         heap = higher(heap, now);
     }
     let window = (entry.start, entry.start + entry.duration);
@@ -334,7 +325,7 @@ async fn first_sync(phone: &Browser, worker: &Worker, expected: u64, run: usize)
             );
         }
     }
-    let stored = record_count(phone).await?;
+    let stored = app::record_count(phone).await?;
     ensure!(
         stored == expected,
         "the app's IndexedDB holds {stored} records, not {expected}"
@@ -370,7 +361,7 @@ fn higher(
 async fn wait_for_sync(
     phone: &Browser,
     expected: u64,
-) -> Result<(SyncEntry, Option<(f64, &'static str)>)> {
+) -> Result<(SyncMeasure, Option<(f64, &'static str)>)> {
     let deadline = Instant::now() + SYNC_TIMEOUT;
     let mut heap = None;
     let mut last = String::from("no gugus:sync measure");
@@ -380,13 +371,13 @@ async fn wait_for_sync(
         if phone.count("#unlock-password").await.unwrap_or(0) > 0 {
             app::unlock(phone, OFFICER.1).await?;
         }
-        if let Some(sample) = js_heap(phone).await {
+        if let Some(sample) = app::js_heap(phone).await {
             heap = higher(heap, sample);
         }
-        match sync_entries(phone).await {
+        match app::sync_measures(phone).await {
             Ok(entries) => {
                 if let Some(entry) = entries.iter().find(|e| e.records == Some(expected)) {
-                    return Ok((entry.clone(), heap));
+                    return Ok((*entry, heap));
                 }
                 if !entries.is_empty() {
                     last = format!("{entries:?}");
@@ -401,36 +392,6 @@ async fn wait_for_sync(
         );
         tokio::time::sleep(POLL_EVERY).await;
     }
-}
-
-/// Every `gugus:sync` measure of the page, its `detail` made plain (a `Map` to an object,
-/// `BigInt`s to numbers) so that WebDriver hands it over whole.
-async fn sync_entries(browser: &Browser) -> Result<Vec<SyncEntry>> {
-    let script = "const plain = (d) => {
-          if (d instanceof Map) d = Object.fromEntries(d);
-          if (!d || typeof d !== 'object') return null;
-          const out = {};
-          for (const [k, v] of Object.entries(d)) out[k] = typeof v === 'bigint' ? Number(v) : v;
-          return out;
-        };
-        return performance.getEntriesByName('gugus:sync', 'measure')
-          .map((e) => ({ duration: e.duration, startTime: e.startTime, detail: plain(e.detail) }));";
-    let answer = browser.execute(script, vec![]).await?;
-    let Value::Array(entries) = answer else {
-        bail!("unexpected gugus:sync entries: {answer}");
-    };
-    entries.iter().map(sync_entry).collect()
-}
-
-fn sync_entry(entry: &Value) -> Result<SyncEntry> {
-    let count = |name: &str| entry["detail"][name].as_f64().map(|n| n as u64);
-    Ok(SyncEntry {
-        start: entry["startTime"].as_f64().context("a startTime")?,
-        duration: entry["duration"].as_f64().context("a duration")?,
-        records: count("records"),
-        pages: count("pages"),
-        wasm_bytes: count("wasm_bytes"),
-    })
 }
 
 /// The sum (ms) and count of the measures named `name` that start inside `window` (a
@@ -451,38 +412,6 @@ async fn measures_within(browser: &Browser, name: &str, window: (f64, f64)) -> R
             .as_u64()
             .with_context(|| format!("{name}: {answer}"))?,
     ))
-}
-
-/// The page's JS heap in use (bytes) and where it was read: V8's own figure over the
-/// DevTools protocol (`Runtime.getHeapUsage`), else `performance.memory.usedJSHeapSize`
-/// (which Chromium, without `--enable-precise-memory-info`, rounds and refreshes only every
-/// 20 minutes); `None` when neither answers. The wasm memory is not in it.
-async fn js_heap(browser: &Browser) -> Option<(f64, &'static str)> {
-    if let Ok(answer) = browser.cdp("Runtime.getHeapUsage", json!({})).await {
-        if let Some(used) = answer["usedSize"].as_f64() {
-            return Some((used, "Runtime.getHeapUsage"));
-        }
-    }
-    let script = "return performance.memory ? performance.memory.usedJSHeapSize : null;";
-    let used = browser.execute(script, vec![]).await.ok()?.as_f64()?;
-    Some((used, "performance.memory"))
-}
-
-/// How many records the app's IndexedDB holds.
-async fn record_count(browser: &Browser) -> Result<u64> {
-    let script = "const done = arguments[arguments.length - 1];
-        const open = indexedDB.open('gugus');
-        open.onerror = () => done(-1);
-        open.onsuccess = () => {
-            const db = open.result;
-            const count = db.transaction('records').objectStore('records').count();
-            count.onsuccess = () => { db.close(); done(count.result); };
-            count.onerror = () => { db.close(); done(-1); };
-        };";
-    let answer = browser.client().execute_async(script, vec![]).await?;
-    answer
-        .as_u64()
-        .context("no record count (IndexedDB not open yet)")
 }
 
 /// The baseline: reads every record of the app's IndexedDB (not timed), then times

@@ -167,14 +167,16 @@ async fn set_active(
     }
 }
 
+/// An account by id, if there is one.
+async fn account_of(state: &AppState, id: Uuid) -> Result<Option<Account>, ApiError> {
+    let accounts = state.store.list_accounts().await?;
+    Ok(accounts.into_iter().find(|account| account.id == id))
+}
+
 /// The username of an account, for the audit trail (so a supervisor reads a name, not an
 /// id).
 async fn username_of(state: &AppState, id: Uuid) -> Result<Option<String>, ApiError> {
-    let accounts = state.store.list_accounts().await?;
-    Ok(accounts
-        .into_iter()
-        .find(|account| account.id == id)
-        .map(|account| account.username))
+    Ok(account_of(state, id).await?.map(|account| account.username))
 }
 
 /// Sets a new password; the account's sessions all end (it logs in with the new one).
@@ -185,12 +187,8 @@ pub async fn set_password(
     ApiJson(request): ApiJson<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(&id)?;
-    let account = state
-        .store
-        .list_accounts()
+    let account = account_of(&state, id)
         .await?
-        .into_iter()
-        .find(|account| account.id == id)
         .ok_or(ApiError::Missing(NO_SUCH_USER))?;
     let owner = [
         account.username.as_str(),

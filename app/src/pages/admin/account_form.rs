@@ -27,7 +27,7 @@ pub fn check_account(account: &NewAccount) -> Option<Text> {
         Some(i18n::ACCOUNT_BAD_USERNAME)
     } else if account.name.trim().is_empty() {
         Some(i18n::ACCOUNT_NO_NAME)
-    } else if account.password.chars().count() < 8 {
+    } else if account.password.chars().count() < gugus_model::password::MIN_CHARS {
         Some(i18n::ACCOUNT_SHORT_PASSWORD)
     } else {
         None

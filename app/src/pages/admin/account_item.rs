@@ -51,7 +51,7 @@ pub fn AccountItem(
         }
         done.set(None);
         let password = new_password.get_untracked();
-        if active.is_none() && password.chars().count() < 8 {
+        if active.is_none() && password.chars().count() < gugus_model::password::MIN_CHARS {
             error.set(Some(i18n::ACCOUNT_SHORT_PASSWORD));
             return;
         }
