@@ -18,7 +18,7 @@ CARGO ?= cargo
 WORKER_RELEASE := target/release/gugus-worker
 
 .PHONY: help tools browser-tools build worker worker-debug run test fmt-check clippy \
-        test-native test-dates test-wasm test-e2e bench clean
+        test-native test-dates test-wasm size-check test-e2e bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -45,7 +45,7 @@ run: build worker ## serve the app and the API on ADDR in demo mode (store: DATA
 	@mkdir -p data
 	$(WORKER_RELEASE) serve --demo --addr '$(ADDR)' --database-url '$(DATABASE_URL)' --static-dir dist
 
-test: tools browser-tools fmt-check clippy test-native test-dates test-wasm build test-e2e ## every check and test, in order
+test: tools browser-tools fmt-check clippy test-native test-dates test-wasm build size-check test-e2e ## every check and test, in order
 	@echo "make test: all checks and tests passed"
 
 fmt-check: ## check the formatting
@@ -76,6 +76,13 @@ test-dates: ## the evaluation stories with the clock pinned to each of PINNED_DA
 test-wasm: tools browser-tools ## the app's wasm-bindgen tests in headless Chromium
 	CHROMEDRIVER="$$(command -v chromedriver)" \
 	  $(CARGO) test -p gugus-app --target wasm32-unknown-unknown --tests --locked
+
+# The first download's budget (#13): the page, boot module, JS and wasm a phone must fetch
+# before the login form is usable, gzipped.
+FIRST_LOAD_BUDGET_KIB ?= 300
+
+size-check: ## the built first download stays within FIRST_LOAD_BUDGET_KIB gzipped (needs dist/)
+	scripts/first-load.sh --budget-kib $(FIRST_LOAD_BUDGET_KIB)
 
 test-e2e: browser-tools worker-debug ## end to end: worker binary + headless Chromium (needs dist/)
 	@test -f dist/index.html || { echo "dist/ is missing: run 'make build' first" >&2; exit 1; }

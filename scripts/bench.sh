@@ -12,46 +12,11 @@ SECTIONS=(sizes first_visit first_sync sync app stats)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
-gz_bytes() { gzip -9 -n -c "$1" | wc -c; }
-raw_bytes() { wc -c <"$1"; }
-
-# What a phone downloads on its first visit, before the app is usable: the page, the boot
-# module, the JS glue, the wasm and the stylesheet (the service worker's precache then
-# revalidates these same files; icons and manifest are left out).
+# What a phone downloads on its first visit, before the app is usable, after a fresh
+# release build (scripts/first-load.sh tells what it counts).
 bench_sizes() {
   "$root/scripts/build-app.sh" >&2
-  local dist="$root/dist"
-  local rows=(
-    "wasm|pkg/gugus_app_bg.wasm"
-    "JS glue|pkg/gugus_app.js"
-    "JS split|pkg/__wasm_split.js"
-    "JS boot|boot.js"
-    "CSS|style.css"
-    "HTML|index.html"
-  )
-  local raw_total=0 gz_total=0 label file raw gz
-  printf '# App bundle sizes (release build, wasm-opt -Oz)\n\n'
-  printf '%-8s %-24s %12s %12s\n' what file bytes 'gzip -9'
-  for row in "${rows[@]}"; do
-    label=${row%%|*}
-    file=${row#*|}
-    raw=$(raw_bytes "$dist/$file")
-    gz=$(gz_bytes "$dist/$file")
-    raw_total=$((raw_total + raw))
-    gz_total=$((gz_total + gz))
-    printf '%-8s %-24s %12d %12d\n' "$label" "$file" "$raw" "$gz"
-  done
-  printf '%-8s %-24s %12d %12d\n' total 'first load' "$raw_total" "$gz_total"
-  printf '\nFirst-load transfer, gzipped: %d bytes (%d KiB)\n' "$gz_total" $(((gz_total + 1023) / 1024))
-  # The pages' chunks, loaded on demand (and precached right after the first screen).
-  local chunk_raw=0 chunk_gz=0 n=0
-  for file in "$dist"/pkg/split_*.wasm "$dist"/pkg/chunk_*.wasm; do
-    [ -f "$file" ] || continue
-    chunk_raw=$((chunk_raw + $(raw_bytes "$file")))
-    chunk_gz=$((chunk_gz + $(gz_bytes "$file")))
-    n=$((n + 1))
-  done
-  printf 'On-demand chunks: %d files, %d bytes, %d gzipped\n' "$n" "$chunk_raw" "$chunk_gz"
+  "$root/scripts/first-load.sh"
 }
 
 # The officer's first visit on an emulated 3G phone (4x CPU, 1.6 Mbit/s, 150 ms): bytes

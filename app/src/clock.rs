@@ -6,7 +6,7 @@
 //! Anyone who can write that key can as well set the phone's own clock: it opens nothing.
 
 use gugus_model::clock;
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime};
 use wasm_bindgen::JsValue;
 
 /// The localStorage key of a pinned clock (an RFC 3339 instant or a date `YYYY-MM-DD`).
@@ -17,9 +17,23 @@ pub fn pin_from_storage() {
     let stored = web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .and_then(|storage| storage.get_item(PIN_KEY).ok().flatten());
-    if let Some(at) = stored.and_then(|text| clock::parse_pin(&text).ok()) {
+    if let Some(at) = stored.as_deref().and_then(read_pin) {
         clock::pin(at);
     }
+}
+
+/// Reads a pin as [`clock::parse_pin`] does, with the browser's own date parser for an
+/// instant: `time`'s parser would cost the first download about 4 KB.
+fn read_pin(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    if let Some(date) = gugus_model::activity::parse_date(text) {
+        return Some(clock::pin_of_date(date));
+    }
+    let ms = js_sys::Date::new(&text.into()).get_time();
+    if ms.is_nan() {
+        return None;
+    }
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).ok()
 }
 
 /// Now, as a JS `Date`.
@@ -65,4 +79,23 @@ pub fn local_date_time(rfc3339: &str) -> Option<(Date, u8, u8)> {
 pub fn unix_seconds(rfc3339: &str) -> Option<i64> {
     let ms = js_sys::Date::new(&rfc3339.into()).get_time();
     (!ms.is_nan()).then(|| (ms / 1000.0).floor() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_pin_reads_as_the_model_reads_it() {
+        for text in [
+            "2026-12-31T23:30:00+07:00",
+            "2024-02-29T03:04:05.250Z",
+            " 2028-02-29 ",
+            "2026-11-29",
+        ] {
+            assert_eq!(read_pin(text), clock::parse_pin(text).ok(), "{text}");
+        }
+        assert_eq!(read_pin("bukan tanggal"), None);
+    }
 }

@@ -160,25 +160,63 @@ impl Vault {
     /// `field` names what the value is and is authenticated with it, so a sealed value
     /// moved to another field does not open.
     pub async fn seal_value(&self, field: &str, value: &Value) -> Result<String, CryptoError> {
-        let plain =
-            serde_json::to_vec(value).map_err(|e| CryptoError::Unavailable(e.to_string()))?;
-        let mut mac_input = field.as_bytes().to_vec();
-        mac_input.push(0);
-        mac_input.extend_from_slice(&plain);
-        let tag = call(subtle()?.sign_with_str_and_u8_array("HMAC", &self.mac, &mac_input)).await?;
-        let iv = Uint8Array::new(&tag).subarray(0, 12).to_vec();
-        let params = object(&[
-            ("name", "AES-GCM".into()),
-            ("iv", Uint8Array::from(iv.as_slice()).into()),
-            ("additionalData", Uint8Array::from(field.as_bytes()).into()),
-        ]);
-        let data =
-            call(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, &plain)).await?;
-        let mut out = String::with_capacity(SEALED_PREFIX.len() + 2 * (12 + plain.len() + 16));
-        out.push_str(SEALED_PREFIX);
-        hex_into(&mut out, &iv);
-        hex_into(&mut out, &Uint8Array::new(&data).to_vec());
-        Ok(out)
+        let mut sealed = self.seal_values(&[(field, value)]).await?;
+        sealed
+            .pop()
+            .ok_or_else(|| CryptoError::Unavailable("nothing sealed".into()))
+    }
+
+    /// Seals many `(field, value)` pairs as [`Vault::seal_value`] does each, in two rounds
+    /// for the whole batch (every HMAC asked for at once, then every encryption): a pull
+    /// page's identities cost two turns of the event loop, not two per value.
+    pub async fn seal_values(&self, items: &[(&str, &Value)]) -> Result<Vec<String>, CryptoError> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let subtle = subtle()?;
+        let mut plains = Vec::with_capacity(items.len());
+        let tags = js_sys::Array::new();
+        for (field, value) in items {
+            let plain =
+                serde_json::to_vec(value).map_err(|e| CryptoError::Unavailable(e.to_string()))?;
+            let mut mac_input = field.as_bytes().to_vec();
+            mac_input.push(0);
+            mac_input.extend_from_slice(&plain);
+            let tag = subtle
+                .sign_with_str_and_u8_array("HMAC", &self.mac, &mac_input)
+                .map_err(|e| CryptoError::Unavailable(describe(&e)))?;
+            tags.push(&tag);
+            plains.push(plain);
+        }
+        let tags = js_sys::Array::from(&call(Ok(js_sys::Promise::all(&tags))).await?);
+        let mut ivs = Vec::with_capacity(items.len());
+        let datas = js_sys::Array::new();
+        for (((field, _), plain), tag) in items.iter().zip(&plains).zip(tags.iter()) {
+            let iv = Uint8Array::new(&tag).subarray(0, 12).to_vec();
+            let params = object(&[
+                ("name", "AES-GCM".into()),
+                ("iv", Uint8Array::from(iv.as_slice()).into()),
+                ("additionalData", Uint8Array::from(field.as_bytes()).into()),
+            ]);
+            let data = subtle
+                .encrypt_with_object_and_u8_array(&params, &self.key, plain)
+                .map_err(|e| CryptoError::Unavailable(describe(&e)))?;
+            datas.push(&data);
+            ivs.push(iv);
+        }
+        let datas = js_sys::Array::from(&call(Ok(js_sys::Promise::all(&datas))).await?);
+        Ok(ivs
+            .iter()
+            .zip(datas.iter())
+            .map(|(iv, data)| {
+                let data = Uint8Array::new(&data).to_vec();
+                let mut out = String::with_capacity(SEALED_PREFIX.len() + 2 * (12 + data.len()));
+                out.push_str(SEALED_PREFIX);
+                hex_into(&mut out, iv);
+                hex_into(&mut out, &data);
+                out
+            })
+            .collect())
     }
 
     /// Opens a value sealed with [`Vault::seal_value`] for the same `field`, or

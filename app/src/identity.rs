@@ -7,7 +7,7 @@
 //! Because sealing is deterministic, the device's merge logic (`model::device`) works on
 //! the sealed values unchanged. Values are sealed:
 //! - before a form's save ([`seal_fields`]);
-//! - before a pull page is stored ([`seal_state`]);
+//! - before a pull page is stored ([`seal_states`]);
 //! - before a push answer is applied ([`seal_answer`]);
 //!
 //! and opened only:
@@ -38,11 +38,52 @@ pub fn sealed_field(name: &str) -> bool {
 
 /// Seals one value of field `name` of an identity record (the link to the victim, a null
 /// and an already sealed value stay as they are).
-pub async fn seal_value(vault: &Vault, name: &str, value: Value) -> Result<Value, CryptoError> {
-    if !sealed_field(name) || value.is_null() || is_sealed(&value) {
-        return Ok(value);
+pub async fn seal_value(vault: &Vault, name: &str, mut value: Value) -> Result<Value, CryptoError> {
+    seal_slots(vault, vec![(name, &mut value)]).await?;
+    Ok(value)
+}
+
+/// Whether a value of field `name` is to be sealed: not the link, not null, not sealed.
+fn wants_sealing(name: &str, value: &Value) -> bool {
+    sealed_field(name) && !value.is_null() && !is_sealed(value)
+}
+
+/// Seals, in place and in one batch ([`Vault::seal_values`]), every value `slots` point at
+/// that [`wants_sealing`] (each slot is a field's name and its value).
+async fn seal_slots(vault: &Vault, slots: Vec<(&str, &mut Value)>) -> Result<(), CryptoError> {
+    let mut wanted: Vec<(&str, &mut Value)> = slots
+        .into_iter()
+        .filter(|(name, value)| wants_sealing(name, value))
+        .collect();
+    let items: Vec<(&str, &Value)> = wanted
+        .iter()
+        .map(|(name, value)| (*name, &**value))
+        .collect();
+    let sealed = vault.seal_values(&items).await?;
+    for ((_, slot), text) in wanted.iter_mut().zip(sealed) {
+        **slot = Value::String(text);
     }
-    Ok(Value::String(vault.seal_value(name, &value).await?))
+    Ok(())
+}
+
+/// The slots of a record's fields and of its conflicts, for [`seal_slots`].
+fn slots_of<'a>(
+    fields: &'a mut Map<String, Value>,
+    conflicts: &'a mut [Conflict],
+) -> impl Iterator<Item = (&'a str, &'a mut Value)> {
+    let fields = fields
+        .iter_mut()
+        .map(|(name, value)| (name.as_str(), value));
+    let conflicts = conflicts.iter_mut().flat_map(|conflict| {
+        let Conflict {
+            field,
+            server,
+            device,
+            ..
+        } = conflict;
+        [(field.as_str(), server), (field.as_str(), device)]
+    });
+    fields.chain(conflicts)
 }
 
 async fn open_one(vault: &Vault, name: &str, value: Value) -> Result<Value, CryptoError> {
@@ -55,14 +96,10 @@ async fn open_one(vault: &Vault, name: &str, value: Value) -> Result<Value, Cryp
 /// Seals the identity fields of `fields` (those already sealed stay as they are).
 pub async fn seal_fields(
     vault: &Vault,
-    fields: Map<String, Value>,
+    mut fields: Map<String, Value>,
 ) -> Result<Map<String, Value>, CryptoError> {
-    let mut sealed = Map::new();
-    for (name, value) in fields {
-        let value = seal_value(vault, &name, value).await?;
-        sealed.insert(name, value);
-    }
-    Ok(sealed)
+    seal_slots(vault, slots_of(&mut fields, &mut []).collect()).await?;
+    Ok(fields)
 }
 
 /// Opens every sealed value of `fields`.
@@ -79,11 +116,7 @@ pub async fn open_fields(
 }
 
 async fn seal_conflicts(vault: &Vault, conflicts: &mut [Conflict]) -> Result<(), CryptoError> {
-    for conflict in conflicts {
-        conflict.server = seal_value(vault, &conflict.field, conflict.server.take()).await?;
-        conflict.device = seal_value(vault, &conflict.field, conflict.device.take()).await?;
-    }
-    Ok(())
+    seal_slots(vault, slots_of(&mut Map::new(), conflicts).collect()).await
 }
 
 async fn open_conflicts(vault: &Vault, conflicts: &mut [Conflict]) -> Result<(), CryptoError> {
@@ -109,14 +142,15 @@ pub async fn open_record(
     Ok(record)
 }
 
-/// A pulled record as the device keeps it: an identity record's values sealed.
-pub async fn seal_state(vault: &Vault, mut state: RecordState) -> Result<RecordState, CryptoError> {
-    if !is_identity_kind(&state.kind) {
-        return Ok(state);
-    }
-    state.fields = seal_fields(vault, std::mem::take(&mut state.fields)).await?;
-    seal_conflicts(vault, &mut state.conflicts).await?;
-    Ok(state)
+/// Pulled records as the device keeps them: every identity record's values sealed, the
+/// whole page in one batch.
+pub async fn seal_states(vault: &Vault, states: &mut [RecordState]) -> Result<(), CryptoError> {
+    let slots = states
+        .iter_mut()
+        .filter(|state| is_identity_kind(&state.kind))
+        .flat_map(|state| slots_of(&mut state.fields, &mut state.conflicts))
+        .collect();
+    seal_slots(vault, slots).await
 }
 
 /// An outbox entry as it is sent: an identity change's values opened.

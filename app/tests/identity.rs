@@ -156,8 +156,11 @@ async fn pulled_identity_and_conflicts_are_sealed_before_they_are_stored() {
     );
     assert_eq!(store.cursor().await.expect("cursor"), None);
 
-    let sealed = identity::seal_state(&vault, state).await.expect("seal");
-    store.apply_pull(&page(vec![sealed])).await.expect("pull");
+    let mut sealed = vec![state];
+    identity::seal_states(&vault, &mut sealed)
+        .await
+        .expect("seal");
+    store.apply_pull(&page(sealed)).await.expect("pull");
     let text = dump(&store).await;
     assert!(!text.contains("Siti") && !text.contains(NIK), "{text}");
     let stored = store
@@ -170,6 +173,72 @@ async fn pulled_identity_and_conflicts_are_sealed_before_they_are_stored() {
         .expect("open");
     assert_eq!(shown.fields["full_name"], json!(NAME));
     assert_eq!(shown.conflicts[0].device, json!("Siti A."));
+}
+
+#[wasm_bindgen_test]
+async fn a_page_seals_in_one_batch_exactly_as_each_value_alone() {
+    let (vault, _) = Vault::create(PASSWORD).await.expect("create");
+    let victim = Uuid::now_v7().to_string();
+    let state = |kind: &str, fields: Map<String, Value>| RecordState {
+        kind: kind.into(),
+        id: Uuid::now_v7(),
+        version: 1,
+        deleted: false,
+        fields,
+        conflict: false,
+        conflicts: Vec::new(),
+    };
+    let mut with_null = identity_fields(&victim, "Wati");
+    with_null.insert("address".into(), Value::Null);
+    let activity = json!({"venue": "Balai desa Bojong", "participants_women": 12});
+    let mut page = vec![
+        state("victim_identity", identity_fields(&victim, NAME)),
+        state("activity", activity.as_object().cloned().expect("object")),
+        state("victim_identity", with_null),
+    ];
+    page[2].conflicts.push(Conflict {
+        field: "full_name".into(),
+        server: json!("Wati"),
+        device: json!("Siti Wati"),
+    });
+    let before = page.clone();
+    identity::seal_states(&vault, &mut page)
+        .await
+        .expect("seal");
+    assert_eq!(page[1], before[1], "not identity: untouched");
+    for (sealed, plain) in [(&page[0], &before[0]), (&page[2], &before[2])] {
+        assert_eq!(
+            sealed.fields["victim_id"],
+            json!(victim),
+            "the link stays open"
+        );
+        for (name, value) in &plain.fields {
+            let expected = match (name.as_str(), value) {
+                ("victim_id", _) | (_, Value::Null) => value.clone(),
+                _ => json!(vault.seal_value(name, value).await.expect("seal")),
+            };
+            assert_eq!(sealed.fields[name], expected, "{name}");
+        }
+    }
+    let conflict = &page[2].conflicts[0];
+    assert_eq!(
+        conflict.device,
+        json!(vault
+            .seal_value("full_name", &json!("Siti Wati"))
+            .await
+            .expect("seal"))
+    );
+    assert_eq!(
+        vault
+            .open_value("full_name", conflict.server.as_str().expect("text"))
+            .await,
+        Ok(json!("Wati"))
+    );
+    let again = page.clone();
+    identity::seal_states(&vault, &mut page)
+        .await
+        .expect("seal");
+    assert_eq!(page, again, "sealed values are not sealed twice");
 }
 
 #[wasm_bindgen_test]

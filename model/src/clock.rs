@@ -119,11 +119,14 @@ pub fn parse_pin(text: &str) -> Result<OffsetDateTime, String> {
         return Ok(at);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format)
-        .map(|date| PrimitiveDateTime::new(date, time!(10:00)).assume_offset(WIB))
-        .map_err(|_| {
-            format!("{PIN_VAR}: {text:?} is neither an RFC 3339 instant nor a date YYYY-MM-DD")
-        })
+    Date::parse(text, &format).map(pin_of_date).map_err(|_| {
+        format!("{PIN_VAR}: {text:?} is neither an RFC 3339 instant nor a date YYYY-MM-DD")
+    })
+}
+
+/// The instant a pin that is only a date stands for: 10:00 WIB that day.
+pub fn pin_of_date(date: Date) -> OffsetDateTime {
+    PrimitiveDateTime::new(date, time!(10:00)).assume_offset(WIB)
 }
 
 /// Pins the clock from [`PIN_VAR`] when it is set (and not empty); says what it pinned to.

@@ -1,6 +1,6 @@
 //! Saving a change made on the device, and reading records back for the screens.
 
-use super::{meta, Store, StoreError, StoreResult, BY_KIND, DRAFTS, META, OUTBOX, RECORDS};
+use super::{meta, to_js, Store, StoreError, StoreResult, BY_KIND, DRAFTS, META, OUTBOX, RECORDS};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
 use gugus_model::device::{self, LocalRecord};
@@ -100,14 +100,17 @@ impl Store {
         let outcome = match saved.mutation {
             None => SaveOutcome::Unchanged,
             Some(mutation) => {
-                tx.object_store(OUTBOX)?.put(&mutation).serde()?.await?;
+                tx.object_store(OUTBOX)?
+                    .put(to_js(&mutation)?)
+                    .primitive()?
+                    .await?;
                 meta::put(&meta_store, meta::NEXT_MUTATION_ID, &saved.next_id).await?;
                 SaveOutcome::Saved {
                     mutation_id: mutation.id,
                 }
             }
         };
-        records.put(&record).serde()?.await?;
+        records.put(to_js(&record)?).primitive()?.await?;
         let drafts = tx.object_store(DRAFTS)?;
         drafts.delete(draft_key).serde()?.await?;
         drafts.delete(base_key(draft_key).as_str()).serde()?.await?;
@@ -136,10 +139,13 @@ impl Store {
         let saved = device::resolve(existing, field, value, at, next_id)
             .map_err(|error| StoreError::Failed(error.to_string()))?;
         if let Some(mutation) = &saved.mutation {
-            tx.object_store(OUTBOX)?.put(mutation).serde()?.await?;
+            tx.object_store(OUTBOX)?
+                .put(to_js(mutation)?)
+                .primitive()?
+                .await?;
             meta::put(&meta_store, meta::NEXT_MUTATION_ID, &saved.next_id).await?;
         }
-        records.put(&saved.record).serde()?.await?;
+        records.put(to_js(&saved.record)?).primitive()?.await?;
         tx.commit().await?;
         Ok(Some(saved.record))
     }

@@ -1,6 +1,6 @@
 //! The outbox: changes made on the device that the server has not answered for yet.
 
-use super::{meta, Store, StoreResult, META, OUTBOX, RECORDS};
+use super::{meta, to_js, Store, StoreResult, META, OUTBOX, RECORDS};
 use gugus_model::device::{self, GapPlan, LocalRecord};
 use gugus_model::sync::{Mutation, PushResponse};
 use indexed_db_futures::object_store::ObjectStore;
@@ -50,10 +50,10 @@ impl Store {
             outbox.delete(*id).serde()?.await?;
         }
         for record in &applied.records {
-            records.put(record).serde()?.await?;
+            records.put(to_js(record)?).primitive()?.await?;
         }
         for mutation in &applied.outbox {
-            outbox.put(mutation).serde()?.await?;
+            outbox.put(to_js(mutation)?).primitive()?.await?;
         }
         if applied.next_id != next_id {
             meta::put(&meta_store, meta::NEXT_MUTATION_ID, &applied.next_id).await?;
@@ -76,7 +76,7 @@ impl Store {
             outbox.delete(*id).serde()?.await?;
         }
         for moved in device::renumber(&entries, &plan) {
-            outbox.put(&moved).serde()?.await?;
+            outbox.put(to_js(&moved)?).primitive()?.await?;
         }
         meta::put(&meta_store, meta::NEXT_MUTATION_ID, &plan.next_id).await?;
         tx.commit().await?;

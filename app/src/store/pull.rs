@@ -2,7 +2,7 @@
 
 use super::outbox::keep_counter_above;
 use super::StoreError;
-use super::{meta, Store, StoreResult, META, OUTBOX, RECORDS};
+use super::{meta, to_js, Store, StoreResult, META, OUTBOX, RECORDS};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
 use crate::timing;
@@ -15,9 +15,9 @@ impl Store {
     /// the device's waiting changes laid over it (`model::device::pulled`), and the cursor.
     /// A record deleted on the server (or gone from the caller's scope) is forgotten unless
     /// changes to it still wait to be sent. Identity records must arrive sealed
-    /// (`identity::seal_state`): a plain one fails the whole page, stores nothing.
+    /// (`identity::seal_states`): a plain one fails the whole page, stores nothing.
     pub async fn apply_pull(&self, page: &PullResponse) -> StoreResult<()> {
-        // Identity comes here already sealed (`identity::seal_state`); never plain.
+        // Identity comes here already sealed (`identity::seal_states`); never plain.
         let plain = page.records.iter().any(|state| {
             is_identity_kind(&state.kind)
                 && state.fields.iter().any(|(name, value)| {
@@ -39,12 +39,15 @@ impl Store {
         let held = held_among(&records, &ids).await?;
         let reads = ids
             .iter()
-            .map(
-                |id| match held.as_ref().is_none_or(|held| held.contains(id)) {
+            .map(|id| {
+                match held
+                    .as_ref()
+                    .is_none_or(|held| held.binary_search(id).is_ok())
+                {
                     true => records.get(id.as_str()).serde().map(Some),
                     false => Ok(None),
-                },
-            )
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
         // Requests complete in order: once the last has its answer, every earlier one has
         // too, and reading them costs no further turn of the event loop.
@@ -73,17 +76,10 @@ impl Store {
                 }
             }
         }
-        // The page's records cross into JavaScript as one JSON text parsed by the browser:
-        // far cheaper than building each object field by field from wasm.
+        // The page's records cross into JavaScript as one JSON text parsed by the browser.
         let parsed = match kept.is_empty() {
             true => None,
-            false => {
-                let json = serde_json::to_string(&kept)
-                    .map_err(|error| StoreError::Failed(error.to_string()))?;
-                let parsed = js_sys::JSON::parse(&json)
-                    .map_err(|error| StoreError::Failed(format!("{error:?}")))?;
-                Some(js_sys::Array::from(&parsed))
-            }
+            false => Some(js_sys::Array::from(&to_js(&kept)?)),
         };
         let write_start = timing::now();
         timing::measure(timing::SYNC_MERGE, merge_start, write_start, None);
@@ -105,13 +101,14 @@ const HELD_LIMIT: u32 = 2 * crate::sync::engine::PAGE_SIZE;
 /// Which of `ids` the phone holds, when one cheap read can tell: the keys between the
 /// page's smallest and largest id. Ids are UUID v7, in the order records were made, and a
 /// first sync brings them in about that order, so the range holds little besides the page
-/// itself. `None` (read each record) when the range holds more than [`HELD_LIMIT`] keys.
+/// itself. The keys come in ascending order (IndexedDB lists them so). `None` (read each
+/// record) when the range holds more than [`HELD_LIMIT`] keys.
 async fn held_among(
     records: &indexed_db_futures::object_store::ObjectStore<'_>,
     ids: &[String],
-) -> StoreResult<Option<std::collections::HashSet<String>>> {
+) -> StoreResult<Option<Vec<String>>> {
     let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
-        return Ok(Some(std::collections::HashSet::new()));
+        return Ok(Some(Vec::new()));
     };
     let keys = records
         .get_all_keys::<String>()
@@ -119,6 +116,6 @@ async fn held_among(
         .with_limit(HELD_LIMIT)
         .primitive()?
         .await?
-        .collect::<Result<std::collections::HashSet<String>, _>>()?;
+        .collect::<Result<Vec<String>, _>>()?;
     Ok((keys.len() < HELD_LIMIT as usize).then_some(keys))
 }

@@ -349,11 +349,7 @@ impl SyncEngine {
         requested_at: f64,
     ) -> Result<(), SyncProblem> {
         let start = timing::now();
-        let mut sealed = Vec::with_capacity(page.records.len());
-        for state in std::mem::take(&mut page.records) {
-            sealed.push(identity::seal_state(vault, state).await?);
-        }
-        page.records = sealed;
+        identity::seal_states(vault, &mut page.records).await?;
         self.inner.store.apply_pull(&page).await?;
         let end = timing::now();
         timing::measure(timing::SYNC_STORE, start, end, None);
