@@ -92,24 +92,38 @@ impl From<StoredRecord> for LocalRecord {
 }
 
 impl Serialize for LocalRecord {
+    /// As stored on the device: `fields` only when they differ from `server`, and the
+    /// other optional parts only when they hold something (what [`StoredRecord`] reads
+    /// back as missing is its default), so a pulled record is little more than the
+    /// server's copy.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("LocalRecord", 11)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("kind", &self.kind)?;
         out.serialize_field("version", &self.version)?;
-        out.serialize_field("deleted", &self.deleted)?;
         out.serialize_field("server", &self.server)?;
-        if self.fields == self.server {
-            out.skip_field("fields")?;
-        } else {
+        if self.deleted {
+            out.serialize_field("deleted", &self.deleted)?;
+        }
+        if self.fields != self.server {
             out.serialize_field("fields", &self.fields)?;
         }
-        out.serialize_field("open_conflict", &self.open_conflict)?;
-        out.serialize_field("conflicts", &self.conflicts)?;
-        out.serialize_field("rejection", &self.rejection)?;
-        out.serialize_field("rejected", &self.rejected)?;
-        out.serialize_field("changed_at", &self.changed_at)?;
+        if self.open_conflict {
+            out.serialize_field("open_conflict", &self.open_conflict)?;
+        }
+        if !self.conflicts.is_empty() {
+            out.serialize_field("conflicts", &self.conflicts)?;
+        }
+        if self.rejection.is_some() {
+            out.serialize_field("rejection", &self.rejection)?;
+        }
+        if !self.rejected.is_empty() {
+            out.serialize_field("rejected", &self.rejected)?;
+        }
+        if !self.changed_at.is_empty() {
+            out.serialize_field("changed_at", &self.changed_at)?;
+        }
         out.end()
     }
 }

@@ -203,11 +203,49 @@ fn a_late_conflict_answer_leaves_a_newer_pulled_state_alone() {
 fn the_servers_copy_is_stored_once_and_read_back_whole() {
     let server = fields(&[("venue", json!("Balai desa")), ("participants", json!(12))]);
     let record = synced(3, server.clone());
-    let stored = serde_json::to_value(&record).expect("serialises");
-    assert!(stored.get("fields").is_none(), "{stored}");
+    let pulled = LocalRecord {
+        changed_at: String::new(),
+        ..record.clone()
+    };
+    let stored = serde_json::to_value(&pulled).expect("serialises");
+    let names: Vec<&str> = stored
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        names,
+        ["id", "kind", "server", "version"],
+        "a pulled record: nothing but the server's copy and what names it: {stored}"
+    );
     assert_eq!(stored["server"], json!(server));
     let back: LocalRecord = serde_json::from_value(stored).expect("reads back");
-    assert_eq!(back, record);
+    assert_eq!(back, pulled);
+
+    // Every optional part that holds something is kept.
+    let mut busy = record.clone();
+    busy.deleted = true;
+    busy.open_conflict = true;
+    busy.conflicts.push(Conflict {
+        field: "venue".into(),
+        server: json!("Balai desa"),
+        device: json!("Pendopo"),
+    });
+    busy.rejected.insert("participants".into(), json!(-1));
+    busy.changed_at = "2026-11-29T03:20:00.000Z".into();
+    let stored = serde_json::to_value(&busy).expect("serialises");
+    for name in [
+        "deleted",
+        "open_conflict",
+        "conflicts",
+        "rejected",
+        "changed_at",
+    ] {
+        assert!(stored.get(name).is_some(), "{name}: {stored}");
+    }
+    let back: LocalRecord = serde_json::from_value(stored).expect("reads back");
+    assert_eq!(back, busy);
 
     // A change waiting: what is shown differs from the server's, and is kept.
     let mut edited = record.clone();
