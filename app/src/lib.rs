@@ -15,6 +15,7 @@ pub mod components;
 pub mod crypto;
 pub mod i18n;
 pub mod identity;
+pub mod join;
 pub mod pages;
 pub mod store;
 pub mod sync;

@@ -48,6 +48,17 @@ pub(crate) async fn put<T: Serialize>(
     Ok(())
 }
 
+/// Asks for one meta value to be written inside a transaction without waiting for it: its
+/// transaction's commit says whether it was.
+pub(crate) fn put_unawaited<T: Serialize>(
+    meta: &ObjectStore<'_>,
+    key: &str,
+    value: &T,
+) -> StoreResult<()> {
+    meta.put(value).with_key(key).without_key_type().serde()?;
+    Ok(())
+}
+
 /// The next mutation id to hand out (1 for the device's first change).
 pub(crate) async fn next_mutation_id(meta: &ObjectStore<'_>) -> StoreResult<u64> {
     Ok(get::<u64>(meta, NEXT_MUTATION_ID).await?.unwrap_or(1))

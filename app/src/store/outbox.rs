@@ -84,17 +84,8 @@ impl Store {
     }
 }
 
-/// The server has taken every id up to `last`: never hand any of them out again.
-pub(crate) async fn keep_counter_above(meta_store: &ObjectStore<'_>, last: u64) -> StoreResult<()> {
-    let next = meta::next_mutation_id(meta_store).await?;
-    let kept = device::keep_counter_above(next, last);
-    if kept != next {
-        meta::put(meta_store, meta::NEXT_MUTATION_ID, &kept).await?;
-    }
-    Ok(())
-}
-
-async fn read_outbox(outbox: &ObjectStore<'_>) -> StoreResult<Vec<Mutation>> {
+/// Every outbox entry, in id order.
+pub(crate) async fn read_outbox(outbox: &ObjectStore<'_>) -> StoreResult<Vec<Mutation>> {
     let mut entries: Vec<Mutation> = outbox.get_all().serde()?.await?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|m| m.id);
     Ok(entries)

@@ -1,10 +1,11 @@
 //! Saving what a pull brought: the records and the cursor, together.
 
-use super::outbox::keep_counter_above;
+use super::outbox::read_outbox;
 use super::StoreError;
 use super::{meta, to_js, Store, StoreResult, META, OUTBOX, RECORDS};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
+use crate::join::both;
 use crate::timing;
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::PullResponse;
@@ -32,11 +33,19 @@ impl Store {
         let read_start = timing::now();
         let tx = self.write_relaxed(&[RECORDS, OUTBOX, META])?;
         let records = tx.object_store(RECORDS)?;
-        let waiting = self.outbox_in(&tx).await?;
+        let meta_store = tx.object_store(META)?;
         // Every read is asked for before the first answer is awaited, and every write is
         // left to the commit: a page costs a few turns of the event loop, not two a record.
         let ids: Vec<String> = page.records.iter().map(|s| s.id.to_string()).collect();
-        let held = held_among(&records, &ids).await?;
+        let ((waiting, held), next_id) = both(
+            both(
+                read_outbox(&tx.object_store(OUTBOX)?),
+                held_among(&records, &ids),
+            ),
+            meta::next_mutation_id(&meta_store),
+        )
+        .await;
+        let (waiting, held, next_id) = (waiting?, held?, next_id?);
         let reads = ids
             .iter()
             .map(|id| {
@@ -86,9 +95,11 @@ impl Store {
         for record in parsed.iter().flat_map(js_sys::Array::iter) {
             records.put(record).primitive()?;
         }
-        let meta_store = tx.object_store(META)?;
-        meta::put(&meta_store, meta::CURSOR, &page.cursor).await?;
-        keep_counter_above(&meta_store, page.last_mutation_id).await?;
+        meta::put_unawaited(&meta_store, meta::CURSOR, &page.cursor)?;
+        let kept = device::keep_counter_above(next_id, page.last_mutation_id);
+        if kept != next_id {
+            meta::put_unawaited(&meta_store, meta::NEXT_MUTATION_ID, &kept)?;
+        }
         tx.commit().await?;
         timing::measure(timing::SYNC_WRITE, write_start, timing::now(), None);
         Ok(())

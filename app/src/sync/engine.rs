@@ -16,9 +16,7 @@ use gugus_model::sync::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::rc::{Rc, Weak};
-use std::task::Poll;
 use uuid::Uuid;
 
 const TICK_MS: u32 = 60_000;
@@ -292,7 +290,8 @@ impl SyncEngine {
                 self.store_page(vault, page, requested_at).await
             } else {
                 let store = self.store_page(vault, page, requested_at);
-                let (stored, fetched) = both(store, self.fetch_page(token, cursor.clone())).await;
+                let (stored, fetched) =
+                    crate::join::both(store, self.fetch_page(token, cursor.clone())).await;
                 next = Some(fetched);
                 stored
             };
@@ -356,32 +355,6 @@ impl SyncEngine {
         timing::measure(timing::SYNC_PAGE, requested_at, end, None);
         Ok(())
     }
-}
-
-/// Runs two futures together on this one thread; answers both outputs once both are done.
-async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
-    let (mut from_a, mut from_b) = (None, None);
-    std::future::poll_fn(move |cx| {
-        if from_a.is_none() {
-            if let Poll::Ready(output) = a.as_mut().poll(cx) {
-                from_a = Some(output);
-            }
-        }
-        if from_b.is_none() {
-            if let Poll::Ready(output) = b.as_mut().poll(cx) {
-                from_b = Some(output);
-            }
-        }
-        match (from_a.take(), from_b.take()) {
-            (Some(a), Some(b)) => Poll::Ready((a, b)),
-            (a, b) => {
-                (from_a, from_b) = (a, b);
-                Poll::Pending
-            }
-        }
-    })
-    .await
 }
 
 /// Whether the browser thinks it has a network connection.
