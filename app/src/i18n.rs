@@ -136,6 +136,25 @@ pub const NAV_NEW_ACTIVITY: Text = t("+ Catat", "+ New");
 pub const NAV_STATS: Text = t("Evaluasi", "Evaluation");
 pub const LOGOUT: Text = t("Keluar", "Log out");
 pub const LOGOUT_KEEP: Text = t("Batal, jangan keluar", "Cancel, stay logged in");
+pub const LOGOUT_TITLE: Text = t("Keluar dari Gugus?", "Log out of Gugus?");
+pub const LOGOUT_WIPES: Text = t(
+    "Semua data Gugus di HP ini akan dihapus: kegiatan, kasus, identitas korban dan draf formulir.",
+    "All Gugus data on this phone will be removed: activities, cases, victims' identities and form drafts.",
+);
+pub const LOGOUT_ENDS_SESSION: Text = t(
+    "Keluar akan mengakhiri sesi Anda di HP ini. Data petugas pemilik HP tetap tersimpan.",
+    "Logging out ends your session on this phone. The data of the officer who owns it stays.",
+);
+pub const LOGOUT_OFFLINE: Text = t(
+    "Sedang tidak ada sinyal: untuk masuk lagi nanti, Anda perlu sinyal internet.",
+    "There is no signal now: to log in again later, you will need an internet connection.",
+);
+pub const LOGOUT_OFFLINE_LOCK: Text = t(
+    "Sedang tidak ada sinyal: untuk masuk lagi nanti, Anda perlu sinyal internet. Agar HP aman sementara, pilih Kunci saja: data tetap tersimpan dan dibuka lagi dengan kata sandi, tanpa sinyal.",
+    "There is no signal now: to log in again later, you will need an internet connection. To keep the phone safe for a while, choose Lock instead: the data stays and opens again with your password, no signal needed.",
+);
+pub const LOGOUT_LOCK: Text = t("Kunci saja", "Lock instead");
+pub const LOGOUT_CONFIRM: Text = t("Hapus data dan keluar", "Remove the data and log out");
 pub const LOGOUT_DISCARD: Text = t(
     "Hapus perubahan itu dan keluar",
     "Erase those changes and log out",
@@ -734,10 +753,10 @@ pub fn logout_warning(n: usize, lang: Lang) -> String {
     let n = number(n as u64, lang);
     match lang {
         Lang::Id => format!(
-            "Masih ada {n} perubahan yang belum terkirim ke server. Keluar akan menghapus semua data di HP ini, termasuk perubahan itu, dan perubahan itu HILANG. Sebaiknya sinkronkan dulu saat ada sinyal."
+            "Masih ada {n} perubahan yang belum terkirim ke server. Jika keluar sekarang, perubahan itu HILANG. Sebaiknya sinkronkan dulu saat ada sinyal."
         ),
         Lang::En => format!(
-            "{n} changes have not reached the server yet. Logging out erases all data on this phone, those changes included: they will be LOST. Better sync first when there is a signal."
+            "{n} changes have not reached the server yet. Logging out now LOSES them. Better sync first when there is a signal."
         ),
     }
 }

@@ -9,6 +9,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use tempfile::TempDir;
 
@@ -24,7 +25,8 @@ const HEADLESS_ARGS: [&str; 8] = [
     "--disable-sync",
 ];
 
-/// A cheap Android phone's viewport.
+/// A cheap Android phone's window (Chromium makes the viewport at least 500 px wide: see
+/// [`Browser::start_phone`] for the phone's exact screen).
 const WINDOW_SIZE: &str = "--window-size=360,640";
 
 /// One browser: its own chromedriver (in its own process group), Chromium and profile.
@@ -35,8 +37,8 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver on a free port and opens a session: headless Chromium at
-    /// 360x640 with a fresh profile, in Indonesian.
+    /// Starts chromedriver on a free port and opens a session: headless Chromium in a
+    /// 360x640 window (a 500x497 viewport) with a fresh profile, in Indonesian.
     pub async fn start() -> Result<Browser> {
         let profile = tempfile::Builder::new()
             .prefix("gugus-e2e-profile-")
@@ -70,6 +72,27 @@ impl Browser {
             _profile: profile,
         };
         browser.pin_app_clock().await?;
+        Ok(browser)
+    }
+
+    /// [`Browser::start`], then the page emulates a phone exactly: a 360x640 viewport
+    /// (CSS pixels, device scale 1), mobile layout and touch. A desktop window cannot be
+    /// narrower than 500 px, so `--window-size` alone gives a 500x497 viewport; tests of
+    /// what fits on a phone's screen start here.
+    pub async fn start_phone() -> Result<Browser> {
+        let browser = Browser::start().await?;
+        browser
+            .cdp(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": 360, "height": 640, "deviceScaleFactor": 1, "mobile": true }),
+            )
+            .await?;
+        browser
+            .cdp(
+                "Emulation.setTouchEmulationEnabled",
+                json!({ "enabled": true, "maxTouchPoints": 5 }),
+            )
+            .await?;
         Ok(browser)
     }
 
@@ -279,6 +302,17 @@ impl Browser {
             .map(|entry| format!("{} {}", entry["level"], entry["message"]))
             .collect();
         Ok(lines.join("\n"))
+    }
+
+    /// Keeps a PNG of what the screen shows now as `target/e2e-screenshots/<name>.png`, the
+    /// record a test leaves of a screen it checked.
+    pub async fn save_screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let dir = crate::target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
     }
 
     /// Ends the session, then chromedriver and Chromium.

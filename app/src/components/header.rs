@@ -117,28 +117,36 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Logs out and wipes the device: records, unsent changes, drafts, the session and the
-/// vault's lock, so the next person to use the phone sees nothing of this account. With
-/// changes not yet sent, it first says how many would be lost and goes on only when the
-/// officer confirms losing them.
+/// What the logout dialog must say: found out when "Keluar" is pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Leaving {
+    /// Changes not yet sent, lost with the wipe.
+    pending: usize,
+    /// Whether the phone's data is this user's, so logging out removes it (a viewer on an
+    /// officer's phone only ends their own session).
+    owned: bool,
+    /// No signal now: logging in again will have to wait for one.
+    offline: bool,
+}
+
+/// Logs out, always after a dialog that says what it does: it wipes the device (records,
+/// unsent changes, drafts, the session and the vault's lock) when the data is this
+/// user's, so the next person to use the phone sees nothing of this account. The dialog
+/// says how many unsent changes would be lost; without signal, that logging in again
+/// needs one, and offers to lock the app instead (the data stays, the password opens it).
 #[component]
 fn LogoutButton() -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
-    let confirming = RwSignal::new(None::<usize>);
+    let confirming = RwSignal::new(None::<Leaving>);
     let failed = RwSignal::new(false);
-    let leave = move || {
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
+    let leave = move |owned: bool| {
         let Some(session) = ctx.session.get_untracked() else {
             return;
         };
         let store = ctx.store();
         spawn_local(async move {
-            let me = session.user.id.to_string();
-            let owned = match store.owner().await {
-                Ok((owner, _)) => owner.is_none_or(|owner| owner == me),
-                Err(_) => true,
-            };
-            // A viewer on a phone whose records belong to an officer leaves them alone.
             let wiped = if owned {
                 store.wipe().await
             } else {
@@ -167,41 +175,117 @@ fn LogoutButton() -> impl IntoView {
         });
     };
     let logout = move |_| {
+        let Some(session) = ctx.session.get_untracked() else {
+            return;
+        };
         let store = ctx.store();
         spawn_local(async move {
-            match store.pending_count().await {
-                Ok(0) => leave(),
-                Ok(n) => confirming.set(Some(n)),
+            let me = session.user.id.to_string();
+            let owned = match store.owner().await {
+                Ok((owner, _)) => owner.is_none_or(|owner| owner == me),
+                Err(_) => true,
+            };
+            let pending = match owned {
+                true => store.pending_count().await,
+                false => Ok(0),
+            };
+            match pending {
+                Ok(pending) => confirming.set(Some(Leaving {
+                    pending,
+                    owned,
+                    offline: !online(),
+                })),
                 Err(_) => failed.set(true),
             }
         });
+    };
+    // The safe choice has the focus when the dialog opens.
+    Effect::new(move |_| {
+        if confirming.get().is_some() {
+            if let Some(button) = cancel_button.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    let lock_instead = move |_| {
+        confirming.set(None);
+        ctx.lock();
     };
     view! {
         <button type="button" id="logout" class="link-button" on:click=logout>
             {tr(i18n::LOGOUT)}
         </button>
-        {move || confirming.get().map(|n| view! {
-            <div id="logout-confirm" class="confirm" role="alertdialog">
-                <p id="logout-warning">{move || i18n::logout_warning(n, i18n.lang())}</p>
-                <div class="actions">
-                    <button
-                        type="button"
-                        id="logout-cancel"
-                        class="primary"
-                        on:click=move |_| confirming.set(None)
-                    >
-                        {tr(i18n::LOGOUT_KEEP)}
-                    </button>
-                    <button
-                        type="button"
-                        id="logout-discard"
-                        class="danger"
-                        on:click=move |_| leave()
-                    >
-                        {tr(i18n::LOGOUT_DISCARD)}
-                    </button>
+        {move || confirming.get().map(|leaving| {
+            let can_lock = leaving.offline && ctx.vault.with_untracked(Option::is_some);
+            view! {
+                <div
+                    id="logout-confirm"
+                    class="dialog"
+                    role="alertdialog"
+                    aria-modal="true"
+                    aria-labelledby="logout-title"
+                    aria-describedby="logout-what"
+                    on:keydown=move |event| {
+                        if event.key() == "Escape" {
+                            confirming.set(None);
+                        }
+                    }
+                >
+                    <h2 id="logout-title">{tr(i18n::LOGOUT_TITLE)}</h2>
+                    <p id="logout-what">
+                        {match leaving.owned {
+                            true => tr(i18n::LOGOUT_WIPES),
+                            false => tr(i18n::LOGOUT_ENDS_SESSION),
+                        }}
+                    </p>
+                    <Show when=move || { leaving.pending > 0 }>
+                        <p id="logout-warning" class="dialog-warning">
+                            {move || i18n::logout_warning(leaving.pending, i18n.lang())}
+                        </p>
+                    </Show>
+                    <Show when=move || leaving.offline>
+                        <p id="logout-offline" class="dialog-warning">
+                            {match can_lock {
+                                true => tr(i18n::LOGOUT_OFFLINE_LOCK),
+                                false => tr(i18n::LOGOUT_OFFLINE),
+                            }}
+                        </p>
+                    </Show>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            id="logout-cancel"
+                            class="safe"
+                            node_ref=cancel_button
+                            on:click=move |_| confirming.set(None)
+                        >
+                            {tr(i18n::LOGOUT_KEEP)}
+                        </button>
+                        <Show when=move || can_lock>
+                            <button
+                                type="button"
+                                id="logout-lock"
+                                class="safe"
+                                on:click=lock_instead
+                            >
+                                {tr(i18n::LOGOUT_LOCK)}
+                            </button>
+                        </Show>
+                        <button
+                            type="button"
+                            id="logout-discard"
+                            class="danger"
+                            on:click=move |_| leave(leaving.owned)
+                        >
+                            {match (leaving.owned, leaving.pending) {
+                                (true, 0) => tr(i18n::LOGOUT_CONFIRM),
+                                (true, _) => tr(i18n::LOGOUT_DISCARD),
+                                (false, _) => tr(i18n::LOGOUT),
+                            }}
+                        </button>
+                    </div>
                 </div>
-            </div>
+            }
         })}
         <Show when=move || failed.get()>
             <p id="logout-error" class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
