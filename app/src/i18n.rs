@@ -295,10 +295,6 @@ pub const RESOLVE_FAILED: Text = t(
     "Pilihan belum tersimpan di HP. Coba lagi.",
     "The choice was not saved on the phone. Try again.",
 );
-pub const PARTICIPANTS_HINT: Text = t(
-    "Jumlah orang yang hadir, menurut jenis kelamin dan usia (anak: di bawah 18 tahun).",
-    "People who attended, by sex and age (children: under 18).",
-);
 pub const EMPTY_VALUE: Text = t("(kosong)", "(empty)");
 
 pub const FROM: Text = t("Dari tanggal", "From");
@@ -744,6 +740,22 @@ pub fn cases_shown(shown: usize, total: usize, lang: Lang) -> String {
         ),
         Lang::En => format!(
             "Showing the {shown} newest of {total} matching cases. Narrow the search to see the others."
+        ),
+    }
+}
+
+/// What the participant counts take: who counts, an empty box, the ceiling and why.
+pub fn participants_hint(lang: Lang) -> String {
+    use gugus_model::activity::MAX_PARTICIPANTS;
+    use gugus_model::field::grouped;
+    match lang {
+        Lang::Id => format!(
+            "Jumlah orang yang hadir, menurut jenis kelamin dan usia (anak: di bawah 18 tahun). Kolom yang dikosongkan dihitung 0 saat disimpan. Paling banyak {} orang per kolom: acara yang lebih besar dicatat per sesi.",
+            grouped(MAX_PARTICIPANTS, '.')
+        ),
+        Lang::En => format!(
+            "People who attended, by sex and age (children: under 18). A box left empty counts as 0 when saved. At most {} people per box: record a bigger event session by session.",
+            grouped(MAX_PARTICIPANTS, ',')
         ),
     }
 }

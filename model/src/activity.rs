@@ -10,8 +10,10 @@ use crate::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
 use serde_json::{json, Map, Value};
 use time::{Date, Month};
 
-/// The most participants of one sex and age group one activity may count.
-pub const MAX_PARTICIPANTS: u64 = 100_000;
+/// The most participants of one sex and age group one activity may count: more than a
+/// village hall, a school or a sports field holds at one session (a mistyped 99999 is
+/// caught; a bigger event is recorded session by session).
+pub const MAX_PARTICIPANTS: u64 = 5_000;
 /// The longest free text (venue, partners, follow-up, notes), in characters.
 pub const MAX_TEXT: usize = 2_000;
 

@@ -107,6 +107,16 @@ pub(crate) fn count(fields: &Map<String, Value>, name: &str, max: u64) -> Result
         _ => None,
     };
     match number {
+        // A fraction, or text that is no whole number (what a form keeps as typed); a
+        // whole number sent as text is only of the wrong type.
+        None if match value {
+            Value::Number(_) => true,
+            Value::String(s) => s.trim().parse::<i64>().is_err(),
+            _ => false,
+        } =>
+        {
+            Err(FieldError::new(name, Problem::NotWhole))
+        }
         None => Err(FieldError::new(name, Problem::WrongType)),
         Some(n) if n < 0 => Err(FieldError::new(name, Problem::Negative)),
         Some(n) if n as u64 > max => Err(FieldError::new(name, Problem::TooLarge { max })),

@@ -23,6 +23,8 @@ pub enum Problem {
     VillageNotInKecamatan,
     /// A count below zero.
     Negative,
+    /// A count that is not a whole number (a fraction, or not a number at all).
+    NotWhole,
     /// A number above the field's maximum.
     TooLarge {
         /// The largest allowed value.
@@ -79,8 +81,12 @@ impl Problem {
             }
             (Problem::Negative, Lang::Id) => "Tidak boleh kurang dari 0.".into(),
             (Problem::Negative, Lang::En) => "Cannot be less than 0.".into(),
-            (Problem::TooLarge { max }, Lang::Id) => format!("Paling banyak {max}."),
-            (Problem::TooLarge { max }, Lang::En) => format!("At most {max}."),
+            (Problem::NotWhole, Lang::Id) => "Harus bilangan bulat, misalnya 12.".into(),
+            (Problem::NotWhole, Lang::En) => "Must be a whole number, such as 12.".into(),
+            (Problem::TooLarge { max }, Lang::Id) => {
+                format!("Paling banyak {}.", grouped(*max, '.'))
+            }
+            (Problem::TooLarge { max }, Lang::En) => format!("At most {}.", grouped(*max, ',')),
             (Problem::TooLong { max }, Lang::Id) => format!("Paling banyak {max} karakter."),
             (Problem::TooLong { max }, Lang::En) => format!("At most {max} characters."),
             (Problem::NoParticipants, Lang::Id) => {
@@ -131,6 +137,7 @@ impl Problem {
             Problem::UnknownRegion => "unknown_region",
             Problem::VillageNotInKecamatan => "village_not_in_kecamatan",
             Problem::Negative => "negative",
+            Problem::NotWhole => "not_whole",
             Problem::TooLarge { .. } => "too_large",
             Problem::TooLong { .. } => "too_long",
             Problem::NoParticipants => "no_participants",
@@ -144,6 +151,19 @@ impl Problem {
             Problem::UnknownOfficer => "unknown_officer",
         }
     }
+}
+
+/// `n` with its thousands grouped by `separator` (5.000 in Indonesian, 5,000 in English).
+pub fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// One field's validation error: which field, and what is wrong with it.

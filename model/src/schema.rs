@@ -182,6 +182,45 @@ fn id(value: Option<&Value>, name: &str) -> Result<Uuid, FieldError> {
     }
 }
 
+/// A NIK as typed from a KTP (`3303 0845 0107 0001`, `3303.0845.0107.0001`) with its
+/// separators (spaces, dots, dashes) removed. Anything with other characters is left as
+/// typed, for the check to name.
+pub fn normalise_nik(typed: &str) -> String {
+    let typed = typed.trim();
+    if typed
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-'))
+    {
+        typed.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        typed.to_owned()
+    }
+}
+
+/// A phone number as typed (`+62 812-3456-7890`, `0812 3456 7890`, `(0281) 891234`) as
+/// digits only, an Indonesian `+62` written as the `0` dialled at home; another country's
+/// code keeps its `+` (`+60 12-345 6789` is `+60123456789`). Anything with other
+/// characters is left as typed, for the check to name.
+pub fn normalise_phone(typed: &str) -> String {
+    let typed = typed.trim();
+    let (plus, rest) = match typed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, typed),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
+    {
+        return typed.to_owned();
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    match (plus, digits.strip_prefix("62")) {
+        (true, Some(national)) => format!("0{national}"),
+        (true, None) => format!("+{digits}"),
+        (false, _) => digits,
+    }
+}
+
 fn is_phone(text: &str) -> bool {
     let text = text.trim();
     let rest = text.strip_prefix('+').unwrap_or(text);

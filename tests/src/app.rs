@@ -31,7 +31,8 @@ impl ActivityForm<'_> {
     }
 }
 
-const PARTICIPANT_FIELDS: [&str; 4] = [
+/// The activity form's four participant counts, by input name.
+pub const PARTICIPANT_FIELDS: [&str; 4] = [
     "participants_female_adult",
     "participants_male_adult",
     "participants_female_child",

@@ -200,14 +200,21 @@ pub fn CountField(
     view! {
         <div class="field count" class:invalid=move || errors.has(name)>
             <Label name label />
+            // Text, not `number`: the browser hands over exactly what was typed ("2.5",
+            // "dua"), so the error can name it; the phone still shows its number pad.
             <input
                 id=input_id(name)
-                type="number"
+                type="text"
                 inputmode="numeric"
-                min="0"
-                step="1"
+                autocomplete="off"
                 name=name
                 prop:value=value
+                on:focus=move |ev| {
+                    // What is there is replaced by what is typed, not appended to.
+                    if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                        input.select();
+                    }
+                }
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             />
             <FieldErrorText name />

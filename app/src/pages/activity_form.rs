@@ -305,7 +305,7 @@ pub fn ActivityForm(
         />
         <fieldset class="field participants" class:invalid=move || errors.with(|e| e.iter().any(|e| e.field == "participants"))>
             <legend>{move || gugus_model::activity::field_label("participants", i18n.lang())}</legend>
-            <p class="hint">{tr(i18n::PARTICIPANTS_HINT)}</p>
+            <p class="hint" id="participants-hint">{move || i18n::participants_hint(i18n.lang())}</p>
             <div class="count-grid">{counts}</div>
             <FieldErrorText name="participants" />
         </fieldset>

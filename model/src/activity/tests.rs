@@ -64,9 +64,10 @@ fn each_bad_field_is_named() {
         ("audience", json!(["aliens"]), "unknown_code"),
         ("topics", json!("law"), "wrong_type"),
         ("participants_female_adult", json!(-1), "negative"),
-        ("participants_male_adult", json!(2.5), "wrong_type"),
+        ("participants_male_adult", json!(2.5), "not_whole"),
+        ("participants_male_adult", json!("dua"), "not_whole"),
         ("participants_male_adult", json!("12"), "wrong_type"),
-        ("participants_male_child", json!(100_001), "too_large"),
+        ("participants_male_child", json!(5_001), "too_large"),
         ("notes", json!("x".repeat(2001)), "too_long"),
         ("colour", json!("red"), "unknown_field"),
     ];
@@ -193,4 +194,35 @@ mod dates_as_time_does_them {
             prop_assert_eq!(parse_date(&by_time), Some(date));
         }
     }
+}
+
+#[test]
+fn a_count_says_what_is_wrong_with_it() {
+    let problem = |value: Value| {
+        Activity::parse(&with("participants_female_adult", value), TODAY)
+            .expect_err("refused")
+            .into_iter()
+            .find(|e| e.field == "participants_female_adult")
+            .map(|e| e.problem.message(Lang::Id))
+    };
+    assert_eq!(
+        problem(json!(2.5)).as_deref(),
+        Some("Harus bilangan bulat, misalnya 12.")
+    );
+    assert_eq!(
+        problem(json!("dua")).as_deref(),
+        Some("Harus bilangan bulat, misalnya 12.")
+    );
+    assert_eq!(
+        problem(json!(-1)).as_deref(),
+        Some("Tidak boleh kurang dari 0.")
+    );
+    assert_eq!(
+        problem(json!(99_999)).as_deref(),
+        Some("Paling banyak 5.000.")
+    );
+    assert_eq!(
+        problem(json!(true)).as_deref(),
+        Some("Jenis isian tidak sesuai.")
+    );
 }

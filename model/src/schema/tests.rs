@@ -257,3 +257,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_nik_as_printed_on_the_ktp_is_its_sixteen_digits() {
+    for typed in [
+        "3303084501070001",
+        " 3303 0845 0107 0001 ",
+        "3303.0845.0107.0001",
+        "3303-0845-0107-0001",
+    ] {
+        assert_eq!(normalise_nik(typed), "3303084501070001", "{typed:?}");
+    }
+    assert_eq!(
+        normalise_nik("3303O84501070001"),
+        "3303O84501070001",
+        "a letter O stays for the check to name"
+    );
+}
+
+#[test]
+fn phone_numbers_are_digits_with_the_indonesian_prefix_dialled_at_home() {
+    for typed in [
+        "081234567890",
+        "0812-3456-7890",
+        "0812 3456 7890",
+        "+62 812-3456-7890",
+        "+6281234567890",
+    ] {
+        assert_eq!(normalise_phone(typed), "081234567890", "{typed:?}");
+    }
+    assert_eq!(normalise_phone("(0281) 891234"), "0281891234");
+    assert_eq!(
+        normalise_phone("+60 12-345 6789"),
+        "+60123456789",
+        "Malaysia keeps its code"
+    );
+    assert_eq!(
+        normalise_phone("0812 abc"),
+        "0812 abc",
+        "left for the check to name"
+    );
+    for typed in ["+62 812-3456-7890", "(0281) 891234", "+60 12-345 6789"] {
+        assert!(is_phone(&normalise_phone(typed)), "{typed:?}");
+    }
+}

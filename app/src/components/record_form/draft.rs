@@ -2,7 +2,7 @@
 //! driven by the kind's [`KindSpec`].
 
 use gugus_model::regions;
-use gugus_model::schema::{FieldType, KindSpec};
+use gugus_model::schema::{self, FieldType, KindSpec};
 use serde_json::{Map, Value};
 
 /// What the officer has entered, by field name: text as typed (dates, codes, regions and
@@ -71,7 +71,9 @@ pub fn set_kecamatan(draft: &mut Draft, code: String) {
     draft.insert("kecamatan".into(), code.into());
 }
 
-/// The fields to validate and save. Empty optional fields are left out; a count that is
+/// The fields to validate and save. Empty optional fields are left out; a NIK and a phone
+/// number are normalised as typed from a KTP or a contact list (`schema::normalise_nik`,
+/// `schema::normalise_phone`); a count that is
 /// not a whole number stays text so validation names it; `parent` fills the parent link;
 /// the fields the form does not show keep their value in `original` (the record edited),
 /// and a yes/no left unticked is `false` only when the record already said yes or no.
@@ -105,6 +107,14 @@ pub fn to_fields(
                         .map_or_else(|_| Value::String(typed.to_owned()), Value::from)
                 })
             }
+            FieldType::Nik | FieldType::Phone => {
+                let typed = text(draft, name);
+                let normalise = match field.ty {
+                    FieldType::Nik => schema::normalise_nik,
+                    _ => schema::normalise_phone,
+                };
+                (!typed.trim().is_empty()).then(|| Value::String(normalise(&typed)))
+            }
             _ => {
                 let typed = text(draft, name);
                 (!typed.trim().is_empty()).then(|| Value::String(typed.trim().to_owned()))
@@ -127,6 +137,17 @@ mod tests {
 
     fn draft(value: Value) -> Draft {
         value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_nik_and_a_phone_number_are_normalised_as_typed() {
+        use gugus_model::schema::VICTIM_IDENTITY;
+        let typed = draft(json!({
+            "full_name": "Siti", "nik": "3303 0845.0107-0001", "phone": "+62 812-3456-7890",
+        }));
+        let fields = to_fields(&VICTIM_IDENTITY, &typed, Some("v"), None);
+        assert_eq!(fields["nik"], json!("3303084501070001"));
+        assert_eq!(fields["phone"], json!("081234567890"));
     }
 
     #[test]

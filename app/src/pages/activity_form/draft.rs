@@ -55,11 +55,10 @@ fn codes(fields: &Map<String, Value>, name: &str) -> Vec<String> {
 }
 
 impl ActivityDraft {
-    /// An empty form: today's date and no one counted yet.
+    /// An empty form: today's date and the counts empty (typing 12 into a "0" gave 120).
     pub fn blank(today: Date) -> Self {
         ActivityDraft {
             date: format_date(today),
-            participants: std::array::from_fn(|_| "0".to_owned()),
             ..ActivityDraft::default()
         }
     }
@@ -81,8 +80,8 @@ impl ActivityDraft {
         }
     }
 
-    /// The fields to validate with `Activity::parse`. A count left empty is missing; one
-    /// that is not a whole number is kept as text so validation names it.
+    /// The fields to validate with `Activity::parse`. A count left empty is 0 (the form
+    /// says so); one that is not a whole number is kept as text so validation names it.
     pub fn to_fields(&self) -> Map<String, Value> {
         let mut fields = Map::new();
         fields.insert("type".into(), json!(self.activity_type));
@@ -94,6 +93,7 @@ impl ActivityDraft {
         for (name, typed) in PARTICIPANT_FIELDS.iter().zip(&self.participants) {
             let typed = typed.trim();
             if typed.is_empty() {
+                fields.insert((*name).into(), json!(0));
                 continue;
             }
             let value = typed
@@ -131,6 +131,8 @@ impl ActivityDraft {
 mod tests {
     use super::*;
     use gugus_model::activity::Activity;
+    use gugus_model::field::Problem;
+    use serde_json::json;
     use time::macros::date;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -147,15 +149,26 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_count_is_missing_and_text_is_the_wrong_type() {
+    fn an_empty_count_is_zero_and_a_fraction_or_text_is_not_a_whole_number() {
         let mut draft = filled();
-        draft.participants[2] = "dua".into();
-        let errors = Activity::parse(&draft.to_fields(), date!(2026 - 11 - 29)).unwrap_err();
-        let named: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(draft.to_fields()["participants_male_child"], json!(0));
         assert_eq!(
-            named,
-            ["participants_female_child", "participants_male_child"]
+            ActivityDraft::blank(date!(2026 - 11 - 02)).participants,
+            [""; 4]
         );
+        for typed in ["dua", "2.5", "2,5"] {
+            draft.participants[2] = typed.into();
+            let errors = Activity::parse(&draft.to_fields(), date!(2026 - 11 - 29)).unwrap_err();
+            let named: Vec<_> = errors
+                .iter()
+                .map(|e| (e.field.as_str(), &e.problem))
+                .collect();
+            assert_eq!(
+                named,
+                [("participants_female_child", &Problem::NotWhole)],
+                "{typed}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,182 @@
+//! Issue #16 items 2 and 3, at 360x640: the participant counts start empty, an empty one
+//! counts as 0 (the form says so), each wrong count gets its own words and a ceiling with
+//! its reason; a NIK typed as printed on the KTP and a phone number written any usual way
+//! are taken, normalised; the phone field looks like every other input.
+#![forbid(unsafe_code)]
+
+use anyhow::{ensure, Result};
+use gugus_e2e::app;
+use gugus_e2e::{Browser, Worker};
+use serde_json::json;
+use std::future::Future;
+
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
+
+/// Runs `journey` on a phone against a fresh worker with one officer, logged in.
+async fn on_a_phone<F, Fut>(name: &str, journey: F) -> Result<()>
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = (Browser, Result<()>)>,
+{
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let worker = Worker::start(data.path())?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    let phone = Browser::start_phone().await?;
+    phone.goto(&worker.base_url()).await?;
+    app::log_in(&phone, OFFICER.0, OFFICER.1).await?;
+    let (phone, outcome) = journey(phone).await;
+    if outcome.is_err() {
+        let _ = phone.save_screenshot(&format!("failed-{name}")).await;
+        if let Ok(log) = phone.console_log().await {
+            eprintln!("browser console:\n{log}");
+        }
+    }
+    phone.close().await?;
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn participant_counts_start_empty_and_say_what_is_wrong() -> Result<()> {
+    on_a_phone("counts", |phone| async move {
+        let outcome = counts(&phone).await;
+        (phone, outcome)
+    })
+    .await
+}
+
+async fn counts(phone: &Browser) -> Result<()> {
+    phone.click("#nav-new-activity").await?;
+    phone.wait_for("#activity-form").await?;
+    for field in app::PARTICIPANT_FIELDS {
+        let value = phone
+            .execute(
+                "return document.querySelector(`input[name=${arguments[0]}]`).value;",
+                vec![json!(field)],
+            )
+            .await?;
+        ensure!(value == json!(""), "{field} starts empty, not {value}");
+    }
+    let hint = phone.text("#participants-hint").await?;
+    ensure!(
+        hint.contains("dihitung 0") && hint.contains("5.000"),
+        "the form says an empty box is 0 and why there is a ceiling: {hint:?}"
+    );
+    phone.select("select[name=type]", "outreach").await?;
+    phone.select("select[name=kecamatan]", "33.03.01").await?;
+    phone.select("select[name=desa]", "33.03.01.2001").await?;
+    phone
+        .fill("input[name=venue]", "Balai Desa Kedungbenda")
+        .await?;
+    phone
+        .check("input[name=audience][value=prospective_migrants]")
+        .await?;
+    phone
+        .fill("input[name=participants_female_adult]", "12")
+        .await?;
+    for (typed, words) in [
+        ("2.5", "Harus bilangan bulat"),
+        ("dua", "Harus bilangan bulat"),
+        ("-1", "Tidak boleh kurang dari 0"),
+        ("99999", "Paling banyak 5.000"),
+    ] {
+        phone
+            .fill("input[name=participants_male_adult]", typed)
+            .await?;
+        phone.click("#activity-save").await?;
+        phone.wait_for("#error-participants_male_adult").await?;
+        let error = phone.text("#error-participants_male_adult").await?;
+        ensure!(error.contains(words), "{typed}: {error:?}");
+        ensure!(
+            app::pending(phone).await? == Some(0),
+            "{typed}: nothing saved"
+        );
+    }
+    phone.save_screenshot("participant-count-error").await?;
+    // The three others left empty count as 0 (emptied as by the backspace key: WebDriver's
+    // clear sends no input event).
+    phone
+        .set_value("input[name=participants_male_adult]", "")
+        .await?;
+    phone.click("#activity-save").await?;
+    phone.wait_for("#activity-list li.activity-item").await?;
+    let listed = phone.text("#activity-list li.activity-item").await?;
+    ensure!(
+        listed.contains("12 orang"),
+        "12 people, not 120: {listed:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nik_and_a_phone_number_are_taken_as_people_write_them() -> Result<()> {
+    on_a_phone("identity", |phone| async move {
+        let outcome = identity(&phone).await;
+        (phone, outcome)
+    })
+    .await
+}
+
+async fn identity(phone: &Browser) -> Result<()> {
+    phone.click("#nav-cases").await?;
+    phone.click("#case-new").await?;
+    phone.wait_for("#case-form").await?;
+    phone.select("select[name=source]", "police").await?;
+    phone.select("select[name=kecamatan]", "33.03.08").await?;
+    phone.select("select[name=modus]", "fake_job_offer").await?;
+    phone
+        .check("input[name=exploitation][value=forced_labour]")
+        .await?;
+    phone
+        .fill(
+            "textarea[name=summary]",
+            "Ditawari kerja di Malaysia lewat media sosial.",
+        )
+        .await?;
+    phone.click("#case-form-save").await?;
+    phone.wait_for("#case-detail").await?;
+    phone.click("#victim-add").await?;
+    phone.wait_for("#victim-form").await?;
+    phone.fill("input[name=pseudonym]", "S.A.").await?;
+    phone.select("select[name=sex]", "female").await?;
+    phone.fill("input[name=age]", "19").await?;
+    phone.select("select[name=kecamatan]", "33.03.08").await?;
+    phone.select("select[name=desa]", "33.03.08.2001").await?;
+    phone.click("#victim-form-save").await?;
+    phone.wait_for("li.victim-item .identity-edit").await?;
+    phone.click("li.victim-item .identity-edit").await?;
+    phone.wait_for("#identity-form").await?;
+
+    // One input style for every type: the phone field is as tall and as wide as the name.
+    let boxes = phone
+        .execute(
+            "return ['full_name', 'nik', 'phone'].map(name => {
+                const box = document.querySelector(`input[name=${name}]`).getBoundingClientRect();
+                return [box.width, box.height];
+            });",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        boxes[0] == boxes[1] && boxes[0] == boxes[2] && boxes[2][1].as_f64() >= Some(44.0),
+        "name, NIK and phone inputs the same size, 44 px tall at least: {boxes}"
+    );
+
+    phone.fill("input[name=full_name]", "Siti Aminah").await?;
+    phone.fill("input[name=nik]", "3303 0845.0107-0001").await?;
+    phone.fill("input[name=phone]", "+62 812-3456-7890").await?;
+    phone.save_screenshot("identity-form").await?;
+    phone.click("#identity-form-save").await?;
+    phone.wait_for("li.victim-item .identity-show").await?;
+    phone.click("li.victim-item .identity-show").await?;
+    phone.wait_for(".identity-fields").await?;
+    let nik = phone.text(".identity-fields [data-field=nik] dd").await?;
+    let number = phone.text(".identity-fields [data-field=phone] dd").await?;
+    ensure!(nik == "3303084501070001", "the NIK's digits: {nik:?}");
+    ensure!(
+        number == "081234567890",
+        "the number as dialled at home: {number:?}"
+    );
+    Ok(())
+}
