@@ -134,6 +134,14 @@ pub const FILL_BOTH: Text = t(
 pub const NAV_ACTIVITIES: Text = t("Kegiatan", "Activities");
 pub const NAV_NEW_ACTIVITY: Text = t("+ Catat", "+ New");
 pub const NAV_STATS: Text = t("Evaluasi", "Evaluation");
+pub const REQUIRED_NOTE: Text = t(
+    "Isian bertanda * wajib diisi.",
+    "Fields marked * are required.",
+);
+pub const NOTE_FINAL: Text = t(
+    "Catatan tidak bisa diubah atau dihapus setelah disimpan. Periksa lagi sebelum menyimpan.",
+    "A note cannot be changed or deleted once saved. Check it before saving.",
+);
 pub const LOGOUT: Text = t("Keluar", "Log out");
 pub const LOGOUT_KEEP: Text = t("Batal, jangan keluar", "Cancel, stay logged in");
 pub const LOGOUT_TITLE: Text = t("Keluar dari Gugus?", "Log out of Gugus?");

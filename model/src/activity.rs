@@ -25,6 +25,16 @@ pub const PARTICIPANT_FIELDS: [&str; 4] = [
     "participants_male_child",
 ];
 
+/// What an activity must have (`participants`: at least one person counted).
+pub const REQUIRED: [&str; 6] = [
+    "type",
+    "date",
+    "kecamatan",
+    "desa",
+    "audience",
+    "participants",
+];
+
 const TEXT_FIELDS: [&str; 4] = ["venue", "partners", "follow_up", "notes"];
 
 /// Every field of an activity, in form order.

@@ -8,7 +8,7 @@
 
 mod kinds;
 
-pub use kinds::{CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
+pub use kinds::{required_by_state, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
 
 use crate::check::{code, codes, count, date, present, region, text};
 use crate::field::{FieldError, Problem};

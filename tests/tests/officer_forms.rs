@@ -180,3 +180,108 @@ async fn identity(phone: &Browser) -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_say_what_they_need() -> Result<()> {
+    on_a_phone("needs", |phone| async move {
+        let outcome = needs(&phone).await;
+        (phone, outcome)
+    })
+    .await
+}
+
+async fn needs(phone: &Browser) -> Result<()> {
+    // Required fields are marked, and the form says what the mark means.
+    phone.click("#nav-new-activity").await?;
+    phone.wait_for("#activity-form .required-note").await?;
+    let marked = |form: &'static str| async move {
+        let found = phone
+            .execute(
+                "return [...document.querySelectorAll(`${arguments[0]} .required-mark`)]
+                    .map(mark => (mark.closest('.field') || mark.parentElement)
+                        .querySelector('[name]')?.getAttribute('name'));",
+                vec![json!(form)],
+            )
+            .await?;
+        anyhow::Ok(serde_json::from_value::<Vec<Option<String>>>(found)?)
+    };
+    let activity = marked("#activity-form").await?;
+    for name in ["type", "date", "kecamatan", "desa", "audience"] {
+        ensure!(
+            activity.iter().any(|n| n.as_deref() == Some(name)),
+            "{name} is marked required: {activity:?}"
+        );
+    }
+    ensure!(
+        !activity.iter().any(|n| n.as_deref() == Some("venue")),
+        "the venue is not required: {activity:?}"
+    );
+    ensure!(
+        phone.attr("#field-type", "aria-required").await?.as_deref() == Some("true"),
+        "screen readers hear it too"
+    );
+
+    // The closing reason shows only for a closed case.
+    phone.click("#nav-cases").await?;
+    phone.click("#case-new").await?;
+    phone.wait_for("#case-form").await?;
+    ensure!(
+        phone.count("[name=closing_reason]").await? == 0,
+        "no closing reason for a case just reported"
+    );
+    phone.select("select[name=status]", "closed").await?;
+    phone.wait_for("select[name=closing_reason]").await?;
+    ensure!(
+        marked("#case-form")
+            .await?
+            .iter()
+            .any(|n| n.as_deref() == Some("closing_reason")),
+        "and then it is required"
+    );
+    phone.select("select[name=status]", "reported").await?;
+    phone.wait_for_count("[name=closing_reason]", 0).await?;
+
+    phone.select("select[name=source]", "police").await?;
+    phone.select("select[name=kecamatan]", "33.03.08").await?;
+    phone.select("select[name=desa]", "33.03.08.2001").await?;
+    phone.select("select[name=modus]", "fake_job_offer").await?;
+    phone
+        .check("input[name=exploitation][value=forced_labour]")
+        .await?;
+    phone
+        .fill(
+            "textarea[name=summary]",
+            "Ditawari kerja di Malaysia lewat media sosial.",
+        )
+        .await?;
+    phone.click("#case-form-save").await?;
+    phone.wait_for("#case-detail").await?;
+
+    // A new victim starts with the case's kecamatan and desa.
+    phone.click("#victim-add").await?;
+    phone.wait_for("#victim-form").await?;
+    let place = phone
+        .execute(
+            "return ['kecamatan', 'desa'].map(n => document.querySelector(`#victim-form select[name=${n}]`).value);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        place == json!(["33.03.08", "33.03.08.2001"]),
+        "the case's place: {place}"
+    );
+    phone.save_screenshot("victim-form-from-case").await?;
+    phone.click("#victim-form .button.secondary").await?;
+    phone.wait_for("#case-detail").await?;
+
+    // A note says before it is saved that it cannot be changed afterwards.
+    phone.click("#note-add").await?;
+    phone.wait_for("#note-form").await?;
+    let warning = phone.text("#note-final").await?;
+    ensure!(
+        warning.contains("tidak bisa diubah"),
+        "the note form warns: {warning:?}"
+    );
+    phone.save_screenshot("note-form").await?;
+    Ok(())
+}

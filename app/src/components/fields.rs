@@ -19,6 +19,31 @@ impl FormErrors {
     }
 }
 
+/// Which fields of the form around must be filled in now: provided by the form, read by
+/// every label (a `*` after it) and input (`aria-required`).
+#[derive(Clone)]
+pub struct RequiredFields(pub std::sync::Arc<dyn Fn(&str) -> bool + Send + Sync>);
+
+/// Whether the form around requires `name` (false outside a form that says).
+fn required(name: &str) -> bool {
+    use_context::<RequiredFields>().is_some_and(|required| (required.0)(name))
+}
+
+/// The `*` after a required field's label (the form's note says what it means).
+#[component]
+pub fn RequiredMark(
+    /// The field's wire name.
+    name: &'static str,
+) -> impl IntoView {
+    required(name).then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })
+}
+
+/// The note at the top of a form that marks its required fields.
+#[component]
+pub fn RequiredNote() -> impl IntoView {
+    view! { <p class="hint required-note">{crate::i18n::tr(crate::i18n::REQUIRED_NOTE)}</p> }
+}
+
 fn input_id(name: &str) -> String {
     format!("field-{name}")
 }
@@ -42,7 +67,7 @@ pub fn Label(
     #[prop(optional_no_strip)]
     label: Option<Text>,
 ) -> impl IntoView {
-    view! { <label for=input_id(name)>{label_text(name, label)}</label> }
+    view! { <label for=input_id(name)>{label_text(name, label)}<RequiredMark name /></label> }
 }
 
 /// The error of one field, when it has one (`#error-FIELD`).
@@ -99,6 +124,7 @@ pub fn SelectField(
             <select
                 id=input_id(name)
                 name=name
+                aria-required=move || required(name).then_some("true")
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
                 <option value="" prop:selected=move || value.get().is_empty()>
@@ -149,6 +175,7 @@ pub fn TextField(
             <textarea
                 id=input_id(name)
                 name=name
+                aria-required=move || required(name).then_some("true")
                 rows="4"
                 autocomplete=autocomplete
                 prop:value=value
@@ -163,6 +190,7 @@ pub fn TextField(
                 id=input_id(name)
                 type=kind
                 name=name
+                aria-required=move || required(name).then_some("true")
                 max=max
                 inputmode=inputmode
                 autocomplete=autocomplete
@@ -261,7 +289,7 @@ pub fn Checkboxes(
         .collect_view();
     view! {
         <fieldset class="field checks" class:invalid=move || errors.has(name)>
-            <legend>{label_text(name, label)}</legend>
+            <legend>{label_text(name, label)}<RequiredMark name /></legend>
             {boxes}
             <FieldErrorText name />
         </fieldset>

@@ -10,13 +10,14 @@ mod sealing;
 
 use crate::app::use_ctx;
 use crate::clock;
-use crate::components::fields::FormErrors;
+use crate::components::fields::{FormErrors, RequiredFields, RequiredNote};
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::activity_form::notices::RecordNotices;
 use crate::store::{base_key, LocalRecord, StoreError};
 use crate::timing;
 use draft::Draft;
-use gugus_model::schema::KindSpec;
+use gugus_model::schema::{required_by_state, KindSpec};
+use gugus_model::RecordKind;
 use gugus_model::{FieldError, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,6 +77,11 @@ pub fn RecordForm(
     let form = RwSignal::new(defaults.clone());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     provide_context(FormErrors(errors));
+    // Required: what the kind always needs, and what it needs in the states that show it.
+    provide_context(RequiredFields(std::sync::Arc::new(move |name: &str| {
+        spec.field(name).is_some_and(|field| field.required)
+            || required_by_state(spec.kind, name, &Map::new()).is_some()
+    })));
     let loading = RwSignal::new(Loading::Busy);
     let restored = RwSignal::new(false);
     let existing = RwSignal::new(None::<LocalRecord>);
@@ -279,11 +285,23 @@ pub fn RecordForm(
         });
     };
 
+    // A field some states need only (a closed case's reason) is there in those states.
     let inputs = spec
         .fields
         .iter()
         .filter(|field| draft::shown(field.ty))
-        .map(|field| inputs::input(field, form, edit, private))
+        .map(
+            |field| match required_by_state(spec.kind, field.name, &Map::new()) {
+                None => inputs::input(field, form, edit, private),
+                Some(_) => {
+                    let needed = move || form.with(|f| required_by_state(spec.kind, field.name, f));
+                    (move || {
+                        (needed() == Some(true)).then(|| inputs::input(field, form, edit, private))
+                    })
+                    .into_any()
+                }
+            },
+        )
         .collect_view();
 
     view! {
@@ -307,7 +325,11 @@ pub fn RecordForm(
                 class:hidden=move || loading.get() == Loading::Missing
                 on:submit=save
             >
+                <RequiredNote />
                 {inputs}
+                {(spec.kind == RecordKind::Note).then(|| view! {
+                    <p class="notice note-final" id="note-final">{tr(i18n::NOTE_FINAL)}</p>
+                })}
                 {move || notice.get().map(|text| view! {
                     <p id="form-notice" class="form-error" role="alert">{move || i18n.t(text)}</p>
                 })}

@@ -11,7 +11,8 @@ pub use notices::value_text;
 use crate::app::{use_ctx, Page};
 use crate::clock;
 use crate::components::fields::{
-    Checkboxes, CountField, FieldErrorText, FormErrors, SelectField, TextField,
+    Checkboxes, CountField, FieldErrorText, FormErrors, RequiredFields, RequiredMark, RequiredNote,
+    SelectField, TextField,
 };
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::{base_key, LocalRecord, StoreError};
@@ -59,6 +60,9 @@ pub fn ActivityForm(
     let form = RwSignal::new(ActivityDraft::blank(today));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     provide_context(FormErrors(errors));
+    provide_context(RequiredFields(std::sync::Arc::new(|name: &str| {
+        gugus_model::activity::REQUIRED.contains(&name)
+    })));
     let loading = RwSignal::new(Loading::Busy);
     let restored = RwSignal::new(false);
     let existing = RwSignal::new(None::<LocalRecord>);
@@ -304,7 +308,10 @@ pub fn ActivityForm(
             on_toggle=toggle(|f| &mut f.audience)
         />
         <fieldset class="field participants" class:invalid=move || errors.with(|e| e.iter().any(|e| e.field == "participants"))>
-            <legend>{move || gugus_model::activity::field_label("participants", i18n.lang())}</legend>
+            <legend>
+                {move || gugus_model::activity::field_label("participants", i18n.lang())}
+                <RequiredMark name="participants" />
+            </legend>
             <p class="hint" id="participants-hint">{move || i18n::participants_hint(i18n.lang())}</p>
             <div class="count-grid">{counts}</div>
             <FieldErrorText name="participants" />
@@ -351,6 +358,7 @@ pub fn ActivityForm(
                 class:hidden=move || loading.get() == Loading::Missing
                 on:submit=save
             >
+                <RequiredNote />
                 {fields}
                 {move || notice.get().map(|text| view! {
                     <p id="form-notice" class="form-error" role="alert">{move || i18n.t(text)}</p>

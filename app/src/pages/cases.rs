@@ -280,9 +280,35 @@ pub fn CasePages(
                 form_id,
                 defaults,
             } = form;
-            view! {
-                <RecordForm spec id parent defaults form_id title cancel_href on_saved />
-            }
+            let CasePage::NewVictim(case) = &page else {
+                return view! {
+                    <RecordForm spec id parent defaults form_id title cancel_href on_saved />
+                }
+                .into_any();
+            };
+            // A new victim starts where the case happened: its kecamatan and desa.
+            let case = case.clone();
+            let found = LocalResource::new(move || {
+                let store = ctx.store();
+                let case = case.clone();
+                async move { store.record(&case).await }
+            });
+            (move || {
+                let found = found.get()?;
+                let mut defaults = defaults.clone();
+                if let Ok(Some(listed)) = found {
+                    for name in ["kecamatan", "desa"] {
+                        if let Some(code) = listed.record.fields.get(name).and_then(Value::as_str) {
+                            defaults.insert(name.into(), code.into());
+                        }
+                    }
+                }
+                let (id, parent) = (id.clone(), parent.clone());
+                let cancel_href = cancel_href.clone();
+                Some(view! {
+                    <RecordForm spec id parent defaults form_id title cancel_href on_saved />
+                })
+            })
             .into_any()
         }
     }

@@ -443,18 +443,40 @@ fn village_in_kecamatan(fields: &Map<String, Value>, errors: &mut Vec<FieldError
     }
 }
 
+/// Whether field `name` of a `kind` record belongs to some states only, and then whether
+/// `fields` are in such a state: a closed case needs its closing reason, a victim's
+/// consent its date. `None` for a field that is always there (required or not).
+pub fn required_by_state(
+    kind: RecordKind,
+    name: &str,
+    fields: &Map<String, Value>,
+) -> Option<bool> {
+    match (kind, name) {
+        (RecordKind::Case, "closing_reason") => Some(text_of(fields, "status") == Some("closed")),
+        (RecordKind::Victim, "consent_date") => {
+            Some(fields.get("consent") == Some(&Value::Bool(true)))
+        }
+        _ => None,
+    }
+}
+
+/// The fields `kind` requires in the state `fields` describe that are not filled.
+fn missing_by_state(kind: RecordKind, fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    for name in ["closing_reason", "consent_date"] {
+        if required_by_state(kind, name, fields) == Some(true) && !filled(fields, name) {
+            errors.push(FieldError::new(name, Problem::Required));
+        }
+    }
+}
+
 fn case_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
     village_in_kecamatan(fields, errors);
-    if text_of(fields, "status") == Some("closed") && !filled(fields, "closing_reason") {
-        errors.push(FieldError::new("closing_reason", Problem::Required));
-    }
+    missing_by_state(RecordKind::Case, fields, errors);
 }
 
 fn victim_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
     village_in_kecamatan(fields, errors);
-    if fields.get("consent") == Some(&Value::Bool(true)) && !filled(fields, "consent_date") {
-        errors.push(FieldError::new("consent_date", Problem::Required));
-    }
+    missing_by_state(RecordKind::Victim, fields, errors);
 }
 
 fn service_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
