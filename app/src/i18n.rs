@@ -87,6 +87,8 @@ fn set_document_lang(lang: Lang) {
 // --- The table -------------------------------------------------------------------------
 
 pub const APP_NAME: Text = t("Gugus Tugas TPPO", "Anti-Trafficking Task Force");
+/// The app's name in the top bar once someone is logged in (their name goes under it).
+pub const APP_SHORT: Text = t("Gugus TPPO", "Gugus TPPO");
 pub const REGENCY: Text = t("Kabupaten Purbalingga", "Purbalingga Regency");
 pub const LOADING: Text = t("Memuat…", "Loading…");
 pub const PAGE_NOT_LOADED: Text = t(
@@ -142,6 +144,7 @@ pub const NOTE_FINAL: Text = t(
     "Catatan tidak bisa diubah atau dihapus setelah disimpan. Periksa lagi sebelum menyimpan.",
     "A note cannot be changed or deleted once saved. Check it before saving.",
 );
+pub const NAV_LABEL: Text = t("Menu utama", "Main menu");
 pub const LOGOUT: Text = t("Keluar", "Log out");
 pub const LOGOUT_KEEP: Text = t("Batal, jangan keluar", "Cancel, stay logged in");
 pub const LOGOUT_TITLE: Text = t("Keluar dari Gugus?", "Log out of Gugus?");
@@ -576,7 +579,7 @@ pub fn service_days(days: i64, delivered: bool, lang: Lang) -> String {
 // --- Home and settings -----------------------------------------------------------------
 
 pub const NAV_HOME: Text = t("Beranda", "Home");
-pub const NAV_SETTINGS: Text = t("Pengaturan", "Settings");
+pub const NAV_SETTINGS: Text = t("Setelan", "Settings");
 
 pub const HOME_TITLE: Text = t("Perlu perhatian", "Needs attention");
 pub const HOME_SYNC: Text = t("Pengiriman data", "Sending data");
@@ -593,6 +596,9 @@ pub const HOME_OVERDUE_HINT: Text = t(
     "Services requested but not delivered for more than 7 days (Law 21/2007, art. 51).",
 );
 pub const HOME_OVERDUE_NONE: Text = t("Tidak ada layanan yang terlambat.", "No service is late.");
+pub const HOME_OVERDUE_NO_CASE: Text =
+    t("Kasus tidak ditemukan di HP ini", "Case not on this phone");
+pub const HOME_OPEN_CASE: Text = t("Buka kasus", "Open the case");
 pub const HOME_CONFLICTS: Text = t("Data bentrok", "Conflicts");
 pub const HOME_CONFLICTS_NONE: Text =
     t("Tidak ada data yang bentrok.", "No record has a conflict.");
@@ -768,6 +774,18 @@ pub fn participants_hint(lang: Lang) -> String {
     }
 }
 
+/// "3 layanan terlambat, terlama 28 hari".
+pub fn overdue_count(n: usize, longest: i64, lang: Lang) -> String {
+    let (n, days) = (
+        number(n as u64, lang),
+        number(longest.max(0).unsigned_abs(), lang),
+    );
+    match lang {
+        Lang::Id => format!("{n} layanan terlambat, terlama {days} hari"),
+        Lang::En => format!("{n} late services, the longest {days} days"),
+    }
+}
+
 /// The warning before logging out with changes that are not sent yet.
 pub fn logout_warning(n: usize, lang: Lang) -> String {
     let n = number(n as u64, lang);
@@ -801,6 +819,25 @@ pub fn last_sync(date: Date, hour: u8, minute: u8, lang: Lang) -> String {
         "{label} {} {hour:02}{sep}{minute:02}",
         date_short(date, lang)
     )
+}
+
+/// When the last sync was, in a few characters for the sync line: "14.05" today,
+/// "29 Nov 14.05" another day of this year, the whole date before that.
+pub fn last_sync_short(date: Date, hour: u8, minute: u8, today: Date, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Id => '.',
+        Lang::En => ':',
+    };
+    let day = match (date == today, date.year() == today.year()) {
+        (true, _) => String::new(),
+        (false, true) => {
+            let full = date_short(date, lang);
+            let year = format!(" {}", date.year());
+            format!("{} ", full.strip_suffix(&year).unwrap_or(&full))
+        }
+        (false, false) => format!("{} ", date_short(date, lang)),
+    };
+    format!("{day}{hour:02}{sep}{minute:02}")
 }
 
 /// Western Indonesian Time (UTC+7), the time of Purbalingga.
@@ -896,6 +933,16 @@ mod tests {
             "2 November 2026"
         );
         assert_eq!(date_long(date!(2026 - 05 - 01), Lang::En), "1 May 2026");
+    }
+
+    #[test]
+    fn the_last_sync_is_short_in_the_sync_line() {
+        let today = time::macros::date!(2026 - 12 - 03);
+        let at = |date| last_sync_short(date, 9, 5, today, Lang::Id);
+        assert_eq!(at(today), "09.05");
+        assert_eq!(at(time::macros::date!(2026 - 11 - 29)), "29 Nov 09.05");
+        assert_eq!(at(time::macros::date!(2025 - 12 - 31)), "31 Des 2025 09.05");
+        assert_eq!(last_sync_short(today, 9, 5, today, Lang::En), "09:05");
     }
 
     #[test]

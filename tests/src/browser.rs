@@ -207,6 +207,7 @@ impl Browser {
         poll(&format!("`{selector}` to be ticked"), || async {
             let field = self.client.find(Locator::Css(selector)).await?;
             if !field.is_selected().await? {
+                self.to_the_middle(&field).await?;
                 field.click().await?;
             }
             Ok(field.is_selected().await?.then_some(()))
@@ -214,14 +215,25 @@ impl Browser {
         .await
     }
 
+    /// Scrolls `element` to the middle of the screen, as a thumb does before a tap: clear of
+    /// the bars fixed at the top or bottom (WebDriver clicks an element that is merely in
+    /// the viewport where it is, even under such a bar).
+    async fn to_the_middle(&self, element: &Element) -> Result<()> {
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+                vec![serde_json::to_value(element)?],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Clicks the element `selector` once it is there and clickable.
     pub async fn click(&self, selector: &str) -> Result<()> {
         poll(&format!("`{selector}` to be clickable"), || async {
-            self.client
-                .find(Locator::Css(selector))
-                .await?
-                .click()
-                .await?;
+            let element = self.client.find(Locator::Css(selector)).await?;
+            self.to_the_middle(&element).await?;
+            element.click().await?;
             Ok(Some(()))
         })
         .await

@@ -25,41 +25,56 @@ pub fn Header() -> impl IntoView {
     let oversight = move || role.get().is_some_and(oversees);
     let admin = move || role.get() == Some(Role::Admin);
     let current = move |page: Page| move || ctx.page.get() == page;
+    // One compact bar on top (who is logged in, lock, logout, language), the sync state in
+    // one line under it, and the pages in a bar at the bottom of the screen, as phone apps
+    // have them: the frame leaves most of a 640 px screen to the page.
     view! {
         <header class="app-header">
             <div class="bar">
                 <div class="brand">
-                    <span class="brand-name">{tr(i18n::APP_NAME)}</span>
-                    <span class="brand-place">{tr(i18n::REGENCY)}</span>
+                    <span class="brand-name">
+                        {move || i18n.t(match role.get() {
+                            Some(_) => i18n::APP_SHORT,
+                            None => i18n::APP_NAME,
+                        })}
+                    </span>
+                    <Show
+                        when=move || role.get().is_some()
+                        fallback=move || view! { <span class="brand-place">{tr(i18n::REGENCY)}</span> }
+                    >
+                        <span id="current-user" class="brand-place">{name}</span>
+                    </Show>
                 </div>
-                <button
-                    type="button"
-                    id="lang-switch"
-                    class="lang"
-                    title=tr(i18n::LANG_SWITCH_TITLE)
-                    on:click=move |_| i18n.toggle()
-                >
-                    {tr(i18n::LANG_SWITCH)}
-                </button>
-            </div>
-            <Show when=move || role.get().is_some()>
-                <div class="bar user-bar">
-                    <span id="current-user">{name}</span>
-                    <Show when=move || ctx.vault.with(Option::is_some)>
+                <div class="bar-actions">
+                    <Show when=move || role.get().is_some() && ctx.vault.with(Option::is_some)>
                         <button
                             type="button"
                             id="lock-now"
-                            class="link-button"
                             title=tr(i18n::LOCK_NOW_TITLE)
                             on:click=move |_| ctx.lock()
                         >
                             {tr(i18n::LOCK_NOW)}
                         </button>
                     </Show>
-                    <LogoutButton />
+                    <Show when=move || role.get().is_some()>
+                        <LogoutButton />
+                    </Show>
+                    <button
+                        type="button"
+                        id="lang-switch"
+                        class="lang"
+                        title=tr(i18n::LANG_SWITCH_TITLE)
+                        on:click=move |_| i18n.toggle()
+                    >
+                        {tr(i18n::LANG_SWITCH)}
+                    </button>
                 </div>
-                <Show when=move || !ctx.locked()>
-                <nav class="nav">
+            </div>
+            <Show when=move || role.get().is_some() && !ctx.locked()>
+                <Show when=syncs>
+                    <SyncIndicator />
+                </Show>
+                <nav class="nav" aria-label=tr(i18n::NAV_LABEL)>
                     <Show when=syncs>
                         <a id="nav-home" href="#/beranda" class:active=current(Page::Home)>
                             {tr(i18n::NAV_HOME)}
@@ -108,10 +123,6 @@ pub fn Header() -> impl IntoView {
                         {tr(i18n::NAV_SETTINGS)}
                     </a>
                 </nav>
-                <Show when=syncs>
-                    <SyncIndicator />
-                </Show>
-                </Show>
             </Show>
         </header>
     }
@@ -212,7 +223,7 @@ fn LogoutButton() -> impl IntoView {
         ctx.lock();
     };
     view! {
-        <button type="button" id="logout" class="link-button" on:click=logout>
+        <button type="button" id="logout" on:click=logout>
             {tr(i18n::LOGOUT)}
         </button>
         {move || confirming.get().map(|leaving| {

@@ -27,18 +27,38 @@ pub fn SyncIndicator() -> impl IntoView {
         0 => String::new(),
         n => i18n::pending(n, i18n.lang()),
     };
-    let last = move || {
-        let lang = i18n.lang();
-        match status
+    let synced_at = move || {
+        status
             .with(|s| s.last_sync.clone())
             .as_deref()
             .and_then(local_date_time)
-        {
+    };
+    // In the line, only the time (and the day when not today); the whole sentence is its
+    // title and what a screen reader says.
+    let last = move || {
+        let lang = i18n.lang();
+        match synced_at() {
+            Some((date, hour, minute)) => {
+                i18n::last_sync_short(date, hour, minute, crate::clock::today(), lang)
+            }
+            None => String::new(),
+        }
+    };
+    let last_full = move || {
+        let lang = i18n.lang();
+        match synced_at() {
             Some((date, hour, minute)) => i18n::last_sync(date, hour, minute, lang),
             None => i18n.t(i18n::NEVER_SYNCED).to_owned(),
         }
     };
-    let problem = move || status.with(|s| s.problem);
+    // Offline, "unreachable" only repeats the state: the line says it, and the home page
+    // says the data is safe.
+    let problem = move || {
+        status.with(|s| match (s.state, s.problem) {
+            (SyncState::Offline, Some(SyncProblem::Unreachable)) => None,
+            (_, problem) => problem,
+        })
+    };
     let expired = move || problem() == Some(SyncProblem::SessionExpired);
     view! {
         <section
@@ -52,12 +72,12 @@ pub fn SyncIndicator() -> impl IntoView {
                 <span class="sync-dot" aria-hidden="true"></span>
                 <span class="sync-state">{state_text}</span>
                 <span class="sync-pending">{pending_text}</span>
+                <span class="sync-last" title=last_full aria-label=last_full>{last}</span>
                 // Never disabled: a request during a sync runs right after it.
                 <button type="button" id="sync-now" on:click=move |_| ctx.engine().request()>
                     {tr(i18n::SYNC_NOW)}
                 </button>
             </div>
-            <p class="sync-last">{last}</p>
             {move || {
                 problem()
                     .map(|p| {
@@ -68,9 +88,6 @@ pub fn SyncIndicator() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || { state() == SyncState::Offline && pending() != 0 }>
-                <p class="sync-note">{tr(i18n::OFFLINE_SAFE)}</p>
-            </Show>
             <Show when=expired>
                 <a id="sync-relogin" class="button" href="#/masuk" on:click=move |_| ctx.go(Page::Login)>
                     {tr(i18n::LOGIN_AGAIN_LINK)}

@@ -10,6 +10,7 @@ use crate::app::{use_ctx, Page};
 use crate::clock::{self, local_date_time};
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::{ListedRecord, LocalRecord};
+use crate::sync::SyncState;
 use gugus_model::activity::parse_date;
 use gugus_model::vocab::{ACTIVITY_TYPES, AGENCIES, LEGAL_STAGES, MODUS, SERVICE_TYPES};
 use gugus_model::Lang;
@@ -43,11 +44,29 @@ pub struct Flagged {
     pub href: String,
 }
 
+/// A case's overdue services, listed under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverdueCase {
+    /// The case's id (empty when the device lacks the links up to it).
+    pub case_id: String,
+    /// The case itself, when the device has it (for its title).
+    pub case: Option<LocalRecord>,
+    /// Its overdue services, the longest waiting first.
+    pub services: Vec<OverdueService>,
+}
+
+impl OverdueCase {
+    /// How long its longest-waiting service has waited, in days.
+    pub fn longest(&self) -> i64 {
+        self.services.first().map_or(0, |s| s.days)
+    }
+}
+
 /// What the home page lists.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Attention {
-    /// Overdue services, the longest waiting first.
-    pub overdue: Vec<OverdueService>,
+    /// Overdue services by case, the case with the longest wait first.
+    pub overdue: Vec<OverdueCase>,
     /// Records with an open conflict, latest change first.
     pub conflicts: Vec<Flagged>,
     /// Records whose last change the server refused, latest change first.
@@ -117,6 +136,17 @@ pub fn attention(records: &[ListedRecord], today: Date) -> Attention {
         })
         .collect();
     overdue.sort_by(|a, b| (b.days, &a.id).cmp(&(a.days, &b.id)));
+    let mut by_case: Vec<OverdueCase> = Vec::new();
+    for service in overdue {
+        match by_case.iter_mut().find(|c| c.case_id == service.case_id) {
+            Some(case) => case.services.push(service),
+            None => by_case.push(OverdueCase {
+                case_id: service.case_id.clone(),
+                case: by_id.get(service.case_id.as_str()).map(|c| (*c).clone()),
+                services: vec![service],
+            }),
+        }
+    }
     let flagged = |keep: fn(&LocalRecord) -> bool| {
         let mut list: Vec<Flagged> = alive
             .iter()
@@ -130,7 +160,7 @@ pub fn attention(records: &[ListedRecord], today: Date) -> Attention {
         list
     };
     Attention {
-        overdue,
+        overdue: by_case,
         conflicts: flagged(LocalRecord::has_conflict),
         rejected: flagged(|r| r.rejection.is_some()),
     }
@@ -214,24 +244,9 @@ pub fn HomePage() -> impl IntoView {
             <Show when=failed>
                 <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
             </Show>
-            <section id="home-sync" class="home-section">
-                <h2>{tr(i18n::HOME_SYNC)}</h2>
-                <p id="home-pending" class="home-figure" data-pending=move || pending().to_string()>
-                    {pending_text}
-                </p>
-                <p id="home-last-sync" class="home-note">{last}</p>
-            </section>
+            // The officer's own work that did not go through comes first; then what waits
+            // to be sent; then the services late by law, by case.
             <Show when=loaded fallback=move || view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
-                <section id="home-overdue" class="home-section">
-                    <h2>{tr(i18n::HOME_OVERDUE)}</h2>
-                    <p class="section-hint">{tr(i18n::HOME_OVERDUE_HINT)}</p>
-                    <Show when=move || overdue().is_empty()>
-                        <p class="empty">{tr(i18n::HOME_OVERDUE_NONE)}</p>
-                    </Show>
-                    <ul class="attention-list">
-                        {move || overdue().into_iter().map(|service| view! { <OverdueItem service /> }).collect_view()}
-                    </ul>
-                </section>
                 <section id="home-conflicts" class="home-section">
                     <h2>{tr(i18n::HOME_CONFLICTS)}</h2>
                     <Show when=move || conflicts().is_empty()>
@@ -255,7 +270,67 @@ pub fn HomePage() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
+            <section id="home-sync" class="home-section">
+                <h2>{tr(i18n::HOME_SYNC)}</h2>
+                <p id="home-pending" class="home-figure" data-pending=move || pending().to_string()>
+                    {pending_text}
+                </p>
+                <Show when=move || { pending() > 0 && ctx.status.with(|s| s.state == SyncState::Offline) }>
+                    <p id="home-offline-safe" class="home-note">{tr(i18n::OFFLINE_SAFE)}</p>
+                </Show>
+                <p id="home-last-sync" class="home-note">{last}</p>
+            </section>
+            <Show when=loaded>
+                <section id="home-overdue" class="home-section">
+                    <h2>{tr(i18n::HOME_OVERDUE)}</h2>
+                    <p class="section-hint">{tr(i18n::HOME_OVERDUE_HINT)}</p>
+                    <Show when=move || overdue().is_empty()>
+                        <p class="empty">{tr(i18n::HOME_OVERDUE_NONE)}</p>
+                    </Show>
+                    <ul class="attention-list">
+                        {move || {
+                            let cases = overdue();
+                            // One case shows its services at once; several, a line each to open.
+                            let open = cases.len() == 1;
+                            cases.into_iter().map(|case| view! { <OverdueCaseItem case open /> }).collect_view()
+                        }}
+                    </ul>
+                </section>
+            </Show>
         </section>
+    }
+}
+
+/// A case with overdue services: its title and how many, opening to the services.
+#[component]
+fn OverdueCaseItem(case: OverdueCase, open: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = if case.case_id.is_empty() {
+        Page::Case(CasePage::List).hash()
+    } else {
+        Page::Case(CasePage::Detail(case.case_id.clone())).hash()
+    };
+    let (count, longest) = (case.services.len(), case.longest());
+    let title = case.case.clone();
+    let services = case.services.clone();
+    view! {
+        <li class="overdue-case" data-case=case.case_id.clone() data-count=count.to_string()>
+            <details open=open>
+                <summary>
+                    <span class="item-title">
+                        {move || title.as_ref().map_or_else(
+                            || i18n.t(i18n::HOME_OVERDUE_NO_CASE).to_owned(),
+                            |case| record_title(case, i18n.lang()),
+                        )}
+                    </span>
+                    <span class="late-count">{move || i18n::overdue_count(count, longest, i18n.lang())}</span>
+                </summary>
+                <ul class="attention-list">
+                    {services.into_iter().map(|service| view! { <OverdueItem service /> }).collect_view()}
+                </ul>
+                <a class="link-button open-case" href=href>{tr(i18n::HOME_OPEN_CASE)}</a>
+            </details>
+        </li>
     }
 }
 
@@ -354,13 +429,18 @@ mod tests {
             ),
         ];
         let found = attention(&records, date!(2026 - 11 - 29));
-        let ids: Vec<(&str, &str, i64)> = found
-            .overdue
+        assert_eq!(found.overdue.len(), 1, "one case");
+        let case = &found.overdue[0];
+        assert_eq!(case.case_id, "c1");
+        assert_eq!(case.case.as_ref().map(|c| c.id.as_str()), Some("c1"));
+        assert_eq!(case.longest(), 28);
+        let ids: Vec<(&str, &str, i64)> = case
+            .services
             .iter()
             .map(|s| (s.id.as_str(), s.case_id.as_str(), s.days))
             .collect();
         assert_eq!(ids, vec![("s2", "c1", 28), ("s1", "c1", 20)]);
-        assert_eq!(found.overdue[0].pseudonym, "R.W.");
+        assert_eq!(case.services[0].pseudonym, "R.W.");
         assert!(found.conflicts.is_empty() && found.rejected.is_empty());
     }
 
