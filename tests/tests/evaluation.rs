@@ -7,13 +7,14 @@
 //! its page says.
 #![forbid(unsafe_code)]
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use gugus_e2e::postgres::FreshDatabase;
 use gugus_e2e::sync::Api;
 use gugus_e2e::{app, poll, Browser, Worker};
 use gugus_model::evaluation::csv::parse;
 use gugus_model::evaluation::{Cell, Evaluation};
 use reqwest_native::StatusCode;
+use serde_json::json;
 use std::time::Duration;
 
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
@@ -99,7 +100,7 @@ async fn journeys(worker: Worker) -> Result<()> {
     desk.close().await?;
     supervisor?;
 
-    let phone = Browser::start().await?;
+    let phone = Browser::start_phone().await?;
     let viewer = viewer_journey(&phone, &worker, &api).await;
     if viewer.is_err() {
         if let Ok(log) = phone.console_log().await {
@@ -313,7 +314,51 @@ async fn supervisor_journey(desk: &Browser, worker: &Worker, api: &Api) -> Resul
         kept == achievement,
         "the narrative after a reload: {kept:?}"
     );
+    stale_errors_go(desk).await
+}
+
+/// Issue #16 item 10: each load replaces the last one's message.
+async fn stale_errors_go(desk: &Browser) -> Result<()> {
+    desk.click("#nav-stats").await?;
+    desk.wait_for("#eval-form").await?;
+    desk.select("#eval-kind", "range").await?;
+    desk.set_value("#stats-from", "2026-06-30").await?;
+    desk.set_value("#stats-to", "2026-01-01").await?;
+    desk.click("#stats-load").await?;
+    let error = desk.text("#stats-error").await?;
+    ensure!(
+        error.contains("tanggal awal"),
+        "a reversed range: {error:?}"
+    );
+    desk.set_offline(true).await?;
+    desk.set_value("#stats-from", "2026-01-01").await?;
+    desk.set_value("#stats-to", "2026-06-30").await?;
+    desk.click("#stats-load").await?;
+    poll("the offline message in place of the range's", || async {
+        let error = desk.text("#stats-error").await?;
+        Ok((error.contains("butuh internet") && !error.contains("tanggal awal")).then_some(()))
+    })
+    .await?;
+    desk.set_offline(false).await?;
     Ok(())
+}
+
+/// The last quarter that has ended on the browser's date: `(year, quarter)`.
+async fn last_complete_quarter(phone: &Browser) -> Result<(i64, i64)> {
+    let today = phone
+        .execute(
+            "const d = new Date(); return [d.getFullYear(), d.getMonth() + 1];",
+            vec![],
+        )
+        .await?;
+    let (year, month) = (
+        today[0].as_i64().context("year")?,
+        today[1].as_i64().context("month")?,
+    );
+    Ok(match (month - 1) / 3 + 1 {
+        1 => (year - 1, 4),
+        quarter => (year, quarter - 1),
+    })
 }
 
 async fn viewer_journey(phone: &Browser, worker: &Worker, api: &Api) -> Result<()> {
@@ -330,9 +375,22 @@ async fn viewer_journey(phone: &Browser, worker: &Worker, api: &Api) -> Result<(
 
     phone.goto(&worker.base_url()).await?;
     app::log_in(phone, VIEWER.0, VIEWER.1).await?;
-    // Viewers land on the evaluation; a range of days is not offered to them.
+    // Viewers land on the evaluation, on the last complete quarter (issue #16 item 13); a
+    // range of days is not offered to them.
     phone.wait_for("#eval-form").await?;
     ensure!(phone.count("#eval-kind option[value=range]").await? == 0);
+    let (year, quarter) = last_complete_quarter(phone).await?;
+    let landed = phone
+        .execute(
+            "return ['#eval-kind', '#eval-year', '#eval-quarter']
+                .map(s => document.querySelector(s)?.value);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        landed == json!(["quarter", year.to_string(), quarter.to_string()]),
+        "the last complete quarter, {quarter} of {year}: {landed}"
+    );
     load_year(phone, "33.03").await?;
     poll("the year's suppressed key figures", || async {
         let now = keys(phone).await.ok();
@@ -356,6 +414,26 @@ async fn viewer_journey(phone: &Browser, worker: &Worker, api: &Api) -> Result<(
         small.as_array().is_some_and(Vec::is_empty),
         "counts from 1 to 10 show: {small}"
     );
+    // What "*" means is beside every table that has one, and only there (item 13).
+    let notes = phone
+        .execute(
+            "return [...document.querySelectorAll('#eval-result .block')].map(b => {
+                const note = b.querySelector('.star-note');
+                return [b.id, !!b.querySelector('.suppressed'), !!note && note.offsetParent !== null];
+            });",
+            vec![],
+        )
+        .await?;
+    let notes = notes.as_array().context("the sections")?;
+    ensure!(
+        notes.iter().all(|b| b[1] == b[2]),
+        "a note where a * is, none elsewhere: {notes:?}"
+    );
+    ensure!(
+        notes.iter().filter(|b| b[1] == true).count() >= 2,
+        "several sections hide a figure in this data: {notes:?}"
+    );
+    phone.save_screenshot("viewer-star-notes").await?;
     // No village is marked never reached for a viewer, and a kecamatan whose villages
     // reached are hidden lists none of them.
     ensure!(phone.count("#eval-coverage li.never").await? == 0);
@@ -374,5 +452,63 @@ async fn viewer_journey(phone: &Browser, worker: &Worker, api: &Api) -> Result<(
         trend == csv,
         "the viewer's trend {trend:?} and its CSV {csv:?} differ"
     );
+    drill_down(phone).await?;
+    installable_with_shortcuts(phone).await
+}
+
+/// Issue #16 item 9: choosing a kecamatan at the foot of the page goes back to the top,
+/// where the heading names it.
+async fn drill_down(phone: &Browser) -> Result<()> {
+    let button = "#stats-table button.drill";
+    let name = phone.text(button).await?;
+    phone.click(button).await?;
+    poll("the heading to name the kecamatan", || async {
+        let title = phone.text("#stats-title").await?;
+        Ok((title.contains('·') && title.contains(name.trim())).then_some(()))
+    })
+    .await?;
+    let scrolled = phone.execute("return window.scrollY;", vec![]).await?;
+    ensure!(scrolled == json!(0), "back at the top: {scrolled}");
+    phone.save_screenshot("drill-down").await?;
+    Ok(())
+}
+
+/// Issue #16 item 14: the manifest offers the two shortcuts and phone screenshots that
+/// load at their stated size, and Chromium still finds the app installable.
+async fn installable_with_shortcuts(phone: &Browser) -> Result<()> {
+    let found = phone
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch('/manifest.webmanifest').then(r => r.json()).then(async m => {
+                     const sizes = await Promise.all((m.screenshots || []).map(s => new Promise(ok => {
+                         const img = new Image();
+                         img.onload = () => ok([s.sizes, `${img.naturalWidth}x${img.naturalHeight}`, s.form_factor]);
+                         img.onerror = () => ok([s.sizes, 'broken', s.form_factor]);
+                         img.src = s.src;
+                     })));
+                     done({ shortcuts: (m.shortcuts || []).map(s => [s.name, s.url]), sizes });
+                 }, e => done(String(e)));",
+                vec![],
+            )
+        .await?;
+    ensure!(
+        found["shortcuts"]
+            == json!([
+                ["Catat kegiatan", "/#/kegiatan/baru"],
+                ["Kasus", "/#/kasus"]
+            ]),
+        "the shortcuts: {found}"
+    );
+    let sizes = found["sizes"].as_array().context("the screenshots")?;
+    ensure!(!sizes.is_empty(), "screenshots: {found}");
+    for size in sizes {
+        ensure!(
+            size[0] == size[1] && size[2] == "narrow",
+            "a phone screenshot at its stated size: {size}"
+        );
+    }
+    let errors = phone.installability_errors().await?;
+    ensure!(errors.is_empty(), "installability: {errors:?}");
     Ok(())
 }

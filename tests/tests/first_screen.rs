@@ -176,6 +176,11 @@ async fn check_frame(phone: &Browser, state: &str) -> Result<()> {
         .await?;
     let figure = |name: &str| found[name].as_f64().unwrap_or(f64::NAN);
     let frame = figure("top") + figure("bottom");
+    eprintln!(
+        "[first-screen] {state}: the frame takes {frame} px of 640 (top {}, bottom {})",
+        figure("top"),
+        figure("bottom")
+    );
     ensure!(
         figure("height") == 640.0,
         "{state}: a 640 px screen: {found}"

@@ -51,15 +51,15 @@ pub struct Figures {
 
 impl Default for Figures {
     fn default() -> Self {
-        Figures::new()
+        Figures::new(false)
     }
 }
 
 impl Figures {
-    /// The remembered selection, nothing loaded yet.
-    pub fn new() -> Figures {
+    /// The remembered selection (see [`Selection::remembered`]), nothing loaded yet.
+    pub fn new(viewer: bool) -> Figures {
         Figures {
-            selection: RwSignal::new(Selection::remembered(clock::today())),
+            selection: RwSignal::new(Selection::remembered(clock::today(), viewer)),
             evaluation: RwSignal::new(None),
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -182,6 +182,8 @@ fn Heading(text: Text, table: Table, figures: Figures) -> impl IntoView {
         <Show when=move || failed.get()>
             <p class="form-error" role="alert">{move || i18n.t(words::DOWNLOAD_FAILED)}</p>
         </Show>
+        // What "*" means, beside every table: shown (style.css) in a section holding one.
+        <p class="hint star-note">{move || i18n.t(words::SUPPRESSED)}</p>
     }
 }
 
@@ -190,8 +192,8 @@ fn Heading(text: Text, table: Table, figures: Figures) -> impl IntoView {
 pub fn StatsPage() -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
-    let figures = Figures::new();
     let viewer = ctx.role().is_some_and(|r| r.suppressed_figures());
+    let figures = Figures::new(viewer);
     if viewer && figures.selection.get_untracked().kind == Kind::Range {
         figures.selection.update(|s| s.kind = Kind::Month);
     }
@@ -228,7 +230,14 @@ pub fn StatsPage() -> impl IntoView {
     let kind = move || selection.with(|s| s.kind);
     view! {
         <section class="page stats">
-            <h1>{tr(words::TITLE)}</h1>
+            <h1 id="stats-title">
+                {tr(words::TITLE)}
+                {move || figures.evaluation.with(|e| {
+                    e.as_ref()
+                        .filter(|e| e.area != REGENCY_CODE)
+                        .map(|e| format!(" · {}", area_name(&e.area, i18n.lang())))
+                })}
+            </h1>
             <form id="eval-form" class="period" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 figures.load(ctx);
@@ -317,9 +326,11 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
     let regency = e.with_value(|e| e.area == REGENCY_CODE);
     let lang = move || i18n.lang();
     let get = move |f: fn(&Evaluation) -> Cell| e.with_value(f);
+    // The page goes back to its top, where the heading names the area now shown.
     let drill = move |area: String| {
         figures.selection.update(|s| s.area = area);
         figures.load(ctx);
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
     };
     let key = move |id: &'static str, text: Text, cell: Cell| {
         view! {
@@ -466,7 +477,7 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                     let rupiah = e.legal.restitution_rupiah.map_or("*".to_owned(), |r| format!("Rp {}", i18n::number(r, l)));
                     view! {
                         <Funnel title=i18n.t(words::LEGAL).into() stages lang=l />
-                        <p id="eval-restitution">
+                        <p id="eval-restitution" class:suppressed=e.legal.restitution_cases.is_none() || e.legal.restitution_rupiah.is_none()>
                             {format!("{}: {} {} · {}", i18n.t(words::RESTITUTION),
                                 figure(e.legal.restitution_cases, l), i18n.t(words::CASES_WORD), rupiah)}
                         </p>

@@ -33,7 +33,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn ReportPage() -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
-    let figures = Figures::new();
+    let figures = Figures::new(ctx.role().is_some_and(|r| r.suppressed_figures()));
     figures.load(ctx);
     view! {
         <section class="page report">

@@ -80,14 +80,35 @@ impl Selection {
         }
     }
 
-    /// The selection remembered on this device, or this month.
-    pub fn remembered(today: Date) -> Selection {
+    /// The last quarter that has ended by `today`, the regency: what a viewer lands on,
+    /// since a month just begun has so few records that nearly every figure is hidden.
+    pub fn last_complete_quarter(today: Date) -> Selection {
+        let quarter = (u8::from(today.month()) - 1) / 3 + 1;
+        let (year, quarter) = match quarter {
+            1 => (today.year() - 1, 4),
+            q => (today.year(), q - 1),
+        };
+        Selection {
+            kind: Kind::Quarter,
+            year,
+            month: (quarter - 1) * 3 + 1,
+            quarter,
+            ..Selection::this_month(today)
+        }
+    }
+
+    /// The selection remembered on this device, or else this month (the last complete
+    /// quarter for a viewer, who sees small counts hidden).
+    pub fn remembered(today: Date, viewer: bool) -> Selection {
         web_sys::window()
             .and_then(|w| w.local_storage().ok().flatten())
             .and_then(|s| s.get_item(KEY).ok().flatten())
             .and_then(|json| serde_json::from_str::<Selection>(&json).ok())
             .filter(|s| evaluation::is_area(&s.area))
-            .unwrap_or_else(|| Selection::this_month(today))
+            .unwrap_or_else(|| match viewer {
+                true => Selection::last_complete_quarter(today),
+                false => Selection::this_month(today),
+            })
     }
 
     /// Remembers the selection on this device (a full storage only costs the memory).
