@@ -397,7 +397,7 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                     let (l, v) = (lang(), &e.victims);
                     let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::VICTIMS)>
                             <table id="eval-victims-table" class="figures">
                                 <thead><tr>
                                     <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
@@ -446,7 +446,7 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                         }
                     }).collect_view();
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::SERVICES)>
                             <table id="eval-services-table" class="figures">
                                 <thead><tr>
                                     <th scope="col">{i18n.t(words::COL_SERVICE)}</th>
@@ -495,7 +495,7 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                         <Bars id="chart-activities".into() title=i18n.t(words::BY_TYPE).into()
                             rows=bars(vocab::ACTIVITY_TYPES, &e.activities.by_type, l, true) lang=l />
                         <h3>{i18n.t(words::PARTICIPANTS)}</h3>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::ACTIVITIES)>
                             <table id="eval-participants" class="figures">
                                 <thead><tr>
                                     <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
@@ -519,7 +519,8 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                 <Heading text=words::TREND table=Table::Trend figures />
                 {move || e.with_value(|e| {
                     let l = lang();
-                    let months: Vec<String> = e.trend.iter().map(|m| short_month(&m.month, l)).collect();
+                    let months: Vec<String> = e.trend.iter().enumerate()
+                        .map(|(i, m)| axis_month(&m.month, i == 0, l)).collect();
                     let series = vec![
                         Series { name: i18n.t(words::NEW_CASES).into(), class: "cases",
                             points: e.trend.iter().map(|m| m.new_cases).collect() },
@@ -538,7 +539,7 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                     }).collect_view();
                     view! {
                         <Trend title=i18n.t(words::TREND).into() months series lang=l />
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::TREND)>
                             <table id="eval-trend-table" class="figures">
                                 <thead><tr>
                                     <th scope="col">{i18n.t(words::MONTH_COL)}</th>
@@ -584,7 +585,7 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                             }
                         }).collect_view();
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::AREAS)>
                                 <table id="stats-table" class="figures">
                                     <thead><tr>
                                         <th scope="col">{i18n.t(words::COL_KECAMATAN)}</th>
@@ -654,6 +655,17 @@ pub fn short_month(month: &str, lang: Lang) -> String {
     format!("{} {year}", i18n::month_short(m, lang))
 }
 
+/// A month on the trend chart's axis: its short name, with the year on the first month
+/// and on each January only ("Jan 2026", "Mar", "Mei", ...), so the names stay apart.
+pub fn axis_month(month: &str, first: bool, lang: Lang) -> String {
+    let (year, m) = month.split_once('-').unwrap_or((month, "1"));
+    let m: u8 = m.parse().unwrap_or(1);
+    match first || m == 1 {
+        true => format!("{} {year}", i18n::month_short(m, lang)),
+        false => i18n::month_short(m, lang).to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::charts::percent;
@@ -664,6 +676,9 @@ mod tests {
     fn months_read_short() {
         assert_eq!(short_month("2026-10", Lang::Id), "Okt 2026");
         assert_eq!(short_month("2026-05", Lang::En), "May 2026");
+        assert_eq!(axis_month("2026-05", true, Lang::Id), "Mei 2026");
+        assert_eq!(axis_month("2026-05", false, Lang::Id), "Mei");
+        assert_eq!(axis_month("2027-01", false, Lang::Id), "Jan 2027");
     }
 
     #[test]

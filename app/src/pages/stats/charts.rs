@@ -149,7 +149,7 @@ pub struct Series {
 pub fn Trend(
     /// What the chart shows, for screen readers.
     title: String,
-    /// The months' short names, oldest first.
+    /// The months' names on the axis, oldest first.
     months: Vec<String>,
     /// The lines.
     series: Vec<Series>,
@@ -177,14 +177,17 @@ pub fn Trend(
         }
     };
     let y = move |v: u64| bottom - (v as f64 / max) * (bottom - top);
-    // Every month's name fits up to 12 months; beyond, every few.
-    let every = n.div_ceil(12);
+    // At most four months are named (every third of a year), so the names stay apart and
+    // readable at 360 px; the table below the chart has every month.
+    let every = n.div_ceil(4);
     let labels = months
         .iter()
         .enumerate()
         .filter(|(i, _)| i % every == 0)
         .map(|(i, m)| {
-            view! { <text class="axis" x=x(i) y=bottom + 16.0 text-anchor="middle">{m.clone()}</text> }
+            // The first name starts at its month, so it is not cut at the chart's edge.
+            let anchor = if i == 0 { "start" } else { "middle" };
+            view! { <text class="axis" x=x(i) y=bottom + 16.0 text-anchor=anchor>{m.clone()}</text> }
         })
         .collect_view();
     let lines = series
