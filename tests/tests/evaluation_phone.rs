@@ -1,4 +1,5 @@
-//! Issue #16 items 7 and 8, a supervisor at 360x640 over generated data: every table
+//! Issue #16 items 7, 8 and 12 (its buttons; the files are read back in the worker's
+//! story tests), a supervisor at 360x640 over generated data: every table
 //! scrolls sideways inside its own focusable region with a cue and a sticky first column,
 //! no page scrolls sideways (the evaluation in each period mode, the report), and the
 //! trend chart's month names are readable: apart, at least 12 px, without an outline.
@@ -100,6 +101,13 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
         "some table is wider than the phone and scrolls in its region: {tables:?}"
     );
     page_fits(phone, "the year's evaluation").await?;
+    // Item 12: beside each RFC 4180 download, the one for Excel set to Indonesian.
+    let plain = phone.count("#eval-result button.csv:not(.excel)").await?;
+    let excel = phone.count("#eval-result button.csv.excel").await?;
+    ensure!(
+        plain >= 5 && excel == plain,
+        "{excel} Excel downloads beside {plain} CSV ones"
+    );
     phone.save_screenshot("evaluation-tables").await?;
 
     // Item 8: the trend chart's month names.

@@ -17,7 +17,7 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
 use charts::{figure, Bars, Funnel, Series, Stage, Trend};
-use gugus_model::evaluation::csv::{self, area_name, Table};
+use gugus_model::evaluation::csv::{self, area_name, Dialect, Table};
 use gugus_model::evaluation::{kecamatan_codes, Cell, Count, Evaluation};
 use gugus_model::regions::{self, REGENCY_CODE};
 use gugus_model::vocab::{self, Vocab};
@@ -127,14 +127,30 @@ fn bars(vocab: Vocab, counts: &[Count], lang: Lang, keep_zero: bool) -> Vec<(Str
 
 /// Downloads one table of the selection as CSV (fetched with the session's token, saved
 /// through a temporary link to the file).
-fn download(ctx: Ctx, selection: Selection, table: Table, lang: Lang, failed: RwSignal<bool>) {
+fn download(
+    ctx: Ctx,
+    selection: Selection,
+    table: Table,
+    dialect: Dialect,
+    lang: Lang,
+    failed: RwSignal<bool>,
+) {
     let (Some(query), Some(token)) = (selection.query(), ctx.token()) else {
         return;
     };
     failed.set(false);
-    let query = format!("{query}&table={}&lang={}", table.name(), lang.tag());
+    let query = format!(
+        "{query}&table={}&lang={}&format={}",
+        table.name(),
+        lang.tag(),
+        dialect.code()
+    );
+    let suffix = match dialect {
+        Dialect::Rfc4180 => "",
+        Dialect::ExcelIndonesia => "-excel",
+    };
     let file = format!(
-        "gugus-{}-{}.csv",
+        "gugus-{}-{}{suffix}.csv",
         table.name(),
         query
             .split('&')
@@ -174,10 +190,17 @@ fn Heading(text: Text, table: Table, figures: Figures) -> impl IntoView {
     view! {
         <div class="section-head">
             <h2>{move || i18n.t(text)}</h2>
-            <button type="button" class="csv" data-table=table.name()
-                on:click=move |_| download(ctx, figures.selection.get_untracked(), table, i18n.lang(), failed)>
-                {move || i18n.t(words::DOWNLOAD)}
-            </button>
+            <div class="csv-buttons">
+                <button type="button" class="csv" data-table=table.name()
+                    on:click=move |_| download(ctx, figures.selection.get_untracked(), table, Dialect::Rfc4180, i18n.lang(), failed)>
+                    {move || i18n.t(words::DOWNLOAD)}
+                </button>
+                <button type="button" class="csv excel" data-table=table.name()
+                    title=move || i18n.t(words::DOWNLOAD_EXCEL_TITLE)
+                    on:click=move |_| download(ctx, figures.selection.get_untracked(), table, Dialect::ExcelIndonesia, i18n.lang(), failed)>
+                    {move || i18n.t(words::DOWNLOAD_EXCEL)}
+                </button>
+            </div>
         </div>
         <Show when=move || failed.get()>
             <p class="form-error" role="alert">{move || i18n.t(words::DOWNLOAD_FAILED)}</p>

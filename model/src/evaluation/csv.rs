@@ -93,9 +93,49 @@ pub fn file_name(table: Table, evaluation: &Evaluation) -> String {
     format!("gugus-{}-{period}-{}.csv", table.name(), evaluation.area)
 }
 
-/// One table of an evaluation as CSV.
+/// How a CSV file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// RFC 4180: `,` between fields, decimal points.
+    Rfc4180,
+    /// As Excel set to Indonesian opens a file with a double click: a UTF-8 byte-order
+    /// mark, `;` between fields, decimal commas (an RFC 4180 file opens as one column).
+    ExcelIndonesia,
+}
+
+impl Dialect {
+    /// Every dialect.
+    pub const ALL: [Dialect; 2] = [Dialect::Rfc4180, Dialect::ExcelIndonesia];
+
+    /// Its name in the export's `format` parameter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dialect::Rfc4180 => "rfc4180",
+            Dialect::ExcelIndonesia => "excel-id",
+        }
+    }
+
+    /// The dialect named `code`.
+    pub fn parse(code: &str) -> Option<Dialect> {
+        Dialect::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    fn separator(self) -> char {
+        match self {
+            Dialect::Rfc4180 => ',',
+            Dialect::ExcelIndonesia => ';',
+        }
+    }
+}
+
+/// One table of an evaluation as RFC 4180 CSV.
 pub fn table(table: Table, evaluation: &Evaluation, lang: Lang) -> String {
-    let mut out = Csv::new(evaluation, lang);
+    table_as(table, evaluation, lang, Dialect::Rfc4180)
+}
+
+/// One table of an evaluation as CSV in `dialect`.
+pub fn table_as(table: Table, evaluation: &Evaluation, lang: Lang, dialect: Dialect) -> String {
+    let mut out = Csv::new(evaluation, lang, dialect);
     match table {
         Table::Cases => cases(&mut out, evaluation),
         Table::Victims => victims(&mut out, evaluation),
@@ -112,18 +152,23 @@ pub fn table(table: Table, evaluation: &Evaluation, lang: Lang) -> String {
 /// A CSV being written: every row starts with the period and the area.
 struct Csv {
     lang: Lang,
+    dialect: Dialect,
     period: String,
     area: String,
     text: String,
 }
 
 impl Csv {
-    fn new(evaluation: &Evaluation, lang: Lang) -> Csv {
+    fn new(evaluation: &Evaluation, lang: Lang, dialect: Dialect) -> Csv {
         Csv {
             lang,
+            dialect,
             period: evaluation.period.label(lang),
             area: area_name(&evaluation.area, lang),
-            text: String::new(),
+            text: match dialect {
+                Dialect::Rfc4180 => String::new(),
+                Dialect::ExcelIndonesia => "\u{feff}".to_owned(),
+            },
         }
     }
 
@@ -145,8 +190,9 @@ impl Csv {
     }
 
     fn line(&mut self, fields: &[String]) {
-        let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-        self.text.push_str(&quoted.join(","));
+        let separator = self.dialect.separator();
+        let quoted: Vec<String> = fields.iter().map(|f| quote_for(f, separator)).collect();
+        self.text.push_str(&quoted.join(&separator.to_string()));
         self.text.push_str("\r\n");
     }
 
@@ -159,16 +205,19 @@ impl Csv {
 
     fn decimal(&self, value: Option<f64>, counted: Cell) -> String {
         match (value, counted) {
-            (Some(v), _) => format!("{v}"),
+            (Some(v), _) => match self.dialect {
+                Dialect::Rfc4180 => format!("{v}"),
+                Dialect::ExcelIndonesia => format!("{v}").replace('.', ","),
+            },
             (None, None) => SUPPRESSED.get(self.lang).to_owned(),
             (None, Some(_)) => String::new(),
         }
     }
 }
 
-/// A field as RFC 4180 writes it.
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
+/// A field quoted as RFC 4180 does, with `separator` between fields.
+fn quote_for(field: &str, separator: char) -> String {
+    if field.contains([separator, '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field.to_owned()
@@ -503,6 +552,14 @@ fn trend(out: &mut Csv, e: &Evaluation) {
 /// Reads RFC 4180 text back into rows of fields (what a spreadsheet sees: the tests
 /// read exports with it).
 pub fn parse(text: &str) -> Vec<Vec<String>> {
+    parse_as(text, Dialect::Rfc4180)
+}
+
+/// Reads text in `dialect` back into rows of fields (a byte-order mark is skipped; the
+/// fields are as written, decimal commas included).
+pub fn parse_as(text: &str, dialect: Dialect) -> Vec<Vec<String>> {
+    let separator = dialect.separator();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
     let mut chars = text.chars().peekable();
     let mut quoted = false;
@@ -515,7 +572,7 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
             (true, '"') => quoted = false,
             (true, c) => field.push(c),
             (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, c) if c == separator => row.push(std::mem::take(&mut field)),
             (false, '\r') if chars.peek() == Some(&'\n') => {
                 chars.next();
                 row.push(std::mem::take(&mut field));
@@ -535,6 +592,7 @@ mod tests {
     #[test]
     fn fields_are_quoted_as_rfc_4180_says() {
         let fields = ["Mrebet", "a,b", "say \"hi\"", "two\r\nlines", ""];
+        let quote = |f: &str| quote_for(f, ',');
         let line: Vec<String> = fields.iter().map(|f| quote(f)).collect();
         let text = format!("{}\r\n", line.join(","));
         assert_eq!(parse(&text), [fields.map(str::to_owned).to_vec()]);
@@ -542,6 +600,62 @@ mod tests {
         assert_eq!(quote("a,b"), "\"a,b\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("two\r\nlines"), "\"two\r\nlines\"");
+    }
+
+    #[test]
+    fn the_excel_indonesia_file_holds_the_same_table_with_semicolons_and_decimal_commas() {
+        let period = Period::parse("2026-Q3").expect("quarter");
+        let mut tallies = Tallies::default();
+        for (code, n) in [("reported", 2), ("closed", 1)] {
+            tallies.cases.push(CaseTally {
+                dimension: CaseDimension::Status,
+                code: code.into(),
+                kecamatan: "33.03.08".into(),
+                month: "2026-08".into(),
+                n,
+            });
+        }
+        tallies.legal.push(crate::evaluation::tally::LegalTally {
+            kecamatan: "33.03.08".into(),
+            month: "2026-08".into(),
+            furthest: Some(1),
+            restitution: false,
+            n: 1,
+            rupiah: 0,
+        });
+        let all = Evaluation::assemble_all(period, &tallies, time::macros::date!(2026 - 11 - 29));
+        let e = &all[0];
+        let mut decimals = 0;
+        for table in Table::ALL {
+            let plain = super::table(table, e, Lang::Id);
+            let excel = table_as(table, e, Lang::Id, Dialect::ExcelIndonesia);
+            assert!(
+                excel.starts_with('\u{feff}'),
+                "{table:?}: a byte-order mark"
+            );
+            assert!(!plain.starts_with('\u{feff}'));
+            let (plain, excel) = (parse(&plain), parse_as(&excel, Dialect::ExcelIndonesia));
+            assert_eq!(plain.len(), excel.len(), "{table:?}");
+            for (p, x) in plain.iter().zip(&excel) {
+                assert_eq!(p.len(), x.len(), "{table:?}: {p:?} {x:?}");
+                for (p, x) in p.iter().zip(x) {
+                    let decimal = p.parse::<f64>().is_ok() && p.contains('.');
+                    decimals += usize::from(decimal);
+                    match decimal {
+                        true => assert_eq!(*x, p.replace('.', ","), "{table:?}"),
+                        false => assert_eq!(x, p, "{table:?}"),
+                    }
+                }
+            }
+        }
+        assert!(
+            decimals > 0,
+            "some figure is a decimal: 1 case of 3 reached a stage"
+        );
+        let legal = table_as(Table::Legal, e, Lang::Id, Dialect::ExcelIndonesia);
+        assert!(legal.contains(';'), "{legal}");
+        assert_eq!(Dialect::parse("excel-id"), Some(Dialect::ExcelIndonesia));
+        assert_eq!(Dialect::parse("xlsx"), None);
     }
 
     #[test]

@@ -240,6 +240,8 @@ pub struct ExportQuery {
     pub table: Option<String>,
     /// `id` (the default) or `en`.
     pub lang: Option<String>,
+    /// `rfc4180` (the default) or `excel-id` (`csv::Dialect`).
+    pub format: Option<String>,
     /// As [`EvaluationQuery`].
     pub period: Option<String>,
     /// As [`EvaluationQuery`].
@@ -278,6 +280,10 @@ pub async fn export(
             )))
         }
     };
+    let format = query.format.as_deref().unwrap_or("rfc4180");
+    let dialect = csv::Dialect::parse(format).ok_or_else(|| {
+        ApiError::BadRequest(format!("`format` is rfc4180 or excel-id: {format:?}."))
+    })?;
     let evaluation_query = EvaluationQuery {
         period: query.period,
         from: query.from,
@@ -287,7 +293,7 @@ pub async fn export(
     let suppressed = role.suppressed_figures();
     let (period, area) = evaluation_request(&evaluation_query, suppressed)?;
     let figures = figures(&state, period, &area, suppressed).await?;
-    let body = csv::table(table, &figures, lang);
+    let body = csv::table_as(table, &figures, lang, dialect);
     let file = csv::file_name(table, &figures);
     let entry = NewAuditEntry {
         at: crate::clock::now_unix(),

@@ -940,6 +940,44 @@ async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> 
         )
         .await?;
     assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    let bad = server
+        .get(
+            &format!("/stats/export?{q}&table=kasus&format=xlsx"),
+            Some(&supervisor.token),
+        )
+        .await?;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    // The same table for Excel set to Indonesian: a byte-order mark, `;`, decimal commas.
+    {
+        use gugus_model::evaluation::csv::{parse_as, Dialect};
+        for table in ["penegakan-hukum", "kasus"] {
+            let (status, _, _, plain) =
+                export(server, &supervisor, &format!("{q}&table={table}")).await?;
+            assert_eq!(status, StatusCode::OK);
+            let (status, content_type, _, excel) = export(
+                server,
+                &supervisor,
+                &format!("{q}&table={table}&format=excel-id"),
+            )
+            .await?;
+            assert_eq!(status, StatusCode::OK);
+            assert!(content_type.starts_with("text/csv"), "{content_type}");
+            assert!(excel.starts_with('\u{feff}'), "{table}: a byte-order mark");
+            let excel = parse_as(&excel, Dialect::ExcelIndonesia);
+            let plain = parse(&plain);
+            assert_eq!(excel.len(), plain.len(), "{table}");
+            for (x, p) in excel.iter().zip(&plain) {
+                let p: Vec<String> = p
+                    .iter()
+                    .map(|f| match f.parse::<f64>() {
+                        Ok(_) if f.contains('.') => f.replace('.', ","),
+                        _ => f.clone(),
+                    })
+                    .collect();
+                assert_eq!(*x, p, "{table}");
+            }
+        }
+    }
     let officer = server.user("petugas", Role::Officer).await?;
     let forbidden = server
         .get(
@@ -957,7 +995,8 @@ async fn exports_say_what_the_page_says_and_are_audited(server: &TestServer) -> 
         .as_array()
         .map(|e| e.iter().filter(|e| e["action"] == "export").collect())
         .unwrap_or_default();
-    assert_eq!(exports.len(), 2 * (Table::ALL.len() + 2), "{trail}");
+    // Each role's tables and two more each; the supervisor's two tables in both formats.
+    assert_eq!(exports.len(), 2 * (Table::ALL.len() + 2) + 4, "{trail}");
     assert!(exports
         .iter()
         .any(|e| e["detail"]["suppressed"] == true && e["detail"]["table"] == "kasus"));

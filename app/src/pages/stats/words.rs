@@ -19,6 +19,11 @@ pub const QUARTERS: [Text; 4] = [
     t("III (Juli–September)", "III (July–September)"),
     t("IV (Oktober–Desember)", "IV (October–December)"),
 ];
+pub const DOWNLOAD_EXCEL: Text = t("CSV (Excel Indonesia)", "CSV (Excel, Indonesian)");
+pub const DOWNLOAD_EXCEL_TITLE: Text = t(
+    "Untuk Excel berbahasa Indonesia: kolom dipisah titik koma, desimal dengan koma.",
+    "For Excel set to Indonesian: fields separated by semicolons, decimal commas.",
+);
 pub const AREA: Text = t("Wilayah", "Area");
 pub const WHOLE_REGENCY: Text = t("Seluruh kabupaten", "The whole regency");
 pub const SUPPRESSED: Text = t(
