@@ -69,17 +69,20 @@ ensure_brotli() {
   fi
 }
 
+# Chromium and its driver for the browser tests, and poppler-utils (pdftotext, pdfinfo)
+# for the test that prints the periodic report to PDF and reads it back.
 ensure_browser() {
-  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 &&
+    command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
     return
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Debian's chromium and chromium-driver (~1 min)"
+    say "installing Debian's chromium, chromium-driver and poppler-utils (~1 min)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null
   else
-    say "Chromium and chromedriver are missing. Install them, e.g.:"
-    say "  sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+    say "Chromium, chromedriver or pdftotext is missing. Install them, e.g.:"
+    say "  sudo apt-get update && sudo apt-get install -y chromium chromium-driver poppler-utils"
     exit 1
   fi
 }

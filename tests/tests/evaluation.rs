@@ -314,7 +314,121 @@ async fn supervisor_journey(desk: &Browser, worker: &Worker, api: &Api) -> Resul
         kept == achievement,
         "the narrative after a reload: {kept:?}"
     );
-    stale_errors_go(desk).await
+    stale_errors_go(desk).await?;
+    prints_on_two_pages(desk).await
+}
+
+/// Issue #16 item 11: a quarter's report for the regency prints on two A4 pages, ending
+/// with the signature block, read back from Chromium's PDF with pdftotext.
+async fn prints_on_two_pages(desk: &Browser) -> Result<()> {
+    desk.click("#nav-stats").await?;
+    desk.wait_for("#eval-form").await?;
+    desk.select("#eval-kind", "quarter").await?;
+    desk.select("#eval-year", YEAR).await?;
+    desk.select("#eval-quarter", "2").await?;
+    desk.select("#eval-area", "33.03").await?;
+    desk.click("#stats-load").await?;
+    poll("the quarter's figures", || async {
+        let period = desk.text("#stats-period").await?;
+        Ok(period.contains("Triwulan II").then_some(()))
+    })
+    .await?;
+    desk.click("#eval-report").await?;
+    desk.wait_for("#report").await?;
+    let words = "Sosialisasi bahaya tawaran kerja palsu di 14 desa bersama BP3MI dan kepolisian; \
+        pelatihan pendamping korban untuk 30 kader PKK.";
+    for field in ["achievements", "obstacles", "follow-up"] {
+        desk.fill(&format!("#report-{field}"), words).await?;
+    }
+    desk.fill("#report-chair-name", "Drs. Sutrisno Wibowo, M.Si.")
+        .await?;
+    desk.fill("#report-chair-nip", "196805121994031007").await?;
+    let pdf = desk
+        .cdp(
+            "Page.printToPDF",
+            json!({ "preferCSSPageSize": true, "printBackground": false }),
+        )
+        .await?;
+    let encoded = pdf["data"].as_str().context("the PDF")?;
+    let dir = tempfile::tempdir()?;
+    let (b64, file) = (dir.path().join("report.b64"), dir.path().join("report.pdf"));
+    std::fs::write(&b64, encoded)?;
+    let decoded = std::process::Command::new("base64")
+        .arg("-d")
+        .arg(&b64)
+        .output()?;
+    ensure!(decoded.status.success(), "base64 -d failed");
+    std::fs::write(&file, &decoded.stdout)?;
+    let _ = std::fs::copy(
+        &file,
+        gugus_e2e::target_dir().join("e2e-screenshots/report-quarter.pdf"),
+    );
+    let run = |program: &str, args: &[&str]| -> Result<String> {
+        let mut command = std::process::Command::new(program);
+        command.args(args).arg(&file);
+        if program == "pdftotext" {
+            command.arg("-"); // to stdout
+        }
+        let out = command
+            .output()
+            .with_context(|| format!("{program} (scripts/ensure-tools.sh browser installs it)"))?;
+        ensure!(out.status.success(), "{program} failed");
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let info = run("pdfinfo", &[])?;
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .context("pdfinfo's page count")?;
+    ensure!(pages <= 2, "a quarter's report on {pages} pages:\n{info}");
+    let first = run("pdftotext", &["-layout", "-f", "1", "-l", "1"])?;
+    ensure!(
+        first.contains("Triwulan II 2026") && first.contains("Provinsi Jawa Tengah"),
+        "page 1 opens the report:\n{first}"
+    );
+    let last = run(
+        "pdftotext",
+        &[
+            "-layout",
+            "-f",
+            &pages.to_string(),
+            "-l",
+            &pages.to_string(),
+        ],
+    )?;
+    for signed in [
+        "Purbalingga,",
+        "Ketua Harian Gugus Tugas PP-TPPO",
+        "Drs. Sutrisno Wibowo, M.Si.",
+        "NIP. 196805121994031007",
+    ] {
+        ensure!(
+            last.contains(signed),
+            "the last page is signed ({signed}):\n{last}"
+        );
+    }
+    // The kecamatan table split over the pages has its header again on the second.
+    if first.contains("Per kecamatan") && !first.contains("Kertanegara") {
+        ensure!(
+            last.lines()
+                .take_while(|l| !l.contains("Kertanegara"))
+                .any(|l| l.contains("Kasus") && l.contains("Kegiatan")),
+            "the header comes again where the table goes on:\n{last}"
+        );
+    }
+    let all = run("pdftotext", &["-layout"])?;
+    ensure!(
+        all.matches("Sosialisasi bahaya tawaran kerja palsu")
+            .count()
+            == 3,
+        "the three narratives, whole:\n{all}"
+    );
+    ensure!(
+        !all.contains("Unduh CSV") && !all.contains("Cetak / simpan PDF"),
+        "no buttons in print:\n{all}"
+    );
+    Ok(())
 }
 
 /// Issue #16 item 10: each load replaces the last one's message.

@@ -28,6 +28,62 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// The device's keys of the chair's name and NIP under the report's signature.
+const CHAIR_NAME_KEY: &str = "gugus.report.chair.name";
+const CHAIR_NIP_KEY: &str = "gugus.report.chair.nip";
+
+/// The signature block ending the report, as Indonesian official letters end: the place
+/// and date, the chair's title, room to sign, the name and NIP (typed once, kept on the
+/// device for the next report).
+#[component]
+fn Signature() -> impl IntoView {
+    let i18n = use_i18n();
+    let kept = |key: &str| {
+        storage()
+            .and_then(|s| s.get_item(key).ok().flatten())
+            .unwrap_or_default()
+    };
+    let name = RwSignal::new(kept(CHAIR_NAME_KEY));
+    let nip = RwSignal::new(kept(CHAIR_NIP_KEY));
+    let keep = move |key: &'static str, value: RwSignal<String>| {
+        move |ev: leptos::ev::Event| {
+            let text = event_target_value(&ev);
+            if let Some(s) = storage() {
+                let _ = s.set_item(key, &text);
+            }
+            value.set(text);
+        }
+    };
+    view! {
+        <section id="report-signature" class="signature">
+            <div class="no-print signature-inputs">
+                <div class="field">
+                    <label for="report-chair-name">{tr(words::CHAIR_NAME)}</label>
+                    <input id="report-chair-name" type="text" autocomplete="name" prop:value=name
+                        on:input=keep(CHAIR_NAME_KEY, name) />
+                </div>
+                <div class="field">
+                    <label for="report-chair-nip">{tr(words::CHAIR_NIP)}</label>
+                    <input id="report-chair-nip" type="text" inputmode="numeric" prop:value=nip
+                        on:input=keep(CHAIR_NIP_KEY, nip) />
+                </div>
+            </div>
+            <div class="signature-block">
+                <p>{move || format!("{}, {}", words::PLACE, i18n::date_long(clock::today(), i18n.lang()))}</p>
+                <p>{tr(words::CHAIR_TITLE)}</p>
+                <div class="signature-space"></div>
+                <p id="report-chair-signed" class="chair-name">
+                    {move || match name.get().trim() {
+                        "" => i18n.t(words::CHAIR_NAME_MISSING).to_owned(),
+                        typed => typed.to_owned(),
+                    }}
+                </p>
+                <p class="chair-nip">{move || format!("NIP. {}", nip.get().trim())}</p>
+            </div>
+        </section>
+    }
+}
+
 /// The printable report.
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -155,6 +211,7 @@ fn Report(evaluation: Evaluation) -> impl IntoView {
             {narrative("achievements", words::ACHIEVEMENTS)}
             {narrative("obstacles", words::OBSTACLES)}
             {narrative("follow-up", words::FOLLOW_UP)}
+            <Signature />
             <p class="printed">{move || format!("{} {}", i18n.t(words::PRINTED_ON), i18n::date_long(clock::today(), lang()))}</p>
             <button type="button" id="report-print" class="primary no-print" on:click=print>{tr(words::PRINT)}</button>
         </article>

@@ -120,6 +120,18 @@ pub const REPORT_TITLE: Text = t(
     "Laporan Periodik Gugus Tugas Pencegahan dan Penanganan Tindak Pidana Perdagangan Orang",
     "Periodic Report of the Task Force for the Prevention and Handling of Trafficking in Persons",
 );
+/// Where the report is signed.
+pub const PLACE: &str = "Purbalingga";
+pub const CHAIR_TITLE: Text = t(
+    "Ketua Harian Gugus Tugas PP-TPPO Kabupaten Purbalingga",
+    "Daily Chair, PP-TPPO Task Force of Purbalingga Regency",
+);
+pub const CHAIR_NAME: Text = t(
+    "Nama ketua harian (untuk tanda tangan)",
+    "The daily chair's name (for the signature)",
+);
+pub const CHAIR_NIP: Text = t("NIP ketua harian", "The daily chair's NIP");
+pub const CHAIR_NAME_MISSING: Text = t("(nama ketua harian)", "(the daily chair's name)");
 pub const REPORT_TO: Text = t(
     "Kepada: Gugus Tugas PP-TPPO Provinsi Jawa Tengah",
     "To: the PP-TPPO Task Force of Central Java Province",
