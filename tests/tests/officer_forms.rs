@@ -118,12 +118,12 @@ async fn a_nik_and_a_phone_number_are_taken_as_people_write_them() -> Result<()>
     .await
 }
 
-async fn identity(phone: &Browser) -> Result<()> {
-    phone.click("#nav-cases").await?;
-    phone.click("#case-new").await?;
-    phone.wait_for("#case-form").await?;
+/// Fills the open case form (source, place, modus, exploitation, summary), saves it and
+/// waits for the case's page.
+async fn save_case(phone: &Browser) -> Result<()> {
     phone.select("select[name=source]", "police").await?;
     phone.select("select[name=kecamatan]", "33.03.08").await?;
+    phone.select("select[name=desa]", "33.03.08.2001").await?;
     phone.select("select[name=modus]", "fake_job_offer").await?;
     phone
         .check("input[name=exploitation][value=forced_labour]")
@@ -136,6 +136,14 @@ async fn identity(phone: &Browser) -> Result<()> {
         .await?;
     phone.click("#case-form-save").await?;
     phone.wait_for("#case-detail").await?;
+    Ok(())
+}
+
+async fn identity(phone: &Browser) -> Result<()> {
+    phone.click("#nav-cases").await?;
+    phone.click("#case-new").await?;
+    phone.wait_for("#case-form").await?;
+    save_case(phone).await?;
     phone.click("#victim-add").await?;
     phone.wait_for("#victim-form").await?;
     phone.fill("input[name=pseudonym]", "S.A.").await?;
@@ -240,22 +248,7 @@ async fn needs(phone: &Browser) -> Result<()> {
     );
     phone.select("select[name=status]", "reported").await?;
     phone.wait_for_count("[name=closing_reason]", 0).await?;
-
-    phone.select("select[name=source]", "police").await?;
-    phone.select("select[name=kecamatan]", "33.03.08").await?;
-    phone.select("select[name=desa]", "33.03.08.2001").await?;
-    phone.select("select[name=modus]", "fake_job_offer").await?;
-    phone
-        .check("input[name=exploitation][value=forced_labour]")
-        .await?;
-    phone
-        .fill(
-            "textarea[name=summary]",
-            "Ditawari kerja di Malaysia lewat media sosial.",
-        )
-        .await?;
-    phone.click("#case-form-save").await?;
-    phone.wait_for("#case-detail").await?;
+    save_case(phone).await?;
 
     // A new victim starts with the case's kecamatan and desa.
     phone.click("#victim-add").await?;
