@@ -58,6 +58,39 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
     })
     .await?;
 
+    // The supervisor's eight pages do not fit the bottom bar: it scrolls, with a cue.
+    let nav = phone
+        .execute(
+            "const nav = document.querySelector('nav.nav');
+             return [nav.scrollWidth > nav.clientWidth, getComputedStyle(nav).overflowX,
+                     getComputedStyle(nav).backgroundImage.includes('gradient')];",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        nav == serde_json::json!([true, "auto", true]),
+        "the bottom bar scrolls with a cue at its edge: {nav}"
+    );
+    // A page reached by its address has its name in sight in the bar.
+    phone.execute("location.hash = '#/audit';", vec![]).await?;
+    poll("the audit page's name in the bottom bar", || async {
+        let shown = phone
+            .execute(
+                "const a = document.querySelector('#nav-audit.active');
+                 if (!a) return false;
+                 const box = a.getBoundingClientRect();
+                 return box.left >= -1 && box.right <= window.innerWidth + 1;",
+                vec![],
+            )
+            .await?;
+        Ok((shown == true).then_some(()))
+    })
+    .await?;
+    phone
+        .execute("location.hash = '#/evaluasi';", vec![])
+        .await?;
+    phone.wait_for("#stats-table").await?;
+
     // Item 7: each table in its own region.
     let tables = phone
         .execute(

@@ -25,6 +25,23 @@ pub fn Header() -> impl IntoView {
     let oversight = move || role.get().is_some_and(oversees);
     let admin = move || role.get() == Some(Role::Admin);
     let current = move |page: Page| move || ctx.page.get() == page;
+    // The bottom bar scrolls when a role has more pages than fit: the page shown keeps
+    // its name in sight there.
+    Effect::new(move |_| {
+        ctx.page.track();
+        request_animation_frame(|| {
+            let active = gloo::utils::document()
+                .query_selector("nav.nav a.active")
+                .ok()
+                .flatten();
+            if let Some(active) = active {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+                active.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    });
     // One compact bar on top (who is logged in, lock, logout, language), the sync state in
     // one line under it, and the pages in a bar at the bottom of the screen, as phone apps
     // have them: the frame leaves most of a 640 px screen to the page.
