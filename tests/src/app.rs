@@ -39,6 +39,28 @@ pub const PARTICIPANT_FIELDS: [&str; 4] = [
     "participants_male_child",
 ];
 
+/// Today minus `days` on the app's clock (the phone's, shifted as the test process's is
+/// when `GUGUS_NOW` pins it), in the phone's time zone, `YYYY-MM-DD`.
+pub async fn days_ago(browser: &Browser, days: u32) -> Result<String> {
+    let script = "const [days, shift] = arguments;
+        const d = new Date(Date.now() + shift - days * 86400000);
+        const two = n => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;";
+    let shift = gugus_model::clock::shift_ms();
+    let value = browser
+        .execute(script, vec![json!(days), json!(shift)])
+        .await?;
+    value.as_str().map(str::to_owned).context("a date")
+}
+
+/// Today minus `days` on the test process's clock (the one clock, pinned by `GUGUS_NOW`),
+/// in WIB, `YYYY-MM-DD`: for what is set up before a browser opens (a generated
+/// caseload's last day). Two days or more back it is in the past on the phone too.
+pub fn days_before_today(days: i64) -> String {
+    let day = gugus_model::clock::today_wib() - time::Duration::days(days);
+    gugus_model::activity::format_date(day)
+}
+
 /// Logs in on the login form and waits for the header to show the user.
 pub async fn log_in(browser: &Browser, username: &str, password: &str) -> Result<()> {
     browser.fill("input[name=username]", username).await?;

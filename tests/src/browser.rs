@@ -316,6 +316,24 @@ impl Browser {
         Ok(lines.join("\n"))
     }
 
+    /// Runs `journey` on this browser, then closes it. When the journey fails, the screen
+    /// is kept as `failed-<name>.png` (see [`Browser::save_screenshot`]) and the browser's
+    /// console is printed beside the error.
+    pub async fn run<F>(self, name: &str, journey: F) -> Result<()>
+    where
+        F: AsyncFnOnce(&Browser) -> Result<()>,
+    {
+        let outcome = journey(&self).await;
+        if outcome.is_err() {
+            let _ = self.save_screenshot(&format!("failed-{name}")).await;
+            if let Ok(log) = self.console_log().await {
+                eprintln!("{name}: browser console:\n{log}");
+            }
+        }
+        self.close().await?;
+        outcome
+    }
+
     /// Keeps a PNG of what the screen shows now as `target/e2e-screenshots/<name>.png`, the
     /// record a test leaves of a screen it checked.
     pub async fn save_screenshot(&self, name: &str) -> Result<PathBuf> {

@@ -457,17 +457,12 @@ async fn stale_errors_go(desk: &Browser) -> Result<()> {
     Ok(())
 }
 
-/// The last quarter that has ended on the browser's date: `(year, quarter)`.
+/// The last quarter that has ended on the app's date: `(year, quarter)`.
 async fn last_complete_quarter(phone: &Browser) -> Result<(i64, i64)> {
-    let today = phone
-        .execute(
-            "const d = new Date(); return [d.getFullYear(), d.getMonth() + 1];",
-            vec![],
-        )
-        .await?;
-    let (year, month) = (
-        today[0].as_i64().context("year")?,
-        today[1].as_i64().context("month")?,
+    let today = app::days_ago(phone, 0).await?;
+    let (year, month): (i64, i64) = (
+        today[..4].parse().context("year")?,
+        today[5..7].parse().context("month")?,
     );
     Ok(match (month - 1) / 3 + 1 {
         1 => (year - 1, 4),
@@ -587,13 +582,9 @@ async fn drill_down(phone: &Browser) -> Result<()> {
     Ok(())
 }
 
-/// Issue #16 item 14: the manifest offers the two shortcuts and phone screenshots that
-/// load at their stated size, and Chromium still finds the app installable.
-async fn installable_with_shortcuts(phone: &Browser) -> Result<()> {
-    let found = phone
-            .client()
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
+/// Reads the manifest: its shortcuts `[name, url]`, and each screenshot's stated size, the
+/// size it loads at, and its form factor.
+const MANIFEST_SCRIPT: &str = "const done = arguments[arguments.length - 1];
                  fetch('/manifest.webmanifest').then(r => r.json()).then(async m => {
                      const sizes = await Promise.all((m.screenshots || []).map(s => new Promise(ok => {
                          const img = new Image();
@@ -602,9 +593,14 @@ async fn installable_with_shortcuts(phone: &Browser) -> Result<()> {
                          img.src = s.src;
                      })));
                      done({ shortcuts: (m.shortcuts || []).map(s => [s.name, s.url]), sizes });
-                 }, e => done(String(e)));",
-                vec![],
-            )
+                 }, e => done(String(e)));";
+
+/// Issue #16 item 14: the manifest offers the two shortcuts and phone screenshots that
+/// load at their stated size, and Chromium still finds the app installable.
+async fn installable_with_shortcuts(phone: &Browser) -> Result<()> {
+    let found = phone
+        .client()
+        .execute_async(MANIFEST_SCRIPT, vec![])
         .await?;
     ensure!(
         found["shortcuts"]

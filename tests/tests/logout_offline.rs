@@ -11,15 +11,18 @@ use gugus_e2e::{Browser, Worker};
 
 const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 
-const OFFLINE_WORK: ActivityForm = ActivityForm {
-    kind: "outreach",
-    date: "2026-11-20",
-    kecamatan: "33.03.01",
-    desa: "33.03.01.2001",
-    venue: "Balai Desa Kedungbenda",
-    audience: &["prospective_migrants"],
-    participants: [10, 4, 0, 0],
-};
+/// The activity recorded without signal, on `date`.
+fn offline_work(date: &str) -> ActivityForm<'_> {
+    ActivityForm {
+        kind: "outreach",
+        date,
+        kecamatan: "33.03.01",
+        desa: "33.03.01.2001",
+        venue: "Balai Desa Kedungbenda",
+        audience: &["prospective_migrants"],
+        participants: [10, 4, 0, 0],
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_asks_first_and_offline_offers_the_lock_instead() -> Result<()> {
@@ -28,15 +31,10 @@ async fn logout_asks_first_and_offline_offers_the_lock_instead() -> Result<()> {
         .tempdir()?;
     let worker = Worker::start(data.path())?;
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
-    let phone = Browser::start_phone().await?;
-    let outcome = journey(&phone, &worker).await;
-    if outcome.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    outcome
+    Browser::start_phone()
+        .await?
+        .run("logout", async |phone| journey(phone, &worker).await)
+        .await
 }
 
 async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
@@ -62,7 +60,9 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
 
     // No signal, a change waiting: the dialog warns of both and offers the lock.
     phone.set_offline(true).await?;
-    app::record_activity(phone, &OFFLINE_WORK).await?;
+    let two_days_ago = app::days_ago(phone, 2).await?;
+    let offline_work = offline_work(&two_days_ago);
+    app::record_activity(phone, &offline_work).await?;
     app::wait_for_pending(phone, 1).await?;
     phone.click("#logout").await?;
     phone.wait_for("#logout-offline").await?;
@@ -109,7 +109,7 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
     phone.wait_for("#login-form").await?;
     let dump = app::dump_indexed_db(phone).await?;
     ensure!(
-        !dump.contains(OFFLINE_WORK.venue),
+        !dump.contains(offline_work.venue),
         "the activity is gone from the phone"
     );
     Ok(())

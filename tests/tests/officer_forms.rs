@@ -8,42 +8,29 @@ use anyhow::{ensure, Result};
 use gugus_e2e::app;
 use gugus_e2e::{Browser, Worker};
 use serde_json::json;
-use std::future::Future;
 
 const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 
 /// Runs `journey` on a phone against a fresh worker with one officer, logged in.
-async fn on_a_phone<F, Fut>(name: &str, journey: F) -> Result<()>
-where
-    F: FnOnce(Browser) -> Fut,
-    Fut: Future<Output = (Browser, Result<()>)>,
-{
+async fn on_a_phone(name: &str, journey: impl AsyncFnOnce(&Browser) -> Result<()>) -> Result<()> {
     let data = tempfile::Builder::new()
         .prefix("gugus-e2e-data-")
         .tempdir()?;
     let worker = Worker::start(data.path())?;
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
-    let phone = Browser::start_phone().await?;
-    phone.goto(&worker.base_url()).await?;
-    app::log_in(&phone, OFFICER.0, OFFICER.1).await?;
-    let (phone, outcome) = journey(phone).await;
-    if outcome.is_err() {
-        let _ = phone.save_screenshot(&format!("failed-{name}")).await;
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    outcome
+    Browser::start_phone()
+        .await?
+        .run(name, async |phone| {
+            phone.goto(&worker.base_url()).await?;
+            app::log_in(phone, OFFICER.0, OFFICER.1).await?;
+            journey(phone).await
+        })
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn participant_counts_start_empty_and_say_what_is_wrong() -> Result<()> {
-    on_a_phone("counts", |phone| async move {
-        let outcome = counts(&phone).await;
-        (phone, outcome)
-    })
-    .await
+    on_a_phone("counts", counts).await
 }
 
 async fn counts(phone: &Browser) -> Result<()> {
@@ -111,11 +98,7 @@ async fn counts(phone: &Browser) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nik_and_a_phone_number_are_taken_as_people_write_them() -> Result<()> {
-    on_a_phone("identity", |phone| async move {
-        let outcome = identity(&phone).await;
-        (phone, outcome)
-    })
-    .await
+    on_a_phone("identity", identity).await
 }
 
 /// Fills the open case form (source, place, modus, exploitation, summary), saves it and
@@ -191,11 +174,7 @@ async fn identity(phone: &Browser) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_say_what_they_need() -> Result<()> {
-    on_a_phone("needs", |phone| async move {
-        let outcome = needs(&phone).await;
-        (phone, outcome)
-    })
-    .await
+    on_a_phone("needs", needs).await
 }
 
 async fn needs(phone: &Browser) -> Result<()> {

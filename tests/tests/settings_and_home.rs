@@ -180,20 +180,6 @@ async fn check_language(phone: &Browser) -> Result<()> {
     Ok(())
 }
 
-/// Today minus `days` on the app's clock (the phone's, shifted as the test process's is
-/// when `GUGUS_NOW` pins it), in the phone's time zone, `YYYY-MM-DD`.
-async fn days_ago(phone: &Browser, days: u32) -> Result<String> {
-    let script = "const [days, shift] = arguments;
-        const d = new Date(Date.now() + shift - days * 86400000);
-        const two = n => String(n).padStart(2, '0');
-        return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;";
-    let shift = gugus_model::clock::shift_ms();
-    let value = phone
-        .execute(script, vec![json!(days), json!(shift)])
-        .await?;
-    value.as_str().map(str::to_owned).context("a date")
-}
-
 /// Records a case, its victim and a shelter requested 20 days ago and not delivered;
 /// answers the case's and the service's ids.
 async fn record_case_with_late_service(phone: &Browser) -> Result<(String, String)> {
@@ -201,7 +187,10 @@ async fn record_case_with_late_service(phone: &Browser) -> Result<(String, Strin
     phone.click("#case-new").await?;
     phone.wait_for("#case-form").await?;
     phone
-        .set_value("input[name=date_reported]", &days_ago(phone, 22).await?)
+        .set_value(
+            "input[name=date_reported]",
+            &app::days_ago(phone, 22).await?,
+        )
         .await?;
     phone.select("select[name=source]", "police").await?;
     phone.select("select[name=kecamatan]", KECAMATAN).await?;
@@ -236,7 +225,7 @@ async fn record_case_with_late_service(phone: &Browser) -> Result<(String, Strin
     phone.select("select[name=type]", "shelter").await?;
     phone.select("select[name=provider]", "uptd_ppa").await?;
     phone
-        .set_value("input[name=requested_on]", &days_ago(phone, 20).await?)
+        .set_value("input[name=requested_on]", &app::days_ago(phone, 20).await?)
         .await?;
     phone.select("select[name=status]", "requested").await?;
     phone.click("#service-form-save").await?;
