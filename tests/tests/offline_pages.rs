@@ -1,6 +1,6 @@
-//! The split build offline: on a first visit each role logs in, the service worker
-//! precaches the pages' chunks, then the server goes away (the worker process stops: what a
-//! phone without signal sees). The app reopens from the service worker, and every page of
+//! The split build offline, on a phone's exact 360x640 screen: on a first visit each role
+//! logs in, the service worker precaches the pages' chunks, then the server goes away (the
+//! worker process stops: what a phone without signal sees). The app reopens from the service worker, and every page of
 //! the role's menu opens, each page's own chunk served from the cache.
 #![forbid(unsafe_code)]
 
@@ -78,7 +78,7 @@ async fn every_page_of_every_menu_opens_offline_from_the_precached_chunks() -> R
         worker.add_user(username, username, role, password)?;
     }
     for (username, role, password, menu) in ROLES {
-        let phone = Browser::start().await?;
+        let phone = Browser::start_phone().await?;
         let outcome = journey(&phone, &mut worker, username, password, menu, &chunks).await;
         if outcome.is_err() {
             if let Ok(log) = phone.console_log().await {
