@@ -46,6 +46,11 @@ impl Role {
         !matches!(self, Role::Officer)
     }
 
+    /// Whether the role sets the groups of kecamatan viewers compare.
+    pub fn sets_area_groups(self) -> bool {
+        matches!(self, Role::Supervisor)
+    }
+
     /// Whether the role's figures have small cells suppressed.
     pub fn suppressed_figures(self) -> bool {
         matches!(self, Role::Viewer)

@@ -6,10 +6,15 @@
 //! every code of their vocabulary, zeros included, so tables keep their shape.
 
 pub mod csv;
+mod groups;
 mod period;
 mod suppress;
 mod tally;
 
+pub use groups::{
+    group_id, parse_groups, AreaGroup, AreaGroups, AreaSum, GroupDraft, GroupError, GroupList,
+    Stage, GROUP_PREFIX, MAX_GROUP_NAME,
+};
 pub use period::{Period, PeriodError};
 pub use suppress::{suppress, Cells};
 pub use tally::{
@@ -50,6 +55,14 @@ pub struct Evaluation {
     pub coverage: Coverage,
     /// The main figures of each kecamatan (for the regency; empty for one kecamatan).
     pub areas: Vec<AreaRow>,
+    /// The main figures of each group of kecamatan a supervisor set (for the regency;
+    /// absent when there are none, and for any other area).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupRow>,
+    /// Whether the groups' figures are withheld for the whole of the period's year: shown,
+    /// even as hidden cells, they would give a small count away (see [`suppress`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub groups_withheld: bool,
     /// Month by month, every month the period touches.
     pub trend: Vec<MonthRow>,
 }
@@ -230,6 +243,82 @@ pub struct AreaRow {
     pub participants: Cell,
 }
 
+/// A group of kecamatan's main figures, one row of the regency's table of groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRow {
+    /// The group's `area` (`kelompok:zona-utara`).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its kecamatan's codes.
+    pub kecamatan: Vec<String>,
+    /// Cases reported.
+    pub cases: Cell,
+    /// Their victims.
+    pub victims: Cell,
+    /// Services requested.
+    pub services: Cell,
+    /// Activities held.
+    pub activities: Cell,
+    /// Participants of the activities.
+    pub participants: Cell,
+}
+
+/// What an evaluation covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Area {
+    /// The whole regency.
+    Regency,
+    /// One kecamatan, by code.
+    Kecamatan(String),
+    /// A group of kecamatan a supervisor set.
+    Group(AreaGroup),
+}
+
+impl Area {
+    /// The area a query's `area` names: the regency's code, a kecamatan's or a group's
+    /// (`kelompok:` and its id) among `groups`.
+    pub fn parse(area: &str, groups: &[AreaGroup]) -> Option<Area> {
+        if area == REGENCY_CODE {
+            return Some(Area::Regency);
+        }
+        if let Some(id) = area.strip_prefix(GROUP_PREFIX) {
+            let group = groups.iter().find(|g| g.id == id)?;
+            return Some(Area::Group(group.clone()));
+        }
+        kecamatan_codes()
+            .contains(&area)
+            .then(|| Area::Kecamatan(area.to_owned()))
+    }
+
+    /// The code an evaluation states: `33.03`, `33.03.08` or `kelompok:zona-utara`.
+    pub fn code(&self) -> String {
+        match self {
+            Area::Regency => REGENCY_CODE.to_owned(),
+            Area::Kecamatan(code) => code.clone(),
+            Area::Group(group) => group.area(),
+        }
+    }
+
+    /// Whether the kecamatan `code` is in the area.
+    pub fn covers(&self, code: &str) -> bool {
+        match self {
+            Area::Regency => true,
+            Area::Kecamatan(one) => one == code,
+            Area::Group(group) => group.holds(code),
+        }
+    }
+
+    /// The kecamatan the area holds, or `None` for the whole regency.
+    pub fn kecamatan(&self) -> Option<Vec<&str>> {
+        match self {
+            Area::Regency => None,
+            Area::Kecamatan(code) => Some(vec![code.as_str()]),
+            Area::Group(group) => Some(group.kecamatan.iter().map(String::as_str).collect()),
+        }
+    }
+}
+
 /// One month of the trend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthRow {
@@ -244,39 +333,147 @@ pub struct MonthRow {
 }
 
 impl Evaluation {
-    /// The exact figures of `area` (the regency's code or a kecamatan's) in `period`,
-    /// from tallies of the regency that cover at least the period's months (rows of other
-    /// months are left out). A service waits when it was requested more than 7 days
+    /// The exact figures of `area` in `period`, from tallies of the regency that cover at
+    /// least the period's months (rows of other months are left out); the regency's with
+    /// its table of `groups`. A service waits when it was requested more than 7 days
     /// before the period's end, or before `today` while the period runs.
-    pub fn assemble(period: Period, area: &str, tallies: &Tallies, today: Date) -> Evaluation {
-        match area == REGENCY_CODE {
-            true => Evaluation::assemble_many(&[period], tallies, today).swap_remove(0),
-            false => Evaluation::assemble_one(period, area, &tallies.of_kecamatan(area), today),
+    pub fn assemble(
+        period: Period,
+        area: &Area,
+        tallies: &Tallies,
+        today: Date,
+        groups: &[AreaGroup],
+    ) -> Evaluation {
+        match area {
+            Area::Regency => {
+                Evaluation::assemble_many(&[period], tallies, today, groups).swap_remove(0)
+            }
+            area => {
+                let code = area.code();
+                let keep = |kecamatan: &str| area.covers(kecamatan);
+                let part = tallies.within(&code, &keep);
+                Evaluation::assemble_one(period, &code, &keep, &part, today)
+            }
         }
     }
 
-    /// Every area's exact figures: the regency first, then each kecamatan in code order.
+    /// Every kecamatan's exact figures: the regency first, then each kecamatan in code
+    /// order.
     pub fn assemble_all(period: Period, tallies: &Tallies, today: Date) -> Vec<Evaluation> {
-        Evaluation::assemble_many(&[period], tallies, today)
+        Evaluation::assemble_many(&[period], tallies, today, &[])
     }
 
     /// Every area's exact figures for each period in turn (the regency first, then each
-    /// kecamatan in code order), the tallies split by kecamatan once for all of them.
-    pub fn assemble_many(periods: &[Period], tallies: &Tallies, today: Date) -> Vec<Evaluation> {
+    /// kecamatan in code order, then each of `groups`), the tallies split by kecamatan
+    /// once for all of them.
+    pub fn assemble_many(
+        periods: &[Period],
+        tallies: &Tallies,
+        today: Date,
+        groups: &[AreaGroup],
+    ) -> Vec<Evaluation> {
         let parts: Vec<(&str, Tallies)> = kecamatan_codes()
             .into_iter()
             .map(|code| (code, tallies.of_kecamatan(code)))
             .collect();
-        let mut all = Vec::with_capacity(periods.len() * (parts.len() + 1));
+        let group_parts: Vec<(String, Tallies)> = groups
+            .iter()
+            .map(|g| {
+                let area = g.area();
+                let part = tallies.within(&area, &|k| g.holds(k));
+                (area, part)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(periods.len() * (parts.len() + groups.len() + 1));
         for &period in periods {
             let kecamatan: Vec<Evaluation> = parts
                 .iter()
-                .map(|(code, part)| Evaluation::assemble_one(period, code, part, today))
+                .map(|(code, part)| {
+                    Evaluation::assemble_one(period, code, &|k| k == *code, part, today)
+                })
                 .collect();
-            let mut regency = Evaluation::assemble_one(period, REGENCY_CODE, tallies, today);
+            let grouped: Vec<Evaluation> = groups
+                .iter()
+                .zip(&group_parts)
+                .map(|(g, (area, part))| {
+                    Evaluation::assemble_one(period, area, &|k| g.holds(k), part, today)
+                })
+                .collect();
+            let mut regency =
+                Evaluation::assemble_one(period, REGENCY_CODE, &|_| true, tallies, today);
             regency.areas = kecamatan.iter().map(Evaluation::area_row).collect();
+            regency.groups = groups
+                .iter()
+                .zip(&grouped)
+                .map(|(g, e)| {
+                    let row = e.area_row();
+                    GroupRow {
+                        code: row.code,
+                        name: g.name.clone(),
+                        kecamatan: g.kecamatan.clone(),
+                        cases: row.cases,
+                        victims: row.victims,
+                        services: row.services,
+                        activities: row.activities,
+                        participants: row.participants,
+                    }
+                })
+                .collect();
             all.push(regency);
             all.extend(kecamatan);
+            all.extend(grouped);
+        }
+        all
+    }
+
+    /// What a viewer may see of `area` in `period`: every area's figures (the regency, its
+    /// kecamatan and the current groups) of every calendar period of the period's year
+    /// (the year, its quarters and its months) suppressed together, so that no answer a
+    /// viewer can ask for reveals what another hides. `None` when `period` is not one of
+    /// them.
+    pub fn for_viewer(
+        period: Period,
+        area: &Area,
+        tallies: &Tallies,
+        today: Date,
+        groups: &AreaGroups,
+    ) -> Option<Evaluation> {
+        let code = area.code();
+        Evaluation::suppressed_year(period.from.year(), tallies, today, groups)
+            .into_iter()
+            .find(|e| e.period == period && e.area == code)
+    }
+
+    /// Every area's figures of every calendar period of `year`, suppressed together: the
+    /// regency, its kecamatan and the current groups, answered; and, never answered but
+    /// suppressed with them, the groups of earlier lists and the atoms every list cuts the
+    /// regency into (see [`groups::plan`]).
+    pub fn suppressed_year(
+        year: i32,
+        tallies: &Tallies,
+        today: Date,
+        groups: &AreaGroups,
+    ) -> Vec<Evaluation> {
+        let periods = Period::calendar_year(year);
+        let mut all = Evaluation::assemble_many(&periods, tallies, today, groups.current());
+        let answered = all.len();
+        let plan = groups::plan(groups);
+        for hidden in &plan.hidden {
+            let area = hidden.area();
+            let keep = |k: &str| hidden.holds(k);
+            let part = tallies.within(&area, &keep);
+            for &period in &periods {
+                all.push(Evaluation::assemble_one(period, &area, &keep, &part, today));
+            }
+        }
+        let shown = suppress(&mut all, &plan.stages);
+        all.truncate(answered);
+        if !shown {
+            all.retain(|e| !e.area.starts_with(GROUP_PREFIX));
+            for evaluation in &mut all {
+                evaluation.groups.clear();
+                evaluation.groups_withheld = true;
+            }
         }
         all
     }
@@ -295,13 +492,16 @@ impl Evaluation {
 
     /// The figures of one area, without the regency's table of kecamatan: one pass over
     /// each kind of tally.
-    fn assemble_one(period: Period, area: &str, tallies: &Tallies, today: Date) -> Evaluation {
-        let regency = area == REGENCY_CODE;
+    fn assemble_one(
+        period: Period,
+        area: &str,
+        covers: &dyn Fn(&str) -> bool,
+        tallies: &Tallies,
+        today: Date,
+    ) -> Evaluation {
         let months = period.months();
         let month_set: BTreeSet<&str> = months.iter().map(String::as_str).collect();
-        let here = |kecamatan: &str, month: &str| {
-            (regency || kecamatan == area) && month_set.contains(month)
-        };
+        let here = |kecamatan: &str, month: &str| covers(kecamatan) && month_set.contains(month);
         type Counts<'a> = BTreeMap<&'a str, u64>;
         fn add<'a>(map: &mut Counts<'a>, key: &'a str, n: u64) {
             *map.entry(key).or_default() += n;
@@ -495,7 +695,7 @@ impl Evaluation {
             .collect();
         let coverage_rows: Vec<CoverageRow> = kecamatan_codes()
             .into_iter()
-            .filter(|code| regency || *code == area)
+            .filter(|code| covers(code))
             .map(|code| {
                 let villages: Vec<&str> = regions::villages_of(code)
                     .map(|v| v.code.as_str())
@@ -552,6 +752,8 @@ impl Evaluation {
             activities: activity_figures,
             coverage,
             areas: Vec::new(),
+            groups: Vec::new(),
+            groups_withheld: false,
             trend,
         }
     }

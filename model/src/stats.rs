@@ -146,9 +146,9 @@ mod tests {
         };
         let today = date!(2026 - 12 - 03);
         let periods = Period::calendar_year(2026);
-        let exact = Evaluation::assemble_many(&periods, &tallies, today);
+        let exact = Evaluation::assemble_many(&periods, &tallies, today, &[]);
         let mut suppressed = exact.clone();
-        evaluation::suppress(&mut suppressed);
+        evaluation::suppress(&mut suppressed, &[]);
         let october = Period::parse("2026-10").expect("a month");
         let of = |all: &[Evaluation]| {
             let month: Vec<&Evaluation> = all.iter().filter(|e| e.period == october).collect();

@@ -666,7 +666,7 @@ mod tests {
             &Tallies::default(),
             time::macros::date!(2026 - 11 - 29),
         );
-        crate::evaluation::suppress(&mut all);
+        crate::evaluation::suppress(&mut all, &[]);
         for lang in [Lang::Id, Lang::En] {
             for table in Table::ALL {
                 let text = super::table(table, &all[0], lang);
@@ -711,7 +711,7 @@ mod tests {
         };
         let mut all =
             Evaluation::assemble_all(period, &tallies, time::macros::date!(2026 - 11 - 29));
-        crate::evaluation::suppress(&mut all);
+        crate::evaluation::suppress(&mut all, &[]);
         let text = super::table(Table::Cases, &all[0], Lang::Id);
         assert!(
             text.contains("Status,reported,Dilaporkan,disembunyikan\r\n"),

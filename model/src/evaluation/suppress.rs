@@ -6,7 +6,10 @@
 //! a kecamatan's figure and the regency's (the regency's cell is the sum of the 18
 //! kecamatan's), the regency's table row and the kecamatan's own total (an equality is a
 //! group of one part), a year's figure and its quarters', a quarter's and its months', and
-//! a month's row of the trend in every period that shows it. The worker suppresses a
+//! a month's row of the trend in every period that shows it; and, when a supervisor set
+//! groups of kecamatan, every sum between areas they make (a group's cell and its
+//! kecamatan's, see [`super::AreaSum`]) and the regency's table row of a group and the
+//! group's own total. The worker suppresses a
 //! calendar year's 17 periods (the year, 4 quarters, 12 months) of all 19 areas together,
 //! so no answer a viewer can ask for reveals what another hides.
 //!
@@ -25,7 +28,7 @@
 //!    sent; and the villages never reached are not sent to viewers at all, because two
 //!    periods' lists differ by the villages first reached between their ends.
 
-use super::{kecamatan_codes, Cell, Evaluation};
+use super::{kecamatan_codes, Cell, Evaluation, Stage};
 use crate::regions::REGENCY_CODE;
 use crate::stats::SUPPRESS_AT_MOST;
 use std::collections::BTreeSet;
@@ -40,12 +43,18 @@ enum Primary {
     Follows(usize),
 }
 
-/// The cells of one suppression run and the sums that hold between them.
+/// The cells of one suppression run and the sums that hold between them, each tagged
+/// with the stage it comes into play (see [`Stage`]; 0 for everything without groups).
 #[derive(Debug, Default)]
 pub struct Cells<'a> {
     cells: Vec<&'a mut Cell>,
     primary: Vec<Primary>,
-    groups: Vec<(usize, Vec<usize>)>,
+    /// The stage of each cell.
+    cell_stage: Vec<usize>,
+    /// Each sum: its stage, its total and its parts.
+    groups: Vec<(usize, usize, Vec<usize>)>,
+    /// The stage of what is added next.
+    stage: usize,
 }
 
 impl<'a> Cells<'a> {
@@ -53,6 +62,7 @@ impl<'a> Cells<'a> {
     pub fn count(&mut self, cell: &'a mut Cell) -> usize {
         self.cells.push(cell);
         self.primary.push(Primary::Count);
+        self.cell_stage.push(self.stage);
         self.cells.len() - 1
     }
 
@@ -60,6 +70,7 @@ impl<'a> Cells<'a> {
     pub fn amount(&mut self, cell: &'a mut Cell, count: usize) -> usize {
         self.cells.push(cell);
         self.primary.push(Primary::Follows(count));
+        self.cell_stage.push(self.stage);
         self.cells.len() - 1
     }
 
@@ -70,14 +81,27 @@ impl<'a> Cells<'a> {
 
     /// States that `total` is the sum of `parts`.
     pub fn group(&mut self, total: usize, parts: Vec<usize>) {
-        self.groups.push((total, parts));
+        self.groups.push((self.stage, total, parts));
     }
 
-    /// Which cells to hide.
+    /// Tags what is added next with `stage`.
+    pub fn set_stage(&mut self, stage: usize) {
+        self.stage = stage;
+    }
+
+    /// Which cells to hide. Stage by stage: the sums of the stages so far are settled,
+    /// then every cell of those stages left shown is pinned, since a reader may have kept
+    /// it: a later stage hides only its own cells (or none), never one shown before.
     pub fn hidden(&self) -> Vec<bool> {
+        self.settled().0
+    }
+
+    /// As [`Cells::hidden`], and whether a sum of a list of groups (stage 1 or later)
+    /// still gives a hidden cell away: one whose pinned cells leave nothing to hide.
+    fn settled(&self) -> (Vec<bool>, bool) {
         let value: Vec<u64> = self.cells.iter().map(|c| c.unwrap_or(0)).collect();
         let small = |n: u64| (1..=SUPPRESS_AT_MOST).contains(&n);
-        let mut hidden: Vec<bool> = self
+        let primary: Vec<bool> = self
             .primary
             .iter()
             .enumerate()
@@ -86,51 +110,131 @@ impl<'a> Cells<'a> {
                 Primary::Follows(count) => small(value[*count]),
             })
             .collect();
-        // The smallest shown non-zero part, to hide next.
-        let next = |parts: &[usize], hidden: &[bool]| {
-            parts
-                .iter()
-                .copied()
-                .filter(|&p| !hidden[p] && value[p] > 0)
-                .min_by_key(|&p| (value[p], p))
-        };
-        loop {
-            let mut changed = false;
-            for (total, parts) in &self.groups {
-                let hidden_parts: Vec<usize> =
-                    parts.iter().copied().filter(|&p| hidden[p]).collect();
-                if !hidden[*total] {
-                    if hidden_parts.is_empty() {
-                        continue;
-                    }
-                    let k = hidden_parts.len() as u64;
-                    let sum: u64 = hidden_parts.iter().map(|&p| value[p]).sum();
-                    let exact = k == 1 || sum == k || sum == k * SUPPRESS_AT_MOST;
-                    if exact {
-                        let hide = next(parts, &hidden).unwrap_or(*total);
-                        hidden[hide] = true;
-                        changed = true;
-                    }
-                } else if hidden_parts.is_empty() {
-                    if let Some(hide) = next(parts, &hidden) {
-                        hidden[hide] = true;
-                        changed = true;
-                    }
+        let mut hidden = primary.clone();
+        let mut pinned = vec![false; self.cells.len()];
+        let mut exposed = false;
+        let last = self.cell_stage.iter().copied().max().unwrap_or(0);
+        for stage in 0..=last {
+            let groups: Vec<&(usize, usize, Vec<usize>)> =
+                self.groups.iter().filter(|g| g.0 <= stage).collect();
+            exposed |= settle(
+                &value,
+                &primary,
+                &self.cell_stage,
+                &mut hidden,
+                &mut pinned,
+                &groups,
+            );
+            for (i, &of) in self.cell_stage.iter().enumerate() {
+                if of <= stage && !hidden[i] {
+                    pinned[i] = true;
                 }
             }
-            if !changed {
-                return hidden;
-            }
         }
+        exposed |= self.groups.iter().any(|(_, total, parts)| {
+            let values: Vec<u64> = parts
+                .iter()
+                .filter(|&&p| hidden[p])
+                .map(|&p| value[p])
+                .collect();
+            !hidden[*total] && !values.is_empty() && exact(&values)
+        });
+        (hidden, exposed)
     }
 
-    /// Hides what [`Cells::hidden`] says.
-    fn apply(self) {
-        let hidden = self.hidden();
+    /// Hides what [`Cells::hidden`] says; answers whether a sum of a list of groups still
+    /// gives a hidden cell away.
+    fn apply(self) -> bool {
+        let (hidden, exposed) = self.settled();
         for (cell, hide) in self.cells.into_iter().zip(hidden) {
             if hide {
                 *cell = None;
             }
+        }
+        exposed
+    }
+}
+
+/// Whether hidden parts of these values are each known from their sum: one alone, or
+/// all ones, or all tens (a reader who takes hidden counts for small ones finds only one
+/// way to make the sum).
+fn exact(values: &[u64]) -> bool {
+    let (k, sum) = (values.len() as u64, values.iter().sum::<u64>());
+    let all = |keep: fn(u64) -> bool| values.iter().all(|&v| keep(v));
+    k == 1
+        || (sum == k && all(|v| v >= 1))
+        || (sum == k * SUPPRESS_AT_MOST && all(|v| v <= SUPPRESS_AT_MOST))
+}
+
+/// Hides more cells until no sum of `groups` gives one away: in a sum with its total
+/// shown, the hidden parts are worked out as a sum, so one hidden part alone, or hidden
+/// parts that can only be all ones (or all tens), take the smallest shown non-zero part
+/// with them (the total when none is left, a zero part when the total is pinned); a
+/// hidden total with every part shown takes the smallest shown non-zero part.
+///
+/// A `pinned` cell stays shown. A hidden cell of a list of groups (stage 1 or later) that
+/// its pinned neighbours give away (a total whose every part is pinned, or the one hidden
+/// part of a pinned total whose other parts are pinned) is known all the same: it is
+/// pinned too and shown when it is not a small count; a small total is answered `true`
+/// (a small part is left to the final check, which answers the same). A sum whose pinned cells give a part away is left as it is: no hiding can take
+/// back what was shown.
+fn settle(
+    value: &[u64],
+    primary: &[bool],
+    cell_stage: &[usize],
+    hidden: &mut [bool],
+    pinned: &mut [bool],
+    groups: &[&(usize, usize, Vec<usize>)],
+) -> bool {
+    let mut exposed = false;
+    // The smallest shown part that may still be hidden, non-zero or zero.
+    let next = |parts: &[usize], hidden: &[bool], pinned: &[bool], zero: bool| {
+        let open = parts.iter().copied().filter(|&p| !hidden[p] && !pinned[p]);
+        open.filter(|&p| (value[p] == 0) == zero)
+            .min_by_key(|&p| (value[p], p))
+    };
+    loop {
+        let mut changed = false;
+        for (_, total, parts) in groups {
+            let total = *total;
+            let hidden_parts: Vec<usize> = parts.iter().copied().filter(|&p| hidden[p]).collect();
+            if !hidden[total] {
+                if hidden_parts.is_empty() {
+                    continue;
+                }
+                let values: Vec<u64> = hidden_parts.iter().map(|&p| value[p]).collect();
+                if !exact(&values) {
+                    continue;
+                }
+                let hide = next(parts, hidden, pinned, false)
+                    .or((!pinned[total]).then_some(total))
+                    .or_else(|| next(parts, hidden, pinned, true));
+                if let Some(hide) = hide {
+                    hidden[hide] = true;
+                    changed = true;
+                } else if let [part] = hidden_parts[..] {
+                    // Everything else of the sum is pinned: the part is known. Shown, if
+                    // it is not a small count and not settled before this stage.
+                    if cell_stage[part] > 0 && !primary[part] {
+                        hidden[part] = false;
+                        pinned[part] = true;
+                        changed = true;
+                    }
+                }
+            } else if hidden_parts.is_empty() {
+                if let Some(hide) = next(parts, hidden, pinned, false) {
+                    hidden[hide] = true;
+                    changed = true;
+                } else if cell_stage[total] > 0 && parts.iter().all(|&p| pinned[p]) {
+                    hidden[total] = false;
+                    pinned[total] = true;
+                    exposed |= primary[total];
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return exposed;
         }
     }
 }
@@ -147,18 +251,36 @@ struct Shape {
     trend: Vec<(String, [usize; 3])>,
     /// Its main totals: cases, victims, services requested, activities, participants.
     totals: [usize; 5],
-    /// Villages reached, row by row.
-    reached: Vec<usize>,
+    /// Villages reached, row by row: each kecamatan's code and cell.
+    reached: Vec<(String, usize)>,
     /// The regency's table of kecamatan: each row's five cells.
     areas: Vec<[usize; 5]>,
+    /// The regency's table of groups: each row's group (its `area`) and five cells.
+    groups: Vec<(String, [usize; 5])>,
 }
 
-/// Suppresses evaluations together: every area (the regency and its kecamatan, as
-/// [`Evaluation::assemble_all`] gives them) of one or more periods. Give a calendar year
-/// with its quarters and months, and no answer for one of them reveals what another
-/// hides: a period whose other periods tile it is the sum of them.
-pub fn suppress(evaluations: &mut [Evaluation]) {
+/// Suppresses evaluations together: every area (the regency, its kecamatan and the
+/// `groups` of kecamatan, as [`Evaluation::assemble_many`] gives them) of one or more
+/// periods. Give a calendar year with its quarters and months, and no answer for one of
+/// them reveals what another hides: a period whose other periods tile it is the sum of
+/// them. `stages` are the lists of groups of kecamatan ever set, oldest first, each
+/// settled after the ones before it ([`Evaluation::suppressed_year`] gives them).
+///
+/// Answers `false` when the groups' figures cannot be shown at all: a sum they make still
+/// gives a hidden cell away and every cell that could hide it was shown before them (two
+/// groups of ten cases each in a regency whose twenty was shown before any group was
+/// set, say). Their figures are then withheld; the regency's and the kecamatan's, settled
+/// before any group, stand.
+pub fn suppress(evaluations: &mut [Evaluation], stages: &[Stage]) -> bool {
     let mut cells = Cells::default();
+    // The stage an area comes into play: 0 for the regency and its kecamatan.
+    let stage_of = |area: &str| {
+        stages
+            .iter()
+            .position(|s| s.areas.iter().any(|a| a == area))
+            .map_or(0, |k| k + 1)
+    };
+    let last = stages.len();
     let keys: Vec<((Date, Date), String)> = evaluations
         .iter()
         .map(|e| ((e.period.from, e.period.to), e.area.clone()))
@@ -169,7 +291,10 @@ pub fn suppress(evaluations: &mut [Evaluation]) {
     let shapes: Vec<Shape> = evaluations
         .iter_mut()
         .zip(exact_stages.iter_mut())
-        .map(|(evaluation, exact)| collect(evaluation, exact, &mut cells))
+        .map(|(evaluation, exact)| {
+            cells.set_stage(stage_of(&evaluation.area));
+            collect(evaluation, exact, &mut cells, last)
+        })
         .collect();
     let find =
         |period: (Date, Date), area: &str| keys.iter().position(|(p, a)| *p == period && a == area);
@@ -188,24 +313,39 @@ pub fn suppress(evaluations: &mut [Evaluation]) {
             continue;
         }
         let r = &shapes[regency];
-        for (p, &total) in r.additive.iter().enumerate() {
-            cells.group(total, kecamatan.iter().map(|k| k.additive[p]).collect());
-        }
-        for (p, &total) in r.area_only.iter().enumerate() {
-            cells.group(total, kecamatan.iter().map(|k| k.area_only[p]).collect());
-        }
-        for (m, (_, row)) in r.trend.iter().enumerate() {
-            for (j, &total) in row.iter().enumerate() {
-                cells.group(total, kecamatan.iter().map(|k| k.trend[m].1[j]).collect());
-            }
-        }
+        cells.set_stage(0);
+        tie(&mut cells, r, &kecamatan);
         for (row, one) in r.areas.iter().zip(&kecamatan) {
             for (&cell, &total) in row.iter().zip(&one.totals) {
                 cells.group(cell, vec![total]);
             }
         }
-        for (&row, one) in r.reached.iter().zip(&kecamatan) {
-            cells.group(row, one.reached.clone());
+        // The sums between areas each list of groups makes, stage by stage.
+        for (k, stage) in stages.iter().enumerate() {
+            cells.set_stage(k + 1);
+            for sum in &stage.sums {
+                let Some(whole) = find(period, &sum.whole) else {
+                    continue;
+                };
+                let parts: Vec<&Shape> = sum
+                    .parts
+                    .iter()
+                    .filter_map(|area| find(period, area))
+                    .map(|i| &shapes[i])
+                    .collect();
+                if parts.len() == sum.parts.len() {
+                    tie(&mut cells, &shapes[whole], &parts);
+                }
+            }
+        }
+        // The regency's table of the current groups: each row is the group's total.
+        cells.set_stage(last);
+        for (code, row) in &r.groups {
+            if let Some(g) = find(period, code) {
+                for (&cell, &total) in row.iter().zip(&shapes[g].totals) {
+                    cells.group(cell, vec![total]);
+                }
+            }
         }
     }
     // Across periods: a period tiled by others given with it is their sum, area by area.
@@ -218,6 +358,7 @@ pub fn suppress(evaluations: &mut [Evaluation]) {
             if *p != period {
                 continue;
             }
+            cells.set_stage(stage_of(area));
             let parts: Vec<usize> = tiles.iter().filter_map(|t| find(*t, area)).collect();
             if parts.len() != tiles.len() {
                 continue;
@@ -241,9 +382,35 @@ pub fn suppress(evaluations: &mut [Evaluation]) {
             }
         }
     }
-    cells.apply();
+    let exposed = cells.apply();
     for evaluation in evaluations.iter_mut() {
         follow(evaluation);
+    }
+    !exposed
+}
+
+/// States that every cell of `whole` adding up across areas is the sum of the same cell of
+/// `parts` (a regency and its kecamatan, a group and its kecamatan), and that each of its
+/// kecamatan's villages reached is the same cell of the part holding that kecamatan.
+fn tie(cells: &mut Cells<'_>, whole: &Shape, parts: &[&Shape]) {
+    for (code, row) in &whole.reached {
+        let same = parts
+            .iter()
+            .find_map(|part| part.reached.iter().find(|(c, _)| c == code));
+        if let Some((_, cell)) = same {
+            cells.group(*row, vec![*cell]);
+        }
+    }
+    for (p, &total) in whole.additive.iter().enumerate() {
+        cells.group(total, parts.iter().map(|k| k.additive[p]).collect());
+    }
+    for (p, &total) in whole.area_only.iter().enumerate() {
+        cells.group(total, parts.iter().map(|k| k.area_only[p]).collect());
+    }
+    for (m, (_, row)) in whole.trend.iter().enumerate() {
+        for (j, &total) in row.iter().enumerate() {
+            cells.group(total, parts.iter().map(|k| k.trend[m].1[j]).collect());
+        }
     }
 }
 
@@ -294,11 +461,13 @@ fn exact_stages(evaluation: &Evaluation) -> Vec<Cell> {
 }
 
 /// Adds an evaluation's cells and its own groups; `exact_stages` are its
-/// [`exact_stages`], counted but never shown.
+/// [`exact_stages`], counted but never shown. The regency's table of groups comes into
+/// play with the current list, at stage `last`.
 fn collect<'a>(
     evaluation: &'a mut Evaluation,
     exact_stages: &'a mut [Cell],
     cells: &mut Cells<'a>,
+    last: usize,
 ) -> Shape {
     evaluation.suppressed = true;
     let Evaluation {
@@ -309,6 +478,7 @@ fn collect<'a>(
         activities,
         coverage,
         areas,
+        groups,
         trend,
         ..
     } = evaluation;
@@ -421,8 +591,10 @@ fn collect<'a>(
     let participant_total = v[0];
 
     let coverage_total = cells.count(&mut coverage.reached);
+    let codes: Vec<String> = coverage.kecamatan.iter().map(|r| r.code.clone()).collect();
     let reached = cells.counts(coverage.kecamatan.iter_mut().map(|r| &mut r.reached));
     cells.group(coverage_total, reached.clone());
+    let reached = codes.into_iter().zip(reached).collect();
     area_only.push(coverage_total);
 
     let (mut new_cases, mut month_activities, mut rows) = (Vec::new(), Vec::new(), Vec::new());
@@ -463,6 +635,20 @@ fn collect<'a>(
             cells.group(total, table.iter().map(|r| r[i]).collect());
         }
     }
+    cells.set_stage(last);
+    let group_table = groups
+        .iter_mut()
+        .map(|row| {
+            let r = cells.counts([
+                &mut row.cases,
+                &mut row.victims,
+                &mut row.services,
+                &mut row.activities,
+                &mut row.participants,
+            ]);
+            (row.code.clone(), [r[0], r[1], r[2], r[3], r[4]])
+        })
+        .collect();
     Shape {
         additive,
         area_only,
@@ -470,6 +656,7 @@ fn collect<'a>(
         totals,
         reached,
         areas: table,
+        groups: group_table,
     }
 }
 

@@ -210,24 +210,30 @@ pub struct ActivityTally {
 impl Tallies {
     /// The rows of one kecamatan, and its villages reached.
     pub fn of_kecamatan(&self, code: &str) -> Tallies {
-        fn keep<T: Clone>(rows: &[T], code: &str, of: fn(&T) -> &str) -> Vec<T> {
-            rows.iter().filter(|t| of(t) == code).cloned().collect()
+        self.within(code, &|kecamatan| kecamatan == code)
+    }
+
+    /// The rows of the kecamatan `keep` holds, and their villages reached; the days to
+    /// delivery only when they were read for `area`.
+    pub fn within(&self, area: &str, keep: &dyn Fn(&str) -> bool) -> Tallies {
+        fn rows<T: Clone>(rows: &[T], keep: &dyn Fn(&str) -> bool, of: fn(&T) -> &str) -> Vec<T> {
+            rows.iter().filter(|t| keep(of(t))).cloned().collect()
         }
         // A village's code is its kecamatan's and its own number: 33.03.08.2001.
-        let here = |desa: &str| desa.strip_prefix(code).is_some_and(|r| r.starts_with('.'));
+        let here = |desa: &str| desa.rfind('.').is_some_and(|at| keep(&desa[..at]));
         Tallies {
-            cases: keep(&self.cases, code, |t| &t.kecamatan),
-            exploitation: keep(&self.exploitation, code, |t| &t.kecamatan),
-            victims: keep(&self.victims, code, |t| &t.kecamatan),
-            services: keep(&self.services, code, |t| &t.kecamatan),
+            cases: rows(&self.cases, keep, |t| &t.kecamatan),
+            exploitation: rows(&self.exploitation, keep, |t| &t.kecamatan),
+            victims: rows(&self.victims, keep, |t| &t.kecamatan),
+            services: rows(&self.services, keep, |t| &t.kecamatan),
             days_area: self.days_area.clone(),
-            days: match self.days_area == code {
+            days: match self.days_area == area {
                 true => self.days.clone(),
                 false => Vec::new(),
             },
-            served: keep(&self.served, code, |t| &t.kecamatan),
-            legal: keep(&self.legal, code, |t| &t.kecamatan),
-            activities: keep(&self.activities, code, |t| &t.kecamatan),
+            served: rows(&self.served, keep, |t| &t.kecamatan),
+            legal: rows(&self.legal, keep, |t| &t.kecamatan),
+            activities: rows(&self.activities, keep, |t| &t.kecamatan),
             reached: self
                 .reached
                 .iter()

@@ -10,6 +10,10 @@ fn period() -> Period {
 const MREBET: &str = "33.03.08";
 const BOBOTSARI: &str = "33.03.09";
 
+fn mrebet() -> Area {
+    Area::Kecamatan(MREBET.into())
+}
+
 /// The tally rows of `n` cases with these codes (modus `fake_job_offer`): one per
 /// breakdown.
 fn case(kecamatan: &str, month: &str, status: &str, destination: &str, n: u64) -> [CaseTally; 3] {
@@ -161,7 +165,7 @@ fn sample() -> Tallies {
 
 #[test]
 fn the_regency_adds_up_every_kecamatan() {
-    let e = Evaluation::assemble(period(), "33.03", &sample(), today());
+    let e = Evaluation::assemble(period(), &Area::Regency, &sample(), today(), &[]);
     assert_eq!(e.cases.total, Some(35));
     let status = |code: &str| {
         e.cases
@@ -225,7 +229,7 @@ fn the_regency_adds_up_every_kecamatan() {
 
 #[test]
 fn a_kecamatan_sees_only_its_own() {
-    let e = Evaluation::assemble(period(), MREBET, &sample(), today());
+    let e = Evaluation::assemble(period(), &mrebet(), &sample(), today(), &[]);
     assert_eq!(e.cases.total, Some(15));
     assert_eq!(e.victims.total, Some(4));
     assert!(e.areas.is_empty());
@@ -474,6 +478,17 @@ fn counts(e: &Evaluation) -> Vec<(String, Cell)> {
             put(format!("area.{}.{what}", row.code), cell);
         }
     }
+    for row in &e.groups {
+        for (what, cell) in [
+            ("cases", row.cases),
+            ("victims", row.victims),
+            ("services", row.services),
+            ("activities", row.activities),
+            ("participants", row.participants),
+        ] {
+            put(format!("group.{}.{what}", row.code), cell);
+        }
+    }
     for m in &e.trend {
         for (what, cell) in [
             ("new_cases", m.new_cases),
@@ -494,16 +509,31 @@ type Sum = (usize, String, Vec<(usize, String)>);
 /// the sum of the periods given that tile it, and a month's trend row in every period
 /// showing it): none may be the only unknown of a sum, and a sum of hidden cells may not
 /// force them all to one value. Written from the figures' meaning, not from the
-/// suppression's own groups.
-fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
-    let cells: Vec<BTreeMap<String, Cell>> = all
-        .iter()
-        .map(|e| counts(e).into_iter().collect())
-        .collect();
-    let values: Vec<BTreeMap<String, Cell>> = exact
-        .iter()
-        .map(|e| counts(e).into_iter().collect())
-        .collect();
+/// suppression's own groups. With `groups` of kecamatan: a group's cell is the sum of its
+/// kecamatan's, the regency's the sum of its groups' and of the kecamatan in none, and the
+/// regency's row of a group is the group's total.
+fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation], groups: &[AreaGroup]) {
+    let cells: Vec<Cells> = all.iter().map(cell_map).collect();
+    let values: Vec<Cells> = exact.iter().map(cell_map).collect();
+    nothing_derivable_from(all, cells, values, &[groups]);
+}
+
+/// An evaluation's count cells by path.
+type Cells = BTreeMap<String, Cell>;
+
+fn cell_map(e: &Evaluation) -> Cells {
+    counts(e).into_iter().collect()
+}
+
+/// As [`nothing_derivable`], from what a reader knows of each of `all` (`cells`: a cell
+/// hidden in one answer may show in another) and the exact `values`, with the groups of
+/// each list of groups the reader saw (`configs`).
+fn nothing_derivable_from(
+    all: &[Evaluation],
+    cells: Vec<Cells>,
+    values: Vec<Cells>,
+    configs: &[&[AreaGroup]],
+) {
     let value = |i: usize, path: &str| values[i].get(path).copied().flatten().unwrap_or(0);
     let shown = |i: usize, path: &str| cells[i].get(path).is_none_or(Option::is_some);
     let paths = |i: usize, keep: &dyn Fn(&str) -> bool| -> Vec<(usize, String)> {
@@ -587,7 +617,69 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
             let name = format!("reached.{code}");
             sums.push((r, name.clone(), vec![(k, name)]));
         }
+        for groups in configs.iter().copied().filter(|g| !g.is_empty()) {
+            let of_group = |g: &AreaGroup| index(regency.period, &g.area());
+            if groups.iter().any(|g| of_group(g).is_none()) {
+                // Withheld for the year: none of them is answered.
+                assert!(groups.iter().all(|g| of_group(g).is_none()));
+                assert!(regency.groups_withheld || configs.len() > 1);
+                continue;
+            }
+            let rest: Vec<usize> = kecamatan
+                .iter()
+                .copied()
+                .filter(|&k| !groups.iter().any(|g| g.holds(&all[k].area)))
+                .collect();
+            for name in cells[r].keys() {
+                if name.starts_with("area.")
+                    || name.starts_with("reached.")
+                    || name.starts_with("group.")
+                {
+                    continue;
+                }
+                let mut parts: Vec<(usize, String)> = groups
+                    .iter()
+                    .filter_map(of_group)
+                    .map(|g| (g, name.clone()))
+                    .collect();
+                parts.extend(rest.iter().map(|&k| (k, name.clone())));
+                sums.push((r, name.clone(), parts));
+            }
+            for group in groups {
+                let g = of_group(group).expect("every group is answered");
+                let members: Vec<usize> = group
+                    .kecamatan
+                    .iter()
+                    .filter_map(|k| index(regency.period, k))
+                    .collect();
+                assert_eq!(members.len(), group.kecamatan.len());
+                for name in cells[g].keys() {
+                    if name.starts_with("reached.") {
+                        let code = name.trim_start_matches("reached.");
+                        let k = index(regency.period, code).expect("kecamatan");
+                        sums.push((g, name.clone(), vec![(k, name.clone())]));
+                        continue;
+                    }
+                    sums.push((
+                        g,
+                        name.clone(),
+                        members.iter().map(|&k| (k, name.clone())).collect(),
+                    ));
+                }
+                for (what, total) in [
+                    ("cases", "cases"),
+                    ("victims", "victims"),
+                    ("services", "service.total.requested"),
+                    ("activities", "activity.outreach"),
+                    ("participants", "p.total"),
+                ] {
+                    let row = format!("group.{}.{what}", group.area());
+                    sums.push((r, row, vec![(g, total.to_owned())]));
+                }
+            }
+        }
     }
+
     // A year is its quarters, a quarter its months (the periods this test gives).
     let additive = |n: &str| {
         !(n.starts_with("area.")
@@ -655,10 +747,14 @@ fn nothing_derivable(all: &[Evaluation], exact: &[Evaluation]) {
             continue;
         }
         let hidden: Vec<&(usize, String)> = parts.iter().filter(|(k, p)| !shown(*k, p)).collect();
-        let sum: u64 = hidden.iter().map(|(k, p)| value(*k, p)).sum();
+        let values: Vec<u64> = hidden.iter().map(|(k, p)| value(*k, p)).collect();
+        let sum: u64 = values.iter().sum();
         let k = hidden.len() as u64;
+        // All ones or all tens: the only way to make the sum of small counts.
+        let ones = sum == k && values.iter().all(|&v| v >= 1);
+        let tens = sum == k * SUPPRESS_AT_MOST && values.iter().all(|&v| v <= SUPPRESS_AT_MOST);
         assert!(
-            k == 0 || (k >= 2 && sum != k && sum != k * SUPPRESS_AT_MOST),
+            k == 0 || (k >= 2 && !ones && !tens),
             "{total} of {} {} reveals {hidden:?} (sum {sum})",
             all[*i].area,
             all[*i].period.label(crate::Lang::En)
@@ -674,15 +770,15 @@ proptest! {
     )) {
         let periods = Period::calendar_year(2025);
         prop_assert_eq!(periods.len(), 17);
-        let exact = Evaluation::assemble_many(&periods, &tallies, today());
+        let exact = Evaluation::assemble_many(&periods, &tallies, today(), &[]);
         let mut all = exact.clone();
-        suppress(&mut all);
+        suppress(&mut all, &[]);
         for e in &all {
             for (name, cell) in counts(e) {
                 prop_assert!(!matches!(cell, Some(1..=10)), "{name} shows {cell:?} in {}", e.area);
             }
         }
-        nothing_derivable(&all, &exact);
+        nothing_derivable(&all, &exact, &[]);
     }
 }
 
@@ -695,7 +791,7 @@ proptest! {
             sums_hold(e);
         }
         let mut all = exact.clone();
-        suppress(&mut all);
+        suppress(&mut all, &[]);
         for e in &all {
             prop_assert!(e.suppressed);
             for (name, cell) in counts(e) {
@@ -709,8 +805,173 @@ proptest! {
                 prop_assert!(row.never_reached.is_none(), "a viewer gets the villages never reached");
             }
         }
-        nothing_derivable(&all, &exact);
+        nothing_derivable(&all, &exact, &[]);
     }
+}
+
+/// Two groups leaving four kecamatan in none (so the regency less the groups is a sum a
+/// reader can form), or one group of every kecamatan.
+fn some_groups() -> impl Strategy<Value = Vec<AreaGroup>> {
+    let codes = kecamatan_codes();
+    let two = parse_groups(&[
+        GroupDraft {
+            name: "Zona Utara".into(),
+            kecamatan: codes[..6].iter().map(|c| (*c).to_owned()).collect(),
+        },
+        GroupDraft {
+            name: "Zona Selatan".into(),
+            kecamatan: codes[6..14].iter().map(|c| (*c).to_owned()).collect(),
+        },
+    ])
+    .expect("groups");
+    let whole = parse_groups(&[
+        GroupDraft {
+            name: "Barat".into(),
+            kecamatan: codes[..9].iter().map(|c| (*c).to_owned()).collect(),
+        },
+        GroupDraft {
+            name: "Timur".into(),
+            kecamatan: codes[9..].iter().map(|c| (*c).to_owned()).collect(),
+        },
+    ])
+    .expect("groups");
+    prop::sample::select(vec![two, whole])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn groups_of_kecamatan_reveal_nothing_their_kecamatan_hide(
+        tallies in tallies_over(vec!["2025-01", "2025-02", "2025-05", "2025-08", "2025-12"]),
+        groups in some_groups(),
+    ) {
+        let periods = Period::calendar_year(2025);
+        let exact = Evaluation::assemble_many(&periods, &tallies, today(), &groups);
+        let set = AreaGroups { lists: vec![groups.clone()] };
+        let all = Evaluation::suppressed_year(2025, &tallies, today(), &set);
+        // Withheld for the year, or answered; the pseudo-areas never are.
+        let withheld = all[0].groups_withheld;
+        let exact: Vec<Evaluation> = exact
+            .into_iter()
+            .filter(|x| !(withheld && x.area.starts_with(GROUP_PREFIX)))
+            .collect();
+        prop_assert_eq!(all.len(), exact.len());
+        prop_assert!(all.iter().all(|e| e.groups_withheld == withheld));
+        for (e, x) in all.iter().zip(&exact) {
+            prop_assert_eq!((&e.area, e.period), (&x.area, x.period));
+            prop_assert!(!e.area.contains('~'));
+            for (name, cell) in counts(e) {
+                prop_assert!(!matches!(cell, Some(1..=10)), "{name} shows {cell:?} in {}", e.area);
+            }
+        }
+        nothing_derivable(&all, &exact, &groups);
+    }
+}
+
+/// What a reader knows who kept `before`'s answers and has `after`'s: each cell shown in
+/// either, over every area either answered.
+fn known_from(before: &[Evaluation], after: &[Evaluation]) -> (Vec<Evaluation>, Vec<Cells>) {
+    let mut areas: Vec<Evaluation> = after.to_vec();
+    let mut known: Vec<Cells> = after.iter().map(cell_map).collect();
+    for old in before {
+        let seen = areas
+            .iter()
+            .position(|e| e.period == old.period && e.area == old.area);
+        let i = match seen {
+            Some(i) => i,
+            None => {
+                areas.push(old.clone());
+                known.push(Cells::new());
+                areas.len() - 1
+            }
+        };
+        for (path, cell) in cell_map(old) {
+            let entry = known[i].entry(path).or_insert(cell);
+            if entry.is_none() {
+                *entry = cell;
+            }
+        }
+    }
+    (areas, known)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+    #[test]
+    fn a_viewer_who_kept_the_old_groups_figures_learns_nothing_from_the_new(
+        tallies in tallies_over(vec!["2025-02", "2025-05", "2025-08", "2025-11"]),
+    ) {
+        let codes = kecamatan_codes();
+        let draft = |name: &str, range: std::ops::Range<usize>| GroupDraft {
+            name: name.into(),
+            kecamatan: codes[range].iter().map(|c| (*c).to_owned()).collect(),
+        };
+        let before = parse_groups(&[draft("Utara", 0..6), draft("Selatan", 6..14)]).expect("groups");
+        let after = parse_groups(&[draft("Barat", 0..4), draft("Timur", 4..10)]).expect("groups");
+        let periods = Period::calendar_year(2025);
+        let first = AreaGroups { lists: vec![before.clone()] };
+        let then = AreaGroups { lists: vec![before.clone(), after.clone()] };
+        let old = Evaluation::suppressed_year(2025, &tallies, today(), &first);
+        let new = Evaluation::suppressed_year(2025, &tallies, today(), &then);
+        prop_assert!(new.iter().all(|e| !e.area.ends_with("utara")), "a retired group is not answered");
+        let exact_old = Evaluation::assemble_many(&periods, &tallies, today(), &before);
+        let exact_new = Evaluation::assemble_many(&periods, &tallies, today(), &after);
+        let (areas, known) = known_from(&old, &new);
+        let exact: Vec<&Evaluation> = exact_old.iter().chain(&exact_new).collect();
+        let values: Vec<Cells> = areas
+            .iter()
+            .map(|e| {
+                let x = exact.iter().find(|x| x.period == e.period && x.area == e.area);
+                cell_map(x.expect("an exact figure for every answer"))
+            })
+            .collect();
+        nothing_derivable_from(&areas, known, values, &[&before, &after]);
+    }
+}
+
+#[test]
+fn a_group_adds_up_its_kecamatan_and_the_regency_lists_it() {
+    let tallies = sample();
+    let groups = parse_groups(&[GroupDraft {
+        name: "Zona Tengah".into(),
+        kecamatan: vec![MREBET.into(), BOBOTSARI.into()],
+    }])
+    .expect("group");
+    let all = Evaluation::assemble_many(&[period()], &tallies, today(), &groups);
+    let find = |area: &str| all.iter().find(|e| e.area == area).expect("area");
+    let group = find("kelompok:zona-tengah");
+    sums_hold(group);
+    let (m, b) = (find(MREBET), find(BOBOTSARI));
+    let add = |f: fn(&Evaluation) -> Cell| Some(f(m).unwrap_or(0) + f(b).unwrap_or(0));
+    assert_eq!(group.cases.total, add(|e| e.cases.total));
+    assert_eq!(group.victims.total, add(|e| e.victims.total));
+    assert_eq!(group.activities.total, add(|e| e.activities.total));
+    assert_eq!(group.coverage.reached, add(|e| e.coverage.reached));
+    assert_eq!(group.coverage.kecamatan.len(), 2);
+    assert!(group.groups.is_empty() && group.areas.is_empty());
+    let row = &all[0].groups[0];
+    assert_eq!(row.name, "Zona Tengah");
+    assert_eq!(row.kecamatan, [MREBET, BOBOTSARI]);
+    assert_eq!(row.cases, group.cases.total);
+    let one = Evaluation::assemble(
+        period(),
+        &Area::Group(groups[0].clone()),
+        &tallies,
+        today(),
+        &groups,
+    );
+    assert_eq!(&one.cases, &group.cases);
+    assert_eq!(
+        Area::parse("kelompok:zona-tengah", &groups),
+        Some(Area::Group(groups[0].clone()))
+    );
+    assert_eq!(Area::parse("kelompok:zona-barat", &groups), None);
+    assert_eq!(Area::parse("33.03.19", &groups), None);
+    let json = serde_json::to_value(&all[1]).expect("json");
+    assert!(
+        json.get("groups").is_none(),
+        "a kecamatan's answer has no table of groups"
+    );
 }
 
 #[test]
@@ -720,7 +981,7 @@ fn exact_figures_are_left_alone_when_nothing_is_small() {
         ..Tallies::default()
     };
     let mut all = Evaluation::assemble_all(period(), &tallies, today());
-    suppress(&mut all);
+    suppress(&mut all, &[]);
     assert_eq!(all[0].cases.total, Some(40));
     let mrebet = all.iter().find(|e| e.area == MREBET).expect("mrebet");
     assert_eq!(mrebet.cases.total, Some(40));
@@ -739,7 +1000,7 @@ fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
         ..Tallies::default()
     };
     let mut all = Evaluation::assemble_all(period(), &tallies, today());
-    suppress(&mut all);
+    suppress(&mut all, &[]);
     let total = |area: &str| {
         all.iter()
             .find(|e| e.area == area)
@@ -763,7 +1024,7 @@ fn one_small_kecamatan_hides_a_second_so_the_regency_total_reveals_neither() {
 fn each_month_counts_its_own_villages_and_those_reached_by_its_end() {
     let tallies = sample();
     let august = Period::parse("2026-08").expect("month");
-    let e = Evaluation::assemble(august, MREBET, &tallies, today());
+    let e = Evaluation::assemble(august, &mrebet(), &tallies, today(), &[]);
     let row = &e.coverage.kecamatan[0];
     assert_eq!(row.reached, Some(1), "only 2002 in August");
     let never = row.never_reached.as_ref().expect("list");

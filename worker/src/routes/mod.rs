@@ -1,5 +1,6 @@
 //! The API under `/api/v1/` (`docs/api.md`): one file per resource, handlers by verb.
 
+pub mod area_groups;
 pub mod audit;
 pub mod health;
 pub mod login;
@@ -33,6 +34,10 @@ pub fn api() -> Router<AppState> {
         .route("/stats/export", get(stats::export))
         .route("/stats/activities", get(stats::activities))
         .route("/audit", get(audit::list))
+        .route(
+            "/area-groups",
+            get(area_groups::list).put(area_groups::replace),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

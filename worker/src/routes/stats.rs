@@ -18,7 +18,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use model::activity::{format_date, parse_date};
-use model::evaluation::{self, csv, Evaluation};
+use model::evaluation::{self, csv, Area, AreaGroup, AreaGroups, Evaluation};
 use model::regions::{self, REGENCY_CODE};
 use model::stats::{ActivityCounts, ActivityStats};
 use model::Lang;
@@ -125,7 +125,13 @@ pub async fn activities(
             "Viewers see whole months, quarters and years: give the first and last day of one, such as from=2026-10-01&to=2026-10-31.".into(),
         ));
     }
-    let year = suppressed_year(&state, calendar, REGENCY_CODE).await?;
+    let today = crate::clock::today_wib();
+    let tallies = state
+        .store
+        .tallies(year_of(calendar), &Area::Regency, today)
+        .await?;
+    let groups = state.store.area_groups().await?;
+    let year = Evaluation::suppressed_year(calendar.from.year(), &tallies, today, &groups);
     let areas: Vec<&Evaluation> = year.iter().filter(|e| e.period == calendar).collect();
     ActivityStats::of(&areas)
         .map(Json)
@@ -145,11 +151,12 @@ pub struct EvaluationQuery {
     pub area: Option<String>,
 }
 
-/// A checked evaluation query: its period and area.
+/// A checked evaluation query: its period and area (among the `groups` set now).
 pub fn evaluation_request(
     query: &EvaluationQuery,
     suppressed: bool,
-) -> Result<(evaluation::Period, String), ApiError> {
+    groups: &[AreaGroup],
+) -> Result<(evaluation::Period, Area), ApiError> {
     let period = evaluation::Period::from_query(
         query.period.as_deref(),
         query.from.as_deref(),
@@ -163,55 +170,56 @@ pub fn evaluation_request(
             "Viewers see whole months, quarters and years: give period=2026, period=2026-Q3 or period=2026-10.".into(),
         ));
     }
-    let area = query
+    let code = query
         .area
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .unwrap_or(REGENCY_CODE);
-    if !evaluation::is_area(area) {
-        return Err(ApiError::BadRequest(format!(
-            "`area` is the regency (33.03) or one of its kecamatan codes (33.03.01 to 33.03.18): {area:?}."
-        )));
-    }
-    Ok((period, area.to_owned()))
+    let area = Area::parse(code, groups).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "`area` is the regency (33.03), one of its kecamatan codes (33.03.01 to 33.03.18) or a group of kecamatan (kelompok: and its id, from /api/v1/area-groups): {code:?}."
+        ))
+    })?;
+    Ok((period, area))
 }
 
-/// The figures of a period and an area: exact; or, for a viewer, suppressed together with
-/// every other calendar period of the same year (the year, its quarters and its months)
-/// and every area, so that no answer a viewer can ask for reveals what another hides.
+/// The figures of a period and an area, with the regency's table of the current groups:
+/// exact; or, for a viewer, suppressed together with every other calendar period of the
+/// same year (the year, its quarters and its months) and every area, so that no answer a
+/// viewer can ask for reveals what another hides.
 pub async fn figures(
     state: &AppState,
     period: evaluation::Period,
-    area: &str,
+    area: &Area,
     suppressed: bool,
+    groups: &AreaGroups,
 ) -> Result<Evaluation, ApiError> {
+    let today = crate::clock::today_wib();
     if !suppressed {
-        let today = crate::clock::today_wib();
         let tallies = state.store.tallies(period, area, today).await?;
-        return Ok(Evaluation::assemble(period, area, &tallies, today));
+        return Ok(Evaluation::assemble(
+            period,
+            area,
+            &tallies,
+            today,
+            groups.current(),
+        ));
     }
-    suppressed_year(state, period, area)
-        .await?
-        .into_iter()
-        .find(|e| e.period == period && e.area == area)
-        .ok_or_else(|| ApiError::BadRequest(format!("unknown area {area:?}")))
+    let tallies = state.store.tallies(year_of(period), area, today).await?;
+    Evaluation::for_viewer(period, area, &tallies, today, groups).ok_or(ApiError::Refused {
+        code: "groups_withheld",
+        message: GROUPS_WITHHELD,
+    })
 }
 
-/// Every area's figures of every calendar period (the year, its quarters and its months)
-/// of `period`'s year, suppressed together; the waits of services are those of `area`.
-async fn suppressed_year(
-    state: &AppState,
-    period: evaluation::Period,
-    area: &str,
-) -> Result<Vec<Evaluation>, ApiError> {
-    let today = crate::clock::today_wib();
-    let periods = evaluation::Period::calendar_year(period.from.year());
-    let year = periods.first().copied().unwrap_or(period);
-    let tallies = state.store.tallies(year, area, today).await?;
-    let mut all = Evaluation::assemble_many(&periods, &tallies, today);
-    evaluation::suppress(&mut all);
-    Ok(all)
+/// The message for a group whose figures are withheld for the year.
+pub const GROUPS_WITHHELD: &str = "The groups of kecamatan are not shown for this year: even hidden, their figures would give a small count away.";
+
+/// The calendar year of `period`.
+fn year_of(period: evaluation::Period) -> evaluation::Period {
+    let year = evaluation::Period::calendar_year(period.from.year());
+    year.first().copied().unwrap_or(period)
 }
 
 /// Answers every figure of a period and an area.
@@ -227,8 +235,11 @@ pub async fn evaluation(
         ));
     }
     let suppressed = role.suppressed_figures();
-    let (period, area) = evaluation_request(&query, suppressed)?;
-    Ok(Json(figures(&state, period, &area, suppressed).await?))
+    let groups = state.store.area_groups().await?;
+    let (period, area) = evaluation_request(&query, suppressed, groups.current())?;
+    Ok(Json(
+        figures(&state, period, &area, suppressed, &groups).await?,
+    ))
 }
 
 /// `GET /api/v1/stats/export` query string: the evaluation's, with the table and the
@@ -291,8 +302,9 @@ pub async fn export(
         area: query.area,
     };
     let suppressed = role.suppressed_figures();
-    let (period, area) = evaluation_request(&evaluation_query, suppressed)?;
-    let figures = figures(&state, period, &area, suppressed).await?;
+    let groups = state.store.area_groups().await?;
+    let (period, area) = evaluation_request(&evaluation_query, suppressed, groups.current())?;
+    let figures = figures(&state, period, &area, suppressed, &groups).await?;
     let body = csv::table_as(table, &figures, lang, dialect);
     let file = csv::file_name(table, &figures);
     let entry = NewAuditEntry {
@@ -304,7 +316,7 @@ pub async fn export(
         record_id: None,
         detail: serde_json::json!({
             "table": table.name(), "from": period.from_text(), "to": period.to_text(),
-            "area": area, "suppressed": suppressed,
+            "area": area.code(), "suppressed": suppressed,
         }),
     };
     state.store.append_audit(&[entry]).await?;

@@ -18,6 +18,8 @@ pub enum AuditAction {
     Account,
     /// A login attempt on an account that exists, succeeded or not.
     Login,
+    /// A setting a supervisor changed (the groups of kecamatan).
+    Setting,
 }
 
 impl AuditAction {
@@ -29,6 +31,7 @@ impl AuditAction {
             AuditAction::Export => "export",
             AuditAction::Account => "account",
             AuditAction::Login => "login",
+            AuditAction::Setting => "setting",
         }
     }
 }

@@ -14,7 +14,7 @@ pub use push::{PushBatch, PushOutcome};
 
 use crate::config::DatabaseUrl;
 use model::api::{Account, Role, UserInfo};
-use model::evaluation::{Period, Tallies};
+use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::{Conflict, RecordState};
 use std::sync::Arc;
@@ -291,8 +291,22 @@ pub trait Store: Send + Sync {
     /// Everything the evaluation of `period` adds up, over the whole regency, by
     /// kecamatan and month, with the days to delivery of `area` alone; services waiting
     /// are counted as of `today`.
-    async fn tallies(&self, period: Period, area: &str, today: Date)
-        -> Result<Tallies, StoreError>;
+    async fn tallies(
+        &self,
+        period: Period,
+        area: &Area,
+        today: Date,
+    ) -> Result<Tallies, StoreError>;
+    /// Every list of groups of kecamatan a supervisor set, oldest first (the last is
+    /// current).
+    async fn area_groups(&self) -> Result<AreaGroups, StoreError>;
+    /// Sets a new list of groups of kecamatan (the earlier ones are kept), and appends
+    /// `audit` in the same transaction.
+    async fn set_area_groups(
+        &self,
+        groups: &[AreaGroup],
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
     /// Refreshes the query planner's statistics (`ANALYZE`), after a bulk load.
     async fn refresh_statistics(&self) -> Result<(), StoreError>;
     /// The conflict log of one record, oldest first.
@@ -460,11 +474,11 @@ macro_rules! read_tallies {
         use ::model::activity::format_date;
         use $crate::store::rollup;
         let (dialect, r, period, area, today) = (&$dialect, $rollups, $period, $area, $today);
-        let regency = area == ::model::regions::REGENCY_CODE;
+        let regency = *area == ::model::evaluation::Area::Regency;
         let due = time::Duration::days(::model::evaluation::DUE_WITHIN_DAYS as i64);
         let split = rollup::split(period.from, period.to);
         let mut rows = $crate::store::TallyRows {
-            days_area: area.to_owned(),
+            days_area: area.code(),
             ..Default::default()
         };
         // Each span: whole months (from the rollups) or days (from the facts), with its
@@ -526,14 +540,21 @@ macro_rules! read_tallies {
                 true => r.days_in_months(regency),
                 false => r.days_in_days(regency),
             };
-            rows.days.extend::<Vec<_>>(
-                sqlx::query_as(&days)
-                    .bind(from)
-                    .bind(to)
-                    .bind(area)
-                    .fetch_all(&mut *$db)
-                    .await?,
-            );
+            // The regency's in one query; a kecamatan's or a group's, kecamatan by
+            // kecamatan (a group's days are the union of its kecamatan's).
+            let codes = area
+                .kecamatan()
+                .unwrap_or_else(|| vec![::model::regions::REGENCY_CODE]);
+            for code in codes {
+                rows.days.extend::<Vec<_>>(
+                    sqlx::query_as(&days)
+                        .bind(&from)
+                        .bind(&to)
+                        .bind(code)
+                        .fetch_all(&mut *$db)
+                        .await?,
+                );
+            }
         }
         rows.reached_before = sqlx::query_as(&r.reached_before_months())
             .bind(rollup::month_of(period.from))

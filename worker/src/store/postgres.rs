@@ -15,7 +15,7 @@ use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredenti
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use crate::store::rollup::Queries;
 use model::api::{Account, AuditEntry, UserInfo};
-use model::evaluation::{Period, Tallies};
+use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use serde_json::Value;
@@ -562,7 +562,7 @@ impl Store for PostgresStore {
     async fn tallies(
         &self,
         period: Period,
-        area: &str,
+        area: &Area,
         today: Date,
     ) -> Result<Tallies, StoreError> {
         // One snapshot for every query: they all see the same writes.
@@ -573,6 +573,48 @@ impl Store for PostgresStore {
         let tallies = super::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
         db.commit().await?;
         tallies
+    }
+
+    async fn area_groups(&self) -> Result<AreaGroups, StoreError> {
+        let mut db = self.pool.begin().await?;
+        let lists = sqlx::query_as(sql::AREA_GROUP_LISTS)
+            .fetch_all(&mut *db)
+            .await?;
+        let rows = sqlx::query_as(sql::AREA_GROUPS).fetch_all(&mut *db).await?;
+        db.commit().await?;
+        Ok(sql::area_groups(lists, rows))
+    }
+
+    async fn set_area_groups(
+        &self,
+        groups: &[AreaGroup],
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.begin().await?;
+        sqlx::query("LOCK TABLE area_group_lists IN EXCLUSIVE MODE")
+            .execute(&mut *db)
+            .await?;
+        let (list,): (i32,) = sqlx::query_as(sql::NEXT_AREA_GROUP_LIST)
+            .fetch_one(&mut *db)
+            .await?;
+        sqlx::query(sql::INSERT_AREA_GROUP_LIST)
+            .bind(list)
+            .bind(audit.at)
+            .execute(&mut *db)
+            .await?;
+        for (position, group) in groups.iter().enumerate() {
+            sqlx::query(sql::INSERT_AREA_GROUP)
+                .bind(list)
+                .bind(position as i32)
+                .bind(&group.id)
+                .bind(&group.name)
+                .bind(group.kecamatan.join(","))
+                .execute(&mut *db)
+                .await?;
+        }
+        tx::insert_audit(&mut db, std::slice::from_ref(audit)).await?;
+        db.commit().await?;
+        Ok(())
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

@@ -1,6 +1,8 @@
 //! The SQL that reads the same on SQLite and PostgreSQL, written once. What differs (locks,
 //! casts, array parameters, how a transaction begins) stays in each backend's module.
 
+use model::evaluation::{AreaGroup, AreaGroups};
+
 /// Adds an account.
 pub(super) const INSERT_USER: &str =
     "INSERT INTO users (id, username, name, role, password_hash, created_at, updated_at, agency)
@@ -143,4 +145,44 @@ pub(super) struct Dialect {
     pub sum: fn(&str) -> String,
     /// `column` is one of the ids bound as parameter `n`.
     pub ids: fn(&str, u8) -> String,
+}
+
+/// Every list of groups of kecamatan ever set, oldest first: the lists, then their groups.
+pub(super) const AREA_GROUP_LISTS: &str = "SELECT list FROM area_group_lists ORDER BY list";
+
+/// Every group of every list, by list and position.
+pub(super) const AREA_GROUPS: &str =
+    "SELECT list, id, name, kecamatan FROM area_groups ORDER BY list, position";
+
+/// The number of the next list.
+pub(super) const NEXT_AREA_GROUP_LIST: &str =
+    "SELECT COALESCE(MAX(list), 0) + 1 FROM area_group_lists";
+
+/// Adds a list (`$1`) set at `$2` (unix seconds).
+pub(super) const INSERT_AREA_GROUP_LIST: &str =
+    "INSERT INTO area_group_lists (list, set_at) VALUES ($1, $2)";
+
+/// Adds a group to a list (its kecamatan comma-separated).
+pub(super) const INSERT_AREA_GROUP: &str =
+    "INSERT INTO area_groups (list, position, id, name, kecamatan) VALUES ($1, $2, $3, $4, $5)";
+
+/// Every list from its rows: the lists' numbers, and each group's list, id, name and
+/// kecamatan (comma-separated).
+pub(super) fn area_groups(
+    lists: Vec<(i32,)>,
+    rows: Vec<(i32, String, String, String)>,
+) -> AreaGroups {
+    let lists = lists
+        .into_iter()
+        .map(|(list,)| {
+            let of = rows.iter().filter(|row| row.0 == list);
+            of.map(|(_, id, name, kecamatan)| AreaGroup {
+                id: id.clone(),
+                name: name.clone(),
+                kecamatan: kecamatan.split(',').map(str::to_owned).collect(),
+            })
+            .collect()
+        })
+        .collect();
+    AreaGroups { lists }
 }

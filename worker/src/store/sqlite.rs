@@ -16,7 +16,7 @@ use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use crate::store::rollup::Queries;
 use model::api::{Account, AuditEntry, UserInfo};
-use model::evaluation::{Period, Tallies};
+use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::Conflict;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -542,7 +542,7 @@ impl Store for SqliteStore {
     async fn tallies(
         &self,
         period: Period,
-        area: &str,
+        area: &Area,
         today: Date,
     ) -> Result<Tallies, StoreError> {
         // One read transaction: every query sees the same writes.
@@ -550,6 +550,45 @@ impl Store for SqliteStore {
         let tallies = super::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
         db.commit().await?;
         tallies
+    }
+
+    async fn area_groups(&self) -> Result<AreaGroups, StoreError> {
+        let mut db = self.pool.begin().await?;
+        let lists = sqlx::query_as(sql::AREA_GROUP_LISTS)
+            .fetch_all(&mut *db)
+            .await?;
+        let rows = sqlx::query_as(sql::AREA_GROUPS).fetch_all(&mut *db).await?;
+        db.commit().await?;
+        Ok(sql::area_groups(lists, rows))
+    }
+
+    async fn set_area_groups(
+        &self,
+        groups: &[AreaGroup],
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.begin().await?;
+        let (list,): (i32,) = sqlx::query_as(sql::NEXT_AREA_GROUP_LIST)
+            .fetch_one(&mut *db)
+            .await?;
+        sqlx::query(sql::INSERT_AREA_GROUP_LIST)
+            .bind(list)
+            .bind(audit.at)
+            .execute(&mut *db)
+            .await?;
+        for (position, group) in groups.iter().enumerate() {
+            sqlx::query(sql::INSERT_AREA_GROUP)
+                .bind(list)
+                .bind(position as i32)
+                .bind(&group.id)
+                .bind(&group.name)
+                .bind(group.kecamatan.join(","))
+                .execute(&mut *db)
+                .await?;
+        }
+        tx::insert_audit(&mut db, std::slice::from_ref(audit)).await?;
+        db.commit().await?;
+        Ok(())
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

@@ -271,6 +271,20 @@ impl TestServer {
         answer(request.send().await?).await
     }
 
+    /// PUTs JSON; answers the status and the JSON body.
+    pub async fn put(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let mut request = self.client.put(format!("{}{path}", self.base)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        answer(request.send().await?).await
+    }
+
     /// GETs; answers the status and the JSON body.
     pub async fn get(
         &self,

@@ -24,6 +24,7 @@ crate::on_both_backends!(
     viewers_get_suppressed_figures_of_whole_periods,
     the_fact_tables_are_filled_from_records_stored_before_them,
     exports_say_what_the_page_says_and_are_audited,
+    groups_of_kecamatan_are_set_by_a_supervisor_and_compared_by_viewers,
 );
 
 const REGENCY: &str = "33.03";
@@ -194,6 +195,22 @@ fn month(date: Date) -> String {
 
 /// The figures of `area` in `period`, worked out here from the records alone.
 fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluation {
+    let all: Vec<&str> = regions::kecamatan().map(|r| r.code.as_str()).collect();
+    let members = match area == REGENCY {
+        true => all,
+        false => vec![area],
+    };
+    expected_in(world, period, area, &members, today)
+}
+
+/// The figures of the kecamatan `members`, answered as `area` (one of them, or a group).
+fn expected_in(
+    world: &World,
+    period: Period,
+    area: &str,
+    members: &[&str],
+    today: Date,
+) -> Evaluation {
     let of = |kind: RecordKind| {
         world
             .iter()
@@ -201,8 +218,9 @@ fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluatio
             .map(|(id, (_, fields))| (*id, fields))
     };
     let in_period = |date: Option<Date>| date.is_some_and(|d| period.from <= d && d <= period.to);
-    let in_area =
-        |fields: &Map<String, Value>| area == REGENCY || text(fields, "kecamatan") == Some(area);
+    let in_area = |fields: &Map<String, Value>| {
+        area == REGENCY || text(fields, "kecamatan").is_some_and(|k| members.contains(&k))
+    };
     let all_cases: HashMap<Uuid, &Map<String, Value>> = of(RecordKind::Case).collect();
     let cases: Vec<(Uuid, &Map<String, Value>)> = of(RecordKind::Case)
         .filter(|(_, f)| in_period(day(f, "date_reported")) && in_area(f))
@@ -441,7 +459,7 @@ fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluatio
     kecamatan.sort_unstable();
     let rows: Vec<CoverageRow> = kecamatan
         .iter()
-        .filter(|k| area == REGENCY || **k == area)
+        .filter(|k| area == REGENCY || members.contains(*k))
         .map(|k| {
             let villages: Vec<&str> = regions::villages_of(k).map(|v| v.code.as_str()).collect();
             let not_reached: Vec<String> = villages
@@ -528,6 +546,8 @@ fn expected(world: &World, period: Period, area: &str, today: Date) -> Evaluatio
         activities: activity_figures,
         coverage,
         areas,
+        groups: Vec::new(),
+        groups_withheld: false,
         trend,
     }
 }
@@ -1027,4 +1047,134 @@ fn small_counts_in_csv(rows: &[Vec<String>]) -> Vec<String> {
         }
     }
     small
+}
+
+async fn groups_of_kecamatan_are_set_by_a_supervisor_and_compared_by_viewers(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let (supervisor, world) = seed(server).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let today = today();
+    let (status, none) = server.get("/area-groups", Some(&viewer.token)).await?;
+    assert_eq!((status, none), (StatusCode::OK, json!({ "groups": [] })));
+    let forbidden = server.get("/area-groups", Some(&officer.token)).await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    let north = ["33.03.05", "33.03.06", "33.03.07"];
+    let list = json!({ "groups": [
+        { "name": " Zona  Utara ", "kecamatan": ["33.03.07", "33.03.05", "33.03.06"] },
+        { "name": "Zona Selatan", "kecamatan": ["33.03.01", "33.03.02"] },
+    ]});
+    let refused = server
+        .put("/area-groups", Some(&viewer.token), &list)
+        .await?;
+    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    for bad in [
+        json!({ "groups": [{ "name": "A", "kecamatan": ["33.03.01", "33.03.02"] },
+                           { "name": "B", "kecamatan": ["33.03.02", "33.03.03"] }] }),
+        json!({ "groups": [{ "name": "A", "kecamatan": ["33.03.01"] }] }),
+        json!({ "groups": [{ "name": "A", "kecamatan": ["33.03.01", "33.03.99"] }] }),
+        json!({ "groups": [{ "name": "A", "kecamatan": ["33.03.01", "33.03.02"], "x": 1 }] }),
+    ] {
+        let answer = server
+            .put("/area-groups", Some(&supervisor.token), &bad)
+            .await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let (status, set) = server
+        .put("/area-groups", Some(&supervisor.token), &list)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["groups"][0]["id"], "zona-utara");
+    assert_eq!(set["groups"][0]["name"], "Zona Utara");
+    assert_eq!(set["groups"][0]["kecamatan"], json!(north));
+    let (_, read) = server.get("/area-groups", Some(&viewer.token)).await?;
+    assert_eq!(read, set);
+
+    // A supervisor's figures of a group are its kecamatan's, worked out from the records;
+    // the regency's table of groups holds each group's main figures.
+    let group = "kelompok:zona-utara";
+    for (period, _) in checks().into_iter().filter(|(_, a)| a == REGENCY) {
+        let exact = stats(server, &supervisor, &query(&period, group)).await?;
+        assert_eq!(exact, expected_in(&world, period, group, &north, today));
+        let regency = stats(server, &supervisor, &query(&period, REGENCY)).await?;
+        let row = &regency.groups[0];
+        assert_eq!(
+            (row.code.as_str(), row.name.as_str()),
+            (group, "Zona Utara")
+        );
+        assert_eq!(row.kecamatan, north);
+        assert_eq!(
+            [row.cases, row.victims, row.services, row.activities],
+            [
+                exact.cases.total,
+                exact.victims.total,
+                exact.services.total.requested,
+                exact.activities.total
+            ]
+        );
+        assert_eq!(regency.groups.len(), 2);
+    }
+    // A viewer's are suppressed with the rest of the year: no small count, and what shows
+    // is exact; or withheld for the year, in words.
+    let mut compared = 0;
+    for (period, _) in checks()
+        .into_iter()
+        .filter(|(p, a)| a == REGENCY && p.shorthand().is_some())
+    {
+        let regency = stats(server, &viewer, &query(&period, REGENCY)).await?;
+        let (status, answer) = server
+            .get(
+                &format!("/stats?{}", query(&period, group)),
+                Some(&viewer.token),
+            )
+            .await?;
+        if regency.groups_withheld {
+            assert!(regency.groups.is_empty());
+            assert_error(
+                &(status, answer),
+                StatusCode::BAD_REQUEST,
+                "groups_withheld",
+            );
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let small = small_counts(&answer, "");
+        assert!(small.is_empty(), "{period:?}: {small:?}");
+        let exact = stats(server, &supervisor, &query(&period, group)).await?;
+        let (shown, _) = compare(&answer, &serde_json::to_value(&exact)?, "");
+        assert!(shown > 0);
+        let small = small_counts(&serde_json::to_value(&regency.groups)?, "");
+        assert!(small.is_empty(), "{small:?}");
+        compared += 1;
+    }
+    assert!(compared > 0, "every period withheld");
+    // The change is in the audit trail; a new list replaces the old, whose groups are no
+    // longer answered.
+    let (status, trail) = server
+        .get("/audit?limit=5", Some(&supervisor.token))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    let entries = trail["entries"].as_array().cloned().unwrap_or_default();
+    assert!(
+        entries.iter().any(|e| e["action"] == "setting"
+            && e["detail"]["groups"] == json!(["Zona Utara", "Zona Selatan"])),
+        "{trail}"
+    );
+    let next = json!({ "groups": [{ "name": "Barat", "kecamatan": ["33.03.05", "33.03.06"] }] });
+    let (status, _) = server
+        .put("/area-groups", Some(&supervisor.token), &next)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    let (period, _) = checks().swap_remove(3);
+    let old = server
+        .get(
+            &format!("/stats?{}", query(&period, group)),
+            Some(&viewer.token),
+        )
+        .await?;
+    assert_error(&old, StatusCode::BAD_REQUEST, "bad_request");
+    let regency = stats(server, &viewer, &query(&period, REGENCY)).await?;
+    assert!(regency.groups_withheld || regency.groups[0].name == "Barat");
+    Ok(())
 }
