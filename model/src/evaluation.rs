@@ -23,6 +23,7 @@ pub use tally::{
 };
 
 use crate::activity::format_date;
+use crate::lang::Lang;
 use crate::regions::{self, REGENCY_CODE};
 use crate::vocab::{self, Vocab};
 use serde::{Deserialize, Serialize};
@@ -37,8 +38,13 @@ pub type Cell = Option<u64>;
 pub struct Evaluation {
     /// The period the figures cover.
     pub period: Period,
-    /// The area: the regency (`33.03`) or one kecamatan code.
+    /// The area: the regency (`33.03`), one kecamatan code, or a group of kecamatan
+    /// (`kelompok:zona-utara`).
     pub area: String,
+    /// The group of kecamatan the area is, with its name and kecamatan; absent for the
+    /// regency and a kecamatan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<AreaGroup>,
     /// Whether small cells were suppressed (the caller is a viewer).
     pub suppressed: bool,
     /// Cases reported in the period.
@@ -352,7 +358,11 @@ impl Evaluation {
                 let code = area.code();
                 let keep = |kecamatan: &str| area.covers(kecamatan);
                 let part = tallies.within(&code, &keep);
-                Evaluation::assemble_one(period, &code, &keep, &part, today)
+                let mut evaluation = Evaluation::assemble_one(period, &code, &keep, &part, today);
+                if let Area::Group(group) = area {
+                    evaluation.group = Some(group.clone());
+                }
+                evaluation
             }
         }
     }
@@ -396,7 +406,10 @@ impl Evaluation {
                 .iter()
                 .zip(&group_parts)
                 .map(|(g, (area, part))| {
-                    Evaluation::assemble_one(period, area, &|k| g.holds(k), part, today)
+                    let mut e =
+                        Evaluation::assemble_one(period, area, &|k| g.holds(k), part, today);
+                    e.group = Some(g.clone());
+                    e
                 })
                 .collect();
             let mut regency =
@@ -476,6 +489,15 @@ impl Evaluation {
             }
         }
         all
+    }
+
+    /// The area's name as a reader says it: the regency, a kecamatan, or a group.
+    pub fn area_name(&self, lang: Lang) -> String {
+        match (&self.group, lang) {
+            (Some(group), Lang::Id) => format!("Kelompok {}", group.name),
+            (Some(group), Lang::En) => format!("Group {}", group.name),
+            (None, _) => csv::area_name(&self.area, lang),
+        }
     }
 
     /// This kecamatan's row of the regency's table.
@@ -744,6 +766,7 @@ impl Evaluation {
         Evaluation {
             period,
             area: area.into(),
+            group: None,
             suppressed: false,
             cases: case_figures,
             victims,

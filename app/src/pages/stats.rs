@@ -4,6 +4,7 @@
 //! (`#/laporan`, [`ReportPage`]). Viewers get the worker's suppressed figures.
 
 mod charts;
+mod groups;
 mod report;
 mod selection;
 mod words;
@@ -17,8 +18,9 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
 use charts::{figure, Bars, Funnel, Series, Stage, Trend};
-use gugus_model::evaluation::csv::{self, area_name, Dialect, Table};
-use gugus_model::evaluation::{kecamatan_codes, Cell, Count, Evaluation};
+use gugus_model::api::Role;
+use gugus_model::evaluation::csv::{self, Dialect, Table};
+use gugus_model::evaluation::{kecamatan_codes, AreaGroup, Cell, Count, Evaluation};
 use gugus_model::regions::{self, REGENCY_CODE};
 use gugus_model::vocab::{self, Vocab};
 use gugus_model::{Lang, Text};
@@ -46,6 +48,8 @@ pub struct Figures {
     pub problem: RwSignal<Option<Text>>,
     /// A load is on its way.
     pub busy: RwSignal<bool>,
+    /// The current groups of kecamatan (for the area list and the supervisor's form).
+    pub groups: RwSignal<Vec<AreaGroup>>,
     latest: StoredValue<u64>,
 }
 
@@ -63,6 +67,7 @@ impl Figures {
             evaluation: RwSignal::new(None),
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
+            groups: RwSignal::new(Vec::new()),
             latest: StoredValue::new(0),
         }
     }
@@ -107,7 +112,7 @@ pub fn period_text(evaluation: &Evaluation, lang: Lang) -> String {
     format!(
         "{} · {} ({})",
         period.label(lang),
-        area_name(&evaluation.area, lang),
+        evaluation.area_name(lang),
         i18n::period(period.from, period.to, lang)
     )
 }
@@ -221,6 +226,8 @@ pub fn StatsPage() -> impl IntoView {
         figures.selection.update(|s| s.kind = Kind::Month);
     }
     figures.load(ctx);
+    groups::load_groups(figures);
+    let supervisor = ctx.role() == Some(Role::Supervisor);
     let selection = figures.selection;
     let today = clock::today();
     let this_year = today.year();
@@ -258,7 +265,7 @@ pub fn StatsPage() -> impl IntoView {
                 {move || figures.evaluation.with(|e| {
                     e.as_ref()
                         .filter(|e| e.area != REGENCY_CODE)
-                        .map(|e| format!(" · {}", area_name(&e.area, i18n.lang())))
+                        .map(|e| format!(" · {}", e.area_name(i18n.lang())))
                 })}
             </h1>
             <form id="eval-form" class="period" on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -326,6 +333,15 @@ pub fn StatsPage() -> impl IntoView {
                                 {regions::name_of(code).to_owned()}
                             </option>
                         }).collect_view()}
+                        {move || figures.groups.get().into_iter().map(|group| {
+                            let area = group.area();
+                            let here = area.clone();
+                            view! {
+                                <option value=area selected=move || selection.with(|s| s.area == here)>
+                                    {move || groups::option_label(&group, i18n.lang())}
+                                </option>
+                            }
+                        }).collect_view()}
                     </select>
                 </div>
                 <button type="submit" id="stats-load" class="primary">
@@ -336,6 +352,9 @@ pub fn StatsPage() -> impl IntoView {
                 <p id="stats-error" class="form-error" role="alert">{move || i18n.t(text)}</p>
             })}
             {move || figures.evaluation.get().map(|e| view! { <Dashboard evaluation=e figures /> })}
+            <Show when=move || supervisor>
+                <groups::GroupEditor figures />
+            </Show>
         </section>
     }
 }
@@ -625,6 +644,10 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
                         }
                     })}
                 </section>
+            </Show>
+
+            <Show when=move || regency>
+                <groups::GroupsTable evaluation=e drill=Callback::new(drill) />
             </Show>
 
             <section id="eval-coverage" class="block">

@@ -6,7 +6,7 @@ use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
-use gugus_model::evaluation::Evaluation;
+use gugus_model::evaluation::{AreaGroup, Evaluation, GroupDraft, GroupList};
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -228,6 +228,24 @@ impl Api {
         self.call(Method::GET, &path, Some(token), Body::Empty)
             .await?
             .text()
+            .await
+    }
+
+    /// `GET /api/v1/area-groups`: the current groups of kecamatan.
+    pub async fn area_groups(&self, token: &str) -> Result<GroupList<AreaGroup>, ApiError> {
+        self.get("area-groups", token).await
+    }
+
+    /// `PUT /api/v1/area-groups` (supervisors): a new list of groups; answers it as stored.
+    pub async fn set_area_groups(
+        &self,
+        token: &str,
+        groups: &GroupList<GroupDraft>,
+    ) -> Result<GroupList<AreaGroup>, ApiError> {
+        let body = Body::Json(to_json(groups)?);
+        self.call(Method::PUT, "area-groups", Some(token), body)
+            .await?
+            .json()
             .await
     }
 

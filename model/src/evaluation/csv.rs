@@ -90,7 +90,9 @@ pub fn file_name(table: Table, evaluation: &Evaluation) -> String {
             evaluation.period.to_text()
         )
     });
-    format!("gugus-{}-{period}-{}.csv", table.name(), evaluation.area)
+    // A group's `kelompok:zona-utara` without the colon, which file systems refuse.
+    let area = evaluation.area.replace(':', "-");
+    format!("gugus-{}-{period}-{area}.csv", table.name())
 }
 
 /// How a CSV file is written.
@@ -164,7 +166,7 @@ impl Csv {
             lang,
             dialect,
             period: evaluation.period.label(lang),
-            area: area_name(&evaluation.area, lang),
+            area: evaluation.area_name(lang),
             text: match dialect {
                 Dialect::Rfc4180 => String::new(),
                 Dialect::ExcelIndonesia => "\u{feff}".to_owned(),

@@ -538,6 +538,7 @@ fn expected_in(
     Evaluation {
         period,
         area: area.into(),
+        group: None,
         suppressed: false,
         cases: case_figures,
         victims: victim_figures,
@@ -1095,7 +1096,12 @@ async fn groups_of_kecamatan_are_set_by_a_supervisor_and_compared_by_viewers(
     // the regency's table of groups holds each group's main figures.
     let group = "kelompok:zona-utara";
     for (period, _) in checks().into_iter().filter(|(_, a)| a == REGENCY) {
-        let exact = stats(server, &supervisor, &query(&period, group)).await?;
+        let mut exact = stats(server, &supervisor, &query(&period, group)).await?;
+        let named = exact.group.take().expect("a group's answer names it");
+        assert_eq!(
+            (named.name.as_str(), named.kecamatan),
+            ("Zona Utara", north.map(String::from).to_vec())
+        );
         assert_eq!(exact, expected_in(&world, period, group, &north, today));
         let regency = stats(server, &supervisor, &query(&period, REGENCY)).await?;
         let row = &regency.groups[0];

@@ -46,6 +46,21 @@ impl Kind {
     }
 }
 
+/// Whether `area` may be asked for: the regency, a kecamatan, or a group of kecamatan
+/// (`kelompok:` and an id of lower-case letters, digits and dashes; the worker knows which
+/// groups exist).
+fn known_area(area: &str) -> bool {
+    let group = area
+        .strip_prefix(evaluation::GROUP_PREFIX)
+        .is_some_and(|id| {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    evaluation::is_area(area) || group
+}
+
 /// The evaluation's period and area, as the form holds them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selection {
@@ -104,7 +119,7 @@ impl Selection {
             .and_then(|w| w.local_storage().ok().flatten())
             .and_then(|s| s.get_item(KEY).ok().flatten())
             .and_then(|json| serde_json::from_str::<Selection>(&json).ok())
-            .filter(|s| evaluation::is_area(&s.area))
+            .filter(|s| known_area(&s.area))
             .unwrap_or_else(|| match viewer {
                 true => Selection::last_complete_quarter(today),
                 false => Selection::this_month(today),
@@ -141,7 +156,7 @@ impl Selection {
             Some(shorthand) => format!("period={shorthand}"),
             None => format!("from={}&to={}", period.from_text(), period.to_text()),
         };
-        evaluation::is_area(&self.area).then(|| format!("{when}&area={}", self.area))
+        known_area(&self.area).then(|| format!("{when}&area={}", self.area))
     }
 }
 
@@ -170,6 +185,12 @@ mod tests {
         s.to = "2026-11-29".into();
         s.area = "33.03.99".into();
         assert_eq!(s.query(), None, "an unknown area is refused");
+        s.area = "kelompok:zona-utara".into();
+        assert!(s
+            .query()
+            .is_some_and(|q| q.ends_with("&area=kelompok:zona-utara")));
+        s.area = "kelompok:Zona&x=1".into();
+        assert_eq!(s.query(), None, "a group id is letters, digits and dashes");
     }
 
     #[test]

@@ -152,3 +152,32 @@ pub const NARRATIVE_HINT: Text = t(
 pub const PRINT: Text = t("Cetak / simpan PDF", "Print / save as PDF");
 pub const BACK: Text = t("← Kembali ke evaluasi", "← Back to the evaluation");
 pub const PRINTED_ON: Text = t("Dicetak", "Printed");
+
+pub const GROUPS: Text = t(
+    "Perbandingan kelompok kecamatan",
+    "Groups of kecamatan compared",
+);
+pub const GROUPS_NOTE: Text = t(
+    "Angka tiap kelompok adalah jumlah angka kecamatan anggotanya. Ketuk nama kelompok untuk melihat semua angkanya.",
+    "Each group's figures add up its kecamatan's. Tap a group's name for all its figures.",
+);
+pub const GROUPS_WITHHELD: Text = t(
+    "Perbandingan kelompok tidak ditampilkan untuk tahun ini: walau disembunyikan, angkanya dapat dipakai untuk menghitung angka kecil.",
+    "The groups are not shown for this year: even hidden, their figures would give a small count away.",
+);
+pub const COL_GROUP: Text = t("Kelompok", "Group");
+pub const GROUP_OPTION: Text = t("Kelompok", "Group");
+pub const GROUPS_EDIT: Text = t("Atur kelompok kecamatan", "Set the groups of kecamatan");
+pub const GROUPS_EDIT_NOTE: Text = t(
+    "Kelompokkan kecamatan (misalnya menurut zona perencanaan) agar pimpinan dapat membandingkan wilayah yang lebih besar. Setiap kelompok paling sedikit dua kecamatan, dan satu kecamatan hanya masuk satu kelompok. Perubahan dicatat di jejak audit.",
+    "Group kecamatan (by planning zone, say) so that the steering officials can compare larger areas. Each group holds at least two kecamatan, and a kecamatan belongs to one group at most. Changes are written to the audit trail.",
+);
+pub const GROUP_NAME: Text = t("Nama kelompok", "Group name");
+pub const GROUP_ADD: Text = t("Tambah kelompok", "Add a group");
+pub const GROUP_REMOVE: Text = t("Hapus kelompok ini", "Remove this group");
+pub const GROUPS_SAVE: Text = t("Simpan kelompok", "Save the groups");
+pub const GROUPS_SAVED: Text = t("Kelompok tersimpan.", "Groups saved.");
+pub const GROUPS_SAVE_FAILED: Text = t(
+    "Kelompok belum tersimpan. Periksa sambungan internet, lalu coba lagi; isian Anda tetap ada.",
+    "The groups are not saved yet. Check the connection and try again; what you entered stays.",
+);
