@@ -9,17 +9,19 @@
 //! a month's row of the trend in every period that shows it; and, when a supervisor set
 //! groups of kecamatan, every sum between areas they make (a group's cell and its
 //! kecamatan's, see [`super::AreaSum`]) and the regency's table row of a group and the
-//! group's own total. The worker suppresses a
-//! calendar year's 17 periods (the year, 4 quarters, 12 months) of all 19 areas together,
-//! so no answer a viewer can ask for reveals what another hides.
+//! group's own total. The worker suppresses a calendar year's 17 periods (the year, 4
+//! quarters, 12 months) of all 19 areas (and the groups') together, so no answer a viewer
+//! can ask for reveals what another hides.
 //!
 //! 1. Primary: every count from 1 to [`SUPPRESS_AT_MOST`] is hidden (zero shows: it says
 //!    nothing about anyone); a rupiah amount is hidden with its count of cases.
 //! 2. Secondary, until nothing changes: in a group with its total shown, the hidden parts
-//!    are worked out as a sum; one hidden part alone, or hidden parts that can only be all
-//!    ones (or all tens), would be exact, so the smallest shown non-zero part is hidden
-//!    too (the total when none is left). In a group with its total hidden and every part
-//!    shown, the total would be their sum, so the smallest shown non-zero part is hidden.
+//!    are worked out as a sum; one hidden part alone, or hidden parts that are all ones
+//!    (or all tens, the only way small counts make their sum), would be exact, so the
+//!    smallest shown non-zero part is hidden too (the total when none is left). In a group
+//!    with its total hidden and every part shown, the total would be their sum, so the
+//!    smallest shown non-zero part is hidden. The groups of kecamatan are settled after,
+//!    list by list, and never hide a cell shown before them ([`Cells::hidden`]).
 //! 3. Figures that are not counts follow their count: a percentage hides when its
 //!    numerator or denominator does, a median or longest wait when its delivered count
 //!    does, the list of villages not reached when the villages reached do.
