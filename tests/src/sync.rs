@@ -56,9 +56,31 @@ impl Api {
         token: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Answer, reqwest_native::Error> {
+        self.send(reqwest_native::Method::POST, path, token, body)
+            .await
+    }
+
+    /// PUTs a JSON body, as [`Api::post`].
+    pub async fn put(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, reqwest_native::Error> {
+        self.send(reqwest_native::Method::PUT, path, token, body)
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest_native::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, reqwest_native::Error> {
         let mut request = self
             .client
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .header("content-type", "application/json")
             .body(body);
         if let Some(token) = token {

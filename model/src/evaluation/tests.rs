@@ -1036,3 +1036,80 @@ fn each_month_counts_its_own_villages_and_those_reached_by_its_end() {
     assert!(never.contains(&"33.03.08.2001".to_owned()));
     assert_eq!(e.cases.total, Some(12), "August's cases only");
 }
+
+#[test]
+fn a_group_shows_when_its_hidden_kecamatan_hide_each_other_and_is_withheld_when_it_cannot() {
+    let cases = |rows: &[(&str, u64)]| -> Tallies {
+        let cases = rows
+            .iter()
+            .flat_map(|(kecamatan, n)| case(kecamatan, "2025-05", "reported", "MY", *n))
+            .collect();
+        Tallies {
+            cases,
+            ..Tallies::default()
+        }
+    };
+    let draft = |name: &str, kecamatan: &[&str]| GroupDraft {
+        name: name.into(),
+        kecamatan: kecamatan.iter().map(|k| (*k).to_owned()).collect(),
+    };
+    let may = Period::parse("2025-05").expect("month");
+    let total = |all: &[Evaluation], area: &str| {
+        let e = all.iter().find(|e| e.period == may && e.area == area);
+        e.expect("answered").cases.total
+    };
+    // Mrebet's 3 is hidden, and 33.03.04's 12 with it: a group holding both shows their
+    // sum with its 25; a group of 33.03.03 alone and nothing hidden shows too.
+    let tallies = cases(&[
+        ("33.03.01", 25),
+        ("33.03.08", 3),
+        ("33.03.03", 30),
+        ("33.03.04", 12),
+    ]);
+    let groups = parse_groups(&[
+        draft("A", &["33.03.01", "33.03.08", "33.03.04"]),
+        draft("B", &["33.03.03", "33.03.05"]),
+    ])
+    .expect("groups");
+    let set = AreaGroups {
+        lists: vec![groups.clone()],
+    };
+    let all = Evaluation::suppressed_year(2025, &tallies, today(), &set);
+    assert_eq!(total(&all, MREBET), None);
+    assert_eq!(total(&all, "33.03.04"), None);
+    assert_eq!(total(&all, "kelompok:a"), Some(40));
+    assert_eq!(total(&all, "kelompok:b"), Some(30));
+    assert_eq!(all[0].groups[0].cases, Some(40));
+    // A group holding one hidden kecamatan would give it away: hidden.
+    let split = parse_groups(&[
+        draft("A", &["33.03.01", "33.03.08"]),
+        draft("B", &["33.03.03", "33.03.04"]),
+    ])
+    .expect("groups");
+    let set = AreaGroups { lists: vec![split] };
+    let all = Evaluation::suppressed_year(2025, &tallies, today(), &set);
+    assert_eq!(
+        (total(&all, "kelompok:a"), total(&all, "kelompok:b")),
+        (None, None)
+    );
+    assert!(!all[0].groups_withheld);
+    // Two groups of ten in a regency whose twenty showed before any group: hidden, both
+    // would read as ten; the groups are withheld for the year.
+    let tens = cases(&[
+        ("33.03.01", 6),
+        ("33.03.08", 4),
+        ("33.03.03", 5),
+        ("33.03.04", 5),
+    ]);
+    let set = AreaGroups {
+        lists: vec![parse_groups(&[
+            draft("A", &["33.03.01", "33.03.08"]),
+            draft("B", &["33.03.03", "33.03.04"]),
+        ])
+        .expect("groups")],
+    };
+    let all = Evaluation::suppressed_year(2025, &tens, today(), &set);
+    assert_eq!(total(&all, REGENCY_CODE), Some(20));
+    assert!(all.iter().all(|e| e.groups_withheld && e.groups.is_empty()));
+    assert!(all.iter().all(|e| !e.area.starts_with(GROUP_PREFIX)));
+}

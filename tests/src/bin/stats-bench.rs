@@ -189,30 +189,74 @@ async fn run(store: &Store, cases: u64, activities: u64) -> Result<()> {
             }
             for area in ["33.03", "33.03.08"] {
                 let path = format!("/stats?{period}&area={area}");
-                let mut ms = Vec::with_capacity(RUNS);
-                for i in 0..=RUNS {
-                    let sent = Instant::now();
-                    let (status, body) = api.get_text(&path, token).await?;
-                    let took = sent.elapsed().as_secs_f64() * 1000.0;
-                    ensure!(status == 200, "{path}: {status} {body}");
-                    if i > 0 {
-                        ms.push(took);
-                    }
-                }
-                ms.sort_by(f64::total_cmp);
-                let (p50, p95) = (nearest(&ms, 0.50), nearest(&ms, 0.95));
+                let [p50, p95, max] = timed(&api, &path, token).await?;
                 worst = worst.max(p95);
                 let verdict = if p95 <= target_ms { "pass" } else { "FAIL" };
                 println!(
-                    "{who:<10} {label:<28} {area:<9} {p50:>9.1} {p95:>9.1} {:>9.1}  p95 ≤ {target_ms:.0}: {verdict}",
-                    ms.last().copied().unwrap_or(0.0)
+                    "{who:<10} {label:<28} {area:<9} {p50:>9.1} {p95:>9.1} {max:>9.1}  p95 ≤ {target_ms:.0}: {verdict}",
                 );
             }
+        }
+    }
+    // Groups of kecamatan: a viewer's year is suppressed with every list ever set and
+    // the atoms they cut the regency into; two lists, the second answered.
+    for list in [
+        r#"{"groups":[{"name":"Utara","kecamatan":["33.03.01","33.03.02","33.03.03","33.03.04","33.03.05","33.03.06"]},
+                      {"name":"Selatan","kecamatan":["33.03.07","33.03.08","33.03.09","33.03.10","33.03.11","33.03.12","33.03.13","33.03.14"]}]}"#,
+        r#"{"groups":[{"name":"Barat","kecamatan":["33.03.01","33.03.02","33.03.03","33.03.04"]},
+                      {"name":"Tengah","kecamatan":["33.03.05","33.03.06","33.03.07","33.03.08","33.03.09"]},
+                      {"name":"Timur","kecamatan":["33.03.10","33.03.11","33.03.12","33.03.13","33.03.14","33.03.15"]}]}"#,
+    ] {
+        let answer = api
+            .put(
+                "/area-groups",
+                Some(&supervisor.token),
+                list.as_bytes().to_vec(),
+            )
+            .await?;
+        ensure!(
+            answer.status == 200,
+            "groups: {} {}",
+            answer.status,
+            answer.body
+        );
+    }
+    for (label, period) in &periods[..3] {
+        for area in ["33.03", "kelompok:tengah"] {
+            let path = format!("/stats?{period}&area={area}");
+            let [p50, p95, max] = timed(&api, &path, &viewer.token).await?;
+            worst = worst.max(p95);
+            let verdict = if p95 <= target_ms { "pass" } else { "FAIL" };
+            println!(
+                "{:<10} {label:<28} {area:<9} {p50:>9.1} {p95:>9.1} {max:>9.1}  p95 ≤ {target_ms:.0}: {verdict}",
+                "viewer+2 lists",
+            );
         }
     }
     println!("\n{label}: worst p95 {worst:.1} ms (target {target_ms:.0} ms)\n");
     tokio::task::spawn_blocking(move || worker.kill()).await??;
     Ok(())
+}
+
+/// The median, 95th percentile and longest of `RUNS` answers to `path` after one warm-up,
+/// in milliseconds; an answer is 200, or a group's year withheld (a viewer's 400).
+async fn timed(api: &Api, path: &str, token: &str) -> Result<[f64; 3]> {
+    let mut ms = Vec::with_capacity(RUNS);
+    for i in 0..=RUNS {
+        let sent = Instant::now();
+        let (status, body) = api.get_text(path, token).await?;
+        let took = sent.elapsed().as_secs_f64() * 1000.0;
+        ensure!(
+            status == 200 || body.contains("groups_withheld"),
+            "{path}: {status} {body}"
+        );
+        if i > 0 {
+            ms.push(took);
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    let max = ms.last().copied().unwrap_or(0.0);
+    Ok([nearest(&ms, 0.50), nearest(&ms, 0.95), max])
 }
 
 /// The nearest-rank percentile of sorted values.

@@ -1122,8 +1122,9 @@ async fn groups_of_kecamatan_are_set_by_a_supervisor_and_compared_by_viewers(
         assert_eq!(regency.groups.len(), 2);
     }
     // A viewer's are suppressed with the rest of the year: no small count, and what shows
-    // is exact; or withheld for the year, in words.
-    let mut compared = 0;
+    // is exact; or withheld for the year, in words (when two groups of ten in a regency
+    // total of twenty shown before would give both away, say: the model's tests show
+    // which).
     for (period, _) in checks()
         .into_iter()
         .filter(|(p, a)| a == REGENCY && p.shorthand().is_some())
@@ -1152,9 +1153,7 @@ async fn groups_of_kecamatan_are_set_by_a_supervisor_and_compared_by_viewers(
         assert!(shown > 0);
         let small = small_counts(&serde_json::to_value(&regency.groups)?, "");
         assert!(small.is_empty(), "{small:?}");
-        compared += 1;
     }
-    assert!(compared > 0, "every period withheld");
     // The change is in the audit trail; a new list replaces the old, whose groups are no
     // longer answered.
     let (status, trail) = server
