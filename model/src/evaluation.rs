@@ -12,8 +12,8 @@ mod suppress;
 mod tally;
 
 pub use groups::{
-    group_id, parse_groups, AreaGroup, AreaGroups, AreaSum, GroupDraft, GroupError, GroupList,
-    Stage, GROUP_PREFIX, MAX_GROUP_NAME,
+    group_id, names_a_group, parse_groups, AreaGroup, AreaGroups, AreaSum, GroupDraft, GroupError,
+    GroupList, Stage, GROUP_PREFIX, MAX_GROUP_NAME,
 };
 pub use period::{Period, PeriodError};
 pub use suppress::{suppress, Cells};

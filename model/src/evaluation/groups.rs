@@ -162,6 +162,13 @@ pub fn group_id(name: &str) -> String {
     id.trim_end_matches('-').to_owned()
 }
 
+/// Whether `area` has the form of a group's `area`: `kelompok:` and an id that a name
+/// makes (which groups exist, only the worker knows).
+pub fn names_a_group(area: &str) -> bool {
+    area.strip_prefix(GROUP_PREFIX)
+        .is_some_and(|id| !id.is_empty() && group_id(id) == id)
+}
+
 /// Checks a supervisor's list of groups; answers them as stored, or the first problem.
 pub fn parse_groups(drafts: &[GroupDraft]) -> Result<Vec<AreaGroup>, GroupError> {
     let known = kecamatan_codes();
@@ -407,6 +414,10 @@ mod tests {
         assert_eq!(group_id("Zona  Utara (1)"), "zona-utara-1");
         assert_eq!(group_id(" Wilayah Barat-Daya "), "wilayah-barat-daya");
         assert_eq!(group_id("—"), "");
+        assert!(names_a_group("kelompok:zona-utara-1"));
+        assert!(!names_a_group("kelompok:Zona&x=1"));
+        assert!(!names_a_group("kelompok:"));
+        assert!(!names_a_group("kelompok:~atom-0-1"));
     }
 
     #[test]

@@ -30,7 +30,7 @@
 //!    sent; and the villages never reached are not sent to viewers at all, because two
 //!    periods' lists differ by the villages first reached between their ends.
 
-use super::{kecamatan_codes, Cell, Evaluation, Stage};
+use super::{kecamatan_codes, AreaRow, Cell, Evaluation, GroupRow, Stage};
 use crate::regions::REGENCY_CODE;
 use crate::stats::SUPPRESS_AT_MOST;
 use std::collections::BTreeSet;
@@ -621,17 +621,20 @@ fn collect<'a>(
         activity_total,
         participant_total,
     ];
-    let mut table = Vec::new();
-    for row in areas.iter_mut() {
-        let r = cells.counts([
-            &mut row.cases,
-            &mut row.victims,
-            &mut row.services,
-            &mut row.activities,
-            &mut row.participants,
-        ]);
-        table.push([r[0], r[1], r[2], r[3], r[4]]);
-    }
+    let table: Vec<[usize; 5]> = areas
+        .iter_mut()
+        .map(|row| {
+            let AreaRow {
+                cases,
+                victims,
+                services,
+                activities,
+                participants,
+                ..
+            } = row;
+            five(cells, [cases, victims, services, activities, participants])
+        })
+        .collect();
     if !table.is_empty() {
         for (i, &total) in totals.iter().enumerate() {
             cells.group(total, table.iter().map(|r| r[i]).collect());
@@ -641,14 +644,17 @@ fn collect<'a>(
     let group_table = groups
         .iter_mut()
         .map(|row| {
-            let r = cells.counts([
-                &mut row.cases,
-                &mut row.victims,
-                &mut row.services,
-                &mut row.activities,
-                &mut row.participants,
-            ]);
-            (row.code.clone(), [r[0], r[1], r[2], r[3], r[4]])
+            let GroupRow {
+                code,
+                cases,
+                victims,
+                services,
+                activities,
+                participants,
+                ..
+            } = row;
+            let figures = five(cells, [cases, victims, services, activities, participants]);
+            (code.clone(), figures)
         })
         .collect();
     Shape {
@@ -660,6 +666,13 @@ fn collect<'a>(
         areas: table,
         groups: group_table,
     }
+}
+
+/// Adds a table row's five counts (cases, victims, services, activities, participants);
+/// answers their indices.
+fn five<'a>(cells: &mut Cells<'a>, row: [&'a mut Cell; 5]) -> [usize; 5] {
+    let r = cells.counts(row);
+    [r[0], r[1], r[2], r[3], r[4]]
 }
 
 /// The sums inside a two-way table (sex by child or adult) and its margins, given as

@@ -46,19 +46,9 @@ impl Kind {
     }
 }
 
-/// Whether `area` may be asked for: the regency, a kecamatan, or a group of kecamatan
-/// (`kelompok:` and an id of lower-case letters, digits and dashes; the worker knows which
-/// groups exist).
+/// Whether `area` may be asked for: the regency, a kecamatan, or a group of kecamatan.
 fn known_area(area: &str) -> bool {
-    let group = area
-        .strip_prefix(evaluation::GROUP_PREFIX)
-        .is_some_and(|id| {
-            !id.is_empty()
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        });
-    evaluation::is_area(area) || group
+    evaluation::is_area(area) || evaluation::names_a_group(area)
 }
 
 /// The evaluation's period and area, as the form holds them.
