@@ -3,9 +3,9 @@
 
 use crate::check::{code, codes, count, date, keep, region, text};
 use crate::field::{FieldError, Problem};
+use crate::input::RegionCode;
 use crate::kind::unknown_fields;
 use crate::lang::{t, Lang, Text};
-use crate::regions::{self, Level};
 use crate::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
 use serde_json::{json, Map, Value};
 use time::{Date, Month};
@@ -90,11 +90,8 @@ impl Activity {
         let e = &mut errors;
         let activity_type = keep(e, code(fields, "type", |c| ACTIVITY_TYPES.contains(c)));
         let date = keep(e, date(fields, "date", today));
-        let kecamatan = keep(
-            e,
-            region(fields, "kecamatan", |r| r.level == Level::Kecamatan),
-        );
-        let desa = keep(e, region(fields, "desa", |r| r.is_village()));
+        let kecamatan = keep(e, region(fields, "kecamatan", RegionCode::kecamatan));
+        let desa = keep(e, region(fields, "desa", RegionCode::village));
         let audience = keep(
             e,
             codes(fields, "audience", true, |c| AUDIENCES.contains(c)),
@@ -102,8 +99,8 @@ impl Activity {
         let topics = keep(e, codes(fields, "topics", false, |c| TOPICS.contains(c)));
         let counts = PARTICIPANT_FIELDS.map(|name| keep(e, count(fields, name, MAX_PARTICIPANTS)));
         let texts = TEXT_FIELDS.map(|name| keep(e, text(fields, name, MAX_TEXT)));
-        if let (Some(kec), Some(desa)) = (&kecamatan, &desa) {
-            if regions::find(desa).map(|d| d.kecamatan_code()) != Some(kec.as_str()) {
+        if let (Some(kec), Some(desa)) = (kecamatan, desa) {
+            if desa.kecamatan_code() != kec.code() {
                 errors.push(FieldError::new("desa", Problem::VillageNotInKecamatan));
             }
         }
@@ -119,8 +116,8 @@ impl Activity {
         Ok(Activity {
             activity_type: activity_type.unwrap_or_default(),
             date: date.unwrap_or(today),
-            kecamatan: kecamatan.unwrap_or_default(),
-            desa: desa.unwrap_or_default(),
+            kecamatan: kecamatan.map(|r| r.code().to_owned()).unwrap_or_default(),
+            desa: desa.map(|r| r.code().to_owned()).unwrap_or_default(),
             venue,
             audience: audience.unwrap_or_default(),
             participants,

@@ -3,7 +3,7 @@
 
 use crate::activity::parse_date;
 use crate::field::{FieldError, Problem};
-use crate::regions;
+use crate::input::RegionCode;
 use serde_json::{Map, Value};
 use time::Date;
 
@@ -57,16 +57,13 @@ pub(crate) fn date(
     Ok(date)
 }
 
+/// A region of the level `parse` reads (`RegionCode::kecamatan` or `RegionCode::village`).
 pub(crate) fn region(
     fields: &Map<String, Value>,
     name: &str,
-    right_level: impl Fn(&regions::Region) -> bool,
-) -> Result<String, FieldError> {
-    let value = required_str(fields, name)?;
-    match regions::find(value) {
-        Some(region) if right_level(region) => Ok(value.to_owned()),
-        _ => Err(FieldError::new(name, Problem::UnknownRegion)),
-    }
+    parse: fn(&str) -> Result<RegionCode, Problem>,
+) -> Result<RegionCode, FieldError> {
+    parse(required_str(fields, name)?).map_err(|problem| FieldError::new(name, problem))
 }
 
 pub(crate) fn codes(

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod device;
 pub mod evaluation;
 pub mod field;
+pub mod input;
 pub mod kind;
 pub mod lang;
 pub mod merge;

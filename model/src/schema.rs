@@ -7,14 +7,15 @@
 //! ([`crate::activity::Activity`]), which the stats projection reads.
 
 mod kinds;
+pub mod view;
 
 pub use kinds::{required_by_state, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
 
 use crate::check::{code, codes, count, date, present, region, text};
 use crate::field::{FieldError, Problem};
+use crate::input::{Nik, RecordId, RegionCode};
 use crate::kind::{unknown_fields, RecordKind};
 use crate::lang::{Lang, Text};
-use crate::regions::Level;
 use crate::vocab::Vocab;
 use serde_json::{Map, Value};
 use time::Date;
@@ -148,8 +149,8 @@ fn check(spec: &FieldSpec, fields: &Map<String, Value>, today: Date) -> Result<(
             Some(Value::Bool(_)) => Ok(()),
             _ => Err(FieldError::new(name, Problem::WrongType)),
         },
-        FieldType::Kecamatan => region(fields, name, |r| r.level == Level::Kecamatan).map(drop),
-        FieldType::Desa => region(fields, name, |r| r.is_village()).map(drop),
+        FieldType::Kecamatan => region(fields, name, RegionCode::kecamatan).map(drop),
+        FieldType::Desa => region(fields, name, RegionCode::village).map(drop),
         FieldType::Parent(_) => id(fields.get(name), name).map(drop),
         FieldType::UserIds => match fields.get(name) {
             Some(Value::Array(items)) => items
@@ -158,10 +159,9 @@ fn check(spec: &FieldSpec, fields: &Map<String, Value>, today: Date) -> Result<(
             _ => Err(FieldError::new(name, Problem::WrongType)),
         },
         FieldType::Nik => match fields.get(name) {
-            Some(Value::String(s)) if s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
-                Ok(())
-            }
-            Some(Value::String(_)) => Err(FieldError::new(name, Problem::NotNik)),
+            Some(Value::String(s)) => Nik::parse(s)
+                .map(drop)
+                .map_err(|problem| FieldError::new(name, problem)),
             _ => Err(FieldError::new(name, Problem::WrongType)),
         },
         FieldType::Phone => match fields.get(name) {
@@ -175,9 +175,9 @@ fn check(spec: &FieldSpec, fields: &Map<String, Value>, today: Date) -> Result<(
 /// A UUID, as text.
 fn id(value: Option<&Value>, name: &str) -> Result<Uuid, FieldError> {
     match value {
-        Some(Value::String(s)) => {
-            Uuid::parse_str(s).map_err(|_| FieldError::new(name, Problem::NotAnId))
-        }
+        Some(Value::String(s)) => RecordId::parse(s)
+            .map(RecordId::uuid)
+            .map_err(|problem| FieldError::new(name, problem)),
         _ => Err(FieldError::new(name, Problem::WrongType)),
     }
 }

@@ -1,5 +1,5 @@
 //! The one error type of the API: every non-2xx answer is built here, with the JSON shape
-//! of `sync-protocol.md` (`{"error": {"code", "message"}}`).
+//! of `docs/sync-protocol.md` (`{"error": {"code", "message"}}`).
 
 use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -154,6 +154,18 @@ mod tests {
         let error = ApiError::internal(std::io::Error::other("SELECT secret FROM /var/db"));
         let response = error.into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+            .expect("the body");
+        let text = String::from_utf8(body.to_vec()).expect("UTF-8");
+        for cause in ["SELECT", "secret", "/var/db"] {
+            assert!(!text.contains(cause), "{cause:?} leaked into {text}");
+        }
+        let body: serde_json::Value = serde_json::from_str(&text).expect("a JSON body");
+        assert_eq!(body["error"]["code"], "internal", "{text}");
+        assert!(body["error"]["message"].is_string(), "{text}");
     }
 
     #[test]

@@ -235,7 +235,40 @@ fn every_field_has_a_label_in_both_languages_and_the_parent_is_first() {
     assert!(!RecordKind::Case.insert_only());
 }
 
+/// Reads `fields` through the kind's typed view (`None`: the kind has no view).
+fn view(kind: RecordKind, fields: &Map<String, Value>) -> Option<Result<(), FieldError>> {
+    use super::view::*;
+    Some(match kind {
+        RecordKind::Case => CaseFields::from_fields(fields).map(drop),
+        RecordKind::Victim => VictimFields::from_fields(fields).map(drop),
+        RecordKind::Service => ServiceFields::from_fields(fields).map(drop),
+        RecordKind::LegalStep => LegalStepFields::from_fields(fields).map(drop),
+        _ => return None,
+    })
+}
+
 proptest! {
+    /// The views and the specs name the same fields: whatever a spec accepts, with any of
+    /// its fields left out, its view reads.
+    #[test]
+    fn every_record_a_spec_accepts_reads_as_its_view(
+        kind in prop::sample::select(SPEC_KINDS.to_vec()),
+        keep in prop::collection::vec(any::<bool>(), 16),
+    ) {
+        let mut fields = valid(kind);
+        let names: Vec<String> = fields.keys().cloned().collect();
+        for (name, kept) in names.iter().zip(keep.iter().chain(std::iter::repeat(&true))) {
+            if !kept {
+                fields.remove(name);
+            }
+        }
+        if kind.validate(&fields, TODAY).is_ok() {
+            if let Some(read) = view(kind, &fields) {
+                prop_assert!(read.is_ok(), "{kind:?} {fields:?}: {read:?}");
+            }
+        }
+    }
+
     #[test]
     fn validation_never_panics_and_names_only_known_or_sent_fields(
         kind in prop::sample::select(SPEC_KINDS.to_vec()),

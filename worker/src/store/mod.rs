@@ -17,6 +17,7 @@ use model::api::{Account, Role, UserInfo};
 use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
 use model::stats::ActivityCounts;
 use model::sync::{Conflict, RecordState};
+use model::RecordKind;
 use std::sync::Arc;
 use time::Date;
 use uuid::Uuid;
@@ -68,6 +69,31 @@ pub enum StoreError {
     /// A stored value that does not make sense (a corrupt row).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// A validated record that its kind's typed view does not read, so a view and its
+    /// spec disagree: the write fails rather than its figures going missing.
+    #[error("the {kind} record {id} does not read as its view: {field} ({problem:?})")]
+    Unreadable {
+        /// The record's kind.
+        kind: &'static str,
+        /// The record.
+        id: Uuid,
+        /// The field the view could not read.
+        field: String,
+        /// Why.
+        problem: model::Problem,
+    },
+}
+
+impl StoreError {
+    /// A record that does not read as its kind's view.
+    pub(crate) fn unreadable(kind: RecordKind, id: Uuid, error: model::FieldError) -> StoreError {
+        StoreError::Unreadable {
+            kind: kind.as_str(),
+            id,
+            field: error.field,
+            problem: error.problem,
+        }
+    }
 }
 
 /// A new account, its password already hashed.
@@ -276,7 +302,7 @@ pub trait Store: Send + Sync {
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError>;
     /// Forgets the login failures of `key` (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
-    /// Applies a push in one transaction (`sync-protocol.md`, push rules).
+    /// Applies a push in one transaction (`docs/sync-protocol.md`, push rules).
     async fn push(&self, batch: &PushBatch) -> Result<PushOutcome, StoreError>;
     /// One page of records above a version.
     async fn pull(&self, query: &PullQuery) -> Result<PullPage, StoreError>;

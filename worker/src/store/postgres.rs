@@ -161,7 +161,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         after = *last;
         let mut projections = Vec::with_capacity(rows.len());
         for (id, kind, deleted, Json(fields)) in rows {
-            if let Some(projection) = project_stored(&kind, id, deleted, fields, today) {
+            if let Some(projection) = project_stored(&kind, id, deleted, fields, today)? {
                 projections.push((id, projection));
             }
         }

@@ -1,4 +1,4 @@
-//! The push algorithm (`sync-protocol.md`, push rules 1 to 7), written once for both
+//! The push algorithm (`docs/sync-protocol.md`, push rules 1 to 7), written once for both
 //! backends. Each backend supplies its SQL through [`WriteTx`], a transaction that writers
 //! hold one at a time; this module decides what each mutation does. A push reads its
 //! records in one query, merges in memory, and writes the final states in a few
@@ -230,7 +230,7 @@ pub(super) async fn run<T: WriteTx>(
         let mutation = &batch.mutations[index];
         let status = if fresh {
             taken = mutation.id;
-            apply(&mut work, batch, mutation)
+            apply(&mut work, batch, mutation)?
         } else {
             MutationStatus::Duplicate
         };
@@ -403,9 +403,14 @@ fn plan(mutations: &[Mutation], last: u64) -> Result<Vec<(usize, bool)>, u64> {
 }
 
 /// Applies one new mutation to the working set: admission, merge, validation of the
-/// merged state, write.
-fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationStatus {
-    let rejected = |error| MutationStatus::Rejected { error };
+/// merged state, write. Fails only when a valid state does not read as its kind's view
+/// (the push is then rolled back whole, and the device keeps its mutations to send again).
+fn apply(
+    work: &mut Work,
+    batch: &PushBatch,
+    mutation: &Mutation,
+) -> Result<MutationStatus, StoreError> {
+    let rejected = |error| Ok(MutationStatus::Rejected { error });
     let kind = match checks::admit(batch.user.role, mutation) {
         Ok(kind) => kind,
         Err(error) => return rejected(error),
@@ -475,7 +480,8 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
     if changed {
         merged.record.version = new_version;
         work.version = new_version;
-        let projection = project(kind, id, &merged.record, batch.today);
+        let projection = project(kind, id, &merged.record, batch.today)
+            .map_err(|error| StoreError::unreadable(kind, id, error))?;
         if let Some(before) = access_before {
             work.access_before.entry(id).or_insert(before);
             if placed.created_by == batch.user.id {
@@ -500,12 +506,12 @@ fn apply(work: &mut Work, batch: &PushBatch, mutation: &Mutation) -> MutationSta
         work.log.push(LogEntry::Resolved(id, resolved, version));
     }
     if merged.conflicts.is_empty() {
-        return MutationStatus::Applied { version };
+        return Ok(MutationStatus::Applied { version });
     }
-    MutationStatus::Conflict {
+    Ok(MutationStatus::Conflict {
         version,
         conflicts: merged.conflicts,
-    }
+    })
 }
 
 impl Work {

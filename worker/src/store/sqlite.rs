@@ -148,7 +148,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         for (id, kind, deleted, fields) in rows {
             let id = parse_uuid(&id)?;
             if let Some(projection) =
-                project_stored(&kind, id, deleted, parse_json(&fields)?, today)
+                project_stored(&kind, id, deleted, parse_json(&fields)?, today)?
             {
                 projections.push((id, projection));
             }
