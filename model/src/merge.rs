@@ -1,5 +1,6 @@
-//! The merge rule (`sync-protocol.md`, push rules 4 to 6), one pure function that the
-//! worker applies to every mutation and the app applies to pulled records.
+//! The merge rule (`docs/sync-protocol.md`, push rules 4 to 6): one pure function that the
+//! worker applies to every mutation, and the overlay with which the app lays its pending
+//! changes over a pulled record.
 
 use crate::kind::RecordKind;
 use crate::sync::{Conflict, Op};

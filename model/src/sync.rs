@@ -1,4 +1,4 @@
-//! The sync protocol's wire types (`sync-protocol.md`, protocol 1).
+//! The sync protocol's wire types (`docs/sync-protocol.md`, protocol 1).
 
 use crate::field::{FieldError, Problem};
 use crate::kind::RecordKind;

@@ -1,4 +1,4 @@
-//! A device's side of the sync API (`sync-protocol.md`) over plain HTTP, without a browser:
+//! A device's side of the sync API (`docs/sync-protocol.md`) over plain HTTP, without a browser:
 //! log in, push prepared batches, pull every page. For the crash test and the benchmark.
 
 use anyhow::{bail, ensure, Context, Result};

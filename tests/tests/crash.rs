@@ -1,6 +1,6 @@
 //! The worker dies mid-sync (SIGKILL, the real binary) while 50 devices push at once; it
 //! restarts on the same database and every device retries what had no answer. Nothing
-//! answered `applied` is lost, and nothing is applied twice (`sync-protocol.md`, push
+//! answered `applied` is lost, and nothing is applied twice (`docs/sync-protocol.md`, push
 //! rules 1 and 2). Runs on SQLite and on a fresh PostgreSQL database.
 #![forbid(unsafe_code)]
 

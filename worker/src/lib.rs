@@ -1,7 +1,7 @@
 //! The Gugus worker: a stateless axum service in front of the central store.
 //!
 //! It authenticates officers, supervisors and viewers, takes and hands out records over
-//! the sync protocol (`sync-protocol.md`), answers the evaluation figures from SQL
+//! the sync protocol (`docs/sync-protocol.md`), answers the evaluation figures from SQL
 //! aggregates, and serves the built app at `/`.
 #![forbid(unsafe_code)]
 

@@ -1,4 +1,4 @@
-//! Scope by role (`sync-protocol.md`, "Scope by role"): which records a role pulls and
+//! Scope by role (`docs/sync-protocol.md`, "Scope by role"): which records a role pulls and
 //! may write. Officers are further limited, record by record, to the cases they created
 //! or are assigned to; the push checks that against the store (`store::push`).
 

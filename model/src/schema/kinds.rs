@@ -1,4 +1,4 @@
-//! The specs of the kinds that hang off a case (`design/domain.md`, "Record kinds").
+//! The specs of the kinds that hang off a case (`docs/domain.md`, "Record kinds").
 
 use super::{FieldSpec, FieldType, KindSpec};
 use crate::activity::parse_date;

@@ -1,4 +1,4 @@
-//! `POST /api/v1/sync/push` and `POST /api/v1/sync/pull` (`sync-protocol.md`).
+//! `POST /api/v1/sync/push` and `POST /api/v1/sync/pull` (`docs/sync-protocol.md`).
 
 use crate::auth::CurrentUser;
 use crate::clock::today_wib;

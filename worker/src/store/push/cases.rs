@@ -2,7 +2,7 @@
 //! it is created), whether an officer may write it (the cases it created or is assigned
 //! to), who may assign officers, and what a change of assignment does to the officers'
 //! pulls: an officer who gains a case pulls its records again; one who loses it pulls
-//! each of them once as deleted (`sync-protocol.md`, "Pull").
+//! each of them once as deleted (`docs/sync-protocol.md`, "Pull").
 
 use super::{Entry, Loaded, PushBatch, ScopeExit, Work, WriteTx};
 use crate::scope;
