@@ -9,6 +9,7 @@ use gugus_app::store::Store;
 use gugus_model::sync::{
     Conflict, MutationResult, MutationStatus, PullResponse, PushResponse, RecordState,
 };
+use gugus_model::RecordKind;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
@@ -35,7 +36,7 @@ fn identity_fields(victim: &str, name: &str) -> Map<String, Value> {
 /// Everything in the database as JSON text, the way a raw dump would show it.
 async fn dump(store: &Store) -> String {
     let records = store
-        .list_records("victim_identity")
+        .list_records(RecordKind::VictimIdentity)
         .await
         .expect("records");
     let outbox = store.outbox().await.expect("outbox");
@@ -336,7 +337,7 @@ async fn a_wipe_forgets_everything_but_the_device_and_its_counter() {
     store.wipe().await.expect("wipe");
     assert_eq!(store.pending_count().await.expect("count"), 0);
     assert!(store
-        .list_records("victim_identity")
+        .list_records(RecordKind::VictimIdentity)
         .await
         .expect("list")
         .is_empty());

@@ -7,6 +7,7 @@ use gugus_app::store::{base_key, object_store_names, SaveOutcome, Store};
 use gugus_model::sync::{
     MutationResult, MutationStatus, PullResponse, PushResponse, RecordState, RejectError,
 };
+use gugus_model::RecordKind;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
@@ -95,16 +96,37 @@ async fn version_one_with_an_activity(name: &str) {
 async fn a_version_one_database_is_upgraded_and_keeps_its_records() {
     version_one_with_an_activity("t-upgrade").await;
     let store = Store::open_named("t-upgrade").await.expect("upgrade");
-    let listed = store.list_records("activity").await.expect("list");
+    let listed = store
+        .list_records(RecordKind::Activity)
+        .await
+        .expect("list");
     assert_eq!(listed.len(), 1, "the record survives the upgrade");
     assert_eq!(listed[0].record.fields["venue"], json!("Balai desa lama"));
-    assert!(store.list_records("case").await.expect("list").is_empty());
+    assert!(store
+        .list_records(RecordKind::Case)
+        .await
+        .expect("list")
+        .is_empty());
     store
         .save_record("case", None, Map::new(), "case:new", AT.into())
         .await
         .expect("save");
-    assert_eq!(store.list_records("case").await.expect("list").len(), 1);
-    assert_eq!(store.list_records("activity").await.expect("list").len(), 1);
+    assert_eq!(
+        store
+            .list_records(RecordKind::Case)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .list_records(RecordKind::Activity)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
 }
 
 #[wasm_bindgen_test]
@@ -321,7 +343,10 @@ async fn a_pulled_page_and_its_cursor_are_saved_together_under_pending_edits() {
         .await
         .expect("pull");
     assert_eq!(store.cursor().await.expect("cursor"), Some("v3".into()));
-    let listed = store.list_records("activity").await.expect("list");
+    let listed = store
+        .list_records(RecordKind::Activity)
+        .await
+        .expect("list");
     assert_eq!(listed.len(), 2);
     let mine = store.record(&mine).await.unwrap().unwrap();
     assert_eq!(
@@ -377,7 +402,14 @@ async fn a_page_spanning_many_stored_records_keeps_what_the_phone_holds() {
         "stored once, read whole"
     );
     assert_eq!(kept.record.fields["venue"], json!("Balai desa"));
-    assert_eq!(store.list_records("activity").await.unwrap().len(), 2_101);
+    assert_eq!(
+        store
+            .list_records(RecordKind::Activity)
+            .await
+            .unwrap()
+            .len(),
+        2_101
+    );
 }
 
 #[wasm_bindgen_test]

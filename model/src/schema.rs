@@ -230,6 +230,28 @@ fn is_phone(text: &str) -> bool {
         && (8..=15).contains(&digits)
 }
 
+/// A field's value as a form shows it: text as typed, a number as its digits, anything
+/// else (absent, a list, yes or no) as "". For forms and drafts, whose values may not be
+/// valid yet; a validated record is read through its kind's [`view`].
+pub fn as_typed(fields: &Map<String, Value>, name: &str) -> String {
+    match fields.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The codes of a multiple choice as a form holds them (texts only; none when absent).
+pub fn codes_as_typed(fields: &Map<String, Value>, name: &str) -> Vec<String> {
+    match fields.get(name) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The parent id a record's fields name, if the kind has a parent and the id is valid.
 pub fn parent_id(kind: RecordKind, fields: &Map<String, Value>) -> Option<Uuid> {
     let (name, _) = kind.spec()?.parent()?;

@@ -3,10 +3,9 @@
 //! kept as a draft while the officer types.
 
 mod draft;
-pub(crate) mod notices;
 
+pub use crate::components::notices::value_text;
 pub use draft::ActivityDraft;
-pub use notices::value_text;
 
 use crate::app::{use_ctx, Page};
 use crate::clock;
@@ -14,6 +13,7 @@ use crate::components::fields::{
     Checkboxes, CountField, FieldErrorText, FormErrors, RequiredFields, RequiredMark, RequiredNote,
     SelectField, TextField,
 };
+use crate::components::notices::RecordNotices;
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::{base_key, LocalRecord, StoreError};
 use crate::timing;
@@ -23,7 +23,6 @@ use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
 use gugus_model::{FieldError, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use notices::RecordNotices;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,14 +1,17 @@
 //! The activities on this device, newest first, with what still waits to be sent.
 
 use crate::app::use_ctx;
+use crate::components::Badges;
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use crate::timing;
 use gugus_model::activity::{parse_date, PARTICIPANT_FIELDS};
 use gugus_model::regions;
+use gugus_model::schema::as_typed as text;
 use gugus_model::vocab::ACTIVITY_TYPES;
+use gugus_model::RecordKind;
 use leptos::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use time::Date;
 
 /// One line of the list, as shown.
@@ -36,14 +39,6 @@ pub struct ActivityLine {
     pub conflict: bool,
     /// When it was last changed on this device (breaks ties between equal dates).
     pub changed_at: String,
-}
-
-fn text(fields: &Map<String, Value>, name: &str) -> String {
-    fields
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 impl ActivityLine {
@@ -84,7 +79,7 @@ pub fn ActivityList() -> impl IntoView {
     let records = LocalResource::new(move || {
         revision.track();
         let store = ctx.store();
-        async move { store.list_records("activity").await }
+        async move { store.list_records(RecordKind::Activity).await }
     });
     let lines = move || match records.get() {
         Some(Ok(records)) => newest_first(&records),
@@ -168,17 +163,7 @@ fn ActivityItem(
                 }>
                     <span class="item-venue">{venue.clone()}</span>
                 </Show>
-                <span class="badges">
-                    <Show when=move || pending>
-                        <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
-                    </Show>
-                    <Show when=move || rejected>
-                        <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
-                    </Show>
-                    <Show when=move || conflict>
-                        <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
-                    </Show>
-                </span>
+                <Badges pending rejected conflict />
             </a>
         </li>
     }

@@ -6,55 +6,25 @@
 
 use crate::app::use_ctx;
 use crate::clock;
+use crate::components::Badges;
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::audit::short_id;
-use crate::store::ListedRecord;
+use crate::pages::cases::case_list::{case_lines, CaseLine};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
-use gugus_model::activity::parse_date;
 use gugus_model::api::{Account, Role};
 use gugus_model::regions;
 use gugus_model::vocab::{CASE_STATUSES, MODUS};
-use gugus_model::Text;
+use gugus_model::{RecordKind, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use time::Date;
 
 thread_local! {
     /// The officers last fetched, kept while the app is open so the page can name them
     /// after the network goes.
     static OFFICERS: RefCell<Vec<Account>> = const { RefCell::new(Vec::new()) };
-}
-
-/// One case as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CaseLine {
-    /// The record id.
-    pub id: String,
-    /// When it was reported.
-    pub date_reported: Option<Date>,
-    /// Kecamatan code.
-    pub kecamatan: String,
-    /// Modus code.
-    pub modus: String,
-    /// Status code.
-    pub status: String,
-    /// The ids of the officers assigned.
-    pub assigned: Vec<String>,
-    /// Changes wait to be sent.
-    pub pending: bool,
-    /// The server refused the last change.
-    pub rejected: bool,
-}
-
-fn text(fields: &Map<String, Value>, name: &str) -> String {
-    fields
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// The ids in a case's `assigned_officers`.
@@ -81,29 +51,6 @@ pub fn with_officer(mut fields: Map<String, Value>, officer: &str, on: bool) -> 
     let ids = ids.into_iter().map(Value::String).collect();
     fields.insert("assigned_officers".into(), Value::Array(ids));
     fields
-}
-
-/// The cases, newest report first.
-pub fn case_lines(records: &[ListedRecord]) -> Vec<CaseLine> {
-    let mut lines: Vec<CaseLine> = records
-        .iter()
-        .filter(|listed| !listed.record.deleted)
-        .map(|listed| {
-            let fields = &listed.record.fields;
-            CaseLine {
-                id: listed.record.id.clone(),
-                date_reported: parse_date(&text(fields, "date_reported")),
-                kecamatan: text(fields, "kecamatan"),
-                modus: text(fields, "modus"),
-                status: text(fields, "status"),
-                assigned: assigned_ids(fields),
-                pending: listed.pending,
-                rejected: listed.record.rejection.is_some(),
-            }
-        })
-        .collect();
-    lines.sort_by(|a, b| (b.date_reported, &b.id).cmp(&(a.date_reported, &a.id)));
-    lines
 }
 
 fn officers_problem(error: &ApiError) -> Text {
@@ -144,10 +91,10 @@ pub fn AssignPage() -> impl IntoView {
     let records = LocalResource::new(move || {
         revision.track();
         let store = ctx.store();
-        async move { store.list_records("case").await }
+        async move { store.list_records(RecordKind::Case).await }
     });
     let lines = move || match records.get() {
-        Some(Ok(records)) => case_lines(&records),
+        Some(Ok(records)) => case_lines(&records, &[]),
         _ => Vec::new(),
     };
     let failed = move || matches!(records.get(), Some(Err(_)));
@@ -237,13 +184,15 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
     };
     let CaseLine {
         id,
-        date_reported,
+        date,
         kecamatan,
         modus,
         status,
         assigned,
         pending,
         rejected,
+        conflict,
+        ..
     } = line;
     let place = regions::name_of(&kecamatan).to_owned();
     let none_assigned = assigned.is_empty();
@@ -252,7 +201,7 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
             <div class="case-head">
                 <span class="item-title">{move || MODUS.label(&modus, i18n.lang()).to_owned()}</span>
                 <span class="item-date">
-                    {move || date_reported.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
+                    {move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
                 </span>
                 <span class="item-place">{place}</span>
                 <span class="case-status">{move || CASE_STATUSES.label(&status, i18n.lang()).to_owned()}</span>
@@ -275,14 +224,7 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
                     <p class="hint">{tr(i18n::ASSIGNED_NONE)}</p>
                 </Show>
             </fieldset>
-            <span class="badges">
-                <Show when=move || pending>
-                    <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
-                </Show>
-                <Show when=move || rejected>
-                    <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
-                </Show>
-            </span>
+            <Badges pending rejected conflict />
             <Show when=move || failed.get()>
                 <p class="form-error" role="alert">{tr(i18n::SAVE_FAILED)}</p>
             </Show>

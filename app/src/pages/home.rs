@@ -3,7 +3,6 @@
 //! past the 7 days of UU 21/2007 art. 51, records with an open conflict, changes the server
 //! refused, and how many changes wait to be sent with the last sync.
 
-use super::cases::case_list::text;
 use super::cases::timeliness::overdue_days;
 use super::cases::CasePage;
 use crate::app::{use_ctx, Page};
@@ -12,6 +11,7 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::store::{ListedRecord, LocalRecord};
 use crate::sync::SyncState;
 use gugus_model::activity::parse_date;
+use gugus_model::schema::as_typed as text;
 use gugus_model::vocab::{ACTIVITY_TYPES, AGENCIES, LEGAL_STAGES, MODUS, SERVICE_TYPES};
 use gugus_model::Lang;
 use leptos::prelude::*;

@@ -17,15 +17,15 @@
 //! A record is stored with `fields` only when they differ from the server's copy
 //! ([`LocalRecord`]'s serialisation).
 
-mod activities;
 mod drafts;
 mod meta;
 mod outbox;
 mod pull;
+mod records;
 
-pub use activities::{base_key, ListedRecord, SaveOutcome};
 pub use gugus_model::device::LocalRecord;
 pub use meta::Session;
+pub use records::{base_key, ListedRecord, SaveOutcome};
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;

@@ -3,6 +3,7 @@
 
 use gugus_model::regions;
 use gugus_model::schema::{self, FieldType, KindSpec};
+pub use gugus_model::schema::{as_typed as text, codes_as_typed as codes};
 use serde_json::{Map, Value};
 
 /// What the officer has entered, by field name: text as typed (dates, codes, regions and
@@ -27,29 +28,6 @@ pub fn from_fields(spec: &KindSpec, fields: &Map<String, Value>) -> Draft {
         draft.insert(field.name.to_owned(), value);
     }
     draft
-}
-
-/// The text of a field as typed ("" when empty).
-pub fn text(draft: &Draft, name: &str) -> String {
-    draft
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The codes chosen in a multiple choice.
-pub fn codes(draft: &Draft, name: &str) -> Vec<String> {
-    draft
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Adds or removes a code of a multiple choice.

@@ -2,6 +2,7 @@
 //! a record's fields.
 
 use gugus_model::activity::{format_date, PARTICIPANT_FIELDS};
+use gugus_model::schema::{as_typed as text, codes_as_typed as codes};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use time::Date;
@@ -31,27 +32,6 @@ pub struct ActivityDraft {
     pub follow_up: String,
     /// Notes.
     pub notes: String,
-}
-
-fn text(fields: &Map<String, Value>, name: &str) -> String {
-    match fields.get(name) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn codes(fields: &Map<String, Value>, name: &str) -> Vec<String> {
-    fields
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 impl ActivityDraft {

@@ -2,18 +2,19 @@
 //! request to delivery, over 7 days highlighted: UU 21/2007 art. 51), its legal steps by
 //! date, and its notes (written once, never edited).
 
-use super::case_list::text;
 use super::timeliness::{service_days, SERVICE_DAYS};
 use super::CasePage;
 use crate::app::{use_ctx, Page};
 use crate::clock;
+use crate::components::badges_of;
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::{ListedRecord, Store, StoreError};
 use gugus_model::activity::parse_date;
 use gugus_model::regions;
+use gugus_model::schema::as_typed as text;
 use gugus_model::schema::{FieldType, CASE, LEGAL_STEP, VICTIM_IDENTITY};
 use gugus_model::vocab::{AGENCIES, LEGAL_STAGES, MODUS, SERVICE_STATUSES, SERVICE_TYPES, SEXES};
-use gugus_model::{Lang, Text};
+use gugus_model::{Lang, RecordKind, Text};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -59,8 +60,8 @@ async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> 
     else {
         return Ok(None);
     };
-    let victims: Vec<_> = alive(store.list_records("victim").await?).collect();
-    let services: Vec<_> = alive(store.list_records("service").await?).collect();
+    let victims: Vec<_> = alive(store.list_records(RecordKind::Victim).await?).collect();
+    let services: Vec<_> = alive(store.list_records(RecordKind::Service).await?).collect();
     let mut victims = under(&victims, "case_id", &id);
     by_field(&mut victims, "pseudonym");
     let victims: Vec<_> = victims
@@ -71,17 +72,17 @@ async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> 
             (victim, own)
         })
         .collect();
-    let identities: Vec<_> = alive(store.list_records("victim_identity").await?)
+    let identities: Vec<_> = alive(store.list_records(RecordKind::VictimIdentity).await?)
         .filter(|identity| {
             victims
                 .iter()
                 .any(|(victim, _)| text(&identity.record.fields, "victim_id") == victim.record.id)
         })
         .collect();
-    let steps: Vec<_> = alive(store.list_records("legal_step").await?).collect();
+    let steps: Vec<_> = alive(store.list_records(RecordKind::LegalStep).await?).collect();
     let mut legal_steps = under(&steps, "case_id", &id);
     by_field(&mut legal_steps, "date");
-    let notes: Vec<_> = alive(store.list_records("note").await?).collect();
+    let notes: Vec<_> = alive(store.list_records(RecordKind::Note).await?).collect();
     let mut notes = under(&notes, "case_id", &id);
     notes.sort_by(|a, b| a.record.changed_at.cmp(&b.record.changed_at));
     Ok(Some(CaseFile {
@@ -137,27 +138,6 @@ fn described(
         .collect()
 }
 
-/// The badges of a record that waits, was refused or conflicts.
-#[component]
-fn Badges(listed: ListedRecord) -> impl IntoView {
-    let pending = listed.pending;
-    let rejected = listed.record.rejection.is_some();
-    let conflict = listed.record.has_conflict();
-    view! {
-        <span class="badges">
-            <Show when=move || pending>
-                <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
-            </Show>
-            <Show when=move || rejected>
-                <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
-            </Show>
-            <Show when=move || conflict>
-                <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
-            </Show>
-        </span>
-    }
-}
-
 /// The case page.
 #[component]
 pub fn CaseDetail(
@@ -205,7 +185,7 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
     view! {
         <div id="case-detail" data-id=id.clone()>
             <h1>{move || MODUS.label(&modus, i18n.lang()).to_owned()}</h1>
-            <Badges listed=file.case.clone() />
+            {badges_of(&file.case)}
             <dl id="case-fields" class="record-fields">
                 {move || lines().into_iter().map(|(name, label, value)| view! {
                     <div class="record-field" data-field=name>
@@ -293,7 +273,7 @@ fn VictimCard(
             " · "
             <span class="victim-age">{move || age.map(|a| i18n::age(a, i18n.lang())).unwrap_or_default()}</span>
             <span class="victim-desa item-place">{place}</span>
-            <Badges listed=victim.clone() />
+            {badges_of(&victim)}
             <IdentityBlock case_id=case_id.clone() victim_id=id.clone() identity />
             <Show when=move || none>
                 <p class="empty">{tr(i18n::SERVICES_NONE)}</p>
@@ -409,7 +389,7 @@ fn ServiceItem(case_id: String, service: ListedRecord) -> impl IntoView {
                 <Show when=move || late>
                     <span class="late-note">{tr(i18n::SERVICE_LATE)}</span>
                 </Show>
-                <Badges listed=service.clone() />
+                {badges_of(&service)}
             </a>
         </li>
     }
@@ -437,7 +417,7 @@ fn LegalStepItem(case_id: String, step: ListedRecord) -> impl IntoView {
                 <span class="item-date">{move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}</span>
                 <span class="legal-stage item-title">{move || LEGAL_STAGES.label(&stage, i18n.lang()).to_owned()}</span>
                 <span class="legal-details">{details}</span>
-                <Badges listed=step.clone() />
+                {badges_of(&step)}
             </a>
         </li>
     }
@@ -453,7 +433,7 @@ fn NoteItem(note: ListedRecord) -> impl IntoView {
         <li class="note-item" data-id=id>
             <span class="item-date">{move || at.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}</span>
             <p class="note-text">{written}</p>
-            <Badges listed=note.clone() />
+            {badges_of(&note)}
         </li>
     }
 }

@@ -2,19 +2,19 @@
 //! network needed), with what still waits to be sent.
 
 use crate::app::use_ctx;
+use crate::components::Badges;
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use crate::timing;
-use gugus_model::activity::parse_date;
 use gugus_model::regions;
+use gugus_model::schema::view::{CaseFields, VictimFields};
 use gugus_model::vocab::{Vocab, CASE_STATUSES, MODUS};
-use gugus_model::Lang;
+use gugus_model::{Lang, RecordKind};
 use leptos::prelude::*;
-use serde_json::{Map, Value};
 use std::collections::HashMap;
 use time::Date;
 
-/// One case of the list, as shown and searched.
+/// One case of the list (and of the assignment page), as shown and searched.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CaseLine {
     /// The record id.
@@ -27,10 +27,12 @@ pub struct CaseLine {
     pub modus: String,
     /// Kecamatan code.
     pub kecamatan: String,
-    /// What happened, as typed.
+    /// What happened.
     pub summary: String,
     /// The pseudonyms of its victims.
     pub victims: Vec<String>,
+    /// The ids of the officers assigned.
+    pub assigned: Vec<String>,
     /// Changes wait to be sent.
     pub pending: bool,
     /// The server refused the last change.
@@ -41,50 +43,62 @@ pub struct CaseLine {
     pub changed_at: String,
 }
 
-/// A field's text ("" when absent).
-pub fn text(fields: &Map<String, Value>, name: &str) -> String {
-    fields
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+impl CaseLine {
+    /// The line of a case, read through its typed view. A case that does not read (one a
+    /// rejected change left incomplete, say) keeps its line, with what could not be read
+    /// left blank, so it can still be found and opened.
+    pub fn of(listed: &ListedRecord, victims: Vec<String>) -> CaseLine {
+        let (date, status, modus, kecamatan, summary, assigned) =
+            match CaseFields::from_fields(&listed.record.fields) {
+                Ok(case) => (
+                    Some(case.date_reported),
+                    case.status,
+                    case.modus,
+                    case.kecamatan.code().to_owned(),
+                    case.summary,
+                    case.assigned_officers
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
+                ),
+                Err(_) => Default::default(),
+            };
+        CaseLine {
+            id: listed.record.id.clone(),
+            date,
+            status,
+            modus,
+            kecamatan,
+            summary,
+            victims,
+            assigned,
+            pending: listed.pending,
+            rejected: listed.record.rejection.is_some(),
+            conflict: listed.record.has_conflict(),
+            changed_at: listed.record.changed_at.clone(),
+        }
+    }
 }
 
 /// The list's lines: each case with its victims' pseudonyms, newest report first (the
 /// latest change first within a day). The victims are grouped by case once, so this is
 /// linear in cases plus victims (10,000 cases with their victims on a phone).
 pub fn case_lines(cases: &[ListedRecord], victims: &[ListedRecord]) -> Vec<CaseLine> {
-    let mut by_case: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut by_case: HashMap<String, Vec<String>> = HashMap::new();
     for victim in victims.iter().filter(|v| !v.record.deleted) {
-        let fields = &victim.record.fields;
-        if let Some(case_id) = fields.get("case_id").and_then(Value::as_str) {
+        if let Ok(victim) = VictimFields::from_fields(&victim.record.fields) {
             by_case
-                .entry(case_id)
+                .entry(victim.case_id.to_string())
                 .or_default()
-                .push(text(fields, "pseudonym"));
+                .push(victim.pseudonym);
         }
     }
     let mut lines: Vec<CaseLine> = cases
         .iter()
         .filter(|c| !c.record.deleted)
         .map(|listed| {
-            let fields = &listed.record.fields;
-            CaseLine {
-                id: listed.record.id.clone(),
-                date: parse_date(&text(fields, "date_reported")),
-                status: text(fields, "status"),
-                modus: text(fields, "modus"),
-                kecamatan: text(fields, "kecamatan"),
-                summary: text(fields, "summary"),
-                victims: by_case
-                    .get(listed.record.id.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
-                pending: listed.pending,
-                rejected: listed.record.rejection.is_some(),
-                conflict: listed.record.has_conflict(),
-                changed_at: listed.record.changed_at.clone(),
-            }
+            let victims = by_case.remove(&listed.record.id).unwrap_or_default();
+            CaseLine::of(listed, victims)
         })
         .collect();
     lines.sort_by(|a, b| (b.date, &b.changed_at, &b.id).cmp(&(a.date, &a.changed_at, &a.id)));
@@ -161,8 +175,8 @@ pub fn CaseList() -> impl IntoView {
         revision.track();
         let store = ctx.store();
         async move {
-            let cases = store.list_records("case").await?;
-            let victims = store.list_records("victim").await?;
+            let cases = store.list_records(RecordKind::Case).await?;
+            let victims = store.list_records(RecordKind::Victim).await?;
             Ok::<_, crate::store::StoreError>(case_lines(&cases, &victims))
         }
     });
@@ -317,17 +331,7 @@ fn CaseItem(
                     {move || CASE_STATUSES.label(&status, i18n.lang()).to_owned()}
                 </span>
                 <span class="item-victims">{victims}</span>
-                <span class="badges">
-                    <Show when=move || pending>
-                        <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
-                    </Show>
-                    <Show when=move || rejected>
-                        <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
-                    </Show>
-                    <Show when=move || conflict>
-                        <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
-                    </Show>
-                </span>
+                <Badges pending rejected conflict />
             </a>
         </li>
     }
@@ -347,11 +351,55 @@ mod tests {
             kecamatan: "33.03.08".into(),
             summary: "Dijanjikan kerja di kapal Taiwan".into(),
             victims: vec!["R.W.".into()],
+            assigned: Vec::new(),
             pending: false,
             rejected: false,
             conflict: false,
             changed_at: String::new(),
         }
+    }
+
+    fn listed(id: &str, kind: &str, fields: serde_json::Value) -> ListedRecord {
+        let record = serde_json::json!({
+            "id": id, "kind": kind, "version": 1, "deleted": false, "server": {},
+            "fields": fields, "open_conflict": false, "conflicts": [], "rejection": null,
+            "rejected": {}, "changed_at": "2026-12-01T08:00:00Z",
+        });
+        ListedRecord {
+            record: serde_json::from_value(record).expect("a local record"),
+            pending: false,
+        }
+    }
+
+    #[test]
+    fn a_line_reads_its_case_through_the_view_and_an_unreadable_case_keeps_its_line() {
+        const CASE: &str = "0192f1a0-7c1e-7000-8000-000000000001";
+        const OFFICER: &str = "0192f1a0-7c1e-7000-8000-0000000000aa";
+        let cases = [
+            listed(
+                CASE,
+                "case",
+                serde_json::json!({
+                    "date_reported": "2026-09-03", "source": "police", "status": "reported",
+                    "kecamatan": "33.03.08", "modus": "ship_crew",
+                    "assigned_officers": [OFFICER],
+                }),
+            ),
+            listed("broken", "case", serde_json::json!({"status": "reported"})),
+        ];
+        let victims = [listed(
+            "v",
+            "victim",
+            serde_json::json!({"case_id": CASE, "pseudonym": "R.W.", "sex": "male", "age": 30,
+                               "kecamatan": "33.03.08", "desa": "33.03.08.2001"}),
+        )];
+        let lines = case_lines(&cases, &victims);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0].date, Some(time::macros::date!(2026 - 09 - 03)));
+        assert_eq!(lines[0].victims, ["R.W."]);
+        assert_eq!(lines[0].assigned, [OFFICER]);
+        assert_eq!(lines[1].id, "broken", "a case with no date comes last");
+        assert_eq!((lines[1].date, lines[1].status.as_str()), (None, ""));
     }
 
     #[test]

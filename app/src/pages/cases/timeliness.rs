@@ -2,8 +2,8 @@
 //! rehabilitation within 7 days of the request). Shared by the case page and the home
 //! page.
 
-use super::case_list::text;
 use gugus_model::activity::parse_date;
+use gugus_model::schema::as_typed as text;
 use serde_json::{Map, Value};
 use time::Date;
 

@@ -152,13 +152,13 @@ impl Store {
 
     /// Every record of `kind`, with whether it has changes waiting (in no set order):
     /// read through the `kind` index, so only that kind is read.
-    pub async fn list_records(&self, kind: &str) -> StoreResult<Vec<ListedRecord>> {
+    pub async fn list_records(&self, kind: RecordKind) -> StoreResult<Vec<ListedRecord>> {
         let tx = self.read(&[RECORDS, OUTBOX])?;
         let records: Vec<LocalRecord> = tx
             .object_store(RECORDS)?
             .index(BY_KIND)?
             .get_all()
-            .with_query::<&str, _>(kind)
+            .with_query::<&str, _>(kind.as_str())
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
@@ -170,7 +170,7 @@ impl Store {
     /// sealed).
     pub async fn identity_of(&self, victim_id: &str) -> StoreResult<Option<ListedRecord>> {
         Ok(self
-            .list_records("victim_identity")
+            .list_records(RecordKind::VictimIdentity)
             .await?
             .into_iter()
             .find(|r| {

@@ -1,0 +1,41 @@
+//! The marks of a record that waits to be sent, was refused, or conflicts: one markup for
+//! every list and page that shows records.
+
+use crate::i18n::{self, tr};
+use crate::store::ListedRecord;
+use leptos::prelude::*;
+
+/// The badges: "pending", "refused" and "conflict", each only when it applies.
+#[component]
+pub fn Badges(
+    /// Changes wait to be sent.
+    pending: bool,
+    /// The server refused the last change.
+    rejected: bool,
+    /// A conflict was reported.
+    conflict: bool,
+) -> impl IntoView {
+    view! {
+        <span class="badges">
+            <Show when=move || pending>
+                <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
+            </Show>
+            <Show when=move || rejected>
+                <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
+            </Show>
+            <Show when=move || conflict>
+                <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
+            </Show>
+        </span>
+    }
+}
+
+/// The badges of a record as the store lists it.
+pub fn badges_of(listed: &ListedRecord) -> impl IntoView {
+    view! {
+        <Badges
+            pending=listed.pending
+            rejected=listed.record.rejection.is_some()
+            conflict=listed.record.has_conflict() />
+    }
+}
