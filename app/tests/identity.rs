@@ -87,7 +87,7 @@ async fn identity_is_stored_only_sealed_and_sent_opened() {
 
     let refused = store
         .save_record(
-            "victim_identity",
+            RecordKind::VictimIdentity,
             None,
             plain.clone(),
             "victim_identity:new",
@@ -102,7 +102,7 @@ async fn identity_is_stored_only_sealed_and_sent_opened() {
     assert_eq!(sealed["victim_id"], json!(victim), "the link stays open");
     let (id, _) = store
         .save_record(
-            "victim_identity",
+            RecordKind::VictimIdentity,
             None,
             sealed,
             "victim_identity:new",
@@ -252,7 +252,7 @@ async fn a_push_answer_conflict_on_identity_is_sealed_and_others_are_left_alone(
         .expect("seal");
     store
         .save_record(
-            "victim_identity",
+            RecordKind::VictimIdentity,
             None,
             sealed,
             "victim_identity:new",
@@ -319,7 +319,7 @@ async fn a_wipe_forgets_everything_but_the_device_and_its_counter() {
         .expect("claim");
     store
         .save_record(
-            "victim_identity",
+            RecordKind::VictimIdentity,
             None,
             sealed,
             "victim_identity:new",

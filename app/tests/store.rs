@@ -108,7 +108,7 @@ async fn a_version_one_database_is_upgraded_and_keeps_its_records() {
         .expect("list")
         .is_empty());
     store
-        .save_record("case", None, Map::new(), "case:new", AT.into())
+        .save_record(RecordKind::Case, None, Map::new(), "case:new", AT.into())
         .await
         .expect("save");
     assert_eq!(
@@ -134,7 +134,7 @@ async fn saving_writes_the_record_and_its_outbox_entry_together() {
     let store = fresh("t-save").await;
     let (first, outcome) = store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             None,
             activity("Balai desa"),
             "activity:new",
@@ -145,7 +145,7 @@ async fn saving_writes_the_record_and_its_outbox_entry_together() {
     assert_eq!(outcome, SaveOutcome::Saved { mutation_id: 1 });
     let (_, outcome) = store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             None,
             activity("Masjid"),
             "activity:new",
@@ -172,7 +172,7 @@ async fn saving_writes_the_record_and_its_outbox_entry_together() {
     // Editing what the device has saved but never synced: nothing changed, nothing sent.
     let (_, outcome) = store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             Some(&first),
             activity("Balai desa"),
             "activity:x",
@@ -201,7 +201,7 @@ async fn an_edit_of_a_synced_record_sends_only_what_changed_on_its_version() {
     edited.insert("notes".into(), json!("Dihadiri kepala desa"));
     let (_, outcome) = store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             Some(&id.to_string()),
             edited,
             "activity:e",
@@ -243,7 +243,7 @@ async fn a_form_opened_before_a_pull_saves_only_the_officers_change() {
         .expect("base");
     store
         .save_edit(
-            "activity",
+            RecordKind::Activity,
             &id.to_string(),
             form,
             &opened,
@@ -286,7 +286,7 @@ async fn a_draft_survives_and_a_save_clears_it() {
     assert_eq!(back, Some(draft));
     store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             None,
             activity("Balai desa"),
             "activity:new",
@@ -325,7 +325,7 @@ async fn a_pulled_page_and_its_cursor_are_saved_together_under_pending_edits() {
     assert_eq!(store.cursor().await.expect("cursor"), None);
     let (mine, _) = store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             None,
             activity("Di HP"),
             "activity:new",
@@ -372,7 +372,7 @@ async fn a_page_spanning_many_stored_records_keeps_what_the_phone_holds() {
     store.apply_pull(&page(first, "v2")).await.expect("pull");
     let (mine, _) = store
         .save_record(
-            "activity",
+            RecordKind::Activity,
             None,
             activity("Di HP"),
             "activity:new",
@@ -416,11 +416,11 @@ async fn a_page_spanning_many_stored_records_keeps_what_the_phone_holds() {
 async fn answered_changes_leave_the_outbox_and_a_refused_one_stays_on_its_record() {
     let store = fresh("t-push").await;
     let (a, _) = store
-        .save_record("activity", None, activity("A"), "d", AT.into())
+        .save_record(RecordKind::Activity, None, activity("A"), "d", AT.into())
         .await
         .unwrap();
     let (b, _) = store
-        .save_record("activity", None, activity("B"), "d", AT.into())
+        .save_record(RecordKind::Activity, None, activity("B"), "d", AT.into())
         .await
         .unwrap();
     let sent = store.outbox().await.unwrap();
@@ -457,11 +457,17 @@ async fn answered_changes_leave_the_outbox_and_a_refused_one_stays_on_its_record
 async fn a_second_change_of_a_record_is_rebased_on_the_first_ones_version() {
     let store = fresh("t-rebase").await;
     let (id, _) = store
-        .save_record("activity", None, activity("A"), "d", AT.into())
+        .save_record(RecordKind::Activity, None, activity("A"), "d", AT.into())
         .await
         .unwrap();
     store
-        .save_record("activity", Some(&id), activity("B"), "d", AT.into())
+        .save_record(
+            RecordKind::Activity,
+            Some(&id),
+            activity("B"),
+            "d",
+            AT.into(),
+        )
         .await
         .unwrap();
     let sent: Vec<_> = store.outbox().await.unwrap().into_iter().take(1).collect();
@@ -486,7 +492,7 @@ async fn a_mutation_gap_renumbers_the_outbox_from_the_expected_id() {
     let store = fresh("t-gap").await;
     for venue in ["A", "B", "C"] {
         store
-            .save_record("activity", None, activity(venue), "d", AT.into())
+            .save_record(RecordKind::Activity, None, activity(venue), "d", AT.into())
             .await
             .unwrap();
     }

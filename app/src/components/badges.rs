@@ -9,21 +9,24 @@ use leptos::prelude::*;
 #[component]
 pub fn Badges(
     /// Changes wait to be sent.
-    pending: bool,
+    #[prop(into)]
+    pending: Signal<bool>,
     /// The server refused the last change.
-    rejected: bool,
+    #[prop(into)]
+    rejected: Signal<bool>,
     /// A conflict was reported.
-    conflict: bool,
+    #[prop(into)]
+    conflict: Signal<bool>,
 ) -> impl IntoView {
     view! {
         <span class="badges">
-            <Show when=move || pending>
+            <Show when=move || pending.get()>
                 <span class="badge pending">{tr(i18n::BADGE_PENDING)}</span>
             </Show>
-            <Show when=move || rejected>
+            <Show when=move || rejected.get()>
                 <span class="badge rejected">{tr(i18n::BADGE_REJECTED)}</span>
             </Show>
-            <Show when=move || conflict>
+            <Show when=move || conflict.get()>
                 <span class="badge conflict">{tr(i18n::BADGE_CONFLICT)}</span>
             </Show>
         </span>

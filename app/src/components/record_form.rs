@@ -259,12 +259,12 @@ pub fn RecordForm(
             let saved = match (id.get_value(), opened) {
                 (Some(id), Some(opened)) => {
                     store
-                        .save_edit(kind, &id, fields, &opened, &key.get_value(), at)
+                        .save_edit(spec.kind, &id, fields, &opened, &key.get_value(), at)
                         .await
                 }
                 (id, _) => {
                     store
-                        .save_record(kind, id.as_deref(), fields, &key.get_value(), at)
+                        .save_record(spec.kind, id.as_deref(), fields, &key.get_value(), at)
                         .await
                 }
             };

@@ -20,7 +20,7 @@ use crate::timing;
 use gugus_model::activity::{format_date, Activity, PARTICIPANT_FIELDS};
 use gugus_model::regions;
 use gugus_model::vocab::{ACTIVITY_TYPES, AUDIENCES, TOPICS};
-use gugus_model::{FieldError, Text};
+use gugus_model::{FieldError, RecordKind, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
@@ -202,12 +202,25 @@ pub fn ActivityForm(
             let saved = match (id.get_value(), opened.get_untracked()) {
                 (Some(id), Some(opened)) => {
                     store
-                        .save_edit("activity", &id, fields, &opened, &key.get_value(), at)
+                        .save_edit(
+                            RecordKind::Activity,
+                            &id,
+                            fields,
+                            &opened,
+                            &key.get_value(),
+                            at,
+                        )
                         .await
                 }
                 (id, _) => {
                     store
-                        .save_record("activity", id.as_deref(), fields, &key.get_value(), at)
+                        .save_record(
+                            RecordKind::Activity,
+                            id.as_deref(),
+                            fields,
+                            &key.get_value(),
+                            at,
+                        )
                         .await
                 }
             };

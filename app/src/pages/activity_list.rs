@@ -1,7 +1,7 @@
 //! The activities on this device, newest first, with what still waits to be sent.
 
 use crate::app::use_ctx;
-use crate::components::Badges;
+use crate::components::{Badges, Line, Rows};
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use crate::timing;
@@ -9,7 +9,7 @@ use gugus_model::activity::{parse_date, PARTICIPANT_FIELDS};
 use gugus_model::regions;
 use gugus_model::schema::as_typed as text;
 use gugus_model::vocab::ACTIVITY_TYPES;
-use gugus_model::RecordKind;
+use gugus_model::{Lang, RecordKind};
 use leptos::prelude::*;
 use serde_json::Value;
 use time::Date;
@@ -103,9 +103,7 @@ pub fn ActivityList() -> impl IntoView {
             </Show>
             <Transition fallback=move || view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
                 <ul id="activity-list">
-                    <For each=lines key=|line| line.clone() let(line)>
-                        <ActivityItem line />
-                    </For>
+                    <Rows lines=Signal::derive(lines) row=|line| view! { <ActivityItem line /> } />
                 </ul>
             </Transition>
         </section>
@@ -116,55 +114,48 @@ pub fn ActivityList() -> impl IntoView {
 #[component]
 fn ActivityItem(
     /// What to show.
-    line: ActivityLine,
+    line: Signal<ActivityLine>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("#/kegiatan/{}", line.id);
-    let ActivityLine {
-        id,
-        activity_type,
-        date,
-        desa,
-        kecamatan,
-        venue,
-        participants,
-        pending,
-        rejected,
-        conflict,
-        ..
-    } = line;
-    let place = format!(
-        "{}, {}",
-        regions::name_of(&desa),
-        regions::name_of(&kecamatan)
-    );
+    let id = line.with_untracked(|l| l.id.clone());
+    let href = format!("#/kegiatan/{id}");
+    let text =
+        move |read: fn(&ActivityLine, Lang) -> String| move || line.with(|l| read(l, i18n.lang()));
     view! {
         <li class="activity-item" data-id=id>
             <a href=href>
                 <span class="item-title">
-                    {move || ACTIVITY_TYPES.label(&activity_type, i18n.lang()).to_owned()}
+                    {text(|l, lang| ACTIVITY_TYPES.label(&l.activity_type, lang).to_owned())}
                 </span>
                 <span class="item-date">
-                    {move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
+                    {text(|l, lang| l.date.map(|d| i18n::date_short(d, lang)).unwrap_or_default())}
                 </span>
-                <span class="item-place">{place}</span>
+                <span class="item-place">
+                    {text(|l, _| format!("{}, {}", regions::name_of(&l.desa), regions::name_of(&l.kecamatan)))}
+                </span>
                 <span class="item-people">
                     {move || {
                         format!(
                             "{} {}",
-                            i18n::number(participants, i18n.lang()),
+                            i18n::number(line.with(|l| l.participants), i18n.lang()),
                             i18n.t(i18n::PEOPLE),
                         )
                     }}
                 </span>
-                <Show when={
-                    let shown = !venue.is_empty();
-                    move || shown
-                }>
-                    <span class="item-venue">{venue.clone()}</span>
+                <Show when=move || line.with(|l| !l.venue.is_empty())>
+                    <span class="item-venue">{text(|l, _| l.venue.clone())}</span>
                 </Show>
-                <Badges pending rejected conflict />
+                <Badges
+                    pending=Signal::derive(move || line.with(|l| l.pending))
+                    rejected=Signal::derive(move || line.with(|l| l.rejected))
+                    conflict=Signal::derive(move || line.with(|l| l.conflict)) />
             </a>
         </li>
+    }
+}
+
+impl Line for ActivityLine {
+    fn id(&self) -> &str {
+        &self.id
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::app::use_ctx;
 use crate::clock;
-use crate::components::Badges;
+use crate::components::{Badges, Rows};
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::audit::short_id;
 use crate::pages::cases::case_list::{case_lines, CaseLine};
@@ -117,9 +117,7 @@ pub fn AssignPage() -> impl IntoView {
                 <p class="empty">{tr(i18n::ASSIGN_EMPTY)}</p>
             </Show>
             <ul id="case-assign-list">
-                <For each=lines key=|line| line.clone() let(line)>
-                    <CaseItem line officers />
-                </For>
+                <Rows lines=Signal::derive(lines) row=move |line| view! { <CaseItem line officers /> } />
             </ul>
         </section>
     }
@@ -127,12 +125,12 @@ pub fn AssignPage() -> impl IntoView {
 
 /// One case with its officers' checkboxes.
 #[component]
-fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
+fn CaseItem(line: Signal<CaseLine>, officers: RwSignal<Vec<Account>>) -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
     let failed = RwSignal::new(false);
-    let id = line.id.clone();
-    let assigned = line.assigned.clone();
+    let id = line.with_untracked(|l| l.id.clone());
+    let assigned = move || line.with(|l| l.assigned.clone());
     // Every active officer, and whoever is assigned though not (or no longer) listed.
     let choices = move || {
         let known = officers.get();
@@ -140,7 +138,7 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
             .iter()
             .map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.username)))
             .collect();
-        for officer in &assigned {
+        for officer in &assigned() {
             if !choices.iter().any(|(id, _)| id == officer) {
                 let short = match uuid::Uuid::parse_str(officer) {
                     Ok(id) => short_id(id),
@@ -152,7 +150,7 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
         choices
     };
     let toggle = move |officer: String, on: bool| {
-        let record_id = id.clone();
+        let record_id = line.with_untracked(|l| l.id.clone());
         let store = ctx.store();
         spawn_local(async move {
             failed.set(false);
@@ -163,7 +161,7 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
                     let fields = with_officer(opened.clone(), &officer, on);
                     store
                         .save_edit(
-                            "case",
+                            RecordKind::Case,
                             &record_id,
                             fields,
                             &opened,
@@ -182,49 +180,44 @@ fn CaseItem(line: CaseLine, officers: RwSignal<Vec<Account>>) -> impl IntoView {
             }
         });
     };
-    let CaseLine {
-        id,
-        date,
-        kecamatan,
-        modus,
-        status,
-        assigned,
-        pending,
-        rejected,
-        conflict,
-        ..
-    } = line;
-    let place = regions::name_of(&kecamatan).to_owned();
-    let none_assigned = assigned.is_empty();
+    let text = move |read: fn(&CaseLine, gugus_model::Lang) -> String| {
+        move || line.with(|l| read(l, i18n.lang()))
+    };
+    let none_assigned = move || line.with(|l| l.assigned.is_empty());
     view! {
-        <li class="case-item" data-id=id.clone()>
+        <li class="case-item" data-id=id>
             <div class="case-head">
-                <span class="item-title">{move || MODUS.label(&modus, i18n.lang()).to_owned()}</span>
+                <span class="item-title">{text(|l, lang| MODUS.label(&l.modus, lang).to_owned())}</span>
                 <span class="item-date">
-                    {move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
+                    {text(|l, lang| l.date.map(|d| i18n::date_short(d, lang)).unwrap_or_default())}
                 </span>
-                <span class="item-place">{place}</span>
-                <span class="case-status">{move || CASE_STATUSES.label(&status, i18n.lang()).to_owned()}</span>
+                <span class="item-place">{text(|l, _| regions::name_of(&l.kecamatan).to_owned())}</span>
+                <span class="case-status">{text(|l, lang| CASE_STATUSES.label(&l.status, lang).to_owned())}</span>
             </div>
             <fieldset class="officers">
                 <legend class="visually-hidden">{move || field_legend(i18n.lang())}</legend>
                 <For each=choices key=|choice| choice.clone() let((officer, label))>
                     <label class="check">
                         <input type="checkbox" name="officer" value=officer.clone()
-                            prop:checked=assigned.contains(&officer)
+                            prop:checked={
+                                let officer = officer.clone();
+                                move || line.with(|l| l.assigned.contains(&officer))
+                            }
                             on:change={
-                                let toggle = toggle.clone();
                                 let officer = officer.clone();
                                 move |ev| toggle(officer.clone(), event_target_checked(&ev))
                             } />
                         <span>{label}</span>
                     </label>
                 </For>
-                <Show when=move || none_assigned && officers.with(Vec::is_empty)>
+                <Show when=move || none_assigned() && officers.with(Vec::is_empty)>
                     <p class="hint">{tr(i18n::ASSIGNED_NONE)}</p>
                 </Show>
             </fieldset>
-            <Badges pending rejected conflict />
+            <Badges
+                pending=Signal::derive(move || line.with(|l| l.pending))
+                rejected=Signal::derive(move || line.with(|l| l.rejected))
+                conflict=Signal::derive(move || line.with(|l| l.conflict)) />
             <Show when=move || failed.get()>
                 <p class="form-error" role="alert">{tr(i18n::SAVE_FAILED)}</p>
             </Show>

@@ -3,6 +3,7 @@
 //! coverage, a drill-down by kecamatan, CSV downloads and the printable periodic report
 //! (`#/laporan`, [`ReportPage`]). Viewers get the worker's suppressed figures.
 
+mod blocks;
 mod charts;
 mod groups;
 mod report;
@@ -17,12 +18,12 @@ use crate::clock;
 use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
-use charts::{figure, Bars, Funnel, Series, Stage, Trend};
+
 use gugus_model::api::Role;
 use gugus_model::evaluation::csv::{self, Dialect, Table};
 use gugus_model::evaluation::{kecamatan_codes, AreaGroup, Cell, Count, Evaluation};
 use gugus_model::regions::{self, REGENCY_CODE};
-use gugus_model::vocab::{self, Vocab};
+use gugus_model::vocab::Vocab;
 use gugus_model::{Lang, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -367,23 +368,12 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
     let e = StoredValue::new(evaluation);
     let regency = e.with_value(|e| e.area == REGENCY_CODE);
     let lang = move || i18n.lang();
-    let get = move |f: fn(&Evaluation) -> Cell| e.with_value(f);
     // The page goes back to its top, where the heading names the area now shown.
     let drill = move |area: String| {
         figures.selection.update(|s| s.area = area);
         figures.load(ctx);
         gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
     };
-    let key = move |id: &'static str, text: Text, cell: Cell| {
-        view! {
-            <li data-key=id>
-                <span class="key-value" class:suppressed=cell.is_none()>{move || figure(cell, lang())}</span>
-                <span class="key-label">{move || i18n.t(text)}</span>
-            </li>
-        }
-    };
-    let villages = e.with_value(|e| e.coverage.villages);
-    let reached = get(|e| e.coverage.reached);
     view! {
         <div id="eval-result">
             <p id="stats-period" class="period-text">{move || e.with_value(|e| period_text(e, lang()))}</p>
@@ -394,302 +384,29 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
             <p class="report-link">
                 <a id="eval-report" href=Page::Report.hash()>{tr(words::REPORT_LINK)}</a>
             </p>
-            <ul id="eval-keys" class="keys">
-                {key("cases", words::KEY_CASES, get(|e| e.cases.total))}
-                {key("victims", words::KEY_VICTIMS, get(|e| e.victims.total))}
-                {key("services", words::KEY_SERVICES, get(|e| e.services.total.requested))}
-                {key("activities", words::KEY_ACTIVITIES, get(|e| e.activities.total))}
-                {key("participants", words::KEY_PARTICIPANTS, get(|e| e.activities.participants.total))}
-                <li data-key="villages">
-                    <span class="key-value" class:suppressed=reached.is_none()>
-                        {move || format!("{} {} {}", figure(reached, lang()), i18n.t(words::OF), i18n::number(villages, lang()))}
-                    </span>
-                    <span class="key-label">{tr(words::KEY_VILLAGES)}</span>
-                </li>
-            </ul>
-            <Show when=move || e.with_value(|e| e.suppressed)>
-                <p id="stats-suppressed" class="hint">{tr(words::SUPPRESSED)}</p>
-            </Show>
+            <blocks::KeyFigures e />
 
-            <section id="eval-cases" class="block">
-                <Heading text=words::CASES table=Table::Cases figures />
-                {move || e.with_value(|e| {
-                    let l = lang();
-                    view! {
-                        <h3>{i18n.t(words::BY_STATUS)}</h3>
-                        <Bars id="chart-status".into() title=i18n.t(words::BY_STATUS).into()
-                            rows=bars(vocab::CASE_STATUSES, &e.cases.by_status, l, true) lang=l />
-                        <h3>{i18n.t(words::BY_MODUS)}</h3>
-                        <Bars id="chart-modus".into() title=i18n.t(words::BY_MODUS).into()
-                            rows=bars(vocab::MODUS, &e.cases.by_modus, l, false) lang=l />
-                        <h3>{i18n.t(words::BY_DESTINATION)}</h3>
-                        <Bars id="chart-destination".into() title=i18n.t(words::BY_DESTINATION).into()
-                            rows=bars(vocab::DESTINATIONS, &e.cases.by_destination, l, false) lang=l />
-                        <h3>{i18n.t(words::BY_EXPLOITATION)}</h3>
-                        <Bars id="chart-exploitation".into() title=i18n.t(words::BY_EXPLOITATION).into()
-                            rows=bars(vocab::EXPLOITATION, &e.cases.by_exploitation, l, true) lang=l />
-                        <p class="hint">{i18n.t(words::EXPLOITATION_NOTE)}</p>
-                    }
-                })}
-            </section>
+            <blocks::CasesBlock e figures />
 
-            <section id="eval-victims" class="block">
-                <Heading text=words::VICTIMS table=Table::Victims figures />
-                {move || e.with_value(|e| {
-                    let (l, v) = (lang(), &e.victims);
-                    let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
-                    view! {
-                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::VICTIMS)>
-                            <table id="eval-victims-table" class="figures">
-                                <thead><tr>
-                                    <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
-                                    <th scope="col">{i18n.t(words::ADULTS)}</th><th scope="col">{i18n.t(words::TOTAL)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    <tr data-row="female"><th scope="row">{i18n.t(words::FEMALE)}</th>
-                                        {cell(v.female_children)}{cell(v.female_adults)}{cell(v.female)}</tr>
-                                    <tr data-row="male"><th scope="row">{i18n.t(words::MALE)}</th>
-                                        {cell(v.male_children)}{cell(v.male_adults)}{cell(v.male)}</tr>
-                                    <tr data-row="total" class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
-                                        {cell(v.children)}{cell(v.adults)}{cell(v.total)}</tr>
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                })}
-            </section>
+            <blocks::VictimsBlock e figures />
 
-            <section id="eval-services" class="block">
-                <Heading text=words::SERVICES table=Table::Services figures />
-                <p class="hint">{tr(words::SERVICES_NOTE)}</p>
-                {move || e.with_value(|e| {
-                    let l = lang();
-                    let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
-                    let days = |d: Option<f64>, counted: Cell| match (d, counted) {
-                        (Some(d), _) => format!("{d}").replace('.', if l == Lang::Id { "," } else { "." }),
-                        (None, None) => "*".to_owned(),
-                        (None, Some(_)) => "–".to_owned(),
-                    };
-                    let rows = e.services.rows.iter().chain([&e.services.total]).map(|r| {
-                        let is_total = r.code == "total";
-                        view! {
-                            <tr data-service=r.code.clone() class:total=is_total>
-                                <th scope="row">{label(vocab::SERVICE_TYPES, &r.code, l)}</th>
-                                {cell(r.requested)}{cell(r.delivered)}
-                                <td class="late" class:suppressed=r.late.is_none() class:alert=r.late.is_some_and(|n| n > 0)>
-                                    {figure(r.late, l)}
-                                </td>
-                                <td class="waiting" class:suppressed=r.waiting.is_none() class:alert=r.waiting.is_some_and(|n| n > 0)>
-                                    {figure(r.waiting, l)}
-                                </td>
-                                <td class="days">{days(r.median_days, r.delivered)}</td>
-                                <td class="days">{days(r.longest_days.map(|d| d as f64), r.delivered)}</td>
-                            </tr>
-                        }
-                    }).collect_view();
-                    view! {
-                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::SERVICES)>
-                            <table id="eval-services-table" class="figures">
-                                <thead><tr>
-                                    <th scope="col">{i18n.t(words::COL_SERVICE)}</th>
-                                    <th scope="col">{i18n.t(words::COL_REQUESTED)}</th>
-                                    <th scope="col">{i18n.t(words::COL_DELIVERED)}</th>
-                                    <th scope="col">{i18n.t(words::COL_LATE)}</th>
-                                    <th scope="col">{i18n.t(words::COL_WAITING)}</th>
-                                    <th scope="col">{i18n.t(words::COL_MEDIAN)}</th>
-                                    <th scope="col">{i18n.t(words::COL_LONGEST)}</th>
-                                </tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
-                    }
-                })}
-            </section>
+            <blocks::ServicesBlock e figures />
 
-            <section id="eval-legal" class="block">
-                <Heading text=words::LEGAL table=Table::Legal figures />
-                <p class="hint">{tr(words::LEGAL_NOTE)}</p>
-                {move || e.with_value(|e| {
-                    let l = lang();
-                    let stages = e.legal.funnel.iter().map(|s| Stage {
-                        label: label(vocab::LEGAL_STAGES, &s.code, l),
-                        cases: s.cases,
-                        percent: s.percent,
-                    }).collect();
-                    let rupiah = e.legal.restitution_rupiah.map_or("*".to_owned(), |r| format!("Rp {}", i18n::number(r, l)));
-                    view! {
-                        <Funnel title=i18n.t(words::LEGAL).into() stages lang=l />
-                        <p id="eval-restitution" class:suppressed=e.legal.restitution_cases.is_none() || e.legal.restitution_rupiah.is_none()>
-                            {format!("{}: {} {} · {}", i18n.t(words::RESTITUTION),
-                                figure(e.legal.restitution_cases, l), i18n.t(words::CASES_WORD), rupiah)}
-                        </p>
-                    }
-                })}
-            </section>
+            <blocks::LegalBlock e figures />
 
-            <section id="eval-activities" class="block">
-                <Heading text=words::ACTIVITIES table=Table::Activities figures />
-                {move || e.with_value(|e| {
-                    let (l, p) = (lang(), &e.activities.participants);
-                    let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
-                    view! {
-                        <h3>{i18n.t(words::BY_TYPE)}</h3>
-                        <Bars id="chart-activities".into() title=i18n.t(words::BY_TYPE).into()
-                            rows=bars(vocab::ACTIVITY_TYPES, &e.activities.by_type, l, true) lang=l />
-                        <h3>{i18n.t(words::PARTICIPANTS)}</h3>
-                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::ACTIVITIES)>
-                            <table id="eval-participants" class="figures">
-                                <thead><tr>
-                                    <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
-                                    <th scope="col">{i18n.t(words::ADULTS)}</th><th scope="col">{i18n.t(words::TOTAL)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    <tr><th scope="row">{i18n.t(words::FEMALE)}</th>
-                                        {cell(p.female_children)}{cell(p.female_adults)}{cell(p.female)}</tr>
-                                    <tr><th scope="row">{i18n.t(words::MALE)}</th>
-                                        {cell(p.male_children)}{cell(p.male_adults)}{cell(p.male)}</tr>
-                                    <tr class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
-                                        {cell(p.children)}{cell(p.adults)}{cell(p.total)}</tr>
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                })}
-            </section>
+            <blocks::ActivitiesBlock e figures />
 
-            <section id="eval-trend-block" class="block">
-                <Heading text=words::TREND table=Table::Trend figures />
-                {move || e.with_value(|e| {
-                    let l = lang();
-                    let months: Vec<String> = e.trend.iter().enumerate()
-                        .map(|(i, m)| axis_month(&m.month, i == 0, l)).collect();
-                    let series = vec![
-                        Series { name: i18n.t(words::NEW_CASES).into(), class: "cases",
-                            points: e.trend.iter().map(|m| m.new_cases).collect() },
-                        Series { name: i18n.t(words::SERVED).into(), class: "served",
-                            points: e.trend.iter().map(|m| m.victims_served).collect() },
-                        Series { name: i18n.t(words::KEY_ACTIVITIES).into(), class: "activities",
-                            points: e.trend.iter().map(|m| m.activities).collect() },
-                    ];
-                    let rows = e.trend.iter().map(|m| view! {
-                        <tr data-month=m.month.clone()>
-                            <th scope="row">{short_month(&m.month, l)}</th>
-                            <td class:suppressed=m.new_cases.is_none()>{figure(m.new_cases, l)}</td>
-                            <td class:suppressed=m.victims_served.is_none()>{figure(m.victims_served, l)}</td>
-                            <td class:suppressed=m.activities.is_none()>{figure(m.activities, l)}</td>
-                        </tr>
-                    }).collect_view();
-                    view! {
-                        <Trend title=i18n.t(words::TREND).into() months series lang=l />
-                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::TREND)>
-                            <table id="eval-trend-table" class="figures">
-                                <thead><tr>
-                                    <th scope="col">{i18n.t(words::MONTH_COL)}</th>
-                                    <th scope="col">{i18n.t(words::NEW_CASES)}</th>
-                                    <th scope="col">{i18n.t(words::SERVED)}</th>
-                                    <th scope="col">{i18n.t(words::KEY_ACTIVITIES)}</th>
-                                </tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
-                    }
-                })}
-            </section>
+            <blocks::TrendBlock e figures />
 
             <Show when=move || regency>
-                <section id="eval-areas" class="block">
-                    <Heading text=words::AREAS table=Table::Areas figures />
-                    <p class="hint">{tr(words::AREAS_NOTE)}</p>
-                    {move || e.with_value(|e| {
-                        let l = lang();
-                        let cell = |class: &'static str, c: Cell| view! {
-                            <td class=class class:suppressed=c.is_none()>{figure(c, l)}</td>
-                        };
-                        let rows = e.areas.iter().map(|row| {
-                            let code = row.code.clone();
-                            let coverage = e.coverage.kecamatan.iter().find(|c| c.code == row.code);
-                            let reached = coverage.and_then(|c| c.reached);
-                            let villages = coverage.map_or(0, |c| c.villages);
-                            view! {
-                                <tr data-kecamatan=row.code.clone()>
-                                    <th scope="row" class="name">
-                                        <button type="button" class="drill link" on:click=move |_| drill(code.clone())>
-                                            {regions::name_of(&row.code).to_owned()}
-                                        </button>
-                                    </th>
-                                    {cell("cases", row.cases)}{cell("victims", row.victims)}
-                                    {cell("services", row.services)}{cell("activities", row.activities)}
-                                    {cell("participants", row.participants)}
-                                    <td class="villages" class:suppressed=reached.is_none()>
-                                        {format!("{}/{}", figure(reached, l), villages)}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view();
-                        view! {
-                            <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::AREAS)>
-                                <table id="stats-table" class="figures">
-                                    <thead><tr>
-                                        <th scope="col">{i18n.t(words::COL_KECAMATAN)}</th>
-                                        <th scope="col">{i18n.t(words::COL_CASES)}</th>
-                                        <th scope="col">{i18n.t(words::COL_VICTIMS)}</th>
-                                        <th scope="col">{i18n.t(words::COL_SERVICES)}</th>
-                                        <th scope="col">{i18n.t(words::COL_ACTIVITIES)}</th>
-                                        <th scope="col">{i18n.t(words::COL_PARTICIPANTS)}</th>
-                                        <th scope="col">{i18n.t(words::COL_VILLAGES)}</th>
-                                    </tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                        }
-                    })}
-                </section>
+                <blocks::AreasBlock e figures drill=Callback::new(drill) />
             </Show>
 
             <Show when=move || regency>
                 <groups::GroupsTable evaluation=e drill=Callback::new(drill) />
             </Show>
 
-            <section id="eval-coverage" class="block">
-                <Heading text=words::COVERAGE table=Table::Coverage figures />
-                <p class="hint">{move || {
-                    let note = match e.with_value(|e| e.suppressed) {
-                        true => words::COVERAGE_NOTE_VIEWER,
-                        false => words::COVERAGE_NOTE,
-                    };
-                    i18n.t(note)
-                }}</p>
-                {move || e.with_value(|e| {
-                    let l = lang();
-                    e.coverage.kecamatan.iter().map(|row| {
-                        let villages = regions::villages_of(&row.code).map(|v| {
-                            let not_reached = row.not_reached.as_ref().map(|list| list.contains(&v.code));
-                            let never = row.never_reached.as_ref().is_some_and(|list| list.contains(&v.code));
-                            view! {
-                                <li data-desa=v.code.clone() class:reached=not_reached == Some(false)
-                                    class:not-reached=not_reached == Some(true) class:never=never
-                                    title=(not_reached == Some(true)).then(|| i18n.t(words::NOT_REACHED))>
-                                    {v.name.clone()}
-                                    {never.then(|| view! { <span class="mark" title=i18n.t(words::NEVER_REACHED)>" ✕"</span> })}
-                                </li>
-                            }
-                        }).collect_view();
-                        let hidden = row.not_reached.is_none();
-                        view! {
-                            <details class="coverage" data-kecamatan=row.code.clone() open=!regency>
-                                <summary>
-                                    {format!("{}: {} {} {} {}", regions::name_of(&row.code), figure(row.reached, l),
-                                        i18n.t(words::OF), row.villages, i18n.t(words::KEY_VILLAGES).to_lowercase())}
-                                </summary>
-                                {match hidden {
-                                    true => view! { <p class="hint">{i18n.t(words::LIST_HIDDEN)}</p> }.into_any(),
-                                    false => view! { <ul class="villages">{villages}</ul> }.into_any(),
-                                }}
-                            </details>
-                        }
-                    }).collect_view()
-                })}
-            </section>
+            <blocks::CoverageBlock e figures regency />
         </div>
     }
 }
@@ -714,7 +431,7 @@ pub fn axis_month(month: &str, first: bool, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::charts::percent;
+    use super::charts::{figure, percent};
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -2,7 +2,7 @@
 
 use super::{meta, to_js, Store, StoreError, StoreResult, BY_KIND, DRAFTS, META, OUTBOX, RECORDS};
 use crate::crypto::is_sealed;
-use crate::identity::{is_identity_kind, sealed_field};
+use crate::identity::sealed_field;
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::Mutation;
 use gugus_model::RecordKind;
@@ -42,7 +42,7 @@ impl Store {
     /// not answered for yet), and now.
     pub async fn save_record(
         &self,
-        kind: &str,
+        kind: RecordKind,
         id: Option<&str>,
         fields: Map<String, Value>,
         draft_key: &str,
@@ -58,7 +58,7 @@ impl Store {
     /// while the form was open is never undone by the form's stale values.
     pub async fn save_edit(
         &self,
-        kind: &str,
+        kind: RecordKind,
         id: &str,
         fields: Map<String, Value>,
         opened: &Map<String, Value>,
@@ -71,14 +71,14 @@ impl Store {
 
     async fn save_fields(
         &self,
-        kind: &str,
+        kind: RecordKind,
         id: Option<&str>,
         fields: Map<String, Value>,
         opened: Option<&Map<String, Value>>,
         draft_key: &str,
         at: String,
     ) -> StoreResult<(String, SaveOutcome)> {
-        if is_identity_kind(kind) && !all_sealed(&fields) {
+        if kind.is_identity() && !all_sealed(&fields) {
             return Err(StoreError::Failed("identity values must be sealed".into()));
         }
         let tx = self.write_strict(&[RECORDS, OUTBOX, META, DRAFTS])?;
@@ -94,7 +94,7 @@ impl Store {
         };
         let id = id.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
         let next_id = meta::next_mutation_id(&meta_store).await?;
-        let saved = device::save(existing, kind, &id, fields, at, next_id)
+        let saved = device::save(existing, kind.as_str(), &id, fields, at, next_id)
             .map_err(|error| StoreError::Failed(error.to_string()))?;
         let record = saved.record;
         let outcome = match saved.mutation {

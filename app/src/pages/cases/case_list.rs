@@ -2,7 +2,7 @@
 //! network needed), with what still waits to be sent.
 
 use crate::app::use_ctx;
-use crate::components::Badges;
+use crate::components::{Badges, Line, Rows};
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use crate::timing;
@@ -257,9 +257,7 @@ pub fn CaseList() -> impl IntoView {
             </Show>
             <Transition fallback=move || view! { <p class="loading">{tr(i18n::LOADING)}</p> }>
                 <ul id="case-list">
-                    <For each=lines key=|line| line.clone() let(line)>
-                        <CaseItem line />
-                    </For>
+                    <Rows lines=Signal::derive(lines) row=|line| view! { <CaseItem line /> } />
                 </ul>
                 {move || {
                     more()
@@ -301,39 +299,37 @@ where
 #[component]
 fn CaseItem(
     /// What to show.
-    line: CaseLine,
+    line: Signal<CaseLine>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("#/kasus/{}", line.id);
-    let CaseLine {
-        id,
-        date,
-        status,
-        modus,
-        kecamatan,
-        victims,
-        pending,
-        rejected,
-        conflict,
-        ..
-    } = line;
-    let victims = victims.join(", ");
-    let status_code = status.clone();
+    let id = line.with_untracked(|l| l.id.clone());
+    let href = format!("#/kasus/{id}");
+    let text =
+        move |read: fn(&CaseLine, Lang) -> String| move || line.with(|l| read(l, i18n.lang()));
     view! {
-        <li class="case-item" data-id=id data-status=status_code>
+        <li class="case-item" data-id=id data-status=move || line.with(|l| l.status.clone())>
             <a href=href>
-                <span class="item-title">{move || MODUS.label(&modus, i18n.lang()).to_owned()}</span>
+                <span class="item-title">{text(|l, lang| MODUS.label(&l.modus, lang).to_owned())}</span>
                 <span class="item-date">
-                    {move || date.map(|d| i18n::date_short(d, i18n.lang())).unwrap_or_default()}
+                    {text(|l, lang| l.date.map(|d| i18n::date_short(d, lang)).unwrap_or_default())}
                 </span>
-                <span class="item-place">{regions::name_of(&kecamatan).to_owned()}</span>
+                <span class="item-place">{text(|l, _| regions::name_of(&l.kecamatan).to_owned())}</span>
                 <span class="case-status">
-                    {move || CASE_STATUSES.label(&status, i18n.lang()).to_owned()}
+                    {text(|l, lang| CASE_STATUSES.label(&l.status, lang).to_owned())}
                 </span>
-                <span class="item-victims">{victims}</span>
-                <Badges pending rejected conflict />
+                <span class="item-victims">{text(|l, _| l.victims.join(", "))}</span>
+                <Badges
+                    pending=Signal::derive(move || line.with(|l| l.pending))
+                    rejected=Signal::derive(move || line.with(|l| l.rejected))
+                    conflict=Signal::derive(move || line.with(|l| l.conflict)) />
             </a>
         </li>
+    }
+}
+
+impl Line for CaseLine {
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 

@@ -1,0 +1,57 @@
+//! The rows of a list of records, keyed on the record id.
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// A line of a list that stands for one record.
+pub trait Line: Clone + PartialEq + Send + Sync + 'static {
+    /// The record's id.
+    fn id(&self) -> &str;
+}
+
+/// One row per line of `lines`, in their order, keyed on the record id. Each row reads its
+/// own line as a signal, so a record that changes (a tick on the assignment page, a change
+/// sent, a refusal) updates its row in place: the row's focus, its place for a screen
+/// reader and a checkbox being ticked stay where they are.
+#[component]
+pub fn Rows<L, F, V>(
+    /// The lines, in order.
+    #[prop(into)]
+    lines: Signal<Vec<L>>,
+    /// Draws one row from its line.
+    row: F,
+) -> impl IntoView
+where
+    L: Line,
+    F: Fn(Signal<L>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let by_id = Memo::new(move |_| {
+        lines.with(|lines| {
+            lines
+                .iter()
+                .map(|line| (line.id().to_owned(), line.clone()))
+                .collect::<HashMap<String, L>>()
+        })
+    });
+    let ids =
+        move || lines.with(|lines| lines.iter().map(|l| l.id().to_owned()).collect::<Vec<_>>());
+    view! {
+        <For
+            each=ids
+            key=|id| id.clone()
+            children=move |id: String| {
+                // A row exists only for an id of the lines; until it is taken away, a line
+                // that has just left keeps its last state.
+                let first = by_id.with_untracked(|lines| lines.get(&id).cloned());
+                let row = row.clone();
+                first.map(move |first| {
+                    let line = Memo::new(move |_| {
+                        by_id.with(|lines| lines.get(&id).cloned()).unwrap_or_else(|| first.clone())
+                    });
+                    row(line.into())
+                })
+            }
+        />
+    }
+}
