@@ -16,9 +16,12 @@ DATABASE_URL ?= sqlite://data/gugus.db
 
 CARGO ?= cargo
 WORKER_RELEASE := target/release/gugus-worker
+# Each test that skips its PostgreSQL half (no server, outside CI) adds a line here;
+# `make test` ends by saying so in capitals.
+export GUGUS_SKIPPED_LOG := $(CURDIR)/target/postgres-skipped.log
 
 .PHONY: help tools browser-tools build worker worker-debug run test fmt-check clippy \
-        test-native test-dates test-wasm size-check test-e2e bench clean
+        test-native test-dates test-wasm size-check test-e2e bench clean skipped-reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -45,8 +48,20 @@ run: build worker ## serve the app and the API on ADDR in demo mode (store: DATA
 	@mkdir -p data
 	$(WORKER_RELEASE) serve --demo --addr '$(ADDR)' --database-url '$(DATABASE_URL)' --static-dir dist
 
-test: tools browser-tools fmt-check clippy test-native test-dates test-wasm build size-check test-e2e ## every check and test, in order
-	@echo "make test: all checks and tests passed"
+test: skipped-reset tools browser-tools fmt-check clippy test-native test-dates test-wasm build size-check test-e2e ## every check and test, in order
+	@if [ -s '$(GUGUS_SKIPPED_LOG)' ]; then \
+	  printf '\n%s\n' "################################################################"; \
+	  echo "## make test: passed, BUT THE POSTGRESQL HALF DID NOT RUN:"; \
+	  echo "## $$(wc -l < '$(GUGUS_SKIPPED_LOG)') tests skipped it; the first reason:"; \
+	  echo "## $$(head -n1 '$(GUGUS_SKIPPED_LOG)')"; \
+	  echo "## Start PostgreSQL (or set GUGUS_TEST_POSTGRES) and run make test again."; \
+	  printf '%s\n\n' "################################################################"; \
+	else \
+	  echo "make test: all checks and tests passed, on SQLite and PostgreSQL"; \
+	fi
+
+skipped-reset:
+	@mkdir -p target && rm -f '$(GUGUS_SKIPPED_LOG)'
 
 fmt-check: ## check the formatting
 	$(CARGO) fmt --all -- --check

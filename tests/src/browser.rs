@@ -268,6 +268,18 @@ impl Browser {
             .with_context(|| format!("CDP {cmd}"))
     }
 
+    /// Saves the page's downloads into `dir` (`Browser.setDownloadBehavior`), so a test can
+    /// wait for the file a button saves.
+    pub async fn download_to(&self, dir: &std::path::Path) -> Result<()> {
+        let params = json!({
+            "behavior": "allow",
+            "downloadPath": dir.display().to_string(),
+            "eventsEnabled": false,
+        });
+        self.cdp("Browser.setDownloadBehavior", params).await?;
+        Ok(())
+    }
+
     /// Emulates a phone with no signal (or gives the signal back) for the page.
     ///
     /// This reaches the page's target only: the service worker's own fetches still go

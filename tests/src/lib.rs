@@ -24,6 +24,7 @@ mod command;
 pub mod figures;
 mod poll;
 pub mod postgres;
+pub mod skipped;
 pub mod sync;
 mod worker;
 

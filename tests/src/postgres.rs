@@ -5,6 +5,7 @@
 //! `postgres://postgres@127.0.0.1:5432/test`). When it is unreachable, a run prints
 //! `SKIPPED` and passes, except with `CI=true`, where it fails (as the worker's tests do).
 
+use crate::skipped::record_skip;
 use anyhow::{bail, Result};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -65,6 +66,10 @@ impl FreshDatabase {
                     "SKIPPED: PostgreSQL not reachable at {}: {error}",
                     shown(&url)
                 );
+                record_skip(&format!(
+                    "PostgreSQL not reachable at {}: {error}",
+                    shown(&url)
+                ));
                 return Ok(None);
             }
         };

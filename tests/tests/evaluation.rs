@@ -251,9 +251,31 @@ async fn supervisor_journey(desk: &Browser, worker: &Worker, api: &Api) -> Resul
         .sum();
     ensure!(desk.count("#eval-coverage li.not-reached").await? == not_reached);
 
-    // A download in words: no error shows.
+    // A download in words: the file the button saves is the worker's export of the
+    // same selection, and no error shows.
+    let downloads = tempfile::tempdir()?;
+    desk.download_to(downloads.path()).await?;
     desk.click("#eval-cases button.csv").await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let file = downloads
+        .path()
+        .join(format!("gugus-kasus-period-{YEAR}.csv"));
+    let saved = poll("the saved CSV of the cases", || async {
+        Ok(std::fs::read_to_string(&file)
+            .ok()
+            .filter(|t| !t.is_empty()))
+    })
+    .await?;
+    let (status, export) = api
+        .get_text(
+            &format!("/stats/export?period={YEAR}&area=33.03&table=kasus&lang=id&format=rfc4180"),
+            &device.token,
+        )
+        .await?;
+    ensure!(status == StatusCode::OK, "{status} {export}");
+    ensure!(
+        parse(&saved) == parse(&export) && parse(&saved).len() > 1,
+        "the saved file {saved:?} is not the export {export:?}"
+    );
     ensure!(
         desk.count("#eval-cases .form-error").await? == 0,
         "the download failed"

@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use uuid::Uuid;
+#[path = "../../../tests/src/skipped.rs"]
+mod skipped;
+use skipped::record_skip;
 
 /// The password every test account gets.
 pub const PASSWORD: &str = "kata-sandi-ujian";
@@ -80,6 +83,10 @@ async fn fresh_schema() -> anyhow::Result<Option<(PgPool, String, String)>> {
                 "SKIPPED: PostgreSQL not reachable at {}: {error}",
                 shown(&url)
             );
+            record_skip(&format!(
+                "PostgreSQL not reachable at {}: {error}",
+                shown(&url)
+            ));
             return Ok(None);
         }
     };
