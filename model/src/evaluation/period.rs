@@ -10,12 +10,15 @@ const QUARTERS: [&str; 4] = ["I", "II", "III", "IV"];
 
 /// A period of whole days, both ends included, `from` never after `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     /// First day.
     #[serde(with = "day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub from: Date,
     /// Last day.
     #[serde(with = "day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub to: Date,
 }
 

@@ -5,6 +5,7 @@ use crate::auth::CurrentUser;
 use crate::clock::{now_unix, WIB};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::openapi;
 use crate::store::{AuditAction, AuditQuery, NewAuditEntry};
 use crate::AppState;
 use axum::extract::State;
@@ -16,6 +17,7 @@ use model::RecordKind;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use time::Duration;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 /// The most entries one answer holds.
@@ -24,19 +26,25 @@ pub const MAX_LIMIT: u32 = 500;
 pub const DEFAULT_LIMIT: u32 = 100;
 
 /// The query string as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// Only this user's entries (a username).
+    /// Only this user's entries (a username; an unknown one matches nothing).
     pub user: Option<String>,
     /// Only entries about this record or account (a UUID).
+    #[param(format = Uuid)]
     pub record: Option<String>,
     /// From this day (WIB), `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// To this day (WIB) inclusive, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Only entries older than this id: the next page.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub before: Option<u64>,
     /// At most this many (1 to 500; default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -53,7 +61,21 @@ fn day_start(name: &str, text: &str, days_after: i64) -> Result<i64, ApiError> {
     Ok(start.unix_timestamp())
 }
 
-/// Answers the newest entries that match, newest first.
+/// Answers the newest entries that match, newest first; `more` says whether older ones
+/// match too (ask again with `before` = the last entry's id).
+#[utoipa::path(
+    get,
+    path = "/audit",
+    operation_id = "listAuditEntries",
+    tag = "audit",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(AuditParams),
+    responses(
+        (status = 200, description = "A page of the trail.", body = AuditPage),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
