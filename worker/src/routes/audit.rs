@@ -48,17 +48,16 @@ pub struct AuditParams {
     pub limit: Option<u32>,
 }
 
-/// The start of a WIB day, in unix seconds.
-fn day_start(name: &str, text: &str, days_after: i64) -> Result<i64, ApiError> {
+/// The start of a WIB day, `days_after` the one named, in unix seconds; `None` past the
+/// calendar's last day (no entry is that late).
+fn day_start(name: &str, text: &str, days_after: i64) -> Result<Option<i64>, ApiError> {
     let day = parse_date(text.trim()).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "`{name}` is not a date in the form YYYY-MM-DD: {text:?}."
         ))
     })?;
-    let start = (day + Duration::days(days_after))
-        .midnight()
-        .assume_offset(WIB);
-    Ok(start.unix_timestamp())
+    let start = day.checked_add(Duration::days(days_after));
+    Ok(start.map(|day| day.midnight().assume_offset(WIB).unix_timestamp()))
 }
 
 /// Answers the newest entries that match, newest first; `more` says whether older ones
@@ -109,12 +108,15 @@ pub async fn list(
         .from
         .as_deref()
         .map(|d| day_start("from", d, 0))
-        .transpose()?;
+        .transpose()?
+        .flatten();
+    // Up to the end of the last day: past the calendar's end, no bound.
     let to = params
         .to
         .as_deref()
         .map(|d| day_start("to", d, 1))
-        .transpose()?;
+        .transpose()?
+        .flatten();
     // Entry ids are positive 64-bit signed integers in both stores.
     if params
         .before
@@ -172,5 +174,20 @@ pub fn account_change(by: Uuid, account: Uuid, detail: Value) -> NewAuditEntry {
         record_kind: Some("user".into()),
         record_id: Some(account),
         detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_starts_at_midnight_wib_and_the_calendars_end_bounds_nothing() {
+        let start = day_start("from", "2026-11-02", 0).ok().flatten();
+        assert_eq!(start, Some(1_793_552_400)); // 2026-11-01T17:00:00Z
+        let next = day_start("to", "2026-11-02", 1).ok().flatten();
+        assert_eq!(next, start.map(|s| s + 86_400));
+        assert_eq!(day_start("to", "9999-12-31", 1).ok(), Some(None));
+        assert!(day_start("to", "2026-02-30", 1).is_err());
     }
 }

@@ -65,12 +65,12 @@ impl Period {
             })
         };
         let (from, to) = (day("from", &query.from)?, day("to", &query.to)?);
-        if from > to {
-            return Err(ApiError::BadRequest(
-                "`from` must not be after `to`.".into(),
-            ));
-        }
-        Ok(Period { from, to })
+        evaluation::Period::new(from, to)
+            .map(|checked| Period {
+                from: checked.from,
+                to: checked.to,
+            })
+            .map_err(|error| ApiError::BadRequest(format!("{error}.")))
     }
 }
 
