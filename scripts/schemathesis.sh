@@ -23,12 +23,19 @@ CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,respo
 PHASES=examples,coverage,fuzzing
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-target_dir=${CARGO_TARGET_DIR:-$root/target}
 say() { printf '[schemathesis] %s\n' "$*" >&2; }
 
 schemathesis=$("$root/scripts/ensure-tools.sh" api)
 say "building the worker (debug)"
-(cd "$root" && cargo build -p gugus-worker --locked --quiet)
+# Where cargo put it, as cargo says (CARGO_TARGET_DIR or not).
+built=$(cd "$root" && cargo build -p gugus-worker --locked --quiet --message-format=json |
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and message.get("executable") \
+            and message["target"]["name"] == "gugus-worker":
+        print(message["executable"])')
+[ -x "$built" ] || { say "cargo built no gugus-worker"; exit 1; }
 
 work=$(mktemp -d)
 worker_pid=""
@@ -42,7 +49,7 @@ stop() {
 trap stop EXIT
 # A copy: a build of another checkout sharing the target folder cannot swap it mid-run.
 worker="$work/gugus-worker"
-cp "$target_dir/debug/gugus-worker" "$worker"
+cp "$built" "$worker"
 
 export DATABASE_URL="sqlite://$work/gugus.db"
 # The demo has no admin: one more account, for the account operations.
