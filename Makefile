@@ -21,7 +21,7 @@ WORKER_RELEASE := target/release/gugus-worker
 export GUGUS_SKIPPED_LOG := $(CURDIR)/target/postgres-skipped.log
 
 .PHONY: help tools browser-tools build worker worker-debug run test fmt-check clippy \
-        test-native test-dates test-wasm size-check test-e2e bench clean skipped-reset
+        test-native api-check test-dates test-wasm size-check test-e2e bench clean skipped-reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -48,7 +48,7 @@ run: build worker ## serve the app and the API on ADDR in demo mode (store: DATA
 	@mkdir -p data
 	$(WORKER_RELEASE) serve --demo --addr '$(ADDR)' --database-url '$(DATABASE_URL)' --static-dir dist
 
-test: skipped-reset tools browser-tools fmt-check clippy test-native test-dates test-wasm build size-check test-e2e ## every check and test, in order
+test: skipped-reset tools browser-tools fmt-check clippy test-native api-check test-dates test-wasm build size-check test-e2e ## every check and test, in order
 	@if [ -s '$(GUGUS_SKIPPED_LOG)' ]; then \
 	  printf '\n%s\n' "################################################################"; \
 	  echo "## make test: passed, BUT THE POSTGRESQL HALF DID NOT RUN:"; \
@@ -73,6 +73,12 @@ clippy: tools ## lint the native crates and the app, warnings are errors
 
 test-native: ## unit and integration tests of model and worker (PostgreSQL: GUGUS_TEST_POSTGRES)
 	$(CARGO) test --workspace --exclude gugus-app --exclude gugus-e2e --locked
+
+# Examples schemathesis generates per operation and caller (scripts/schemathesis.sh).
+API_CHECK_EXAMPLES ?= 20
+
+api-check: ## fuzz the worker against its OpenAPI description with schemathesis, per role
+	MAX_EXAMPLES=$(API_CHECK_EXAMPLES) scripts/schemathesis.sh
 
 # The dates on which date arithmetic goes wrong, each pinned through the one clock
 # (GUGUS_NOW): the last day of a month, 31 December late in the evening WIB, 29 February,

@@ -3,6 +3,8 @@
 #   scripts/ensure-tools.sh build    wasm32 target, wasm-bindgen CLI, wasm-split-cli, wasm-opt,
 #                                    brotli
 #   scripts/ensure-tools.sh browser  Chromium and chromedriver (Debian packages)
+#   scripts/ensure-tools.sh api      schemathesis (PyPI) in a virtualenv under .tools/; prints
+#                                    the path of its command
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.129
@@ -11,6 +13,8 @@ WASM_BINDGEN_VERSION=0.2.129
 # import, which 0.2.2 does not.
 WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132.0.0
+# The API's fuzzer (scripts/schemathesis.sh), from PyPI.
+SCHEMATHESIS_VERSION=4.32.5
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 
@@ -87,9 +91,22 @@ ensure_browser() {
   fi
 }
 
+# schemathesis in its own virtualenv, .tools/schemathesis-VERSION/bin/schemathesis.
+ensure_schemathesis() {
+  local venv="$tools/schemathesis-$SCHEMATHESIS_VERSION"
+  [ -x "$venv/bin/schemathesis" ] && return
+  command -v python3 >/dev/null 2>&1 || { say "python3 is missing: apt-get install -y python3-venv"; exit 1; }
+  say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into .tools/ (~1 min)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 case "${1:-build}" in
   build) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_wasm_bindgen; ensure_wasm_split ;;
   browser) ensure_browser ;;
-  all) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_browser; ensure_wasm_bindgen; ensure_wasm_split ;;
-  *) say "usage: $0 build|browser|all"; exit 2 ;;
+  api) ensure_schemathesis; echo "$tools/schemathesis-$SCHEMATHESIS_VERSION/bin/schemathesis" ;;
+  all) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_browser; ensure_wasm_bindgen; ensure_wasm_split
+       ensure_schemathesis ;;
+  *) say "usage: $0 build|browser|api|all"; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// What a user may do (`docs/sync-protocol.md`, scope by role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Records cases and activities in the field.
@@ -59,6 +60,7 @@ impl Role {
 
 /// `POST /api/v1/login` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// The account's username.
     pub username: String,
@@ -70,6 +72,7 @@ pub struct LoginRequest {
 
 /// Who is logged in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInfo {
     /// The user's id.
     pub id: Uuid,
@@ -87,10 +90,12 @@ pub struct UserInfo {
 
 /// `POST /api/v1/login` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     /// The bearer token for every other request.
     pub token: String,
     /// When the token stops working (RFC 3339).
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub expires_at: String,
     /// The user.
     pub user: UserInfo,
@@ -98,6 +103,7 @@ pub struct LoginResponse {
 
 /// The body of every non-2xx answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ErrorDetail,
@@ -105,6 +111,7 @@ pub struct ErrorBody {
 
 /// The error inside [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// A stable code: `bad_request`, `unauthorized`, `forbidden`, `mutation_gap`, ...
     pub code: String,
@@ -115,11 +122,13 @@ pub struct ErrorDetail {
     pub expected: Option<u64>,
     /// With `weak_password`: why, as a [`crate::password::Weakness`] code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::password::Weakness::schema))]
     pub reason: Option<String>,
 }
 
 /// One account as an admin sees it (`GET /api/v1/users`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     /// The user's id.
     pub id: Uuid,
@@ -138,6 +147,7 @@ pub struct Account {
 
 /// `GET /api/v1/users` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountList {
     /// Every account, by username.
     pub users: Vec<Account>,
@@ -146,6 +156,7 @@ pub struct AccountList {
 /// `POST /api/v1/users` request. The role is a wire name, checked by the worker so that an
 /// unknown one gets a clear message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAccount {
     /// The login name: 1 to 64 of `a-z 0-9 . _ -` (kept in lower case).
     pub username: String,
@@ -162,6 +173,7 @@ pub struct NewAccount {
 
 /// `POST /api/v1/users/{id}/password` request: an admin sets a new password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPassword {
     /// The new password: at least 8 characters, and not easy to guess.
     pub password: String,
@@ -169,16 +181,20 @@ pub struct NewPassword {
 
 /// One of the caller's live sessions (`GET /api/v1/sessions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The session's opaque id (not the token, nor its hash).
     pub id: Uuid,
     /// The device that logged in.
     pub device_id: Uuid,
     /// When it logged in (RFC 3339).
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     /// When it was last used, to the minute (RFC 3339).
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub last_seen_at: String,
     /// When it stops working at the latest (RFC 3339); it stops earlier when idle 14 days.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub expires_at: String,
     /// Whether this is the session making the request.
     pub current: bool,
@@ -186,6 +202,7 @@ pub struct SessionInfo {
 
 /// `GET /api/v1/sessions` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList {
     /// The caller's live sessions, newest first.
     pub sessions: Vec<SessionInfo>,
@@ -194,6 +211,7 @@ pub struct SessionList {
 /// One entry of the audit trail, as `GET /api/v1/audit` answers it. It names which fields
 /// a change touched, never their values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Its place in the trail (higher is later).
     pub id: u64,
@@ -219,6 +237,7 @@ pub struct AuditEntry {
 
 /// `GET /api/v1/audit` answer: the newest entries first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     /// The entries, newest first.
     pub entries: Vec<AuditEntry>,

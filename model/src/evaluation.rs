@@ -35,6 +35,7 @@ pub type Cell = Option<u64>;
 
 /// `GET /api/v1/stats` answer: the figures of one period and area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     /// The period the figures cover.
     pub period: Period,
@@ -75,6 +76,7 @@ pub struct Evaluation {
 
 /// One code's count in a breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     /// The vocabulary code.
     pub code: String,
@@ -84,6 +86,7 @@ pub struct Count {
 
 /// Cases reported in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseFigures {
     /// All of them.
     pub total: Cell,
@@ -99,6 +102,7 @@ pub struct CaseFigures {
 
 /// Victims of the cases reported in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VictimFigures {
     /// All of them.
     pub total: Cell,
@@ -122,6 +126,7 @@ pub struct VictimFigures {
 
 /// Services of one type (or all) requested in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceRow {
     /// Service type code, `total` for all.
     pub code: String,
@@ -141,6 +146,7 @@ pub struct ServiceRow {
 
 /// Services requested in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceFigures {
     /// One row per service type.
     pub rows: Vec<ServiceRow>,
@@ -150,6 +156,7 @@ pub struct ServiceFigures {
 
 /// One stage of the law-enforcement funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FunnelStage {
     /// Stage code.
     pub code: String,
@@ -161,6 +168,7 @@ pub struct FunnelStage {
 
 /// How far the law enforcement of the period's cases went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalFigures {
     /// From police report to final verdict.
     pub funnel: Vec<FunnelStage>,
@@ -172,6 +180,7 @@ pub struct LegalFigures {
 
 /// Participants of the period's activities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participants {
     /// Everyone.
     pub total: Cell,
@@ -195,6 +204,7 @@ pub struct Participants {
 
 /// Activities held in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityFigures {
     /// All of them.
     pub total: Cell,
@@ -206,6 +216,7 @@ pub struct ActivityFigures {
 
 /// Villages reached in one kecamatan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoverageRow {
     /// Kecamatan code.
     pub code: String,
@@ -223,6 +234,7 @@ pub struct CoverageRow {
 
 /// Villages reached by the period's activities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     /// Villages in the area.
     pub villages: u64,
@@ -234,6 +246,7 @@ pub struct Coverage {
 
 /// A kecamatan's main figures, one row of the regency's table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaRow {
     /// Kecamatan code.
     pub code: String,
@@ -251,6 +264,7 @@ pub struct AreaRow {
 
 /// A group of kecamatan's main figures, one row of the regency's table of groups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupRow {
     /// The group's `area` (`kelompok:zona-utara`).
     pub code: String,
@@ -327,6 +341,7 @@ impl Area {
 
 /// One month of the trend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthRow {
     /// `YYYY-MM`.
     pub month: String,

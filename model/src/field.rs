@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// the two that have one; read back through [`RawProblem`] (a derived reader of this
 /// tagged enum costs the app's first download about 3 KB gzipped).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "problem", rename_all = "snake_case", try_from = "RawProblem")]
 pub enum Problem {
     /// The field is required and missing or empty.
@@ -223,6 +224,7 @@ pub fn grouped(n: u64, separator: char) -> String {
 
 /// One field's validation error: which field, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{field}: {}", problem.message(Lang::En))]
 pub struct FieldError {
     /// The field's wire name, e.g. `participants_female_adult`.

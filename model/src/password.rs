@@ -57,6 +57,19 @@ impl Weakness {
         Weakness::ALL.into_iter().find(|w| w.code() == code)
     }
 
+    /// The schema of a `weak_password` error's `reason`: one of the codes.
+    #[cfg(feature = "openapi")]
+    pub fn schema() -> utoipa::openapi::schema::Object {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(Weakness::ALL.map(Weakness::code)))
+            .description(Some(
+                "With `weak_password`: why the password is too easy to guess.",
+            ))
+            .build()
+    }
+
     /// The reason in words.
     pub fn text(self) -> Text {
         match self {

@@ -11,6 +11,7 @@ pub const SUPPRESS_AT_MOST: u64 = 10;
 /// Activities and participants of one kecamatan (or the regency's total) in a period.
 /// `None` is a suppressed cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityRow {
     /// Kecamatan code, or `33.03` for the total.
     pub kecamatan: String,
@@ -30,10 +31,13 @@ pub struct ActivityRow {
 
 /// `GET /api/v1/stats/activities` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityStats {
     /// First day of the period (`YYYY-MM-DD`, inclusive).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub from: String,
     /// Last day of the period (`YYYY-MM-DD`, inclusive).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub to: String,
     /// Whether small cells were suppressed (the caller is a viewer).
     pub suppressed: bool,

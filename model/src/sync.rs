@@ -19,6 +19,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// What a mutation does to its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Op {
     /// Create the record, or change the fields given.
@@ -29,8 +30,13 @@ pub enum Op {
 
 /// One change made on a device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mutation {
     /// The device's counter: 1, 2, 3, ... never reused.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 1, maximum = 9_223_372_036_854_775_807_u64)
+    )]
     pub id: u64,
     /// The record kind's wire name.
     pub kind: String,
@@ -44,6 +50,7 @@ pub struct Mutation {
     #[serde(default)]
     pub fields: Map<String, Value>,
     /// The device's clock when the change was made (RFC 3339).
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, max_length = 40))]
     pub at: String,
     /// Fields whose open conflicts this change settles (`docs/api.md`, "Conflicts"): it
     /// carries the chosen value of each. Empty for an ordinary change.
@@ -87,8 +94,10 @@ impl Mutation {
 
 /// `POST /api/v1/sync/push` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// Must be [`PROTOCOL`].
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     /// The device's id.
     pub device_id: Uuid,
@@ -98,6 +107,7 @@ pub struct PushRequest {
 
 /// One same-field conflict: the server kept its value, the device's is logged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conflict {
     /// The field's name.
     pub field: String,
@@ -109,6 +119,7 @@ pub struct Conflict {
 
 /// What happened to one mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum MutationStatus {
     /// Applied; the record is now at `version`.
@@ -134,6 +145,7 @@ pub enum MutationStatus {
 
 /// Why a mutation was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectError {
     /// `invalid_field`, `forbidden` or `unknown_kind`.
     pub code: String,
@@ -192,6 +204,7 @@ impl RejectError {
 
 /// One mutation's result in a push answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     /// The mutation's id.
     pub id: u64,
@@ -202,6 +215,7 @@ pub struct MutationResult {
 
 /// `POST /api/v1/sync/push` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// The last mutation id the server has taken from this device.
     pub last_mutation_id: u64,
@@ -211,8 +225,10 @@ pub struct PushResponse {
 
 /// `POST /api/v1/sync/pull` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullRequest {
     /// Must be [`PROTOCOL`].
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     /// The device's id.
     pub device_id: Uuid,
@@ -226,6 +242,7 @@ pub struct PullRequest {
 
 /// A record's whole current state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordState {
     /// The kind's wire name.
     pub kind: String,
@@ -248,6 +265,7 @@ pub struct RecordState {
 
 /// `POST /api/v1/sync/pull` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Where this page ended; send it with the next pull.
     pub cursor: String,

@@ -15,11 +15,11 @@ pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
     /// 400 with its own code: a request the rules refuse, which a client tells apart by
-    /// the code (`username_taken`, `own_account`).
+    /// the code (`username_taken`, `own_account`, `groups_withheld`).
     #[error("{message}")]
     Refused {
-        /// The machine code.
-        code: &'static str,
+        /// Which rule.
+        code: Refusal,
         /// The sentence.
         message: &'static str,
     },
@@ -66,6 +66,54 @@ pub enum ApiError {
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// The requests the rules refuse with a code of their own (400), beside `bad_request`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A new account's username is in use.
+    UsernameTaken,
+    /// An admin would deactivate their own account.
+    OwnAccount,
+    /// A viewer asks for a group of kecamatan whose figures are withheld for the year.
+    GroupsWithheld,
+}
+
+impl Refusal {
+    /// Every refusal.
+    pub const ALL: [Refusal; 3] = [
+        Refusal::UsernameTaken,
+        Refusal::OwnAccount,
+        Refusal::GroupsWithheld,
+    ];
+
+    /// The error's `code`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::UsernameTaken => "username_taken",
+            Refusal::OwnAccount => "own_account",
+            Refusal::GroupsWithheld => "groups_withheld",
+        }
+    }
+}
+
+/// Every `code` an error answer carries, with its status and what it means (the OpenAPI
+/// description's list of codes, `crate::openapi`).
+pub const CODES: [(&str, StatusCode, &str); 14] = [
+    ("bad_request", StatusCode::BAD_REQUEST, "The body is not JSON, misses a member or has a wrong type, a query parameter is wrong, or the request breaks a rule the message names."),
+    ("weak_password", StatusCode::BAD_REQUEST, "A new password is too easy to guess; `reason` says why."),
+    ("username_taken", StatusCode::BAD_REQUEST, "The username is already taken."),
+    ("own_account", StatusCode::BAD_REQUEST, "An admin cannot deactivate their own account."),
+    ("groups_withheld", StatusCode::BAD_REQUEST, "A viewer asked for a group of kecamatan whose figures are withheld for the period's year."),
+    ("unauthorized", StatusCode::UNAUTHORIZED, "No token, an unknown, revoked, expired or idle one, a deactivated user's; or, at login, a wrong username or password."),
+    ("forbidden", StatusCode::FORBIDDEN, "The caller's role may not do this."),
+    ("not_found", StatusCode::NOT_FOUND, "No such endpoint, or the id in the path names nothing the caller can reach."),
+    ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED, "The endpoint does not take this method."),
+    ("mutation_gap", StatusCode::CONFLICT, "The push skips mutation ids; `expected` is the id the server expects next."),
+    ("too_large", StatusCode::PAYLOAD_TOO_LARGE, "The body is over 1 MiB (unzipped), or a push carries more than 1000 mutations."),
+    ("rate_limited", StatusCode::TOO_MANY_REQUESTS, "Too many failed logins; try again after `Retry-After` seconds."),
+    ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Something unexpected went wrong on the server; the cause is logged, never sent."),
+    ("timeout", StatusCode::SERVICE_UNAVAILABLE, "The answer was not ready within 30 s."),
+];
+
 impl ApiError {
     /// An internal error from any cause; the cause is only logged.
     pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
@@ -75,7 +123,7 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            ApiError::Refused { code, .. } => (StatusCode::BAD_REQUEST, code),
+            ApiError::Refused { code, .. } => (StatusCode::BAD_REQUEST, code.code()),
             ApiError::WeakPassword(_) => (StatusCode::BAD_REQUEST, "weak_password"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -166,6 +214,42 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&text).expect("a JSON body");
         assert_eq!(body["error"]["code"], "internal", "{text}");
         assert!(body["error"]["message"].is_string(), "{text}");
+    }
+
+    #[test]
+    fn every_code_answered_is_listed_with_its_status() {
+        let mut errors = vec![
+            ApiError::BadRequest(String::new()),
+            ApiError::WeakPassword(Weakness::Common),
+            ApiError::Unauthorized(""),
+            ApiError::Forbidden(""),
+            ApiError::NotFound,
+            ApiError::Missing(""),
+            ApiError::MethodNotAllowed,
+            ApiError::MutationGap { expected: 1 },
+            ApiError::TooLarge(String::new()),
+            ApiError::RateLimited { retry_after: 1 },
+            ApiError::Timeout,
+            ApiError::internal("x"),
+        ];
+        errors.extend(Refusal::ALL.map(|code| ApiError::Refused { code, message: "" }));
+        for error in &errors {
+            let (status, code) = error.status_and_code();
+            let listed = CODES.iter().find(|(listed, ..)| *listed == code);
+            assert_eq!(listed.map(|(_, status, _)| *status), Some(status), "{code}");
+        }
+        // Each listed once, and each answered by some error.
+        for (code, ..) in CODES {
+            assert_eq!(
+                CODES.iter().filter(|(c, ..)| *c == code).count(),
+                1,
+                "{code}"
+            );
+            assert!(
+                errors.iter().any(|e| e.status_and_code().1 == code),
+                "{code} is listed but never answered"
+            );
+        }
     }
 
     #[test]

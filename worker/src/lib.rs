@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod generate;
 pub mod headers;
+pub mod openapi;
 pub mod request_log;
 pub mod routes;
 pub mod scope;

@@ -19,6 +19,7 @@ pub const MAX_GROUP_NAME: usize = 40;
 
 /// A group of kecamatan, as stored and answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaGroup {
     /// Made from the name: lower-case letters, digits and dashes (`zona-utara`).
     pub id: String,
@@ -42,6 +43,7 @@ impl AreaGroup {
 
 /// A group as a supervisor writes it: `PUT /api/v1/area-groups` takes a list of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupDraft {
     /// The group's name.
@@ -52,6 +54,7 @@ pub struct GroupDraft {
 
 /// The body of `PUT /api/v1/area-groups`, and the answer of both verbs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupList<T> {
     /// The groups, in the order they are shown.

@@ -10,12 +10,15 @@ const QUARTERS: [&str; 4] = ["I", "II", "III", "IV"];
 
 /// A period of whole days, both ends included, `from` never after `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     /// First day.
     #[serde(with = "day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub from: Date,
     /// Last day.
     #[serde(with = "day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub to: Date,
 }
 
@@ -42,11 +45,23 @@ pub enum PeriodError {
     /// `from` after `to`.
     #[error("`from` must not be after `to`")]
     Reversed,
+    /// A day before [`Period::FIRST_DAY`] or after [`Period::LAST_DAY`].
+    #[error("a period lies within the years 0001 to 9998")]
+    OutOfRange,
 }
 
 impl Period {
-    /// A checked range.
+    /// The earliest day a period may start on. The figures reach a month and the days due
+    /// to either side of the period, which the calendar (years -9999 to 9999) must hold.
+    pub const FIRST_DAY: Date = time::macros::date!(0001 - 01 - 01);
+    /// The latest day a period may end on (see [`Period::FIRST_DAY`]).
+    pub const LAST_DAY: Date = time::macros::date!(9998 - 12 - 31);
+
+    /// A checked range, within [`Period::FIRST_DAY`] and [`Period::LAST_DAY`].
     pub fn new(from: Date, to: Date) -> Result<Period, PeriodError> {
+        if from < Period::FIRST_DAY || to > Period::LAST_DAY {
+            return Err(PeriodError::OutOfRange);
+        }
         match from <= to {
             true => Ok(Period { from, to }),
             false => Err(PeriodError::Reversed),
@@ -102,7 +117,7 @@ impl Period {
         };
         let from = month_start(year, first).ok_or_else(refuse)?;
         let to = month_end(year, last).ok_or_else(refuse)?;
-        Ok(Period { from, to })
+        Period::new(from, to)
     }
 
     /// A calendar year's 17 periods: the year, its four quarters and its twelve months.
@@ -272,6 +287,32 @@ mod tests {
             Period::from_query(None, None, None),
             Err(PeriodError::Missing)
         );
+    }
+
+    #[test]
+    fn a_period_keeps_clear_of_the_calendars_ends() {
+        for (from, to) in [
+            ("9999-12-31", "9999-12-31"),
+            ("-9999-01-01", "-9999-01-01"),
+            ("0000-12-01", "0001-01-31"),
+            ("9998-12-01", "9999-01-31"),
+        ] {
+            assert_eq!(
+                Period::from_query(None, Some(from), Some(to)),
+                Err(PeriodError::OutOfRange),
+                "{from} {to}"
+            );
+        }
+        for shorthand in ["0000", "0000-12", "9999-Q1", "9999-11"] {
+            assert_eq!(
+                Period::parse(shorthand),
+                Err(PeriodError::OutOfRange),
+                "{shorthand}"
+            );
+        }
+        assert!(Period::parse("0001-01").is_ok());
+        assert!(Period::parse("9998").is_ok());
+        assert_eq!(Period::calendar_year(9999), Vec::new());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::auth::CurrentUser;
 use crate::clock::now_unix;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::openapi;
 use crate::store::{AuditAction, NewAuditEntry};
 use crate::AppState;
 use axum::extract::State;
@@ -19,6 +20,17 @@ const MAY_NOT_SEE: &str = "Your role may not see the evaluation figures.";
 const MAY_NOT_SET: &str = "Only a supervisor sets the groups of kecamatan.";
 
 /// Answers the groups, in their order.
+#[utoipa::path(
+    get,
+    path = "/area-groups",
+    operation_id = "listAreaGroups",
+    tag = "evaluation",
+    security(("bearer" = ["supervisor", "viewer", "admin"])),
+    responses(
+        (status = 200, description = "The current groups of kecamatan.", body = GroupList<AreaGroup>),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -33,6 +45,26 @@ pub async fn list(
 /// Replaces the groups with a checked list (an empty one removes them all), writes the
 /// change to the audit trail, and answers the groups as stored. The earlier lists are
 /// kept: their figures are still suppressed with the new ones'.
+///
+/// Each group has a name (at most 40 characters, making a distinct id) and at least two
+/// kecamatan, none in two groups; a bad list is 400 `bad_request` naming the group and the
+/// reason.
+#[utoipa::path(
+    put,
+    path = "/area-groups",
+    operation_id = "replaceAreaGroups",
+    tag = "evaluation",
+    security(("bearer" = ["supervisor"])),
+    request_body(content = GroupList<GroupDraft>, example = json!({"groups": [
+        {"name": "Zona Utara", "kecamatan": ["33.03.13", "33.03.14", "33.03.15"]},
+        {"name": "Zona Selatan", "kecamatan": ["33.03.01", "33.03.02"]}
+    ]})),
+    responses(
+        (status = 200, description = "The groups as stored.", body = GroupList<AreaGroup>),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn replace(
     State(state): State<AppState>,
     current: CurrentUser,

@@ -5,6 +5,7 @@ use crate::auth::CurrentUser;
 use crate::clock::{now_unix, WIB};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::openapi;
 use crate::store::{AuditAction, AuditQuery, NewAuditEntry};
 use crate::AppState;
 use axum::extract::State;
@@ -16,6 +17,7 @@ use model::RecordKind;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use time::Duration;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 /// The most entries one answer holds.
@@ -24,36 +26,55 @@ pub const MAX_LIMIT: u32 = 500;
 pub const DEFAULT_LIMIT: u32 = 100;
 
 /// The query string as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// Only this user's entries (a username).
+    /// Only this user's entries (a username; an unknown one matches nothing).
     pub user: Option<String>,
     /// Only entries about this record or account (a UUID).
+    #[param(format = Uuid)]
     pub record: Option<String>,
     /// From this day (WIB), `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// To this day (WIB) inclusive, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Only entries older than this id: the next page.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub before: Option<u64>,
     /// At most this many (1 to 500; default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
-/// The start of a WIB day, in unix seconds.
-fn day_start(name: &str, text: &str, days_after: i64) -> Result<i64, ApiError> {
+/// The start of a WIB day, `days_after` the one named, in unix seconds; `None` past the
+/// calendar's last day (no entry is that late).
+fn day_start(name: &str, text: &str, days_after: i64) -> Result<Option<i64>, ApiError> {
     let day = parse_date(text.trim()).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "`{name}` is not a date in the form YYYY-MM-DD: {text:?}."
         ))
     })?;
-    let start = (day + Duration::days(days_after))
-        .midnight()
-        .assume_offset(WIB);
-    Ok(start.unix_timestamp())
+    let start = day.checked_add(Duration::days(days_after));
+    Ok(start.map(|day| day.midnight().assume_offset(WIB).unix_timestamp()))
 }
 
-/// Answers the newest entries that match, newest first.
+/// Answers the newest entries that match, newest first; `more` says whether older ones
+/// match too (ask again with `before` = the last entry's id).
+#[utoipa::path(
+    get,
+    path = "/audit",
+    operation_id = "listAuditEntries",
+    tag = "audit",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(AuditParams),
+    responses(
+        (status = 200, description = "A page of the trail.", body = AuditPage),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -87,12 +108,15 @@ pub async fn list(
         .from
         .as_deref()
         .map(|d| day_start("from", d, 0))
-        .transpose()?;
+        .transpose()?
+        .flatten();
+    // Up to the end of the last day: past the calendar's end, no bound.
     let to = params
         .to
         .as_deref()
         .map(|d| day_start("to", d, 1))
-        .transpose()?;
+        .transpose()?
+        .flatten();
     // Entry ids are positive 64-bit signed integers in both stores.
     if params
         .before
@@ -150,5 +174,20 @@ pub fn account_change(by: Uuid, account: Uuid, detail: Value) -> NewAuditEntry {
         record_kind: Some("user".into()),
         record_id: Some(account),
         detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_starts_at_midnight_wib_and_the_calendars_end_bounds_nothing() {
+        let start = day_start("from", "2026-11-02", 0).ok().flatten();
+        assert_eq!(start, Some(1_793_552_400)); // 2026-11-01T17:00:00Z
+        let next = day_start("to", "2026-11-02", 1).ok().flatten();
+        assert_eq!(next, start.map(|s| s + 86_400));
+        assert_eq!(day_start("to", "9999-12-31", 1).ok(), Some(None));
+        assert!(day_start("to", "2026-02-30", 1).is_err());
     }
 }

@@ -4,6 +4,7 @@ use crate::auth::{self, CurrentUser, Username, TOKEN_LIFETIME};
 use crate::clock::now_unix;
 use crate::error::ApiError;
 use crate::extract::{declared_json, ApiJson};
+use crate::openapi;
 use crate::store::{AuditAction, NewAuditEntry, NewSession};
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -59,6 +60,27 @@ fn failure_keys(username: Option<&Username>, addr: ClientAddr) -> Vec<(String, u
 }
 
 /// Checks the credentials and answers a fresh token.
+///
+/// The body must be sent as `Content-Type: application/json` (anything else is 400
+/// `bad_request` before any password is checked). A wrong password, an unknown username and
+/// a deactivated account all answer 401 "Wrong username or password.". A username may fail
+/// 10 times and an address 50 times in 15 minutes; past that, 429 `rate_limited`.
+#[utoipa::path(
+    post,
+    path = "/login",
+    operation_id = "login",
+    tag = "sessions",
+    request_body(content = LoginRequest, example = json!({
+        "username": "ani.wulandari", "password": "correct-horse-battery",
+        "device_id": "0193e000-0000-7000-8000-00000000d001"
+    })),
+    responses(
+        (status = 200, description = "A fresh token, and whose it is.", body = LoginResponse),
+        (status = 400, response = openapi::BadRequest),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 429, response = openapi::RateLimited),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -228,6 +250,14 @@ async fn open_session(
 }
 
 /// Revokes the token used: it stops working.
+#[utoipa::path(
+    post,
+    path = "/logout",
+    operation_id = "logout",
+    tag = "sessions",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    responses((status = 204, description = "Logged out: the token no longer works."))
+)]
 pub async fn logout(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -241,6 +271,14 @@ pub async fn logout(
 }
 
 /// Who the token belongs to.
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "me",
+    tag = "sessions",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    responses((status = 200, description = "The caller.", body = UserInfo))
+)]
 pub async fn me(current: CurrentUser) -> Json<UserInfo> {
     Json(current.user)
 }

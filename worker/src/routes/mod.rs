@@ -1,4 +1,9 @@
 //! The API under `/api/v1/` (`docs/api.md`): one file per resource, handlers by verb.
+//!
+//! Every route is registered from its handler's `#[utoipa::path]` (`utoipa_axum::routes!`),
+//! which also describes it in the OpenAPI document (`crate::openapi`): a route cannot be
+//! served without being described, nor described at another path or method than it is
+//! served at.
 
 pub mod area_groups;
 pub mod audit;
@@ -11,33 +16,40 @@ pub mod users;
 
 use crate::error::ApiError;
 use crate::AppState;
-use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The API's routes with their descriptions, paths relative to `/api/v1`. Only
+/// `.routes(routes!(...))` belongs here (a test holds to it): a plain axum route would be
+/// served undescribed. Handlers of one path go in one `routes!`.
+pub fn described() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health::show))
+        .routes(routes!(crate::openapi::serve))
+        .routes(routes!(login::login))
+        .routes(routes!(login::logout))
+        .routes(routes!(login::me))
+        .routes(routes!(sessions::list))
+        .routes(routes!(sessions::end))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::officers))
+        .routes(routes!(users::deactivate))
+        .routes(routes!(users::activate))
+        .routes(routes!(users::set_password))
+        .routes(routes!(sync::push))
+        .routes(routes!(sync::pull))
+        .routes(routes!(stats::evaluation))
+        .routes(routes!(stats::export))
+        .routes(routes!(stats::activities))
+        .routes(routes!(audit::list))
+        .routes(routes!(area_groups::list, area_groups::replace))
+}
 
 /// The API routes, to be nested under `/api/v1`.
 pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health::show))
-        .route("/login", post(login::login))
-        .route("/logout", post(login::logout))
-        .route("/me", get(login::me))
-        .route("/sessions", get(sessions::list))
-        .route("/sessions/{id}/end", post(sessions::end))
-        .route("/users", get(users::list).post(users::create))
-        .route("/officers", get(users::officers))
-        .route("/users/{id}/deactivate", post(users::deactivate))
-        .route("/users/{id}/activate", post(users::activate))
-        .route("/users/{id}/password", post(users::set_password))
-        .route("/sync/push", post(sync::push))
-        .route("/sync/pull", post(sync::pull))
-        .route("/stats", get(stats::evaluation))
-        .route("/stats/export", get(stats::export))
-        .route("/stats/activities", get(stats::activities))
-        .route("/audit", get(audit::list))
-        .route(
-            "/area-groups",
-            get(area_groups::list).put(area_groups::replace),
-        )
+    let (router, _) = described().split_for_parts();
+    router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -48,4 +60,25 @@ async fn not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+#[cfg(test)]
+mod tests {
+    /// A plain axum route here would be served without being described: only
+    /// `.routes(routes!(...))` registers a route.
+    #[test]
+    fn every_route_is_registered_with_its_description() {
+        let source = include_str!("mod.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        for plain in [
+            ".route(",
+            ".route_service(",
+            ".nest(",
+            ".nest_service(",
+            ".merge(",
+        ] {
+            assert!(!code.contains(plain), "routes/mod.rs calls {plain}");
+        }
+        assert!(code.matches(".routes(routes!(").count() >= 19);
+    }
 }

@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::clock::now_unix;
 use crate::error::ApiError;
+use crate::openapi;
 use crate::routes::audit;
 use crate::store::SessionRow;
 use crate::AppState;
@@ -38,6 +39,14 @@ fn info(row: SessionRow, current_hash: &str) -> Result<SessionInfo, ApiError> {
 }
 
 /// Answers the caller's live sessions, newest first, marking the one making the request.
+#[utoipa::path(
+    get,
+    path = "/sessions",
+    operation_id = "listSessions",
+    tag = "sessions",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    responses((status = 200, description = "The caller's live sessions.", body = SessionList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -55,6 +64,18 @@ pub async fn list(
 
 /// Ends one of the caller's sessions (its token stops working). Another user's session, an
 /// ended one and an unknown id all answer 404 `not_found`, so ids reveal nothing.
+#[utoipa::path(
+    post,
+    path = "/sessions/{id}/end",
+    operation_id = "endSession",
+    tag = "sessions",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    params(("id" = Uuid, Path, description = "The session's id (`GET /api/v1/sessions`).")),
+    responses(
+        (status = 204, description = "The session ended: its token no longer works."),
+        (status = 404, response = openapi::NotFound),
+    )
+)]
 pub async fn end(
     State(state): State<AppState>,
     current: CurrentUser,

@@ -9,8 +9,9 @@
 //!   from the same suppressed figures as `/stats`.
 
 use crate::auth::CurrentUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use crate::extract::ApiQuery;
+use crate::openapi;
 use crate::store::{AuditAction, NewAuditEntry};
 use crate::AppState;
 use axum::extract::State;
@@ -25,13 +26,17 @@ use model::Lang;
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::Date;
+use utoipa::IntoParams;
 
 /// The query string as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// First day, `YYYY-MM-DD`.
+    #[param(required = true, format = Date, example = "2026-01-01")]
     pub from: Option<String>,
-    /// Last day, `YYYY-MM-DD`.
+    /// Last day, `YYYY-MM-DD` (inclusive).
+    #[param(required = true, format = Date, example = "2026-12-31")]
     pub to: Option<String>,
 }
 
@@ -60,12 +65,12 @@ impl Period {
             })
         };
         let (from, to) = (day("from", &query.from)?, day("to", &query.to)?);
-        if from > to {
-            return Err(ApiError::BadRequest(
-                "`from` must not be after `to`.".into(),
-            ));
-        }
-        Ok(Period { from, to })
+        evaluation::Period::new(from, to)
+            .map(|checked| Period {
+                from: checked.from,
+                to: checked.to,
+            })
+            .map_err(|error| ApiError::BadRequest(format!("{error}.")))
     }
 }
 
@@ -97,7 +102,24 @@ pub fn table(period: Period, counts: &[(String, ActivityCounts)]) -> ActivitySta
     }
 }
 
-/// Answers the activity figures of a period.
+/// Answers the activities and participants of a period per kecamatan.
+///
+/// Supervisors and admins get exact figures of any range; viewers only of a whole month,
+/// quarter or year (any other range is 400), cut from the same suppressed figures as
+/// `GET /api/v1/stats`.
+#[utoipa::path(
+    get,
+    path = "/stats/activities",
+    operation_id = "activityStats",
+    tag = "evaluation",
+    security(("bearer" = ["supervisor", "viewer", "admin"])),
+    params(PeriodQuery),
+    responses(
+        (status = 200, description = "Every kecamatan's row and the regency's total.", body = ActivityStats),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn activities(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -139,15 +161,25 @@ pub async fn activities(
 }
 
 /// `GET /api/v1/stats` query string.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EvaluationQuery {
-    /// `2026`, `2026-Q3` or `2026-10`.
+    /// A year (`2026`), a quarter (`2026-Q3`) or a month (`2026-10`); or give `from` and
+    /// `to` instead.
+    #[param(
+        pattern = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026-Q3"
+    )]
     pub period: Option<String>,
-    /// First day, `YYYY-MM-DD` (with `to`, instead of `period`).
+    /// First day, `YYYY-MM-DD` (with `to`, instead of `period`; not for viewers).
+    #[param(format = Date)]
     pub from: Option<String>,
-    /// Last day, `YYYY-MM-DD`.
+    /// Last day, `YYYY-MM-DD` (inclusive).
+    #[param(format = Date)]
     pub to: Option<String>,
-    /// The regency (`33.03`, the default) or one kecamatan's code.
+    /// The regency (`33.03`, the default), one of its kecamatan, or a current group of
+    /// kecamatan (`kelompok:` and its id, `GET /api/v1/area-groups`).
+    #[param(schema_with = openapi::area)]
     pub area: Option<String>,
 }
 
@@ -208,7 +240,7 @@ pub async fn figures(
     }
     let tallies = state.store.tallies(year_of(period), area, today).await?;
     Evaluation::for_viewer(period, area, &tallies, today, groups).ok_or(ApiError::Refused {
-        code: "groups_withheld",
+        code: Refusal::GroupsWithheld,
         message: GROUPS_WITHHELD,
     })
 }
@@ -223,6 +255,23 @@ fn year_of(period: evaluation::Period) -> evaluation::Period {
 }
 
 /// Answers every figure of a period and an area.
+///
+/// Supervisors and admins get exact figures of any period; viewers get calendar periods
+/// only (`period`), with every count from 1 to 10 and what would reveal one hidden
+/// (`suppressed: true`, hidden figures `null`).
+#[utoipa::path(
+    get,
+    path = "/stats",
+    operation_id = "evaluation",
+    tag = "evaluation",
+    security(("bearer" = ["supervisor", "viewer", "admin"])),
+    params(EvaluationQuery),
+    responses(
+        (status = 200, description = "The figures.", body = Evaluation),
+        (status = 400, response = openapi::StatsRefused),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn evaluation(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -244,27 +293,61 @@ pub async fn evaluation(
 
 /// `GET /api/v1/stats/export` query string: the evaluation's, with the table and the
 /// language of its headers.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// The table (`kasus`, `korban`, `layanan`, `penegakan-hukum`, `kegiatan`,
     /// `cakupan-desa`, `kecamatan`, `tren-bulanan`).
+    #[param(required = true, schema_with = openapi::csv_table, example = "kasus")]
     pub table: Option<String>,
-    /// `id` (the default) or `en`.
+    /// The language of the headers and labels: `id` (the default) or `en`.
+    #[param(schema_with = openapi::csv_lang)]
     pub lang: Option<String>,
-    /// `rfc4180` (the default) or `excel-id` (`csv::Dialect`).
+    /// `rfc4180` (the default: `,` and decimal points) or `excel-id` (as Excel set to
+    /// Indonesian opens it: a byte-order mark, `;` and decimal commas).
+    #[param(schema_with = openapi::csv_dialect)]
     pub format: Option<String>,
-    /// As [`EvaluationQuery`].
+    /// As `GET /api/v1/stats`.
+    #[param(
+        pattern = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026-Q3"
+    )]
     pub period: Option<String>,
-    /// As [`EvaluationQuery`].
+    /// As `GET /api/v1/stats`.
+    #[param(format = Date)]
     pub from: Option<String>,
-    /// As [`EvaluationQuery`].
+    /// As `GET /api/v1/stats`.
+    #[param(format = Date)]
     pub to: Option<String>,
-    /// As [`EvaluationQuery`].
+    /// As `GET /api/v1/stats`.
+    #[param(schema_with = openapi::area)]
     pub area: Option<String>,
 }
 
 /// Answers one table of the evaluation as a CSV file, and writes the export to the audit
 /// trail.
+///
+/// The figures are those of `GET /api/v1/stats` for the same period and area (suppressed
+/// the same way for a viewer; a hidden figure reads `disembunyikan`, or `suppressed`).
+#[utoipa::path(
+    get,
+    path = "/stats/export",
+    operation_id = "exportTable",
+    tag = "evaluation",
+    security(("bearer" = ["supervisor", "viewer", "admin"])),
+    params(ExportQuery),
+    responses(
+        (
+            status = 200,
+            description = "The table as CSV (`text/csv; charset=utf-8; header=present`).",
+            content_type = "text/csv",
+            body = String,
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"gugus-TABLE-PERIOD-AREA.csv\"`")),
+        ),
+        (status = 400, response = openapi::StatsRefused),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn export(
     State(state): State<AppState>,
     current: CurrentUser,

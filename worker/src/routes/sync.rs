@@ -4,6 +4,7 @@ use crate::auth::CurrentUser;
 use crate::clock::today_wib;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::openapi;
 use crate::routes::audit;
 use crate::scope;
 use crate::store::{PullQuery, PushBatch, PushOutcome};
@@ -52,6 +53,43 @@ fn check_mutations(request: &PushRequest) -> Result<(), ApiError> {
 }
 
 /// Applies a device's mutations in one transaction and answers each one's result.
+///
+/// At most 1000 mutations (413 `too_large`), ids from 1 in order; a push that skips ids is
+/// refused whole (409 `mutation_gap` with `expected`). Each mutation is `applied`,
+/// `duplicate`, `conflict` or `rejected` (`invalid_field`, `forbidden`, `unknown_kind`).
+#[utoipa::path(
+    post,
+    path = "/sync/push",
+    operation_id = "push",
+    tag = "sync",
+    security(("bearer" = ["officer", "supervisor", "admin"])),
+    request_body(content = PushRequest, example = json!({
+        "protocol": 1,
+        "device_id": "0193e000-0000-7000-8000-00000000d001",
+        "mutations": [{
+            "id": 1,
+            "kind": "activity",
+            "record_id": "0193e000-0000-7000-8000-0000000a0001",
+            "op": "upsert",
+            "base_version": 0,
+            "at": "2026-11-02T09:30:00+07:00",
+            "fields": {
+                "type": "outreach", "date": "2026-11-02", "kecamatan": "33.03.08",
+                "desa": "33.03.08.2001", "venue": "Balai desa",
+                "audience": ["prospective_migrants", "village_officials"],
+                "participants_female_adult": 21, "participants_male_adult": 14,
+                "participants_female_child": 0, "participants_male_child": 3,
+                "topics": ["safe_migration"], "partners": "", "follow_up": "", "notes": ""
+            }
+        }]
+    })),
+    responses(
+        (status = 200, description = "Each mutation's result.", body = PushResponse),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+        (status = 409, response = openapi::MutationGap),
+    )
+)]
 pub async fn push(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -77,6 +115,24 @@ fn unknown_cursor() -> ApiError {
 }
 
 /// Answers the records in the caller's scope above the cursor, in version order.
+///
+/// Without a cursor, from the start. An unknown cursor is 400 `bad_request`: pull again
+/// without one.
+#[utoipa::path(
+    post,
+    path = "/sync/pull",
+    operation_id = "pull",
+    tag = "sync",
+    security(("bearer" = ["officer", "supervisor", "admin"])),
+    request_body(content = PullRequest, example = json!({
+        "protocol": 1, "device_id": "0193e000-0000-7000-8000-00000000d001", "limit": 100
+    })),
+    responses(
+        (status = 200, description = "A page of records.", body = PullResponse),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn pull(
     State(state): State<AppState>,
     current: CurrentUser,

@@ -4,8 +4,9 @@
 
 use crate::auth::{self, AccountError, AccountSpec, CurrentUser};
 use crate::clock::now_unix;
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use crate::extract::ApiJson;
+use crate::openapi;
 use crate::routes::audit;
 use crate::store::StoreError;
 use crate::AppState;
@@ -52,7 +53,7 @@ fn account_error(error: AccountError) -> ApiError {
         AccountError::EmptyName => ApiError::BadRequest("The name must not be empty.".into()),
         AccountError::WeakPassword(weakness) => ApiError::WeakPassword(weakness),
         AccountError::Store(StoreError::UsernameTaken(_)) => ApiError::Refused {
-            code: "username_taken",
+            code: Refusal::UsernameTaken,
             message: USERNAME_TAKEN,
         },
         other => ApiError::internal(other),
@@ -65,6 +66,17 @@ fn user_id(text: &str) -> Result<Uuid, ApiError> {
 }
 
 /// Answers every account, by username.
+#[utoipa::path(
+    get,
+    path = "/users",
+    operation_id = "listUsers",
+    tag = "accounts",
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "Every account, by username.", body = AccountList),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _admin: Admin,
@@ -74,6 +86,17 @@ pub async fn list(
 }
 
 /// Answers the active officers (supervisors assign them to cases; admins too).
+#[utoipa::path(
+    get,
+    path = "/officers",
+    operation_id = "listOfficers",
+    tag = "accounts",
+    security(("bearer" = ["supervisor", "admin"])),
+    responses(
+        (status = 200, description = "The active officers, by username.", body = AccountList),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn officers(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -94,6 +117,23 @@ pub async fn officers(
 }
 
 /// Creates an active account; answers 201 with it.
+///
+/// The username is 1 to 64 of `a-z 0-9 . _ -` (kept in lower case), the name not empty, the
+/// role `officer`, `supervisor`, `viewer` or `admin`, the password at least 8 characters and
+/// hard to guess (400 `weak_password` with its `reason`).
+#[utoipa::path(
+    post,
+    path = "/users",
+    operation_id = "createUser",
+    tag = "accounts",
+    security(("bearer" = ["admin"])),
+    request_body = NewAccount,
+    responses(
+        (status = 201, description = "The account made.", body = Account),
+        (status = 400, response = openapi::AccountRefused),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -124,7 +164,22 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(account)))
 }
 
-/// Deactivates an account: it cannot log in, and all its sessions end at once.
+/// Deactivates an account: it cannot log in, and all its sessions end at once. An admin
+/// cannot deactivate their own account.
+#[utoipa::path(
+    post,
+    path = "/users/{id}/deactivate",
+    operation_id = "deactivateUser",
+    tag = "accounts",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The account's id.")),
+    responses(
+        (status = 204, description = "Deactivated."),
+        (status = 400, response = openapi::OwnAccount),
+        (status = 403, response = openapi::Forbidden),
+        (status = 404, response = openapi::NotFound),
+    )
+)]
 pub async fn deactivate(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -133,7 +188,7 @@ pub async fn deactivate(
     let id = user_id(&id)?;
     if id == admin.user.id {
         return Err(ApiError::Refused {
-            code: "own_account",
+            code: Refusal::OwnAccount,
             message: NOT_YOURSELF,
         });
     }
@@ -141,6 +196,19 @@ pub async fn deactivate(
 }
 
 /// Activates an account again; it logs in afresh (its old sessions stay ended).
+#[utoipa::path(
+    post,
+    path = "/users/{id}/activate",
+    operation_id = "activateUser",
+    tag = "accounts",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The account's id.")),
+    responses(
+        (status = 204, description = "Active."),
+        (status = 403, response = openapi::Forbidden),
+        (status = 404, response = openapi::NotFound),
+    )
+)]
 pub async fn activate(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -180,6 +248,21 @@ async fn username_of(state: &AppState, id: Uuid) -> Result<Option<String>, ApiEr
 }
 
 /// Sets a new password; the account's sessions all end (it logs in with the new one).
+#[utoipa::path(
+    post,
+    path = "/users/{id}/password",
+    operation_id = "setPassword",
+    tag = "accounts",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The account's id.")),
+    request_body = NewPassword,
+    responses(
+        (status = 204, description = "The password is set; every session of the account ended."),
+        (status = 400, response = openapi::PasswordRefused),
+        (status = 403, response = openapi::Forbidden),
+        (status = 404, response = openapi::NotFound),
+    )
+)]
 pub async fn set_password(
     State(state): State<AppState>,
     Admin(admin): Admin,

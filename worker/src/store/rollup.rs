@@ -652,30 +652,32 @@ pub(crate) fn month_of(day: Date) -> String {
     format!("{:04}-{:02}", day.year(), u8::from(day.month()))
 }
 
-/// Splits the days `from` to `to` (inclusive).
+/// Splits the days `from` to `to` (inclusive). Never steps past the calendar's ends: a
+/// month that would begin or end beyond them is counted by its days.
 pub(crate) fn split(from: Date, to: Date) -> Split {
-    let first = if from.day() == 1 {
-        from
-    } else {
-        last_of_month(from) + Duration::days(1)
+    let first = match from.day() {
+        1 => Some(from),
+        _ => last_of_month(from).next_day(),
     };
-    let last = if to == last_of_month(to) {
-        to
-    } else {
-        first_of_month(to) - Duration::days(1)
+    let last = match to == last_of_month(to) {
+        true => Some(to),
+        false => first_of_month(to).previous_day(),
     };
-    if first > last {
-        return Split {
-            months: None,
-            days: vec![(from, to)],
-        };
-    }
+    let (first, last) = match (first, last) {
+        (Some(first), Some(last)) if first <= last => (first, last),
+        _ => {
+            return Split {
+                months: None,
+                days: vec![(from, to)],
+            }
+        }
+    };
     let mut days = Vec::new();
-    if from < first {
-        days.push((from, first - Duration::days(1)));
+    if let Some(before) = first.previous_day().filter(|_| from < first) {
+        days.push((from, before));
     }
-    if last < to {
-        days.push((last + Duration::days(1), to));
+    if let Some(after) = last.next_day().filter(|_| last < to) {
+        days.push((after, to));
     }
     Split {
         months: Some((first, last)),
@@ -732,6 +734,9 @@ mod tests {
             (date!(2026 - 01 - 15), date!(2026 - 02 - 10)),
             (date!(2026 - 03 - 01), date!(2026 - 03 - 30)),
             (date!(2026 - 03 - 05), date!(2026 - 03 - 05)),
+            // At the calendar's ends, where no month begins after or ends before.
+            (date!(9999 - 12 - 31), date!(9999 - 12 - 31)),
+            (date!(-9999 - 01 - 01), date!(-9999 - 01 - 01)),
         ] {
             assert_eq!(
                 split(from, to),
