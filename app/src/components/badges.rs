@@ -1,6 +1,7 @@
 //! The marks of a record that waits to be sent, was refused, or conflicts: one markup for
 //! every list and page that shows records.
 
+use super::rows::Line;
 use crate::i18n::{self, tr};
 use crate::store::ListedRecord;
 use leptos::prelude::*;
@@ -40,5 +41,15 @@ pub fn badges_of(listed: &ListedRecord) -> impl IntoView {
             pending=listed.pending
             rejected=listed.record.rejection.is_some()
             conflict=listed.record.has_conflict() />
+    }
+}
+
+/// The badges of a list's line, kept up to date as the line changes.
+pub fn line_badges<L: Line>(line: Signal<L>) -> impl IntoView {
+    let mark = move |read: fn(&super::rows::Marks) -> bool| {
+        Signal::derive(move || line.with(|l| read(&l.marks())))
+    };
+    view! {
+        <Badges pending=mark(|m| m.pending) rejected=mark(|m| m.rejected) conflict=mark(|m| m.conflict) />
     }
 }

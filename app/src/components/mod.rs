@@ -10,5 +10,5 @@ pub mod record_form;
 pub mod rows;
 pub mod sync_status;
 
-pub use badges::{badges_of, Badges};
-pub use rows::{Line, Rows};
+pub use badges::{badges_of, line_badges, Badges};
+pub use rows::{Line, Marks, Rows};

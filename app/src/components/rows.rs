@@ -7,6 +7,19 @@ use std::collections::HashMap;
 pub trait Line: Clone + PartialEq + Send + Sync + 'static {
     /// The record's id.
     fn id(&self) -> &str;
+    /// Whether its changes wait to be sent, were refused, or conflict.
+    fn marks(&self) -> Marks;
+}
+
+/// What a record's badges show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marks {
+    /// Changes wait to be sent.
+    pub pending: bool,
+    /// The server refused the last change.
+    pub rejected: bool,
+    /// A conflict was reported.
+    pub conflict: bool,
 }
 
 /// One row per line of `lines`, in their order, keyed on the record id. Each row reads its

@@ -1,7 +1,7 @@
 //! The activities on this device, newest first, with what still waits to be sent.
 
 use crate::app::use_ctx;
-use crate::components::{Badges, Line, Rows};
+use crate::components::{line_badges, Line, Marks, Rows};
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use crate::timing;
@@ -145,10 +145,7 @@ fn ActivityItem(
                 <Show when=move || line.with(|l| !l.venue.is_empty())>
                     <span class="item-venue">{text(|l, _| l.venue.clone())}</span>
                 </Show>
-                <Badges
-                    pending=Signal::derive(move || line.with(|l| l.pending))
-                    rejected=Signal::derive(move || line.with(|l| l.rejected))
-                    conflict=Signal::derive(move || line.with(|l| l.conflict)) />
+                {line_badges(line)}
             </a>
         </li>
     }
@@ -157,5 +154,13 @@ fn ActivityItem(
 impl Line for ActivityLine {
     fn id(&self) -> &str {
         &self.id
+    }
+
+    fn marks(&self) -> Marks {
+        Marks {
+            pending: self.pending,
+            rejected: self.rejected,
+            conflict: self.conflict,
+        }
     }
 }

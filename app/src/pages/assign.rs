@@ -6,7 +6,7 @@
 
 use crate::app::use_ctx;
 use crate::clock;
-use crate::components::{Badges, Rows};
+use crate::components::{line_badges, Rows};
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::audit::short_id;
 use crate::pages::cases::case_list::{case_lines, CaseLine};
@@ -214,10 +214,7 @@ fn CaseItem(line: Signal<CaseLine>, officers: RwSignal<Vec<Account>>) -> impl In
                     <p class="hint">{tr(i18n::ASSIGNED_NONE)}</p>
                 </Show>
             </fieldset>
-            <Badges
-                pending=Signal::derive(move || line.with(|l| l.pending))
-                rejected=Signal::derive(move || line.with(|l| l.rejected))
-                conflict=Signal::derive(move || line.with(|l| l.conflict)) />
+            {line_badges(line)}
             <Show when=move || failed.get()>
                 <p class="form-error" role="alert">{tr(i18n::SAVE_FAILED)}</p>
             </Show>

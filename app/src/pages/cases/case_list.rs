@@ -2,7 +2,7 @@
 //! network needed), with what still waits to be sent.
 
 use crate::app::use_ctx;
-use crate::components::{Badges, Line, Rows};
+use crate::components::{line_badges, Line, Marks, Rows};
 use crate::i18n::{self, tr, use_i18n};
 use crate::store::ListedRecord;
 use crate::timing;
@@ -318,10 +318,7 @@ fn CaseItem(
                     {text(|l, lang| CASE_STATUSES.label(&l.status, lang).to_owned())}
                 </span>
                 <span class="item-victims">{text(|l, _| l.victims.join(", "))}</span>
-                <Badges
-                    pending=Signal::derive(move || line.with(|l| l.pending))
-                    rejected=Signal::derive(move || line.with(|l| l.rejected))
-                    conflict=Signal::derive(move || line.with(|l| l.conflict)) />
+                {line_badges(line)}
             </a>
         </li>
     }
@@ -330,6 +327,14 @@ fn CaseItem(
 impl Line for CaseLine {
     fn id(&self) -> &str {
         &self.id
+    }
+
+    fn marks(&self) -> Marks {
+        Marks {
+            pending: self.pending,
+            rejected: self.rejected,
+            conflict: self.conflict,
+        }
     }
 }
 
