@@ -119,7 +119,11 @@ async fn identity_is_stored_only_sealed_and_sent_opened() {
         .expect("open");
     assert_eq!(sent.fields, plain, "the server gets the values");
 
-    let stored = store.record(&id).await.expect("read").expect("there");
+    let stored = store
+        .record(RecordKind::VictimIdentity, &id)
+        .await
+        .expect("read")
+        .expect("there");
     let shown = identity::open_record(&vault, stored.record)
         .await
         .expect("open");
@@ -165,7 +169,7 @@ async fn pulled_identity_and_conflicts_are_sealed_before_they_are_stored() {
     let text = dump(&store).await;
     assert!(!text.contains("Siti") && !text.contains(NIK), "{text}");
     let stored = store
-        .record(&id.to_string())
+        .record(RecordKind::VictimIdentity, &id.to_string())
         .await
         .expect("read")
         .expect("there");

@@ -38,7 +38,22 @@ async fn opening_creates_every_object_store_and_reopening_keeps_the_data() {
     let store = fresh("t-open").await;
     let mut names = object_store_names(&store);
     names.sort();
-    assert_eq!(names, ["drafts", "meta", "outbox", "records"]);
+    assert_eq!(
+        names,
+        [
+            "drafts",
+            "meta",
+            "outbox",
+            "records.activity",
+            "records.case",
+            "records.legal_step",
+            "records.note",
+            "records.other",
+            "records.service",
+            "records.victim",
+            "records.victim_identity",
+        ]
+    );
     let device = store.device_id().await.expect("device id");
     assert!(Uuid::parse_str(&device).is_ok());
     store.close();
@@ -81,13 +96,24 @@ async fn version_one_with_an_activity(name: &str) {
         "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "kind": "activity", "version": 3,
         "fields": activity("Balai desa lama"), "changed_at": AT,
     });
-    tx.object_store("records")
-        .expect("records")
-        .put(record)
-        .serde()
-        .expect("serde")
-        .await
-        .expect("put");
+    // A case, and a record of a kind this build does not know (a newer worker's).
+    let case = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60", "kind": "case", "version": 4,
+        "fields": {"status": "reported"}, "changed_at": AT,
+    });
+    let unknown = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61", "kind": "referral", "version": 5,
+        "fields": {"agency": "dinsos"}, "changed_at": AT,
+    });
+    let records = tx.object_store("records").expect("records");
+    for record in [record, case, unknown] {
+        records
+            .put(record)
+            .serde()
+            .expect("serde")
+            .await
+            .expect("put");
+    }
     tx.commit().await.expect("commit");
     db.close();
 }
@@ -102,11 +128,18 @@ async fn a_version_one_database_is_upgraded_and_keeps_its_records() {
         .expect("list");
     assert_eq!(listed.len(), 1, "the record survives the upgrade");
     assert_eq!(listed[0].record.fields["venue"], json!("Balai desa lama"));
-    assert!(store
-        .list_records(RecordKind::Case)
-        .await
-        .expect("list")
-        .is_empty());
+    let cases = store.list_records(RecordKind::Case).await.expect("list");
+    assert_eq!(cases.len(), 1, "the case moves to its kind's store");
+    assert_eq!(cases[0].record.version, 4);
+    assert_eq!(
+        store.record_count().await.expect("count"),
+        3,
+        "the record of an unknown kind is kept too"
+    );
+    assert!(
+        !object_store_names(&store).contains(&"records".to_owned()),
+        "version 2's one store is gone"
+    );
     store
         .save_record(RecordKind::Case, None, Map::new(), "case:new", AT.into())
         .await
@@ -117,7 +150,7 @@ async fn a_version_one_database_is_upgraded_and_keeps_its_records() {
             .await
             .expect("list")
             .len(),
-        1
+        2
     );
     assert_eq!(
         store
@@ -155,7 +188,11 @@ async fn saving_writes_the_record_and_its_outbox_entry_together() {
         .expect("save");
     assert_eq!(outcome, SaveOutcome::Saved { mutation_id: 2 });
 
-    let listed = store.record(&first).await.expect("read").expect("saved");
+    let listed = store
+        .record(RecordKind::Activity, &first)
+        .await
+        .expect("read")
+        .expect("saved");
     assert!(listed.pending);
     assert_eq!(listed.record.fields, activity("Balai desa"));
     let outbox = store.outbox().await.expect("outbox");
@@ -257,7 +294,7 @@ async fn a_form_opened_before_a_pull_saves_only_the_officers_change() {
     let notes_only = json!({"notes": "Dihadiri kepala desa"});
     assert_eq!(outbox[0].fields, notes_only.as_object().cloned().unwrap());
     let shown = store
-        .record(&id.to_string())
+        .record(RecordKind::Activity, &id.to_string())
         .await
         .expect("read")
         .expect("kept");
@@ -348,7 +385,11 @@ async fn a_pulled_page_and_its_cursor_are_saved_together_under_pending_edits() {
         .await
         .expect("list");
     assert_eq!(listed.len(), 2);
-    let mine = store.record(&mine).await.unwrap().unwrap();
+    let mine = store
+        .record(RecordKind::Activity, &mine)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         mine.record.fields["venue"],
         json!("Di HP"),
@@ -386,7 +427,11 @@ async fn a_page_spanning_many_stored_records_keeps_what_the_phone_holds() {
         state(mine_id, 6, activity("Di server")),
     ];
     store.apply_pull(&page(wide, "v6")).await.expect("pull");
-    let mine = store.record(&mine).await.unwrap().unwrap();
+    let mine = store
+        .record(RecordKind::Activity, &mine)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         mine.record.fields["venue"],
         json!("Di HP"),
@@ -394,9 +439,17 @@ async fn a_page_spanning_many_stored_records_keeps_what_the_phone_holds() {
     );
     assert_eq!(mine.record.server["venue"], json!("Di server"));
     assert_eq!((mine.record.version, mine.pending), (6, true));
-    let moved = store.record(&ids[0].to_string()).await.unwrap().unwrap();
+    let moved = store
+        .record(RecordKind::Activity, &ids[0].to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(moved.record.fields["venue"], json!("Aula kecamatan"));
-    let kept = store.record(&ids[7].to_string()).await.unwrap().unwrap();
+    let kept = store
+        .record(RecordKind::Activity, &ids[7].to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         kept.record.fields, kept.record.server,
         "stored once, read whole"
@@ -442,9 +495,17 @@ async fn answered_changes_leave_the_outbox_and_a_refused_one_stays_on_its_record
     };
     store.apply_push(&sent, &answer).await.expect("apply");
     assert_eq!(store.pending_count().await.unwrap(), 0);
-    let a = store.record(&a).await.unwrap().unwrap();
+    let a = store
+        .record(RecordKind::Activity, &a)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((a.record.version, a.pending), (41, false));
-    let b = store.record(&b).await.unwrap().unwrap();
+    let b = store
+        .record(RecordKind::Activity, &b)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(b.record.rejection, Some(error));
     assert_eq!(
         b.record.fields["venue"],
@@ -482,7 +543,11 @@ async fn a_second_change_of_a_record_is_rebased_on_the_first_ones_version() {
     let left = store.outbox().await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].id, left[0].base_version), (2, 9));
-    let record = store.record(&id).await.unwrap().unwrap();
+    let record = store
+        .record(RecordKind::Activity, &id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(record.record.fields["venue"], json!("B"));
     assert!(record.pending);
 }
@@ -527,14 +592,24 @@ async fn settling_a_pulled_conflict_writes_a_resolving_entry_and_hides_the_confl
         .apply_pull(&page(vec![in_conflict], "v7"))
         .await
         .expect("pull");
-    let pulled = store.record(&id.to_string()).await.unwrap().unwrap();
+    let pulled = store
+        .record(RecordKind::Activity, &id.to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         pulled.record.conflicts.len(),
         1,
         "both values are on the record"
     );
     let resolved = store
-        .resolve_conflict(&id.to_string(), "venue", json!("Masjid"), AT.into())
+        .resolve_conflict(
+            RecordKind::Activity,
+            &id.to_string(),
+            "venue",
+            json!("Masjid"),
+            AT.into(),
+        )
         .await
         .expect("resolve")
         .expect("the record");
@@ -550,6 +625,10 @@ async fn settling_a_pulled_conflict_writes_a_resolving_entry_and_hides_the_confl
         ),
         (7, &vec!["venue".to_owned()], &json!("Masjid"))
     );
-    let listed = store.record(&id.to_string()).await.unwrap().unwrap();
+    let listed = store
+        .record(RecordKind::Activity, &id.to_string())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(listed.pending && listed.record.conflicts.is_empty());
 }

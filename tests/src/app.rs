@@ -250,17 +250,32 @@ pub async fn js_heap(browser: &Browser) -> Option<(f64, &'static str)> {
     Some((used, "performance.memory"))
 }
 
-/// How many records the app's IndexedDB holds.
+/// The JavaScript expression of the names of the app's record stores (one per kind,
+/// `records.<kind>`) in the open database `db`.
+pub const RECORD_STORES_JS: &str =
+    "[...db.objectStoreNames].filter(n => n.startsWith('records.'))";
+
+/// How many records the app's IndexedDB holds, in every kind's store.
 pub async fn record_count(browser: &Browser) -> Result<u64> {
-    let script = "const done = arguments[arguments.length - 1];
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
         const open = indexedDB.open('gugus');
         open.onerror = () => done(-1);
-        open.onsuccess = () => {
+        open.onsuccess = () => {{
             const db = open.result;
-            const count = db.transaction('records').objectStore('records').count();
-            count.onsuccess = () => { db.close(); done(count.result); };
-            count.onerror = () => { db.close(); done(-1); };
-        };";
+            const names = {RECORD_STORES_JS};
+            if (names.length === 0) {{ db.close(); done(-1); return; }}
+            const tx = db.transaction(names);
+            let total = 0;
+            for (const name of names) {{
+                const count = tx.objectStore(name).count();
+                count.onsuccess = () => {{ total += count.result; }};
+            }}
+            tx.oncomplete = () => {{ db.close(); done(total); }};
+            tx.onerror = () => {{ db.close(); done(-1); }};
+        }};"
+    );
+    let script = script.as_str();
     let answer = browser.client().execute_async(script, vec![]).await?;
     answer
         .as_u64()

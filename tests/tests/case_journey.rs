@@ -237,7 +237,8 @@ async fn record_identity(phone: &Browser) -> Result<String> {
         open.onerror = () => fail(open.error);
         open.onsuccess = () => {
             const db = open.result;
-            const all = db.transaction('records').objectStore('records').getAll();
+            const all = db.transaction('records.victim_identity')
+                .objectStore('records.victim_identity').getAll();
             all.onerror = () => fail(all.error);
             all.onsuccess = () => {
                 db.close();

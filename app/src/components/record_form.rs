@@ -112,7 +112,7 @@ pub fn RecordForm(
         let base = keeping.draft(&store, &base_key(&key.get_value())).await;
         base_kept.set(base.is_some());
         let record = match id.get_value() {
-            Some(id) => store.record(&id).await.ok().flatten(),
+            Some(id) => store.record(spec.kind, &id).await.ok().flatten(),
             None => None,
         };
         let record = match record {
@@ -204,7 +204,10 @@ pub fn RecordForm(
                 notice.set(Some(i18n::RESOLVE_FAILED));
                 return;
             };
-            match store.resolve_conflict(&record_id, &field, stored, at).await {
+            match store
+                .resolve_conflict(spec.kind, &record_id, &field, stored, at)
+                .await
+            {
                 Ok(Some(record)) => {
                     let Ok(record) = keeping.for_screen(record).await else {
                         notice.set(Some(i18n::RESOLVE_FAILED));

@@ -83,7 +83,7 @@ pub fn ActivityForm(
             .flatten();
         base_kept.set(base.is_some());
         let record = match id.get_value() {
-            Some(id) => store.record(&id).await.ok().flatten(),
+            Some(id) => store.record(RecordKind::Activity, &id).await.ok().flatten(),
             None => None,
         };
         if let Some(listed) = record {
@@ -160,7 +160,7 @@ pub fn ActivityForm(
             let store = ctx.store();
             let at = clock::now_rfc3339();
             match store
-                .resolve_conflict(&record_id, &field, value.clone(), at)
+                .resolve_conflict(RecordKind::Activity, &record_id, &field, value.clone(), at)
                 .await
             {
                 Ok(Some(record)) => {

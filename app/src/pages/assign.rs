@@ -154,7 +154,7 @@ fn CaseItem(line: Signal<CaseLine>, officers: RwSignal<Vec<Account>>) -> impl In
         let store = ctx.store();
         spawn_local(async move {
             failed.set(false);
-            let saved = match store.record(&record_id).await {
+            let saved = match store.record(RecordKind::Case, &record_id).await {
                 Ok(Some(listed)) => {
                     // Only the assignment changes, laid over the case as it is when saved.
                     let opened = listed.record.fields;

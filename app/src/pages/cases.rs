@@ -24,7 +24,7 @@ use crate::components::record_form::RecordForm;
 use crate::i18n::{self, tr};
 use gugus_model::activity::format_date;
 use gugus_model::schema::{KindSpec, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
-use gugus_model::Text;
+use gugus_model::{RecordKind, Text};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -291,7 +291,7 @@ pub fn CasePages(
             let found = LocalResource::new(move || {
                 let store = ctx.store();
                 let case = case.clone();
-                async move { store.record(&case).await }
+                async move { store.record(RecordKind::Case, &case).await }
             });
             (move || {
                 let found = found.get()?;

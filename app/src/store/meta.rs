@@ -1,6 +1,6 @@
 //! Small facts about the device kept under fixed keys in the `meta` object store.
 
-use super::{Store, StoreResult, DRAFTS, META, OUTBOX, RECORDS};
+use super::{Store, StoreResult, DRAFTS, META, OUTBOX, RECORD_STORES};
 use crate::crypto::VaultLock;
 use gugus_model::api::LoginResponse;
 use indexed_db_futures::object_store::ObjectStore;
@@ -151,8 +151,11 @@ impl Store {
     /// mutation counter (the server has seen those ids from this device). One strict
     /// transaction: the wipe happens whole or not at all.
     pub async fn wipe(&self) -> StoreResult<()> {
-        let tx = self.write_strict(&[RECORDS, OUTBOX, DRAFTS, META])?;
-        tx.object_store(RECORDS)?.clear()?.await?;
+        let tx =
+            self.write_strict(&[RECORD_STORES.as_slice(), &[OUTBOX, DRAFTS, META]].concat())?;
+        for name in RECORD_STORES {
+            tx.object_store(name)?.clear()?.await?;
+        }
         tx.object_store(OUTBOX)?.clear()?.await?;
         tx.object_store(DRAFTS)?.clear()?.await?;
         let meta = tx.object_store(META)?;

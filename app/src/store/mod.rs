@@ -1,13 +1,20 @@
 //! The device's own store: IndexedDB, the only code in the app that touches it.
 //!
-//! Object stores (database version 2):
-//! - `records`: [`LocalRecord`]s by record id, with the index `kind` (version 2), so a
-//!   screen reads only the kind it shows, however many records the device holds;
+//! Object stores (database version 3):
+//! - `records.<kind>`, one per record kind (`records.case`, `records.activity`, ...):
+//!   [`LocalRecord`]s by record id, with no index, so a screen reads only the kind it
+//!   shows however many records the device holds, and a write keeps no index up to date
+//!   (a first sync of 10,000 records spent a third of its IndexedDB time on the `kind`
+//!   index of version 2). A kind this build does not know (sent by a newer worker) is
+//!   kept in `records.other`, so a pull never drops what it was given;
 //! - `outbox`: the wire [`Mutation`](gugus_model::sync::Mutation)s not yet answered, by
 //!   mutation id;
 //! - `meta`: the device id, the next mutation id, the session, the pull cursor, the last
 //!   sync time (out-of-line string keys);
 //! - `drafts`: form drafts by form key.
+//!
+//! Versions 1 and 2 kept every record in one `records` store (version 2 with a `kind`
+//! index); the upgrade to 3 moves them into their kinds' stores and drops it.
 //!
 //! Every write that must never be half done (a change with its outbox entry, pulled
 //! records with their cursor, push results) runs in one readwrite transaction, awaits
@@ -27,6 +34,7 @@ pub use gugus_model::device::LocalRecord;
 pub use meta::Session;
 pub use records::{base_key, ListedRecord, SaveOutcome};
 
+use gugus_model::RecordKind;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
@@ -37,14 +45,42 @@ use wasm_bindgen::prelude::*;
 
 /// The database's name in the browser.
 pub const DB_NAME: &str = "gugus";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 
-pub(crate) const RECORDS: &str = "records";
+/// The one store of every record in versions 1 and 2.
+const RECORDS: &str = "records";
+/// The records of kinds this build does not know.
+const OTHER_RECORDS: &str = "records.other";
+/// Every record store: one per kind, in `RecordKind::ALL`'s order, then the others'.
+pub(crate) const RECORD_STORES: [&str; 8] = [
+    "records.activity",
+    "records.case",
+    "records.victim",
+    "records.victim_identity",
+    "records.service",
+    "records.legal_step",
+    "records.note",
+    OTHER_RECORDS,
+];
 pub(crate) const OUTBOX: &str = "outbox";
 pub(crate) const META: &str = "meta";
 pub(crate) const DRAFTS: &str = "drafts";
-/// The index of `records` by kind.
-pub(crate) const BY_KIND: &str = "kind";
+/// The index of version 2's `records` by kind.
+const BY_KIND: &str = "kind";
+
+/// The store of the records of `kind`.
+pub(crate) fn kind_store(kind: &str) -> &'static str {
+    RECORD_STORES
+        .iter()
+        .find(|name| name.strip_prefix("records.") == Some(kind))
+        .copied()
+        .unwrap_or(OTHER_RECORDS)
+}
+
+/// The store of the records of a kind this build knows.
+pub(crate) fn records_of(kind: RecordKind) -> &'static str {
+    kind_store(kind.as_str())
+}
 
 /// Why the store could not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -248,6 +284,47 @@ fn migrate(old_version: u32, request: &web_sys::IdbOpenDbRequest) -> Result<(), 
         tx.object_store(RECORDS)?
             .create_index_with_str(BY_KIND, "kind")?;
     }
+    if old_version < 3 {
+        let by_id = web_sys::IdbObjectStoreParameters::new();
+        by_id.set_key_path(&JsValue::from_str("id"));
+        for name in RECORD_STORES {
+            db.create_object_store_with_optional_parameters(name, &by_id)?;
+        }
+        move_records_by_kind(request, db)?;
+    }
+    Ok(())
+}
+
+/// Moves every record of version 2's `records` into its kind's store, then drops
+/// `records`: inside the version-change transaction, so the move happens whole or the
+/// upgrade fails and the phone keeps version 2.
+fn move_records_by_kind(
+    request: &web_sys::IdbOpenDbRequest,
+    db: web_sys::IdbDatabase,
+) -> Result<(), JsValue> {
+    let tx = request
+        .transaction()
+        .ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
+    let all = tx.object_store(RECORDS)?.get_all()?;
+    let read = all.clone();
+    let moved = Closure::once(move |_: web_sys::Event| {
+        let result = (|| -> Result<(), JsValue> {
+            let records: js_sys::Array = read.result()?.unchecked_into();
+            for record in records.iter() {
+                let kind = js_sys::Reflect::get(&record, &JsValue::from_str("kind"))?
+                    .as_string()
+                    .unwrap_or_default();
+                tx.object_store(kind_store(&kind))?.put(&record)?;
+            }
+            db.delete_object_store(RECORDS)
+        })();
+        if result.is_err() {
+            let _ = tx.abort();
+        }
+    });
+    all.set_onsuccess(Some(moved.as_ref().unchecked_ref()));
+    // Runs once, while the request lives.
+    moved.forget();
     Ok(())
 }
 

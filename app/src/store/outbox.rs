@@ -1,6 +1,6 @@
 //! The outbox: changes made on the device that the server has not answered for yet.
 
-use super::{meta, to_js, Store, StoreResult, META, OUTBOX, RECORDS};
+use super::{kind_store, meta, to_js, Store, StoreResult, META, OUTBOX};
 use gugus_model::device::{self, GapPlan, LocalRecord};
 use gugus_model::sync::{Mutation, PushResponse};
 use indexed_db_futures::object_store::ObjectStore;
@@ -32,13 +32,17 @@ impl Store {
     /// refusal); later entries of a record whose change was applied are rebased on the new
     /// version. Entries the answer does not mention stay and are sent again.
     pub async fn apply_push(&self, sent: &[Mutation], answer: &PushResponse) -> StoreResult<()> {
-        let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
-        let records = tx.object_store(RECORDS)?;
+        // The stores of the kinds sent: an answer changes only records that were sent.
+        let mut stores: Vec<&str> = sent.iter().map(|m| kind_store(&m.kind)).collect();
+        stores.sort_unstable();
+        stores.dedup();
+        let tx = self.write_strict(&[stores.as_slice(), &[OUTBOX, META]].concat())?;
         let outbox = tx.object_store(OUTBOX)?;
         let meta_store = tx.object_store(META)?;
         let mut known: BTreeMap<String, LocalRecord> = BTreeMap::new();
         for mutation in sent {
             let id = mutation.record_id.to_string();
+            let records = tx.object_store(kind_store(&mutation.kind))?;
             if let Some(record) = records.get(id.as_str()).serde()?.await? {
                 known.insert(id, record);
             }
@@ -50,7 +54,10 @@ impl Store {
             outbox.delete(*id).serde()?.await?;
         }
         for record in &applied.records {
-            records.put(to_js(record)?).primitive()?.await?;
+            tx.object_store(kind_store(&record.kind))?
+                .put(to_js(record)?)
+                .primitive()?
+                .await?;
         }
         for mutation in &applied.outbox {
             outbox.put(to_js(mutation)?).primitive()?.await?;

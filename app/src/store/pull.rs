@@ -2,7 +2,7 @@
 
 use super::outbox::read_outbox;
 use super::StoreError;
-use super::{meta, to_js, Store, StoreResult, META, OUTBOX, RECORDS};
+use super::{kind_store, meta, to_js, Store, StoreResult, META, OUTBOX};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
 use crate::join::both;
@@ -31,29 +31,47 @@ impl Store {
         // Relaxed: a page lost to a power cut before the disk has it comes again, since
         // its cursor goes with it; nothing in it exists only on this phone.
         let read_start = timing::now();
-        let tx = self.write_relaxed(&[RECORDS, OUTBOX, META])?;
-        let records = tx.object_store(RECORDS)?;
+        // Each record lives in its kind's store; a page holds one kind or a few.
+        let homes: Vec<&'static str> = page.records.iter().map(|s| kind_store(&s.kind)).collect();
+        let mut stores = homes.clone();
+        stores.sort_unstable();
+        stores.dedup();
+        let tx = self.write_relaxed(&[stores.as_slice(), &[OUTBOX, META]].concat())?;
         let meta_store = tx.object_store(META)?;
+        let records = stores
+            .iter()
+            .map(|name| tx.object_store(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let home = |name: &str| stores.iter().position(|s| *s == name).unwrap_or_default();
         // Every read is asked for before the first answer is awaited, and every write is
         // left to the commit: a page costs a few turns of the event loop, not two a record.
         let ids: Vec<String> = page.records.iter().map(|s| s.id.to_string()).collect();
-        let ((waiting, held), next_id) = both(
-            both(
-                read_outbox(&tx.object_store(OUTBOX)?),
-                held_among(&records, &ids),
-            ),
+        let (waiting, next_id) = both(
+            read_outbox(&tx.object_store(OUTBOX)?),
             meta::next_mutation_id(&meta_store),
         )
         .await;
-        let (waiting, held, next_id) = (waiting?, held?, next_id?);
+        let (waiting, next_id) = (waiting?, next_id?);
+        let mut held = Vec::with_capacity(stores.len());
+        for (at, store) in records.iter().enumerate() {
+            let mine: Vec<&String> = ids
+                .iter()
+                .zip(&homes)
+                .filter(|(_, h)| home(h) == at)
+                .map(|(id, _)| id)
+                .collect();
+            held.push(held_among(store, &mine).await?);
+        }
         let reads = ids
             .iter()
-            .map(|id| {
-                match held
+            .zip(&homes)
+            .map(|(id, name)| {
+                let at = home(name);
+                match held[at]
                     .as_ref()
                     .is_none_or(|held| held.binary_search(id).is_ok())
                 {
-                    true => records.get(id.as_str()).serde().map(Some),
+                    true => records[at].get(id.as_str()).serde().map(Some),
                     false => Ok(None),
                 }
             })
@@ -77,11 +95,18 @@ impl Store {
         let merge_start = timing::now();
         timing::measure(timing::SYNC_READ, read_start, merge_start, None);
         let mut kept = Vec::with_capacity(ids.len());
-        for ((state, existing), id) in page.records.iter().zip(existing).zip(&ids) {
+        let mut kept_in = Vec::with_capacity(ids.len());
+        for (((state, existing), id), name) in
+            page.records.iter().zip(existing).zip(&ids).zip(&homes)
+        {
+            let store = &records[home(name)];
             match device::pulled(state, existing, &waiting) {
-                Some(record) => kept.push(record),
+                Some(record) => {
+                    kept.push(record);
+                    kept_in.push(store);
+                }
                 None => {
-                    records.delete(id.as_str()).serde()?;
+                    store.delete(id.as_str()).serde()?;
                 }
             }
         }
@@ -92,8 +117,8 @@ impl Store {
         };
         let write_start = timing::now();
         timing::measure(timing::SYNC_MERGE, merge_start, write_start, None);
-        for record in parsed.iter().flat_map(js_sys::Array::iter) {
-            records.put(record).primitive()?;
+        for (record, store) in parsed.iter().flat_map(js_sys::Array::iter).zip(kept_in) {
+            store.put(record).primitive()?;
         }
         meta::put_unawaited(&meta_store, meta::CURSOR, &page.cursor)?;
         let kept = device::keep_counter_above(next_id, page.last_mutation_id);
@@ -116,7 +141,7 @@ const HELD_LIMIT: u32 = 2 * crate::sync::engine::PAGE_SIZE;
 /// record) when the range holds more than [`HELD_LIMIT`] keys.
 async fn held_among(
     records: &indexed_db_futures::object_store::ObjectStore<'_>,
-    ids: &[String],
+    ids: &[&String],
 ) -> StoreResult<Option<Vec<String>>> {
     let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
         return Ok(Some(Vec::new()));

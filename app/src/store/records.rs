@@ -1,6 +1,7 @@
 //! Saving a change made on the device, and reading records back for the screens.
 
-use super::{meta, to_js, Store, StoreError, StoreResult, BY_KIND, DRAFTS, META, OUTBOX, RECORDS};
+use super::RECORD_STORES;
+use super::{meta, records_of, to_js, Store, StoreError, StoreResult, DRAFTS, META, OUTBOX};
 use crate::crypto::is_sealed;
 use crate::identity::sealed_field;
 use gugus_model::device::{self, LocalRecord};
@@ -81,8 +82,8 @@ impl Store {
         if kind.is_identity() && !all_sealed(&fields) {
             return Err(StoreError::Failed("identity values must be sealed".into()));
         }
-        let tx = self.write_strict(&[RECORDS, OUTBOX, META, DRAFTS])?;
-        let records = tx.object_store(RECORDS)?;
+        let tx = self.write_strict(&[records_of(kind), OUTBOX, META, DRAFTS])?;
+        let records = tx.object_store(records_of(kind))?;
         let meta_store = tx.object_store(META)?;
         let existing: Option<LocalRecord> = match id {
             Some(id) => records.get(id).serde()?.await?,
@@ -124,13 +125,14 @@ impl Store {
     /// shown, or `None` when the device does not have it.
     pub async fn resolve_conflict(
         &self,
+        kind: RecordKind,
         id: &str,
         field: &str,
         value: Value,
         at: String,
     ) -> StoreResult<Option<LocalRecord>> {
-        let tx = self.write_strict(&[RECORDS, OUTBOX, META])?;
-        let records = tx.object_store(RECORDS)?;
+        let tx = self.write_strict(&[records_of(kind), OUTBOX, META])?;
+        let records = tx.object_store(records_of(kind))?;
         let meta_store = tx.object_store(META)?;
         let Some(existing): Option<LocalRecord> = records.get(id).serde()?.await? else {
             return Ok(None);
@@ -151,14 +153,12 @@ impl Store {
     }
 
     /// Every record of `kind`, with whether it has changes waiting (in no set order):
-    /// read through the `kind` index, so only that kind is read.
+    /// read from the kind's own store, so only that kind is read.
     pub async fn list_records(&self, kind: RecordKind) -> StoreResult<Vec<ListedRecord>> {
-        let tx = self.read(&[RECORDS, OUTBOX])?;
+        let tx = self.read(&[records_of(kind), OUTBOX])?;
         let records: Vec<LocalRecord> = tx
-            .object_store(RECORDS)?
-            .index(BY_KIND)?
+            .object_store(records_of(kind))?
             .get_all()
-            .with_query::<&str, _>(kind.as_str())
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
@@ -180,20 +180,14 @@ impl Store {
     }
 
     /// Every record of the kinds this app knows, with whether it has changes waiting (in
-    /// no set order), in one transaction for the home page: read kind by kind through the
-    /// `kind` index, so no single answer has to carry a whole large store at once.
+    /// no set order), in one transaction for the home page: read kind by kind, so no
+    /// single answer has to carry a whole large store at once.
     pub async fn all_records(&self) -> StoreResult<Vec<ListedRecord>> {
-        let tx = self.read(&[RECORDS, OUTBOX])?;
-        let store = tx.object_store(RECORDS)?;
-        let index = store.index(BY_KIND)?;
+        let known: Vec<&str> = RecordKind::ALL.into_iter().map(records_of).collect();
+        let tx = self.read(&[known.as_slice(), &[OUTBOX]].concat())?;
         let mut records: Vec<LocalRecord> = Vec::new();
-        for kind in RecordKind::ALL {
-            let some = index
-                .get_all()
-                .with_query::<&str, _>(kind.as_str())
-                .serde()?
-                .await?;
-            for record in some {
+        for name in known {
+            for record in tx.object_store(name)?.get_all().serde()?.await? {
                 records.push(record?);
             }
         }
@@ -203,15 +197,19 @@ impl Store {
 
     /// How many records the device holds.
     pub async fn record_count(&self) -> StoreResult<u32> {
-        let tx = self.read(&[RECORDS])?;
-        let count = tx.object_store(RECORDS)?.count().await?;
+        let tx = self.read(&RECORD_STORES)?;
+        let mut count = 0;
+        for name in RECORD_STORES {
+            count += tx.object_store(name)?.count().await?;
+        }
         Ok(count)
     }
 
-    /// One record, if the device has it.
-    pub async fn record(&self, id: &str) -> StoreResult<Option<ListedRecord>> {
-        let tx = self.read(&[RECORDS, OUTBOX])?;
-        let record: Option<LocalRecord> = tx.object_store(RECORDS)?.get(id).serde()?.await?;
+    /// One record of `kind`, if the device has it.
+    pub async fn record(&self, kind: RecordKind, id: &str) -> StoreResult<Option<ListedRecord>> {
+        let tx = self.read(&[records_of(kind), OUTBOX])?;
+        let record: Option<LocalRecord> =
+            tx.object_store(records_of(kind))?.get(id).serde()?.await?;
         let pending = pending_record_ids(&self.outbox_in(&tx).await?);
         Ok(record.map(|record| ListedRecord {
             pending: pending.contains(&record.id),

@@ -426,20 +426,28 @@ async fn listed(browser: &Browser) -> Result<(u64, u64)> {
 
 /// The records in the app's IndexedDB, by kind.
 async fn device_kinds(browser: &Browser) -> Result<BTreeMap<String, u64>> {
-    let script = "const done = arguments[arguments.length - 1];
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
         const open = indexedDB.open('gugus');
         open.onerror = () => done(null);
-        open.onsuccess = () => {
+        open.onsuccess = () => {{
             const db = open.result;
-            const kinds = {};
-            const cursor = db.transaction('records').objectStore('records').openCursor();
-            cursor.onsuccess = () => {
-                const at = cursor.result;
-                if (at) { kinds[at.value.kind] = (kinds[at.value.kind] || 0) + 1; at.continue(); }
-                else { db.close(); done(kinds); }
-            };
-            cursor.onerror = () => { db.close(); done(null); };
-        };";
+            const names = {};
+            const kinds = {{}};
+            const tx = db.transaction(names);
+            for (const name of names) {{
+                const cursor = tx.objectStore(name).openCursor();
+                cursor.onsuccess = () => {{
+                    const at = cursor.result;
+                    if (at) {{ kinds[at.value.kind] = (kinds[at.value.kind] || 0) + 1; at.continue(); }}
+                }};
+            }}
+            tx.oncomplete = () => {{ db.close(); done(kinds); }};
+            tx.onerror = () => {{ db.close(); done(null); }};
+        }};",
+        gugus_e2e::app::RECORD_STORES_JS
+    );
+    let script = script.as_str();
     let answer = browser.client().execute_async(script, vec![]).await?;
     let Value::Object(kinds) = answer else {
         bail!("could not count the records by kind: {answer}");

@@ -425,10 +425,15 @@ async fn raw_write(browser: &Browser, run: usize, expected: u64) -> Result<f64> 
         app.onerror = () => fail('opening gugus', app.error);
         app.onsuccess = () => {
           const db = app.result;
-          const all = db.transaction('records').objectStore('records').getAll();
-          all.onerror = () => { db.close(); fail('reading the records', all.error); };
-          all.onsuccess = () => {
-            const records = all.result;
+          const names = [...db.objectStoreNames].filter(n => n.startsWith('records.'));
+          const read = db.transaction(names);
+          const records = [];
+          for (const name of names) {
+            const all = read.objectStore(name).getAll();
+            all.onsuccess = () => { records.push(...all.result); };
+          }
+          read.onerror = () => { db.close(); fail('reading the records', read.error); };
+          read.oncomplete = () => {
             db.close();
             const started = performance.now();
             const open = indexedDB.open(name, 1);

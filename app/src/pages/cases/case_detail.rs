@@ -54,7 +54,7 @@ fn by_field(records: &mut [ListedRecord], name: &str) {
 
 async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> {
     let Some(case) = store
-        .record(&id)
+        .record(RecordKind::Case, &id)
         .await?
         .filter(|c| c.record.kind == "case" && !c.record.deleted)
     else {
