@@ -498,11 +498,12 @@ pub(crate) use rebuild_rollups;
 macro_rules! read_tallies {
     ($dialect:expr, $rollups:expr, $period:expr, $area:expr, $today:expr, $db:ident) => {{
         use ::model::activity::format_date;
+        use ::model::evaluation::period::{first_of_month, month_of};
         use $crate::store::rollup;
         let (dialect, r, period, area, today) = (&$dialect, $rollups, $period, $area, $today);
         let regency = *area == ::model::evaluation::Area::Regency;
         let due = time::Duration::days(::model::evaluation::DUE_WITHIN_DAYS as i64);
-        let split = rollup::split(period.from, period.to);
+        let split = ::model::evaluation::period::split(period.from, period.to);
         let mut rows = $crate::store::TallyRows {
             days_area: area.code(),
             ..Default::default()
@@ -518,7 +519,7 @@ macro_rules! read_tallies {
         }
         for &(months, first, last) in &spans {
             let (from, to) = match months {
-                true => (rollup::month_of(first), rollup::month_of(last)),
+                true => (month_of(first), month_of(last)),
                 false => (format_date(first), format_date(last)),
             };
             let sql = |rollup: &rollup::Rollup| match months {
@@ -548,7 +549,7 @@ macro_rules! read_tallies {
                 false => rows!(r.pending.rows_in_days()),
                 true if (first..=last).contains(&(today - due)) => {
                     sqlx::query_as(&r.pending_in_month())
-                        .bind(rollup::month_of(today - due))
+                        .bind(month_of(today - due))
                         .fetch_all(&mut *$db)
                         .await?
                 }
@@ -583,10 +584,10 @@ macro_rules! read_tallies {
             }
         }
         rows.reached_before = sqlx::query_as(&r.reached_before_months())
-            .bind(rollup::month_of(period.from))
+            .bind(month_of(period.from))
             .fetch_all(&mut *$db)
             .await?;
-        let month_start = rollup::first_of_month(period.from);
+        let month_start = first_of_month(period.from);
         if month_start < period.from {
             rows.reached_before.extend::<Vec<_>>(
                 sqlx::query_as(&r.reached_before_days())

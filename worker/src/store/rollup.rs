@@ -14,9 +14,10 @@
 use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE_FACTS};
 use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
 use super::sql::Dialect;
+use model::evaluation::period::{last_of_month, month_of};
 use model::evaluation::DUE_WITHIN_DAYS;
 use std::collections::{BTreeSet, HashMap};
-use time::{Date, Duration, Month};
+use time::{Date, Duration};
 use uuid::Uuid;
 
 /// What a rollup's contributions belong to.
@@ -557,29 +558,6 @@ impl Touched {
     }
 }
 
-/// How a period splits into whole months, read from the rollups, and the days of the
-/// months it covers only in part, read from the facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Split {
-    /// The first day of the first whole month and the last of the last, if any.
-    pub months: Option<(Date, Date)>,
-    /// Ranges of days outside them (at most two).
-    pub days: Vec<(Date, Date)>,
-}
-
-/// The first day of the month of `day`.
-pub(crate) fn first_of_month(day: Date) -> Date {
-    day.replace_day(1).unwrap_or(day)
-}
-
-fn last_of_month(day: Date) -> Date {
-    let next = match day.month() {
-        Month::December => Date::from_calendar_date(day.year() + 1, Month::January, 1),
-        month => Date::from_calendar_date(day.year(), month.next(), 1),
-    };
-    next.map_or(day, |d| d - Duration::days(1))
-}
-
 /// A services row as read: kecamatan, month, type, how many requested, delivered, late
 /// and waiting, and how many of those waiting were requested before the month's last 8
 /// days (its end less the days due).
@@ -647,101 +625,10 @@ pub(crate) fn waiting_before(
         .collect()
 }
 
-/// `YYYY-MM` of a day.
-pub(crate) fn month_of(day: Date) -> String {
-    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
-}
-
-/// Splits the days `from` to `to` (inclusive).
-pub(crate) fn split(from: Date, to: Date) -> Split {
-    let first = if from.day() == 1 {
-        from
-    } else {
-        last_of_month(from) + Duration::days(1)
-    };
-    let last = if to == last_of_month(to) {
-        to
-    } else {
-        first_of_month(to) - Duration::days(1)
-    };
-    if first > last {
-        return Split {
-            months: None,
-            days: vec![(from, to)],
-        };
-    }
-    let mut days = Vec::new();
-    if from < first {
-        days.push((from, first - Duration::days(1)));
-    }
-    if last < to {
-        days.push((last + Duration::days(1), to));
-    }
-    Split {
-        months: Some((first, last)),
-        days,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
-
-    fn months(a: &str, b: &str) -> Option<(String, String)> {
-        Some((a.into(), b.into()))
-    }
-
-    fn named(split: &Split) -> Option<(String, String)> {
-        split.months.map(|(a, b)| (month_of(a), month_of(b)))
-    }
-
-    #[test]
-    fn calendar_periods_are_whole_months() {
-        let quarter = split(date!(2026 - 07 - 01), date!(2026 - 09 - 30));
-        assert_eq!(named(&quarter), months("2026-07", "2026-09"));
-        assert!(quarter.days.is_empty());
-        let year = split(date!(2025 - 01 - 01), date!(2025 - 12 - 31));
-        assert_eq!(named(&year), months("2025-01", "2025-12"));
-        let february = split(date!(2024 - 02 - 01), date!(2024 - 02 - 29));
-        assert_eq!(named(&february), months("2024-02", "2024-02"));
-    }
-
-    #[test]
-    fn a_range_reads_its_partial_months_from_the_days() {
-        let range = split(date!(2026 - 01 - 15), date!(2026 - 03 - 10));
-        assert_eq!(named(&range), months("2026-02", "2026-02"));
-        assert_eq!(
-            range.days,
-            vec![
-                (date!(2026 - 01 - 15), date!(2026 - 01 - 31)),
-                (date!(2026 - 03 - 01), date!(2026 - 03 - 10))
-            ]
-        );
-        let across_a_year = split(date!(2025 - 12 - 02), date!(2026 - 01 - 31));
-        assert_eq!(named(&across_a_year), months("2026-01", "2026-01"));
-        assert_eq!(
-            across_a_year.days,
-            vec![(date!(2025 - 12 - 02), date!(2025 - 12 - 31))]
-        );
-    }
-
-    #[test]
-    fn a_range_without_a_whole_month_is_all_days() {
-        for (from, to) in [
-            (date!(2026 - 01 - 15), date!(2026 - 02 - 10)),
-            (date!(2026 - 03 - 01), date!(2026 - 03 - 30)),
-            (date!(2026 - 03 - 05), date!(2026 - 03 - 05)),
-        ] {
-            assert_eq!(
-                split(from, to),
-                Split {
-                    months: None,
-                    days: vec![(from, to)]
-                }
-            );
-        }
-    }
 
     #[test]
     fn waiting_counts_from_each_cutoff_a_period_can_have() {
