@@ -7,10 +7,14 @@ mod tx;
 use crate::store::sql;
 use rows::{record_from_row, user_from_row, RecordRow};
 
+use super::accounts::{account, idle_cutoff};
+use super::error::{from_db, to_db};
+use super::pull::{attach_conflicts, in_conflict};
 use super::push::{self, PushBatch, PushOutcome};
-use super::{account, idle_cutoff, LiveSession, SessionRow};
-use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
+use super::tallies::counts_from_row;
+use super::PullScope;
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
+use super::{LiveSession, SessionRow};
 use super::{LoggedConflict, PullPage, PullQuery, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use crate::store::rollup::Queries;
@@ -187,7 +191,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
 async fn rebuild_rollups(pool: &PgPool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     sqlx::query(LOCK_WRITERS).execute(&mut *tx).await?;
-    let rebuilt = super::rebuild_rollups!(queries().rollups, tx);
+    let rebuilt = super::rollup::rebuild_rollups!(queries().rollups, tx);
     tx.commit().await?;
     if rebuilt {
         // New rows are read at a third of the speed until a VACUUM marks their pages
@@ -448,7 +452,7 @@ impl Store for PostgresStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        super::take_login_attempt!(tx, keys, at, since)
+        super::accounts::take_login_attempt!(tx, keys, at, since)
     }
 
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
@@ -570,7 +574,8 @@ impl Store for PostgresStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *db)
             .await?;
-        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
+        let tallies =
+            super::tallies::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
         db.commit().await?;
         tallies
     }

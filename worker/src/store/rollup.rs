@@ -621,9 +621,36 @@ pub(crate) fn waiting_before(
     }
     entries
         .into_iter()
-        .map(|(day, n)| Ok((day, super::from_db(n)?)))
+        .map(|(day, n)| Ok((day, super::error::from_db(n)?)))
         .collect()
 }
+
+/// Fills the rollups from the fact tables on a connection of either backend holding the
+/// write lock, unless done before (recorded in `fact_backfills`); answers whether it did.
+macro_rules! rebuild_rollups {
+    ($rollups:expr, $db:ident) => {{
+        let name = $crate::store::rollup::REBUILD_NAME;
+        let done: Option<(i64,)> =
+            sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *$db)
+                .await?;
+        if done.is_none() {
+            for rollup in $rollups.all() {
+                for statement in rollup.rebuild() {
+                    sqlx::query(&statement).execute(&mut *$db).await?;
+                }
+            }
+            sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+                .bind(name)
+                .bind(crate::clock::now_unix())
+                .execute(&mut *$db)
+                .await?;
+        }
+        done.is_none()
+    }};
+}
+pub(crate) use rebuild_rollups;
 
 #[cfg(test)]
 mod tests {

@@ -8,10 +8,14 @@ use crate::store::sql;
 use rows::RecordRow;
 use rows::{parse_json, parse_uuid, record_from_row, unique_violation, user_from_row};
 
+use super::accounts::{account, idle_cutoff};
+use super::error::{from_db, to_db};
+use super::pull::{attach_conflicts, in_conflict};
 use super::push::{self, PushBatch, PushOutcome};
-use super::{account, idle_cutoff, LiveSession, SessionRow};
-use super::{attach_conflicts, counts_from_row, from_db, in_conflict, to_db, PullScope};
+use super::tallies::counts_from_row;
+use super::PullScope;
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser, PullPage, PullQuery};
+use super::{LiveSession, SessionRow};
 use super::{LoggedConflict, Store, StoreError, UserCredentials};
 use crate::store::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use crate::store::rollup::Queries;
@@ -173,7 +177,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
 /// Fills the rollups of migration 0008 from the fact tables, once, under the write lock.
 async fn rebuild_rollups(pool: &SqlitePool) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let rebuilt = super::rebuild_rollups!(queries().rollups, tx);
+    let rebuilt = super::rollup::rebuild_rollups!(queries().rollups, tx);
     tx.commit().await?;
     if rebuilt {
         analyze(pool).await?;
@@ -428,7 +432,7 @@ impl Store for SqliteStore {
     ) -> Result<bool, StoreError> {
         // BEGIN IMMEDIATE takes the database's write lock: attempts count one at a time.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        super::take_login_attempt!(tx, keys, at, since)
+        super::accounts::take_login_attempt!(tx, keys, at, since)
     }
 
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
@@ -547,7 +551,8 @@ impl Store for SqliteStore {
     ) -> Result<Tallies, StoreError> {
         // One read transaction: every query sees the same writes.
         let mut db = self.pool.begin().await?;
-        let tallies = super::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
+        let tallies =
+            super::tallies::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
         db.commit().await?;
         tallies
     }

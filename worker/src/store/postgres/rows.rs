@@ -1,6 +1,8 @@
 //! Decoding PostgreSQL rows.
 
-use crate::store::{from_db, role_from_db, StoreError};
+use crate::store::accounts::role_from_db;
+use crate::store::error::from_db;
+use crate::store::StoreError;
 use model::api::UserInfo;
 use model::sync::RecordState;
 use serde_json::{Map, Value};

@@ -1,11 +1,12 @@
 //! The push transaction on PostgreSQL.
 
+use crate::store::error::{from_db, to_db};
 use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::rollup::{Driver, Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
-use crate::store::{from_db, to_db, StoreError};
+use crate::store::StoreError;
 use model::merge::StoredRecord;
 use serde_json::{Map, Value};
 use sqlx::types::Json;

@@ -1,12 +1,13 @@
 //! The push transaction on SQLite.
 
 use super::rows::{parse_json, parse_uuid};
+use crate::store::error::{from_db, to_db};
 use crate::store::projection::{by_table, FactValue, Projection, TableWrites};
 use crate::store::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
 use crate::store::rollup::{Driver, Sign, Touched};
 use crate::store::sql;
 use crate::store::NewAuditEntry;
-use crate::store::{from_db, to_db, StoreError};
+use crate::store::StoreError;
 use model::merge::StoredRecord;
 use sqlx::SqliteConnection;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
