@@ -1,6 +1,8 @@
 //! Accounts, sessions and login attempts as the store keeps them.
 
-use super::error::StoreError;
+use super::db::{query, Db};
+use super::error::{from_db, StoreError};
+use super::sql;
 use model::api::{Account, Role, UserInfo};
 use uuid::Uuid;
 
@@ -96,41 +98,29 @@ pub(super) fn role_from_db(name: &str) -> Result<Role, StoreError> {
     Role::parse(name).ok_or_else(|| StoreError::Corrupt(format!("unknown role {name:?}")))
 }
 
-/// The body of `Store::take_login_attempt` inside a backend's open transaction `$tx` (the
-/// backend has taken its lock): forgets failures before `$since`, refuses (rolling back)
-/// when a key has its limit, else counts the attempt for every key and commits.
-macro_rules! take_login_attempt {
-    ($tx:ident, $keys:expr, $at:expr, $since:expr) => {{
-        let mut refused = false;
-        for (key, limit) in $keys {
-            sqlx::query(sql::FORGET_OLD_LOGIN_FAILURES)
-                .bind(key)
-                .bind($since)
-                .execute(&mut *$tx)
-                .await?;
-            let (count,): (i64,) = sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
-                .bind(key)
-                .bind($since)
-                .fetch_one(&mut *$tx)
-                .await?;
-            if $crate::store::error::from_db(count)? >= *limit {
-                refused = true;
-                break;
-            }
+/// The body of `Store::take_login_attempt` inside a backend's open transaction (the
+/// backend has taken its lock): forgets failures before `since`, refuses when a key has
+/// its limit, else counts the attempt for every key. Answers whether the attempt is
+/// taken: the caller commits then, and rolls back otherwise.
+pub(super) async fn take_login_attempt<D: Db>(
+    tx: &mut D,
+    keys: &[(String, u64)],
+    at: i64,
+    since: i64,
+) -> Result<bool, StoreError> {
+    for (key, limit) in keys {
+        tx.execute(query(sql::FORGET_OLD_LOGIN_FAILURES).bind(key).bind(since))
+            .await?;
+        let (count,): (i64,) = tx
+            .fetch_one(query(sql::COUNT_LOGIN_FAILURES).bind(key).bind(since))
+            .await?;
+        if from_db(count)? >= *limit {
+            return Ok(false);
         }
-        if refused {
-            Ok(false) // rolled back on drop
-        } else {
-            for (key, _) in $keys {
-                sqlx::query(sql::ADD_LOGIN_FAILURE)
-                    .bind(key)
-                    .bind($at)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-            $tx.commit().await?;
-            Ok(true)
-        }
-    }};
+    }
+    for (key, _) in keys {
+        tx.execute(query(sql::ADD_LOGIN_FAILURE).bind(key).bind(at))
+            .await?;
+    }
+    Ok(true)
 }
-pub(crate) use take_login_attempt;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod db;
 mod error;
 mod postgres;
 mod projection;

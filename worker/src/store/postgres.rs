@@ -11,7 +11,7 @@ use super::accounts::{account, idle_cutoff};
 use super::error::{from_db, to_db};
 use super::pull::{attach_conflicts, in_conflict};
 use super::push::{self, PushBatch, PushOutcome};
-use super::tallies::counts_from_row;
+use super::tallies::{self, counts_from_row};
 use super::PullScope;
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser};
 use super::{LiveSession, SessionRow};
@@ -191,7 +191,7 @@ async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
 async fn rebuild_rollups(pool: &PgPool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     sqlx::query(LOCK_WRITERS).execute(&mut *tx).await?;
-    let rebuilt = super::rollup::rebuild_rollups!(queries().rollups, tx);
+    let rebuilt = super::rollup::rebuild(&mut *tx, &queries().rollups).await?;
     tx.commit().await?;
     if rebuilt {
         // New rows are read at a third of the speed until a VACUUM marks their pages
@@ -452,7 +452,11 @@ impl Store for PostgresStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        super::accounts::take_login_attempt!(tx, keys, at, since)
+        let taken = super::accounts::take_login_attempt(&mut *tx, keys, at, since).await?;
+        if taken {
+            tx.commit().await?;
+        }
+        Ok(taken)
     }
 
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
@@ -574,10 +578,10 @@ impl Store for PostgresStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *db)
             .await?;
-        let tallies =
-            super::tallies::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
+        let rollups = &queries().rollups;
+        let tallies = tallies::read(&mut *db, &dialect(), rollups, period, area, today).await?;
         db.commit().await?;
-        tallies
+        Ok(tallies)
     }
 
     async fn area_groups(&self) -> Result<AreaGroups, StoreError> {

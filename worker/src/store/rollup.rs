@@ -11,9 +11,11 @@
 //! partly in a period straight from the facts ([`Rollup::rows_in_days`]): one definition
 //! for the three uses, so they cannot drift apart.
 
+use super::db::{query, Db};
 use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE_FACTS};
 use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
 use super::sql::Dialect;
+use super::StoreError;
 use model::evaluation::period::{last_of_month, month_of};
 use model::evaluation::DUE_WITHIN_DAYS;
 use std::collections::{BTreeSet, HashMap};
@@ -590,7 +592,7 @@ pub(crate) fn waiting_before(
     days: &[(String, i64)],
     span_end: Option<Date>,
     today: Date,
-) -> Result<Vec<(String, u64)>, super::StoreError> {
+) -> Result<Vec<(String, u64)>, StoreError> {
     let due = Duration::days(DUE_WITHIN_DAYS as i64);
     let (_, month, .., early) = row;
     let before = |cutoff: &str| -> i64 {
@@ -603,7 +605,7 @@ pub(crate) fn waiting_before(
     match span_end {
         None => {
             let first = model::activity::parse_date(&format!("{month}-01"))
-                .ok_or_else(|| super::StoreError::Corrupt(format!("month {month:?}")))?;
+                .ok_or_else(|| StoreError::Corrupt(format!("month {month:?}")))?;
             let end = last_of_month(first);
             if end <= today {
                 entries.push((model::activity::format_date(end - due), *early));
@@ -627,30 +629,26 @@ pub(crate) fn waiting_before(
 
 /// Fills the rollups from the fact tables on a connection of either backend holding the
 /// write lock, unless done before (recorded in `fact_backfills`); answers whether it did.
-macro_rules! rebuild_rollups {
-    ($rollups:expr, $db:ident) => {{
-        let name = $crate::store::rollup::REBUILD_NAME;
-        let done: Option<(i64,)> =
-            sqlx::query_as("SELECT done_at FROM fact_backfills WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&mut *$db)
-                .await?;
-        if done.is_none() {
-            for rollup in $rollups.all() {
-                for statement in rollup.rebuild() {
-                    sqlx::query(&statement).execute(&mut *$db).await?;
-                }
-            }
-            sqlx::query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
-                .bind(name)
-                .bind(crate::clock::now_unix())
-                .execute(&mut *$db)
-                .await?;
+pub(super) async fn rebuild<D: Db>(db: &mut D, rollups: &Rollups) -> Result<bool, StoreError> {
+    let done: Option<(i64,)> = db
+        .fetch_optional(
+            query("SELECT done_at FROM fact_backfills WHERE name = $1").bind(REBUILD_NAME),
+        )
+        .await?;
+    if done.is_some() {
+        return Ok(false);
+    }
+    for rollup in rollups.all() {
+        for statement in rollup.rebuild() {
+            db.execute(query(&statement)).await?;
         }
-        done.is_none()
-    }};
+    }
+    let done = query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+        .bind(REBUILD_NAME)
+        .bind(crate::clock::now_unix());
+    db.execute(done).await?;
+    Ok(true)
 }
-pub(crate) use rebuild_rollups;
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ use super::accounts::{account, idle_cutoff};
 use super::error::{from_db, to_db};
 use super::pull::{attach_conflicts, in_conflict};
 use super::push::{self, PushBatch, PushOutcome};
-use super::tallies::counts_from_row;
+use super::tallies::{self, counts_from_row};
 use super::PullScope;
 use super::{AuditQuery, NewAuditEntry, NewSession, NewUser, PullPage, PullQuery};
 use super::{LiveSession, SessionRow};
@@ -177,7 +177,7 @@ async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
 /// Fills the rollups of migration 0008 from the fact tables, once, under the write lock.
 async fn rebuild_rollups(pool: &SqlitePool) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let rebuilt = super::rollup::rebuild_rollups!(queries().rollups, tx);
+    let rebuilt = super::rollup::rebuild(&mut *tx, &queries().rollups).await?;
     tx.commit().await?;
     if rebuilt {
         analyze(pool).await?;
@@ -432,7 +432,11 @@ impl Store for SqliteStore {
     ) -> Result<bool, StoreError> {
         // BEGIN IMMEDIATE takes the database's write lock: attempts count one at a time.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        super::accounts::take_login_attempt!(tx, keys, at, since)
+        let taken = super::accounts::take_login_attempt(&mut *tx, keys, at, since).await?;
+        if taken {
+            tx.commit().await?;
+        }
+        Ok(taken)
     }
 
     async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
@@ -551,10 +555,10 @@ impl Store for SqliteStore {
     ) -> Result<Tallies, StoreError> {
         // One read transaction: every query sees the same writes.
         let mut db = self.pool.begin().await?;
-        let tallies =
-            super::tallies::read_tallies!(dialect(), &queries().rollups, period, area, today, db);
+        let rollups = &queries().rollups;
+        let tallies = tallies::read(&mut *db, &dialect(), rollups, period, area, today).await?;
         db.commit().await?;
-        tallies
+        Ok(tallies)
     }
 
     async fn area_groups(&self) -> Result<AreaGroups, StoreError> {

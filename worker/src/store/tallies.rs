@@ -1,121 +1,135 @@
 //! The evaluation's tallies and the activity counts, read the same way on both backends.
 
+use super::db::{query, Db};
 use super::error::{from_db, StoreError};
-use super::rollup;
-use model::evaluation::Tallies;
+use super::rollup::{self, by_row, waiting_before, PendingDay, Rollup, Rollups, ServiceCounts};
+use super::sql::Dialect;
+use model::activity::format_date;
+use model::evaluation::period::{first_of_month, month_of, split};
+use model::evaluation::{Area, Period, Tallies, DUE_WITHIN_DAYS};
+use model::regions::REGENCY_CODE;
 use model::stats::ActivityCounts;
+use time::{Date, Duration};
 
 /// Reads the evaluation's tallies of a period on one connection (in a transaction, so
 /// every query sees the same writes): the whole months from the rollups, the days of a
-/// month only partly in the period from the facts, with the same queries on both
-/// backends, whose connection types differ. The days to delivery are read for `$area`
-/// alone; waiting services are counted as of `$today`.
-macro_rules! read_tallies {
-    ($dialect:expr, $rollups:expr, $period:expr, $area:expr, $today:expr, $db:ident) => {{
-        use ::model::activity::format_date;
-        use ::model::evaluation::period::{first_of_month, month_of};
-        use $crate::store::rollup;
-        let (dialect, r, period, area, today) = (&$dialect, $rollups, $period, $area, $today);
-        let regency = *area == ::model::evaluation::Area::Regency;
-        let due = time::Duration::days(::model::evaluation::DUE_WITHIN_DAYS as i64);
-        let split = ::model::evaluation::period::split(period.from, period.to);
-        let mut rows = $crate::store::tallies::TallyRows {
-            days_area: area.code(),
-            ..Default::default()
-        };
-        // Each span: whole months (from the rollups) or days (from the facts), with its
-        // first and last day.
-        let mut spans: Vec<(bool, ::time::Date, ::time::Date)> = Vec::new();
-        if let Some((first, last)) = split.months {
-            spans.push((true, first, last));
-        }
-        for (from, to) in split.days {
-            spans.push((false, from, to));
-        }
-        for &(months, first, last) in &spans {
-            let (from, to) = match months {
-                true => (month_of(first), month_of(last)),
-                false => (format_date(first), format_date(last)),
-            };
-            let sql = |rollup: &rollup::Rollup| match months {
-                true => rollup.rows_in_months(),
-                false => rollup.rows_in_days(),
-            };
-            macro_rules! rows {
-                ($sql:expr) => {
-                    sqlx::query_as(&$sql)
-                        .bind(&from)
-                        .bind(&to)
-                        .fetch_all(&mut *$db)
-                        .await?
-                };
-            }
-            rows.cases.extend::<Vec<_>>(rows!(sql(&r.cases)));
-            rows.victims.extend::<Vec<_>>(rows!(sql(&r.victims)));
-            rows.served.extend::<Vec<_>>(rows!(sql(&r.served)));
-            rows.legal.extend::<Vec<_>>(rows!(sql(&r.legal)));
-            rows.activities.extend::<Vec<_>>(rows!(sql(&r.activities)));
-            rows.reached.extend::<Vec<_>>(rows!(sql(&r.reach)));
-            let counts: Vec<rollup::ServiceCounts> =
-                rows!(dialect.service_counts(&sql(&r.services)));
-            // The days waiting services were requested: every day of a span of days; of
-            // whole months, only the month in which today's cutoff falls.
-            let pending: Vec<rollup::PendingDay> = match months {
-                false => rows!(r.pending.rows_in_days()),
-                true if (first..=last).contains(&(today - due)) => {
-                    sqlx::query_as(&r.pending_in_month())
-                        .bind(month_of(today - due))
-                        .fetch_all(&mut *$db)
-                        .await?
-                }
-                true => Vec::new(),
-            };
-            let span_end = (!months).then_some(last);
-            let pending = rollup::by_row(pending);
-            for row in counts {
-                let key = (row.0.clone(), row.1.clone(), row.2.clone());
-                let days = pending.get(&key).map_or(&[][..], Vec::as_slice);
-                let waiting = rollup::waiting_before(&row, days, span_end, today)?;
-                rows.services.push((row, waiting));
-            }
-            let days = match months {
-                true => r.days_in_months(regency),
-                false => r.days_in_days(regency),
-            };
-            // The regency's in one query; a kecamatan's or a group's, kecamatan by
-            // kecamatan (a group's days are the union of its kecamatan's).
-            let codes = area
-                .kecamatan()
-                .unwrap_or_else(|| vec![::model::regions::REGENCY_CODE]);
-            for code in codes {
-                rows.days.extend::<Vec<_>>(
-                    sqlx::query_as(&days)
-                        .bind(&from)
-                        .bind(&to)
-                        .bind(code)
-                        .fetch_all(&mut *$db)
-                        .await?,
-                );
-            }
-        }
-        rows.reached_before = sqlx::query_as(&r.reached_before_months())
-            .bind(month_of(period.from))
-            .fetch_all(&mut *$db)
-            .await?;
-        let month_start = first_of_month(period.from);
-        if month_start < period.from {
-            rows.reached_before.extend::<Vec<_>>(
-                sqlx::query_as(&r.reached_before_days())
-                    .bind(format_date(month_start))
-                    .bind(period.from_text())
-                    .fetch_all(&mut *$db)
-                    .await?,
-            );
-        }
-        rows.tallies()
-    }};
+/// month only partly in the period from the facts. The days to delivery are read for
+/// `area` alone; waiting services are counted as of `today`.
+pub(super) async fn read<D: Db>(
+    db: &mut D,
+    dialect: &Dialect,
+    r: &Rollups,
+    period: Period,
+    area: &Area,
+    today: Date,
+) -> Result<Tallies, StoreError> {
+    let mut rows = TallyRows {
+        days_area: area.code(),
+        ..Default::default()
+    };
+    let split = split(period.from, period.to);
+    // Each span: whole months (from the rollups) or days (from the facts), with its first
+    // and last day.
+    let mut spans: Vec<(bool, Date, Date)> = Vec::new();
+    if let Some((first, last)) = split.months {
+        spans.push((true, first, last));
+    }
+    for (from, to) in split.days {
+        spans.push((false, from, to));
+    }
+    for (months, first, last) in spans {
+        read_span(
+            db,
+            dialect,
+            r,
+            &mut rows,
+            (months, first, last),
+            area,
+            today,
+        )
+        .await?;
+    }
+    rows.reached_before = db
+        .fetch_all(query(r.reached_before_months()).bind(month_of(period.from)))
+        .await?;
+    let month_start = first_of_month(period.from);
+    if month_start < period.from {
+        let days = query(r.reached_before_days())
+            .bind(format_date(month_start))
+            .bind(period.from_text());
+        rows.reached_before
+            .extend(db.fetch_all::<(String,)>(days).await?);
+    }
+    rows.tallies()
 }
-pub(crate) use read_tallies;
+
+/// Adds the rows of one span to `rows`: whole months (from the rollups) or days (from the
+/// facts), from `first` to `last`.
+async fn read_span<D: Db>(
+    db: &mut D,
+    dialect: &Dialect,
+    r: &Rollups,
+    rows: &mut TallyRows,
+    (months, first, last): (bool, Date, Date),
+    area: &Area,
+    today: Date,
+) -> Result<(), StoreError> {
+    let due = Duration::days(DUE_WITHIN_DAYS as i64);
+    let (from, to) = match months {
+        true => (month_of(first), month_of(last)),
+        false => (format_date(first), format_date(last)),
+    };
+    let sql = |rollup: &Rollup| match months {
+        true => rollup.rows_in_months(),
+        false => rollup.rows_in_days(),
+    };
+    let span = |sql: String| query(sql).bind(&from).bind(&to);
+    rows.cases
+        .extend(db.fetch_all::<CaseRow>(span(sql(&r.cases))).await?);
+    let victims: Vec<VictimRow> = db.fetch_all(span(sql(&r.victims))).await?;
+    rows.victims.extend(victims);
+    let served: Vec<CountRow> = db.fetch_all(span(sql(&r.served))).await?;
+    rows.served.extend(served);
+    rows.legal
+        .extend(db.fetch_all::<LegalRow>(span(sql(&r.legal))).await?);
+    let activities: Vec<ActivityRow> = db.fetch_all(span(sql(&r.activities))).await?;
+    rows.activities.extend(activities);
+    let reached: Vec<CountRow> = db.fetch_all(span(sql(&r.reach))).await?;
+    rows.reached.extend(reached);
+    let counts: Vec<ServiceCounts> = db
+        .fetch_all(span(dialect.service_counts(&sql(&r.services))))
+        .await?;
+    // The days waiting services were requested: every day of a span of days; of whole
+    // months, only the month in which today's cutoff falls.
+    let pending: Vec<PendingDay> = match months {
+        false => db.fetch_all(span(r.pending.rows_in_days())).await?,
+        true if (first..=last).contains(&(today - due)) => {
+            let month = query(r.pending_in_month()).bind(month_of(today - due));
+            db.fetch_all(month).await?
+        }
+        true => Vec::new(),
+    };
+    let span_end = (!months).then_some(last);
+    let pending = by_row(pending);
+    for row in counts {
+        let key = (row.0.clone(), row.1.clone(), row.2.clone());
+        let days = pending.get(&key).map_or(&[][..], Vec::as_slice);
+        let waiting = waiting_before(&row, days, span_end, today)?;
+        rows.services.push((row, waiting));
+    }
+    let days = match months {
+        true => r.days_in_months(area == &Area::Regency),
+        false => r.days_in_days(area == &Area::Regency),
+    };
+    // The regency's in one query; a kecamatan's or a group's, kecamatan by kecamatan (a
+    // group's days are the union of its kecamatan's).
+    let codes = area.kecamatan().unwrap_or_else(|| vec![REGENCY_CODE]);
+    for code in codes {
+        let days: Vec<DaysRow> = db.fetch_all(span(days.clone()).bind(code)).await?;
+        rows.days.extend(days);
+    }
+    Ok(())
+}
 
 /// A case tally row: month, kecamatan, dimension (`form` for a form of exploitation),
 /// code, how many.
@@ -125,6 +139,15 @@ pub(super) type CaseRow = (String, String, String, String, i64);
 /// how many cases, rupiah.
 pub(super) type LegalRow = (String, String, i64, i64, i64, i64);
 
+/// A victim tally row: month, kecamatan, sex, child (0 or 1), how many.
+pub(super) type VictimRow = (String, String, String, i64, i64);
+
+/// A days-to-delivery row: month, type, days to delivery, how many.
+pub(super) type DaysRow = (String, String, i64, i64);
+
+/// A count row: month, kecamatan (or desa), how many.
+pub(super) type CountRow = (String, String, i64);
+
 /// An activity tally row: month, kecamatan, type, how many, and the four participant sums.
 pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
 
@@ -133,19 +156,19 @@ pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
 pub(super) struct TallyRows {
     pub cases: Vec<CaseRow>,
     /// Month, kecamatan, sex, child (0 or 1), how many.
-    pub victims: Vec<(String, String, String, i64, i64)>,
+    pub victims: Vec<VictimRow>,
     /// With the days from which they wait too long, and how many then.
     pub services: Vec<(rollup::ServiceCounts, Vec<(String, u64)>)>,
     /// The area of `days`.
     pub days_area: String,
     /// Month, type, days to delivery, how many.
-    pub days: Vec<(String, String, i64, i64)>,
+    pub days: Vec<DaysRow>,
     /// Month, kecamatan, how many.
-    pub served: Vec<(String, String, i64)>,
+    pub served: Vec<CountRow>,
     pub legal: Vec<LegalRow>,
     pub activities: Vec<ActivityRow>,
     /// Month, desa, how many activities.
-    pub reached: Vec<(String, String, i64)>,
+    pub reached: Vec<CountRow>,
     pub reached_before: Vec<(String,)>,
 }
 
