@@ -9,7 +9,8 @@ use serde_json::Value;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArguments, PgRow, PgTypeInfo, PgValueRef};
 use sqlx::sqlite::{SqliteArguments, SqliteRow, SqliteTypeInfo, SqliteValueRef};
-use sqlx::{Arguments, Decode, FromRow, PgConnection, Postgres, Sqlite};
+use sqlx::types::Json;
+use sqlx::{Arguments, Decode, FromRow, PgConnection, Postgres, QueryBuilder, Sqlite};
 use sqlx::{SqliteConnection, Type};
 use std::borrow::Cow;
 use uuid::fmt::Hyphenated;
@@ -22,6 +23,8 @@ pub(super) enum Param {
     Id(Option<Uuid>),
     /// Ids, for a dialect's `ids` test (`sql::Dialect::ids`).
     Ids(Vec<Uuid>),
+    /// Texts, for the same test.
+    Texts(Vec<String>),
     /// Text.
     Text(Option<String>),
     /// A 64-bit integer.
@@ -30,6 +33,11 @@ pub(super) enum Param {
     Int32(i32),
     /// A boolean.
     Bool(bool),
+    /// A JSON value.
+    Json(Value),
+    /// A `YYYY-MM-DD` day, in a multi-row insert ([`Db::insert_rows`]): a `DATE` on
+    /// PostgreSQL, text on SQLite.
+    Day(Option<String>),
 }
 
 impl From<Uuid> for Param {
@@ -92,6 +100,12 @@ impl From<i32> for Param {
     }
 }
 
+impl From<Value> for Param {
+    fn from(value: Value) -> Self {
+        Param::Json(value)
+    }
+}
+
 impl From<bool> for Param {
     fn from(b: bool) -> Self {
         Param::Bool(b)
@@ -147,6 +161,13 @@ pub(super) trait Db: Send {
     ) -> Result<Option<R>, StoreError>;
     /// Runs a statement; answers how many rows it changed.
     async fn execute(&mut self, statement: Statement<'_>) -> Result<u64, StoreError>;
+    /// Runs one multi-row statement: `head`, then `VALUES` and the rows, then `tail`.
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        rows: Vec<Vec<Param>>,
+        tail: &str,
+    ) -> Result<(), StoreError>;
 
     /// The one row.
     async fn fetch_one<R: Decoded>(&mut self, statement: Statement<'_>) -> Result<R, StoreError> {
@@ -162,10 +183,13 @@ fn pg_arguments(params: Vec<Param>) -> Result<PgArguments, BoxDynError> {
         match param {
             Param::Id(id) => args.add(id)?,
             Param::Ids(ids) => args.add(ids)?,
+            Param::Texts(texts) => args.add(texts)?,
             Param::Text(text) => args.add(text)?,
             Param::Int(n) => args.add(n)?,
             Param::Int32(n) => args.add(n)?,
             Param::Bool(b) => args.add(b)?,
+            Param::Json(value) => args.add(Json(value))?,
+            Param::Day(day) => args.add(day)?,
         }
     }
     Ok(args)
@@ -177,10 +201,13 @@ fn sqlite_arguments<'q>(params: Vec<Param>) -> Result<SqliteArguments<'q>, BoxDy
         match param {
             Param::Id(id) => args.add(id.map(|id| id.hyphenated()))?,
             Param::Ids(ids) => args.add(id_list(&ids))?,
+            Param::Texts(texts) => args.add(Value::from(texts).to_string())?,
             Param::Text(text) => args.add(text)?,
             Param::Int(n) => args.add(n)?,
             Param::Int32(n) => args.add(n)?,
             Param::Bool(b) => args.add(b)?,
+            Param::Json(value) => args.add(Json(value))?,
+            Param::Day(day) => args.add(day)?,
         }
     }
     Ok(args)
@@ -219,6 +246,33 @@ impl Db for PgConnection {
         let done = sqlx::query_with(&statement.sql, args).execute(self).await?;
         Ok(done.rows_affected())
     }
+
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        rows: Vec<Vec<Param>>,
+        tail: &str,
+    ) -> Result<(), StoreError> {
+        let mut query = QueryBuilder::<Postgres>::new(head);
+        query.push_values(rows, |mut row, params| {
+            for param in params {
+                match param {
+                    Param::Id(id) => row.push_bind(id),
+                    Param::Ids(ids) => row.push_bind(ids),
+                    Param::Texts(texts) => row.push_bind(texts),
+                    Param::Text(text) => row.push_bind(text),
+                    Param::Int(n) => row.push_bind(n),
+                    Param::Int32(n) => row.push_bind(n),
+                    Param::Bool(b) => row.push_bind(b),
+                    Param::Json(value) => row.push_bind(Json(value)),
+                    Param::Day(day) => row.push_bind(day).push_unseparated("::date"),
+                };
+            }
+        });
+        query.push(tail);
+        query.build().execute(self).await?;
+        Ok(())
+    }
 }
 
 #[async_trait::async_trait]
@@ -247,6 +301,32 @@ impl Db for SqliteConnection {
         let args = sqlite_arguments(statement.params).map_err(sqlx::Error::Encode)?;
         let done = sqlx::query_with(&statement.sql, args).execute(self).await?;
         Ok(done.rows_affected())
+    }
+
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        rows: Vec<Vec<Param>>,
+        tail: &str,
+    ) -> Result<(), StoreError> {
+        let mut query = QueryBuilder::<Sqlite>::new(head);
+        query.push_values(rows, |mut row, params| {
+            for param in params {
+                match param {
+                    Param::Id(id) => row.push_bind(id.map(|id| id.hyphenated())),
+                    Param::Ids(ids) => row.push_bind(id_list(&ids)),
+                    Param::Texts(texts) => row.push_bind(Value::from(texts).to_string()),
+                    Param::Text(text) | Param::Day(text) => row.push_bind(text),
+                    Param::Int(n) => row.push_bind(n),
+                    Param::Int32(n) => row.push_bind(n),
+                    Param::Bool(b) => row.push_bind(b),
+                    Param::Json(value) => row.push_bind(Json(value)),
+                };
+            }
+        });
+        query.push(tail);
+        query.build().execute(self).await?;
+        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod backend;
 mod db;
 mod error;
 mod postgres;
@@ -10,9 +11,12 @@ mod projection;
 mod pull;
 mod push;
 mod rollup;
+mod rows;
 mod sql;
+mod sql_store;
 mod sqlite;
 mod tallies;
+mod write_tx;
 
 pub use accounts::{LiveSession, NewSession, NewUser, SessionRow, UserCredentials};
 pub use audit::{AuditAction, AuditQuery, NewAuditEntry};
