@@ -25,9 +25,9 @@ pub(super) trait Backend: Send + Sync + 'static {
     /// Takes the writers' lock, held until commit, and reads the latest version assigned,
     /// in a transaction begun by [`Backend::begin_write`].
     const LOCK_WRITERS: &'static str;
+    /// How the SQL that differs is written on this backend.
+    const DIALECT: Dialect;
 
-    /// The evaluation's SQL in this dialect.
-    fn dialect() -> &'static Dialect;
     /// The rollups' queries in this dialect.
     fn queries() -> &'static Queries;
     /// Begins a transaction that writes (SQLite takes the write lock at once).

@@ -1,17 +1,19 @@
-//! One way to run a statement on either backend: [`Db`], a connection or transaction of
-//! SQLite or PostgreSQL, runs a [`Statement`] whose [`Param`]s it binds as it stores them
-//! (an id as a `UUID` on PostgreSQL and as hyphenated text on SQLite, a list of ids as an
-//! array or as a JSON array, JSON as `JSONB` or as text), and decodes rows into types
-//! that read on both ([`Decoded`], with ids as [`Id`]). Code over `Db` is written once.
+//! One way to run a statement on either backend: [`Db`], a connection of SQLite or
+//! PostgreSQL, runs a [`Statement`] whose [`Param`]s it binds as its backend stores them
+//! ([`Binds`]: an id as a `UUID` on PostgreSQL and as hyphenated text on SQLite, a list as
+//! an array or as a JSON array, JSON as `JSONB` or as text), and decodes rows into types
+//! that read on both ([`Decoded`], with ids as [`Id`]). `Db` is implemented once, for the
+//! connections of both; code over it is written once.
 
 use super::StoreError;
 use serde_json::Value;
 use sqlx::error::BoxDynError;
-use sqlx::postgres::{PgArguments, PgRow, PgTypeInfo, PgValueRef};
-use sqlx::sqlite::{SqliteArguments, SqliteRow, SqliteTypeInfo, SqliteValueRef};
+use sqlx::postgres::{PgQueryResult, PgRow, PgTypeInfo, PgValueRef};
+use sqlx::sqlite::SqliteValueRef;
+use sqlx::sqlite::{SqliteQueryResult, SqliteRow, SqliteTypeInfo};
 use sqlx::types::Json;
-use sqlx::{Arguments, Decode, FromRow, PgConnection, Postgres, QueryBuilder, Sqlite};
-use sqlx::{SqliteConnection, Type};
+use sqlx::{Arguments, Connection, Database, Decode, Encode, Executor, FromRow, IntoArguments};
+use sqlx::{Postgres, Sqlite, Type};
 use std::borrow::Cow;
 use uuid::fmt::Hyphenated;
 use uuid::Uuid;
@@ -177,74 +179,148 @@ pub(super) trait Db: Send {
     }
 }
 
-fn pg_arguments(params: Vec<Param>) -> Result<PgArguments, BoxDynError> {
-    let mut args = PgArguments::default();
+/// How a backend binds [`Param`]s and decodes [`Decoded`] rows.
+pub(super) trait Binds: Database {
+    /// An id (or none) as bound.
+    type Id: for<'q> Encode<'q, Self> + Type<Self> + Send + 'static;
+    /// A list of ids as bound.
+    type Ids: for<'q> Encode<'q, Self> + Type<Self> + Send + 'static;
+    /// A list of texts as bound.
+    type Texts: for<'q> Encode<'q, Self> + Type<Self> + Send + 'static;
+    /// What follows a day's parameter (`Param::Day`) to make it a day.
+    const DAY_CAST: &'static str;
+    /// An id (or none), to bind.
+    fn id(id: Option<Uuid>) -> Self::Id;
+    /// Ids, to bind.
+    fn ids(ids: Vec<Uuid>) -> Self::Ids;
+    /// Texts, to bind.
+    fn texts(texts: Vec<String>) -> Self::Texts;
+    /// A row, decoded.
+    fn decode<R: Decoded>(row: &Self::Row) -> Result<R, sqlx::Error>;
+    /// How many rows a statement changed.
+    fn rows_affected(done: &Self::QueryResult) -> u64;
+}
+
+impl Binds for Postgres {
+    type Id = Option<Uuid>;
+    type Ids = Vec<Uuid>;
+    type Texts = Vec<String>;
+    const DAY_CAST: &'static str = "::date";
+
+    fn id(id: Option<Uuid>) -> Option<Uuid> {
+        id
+    }
+
+    fn ids(ids: Vec<Uuid>) -> Vec<Uuid> {
+        ids
+    }
+
+    fn texts(texts: Vec<String>) -> Vec<String> {
+        texts
+    }
+
+    fn decode<R: Decoded>(row: &PgRow) -> Result<R, sqlx::Error> {
+        R::from_row(row)
+    }
+
+    fn rows_affected(done: &PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
+}
+
+impl Binds for Sqlite {
+    type Id = Option<Hyphenated>;
+    type Ids = String;
+    type Texts = String;
+    const DAY_CAST: &'static str = "";
+
+    fn id(id: Option<Uuid>) -> Option<Hyphenated> {
+        id.map(|id| id.hyphenated())
+    }
+
+    fn ids(ids: Vec<Uuid>) -> String {
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        Value::from(ids).to_string()
+    }
+
+    fn texts(texts: Vec<String>) -> String {
+        Value::from(texts).to_string()
+    }
+
+    fn decode<R: Decoded>(row: &SqliteRow) -> Result<R, sqlx::Error> {
+        R::from_row(row)
+    }
+
+    fn rows_affected(done: &SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
+}
+
+/// The parameters, bound as backend `DB` stores them.
+fn arguments<'q, DB: Binds>(params: Vec<Param>) -> Result<DB::Arguments<'q>, BoxDynError>
+where
+    Option<String>: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    i32: Encode<'q, DB> + Type<DB>,
+    bool: Encode<'q, DB> + Type<DB>,
+    Json<Value>: Encode<'q, DB> + Type<DB>,
+{
+    let mut args = DB::Arguments::default();
     for param in params {
         match param {
-            Param::Id(id) => args.add(id)?,
-            Param::Ids(ids) => args.add(ids)?,
-            Param::Texts(texts) => args.add(texts)?,
-            Param::Text(text) => args.add(text)?,
+            Param::Id(id) => args.add(DB::id(id))?,
+            Param::Ids(ids) => args.add(DB::ids(ids))?,
+            Param::Texts(texts) => args.add(DB::texts(texts))?,
+            Param::Text(text) | Param::Day(text) => args.add(text)?,
             Param::Int(n) => args.add(n)?,
             Param::Int32(n) => args.add(n)?,
             Param::Bool(b) => args.add(b)?,
             Param::Json(value) => args.add(Json(value))?,
-            Param::Day(day) => args.add(day)?,
         }
     }
     Ok(args)
-}
-
-fn sqlite_arguments<'q>(params: Vec<Param>) -> Result<SqliteArguments<'q>, BoxDynError> {
-    let mut args = SqliteArguments::default();
-    for param in params {
-        match param {
-            Param::Id(id) => args.add(id.map(|id| id.hyphenated()))?,
-            Param::Ids(ids) => args.add(id_list(&ids))?,
-            Param::Texts(texts) => args.add(Value::from(texts).to_string())?,
-            Param::Text(text) => args.add(text)?,
-            Param::Int(n) => args.add(n)?,
-            Param::Int32(n) => args.add(n)?,
-            Param::Bool(b) => args.add(b)?,
-            Param::Json(value) => args.add(Json(value))?,
-            Param::Day(day) => args.add(day)?,
-        }
-    }
-    Ok(args)
-}
-
-/// Ids as a JSON array, for SQLite's `IN (SELECT value FROM json_each(?))`.
-pub(super) fn id_list(ids: &[Uuid]) -> String {
-    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    Value::from(ids).to_string()
 }
 
 #[async_trait::async_trait]
-impl Db for PgConnection {
+impl<C> Db for C
+where
+    C: Connection,
+    C::Database: Binds,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+    for<'q> <C::Database as Database>::Arguments<'q>: IntoArguments<'q, C::Database>,
+    for<'q> Option<String>: Encode<'q, C::Database> + Type<C::Database>,
+    for<'q> Option<i64>: Encode<'q, C::Database> + Type<C::Database>,
+    for<'q> i32: Encode<'q, C::Database> + Type<C::Database>,
+    for<'q> bool: Encode<'q, C::Database> + Type<C::Database>,
+    for<'q> Json<Value>: Encode<'q, C::Database> + Type<C::Database>,
+{
     async fn fetch_all<R: Decoded>(
         &mut self,
         statement: Statement<'_>,
     ) -> Result<Vec<R>, StoreError> {
-        let args = pg_arguments(statement.params).map_err(sqlx::Error::Encode)?;
-        Ok(sqlx::query_as_with(&statement.sql, args)
+        let args = arguments::<C::Database>(statement.params).map_err(sqlx::Error::Encode)?;
+        let rows = sqlx::query_with(&statement.sql, args)
             .fetch_all(self)
-            .await?)
+            .await?;
+        let rows: Result<Vec<R>, sqlx::Error> = rows.iter().map(C::Database::decode).collect();
+        Ok(rows?)
     }
 
     async fn fetch_optional<R: Decoded>(
         &mut self,
         statement: Statement<'_>,
     ) -> Result<Option<R>, StoreError> {
-        let args = pg_arguments(statement.params).map_err(sqlx::Error::Encode)?;
-        Ok(sqlx::query_as_with(&statement.sql, args)
+        let args = arguments::<C::Database>(statement.params).map_err(sqlx::Error::Encode)?;
+        let row = sqlx::query_with(&statement.sql, args)
             .fetch_optional(self)
-            .await?)
+            .await?;
+        Ok(row.as_ref().map(C::Database::decode).transpose()?)
     }
 
     async fn execute(&mut self, statement: Statement<'_>) -> Result<u64, StoreError> {
-        let args = pg_arguments(statement.params).map_err(sqlx::Error::Encode)?;
+        let args = arguments::<C::Database>(statement.params).map_err(sqlx::Error::Encode)?;
         let done = sqlx::query_with(&statement.sql, args).execute(self).await?;
-        Ok(done.rows_affected())
+        Ok(C::Database::rows_affected(&done))
     }
 
     async fn insert_rows(
@@ -253,79 +329,28 @@ impl Db for PgConnection {
         rows: Vec<Vec<Param>>,
         tail: &str,
     ) -> Result<(), StoreError> {
-        let mut query = QueryBuilder::<Postgres>::new(head);
-        query.push_values(rows, |mut row, params| {
-            for param in params {
-                match param {
-                    Param::Id(id) => row.push_bind(id),
-                    Param::Ids(ids) => row.push_bind(ids),
-                    Param::Texts(texts) => row.push_bind(texts),
-                    Param::Text(text) => row.push_bind(text),
-                    Param::Int(n) => row.push_bind(n),
-                    Param::Int32(n) => row.push_bind(n),
-                    Param::Bool(b) => row.push_bind(b),
-                    Param::Json(value) => row.push_bind(Json(value)),
-                    Param::Day(day) => row.push_bind(day).push_unseparated("::date"),
+        let mut sql = format!("{head}VALUES ");
+        let mut n = 0;
+        for (i, row) in rows.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for (j, param) in row.iter().enumerate() {
+                n += 1;
+                let cast = match param {
+                    Param::Day(_) => C::Database::DAY_CAST,
+                    _ => "",
                 };
+                let separator = if j == 0 { "" } else { ", " };
+                sql.push_str(&format!("{separator}${n}{cast}"));
             }
-        });
-        query.push(tail);
-        query.build().execute(self).await?;
-        Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl Db for SqliteConnection {
-    async fn fetch_all<R: Decoded>(
-        &mut self,
-        statement: Statement<'_>,
-    ) -> Result<Vec<R>, StoreError> {
-        let args = sqlite_arguments(statement.params).map_err(sqlx::Error::Encode)?;
-        Ok(sqlx::query_as_with(&statement.sql, args)
-            .fetch_all(self)
-            .await?)
-    }
-
-    async fn fetch_optional<R: Decoded>(
-        &mut self,
-        statement: Statement<'_>,
-    ) -> Result<Option<R>, StoreError> {
-        let args = sqlite_arguments(statement.params).map_err(sqlx::Error::Encode)?;
-        Ok(sqlx::query_as_with(&statement.sql, args)
-            .fetch_optional(self)
-            .await?)
-    }
-
-    async fn execute(&mut self, statement: Statement<'_>) -> Result<u64, StoreError> {
-        let args = sqlite_arguments(statement.params).map_err(sqlx::Error::Encode)?;
-        let done = sqlx::query_with(&statement.sql, args).execute(self).await?;
-        Ok(done.rows_affected())
-    }
-
-    async fn insert_rows(
-        &mut self,
-        head: &str,
-        rows: Vec<Vec<Param>>,
-        tail: &str,
-    ) -> Result<(), StoreError> {
-        let mut query = QueryBuilder::<Sqlite>::new(head);
-        query.push_values(rows, |mut row, params| {
-            for param in params {
-                match param {
-                    Param::Id(id) => row.push_bind(id.map(|id| id.hyphenated())),
-                    Param::Ids(ids) => row.push_bind(id_list(&ids)),
-                    Param::Texts(texts) => row.push_bind(Value::from(texts).to_string()),
-                    Param::Text(text) | Param::Day(text) => row.push_bind(text),
-                    Param::Int(n) => row.push_bind(n),
-                    Param::Int32(n) => row.push_bind(n),
-                    Param::Bool(b) => row.push_bind(b),
-                    Param::Json(value) => row.push_bind(Json(value)),
-                };
-            }
-        });
-        query.push(tail);
-        query.build().execute(self).await?;
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let params = rows.into_iter().flatten().collect();
+        let statement = Statement {
+            sql: sql.into(),
+            params,
+        };
+        Db::execute(self, statement).await?;
         Ok(())
     }
 }

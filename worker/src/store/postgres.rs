@@ -82,9 +82,15 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     }
 }
 
-/// The evaluation's queries in PostgreSQL: days are `DATE`, sums cast back to `BIGINT`.
-fn dialect() -> sql::Dialect {
-    sql::Dialect {
+#[async_trait::async_trait]
+impl Backend for PgBackend {
+    type DB = Postgres;
+    const BACKFILL_PAGE: i64 = 1000;
+    const FACT_ROWS_PER_STATEMENT: usize = 1000;
+    const IDS_PER_STATEMENT: usize = usize::MAX;
+    const ROW_ID: &'static str = "ctid";
+    /// The evaluation's queries in PostgreSQL: days are `DATE`, sums cast back to `BIGINT`.
+    const DIALECT: sql::Dialect = sql::Dialect {
         day: |n| format!("${n}::date"),
         month: |column| format!("to_char({column}, 'YYYY-MM')"),
         day_text: |column| format!("to_char({column}, 'YYYY-MM-DD')"),
@@ -99,26 +105,12 @@ fn dialect() -> sql::Dialect {
         ids: |column, n| format!("{column} = ANY(${n})"),
         typed: |n, ty| format!("${n}::{ty}"),
         exited: "TRUE, FALSE, '{}'::jsonb",
-    }
-}
-
-#[async_trait::async_trait]
-impl Backend for PgBackend {
-    type DB = Postgres;
-    const BACKFILL_PAGE: i64 = 1000;
-    const FACT_ROWS_PER_STATEMENT: usize = 1000;
-    const IDS_PER_STATEMENT: usize = usize::MAX;
-    const ROW_ID: &'static str = "ctid";
+    };
     const LOCK_WRITERS: &'static str = "SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE";
-
-    fn dialect() -> &'static sql::Dialect {
-        static DIALECT: OnceLock<sql::Dialect> = OnceLock::new();
-        DIALECT.get_or_init(dialect)
-    }
 
     fn queries() -> &'static Queries {
         static QUERIES: OnceLock<Queries> = OnceLock::new();
-        QUERIES.get_or_init(|| dialect().queries())
+        QUERIES.get_or_init(|| Self::DIALECT.queries())
     }
 
     async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Postgres>, StoreError> {

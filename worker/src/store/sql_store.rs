@@ -53,7 +53,7 @@ impl<B: Backend> SqlStore<B> {
         let sql = format!(
             "SELECT record_id, field, server_value, device_value FROM conflicts
              WHERE resolved_at IS NULL AND {} ORDER BY id",
-            (B::dialect().ids)("record_id", 1)
+            (B::DIALECT.ids)("record_id", 1)
         );
         let rows: Vec<OpenConflictRow> = self.conn().await?.fetch_all(query(sql).bind(ids)).await?;
         Ok(rows.into_iter().map(OpenConflictRow::conflict).collect())
@@ -76,7 +76,7 @@ impl<B: Backend> SqlStore<B> {
         let sql = format!(
             "SELECT id, kind, deleted, fields FROM records
              WHERE {} AND id > $2 ORDER BY id LIMIT {}",
-            (B::dialect().ids)("kind", 1),
+            (B::DIALECT.ids)("kind", 1),
             B::BACKFILL_PAGE
         );
         let today = crate::clock::today_wib();
@@ -360,7 +360,7 @@ impl<B: Backend> Store for SqlStore<B> {
             PullScope::All => query(sql::PULL_ALL)
                 .bind(to_db(query_.after)?)
                 .bind(i64::from(query_.limit) + 1),
-            PullScope::OwnCases(user) => query(sql::pull_own_cases(B::dialect()))
+            PullScope::OwnCases(user) => query(sql::pull_own_cases(&B::DIALECT))
                 .bind(to_db(query_.after)?)
                 .bind(user)
                 .bind(i64::from(query_.limit) + 1)
@@ -394,7 +394,7 @@ impl<B: Backend> Store for SqlStore<B> {
         from: Date,
         to: Date,
     ) -> Result<Vec<(String, ActivityCounts)>, StoreError> {
-        let counts = query(sql::activity_counts(B::dialect()))
+        let counts = query(sql::activity_counts(&B::DIALECT))
             .bind(model::activity::format_date(from))
             .bind(model::activity::format_date(to));
         let rows: Vec<(String, i64, i64, i64, i64)> = self.conn().await?.fetch_all(counts).await?;
@@ -410,7 +410,7 @@ impl<B: Backend> Store for SqlStore<B> {
         // One snapshot for every query: they all see the same writes.
         let mut db = B::begin_read(&self.pool).await?;
         let rollups = &B::queries().rollups;
-        let tallies = tallies::read(&mut *db, B::dialect(), rollups, period, area, today).await?;
+        let tallies = tallies::read(&mut *db, &B::DIALECT, rollups, period, area, today).await?;
         db.commit().await?;
         Ok(tallies)
     }
@@ -485,7 +485,7 @@ impl<B: Backend> Store for SqlStore<B> {
     }
 
     async fn audit_log(&self, query_: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
-        let log = query(sql::audit_log(B::dialect()))
+        let log = query(sql::audit_log(&B::DIALECT))
             .bind(query_.user_id)
             .bind(query_.record_id)
             .bind(query_.from)

@@ -84,9 +84,16 @@ async fn analyze(pool: &SqlitePool) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The evaluation's queries in SQLite: days are `YYYY-MM-DD` text.
-fn dialect() -> sql::Dialect {
-    sql::Dialect {
+#[async_trait::async_trait]
+impl Backend for SqliteBackend {
+    type DB = Sqlite;
+    const BACKFILL_PAGE: i64 = 500;
+    const FACT_ROWS_PER_STATEMENT: usize = 500;
+    const IDS_PER_STATEMENT: usize = 500;
+    const ROW_ID: &'static str = "rowid";
+    // BEGIN IMMEDIATE already took the database's write lock.
+    /// The evaluation's queries in SQLite: days are `YYYY-MM-DD` text.
+    const DIALECT: sql::Dialect = sql::Dialect {
         day: |n| format!("${n}"),
         month: |column| format!("substr({column}, 1, 7)"),
         day_text: |column| column.to_owned(),
@@ -101,27 +108,12 @@ fn dialect() -> sql::Dialect {
         ids: |column, n| format!("{column} IN (SELECT value FROM json_each(${n}))"),
         typed: |n, _| format!("${n}"),
         exited: "1, 0, '{}'",
-    }
-}
-
-#[async_trait::async_trait]
-impl Backend for SqliteBackend {
-    type DB = Sqlite;
-    const BACKFILL_PAGE: i64 = 500;
-    const FACT_ROWS_PER_STATEMENT: usize = 500;
-    const IDS_PER_STATEMENT: usize = 500;
-    const ROW_ID: &'static str = "rowid";
-    // BEGIN IMMEDIATE already took the database's write lock.
+    };
     const LOCK_WRITERS: &'static str = sql::CURRENT_VERSION;
-
-    fn dialect() -> &'static sql::Dialect {
-        static DIALECT: OnceLock<sql::Dialect> = OnceLock::new();
-        DIALECT.get_or_init(dialect)
-    }
 
     fn queries() -> &'static Queries {
         static QUERIES: OnceLock<Queries> = OnceLock::new();
-        QUERIES.get_or_init(|| dialect().queries())
+        QUERIES.get_or_init(|| Self::DIALECT.queries())
     }
 
     async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, StoreError> {

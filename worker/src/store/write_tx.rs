@@ -89,7 +89,7 @@ pub(super) async fn save_facts<B: Backend, D: Db>(
         let delete = format!(
             "DELETE FROM {} WHERE {}",
             table.name,
-            (B::dialect().ids)(table.key, 1)
+            (B::DIALECT.ids)(table.key, 1)
         );
         db.execute(query(delete).bind(ids.as_slice())).await?;
         let head = format!("INSERT INTO {} ({}) ", table.name, table.columns.join(", "));
@@ -192,7 +192,7 @@ impl<B: Backend> WriteTx for SqlTx<B> {
         let sql = format!(
             "SELECT id, kind, version, deleted, conflict, fields, field_versions, case_id,
              created_by FROM records WHERE {}",
-            (B::dialect().ids)("id", 1)
+            (B::DIALECT.ids)("id", 1)
         );
         let rows: Vec<LoadRow> = self.rows_of_ids(&sql, None, ids).await?;
         rows.into_iter()
@@ -257,7 +257,7 @@ impl<B: Backend> WriteTx for SqlTx<B> {
     async fn open_conflicts(&mut self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, StoreError> {
         let sql = format!(
             "SELECT record_id, field FROM conflicts WHERE resolved_at IS NULL AND {}",
-            (B::dialect().ids)("record_id", 1)
+            (B::DIALECT.ids)("record_id", 1)
         );
         let rows: Vec<(Id, String)> = self.rows_of_ids(&sql, None, ids).await?;
         Ok(rows.into_iter().map(|(id, field)| (id.0, field)).collect())
@@ -286,7 +286,7 @@ impl<B: Backend> WriteTx for SqlTx<B> {
     ) -> Result<Vec<Uuid>, StoreError> {
         let sql = format!(
             "SELECT case_id FROM case_access WHERE user_id = $1 AND {}",
-            (B::dialect().ids)("case_id", 2)
+            (B::DIALECT.ids)("case_id", 2)
         );
         Ok(ids(self.rows_of_ids(&sql, Some(user), cases).await?))
     }
@@ -294,7 +294,7 @@ impl<B: Backend> WriteTx for SqlTx<B> {
     async fn officers(&mut self, users: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
         let sql = format!(
             "SELECT id FROM users WHERE role = 'officer' AND {}",
-            (B::dialect().ids)("id", 1)
+            (B::DIALECT.ids)("id", 1)
         );
         Ok(ids(self.rows_of_ids(&sql, None, users).await?))
     }
