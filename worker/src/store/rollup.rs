@@ -484,7 +484,8 @@ impl Dialect {
     pub(crate) fn service_counts(&self, rows: &str) -> String {
         let sum = self.sum;
         format!(
-            "SELECT kecamatan, month, type, {}, {}, {}, {}, {}
+            "SELECT kecamatan, month, type, {} AS requested, {} AS delivered, {} AS late,
+                    {} AS pending, {} AS early
              FROM ({rows}) AS t GROUP BY month, kecamatan, type",
             sum("n"),
             sum("delivered"),
@@ -560,20 +561,48 @@ impl Touched {
     }
 }
 
-/// A services row as read: kecamatan, month, type, how many requested, delivered, late
-/// and waiting, and how many of those waiting were requested before the month's last 8
-/// days (its end less the days due).
-pub(crate) type ServiceCounts = (String, String, String, i64, i64, i64, i64, i64);
+/// A services row as read ([`Dialect::service_counts`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ServiceCounts {
+    pub kecamatan: String,
+    pub month: String,
+    #[sqlx(rename = "type")]
+    pub service_type: String,
+    pub requested: i64,
+    pub delivered: i64,
+    pub late: i64,
+    /// How many wait.
+    pub pending: i64,
+    /// How many of those waiting were requested before the month's last 8 days (its end
+    /// less the days due).
+    pub early: i64,
+}
 
-/// A waiting services row as read: month, kecamatan, type, the day requested, how many.
-pub(crate) type PendingDay = (String, String, String, String, i64);
+/// A waiting services row as read: how many services of a month, kecamatan and type
+/// requested on `day` wait.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct PendingDay {
+    pub month: String,
+    pub kecamatan: String,
+    #[sqlx(rename = "type")]
+    pub service_type: String,
+    pub day: String,
+    pub n: i64,
+}
 
 /// The waiting services by day of each services row (kecamatan, month, type), grouped once.
 pub(crate) fn by_row(
     days: Vec<PendingDay>,
 ) -> HashMap<(String, String, String), Vec<(String, i64)>> {
     let mut rows: HashMap<(String, String, String), Vec<(String, i64)>> = HashMap::new();
-    for (month, kecamatan, service_type, day, n) in days {
+    for PendingDay {
+        month,
+        kecamatan,
+        service_type,
+        day,
+        n,
+    } in days
+    {
         rows.entry((kecamatan, month, service_type))
             .or_default()
             .push((day, n));
@@ -594,7 +623,7 @@ pub(crate) fn waiting_before(
     today: Date,
 ) -> Result<Vec<(String, u64)>, StoreError> {
     let due = Duration::days(DUE_WITHIN_DAYS as i64);
-    let (_, month, .., early) = row;
+    let (month, early) = (&row.month, &row.early);
     let before = |cutoff: &str| -> i64 {
         days.iter()
             .filter(|(day, _)| day.as_str() < cutoff)
@@ -658,17 +687,15 @@ mod tests {
     #[test]
     fn waiting_counts_from_each_cutoff_a_period_can_have() {
         let today = date!(2026 - 11 - 18);
-        let row = |month: &str, early| -> ServiceCounts {
-            (
-                "33.03.08".into(),
-                month.into(),
-                "shelter".into(),
-                9,
-                2,
-                1,
-                7,
-                early,
-            )
+        let row = |month: &str, early| ServiceCounts {
+            kecamatan: "33.03.08".into(),
+            month: month.into(),
+            service_type: "shelter".into(),
+            requested: 9,
+            delivered: 2,
+            late: 1,
+            pending: 7,
+            early,
         };
         let day = |d: &str, n| (d.to_owned(), n);
         let owned = |entries: &[(&str, u64)]| -> Vec<(String, u64)> {

@@ -61,7 +61,7 @@ pub(super) struct AccountRow {
 
 /// A session (`sql::USER_SESSIONS`).
 #[derive(Debug, FromRow)]
-pub(super) struct SessionRow {
+pub(super) struct StoredSession {
     pub id: Id,
     pub token_hash: String,
     pub device_id: Id,

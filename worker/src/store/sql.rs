@@ -178,7 +178,7 @@ pub(super) fn pull_own_cases(dialect: &Dialect) -> String {
 /// Activities and participants per kecamatan, from the day `$1` to the day `$2`.
 pub(super) fn activity_counts(dialect: &Dialect) -> String {
     format!(
-        "SELECT kecamatan, COUNT(*), {}, {}, {}
+        "SELECT kecamatan, COUNT(*) AS activities, {} AS female, {} AS male, {} AS children
          FROM activity_facts WHERE date >= {} AND date <= {}
          GROUP BY kecamatan ORDER BY kecamatan",
         (dialect.sum)("female_adult + female_child"),
@@ -228,20 +228,25 @@ pub(super) const INSERT_AREA_GROUP_LIST: &str =
 pub(super) const INSERT_AREA_GROUP: &str =
     "INSERT INTO area_groups (list, position, id, name, kecamatan) VALUES ($1, $2, $3, $4, $5)";
 
-/// Every list from its rows: the lists' numbers, and each group's list, id, name and
-/// kecamatan (comma-separated).
-pub(super) fn area_groups(
-    lists: Vec<(i32,)>,
-    rows: Vec<(i32, String, String, String)>,
-) -> AreaGroups {
+/// A group of kecamatan in a list, its kecamatan comma-separated (`AREA_GROUPS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct AreaGroupRow {
+    list: i32,
+    id: String,
+    name: String,
+    kecamatan: String,
+}
+
+/// Every list from its rows: the lists' numbers, and each group's row.
+pub(super) fn area_groups(lists: Vec<(i32,)>, rows: Vec<AreaGroupRow>) -> AreaGroups {
     let lists = lists
         .into_iter()
         .map(|(list,)| {
-            let of = rows.iter().filter(|row| row.0 == list);
-            of.map(|(_, id, name, kecamatan)| AreaGroup {
-                id: id.clone(),
-                name: name.clone(),
-                kecamatan: kecamatan.split(',').map(str::to_owned).collect(),
+            let of = rows.iter().filter(|row| row.list == list);
+            of.map(|row| AreaGroup {
+                id: row.id.clone(),
+                name: row.name.clone(),
+                kecamatan: row.kecamatan.split(',').map(str::to_owned).collect(),
             })
             .collect()
         })

@@ -9,8 +9,8 @@ use super::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use super::pull::{attach_conflicts, in_conflict};
 use super::push::{self, PushBatch, PushOutcome};
 use super::rows::{AccountRow, AuditRow, BackfillRow, CredentialsRow, LiveSessionRow};
-use super::rows::{LoggedConflictRow, OpenConflictRow, RecordRow, SessionRow as SessionDbRow};
-use super::tallies::{self, counts_from_row};
+use super::rows::{LoggedConflictRow, OpenConflictRow, RecordRow, StoredSession};
+use super::tallies::{self, CountsRow};
 use super::write_tx::{insert_audit, save_facts, SqlTx};
 use super::UserCredentials;
 use super::{rollup, sql, AuditQuery, LiveSession, LoggedConflict, NewAuditEntry, NewSession};
@@ -275,7 +275,7 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(user_id)
             .bind(now)
             .bind(idle_cutoff(now));
-        let rows: Vec<SessionDbRow> = self.conn().await?.fetch_all(sessions).await?;
+        let rows: Vec<StoredSession> = self.conn().await?.fetch_all(sessions).await?;
         Ok(rows
             .into_iter()
             .map(|row| SessionRow {
@@ -397,8 +397,8 @@ impl<B: Backend> Store for SqlStore<B> {
         let counts = query(sql::activity_counts(&B::DIALECT))
             .bind(model::activity::format_date(from))
             .bind(model::activity::format_date(to));
-        let rows: Vec<(String, i64, i64, i64, i64)> = self.conn().await?.fetch_all(counts).await?;
-        rows.into_iter().map(counts_from_row).collect()
+        let rows: Vec<CountsRow> = self.conn().await?.fetch_all(counts).await?;
+        rows.into_iter().map(CountsRow::counts).collect()
     }
 
     async fn tallies(

@@ -9,6 +9,7 @@ use model::evaluation::period::{first_of_month, month_of, split};
 use model::evaluation::{Area, Period, Tallies, DUE_WITHIN_DAYS};
 use model::regions::REGENCY_CODE;
 use model::stats::ActivityCounts;
+use sqlx::FromRow;
 use time::{Date, Duration};
 
 /// Reads the evaluation's tallies of a period on one connection (in a transaction, so
@@ -58,7 +59,7 @@ pub(super) async fn read<D: Db>(
             .bind(format_date(month_start))
             .bind(period.from_text());
         rows.reached_before
-            .extend(db.fetch_all::<(String,)>(days).await?);
+            .extend(db.fetch_all::<DesaRow>(days).await?);
     }
     rows.tallies()
 }
@@ -88,13 +89,13 @@ async fn read_span<D: Db>(
         .extend(db.fetch_all::<CaseRow>(span(sql(&r.cases))).await?);
     let victims: Vec<VictimRow> = db.fetch_all(span(sql(&r.victims))).await?;
     rows.victims.extend(victims);
-    let served: Vec<CountRow> = db.fetch_all(span(sql(&r.served))).await?;
+    let served: Vec<ServedRow> = db.fetch_all(span(sql(&r.served))).await?;
     rows.served.extend(served);
     rows.legal
         .extend(db.fetch_all::<LegalRow>(span(sql(&r.legal))).await?);
     let activities: Vec<ActivityRow> = db.fetch_all(span(sql(&r.activities))).await?;
     rows.activities.extend(activities);
-    let reached: Vec<CountRow> = db.fetch_all(span(sql(&r.reach))).await?;
+    let reached: Vec<ReachRow> = db.fetch_all(span(sql(&r.reach))).await?;
     rows.reached.extend(reached);
     let counts: Vec<ServiceCounts> = db
         .fetch_all(span(dialect.service_counts(&sql(&r.services))))
@@ -112,7 +113,11 @@ async fn read_span<D: Db>(
     let span_end = (!months).then_some(last);
     let pending = by_row(pending);
     for row in counts {
-        let key = (row.0.clone(), row.1.clone(), row.2.clone());
+        let key = (
+            row.kecamatan.clone(),
+            row.month.clone(),
+            row.service_type.clone(),
+        );
         let days = pending.get(&key).map_or(&[][..], Vec::as_slice);
         let waiting = waiting_before(&row, days, span_end, today)?;
         rows.services.push((row, waiting));
@@ -131,45 +136,101 @@ async fn read_span<D: Db>(
     Ok(())
 }
 
-/// A case tally row: month, kecamatan, dimension (`form` for a form of exploitation),
-/// code, how many.
-pub(super) type CaseRow = (String, String, String, String, i64);
+/// A case tally row: how many cases of a month and kecamatan have `code` in a
+/// dimension (`form` for a form of exploitation).
+#[derive(Debug, FromRow)]
+pub(super) struct CaseRow {
+    month: String,
+    kecamatan: String,
+    dimension: String,
+    code: String,
+    n: i64,
+}
 
-/// A legal tally row: month, kecamatan, furthest stage (-1: none), restitution (0 or 1),
-/// how many cases, rupiah.
-pub(super) type LegalRow = (String, String, i64, i64, i64, i64);
+/// A victim tally row.
+#[derive(Debug, FromRow)]
+pub(super) struct VictimRow {
+    month: String,
+    kecamatan: String,
+    sex: String,
+    /// 0 or 1.
+    child: i64,
+    n: i64,
+}
 
-/// A victim tally row: month, kecamatan, sex, child (0 or 1), how many.
-pub(super) type VictimRow = (String, String, String, i64, i64);
+/// A days-to-delivery row: how many services of a type delivered after `days` days.
+#[derive(Debug, FromRow)]
+pub(super) struct DaysRow {
+    month: String,
+    #[sqlx(rename = "type")]
+    service_type: String,
+    days: i64,
+    n: i64,
+}
 
-/// A days-to-delivery row: month, type, days to delivery, how many.
-pub(super) type DaysRow = (String, String, i64, i64);
+/// How many victims of a month and kecamatan were served.
+#[derive(Debug, FromRow)]
+pub(super) struct ServedRow {
+    month: String,
+    kecamatan: String,
+    n: i64,
+}
 
-/// A count row: month, kecamatan (or desa), how many.
-pub(super) type CountRow = (String, String, i64);
+/// A legal tally row: how many cases went furthest to a stage.
+#[derive(Debug, FromRow)]
+pub(super) struct LegalRow {
+    month: String,
+    kecamatan: String,
+    /// The stage's rank, -1 for none.
+    furthest: i64,
+    /// 0 or 1.
+    restitution: i64,
+    n: i64,
+    rupiah: i64,
+}
 
-/// An activity tally row: month, kecamatan, type, how many, and the four participant sums.
-pub(super) type ActivityRow = (String, String, String, i64, i64, i64, i64, i64);
+/// An activity tally row: how many activities of a type, and the four participant sums.
+#[derive(Debug, FromRow)]
+pub(super) struct ActivityRow {
+    month: String,
+    kecamatan: String,
+    #[sqlx(rename = "type")]
+    activity_type: String,
+    n: i64,
+    female_adult: i64,
+    male_adult: i64,
+    female_child: i64,
+    male_child: i64,
+}
+
+/// How many activities reached a desa in a month.
+#[derive(Debug, FromRow)]
+pub(super) struct ReachRow {
+    month: String,
+    desa: String,
+}
+
+/// A desa reached.
+#[derive(Debug, FromRow)]
+pub(super) struct DesaRow {
+    desa: String,
+}
 
 /// The rows of the evaluation's queries, as both backends decode them.
 #[derive(Default)]
 pub(super) struct TallyRows {
     pub cases: Vec<CaseRow>,
-    /// Month, kecamatan, sex, child (0 or 1), how many.
     pub victims: Vec<VictimRow>,
     /// With the days from which they wait too long, and how many then.
     pub services: Vec<(rollup::ServiceCounts, Vec<(String, u64)>)>,
     /// The area of `days`.
     pub days_area: String,
-    /// Month, type, days to delivery, how many.
     pub days: Vec<DaysRow>,
-    /// Month, kecamatan, how many.
-    pub served: Vec<CountRow>,
+    pub served: Vec<ServedRow>,
     pub legal: Vec<LegalRow>,
     pub activities: Vec<ActivityRow>,
-    /// Month, desa, how many activities.
-    pub reached: Vec<CountRow>,
-    pub reached_before: Vec<(String,)>,
+    pub reached: Vec<ReachRow>,
+    pub reached_before: Vec<DesaRow>,
 }
 
 impl TallyRows {
@@ -182,7 +243,14 @@ impl TallyRows {
         let rank =
             |r: i64| u8::try_from(r).map_err(|_| StoreError::Corrupt(format!("stage rank {r}")));
         let mut tallies = Tallies::default();
-        for (month, kecamatan, dimension, code, n) in self.cases {
+        for CaseRow {
+            month,
+            kecamatan,
+            dimension,
+            code,
+            n,
+        } in self.cases
+        {
             let n = from_db(n)?;
             if dimension == "form" {
                 tallies.exploitation.push(ExploitationTally {
@@ -203,87 +271,101 @@ impl TallyRows {
                 n,
             });
         }
-        for (month, kecamatan, sex, child, n) in self.victims {
+        for row in self.victims {
             tallies.victims.push(VictimTally {
-                kecamatan,
-                month,
-                sex,
-                child: child != 0,
-                n: from_db(n)?,
+                kecamatan: row.kecamatan,
+                month: row.month,
+                sex: row.sex,
+                child: row.child != 0,
+                n: from_db(row.n)?,
             });
         }
-        for ((kecamatan, month, service_type, requested, delivered, late, pending, _), waiting) in
-            self.services
-        {
+        for (row, waiting) in self.services {
             tallies.services.push(ServiceTally {
-                kecamatan,
-                month,
-                service_type,
-                requested: from_db(requested)?,
-                delivered: from_db(delivered)?,
-                late: from_db(late)?,
-                pending: from_db(pending)?,
+                kecamatan: row.kecamatan,
+                month: row.month,
+                service_type: row.service_type,
+                requested: from_db(row.requested)?,
+                delivered: from_db(row.delivered)?,
+                late: from_db(row.late)?,
+                pending: from_db(row.pending)?,
                 waiting_before: waiting,
             });
         }
         tallies.days_area = self.days_area;
-        for (month, service_type, days, n) in self.days {
+        for row in self.days {
             tallies.days.push(DaysTally {
-                month,
-                service_type,
-                days: from_db(days)?,
-                n: from_db(n)?,
+                month: row.month,
+                service_type: row.service_type,
+                days: from_db(row.days)?,
+                n: from_db(row.n)?,
             });
         }
-        for (month, kecamatan, n) in self.served {
+        for row in self.served {
             tallies.served.push(ServedTally {
-                kecamatan,
-                month,
-                n: from_db(n)?,
+                kecamatan: row.kecamatan,
+                month: row.month,
+                n: from_db(row.n)?,
             });
         }
-        for (month, kecamatan, furthest, restitution, n, rupiah) in self.legal {
+        for row in self.legal {
+            let furthest = row.furthest;
             tallies.legal.push(LegalTally {
-                kecamatan,
-                month,
+                kecamatan: row.kecamatan,
+                month: row.month,
                 furthest: (furthest >= 0).then(|| rank(furthest)).transpose()?,
-                restitution: restitution != 0,
-                n: from_db(n)?,
-                rupiah: from_db(rupiah)?,
+                restitution: row.restitution != 0,
+                n: from_db(row.n)?,
+                rupiah: from_db(row.rupiah)?,
             });
         }
-        for (month, kecamatan, activity_type, n, fa, ma, fc, mc) in self.activities {
+        for row in self.activities {
             tallies.activities.push(ActivityTally {
-                kecamatan,
-                month,
-                activity_type,
-                n: from_db(n)?,
-                participants: [from_db(fa)?, from_db(ma)?, from_db(fc)?, from_db(mc)?],
+                kecamatan: row.kecamatan,
+                month: row.month,
+                activity_type: row.activity_type,
+                n: from_db(row.n)?,
+                participants: [
+                    from_db(row.female_adult)?,
+                    from_db(row.male_adult)?,
+                    from_db(row.female_child)?,
+                    from_db(row.male_child)?,
+                ],
             });
         }
         tallies.reached = self
             .reached
             .into_iter()
-            .map(|(month, desa, _)| (desa, month))
+            .map(|row| (row.desa, row.month))
             .collect();
-        let mut before: Vec<String> = self.reached_before.into_iter().map(|(d,)| d).collect();
+        let mut before: Vec<String> = self.reached_before.into_iter().map(|d| d.desa).collect();
         before.sort_unstable();
         before.dedup();
         tallies.reached_before = before;
         Ok(tallies)
     }
 }
-/// One kecamatan's counts from an aggregate row.
-pub(super) fn counts_from_row(
-    (kecamatan, activities, female, male, children): (String, i64, i64, i64, i64),
-) -> Result<(String, ActivityCounts), StoreError> {
-    Ok((
-        kecamatan,
-        ActivityCounts {
-            activities: from_db(activities)?,
-            female: from_db(female)?,
-            male: from_db(male)?,
-            children: from_db(children)?,
-        },
-    ))
+/// One kecamatan's activities and participants (`sql::activity_counts`).
+#[derive(Debug, FromRow)]
+pub(super) struct CountsRow {
+    kecamatan: String,
+    activities: i64,
+    female: i64,
+    male: i64,
+    children: i64,
+}
+
+impl CountsRow {
+    /// The kecamatan and its counts.
+    pub(super) fn counts(self) -> Result<(String, ActivityCounts), StoreError> {
+        Ok((
+            self.kecamatan,
+            ActivityCounts {
+                activities: from_db(self.activities)?,
+                female: from_db(self.female)?,
+                male: from_db(self.male)?,
+                children: from_db(self.children)?,
+            },
+        ))
+    }
 }
