@@ -390,3 +390,64 @@ impl<'r> Decode<'r, Sqlite> for Id {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{query, Db, Id, Param};
+    use serde_json::Value;
+    use sqlx::sqlite::SqlitePoolOptions;
+    use sqlx::types::Json;
+    use sqlx::SqliteConnection;
+    use uuid::Uuid;
+
+    /// SQLite keeps ids and JSON as the text its files always held (an existing file
+    /// reads on), and reads them back as they were bound.
+    #[tokio::test]
+    async fn sqlite_binds_ids_and_json_as_text() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .expect("memory database");
+        let mut conn = pool.acquire().await.expect("connection");
+        let db: &mut SqliteConnection = &mut conn;
+        db.execute(query("CREATE TABLE t (id TEXT, other TEXT, detail TEXT)"))
+            .await
+            .expect("table");
+        let (id, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let detail = serde_json::json!({"b": 1, "a": [true, null]});
+        let row = vec![
+            Param::from(other),
+            Param::from(None::<Uuid>),
+            Param::Int(None),
+        ];
+        db.insert_rows("INSERT INTO t (id, other, detail) ", vec![row], "")
+            .await
+            .expect("multi-row insert");
+        let insert = query("INSERT INTO t (id, other, detail) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(None::<Uuid>)
+            .bind(detail.clone());
+        db.execute(insert).await.expect("insert");
+        let stored: (String, String, String) = db
+            .fetch_one(query(
+                "SELECT typeof(id), id, detail FROM t WHERE detail IS NOT NULL",
+            ))
+            .await
+            .expect("stored");
+        assert_eq!(stored, ("text".into(), id.to_string(), detail.to_string()));
+        let read: (Id, Option<Id>, Json<Value>) = db
+            .fetch_one(query("SELECT id, other, detail FROM t WHERE id = $1").bind(id))
+            .await
+            .expect("read");
+        assert_eq!((read.0, read.1, read.2 .0), (Id(id), None, detail));
+        let listed: Vec<(Id,)> = db
+            .fetch_all(
+                query("SELECT id FROM t WHERE id IN (SELECT value FROM json_each($1))")
+                    .bind(&[id, other][..]),
+            )
+            .await
+            .expect("listed");
+        assert_eq!(listed.len(), 2);
+    }
+}
