@@ -15,6 +15,7 @@ mod rows;
 mod sql;
 mod sql_store;
 mod sqlite;
+mod startup;
 mod tallies;
 mod write_tx;
 

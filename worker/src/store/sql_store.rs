@@ -1,19 +1,19 @@
 //! The [`Store`], written once over a [`Backend`]: SQLite ([`super::sqlite`]) and
-//! PostgreSQL ([`super::postgres`]) differ only in what their `Backend` supplies.
+//! PostgreSQL ([`super::postgres`]) differ only in what their `Backend` supplies. What
+//! it does once as it opens is in [`super::startup`].
 
 use super::accounts::{account, idle_cutoff, take_login_attempt};
 use super::backend::Backend;
-use super::db::{query, Db, Param};
+use super::db::{query, Db};
 use super::error::{from_db, to_db};
-use super::projection::{project_stored, Projection, BACKFILLED, BACKFILL_NAME};
 use super::pull::{attach_conflicts, in_conflict};
 use super::push::{self, PushBatch, PushOutcome};
-use super::rows::{AccountRow, AuditRow, BackfillRow, CredentialsRow, LiveSessionRow};
+use super::rows::{AccountRow, AuditRow, CredentialsRow, LiveSessionRow};
 use super::rows::{LoggedConflictRow, OpenConflictRow, RecordRow, StoredSession};
 use super::tallies::{self, CountsRow};
-use super::write_tx::{insert_audit, save_facts, SqlTx};
+use super::write_tx::{insert_audit, SqlTx};
 use super::UserCredentials;
-use super::{rollup, sql, AuditQuery, LiveSession, LoggedConflict, NewAuditEntry, NewSession};
+use super::{sql, AuditQuery, LiveSession, LoggedConflict, NewAuditEntry, NewSession};
 use super::{NewUser, PullPage, PullQuery, PullScope, SessionRow, Store, StoreError};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
@@ -27,19 +27,10 @@ use uuid::Uuid;
 /// The store on a database of backend `B`.
 #[derive(Debug)]
 pub struct SqlStore<B: Backend> {
-    pool: Pool<B::DB>,
+    pub(super) pool: Pool<B::DB>,
 }
 
 impl<B: Backend> SqlStore<B> {
-    /// The store on a migrated database: fills the facts and the rollups from the records
-    /// stored before they existed, once.
-    pub(super) async fn open(pool: Pool<B::DB>) -> Result<Self, StoreError> {
-        let store = SqlStore { pool };
-        store.backfill().await?;
-        store.rebuild_rollups().await?;
-        Ok(store)
-    }
-
     /// A connection of the pool.
     async fn conn(&self) -> Result<PoolConnection<B::DB>, StoreError> {
         Ok(self.pool.acquire().await?)
@@ -57,77 +48,6 @@ impl<B: Backend> SqlStore<B> {
         );
         let rows: Vec<OpenConflictRow> = self.conn().await?.fetch_all(query(sql).bind(ids)).await?;
         Ok(rows.into_iter().map(OpenConflictRow::conflict).collect())
-    }
-
-    /// Fills migration 0006's fact tables from the records stored before it, once, under
-    /// the writers' lock (so no push, nor a second worker starting, interleaves).
-    async fn backfill(&self) -> Result<(), StoreError> {
-        let mut tx = B::begin_write(&self.pool).await?;
-        tx.execute(query(B::LOCK_WRITERS)).await?;
-        let done: Option<(i64,)> = tx
-            .fetch_optional(
-                query("SELECT done_at FROM fact_backfills WHERE name = $1").bind(BACKFILL_NAME),
-            )
-            .await?;
-        if done.is_some() {
-            return Ok(());
-        }
-        let kinds: Vec<String> = BACKFILLED.iter().map(|k| k.as_str().to_owned()).collect();
-        let sql = format!(
-            "SELECT id, kind, deleted, fields FROM records
-             WHERE {} AND id > $2 ORDER BY id LIMIT {}",
-            (B::DIALECT.ids)("kind", 1),
-            B::BACKFILL_PAGE
-        );
-        let today = crate::clock::today_wib();
-        let mut filled = 0;
-        let mut after = Uuid::nil();
-        loop {
-            let page = query(sql.as_str())
-                .bind(Param::Texts(kinds.clone()))
-                .bind(after);
-            let rows: Vec<BackfillRow> = tx.fetch_all(page).await?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = last.id.0;
-            let mut projections = Vec::with_capacity(rows.len());
-            for row in rows {
-                let id = row.id.0;
-                if let Some(projection) =
-                    project_stored(&row.kind, id, row.deleted, row.fields.0, today)?
-                {
-                    projections.push((id, projection));
-                }
-            }
-            filled += projections.len();
-            let facts: Vec<(Uuid, &Projection)> =
-                projections.iter().map(|(id, p)| (*id, p)).collect();
-            save_facts::<B, _>(&mut *tx, &facts).await?;
-        }
-        let done = query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
-            .bind(BACKFILL_NAME)
-            .bind(crate::clock::now_unix());
-        tx.execute(done).await?;
-        tx.commit().await?;
-        if filled > 0 {
-            // The planner's statistics would not know the new rows otherwise.
-            B::analyze(&self.pool).await?;
-        }
-        Ok(())
-    }
-
-    /// Fills the rollups of migration 0008 from the fact tables, once, under the writers'
-    /// lock (no push interleaves).
-    async fn rebuild_rollups(&self) -> Result<(), StoreError> {
-        let mut tx = B::begin_write(&self.pool).await?;
-        tx.execute(query(B::LOCK_WRITERS)).await?;
-        let rebuilt = rollup::rebuild(&mut *tx, &B::queries().rollups).await?;
-        tx.commit().await?;
-        if rebuilt {
-            B::after_rebuild(&self.pool).await?;
-        }
-        Ok(())
     }
 }
 
