@@ -2,7 +2,7 @@
 //! [`Backend::begin_write`], it takes the writers' lock before it reads anything.
 
 use super::backend::Backend;
-use super::db::{query, Db, Id, Param};
+use super::db::{query, Db, Decoded, Id, Param};
 use super::error::{from_db, to_db};
 use super::projection::{by_table, FactValue, Projection, TableWrites};
 use super::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
@@ -58,17 +58,17 @@ impl<B: Backend> SqlTx<B> {
         self.0.insert_rows(sql::UPSERT_RECORDS, rows, tail).await
     }
 
-    /// Runs `sql` (whose `$n` parameter tests a column against a list of ids) for each
-    /// slice of `ids` the backend takes at once, and gathers the rows.
-    async fn rows_of_ids<R: super::db::Decoded>(
+    /// Runs `sql` for each slice of `ids` the backend takes at once, and gathers the rows:
+    /// its last parameter tests a column against the slice, after `first` when given.
+    async fn rows_of_ids<R: Decoded>(
         &mut self,
         sql: &str,
-        before: Option<Uuid>,
+        first: Option<Uuid>,
         ids: &[Uuid],
     ) -> Result<Vec<R>, StoreError> {
         let mut found = Vec::new();
         for chunk in ids.chunks(B::IDS_PER_STATEMENT) {
-            let statement = match before {
+            let statement = match first {
                 Some(first) => query(sql).bind(first).bind(chunk),
                 None => query(sql).bind(chunk),
             };
