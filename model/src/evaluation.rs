@@ -7,7 +7,7 @@
 
 pub mod csv;
 mod groups;
-mod period;
+pub mod period;
 mod suppress;
 mod tally;
 

@@ -252,8 +252,7 @@ pub async fn js_heap(browser: &Browser) -> Option<(f64, &'static str)> {
 
 /// The JavaScript expression of the names of the app's record stores (one per kind,
 /// `records.<kind>`) in the open database `db`.
-pub const RECORD_STORES_JS: &str =
-    "[...db.objectStoreNames].filter(n => n.startsWith('records.'))";
+pub const RECORD_STORES_JS: &str = "[...db.objectStoreNames].filter(n => n.startsWith('records.'))";
 
 /// How many records the app's IndexedDB holds, in every kind's store.
 pub async fn record_count(browser: &Browser) -> Result<u64> {

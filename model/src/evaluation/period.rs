@@ -4,7 +4,7 @@
 use crate::activity::{format_date, parse_date};
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
-use time::{Date, Month};
+use time::{Date, Duration, Month};
 
 const QUARTERS: [&str; 4] = ["I", "II", "III", "IV"];
 
@@ -198,6 +198,69 @@ impl Period {
     }
 }
 
+/// How a period splits into whole calendar months (whose figures a store can keep added
+/// up by month) and the days of the months it covers only in part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The first day of the first whole month and the last of the last, if any.
+    pub months: Option<(Date, Date)>,
+    /// Ranges of days outside them (at most two).
+    pub days: Vec<(Date, Date)>,
+}
+
+/// Splits the days `from` to `to` (inclusive) into whole months and the days outside them.
+/// Never steps past the calendar's ends: a month that would begin or end beyond them is
+/// counted by its days.
+pub fn split(from: Date, to: Date) -> Split {
+    let first = match from.day() {
+        1 => Some(from),
+        _ => last_of_month(from).next_day(),
+    };
+    let last = match to == last_of_month(to) {
+        true => Some(to),
+        false => first_of_month(to).previous_day(),
+    };
+    let (first, last) = match (first, last) {
+        (Some(first), Some(last)) if first <= last => (first, last),
+        _ => {
+            return Split {
+                months: None,
+                days: vec![(from, to)],
+            }
+        }
+    };
+    let mut days = Vec::new();
+    if let Some(before) = first.previous_day().filter(|_| from < first) {
+        days.push((from, before));
+    }
+    if let Some(after) = last.next_day().filter(|_| last < to) {
+        days.push((after, to));
+    }
+    Split {
+        months: Some((first, last)),
+        days,
+    }
+}
+
+/// The first day of the month of `day`.
+pub fn first_of_month(day: Date) -> Date {
+    day.replace_day(1).unwrap_or(day)
+}
+
+/// The last day of the month of `day`.
+pub fn last_of_month(day: Date) -> Date {
+    let next = match day.month() {
+        Month::December => Date::from_calendar_date(day.year() + 1, Month::January, 1),
+        month => Date::from_calendar_date(day.year(), month.next(), 1),
+    };
+    next.map_or(day, |d| d - Duration::days(1))
+}
+
+/// `YYYY-MM` of a day.
+pub fn month_of(day: Date) -> String {
+    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
+}
+
 fn month_start(year: i32, month: u8) -> Option<Date> {
     Date::from_calendar_date(year, Month::try_from(month).ok()?, 1).ok()
 }
@@ -325,5 +388,73 @@ mod tests {
         let range = Period::new(date!(2026 - 10 - 01), date!(2026 - 11 - 15)).expect("range");
         assert_eq!(range.label(Lang::Id), "1 Oktober 2026 – 15 November 2026");
         assert_eq!(range.shorthand(), None);
+    }
+
+    fn whole(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.into(), b.into()))
+    }
+
+    fn named(split: &Split) -> Option<(String, String)> {
+        split.months.map(|(a, b)| (month_of(a), month_of(b)))
+    }
+
+    #[test]
+    fn calendar_periods_are_whole_months() {
+        let quarter = split(date!(2026 - 07 - 01), date!(2026 - 09 - 30));
+        assert_eq!(named(&quarter), whole("2026-07", "2026-09"));
+        assert!(quarter.days.is_empty());
+        let year = split(date!(2025 - 01 - 01), date!(2025 - 12 - 31));
+        assert_eq!(named(&year), whole("2025-01", "2025-12"));
+        let february = split(date!(2024 - 02 - 01), date!(2024 - 02 - 29));
+        assert_eq!(named(&february), whole("2024-02", "2024-02"));
+    }
+
+    #[test]
+    fn a_range_reads_its_partial_months_from_the_days() {
+        let range = split(date!(2026 - 01 - 15), date!(2026 - 03 - 10));
+        assert_eq!(named(&range), whole("2026-02", "2026-02"));
+        assert_eq!(
+            range.days,
+            vec![
+                (date!(2026 - 01 - 15), date!(2026 - 01 - 31)),
+                (date!(2026 - 03 - 01), date!(2026 - 03 - 10))
+            ]
+        );
+        let across_a_year = split(date!(2025 - 12 - 02), date!(2026 - 01 - 31));
+        assert_eq!(named(&across_a_year), whole("2026-01", "2026-01"));
+        assert_eq!(
+            across_a_year.days,
+            vec![(date!(2025 - 12 - 02), date!(2025 - 12 - 31))]
+        );
+    }
+
+    #[test]
+    fn a_range_without_a_whole_month_is_all_days() {
+        for (from, to) in [
+            (date!(2026 - 01 - 15), date!(2026 - 02 - 10)),
+            (date!(2026 - 03 - 01), date!(2026 - 03 - 30)),
+            (date!(2026 - 03 - 05), date!(2026 - 03 - 05)),
+            // At the calendar's ends, where no month begins after or ends before.
+            (date!(9999 - 12 - 31), date!(9999 - 12 - 31)),
+            (date!(-9999 - 01 - 01), date!(-9999 - 01 - 01)),
+        ] {
+            assert_eq!(
+                split(from, to),
+                Split {
+                    months: None,
+                    days: vec![(from, to)]
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn a_month_has_a_first_and_a_last_day_and_a_name() {
+        let (leap, winter) = (date!(2024 - 02 - 10), date!(2025 - 12 - 31));
+        assert_eq!(first_of_month(leap), date!(2024 - 02 - 01));
+        assert_eq!(last_of_month(leap), date!(2024 - 02 - 29));
+        assert_eq!(last_of_month(winter), winter);
+        assert_eq!(first_of_month(winter), date!(2025 - 12 - 01));
+        assert_eq!(month_of(leap), "2024-02");
     }
 }

@@ -11,12 +11,15 @@
 //! partly in a period straight from the facts ([`Rollup::rows_in_days`]): one definition
 //! for the three uses, so they cannot drift apart.
 
+use super::db::{query, Db};
 use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE_FACTS};
 use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
 use super::sql::Dialect;
+use super::StoreError;
+use model::evaluation::period::{last_of_month, month_of};
 use model::evaluation::DUE_WITHIN_DAYS;
 use std::collections::{BTreeSet, HashMap};
-use time::{Date, Duration, Month};
+use time::{Date, Duration};
 use uuid::Uuid;
 
 /// What a rollup's contributions belong to.
@@ -481,7 +484,8 @@ impl Dialect {
     pub(crate) fn service_counts(&self, rows: &str) -> String {
         let sum = self.sum;
         format!(
-            "SELECT kecamatan, month, type, {}, {}, {}, {}, {}
+            "SELECT kecamatan, month, type, {} AS requested, {} AS delivered, {} AS late,
+                    {} AS pending, {} AS early
              FROM ({rows}) AS t GROUP BY month, kecamatan, type",
             sum("n"),
             sum("delivered"),
@@ -557,43 +561,48 @@ impl Touched {
     }
 }
 
-/// How a period splits into whole months, read from the rollups, and the days of the
-/// months it covers only in part, read from the facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Split {
-    /// The first day of the first whole month and the last of the last, if any.
-    pub months: Option<(Date, Date)>,
-    /// Ranges of days outside them (at most two).
-    pub days: Vec<(Date, Date)>,
+/// A services row as read ([`Dialect::service_counts`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ServiceCounts {
+    pub kecamatan: String,
+    pub month: String,
+    #[sqlx(rename = "type")]
+    pub service_type: String,
+    pub requested: i64,
+    pub delivered: i64,
+    pub late: i64,
+    /// How many wait.
+    pub pending: i64,
+    /// How many of those waiting were requested before the month's last 8 days (its end
+    /// less the days due).
+    pub early: i64,
 }
 
-/// The first day of the month of `day`.
-pub(crate) fn first_of_month(day: Date) -> Date {
-    day.replace_day(1).unwrap_or(day)
+/// A waiting services row as read: how many services of a month, kecamatan and type
+/// requested on `day` wait.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct PendingDay {
+    pub month: String,
+    pub kecamatan: String,
+    #[sqlx(rename = "type")]
+    pub service_type: String,
+    pub day: String,
+    pub n: i64,
 }
-
-fn last_of_month(day: Date) -> Date {
-    let next = match day.month() {
-        Month::December => Date::from_calendar_date(day.year() + 1, Month::January, 1),
-        month => Date::from_calendar_date(day.year(), month.next(), 1),
-    };
-    next.map_or(day, |d| d - Duration::days(1))
-}
-
-/// A services row as read: kecamatan, month, type, how many requested, delivered, late
-/// and waiting, and how many of those waiting were requested before the month's last 8
-/// days (its end less the days due).
-pub(crate) type ServiceCounts = (String, String, String, i64, i64, i64, i64, i64);
-
-/// A waiting services row as read: month, kecamatan, type, the day requested, how many.
-pub(crate) type PendingDay = (String, String, String, String, i64);
 
 /// The waiting services by day of each services row (kecamatan, month, type), grouped once.
 pub(crate) fn by_row(
     days: Vec<PendingDay>,
 ) -> HashMap<(String, String, String), Vec<(String, i64)>> {
     let mut rows: HashMap<(String, String, String), Vec<(String, i64)>> = HashMap::new();
-    for (month, kecamatan, service_type, day, n) in days {
+    for PendingDay {
+        month,
+        kecamatan,
+        service_type,
+        day,
+        n,
+    } in days
+    {
         rows.entry((kecamatan, month, service_type))
             .or_default()
             .push((day, n));
@@ -612,9 +621,9 @@ pub(crate) fn waiting_before(
     days: &[(String, i64)],
     span_end: Option<Date>,
     today: Date,
-) -> Result<Vec<(String, u64)>, super::StoreError> {
+) -> Result<Vec<(String, u64)>, StoreError> {
     let due = Duration::days(DUE_WITHIN_DAYS as i64);
-    let (_, month, .., early) = row;
+    let (month, early) = (&row.month, &row.early);
     let before = |cutoff: &str| -> i64 {
         days.iter()
             .filter(|(day, _)| day.as_str() < cutoff)
@@ -625,7 +634,7 @@ pub(crate) fn waiting_before(
     match span_end {
         None => {
             let first = model::activity::parse_date(&format!("{month}-01"))
-                .ok_or_else(|| super::StoreError::Corrupt(format!("month {month:?}")))?;
+                .ok_or_else(|| StoreError::Corrupt(format!("month {month:?}")))?;
             let end = last_of_month(first);
             if end <= today {
                 entries.push((model::activity::format_date(end - due), *early));
@@ -643,46 +652,31 @@ pub(crate) fn waiting_before(
     }
     entries
         .into_iter()
-        .map(|(day, n)| Ok((day, super::from_db(n)?)))
+        .map(|(day, n)| Ok((day, super::error::from_db(n)?)))
         .collect()
 }
 
-/// `YYYY-MM` of a day.
-pub(crate) fn month_of(day: Date) -> String {
-    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
-}
-
-/// Splits the days `from` to `to` (inclusive). Never steps past the calendar's ends: a
-/// month that would begin or end beyond them is counted by its days.
-pub(crate) fn split(from: Date, to: Date) -> Split {
-    let first = match from.day() {
-        1 => Some(from),
-        _ => last_of_month(from).next_day(),
-    };
-    let last = match to == last_of_month(to) {
-        true => Some(to),
-        false => first_of_month(to).previous_day(),
-    };
-    let (first, last) = match (first, last) {
-        (Some(first), Some(last)) if first <= last => (first, last),
-        _ => {
-            return Split {
-                months: None,
-                days: vec![(from, to)],
-            }
+/// Fills the rollups from the fact tables on a connection of either backend holding the
+/// write lock, unless done before (recorded in `fact_backfills`); answers whether it did.
+pub(super) async fn rebuild<D: Db>(db: &mut D, rollups: &Rollups) -> Result<bool, StoreError> {
+    let done: Option<(i64,)> = db
+        .fetch_optional(
+            query("SELECT done_at FROM fact_backfills WHERE name = $1").bind(REBUILD_NAME),
+        )
+        .await?;
+    if done.is_some() {
+        return Ok(false);
+    }
+    for rollup in rollups.all() {
+        for statement in rollup.rebuild() {
+            db.execute(query(&statement)).await?;
         }
-    };
-    let mut days = Vec::new();
-    if let Some(before) = first.previous_day().filter(|_| from < first) {
-        days.push((from, before));
     }
-    if let Some(after) = last.next_day().filter(|_| last < to) {
-        days.push((after, to));
-    }
-    Split {
-        months: Some((first, last)),
-        days,
-    }
+    let done = query("INSERT INTO fact_backfills (name, done_at) VALUES ($1, $2)")
+        .bind(REBUILD_NAME)
+        .bind(crate::clock::now_unix());
+    db.execute(done).await?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -690,78 +684,18 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    fn months(a: &str, b: &str) -> Option<(String, String)> {
-        Some((a.into(), b.into()))
-    }
-
-    fn named(split: &Split) -> Option<(String, String)> {
-        split.months.map(|(a, b)| (month_of(a), month_of(b)))
-    }
-
-    #[test]
-    fn calendar_periods_are_whole_months() {
-        let quarter = split(date!(2026 - 07 - 01), date!(2026 - 09 - 30));
-        assert_eq!(named(&quarter), months("2026-07", "2026-09"));
-        assert!(quarter.days.is_empty());
-        let year = split(date!(2025 - 01 - 01), date!(2025 - 12 - 31));
-        assert_eq!(named(&year), months("2025-01", "2025-12"));
-        let february = split(date!(2024 - 02 - 01), date!(2024 - 02 - 29));
-        assert_eq!(named(&february), months("2024-02", "2024-02"));
-    }
-
-    #[test]
-    fn a_range_reads_its_partial_months_from_the_days() {
-        let range = split(date!(2026 - 01 - 15), date!(2026 - 03 - 10));
-        assert_eq!(named(&range), months("2026-02", "2026-02"));
-        assert_eq!(
-            range.days,
-            vec![
-                (date!(2026 - 01 - 15), date!(2026 - 01 - 31)),
-                (date!(2026 - 03 - 01), date!(2026 - 03 - 10))
-            ]
-        );
-        let across_a_year = split(date!(2025 - 12 - 02), date!(2026 - 01 - 31));
-        assert_eq!(named(&across_a_year), months("2026-01", "2026-01"));
-        assert_eq!(
-            across_a_year.days,
-            vec![(date!(2025 - 12 - 02), date!(2025 - 12 - 31))]
-        );
-    }
-
-    #[test]
-    fn a_range_without_a_whole_month_is_all_days() {
-        for (from, to) in [
-            (date!(2026 - 01 - 15), date!(2026 - 02 - 10)),
-            (date!(2026 - 03 - 01), date!(2026 - 03 - 30)),
-            (date!(2026 - 03 - 05), date!(2026 - 03 - 05)),
-            // At the calendar's ends, where no month begins after or ends before.
-            (date!(9999 - 12 - 31), date!(9999 - 12 - 31)),
-            (date!(-9999 - 01 - 01), date!(-9999 - 01 - 01)),
-        ] {
-            assert_eq!(
-                split(from, to),
-                Split {
-                    months: None,
-                    days: vec![(from, to)]
-                }
-            );
-        }
-    }
-
     #[test]
     fn waiting_counts_from_each_cutoff_a_period_can_have() {
         let today = date!(2026 - 11 - 18);
-        let row = |month: &str, early| -> ServiceCounts {
-            (
-                "33.03.08".into(),
-                month.into(),
-                "shelter".into(),
-                9,
-                2,
-                1,
-                7,
-                early,
-            )
+        let row = |month: &str, early| ServiceCounts {
+            kecamatan: "33.03.08".into(),
+            month: month.into(),
+            service_type: "shelter".into(),
+            requested: 9,
+            delivered: 2,
+            late: 1,
+            pending: 7,
+            early,
         };
         let day = |d: &str, n| (d.to_owned(), n);
         let owned = |entries: &[(&str, u64)]| -> Vec<(String, u64)> {

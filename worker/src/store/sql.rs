@@ -1,5 +1,7 @@
-//! The SQL that reads the same on SQLite and PostgreSQL, written once. What differs (locks,
-//! casts, array parameters, how a transaction begins) stays in each backend's module.
+//! The SQL that reads the same on SQLite and PostgreSQL, written once, and the statements
+//! whose few differences a backend's [`Dialect`] fills in (casts, array parameters, the
+//! columns of a record that left a scope). Locks and how a transaction begins are each
+//! backend's `Backend` (`worker/src/store/backend.rs`).
 
 use model::evaluation::{AreaGroup, AreaGroups};
 
@@ -143,8 +145,68 @@ pub(super) struct Dialect {
     pub before_month_end: fn(&str, u64) -> String,
     /// A sum as a 64-bit integer.
     pub sum: fn(&str) -> String,
-    /// `column` is one of the ids bound as parameter `n`.
+    /// `column` is one of the values (ids or texts) bound as parameter `n`.
     pub ids: fn(&str, u8) -> String,
+    /// Parameter `n` of a SQL type the backend must be told (tested with `IS NULL`).
+    pub typed: fn(u8, &str) -> String,
+    /// The deleted, conflict and fields columns of a record that left a user's scope:
+    /// deleted, without a conflict, with no fields.
+    pub exited: &'static str,
+}
+
+/// Every record above a version (`$1`), at most `$2` of them, in version order.
+pub(super) const PULL_ALL: &str = "SELECT kind, id, version, deleted, conflict, fields FROM records
+    WHERE version > $1 ORDER BY version LIMIT $2";
+
+/// The pull access rule: the records above a version (`$1`) that the user `$2` may read
+/// (those outside any case, and those of the cases the user created or is assigned to),
+/// and, as deleted with no fields, the records that left the user's scope above both `$1`
+/// and `$4`; at most `$3` of them, in version order.
+pub(super) fn pull_own_cases(dialect: &Dialect) -> String {
+    format!(
+        "SELECT kind, id, version, deleted, conflict, fields FROM records
+         WHERE version > $1 AND (case_id IS NULL OR case_id IN
+             (SELECT case_id FROM case_access WHERE user_id = $2))
+         UNION ALL
+         SELECT kind, record_id, version, {} FROM scope_exits
+         WHERE user_id = $2 AND version > $1 AND version > $4
+         ORDER BY version LIMIT $3",
+        dialect.exited
+    )
+}
+
+/// Activities and participants per kecamatan, from the day `$1` to the day `$2`.
+pub(super) fn activity_counts(dialect: &Dialect) -> String {
+    format!(
+        "SELECT kecamatan, COUNT(*) AS activities, {} AS female, {} AS male, {} AS children
+         FROM activity_facts WHERE date >= {} AND date <= {}
+         GROUP BY kecamatan ORDER BY kecamatan",
+        (dialect.sum)("female_adult + female_child"),
+        (dialect.sum)("male_adult + male_child"),
+        (dialect.sum)("female_child + male_child"),
+        (dialect.day)(1),
+        (dialect.day)(2),
+    )
+}
+
+/// Audit entries, newest first, of a user (`$1`) and a record (`$2`) when given, from
+/// `$3` and before `$4` (unix seconds), below the id `$5`; at most `$6`.
+pub(super) fn audit_log(dialect: &Dialect) -> String {
+    let typed = dialect.typed;
+    format!(
+        "SELECT a.id, a.at, a.user_id, u.username, a.device_id, a.action, a.record_kind,
+                a.record_id, a.detail
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+         WHERE ({} IS NULL OR a.user_id = $1) AND ({} IS NULL OR a.record_id = $2)
+           AND ({} IS NULL OR a.at >= $3) AND ({} IS NULL OR a.at < $4)
+           AND ({} IS NULL OR a.id < $5)
+         ORDER BY a.id DESC LIMIT $6",
+        typed(1, "uuid"),
+        typed(2, "uuid"),
+        typed(3, "bigint"),
+        typed(4, "bigint"),
+        typed(5, "bigint"),
+    )
 }
 
 /// Every list of groups of kecamatan ever set, oldest first: the lists, then their groups.
@@ -166,20 +228,25 @@ pub(super) const INSERT_AREA_GROUP_LIST: &str =
 pub(super) const INSERT_AREA_GROUP: &str =
     "INSERT INTO area_groups (list, position, id, name, kecamatan) VALUES ($1, $2, $3, $4, $5)";
 
-/// Every list from its rows: the lists' numbers, and each group's list, id, name and
-/// kecamatan (comma-separated).
-pub(super) fn area_groups(
-    lists: Vec<(i32,)>,
-    rows: Vec<(i32, String, String, String)>,
-) -> AreaGroups {
+/// A group of kecamatan in a list, its kecamatan comma-separated (`AREA_GROUPS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct AreaGroupRow {
+    list: i32,
+    id: String,
+    name: String,
+    kecamatan: String,
+}
+
+/// Every list from its rows: the lists' numbers, and each group's row.
+pub(super) fn area_groups(lists: Vec<(i32,)>, rows: Vec<AreaGroupRow>) -> AreaGroups {
     let lists = lists
         .into_iter()
         .map(|(list,)| {
-            let of = rows.iter().filter(|row| row.0 == list);
-            of.map(|(_, id, name, kecamatan)| AreaGroup {
-                id: id.clone(),
-                name: name.clone(),
-                kecamatan: kecamatan.split(',').map(str::to_owned).collect(),
+            let of = rows.iter().filter(|row| row.list == list);
+            of.map(|row| AreaGroup {
+                id: row.id.clone(),
+                name: row.name.clone(),
+                kecamatan: row.kecamatan.split(',').map(str::to_owned).collect(),
             })
             .collect()
         })

@@ -1,0 +1,432 @@
+//! The [`Store`], written once over a [`Backend`]: SQLite ([`super::sqlite`]) and
+//! PostgreSQL ([`super::postgres`]) differ only in what their `Backend` supplies. What
+//! it does once as it opens is in [`super::startup`].
+
+use super::accounts::{account, idle_cutoff, take_login_attempt};
+use super::backend::Backend;
+use super::db::{query, Db};
+use super::error::{from_db, to_db};
+use super::pull::{attach_conflicts, in_conflict};
+use super::push::{self, PushBatch, PushOutcome};
+use super::rows::{AccountRow, AuditRow, CredentialsRow, LiveSessionRow};
+use super::rows::{LoggedConflictRow, OpenConflictRow, RecordRow, StoredSession};
+use super::tallies::{self, CountsRow};
+use super::write_tx::{insert_audit, SqlTx};
+use super::UserCredentials;
+use super::{sql, AuditQuery, LiveSession, LoggedConflict, NewAuditEntry, NewSession};
+use super::{NewUser, PullPage, PullQuery, PullScope, SessionRow, Store, StoreError};
+use model::api::{Account, AuditEntry, UserInfo};
+use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
+use model::stats::ActivityCounts;
+use model::sync::Conflict;
+use sqlx::pool::PoolConnection;
+use sqlx::Pool;
+use time::Date;
+use uuid::Uuid;
+
+/// The store on a database of backend `B`.
+#[derive(Debug)]
+pub struct SqlStore<B: Backend> {
+    pub(super) pool: Pool<B::DB>,
+}
+
+impl<B: Backend> SqlStore<B> {
+    /// A connection of the pool.
+    async fn conn(&self) -> Result<PoolConnection<B::DB>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// The open conflict-log entries of these records, oldest first.
+    async fn open_conflicts(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Conflict)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT record_id, field, server_value, device_value FROM conflicts
+             WHERE resolved_at IS NULL AND {} ORDER BY id",
+            (B::DIALECT.ids)("record_id", 1)
+        );
+        let rows: Vec<OpenConflictRow> = self.conn().await?.fetch_all(query(sql).bind(ids)).await?;
+        Ok(rows.into_iter().map(OpenConflictRow::conflict).collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> Store for SqlStore<B> {
+    async fn add_user(&self, user: &NewUser) -> Result<(), StoreError> {
+        let now = crate::clock::now_unix();
+        let insert = query(sql::INSERT_USER)
+            .bind(user.id)
+            .bind(&user.username)
+            .bind(&user.name)
+            .bind(user.role.as_str())
+            .bind(&user.password_hash)
+            .bind(now)
+            .bind(&user.agency);
+        match self.conn().await?.execute(insert).await {
+            Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                Err(StoreError::UsernameTaken(user.username.clone()))
+            }
+            done => done.map(|_| ()),
+        }
+    }
+
+    async fn user_credentials(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserCredentials>, StoreError> {
+        let row: Option<CredentialsRow> = self
+            .conn()
+            .await?
+            .fetch_optional(query(sql::USER_BY_USERNAME).bind(username))
+            .await?;
+        row.map(|row| {
+            Ok(UserCredentials {
+                user: row.user.user()?,
+                password_hash: row.password_hash,
+                active: row.active,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        let insert = query(sql::INSERT_SESSION)
+            .bind(&session.token_hash)
+            .bind(session.user_id)
+            .bind(session.device_id)
+            .bind(session.created_at)
+            .bind(session.expires_at)
+            .bind(Uuid::new_v4());
+        self.conn().await?.execute(insert).await?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserInfo>, StoreError> {
+        Ok(self.live_session(token_hash, now).await?.map(|s| s.user))
+    }
+
+    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        let revoke = query(sql::REVOKE_SESSION).bind(token_hash).bind(now);
+        self.conn().await?.execute(revoke).await?;
+        Ok(())
+    }
+
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<LiveSession>, StoreError> {
+        let live = query(sql::LIVE_SESSION)
+            .bind(token_hash)
+            .bind(now)
+            .bind(idle_cutoff(now));
+        let row: Option<LiveSessionRow> = self.conn().await?.fetch_optional(live).await?;
+        row.map(|row| {
+            Ok(LiveSession {
+                user: row.user.user()?,
+                last_seen_at: row.last_seen_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: i64) -> Result<(), StoreError> {
+        let touch = query(sql::TOUCH_SESSION).bind(token_hash).bind(at);
+        self.conn().await?.execute(touch).await?;
+        Ok(())
+    }
+
+    async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows: Vec<AccountRow> = self
+            .conn()
+            .await?
+            .fetch_all(query(sql::LIST_ACCOUNTS))
+            .await?;
+        rows.into_iter()
+            .map(|row| Ok(account(row.user.user()?, row.active)))
+            .collect()
+    }
+
+    async fn set_user_active(
+        &self,
+        user_id: Uuid,
+        active: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = B::begin_write(&self.pool).await?;
+        let set = query(sql::SET_USER_ACTIVE)
+            .bind(user_id)
+            .bind(active)
+            .bind(now);
+        let found = tx.execute(set).await? > 0;
+        if found && !active {
+            let revoke = query(sql::REVOKE_USER_SESSIONS).bind(user_id).bind(now);
+            tx.execute(revoke).await?;
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = B::begin_write(&self.pool).await?;
+        let set = query(sql::SET_PASSWORD)
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(now);
+        let found = tx.execute(set).await? > 0;
+        let revoke = query(sql::REVOKE_USER_SESSIONS).bind(user_id).bind(now);
+        tx.execute(revoke).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError> {
+        let sessions = query(sql::USER_SESSIONS)
+            .bind(user_id)
+            .bind(now)
+            .bind(idle_cutoff(now));
+        let rows: Vec<StoredSession> = self.conn().await?.fetch_all(sessions).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| SessionRow {
+                id: row.id.0,
+                token_hash: row.token_hash,
+                device_id: row.device_id.0,
+                created_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+                expires_at: row.expires_at,
+            })
+            .collect())
+    }
+
+    async fn end_session(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let end = query(sql::END_SESSION)
+            .bind(session_id)
+            .bind(user_id)
+            .bind(now);
+        Ok(self.conn().await?.execute(end).await? > 0)
+    }
+
+    async fn take_login_attempt(
+        &self,
+        keys: &[(String, u64)],
+        at: i64,
+        since: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = B::begin_write(&self.pool).await?;
+        B::lock_login_keys(&mut *tx, keys).await?;
+        let taken = take_login_attempt(&mut *tx, keys, at, since).await?;
+        if taken {
+            tx.commit().await?;
+        }
+        Ok(taken)
+    }
+
+    async fn forgive_login_attempt(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        let forgive = format!(
+            "DELETE FROM login_failures WHERE {row} =
+                 (SELECT {row} FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)",
+            row = B::ROW_ID
+        );
+        self.conn()
+            .await?
+            .execute(query(forgive).bind(key).bind(at))
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        let forget = query(sql::FORGET_LOGIN_FAILURES).bind(key);
+        self.conn().await?.execute(forget).await?;
+        Ok(())
+    }
+
+    async fn push(&self, batch: &PushBatch) -> Result<PushOutcome, StoreError> {
+        let mut tx = SqlTx::<B>(B::begin_write(&self.pool).await?);
+        let outcome = push::run(&mut tx, batch).await?;
+        if matches!(outcome, PushOutcome::Done(_)) {
+            tx.0.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn current_version(&self) -> Result<u64, StoreError> {
+        let (latest,): (i64,) = self
+            .conn()
+            .await?
+            .fetch_one(query(sql::CURRENT_VERSION))
+            .await?;
+        from_db(latest)
+    }
+
+    async fn pull(&self, query_: &PullQuery) -> Result<PullPage, StoreError> {
+        let mut conn = self.conn().await?;
+        let page = match query_.scope {
+            PullScope::All => query(sql::PULL_ALL)
+                .bind(to_db(query_.after)?)
+                .bind(i64::from(query_.limit) + 1),
+            PullScope::OwnCases(user) => query(sql::pull_own_cases(&B::DIALECT))
+                .bind(to_db(query_.after)?)
+                .bind(user)
+                .bind(i64::from(query_.limit) + 1)
+                .bind(to_db(query_.exits_after)?),
+        };
+        let rows: Vec<RecordRow> = conn.fetch_all(page).await?;
+        let last = query(sql::LAST_MUTATION_ID)
+            .bind(query_.user_id)
+            .bind(query_.device_id);
+        let last: Option<(i64,)> = conn.fetch_optional(last).await?;
+        let (latest,): (i64,) = conn.fetch_one(query(sql::CURRENT_VERSION)).await?;
+        drop(conn);
+        let more = rows.len() > query_.limit as usize;
+        let mut records: Vec<_> = rows
+            .into_iter()
+            .take(query_.limit as usize)
+            .map(RecordRow::record)
+            .collect::<Result<_, _>>()?;
+        let open = self.open_conflicts(&in_conflict(&records)).await?;
+        attach_conflicts(&mut records, open);
+        Ok(PullPage {
+            records,
+            more,
+            last_mutation_id: from_db(last.map_or(0, |(id,)| id))?,
+            latest_version: from_db(latest)?,
+        })
+    }
+
+    async fn activity_counts(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(String, ActivityCounts)>, StoreError> {
+        let counts = query(sql::activity_counts(&B::DIALECT))
+            .bind(model::activity::format_date(from))
+            .bind(model::activity::format_date(to));
+        let rows: Vec<CountsRow> = self.conn().await?.fetch_all(counts).await?;
+        rows.into_iter().map(CountsRow::counts).collect()
+    }
+
+    async fn tallies(
+        &self,
+        period: Period,
+        area: &Area,
+        today: Date,
+    ) -> Result<Tallies, StoreError> {
+        // One snapshot for every query: they all see the same writes.
+        let mut db = B::begin_read(&self.pool).await?;
+        let rollups = &B::queries().rollups;
+        let tallies = tallies::read(&mut *db, &B::DIALECT, rollups, period, area, today).await?;
+        db.commit().await?;
+        Ok(tallies)
+    }
+
+    async fn area_groups(&self) -> Result<AreaGroups, StoreError> {
+        let mut db = self.pool.begin().await?;
+        let lists = db.fetch_all(query(sql::AREA_GROUP_LISTS)).await?;
+        let rows = db.fetch_all(query(sql::AREA_GROUPS)).await?;
+        db.commit().await?;
+        Ok(sql::area_groups(lists, rows))
+    }
+
+    async fn set_area_groups(
+        &self,
+        groups: &[AreaGroup],
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.begin().await?;
+        B::lock_table(&mut *db, "area_group_lists").await?;
+        let (list,): (i32,) = db.fetch_one(query(sql::NEXT_AREA_GROUP_LIST)).await?;
+        let insert = query(sql::INSERT_AREA_GROUP_LIST).bind(list).bind(audit.at);
+        db.execute(insert).await?;
+        for (position, group) in groups.iter().enumerate() {
+            let insert = query(sql::INSERT_AREA_GROUP)
+                .bind(list)
+                .bind(position as i32)
+                .bind(&group.id)
+                .bind(&group.name)
+                .bind(group.kecamatan.join(","));
+            db.execute(insert).await?;
+        }
+        insert_audit(&mut *db, std::slice::from_ref(audit)).await?;
+        db.commit().await?;
+        Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        B::analyze(&self.pool).await
+    }
+
+    async fn conflict_log(&self, record_id: Uuid) -> Result<Vec<LoggedConflict>, StoreError> {
+        let log = query(sql::CONFLICT_LOG).bind(record_id);
+        let rows: Vec<LoggedConflictRow> = self.conn().await?.fetch_all(log).await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(LoggedConflict {
+                    field: row.field,
+                    server: row.server_value.0,
+                    device: row.device_value.0,
+                    device_id: row.device_id.0,
+                    mutation_id: from_db(row.mutation_id)?,
+                    user_id: row.user_id.0,
+                    at: row.at,
+                    resolved_version: row.resolved_version.map(from_db).transpose()?,
+                    resolved_by: row.resolved_by.map(|by| by.0),
+                })
+            })
+            .collect()
+    }
+
+    async fn has_records(&self, kind: &str) -> Result<bool, StoreError> {
+        let any = query(sql::ANY_RECORD_OF_KIND).bind(kind);
+        let (exists,): (bool,) = self.conn().await?.fetch_one(any).await?;
+        Ok(exists)
+    }
+
+    async fn append_audit(&self, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        insert_audit(&mut *self.conn().await?, entries).await
+    }
+
+    async fn audit_log(&self, query_: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let log = query(sql::audit_log(&B::DIALECT))
+            .bind(query_.user_id)
+            .bind(query_.record_id)
+            .bind(query_.from)
+            .bind(query_.to)
+            .bind(query_.before.map(to_db).transpose()?)
+            .bind(i64::from(query_.limit) + 1);
+        let rows: Vec<AuditRow> = self.conn().await?.fetch_all(log).await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    id: from_db(row.id)?,
+                    at: row.at,
+                    user_id: row.user_id.map(|id| id.0),
+                    username: row.username,
+                    device_id: row.device_id.map(|id| id.0),
+                    action: row.action,
+                    record_kind: row.record_kind,
+                    record_id: row.record_id.map(|id| id.0),
+                    detail: row.detail.0,
+                })
+            })
+            .collect()
+    }
+}
