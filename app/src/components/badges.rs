@@ -1,7 +1,7 @@
 //! The marks of a record that waits to be sent, was refused, or conflicts: one markup for
 //! every list and page that shows records.
 
-use super::rows::Line;
+use super::rows::{Line, Marks};
 use crate::i18n::{self, tr};
 use crate::store::ListedRecord;
 use leptos::prelude::*;
@@ -36,19 +36,14 @@ pub fn Badges(
 
 /// The badges of a record as the store lists it.
 pub fn badges_of(listed: &ListedRecord) -> impl IntoView {
-    view! {
-        <Badges
-            pending=listed.pending
-            rejected=listed.record.rejection.is_some()
-            conflict=listed.record.has_conflict() />
-    }
+    let marks = Marks::of(listed);
+    view! { <Badges pending=marks.pending rejected=marks.rejected conflict=marks.conflict /> }
 }
 
 /// The badges of a list's line, kept up to date as the line changes.
 pub fn line_badges<L: Line>(line: Signal<L>) -> impl IntoView {
-    let mark = move |read: fn(&super::rows::Marks) -> bool| {
-        Signal::derive(move || line.with(|l| read(&l.marks())))
-    };
+    let mark =
+        move |read: fn(&Marks) -> bool| Signal::derive(move || line.with(|l| read(&l.marks())));
     view! {
         <Badges pending=mark(|m| m.pending) rejected=mark(|m| m.rejected) conflict=mark(|m| m.conflict) />
     }

@@ -1,5 +1,6 @@
 //! The rows of a list of records, keyed on the record id.
 
+use crate::store::ListedRecord;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ pub trait Line: Clone + PartialEq + Send + Sync + 'static {
 }
 
 /// What a record's badges show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Marks {
     /// Changes wait to be sent.
     pub pending: bool,
@@ -20,6 +21,17 @@ pub struct Marks {
     pub rejected: bool,
     /// A conflict was reported.
     pub conflict: bool,
+}
+
+impl Marks {
+    /// The marks of a record as the store lists it.
+    pub fn of(listed: &ListedRecord) -> Marks {
+        Marks {
+            pending: listed.pending,
+            rejected: listed.record.rejection.is_some(),
+            conflict: listed.record.has_conflict(),
+        }
+    }
 }
 
 /// One row per line of `lines`, in their order, keyed on the record id. Each row reads its

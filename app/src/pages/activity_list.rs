@@ -31,12 +31,8 @@ pub struct ActivityLine {
     pub venue: String,
     /// Everyone who took part.
     pub participants: u64,
-    /// Changes wait to be sent.
-    pub pending: bool,
-    /// The server refused the last change.
-    pub rejected: bool,
-    /// A conflict was reported.
-    pub conflict: bool,
+    /// Whether its changes wait, were refused or conflict.
+    pub marks: Marks,
     /// When it was last changed on this device (breaks ties between equal dates).
     pub changed_at: String,
 }
@@ -56,9 +52,7 @@ impl ActivityLine {
                 .iter()
                 .filter_map(|name| fields.get(*name).and_then(Value::as_u64))
                 .sum(),
-            pending: listed.pending,
-            rejected: listed.record.rejection.is_some(),
-            conflict: listed.record.has_conflict(),
+            marks: Marks::of(listed),
             changed_at: listed.record.changed_at.clone(),
         }
     }
@@ -157,10 +151,6 @@ impl Line for ActivityLine {
     }
 
     fn marks(&self) -> Marks {
-        Marks {
-            pending: self.pending,
-            rejected: self.rejected,
-            conflict: self.conflict,
-        }
+        self.marks
     }
 }

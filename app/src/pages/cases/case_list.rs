@@ -33,12 +33,8 @@ pub struct CaseLine {
     pub victims: Vec<String>,
     /// The ids of the officers assigned.
     pub assigned: Vec<String>,
-    /// Changes wait to be sent.
-    pub pending: bool,
-    /// The server refused the last change.
-    pub rejected: bool,
-    /// A conflict was reported.
-    pub conflict: bool,
+    /// Whether its changes wait, were refused or conflict.
+    pub marks: Marks,
     /// When it was last changed on this device (breaks ties between equal dates).
     pub changed_at: String,
 }
@@ -72,9 +68,7 @@ impl CaseLine {
             summary,
             victims,
             assigned,
-            pending: listed.pending,
-            rejected: listed.record.rejection.is_some(),
-            conflict: listed.record.has_conflict(),
+            marks: Marks::of(listed),
             changed_at: listed.record.changed_at.clone(),
         }
     }
@@ -330,11 +324,7 @@ impl Line for CaseLine {
     }
 
     fn marks(&self) -> Marks {
-        Marks {
-            pending: self.pending,
-            rejected: self.rejected,
-            conflict: self.conflict,
-        }
+        self.marks
     }
 }
 
@@ -353,9 +343,7 @@ mod tests {
             summary: "Dijanjikan kerja di kapal Taiwan".into(),
             victims: vec!["R.W.".into()],
             assigned: Vec::new(),
-            pending: false,
-            rejected: false,
-            conflict: false,
+            marks: Marks::default(),
             changed_at: String::new(),
         }
     }
