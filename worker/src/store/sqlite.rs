@@ -91,7 +91,6 @@ impl Backend for SqliteBackend {
     const FACT_ROWS_PER_STATEMENT: usize = 500;
     const IDS_PER_STATEMENT: usize = 500;
     const ROW_ID: &'static str = "rowid";
-    // BEGIN IMMEDIATE already took the database's write lock.
     /// The evaluation's queries in SQLite: days are `YYYY-MM-DD` text.
     const DIALECT: sql::Dialect = sql::Dialect {
         day: |n| format!("${n}"),
@@ -109,6 +108,7 @@ impl Backend for SqliteBackend {
         typed: |n, _| format!("${n}"),
         exited: "1, 0, '{}'",
     };
+    // BEGIN IMMEDIATE already took the database's write lock.
     const LOCK_WRITERS: &'static str = sql::CURRENT_VERSION;
 
     fn queries() -> &'static Queries {
