@@ -6,6 +6,7 @@
 //! connections of both; code over it is written once.
 
 use super::StoreError;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgQueryResult, PgRow, PgTypeInfo, PgValueRef};
@@ -36,7 +37,7 @@ pub(super) enum Param {
     /// A boolean.
     Bool(bool),
     /// A JSON value.
-    Json(Value),
+    Json(Box<RawValue>),
     /// A `YYYY-MM-DD` day, in a multi-row insert ([`Db::insert_rows`]): a `DATE` on
     /// PostgreSQL, text on SQLite.
     Day(Option<String>),
@@ -104,8 +105,17 @@ impl From<i32> for Param {
 
 impl From<Value> for Param {
     fn from(value: Value) -> Self {
-        Param::Json(value)
+        // A JSON value always has a JSON text.
+        let text = value.to_string();
+        Param::Json(RawValue::from_string(text).unwrap_or_else(|_| RawValue::NULL.to_owned()))
     }
+}
+
+/// A value as its JSON text, written once: bound as JSON on either backend with no copy of
+/// the value itself (a record's fields are the bulk of a push).
+pub(super) fn raw_json(value: &impl serde::Serialize) -> Result<Box<RawValue>, StoreError> {
+    serde_json::value::to_raw_value(value)
+        .map_err(|e| StoreError::Corrupt(format!("unserialisable: {e}")))
 }
 
 impl From<bool> for Param {
@@ -277,7 +287,7 @@ where
     Option<i64>: Encode<'q, DB> + Type<DB>,
     i32: Encode<'q, DB> + Type<DB>,
     bool: Encode<'q, DB> + Type<DB>,
-    Json<Value>: Encode<'q, DB> + Type<DB>,
+    Json<Box<RawValue>>: Encode<'q, DB> + Type<DB>,
 {
     let mut args = DB::Arguments::default();
     for param in params {
@@ -306,7 +316,7 @@ where
     for<'q> Option<i64>: Encode<'q, C::Database> + Type<C::Database>,
     for<'q> i32: Encode<'q, C::Database> + Type<C::Database>,
     for<'q> bool: Encode<'q, C::Database> + Type<C::Database>,
-    for<'q> Json<Value>: Encode<'q, C::Database> + Type<C::Database>,
+    for<'q> Json<Box<RawValue>>: Encode<'q, C::Database> + Type<C::Database>,
 {
     async fn fetch_all<R: Decoded>(
         &mut self,

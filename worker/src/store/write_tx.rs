@@ -2,7 +2,7 @@
 //! [`Backend::begin_write`], it takes the writers' lock before it reads anything.
 
 use super::backend::Backend;
-use super::db::{query, Db, Decoded, Id, Param};
+use super::db::{query, raw_json, Db, Decoded, Id, Param};
 use super::error::{from_db, to_db};
 use super::projection::{by_table, FactValue, Projection, TableWrites};
 use super::push::{ConflictEntry, Loaded, RecordWrite, Resolved, ScopeExit, WriteTx};
@@ -10,7 +10,6 @@ use super::rollup::{Driver, Sign, Touched};
 use super::rows::LoadRow;
 use super::{sql, NewAuditEntry, StoreError};
 use model::merge::StoredRecord;
-use serde_json::Value;
 use sqlx::Transaction;
 use uuid::Uuid;
 
@@ -20,11 +19,6 @@ pub(super) struct SqlTx<B: Backend>(pub Transaction<'static, B::DB>);
 /// Rows per multi-row statement: well under SQLite's 32,766 bound parameters (and
 /// PostgreSQL's 65,535).
 const ROWS_PER_STATEMENT: usize = 500;
-
-/// A value as JSON.
-fn json(value: &impl serde::Serialize) -> Result<Value, StoreError> {
-    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(format!("unserialisable: {e}")))
-}
 
 /// The ids of `(id,)` rows.
 fn ids(rows: Vec<(Id,)>) -> Vec<Uuid> {
@@ -42,8 +36,8 @@ impl<B: Backend> SqlTx<B> {
                 Param::from(to_db(record.version)?),
                 Param::from(record.deleted),
                 Param::from(record.conflict),
-                Param::Json(json(&record.fields)?),
-                Param::Json(json(&record.field_versions)?),
+                Param::Json(raw_json(&record.fields)?),
+                Param::Json(raw_json(&record.field_versions)?),
                 Param::from(write.user_id),
                 Param::from(write.user_id),
                 Param::from(write.now),
@@ -362,17 +356,17 @@ pub(super) async fn insert_audit<D: Db>(
         let rows = chunk
             .iter()
             .map(|entry| {
-                vec![
+                Ok(vec![
                     Param::from(entry.at),
                     Param::from(entry.user_id),
                     Param::from(entry.device_id),
                     Param::from(entry.action.as_str()),
                     Param::from(entry.record_kind.clone()),
                     Param::from(entry.record_id),
-                    Param::Json(entry.detail.clone()),
-                ]
+                    Param::Json(raw_json(&entry.detail)?),
+                ])
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         db.insert_rows(sql::INSERT_AUDIT, rows, "").await?;
     }
     Ok(())
