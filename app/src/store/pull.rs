@@ -5,7 +5,7 @@ use super::StoreError;
 use super::{kind_store, meta, to_js, Store, StoreResult, META, OUTBOX};
 use crate::crypto::is_sealed;
 use crate::identity::{is_identity_kind, sealed_field};
-use crate::join::{all, both};
+use crate::join::both;
 use crate::timing;
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::PullResponse;
@@ -46,26 +46,22 @@ impl Store {
         // Every read is asked for before the first answer is awaited, and every write is
         // left to the commit: a page costs a few turns of the event loop, not two a record.
         let ids: Vec<String> = page.records.iter().map(|s| s.id.to_string()).collect();
-        let mine: Vec<Vec<&String>> = (0..stores.len())
-            .map(|at| {
-                let of_store = ids.iter().zip(&homes).filter(|(_, h)| home(h) == at);
-                of_store.map(|(id, _)| id).collect()
-            })
-            .collect();
-        let held = records
-            .iter()
-            .zip(&mine)
-            .map(|(store, mine)| held_among(store, mine));
-        let ((waiting, next_id), held) = both(
-            both(
-                read_outbox(&tx.object_store(OUTBOX)?),
-                meta::next_mutation_id(&meta_store),
-            ),
-            all(held.collect()),
+        let (waiting, next_id) = both(
+            read_outbox(&tx.object_store(OUTBOX)?),
+            meta::next_mutation_id(&meta_store),
         )
         .await;
         let (waiting, next_id) = (waiting?, next_id?);
-        let held = held.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut held = Vec::with_capacity(stores.len());
+        for (at, store) in records.iter().enumerate() {
+            let mine: Vec<&String> = ids
+                .iter()
+                .zip(&homes)
+                .filter(|(_, h)| home(h) == at)
+                .map(|(id, _)| id)
+                .collect();
+            held.push(held_among(store, &mine).await?);
+        }
         let reads = ids
             .iter()
             .zip(&homes)
