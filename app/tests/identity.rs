@@ -5,7 +5,7 @@
 
 use gugus_app::crypto::{is_sealed, CryptoError, Vault};
 use gugus_app::identity;
-use gugus_app::store::Store;
+use gugus_app::store::{PulledPage, Store};
 use gugus_model::sync::{
     Conflict, MutationResult, MutationStatus, PullResponse, PushResponse, RecordState,
 };
@@ -156,7 +156,7 @@ async fn pulled_identity_and_conflicts_are_sealed_before_they_are_stored() {
         records,
     };
     assert!(
-        store.apply_pull(&page(vec![state.clone()])).await.is_err(),
+        PulledPage::new(page(vec![state.clone()])).is_err(),
         "a plain identity from a pull is refused whole"
     );
     assert_eq!(store.cursor().await.expect("cursor"), None);
@@ -165,7 +165,8 @@ async fn pulled_identity_and_conflicts_are_sealed_before_they_are_stored() {
     identity::seal_states(&vault, &mut sealed)
         .await
         .expect("seal");
-    store.apply_pull(&page(sealed)).await.expect("pull");
+    let sealed = PulledPage::new(page(sealed)).expect("sealed");
+    store.apply_pull(&sealed).await.expect("pull");
     let text = dump(&store).await;
     assert!(!text.contains("Siti") && !text.contains(NIK), "{text}");
     let stored = store
@@ -362,30 +363,25 @@ async fn a_wipe_forgets_everything_but_the_device_and_its_counter() {
 #[wasm_bindgen_test]
 async fn an_older_pull_format_starts_the_pull_again_once() {
     let store = fresh("t-pull-format").await;
-    store
-        .apply_pull(&PullResponse {
-            cursor: "v9".into(),
-            more: false,
-            last_mutation_id: 0,
-            records: Vec::new(),
-        })
-        .await
-        .expect("pull");
+    store.apply_pull(&empty_page("v9")).await.expect("pull");
     store.upgrade_pull().await.expect("upgrade");
     assert_eq!(store.cursor().await.expect("cursor"), None);
-    store
-        .apply_pull(&PullResponse {
-            cursor: "v12".into(),
-            more: false,
-            last_mutation_id: 0,
-            records: Vec::new(),
-        })
-        .await
-        .expect("pull");
+    store.apply_pull(&empty_page("v12")).await.expect("pull");
     store.upgrade_pull().await.expect("upgrade");
     assert_eq!(
         store.cursor().await.expect("cursor"),
         Some("v12".into()),
         "only once"
     );
+}
+
+/// A page that brings nothing but its cursor.
+fn empty_page(cursor: &str) -> PulledPage {
+    PulledPage::new(PullResponse {
+        cursor: cursor.into(),
+        more: false,
+        last_mutation_id: 0,
+        records: Vec::new(),
+    })
+    .expect("a page to store")
 }

@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use gugus_app::pages::activity_form::ActivityDraft;
-use gugus_app::store::{base_key, object_store_names, SaveOutcome, Store};
+use gugus_app::store::{base_key, object_store_names, PulledPage, SaveOutcome, Store};
 use gugus_model::sync::{
     MutationResult, MutationStatus, PullResponse, PushResponse, RecordState, RejectError,
 };
@@ -347,13 +347,14 @@ fn state(id: Uuid, version: u64, fields: Map<String, Value>) -> RecordState {
     }
 }
 
-fn page(records: Vec<RecordState>, cursor: &str) -> PullResponse {
-    PullResponse {
+fn page(records: Vec<RecordState>, cursor: &str) -> PulledPage {
+    PulledPage::new(PullResponse {
         cursor: cursor.into(),
         more: false,
         last_mutation_id: 0,
         records,
-    }
+    })
+    .expect("a page to store")
 }
 
 #[wasm_bindgen_test]
@@ -512,6 +513,68 @@ async fn answered_changes_leave_the_outbox_and_a_refused_one_stays_on_its_record
         json!("B"),
         "the refused record is kept"
     );
+}
+
+/// A page is prepared as if the phone held none of its records and nothing waited
+/// (`PulledPage`); a record the phone does hold is worked out again from what it holds,
+/// even with nothing waiting: its refusal stays beside the server's new state.
+#[wasm_bindgen_test]
+async fn a_pulled_record_the_phone_holds_keeps_its_refusal_with_nothing_waiting() {
+    let store = fresh("t-pull-held").await;
+    let (id, _) = store
+        .save_record(
+            RecordKind::Activity,
+            None,
+            activity("Di HP"),
+            "d",
+            AT.into(),
+        )
+        .await
+        .unwrap();
+    let sent = store.outbox().await.unwrap();
+    let error = RejectError::forbidden();
+    let answer = PushResponse {
+        last_mutation_id: 1,
+        results: vec![MutationResult {
+            id: 1,
+            status: MutationStatus::Rejected {
+                error: error.clone(),
+            },
+        }],
+    };
+    store.apply_push(&sent, &answer).await.expect("apply");
+    assert_eq!(store.pending_count().await.unwrap(), 0, "nothing waits");
+    let uuid = Uuid::parse_str(&id).unwrap();
+    let other = Uuid::now_v7();
+    let pulled = vec![
+        state(uuid, 4, activity("Di server")),
+        state(other, 5, activity("Balai desa")),
+    ];
+    store.apply_pull(&page(pulled, "v5")).await.expect("pull");
+    let held = store
+        .record(RecordKind::Activity, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(held.record.rejection, Some(error), "the refusal stays");
+    assert_eq!(
+        (held.record.version, &held.record.server["venue"]),
+        (4, &json!("Di server"))
+    );
+    let new = store
+        .record(RecordKind::Activity, &other.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            new.record.version,
+            new.record.rejection,
+            &new.record.fields["venue"]
+        ),
+        (5, None, &json!("Balai desa"))
+    );
+    assert_eq!(store.cursor().await.unwrap(), Some("v5".into()));
 }
 
 #[wasm_bindgen_test]

@@ -32,6 +32,7 @@ mod records;
 
 pub use gugus_model::device::LocalRecord;
 pub use meta::Session;
+pub use pull::PulledPage;
 pub use records::{base_key, ListedRecord, SaveOutcome};
 
 use gugus_model::RecordKind;

@@ -6,13 +6,11 @@ use super::plan::{backoff_ms, next_batch};
 use super::{Api, ApiError, SyncProblem, SyncState, SyncStatus};
 use crate::crypto::Vault;
 use crate::identity;
-use crate::store::{Session, Store};
+use crate::store::{PulledPage, Session, Store};
 use crate::timing;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
-use gugus_model::sync::{
-    PullRequest, PullResponse, PushRequest, MAX_MUTATIONS, MAX_PULL_LIMIT, PROTOCOL,
-};
+use gugus_model::sync::{PullRequest, PushRequest, MAX_MUTATIONS, MAX_PULL_LIMIT, PROTOCOL};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
@@ -280,18 +278,19 @@ impl SyncEngine {
         let mut bumped_at = crate::clock::now_ms();
         let began = timing::now();
         let (mut records, mut pages) = (0u64, 0u64);
-        let mut next = Some(self.fetch_page(token, cursor.clone()).await);
+        let mut next = Some(self.fetch_page(token, vault, cursor.clone()).await);
         while let Some(fetched) = next.take() {
-            let (page, requested_at) = fetched?;
+            let (pulled, requested_at) = fetched?;
+            let page = pulled.page();
             let last = !page.more || cursor.as_deref() == Some(page.cursor.as_str());
             let brought = page.records.len() as u64;
             cursor = Some(page.cursor.clone());
             let stored = if last {
-                self.store_page(vault, page, requested_at).await
+                self.store_page(&pulled, requested_at).await
             } else {
-                let store = self.store_page(vault, page, requested_at);
+                let store = self.store_page(&pulled, requested_at);
                 let (stored, fetched) =
-                    crate::join::both(store, self.fetch_page(token, cursor.clone())).await;
+                    crate::join::both(store, self.fetch_page(token, vault, cursor.clone())).await;
                 next = Some(fetched);
                 stored
             };
@@ -322,12 +321,16 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Asks for the page after `cursor`: the page, and when it was asked for.
+    /// Asks for the page after `cursor` and makes it ready to store: its identities
+    /// sealed, its records worked out (`store::PulledPage`). Answers the page, and when it
+    /// was asked for. Runs while the page before it is stored, so that work is off the
+    /// critical path.
     async fn fetch_page(
         &self,
         token: &str,
+        vault: &Vault,
         cursor: Option<String>,
-    ) -> Result<(PullResponse, f64), SyncProblem> {
+    ) -> Result<(PulledPage, f64), SyncProblem> {
         let request = PullRequest {
             protocol: PROTOCOL,
             device_id: self.inner.device_id,
@@ -335,21 +338,16 @@ impl SyncEngine {
             limit: Some(PAGE_SIZE),
         };
         let requested_at = timing::now();
-        let page = self.inner.api.pull(token, &request).await?;
+        let mut page = self.inner.api.pull(token, &request).await?;
         timing::measure(timing::SYNC_FETCH, requested_at, timing::now(), None);
-        Ok((page, requested_at))
+        identity::seal_states(vault, &mut page.records).await?;
+        Ok((PulledPage::new(page)?, requested_at))
     }
 
-    /// Seals a page's identities and stores it with its cursor, in one transaction.
-    async fn store_page(
-        &self,
-        vault: &Vault,
-        mut page: PullResponse,
-        requested_at: f64,
-    ) -> Result<(), SyncProblem> {
+    /// Stores a prepared page with its cursor, in one transaction.
+    async fn store_page(&self, pulled: &PulledPage, requested_at: f64) -> Result<(), SyncProblem> {
         let start = timing::now();
-        identity::seal_states(vault, &mut page.records).await?;
-        self.inner.store.apply_pull(&page).await?;
+        self.inner.store.apply_pull(pulled).await?;
         let end = timing::now();
         timing::measure(timing::SYNC_STORE, start, end, None);
         timing::measure(timing::SYNC_PAGE, requested_at, end, None);
