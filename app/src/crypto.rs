@@ -19,6 +19,7 @@
 //!   are equal, never what they are. A nonce repeats only for the same field and value,
 //!   which then gives the same ciphertext: AES-GCM's nonce-reuse weakness does not arise.
 
+use gugus_model::e2e::{hex_into, unhex};
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -290,27 +291,6 @@ pub fn is_sealed(value: &Value) -> bool {
     value.as_str().is_some_and(|s| s.starts_with(SEALED_PREFIX))
 }
 
-fn hex_into(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 15)] as char);
-    }
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let digit = |c: u8| (c as char).to_digit(16);
-            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
-        })
-        .collect()
-}
-
 /// `n` bytes from the browser's cryptographic random source.
 pub fn random_bytes(n: usize) -> Result<Vec<u8>, CryptoError> {
     let crypto = web_sys::window()
@@ -324,7 +304,7 @@ pub fn random_bytes(n: usize) -> Result<Vec<u8>, CryptoError> {
     Ok(bytes)
 }
 
-fn subtle() -> Result<SubtleCrypto, CryptoError> {
+pub(crate) fn subtle() -> Result<SubtleCrypto, CryptoError> {
     let crypto = web_sys::window()
         .ok_or_else(|| CryptoError::Unavailable("no window".into()))?
         .crypto()
@@ -332,14 +312,16 @@ fn subtle() -> Result<SubtleCrypto, CryptoError> {
     Ok(crypto.subtle())
 }
 
-async fn call(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, CryptoError> {
+pub(crate) async fn call(
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<JsValue, CryptoError> {
     let promise = promise.map_err(|e| CryptoError::Unavailable(describe(&e)))?;
     JsFuture::from(promise)
         .await
         .map_err(|e| CryptoError::Unavailable(describe(&e)))
 }
 
-fn object(entries: &[(&str, JsValue)]) -> Object {
+pub(crate) fn object(entries: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
     for (name, value) in entries {
         // Setting a property on a fresh plain object cannot fail.
@@ -348,7 +330,7 @@ fn object(entries: &[(&str, JsValue)]) -> Object {
     object
 }
 
-fn usages(names: &[&str]) -> JsValue {
+pub(crate) fn usages(names: &[&str]) -> JsValue {
     names
         .iter()
         .map(|name| JsValue::from_str(name))
@@ -356,7 +338,7 @@ fn usages(names: &[&str]) -> JsValue {
         .into()
 }
 
-fn describe(error: &JsValue) -> String {
+pub(crate) fn describe(error: &JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))

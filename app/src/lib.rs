@@ -13,6 +13,7 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod crypto;
+pub mod e2e;
 pub mod i18n;
 pub mod identity;
 pub mod join;

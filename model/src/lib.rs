@@ -11,6 +11,7 @@ pub mod api;
 mod check;
 pub mod clock;
 pub mod device;
+pub mod e2e;
 pub mod evaluation;
 pub mod field;
 pub mod input;

@@ -1,0 +1,314 @@
+//! The shapes of end-to-end encrypted identity (issue #18): what the phone writes and what
+//! the worker may check without ever holding a key.
+//!
+//! - An [`Envelope`] is one identity field's value encrypted on the device with its case's
+//!   key (AES-256-GCM). Its text names the format's version, the case key's id, the nonce
+//!   and the ciphertext; the record's id and the field's name are its associated data
+//!   ([`Envelope::associated_data`]), so an envelope moved to another record or field does
+//!   not open.
+//! - A [`WrappedKey`] is a case key wrapped for one reader: an ephemeral P-256 public key
+//!   (ECDH with the reader's key pair, then HKDF-SHA256), the nonce and the AES-GCM
+//!   ciphertext of the 32 key bytes, bound to the case, the key's id and the reader
+//!   ([`WrappedKey::associated_data`]).
+//!
+//! The cryptography runs in the browser (`app/src/e2e.rs`); this module only parses and
+//! checks shapes, so that the worker can refuse what is not an envelope and the app and the
+//! worker agree on every byte.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How an envelope's text begins: the format and its version.
+pub const ENVELOPE_PREFIX: &str = "gugus-e2e:v1:";
+/// An AES-GCM nonce: 96 bits.
+pub const NONCE_BYTES: usize = 12;
+/// An AES-GCM tag: 128 bits.
+pub const TAG_BYTES: usize = 16;
+/// A case key: AES-256.
+pub const KEY_BYTES: usize = 32;
+/// An uncompressed P-256 public key (`0x04`, then X and Y).
+pub const PUBLIC_KEY_BYTES: usize = 65;
+/// The longest plain value an envelope may hold: a field's value as JSON text. The longest
+/// identity field is 500 characters, at most 2,000 bytes of UTF-8; JSON's escapes may
+/// double that.
+pub const MAX_PLAIN_BYTES: usize = 4096;
+
+/// Why a text or a wrapped key is not of the right shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    /// The text does not begin with [`ENVELOPE_PREFIX`] (plain text, or another format).
+    #[error("not an encrypted identity value (gugus-e2e:v1)")]
+    NotEnvelope,
+    /// The key id is not a UUID.
+    #[error("the key id is not a UUID")]
+    KeyId,
+    /// The nonce is not 12 bytes of hex.
+    #[error("the nonce is not {NONCE_BYTES} bytes")]
+    Nonce,
+    /// The ciphertext is not hex, shorter than its tag or longer than the most allowed.
+    #[error("the ciphertext is not hex of {TAG_BYTES} to {} bytes", MAX_PLAIN_BYTES + TAG_BYTES)]
+    Ciphertext,
+    /// A public key is not an uncompressed P-256 point.
+    #[error("the public key is not an uncompressed P-256 point")]
+    PublicKey,
+    /// A wrapped key is not of its length (a case key: 32 bytes with their tag).
+    #[error("the wrapped key is not of its length")]
+    Wrapped,
+    /// A password lock's salt is not 16 bytes, or its iterations are out of bounds.
+    #[error("the salt is not 16 bytes or the iterations are not {MIN_PBKDF2_ITERATIONS} to {MAX_PBKDF2_ITERATIONS}")]
+    Lock,
+}
+
+/// One identity field's value, encrypted under a case key (see the module's text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The case key it was encrypted with.
+    pub key_id: Uuid,
+    /// The AES-GCM nonce, random for each encryption.
+    pub nonce: [u8; NONCE_BYTES],
+    /// The ciphertext with its tag.
+    pub ciphertext: Vec<u8>,
+}
+
+impl Envelope {
+    /// Reads an envelope's text: `gugus-e2e:v1:<key id>:<nonce hex>:<ciphertext hex>`.
+    pub fn parse(text: &str) -> Result<Envelope, ShapeError> {
+        let rest = text
+            .strip_prefix(ENVELOPE_PREFIX)
+            .ok_or(ShapeError::NotEnvelope)?;
+        let mut parts = rest.split(':');
+        let (Some(key_id), Some(nonce), Some(ciphertext), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(ShapeError::NotEnvelope);
+        };
+        // Only the hyphenated form: one value, one text.
+        let key_id = Uuid::try_parse(key_id)
+            .ok()
+            .filter(|id| id.hyphenated().to_string() == key_id)
+            .ok_or(ShapeError::KeyId)?;
+        let nonce = unhex(nonce)
+            .and_then(|bytes| <[u8; NONCE_BYTES]>::try_from(bytes).ok())
+            .ok_or(ShapeError::Nonce)?;
+        let ciphertext = unhex(ciphertext)
+            .filter(|bytes| (TAG_BYTES..=MAX_PLAIN_BYTES + TAG_BYTES).contains(&bytes.len()))
+            .ok_or(ShapeError::Ciphertext)?;
+        Ok(Envelope {
+            key_id,
+            nonce,
+            ciphertext,
+        })
+    }
+
+    /// The envelope's text, which [`Envelope::parse`] reads back.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(
+            ENVELOPE_PREFIX.len() + 38 + 2 * (NONCE_BYTES + self.ciphertext.len()),
+        );
+        out.push_str(ENVELOPE_PREFIX);
+        out.push_str(&self.key_id.hyphenated().to_string());
+        out.push(':');
+        hex_into(&mut out, &self.nonce);
+        out.push(':');
+        hex_into(&mut out, &self.ciphertext);
+        out
+    }
+
+    /// What the encryption authenticates beside the value: the format, the record and the
+    /// field. The key id is authenticated by the key itself (another key does not open).
+    pub fn associated_data(record_id: Uuid, field: &str) -> Vec<u8> {
+        labelled("gugus-e2e:v1", &[record_id.as_bytes(), field.as_bytes()])
+    }
+}
+
+/// Whether a field value is an envelope's text (its shape is checked by [`Envelope::parse`]).
+pub fn is_envelope(value: &serde_json::Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|text| text.starts_with(ENVELOPE_PREFIX))
+}
+
+/// Who a wrapped case key is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum Reader {
+    /// An account, by its id.
+    Account(Uuid),
+    /// The task force's recovery key (its one key pair, held on paper as words).
+    Recovery,
+}
+
+/// A case key wrapped for one reader (see the module's text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrappedKey {
+    /// The case whose identities the key opens.
+    pub case_id: Uuid,
+    /// The key's id, which its envelopes name.
+    pub key_id: Uuid,
+    /// Who can unwrap it.
+    pub reader: Reader,
+    /// The ephemeral P-256 public key of the ECDH, uncompressed (65 bytes).
+    #[serde(with = "hex_bytes")]
+    pub ephemeral: Vec<u8>,
+    /// The AES-GCM nonce.
+    #[serde(with = "hex_bytes")]
+    pub nonce: Vec<u8>,
+    /// The 32 key bytes encrypted, with their tag.
+    #[serde(with = "hex_bytes")]
+    pub wrapped: Vec<u8>,
+}
+
+impl WrappedKey {
+    /// Checks the shape: a P-256 point, a 12-byte nonce, 48 bytes of wrapped key.
+    pub fn check(&self) -> Result<(), ShapeError> {
+        check_public_key(&self.ephemeral)?;
+        if self.nonce.len() != NONCE_BYTES {
+            return Err(ShapeError::Nonce);
+        }
+        if self.wrapped.len() != KEY_BYTES + TAG_BYTES {
+            return Err(ShapeError::Wrapped);
+        }
+        Ok(())
+    }
+
+    /// What the wrapping authenticates: the case, the key's id and the reader, so a
+    /// wrapped key moved to another case or reader does not open.
+    pub fn associated_data(case_id: Uuid, key_id: Uuid, reader: Reader) -> Vec<u8> {
+        let reader = match reader {
+            Reader::Account(id) => *id.as_bytes(),
+            Reader::Recovery => [0xff; 16],
+        };
+        labelled(
+            "gugus-case-key:v1",
+            &[case_id.as_bytes(), key_id.as_bytes(), &reader],
+        )
+    }
+}
+
+/// The fewest PBKDF2-SHA256 iterations a password-locked private key may name (OWASP's
+/// figure; a tampered record cannot weaken the key).
+pub const MIN_PBKDF2_ITERATIONS: u32 = 600_000;
+/// The most PBKDF2 iterations a record may name (a cheap phone spends about a second on
+/// 600,000; a tampered record cannot make it spend hours).
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// The longest wrapped private key: a P-256 key in PKCS #8 is 138 bytes; room for the
+/// encodings browsers choose, and the tag.
+pub const MAX_WRAPPED_PRIVATE_BYTES: usize = 256;
+
+/// An account's key pair as the server keeps it: the public key, and the private key
+/// encrypted under a key derived from the account's password. Any phone the account logs
+/// in on derives that key again and unwraps the private key; the server never can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountKeys {
+    /// The P-256 public key, uncompressed (65 bytes).
+    #[serde(with = "hex_bytes")]
+    pub public: Vec<u8>,
+    /// The private key, locked under the password.
+    pub private: LockedPrivateKey,
+}
+
+/// A private key (PKCS #8) wrapped with AES-256-GCM under a key derived from a password
+/// with PBKDF2-SHA256; the account's id is the associated data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedPrivateKey {
+    /// The PBKDF2 salt (16 random bytes).
+    #[serde(with = "hex_bytes")]
+    pub salt: Vec<u8>,
+    /// The PBKDF2 iteration count.
+    pub iterations: u32,
+    /// The AES-GCM nonce.
+    #[serde(with = "hex_bytes")]
+    pub nonce: Vec<u8>,
+    /// The wrapped private key with its tag.
+    #[serde(with = "hex_bytes")]
+    pub wrapped: Vec<u8>,
+}
+
+impl AccountKeys {
+    /// Checks the shape: a P-256 public key; a 16-byte salt, an iteration count within
+    /// bounds, a 12-byte nonce and a wrapped key of a plausible length.
+    pub fn check(&self) -> Result<(), ShapeError> {
+        check_public_key(&self.public)?;
+        let private = &self.private;
+        let iterations = MIN_PBKDF2_ITERATIONS..=MAX_PBKDF2_ITERATIONS;
+        if private.salt.len() != 16 || !iterations.contains(&private.iterations) {
+            return Err(ShapeError::Lock);
+        }
+        if private.nonce.len() != NONCE_BYTES {
+            return Err(ShapeError::Nonce);
+        }
+        if !(TAG_BYTES + 1..=MAX_WRAPPED_PRIVATE_BYTES).contains(&private.wrapped.len()) {
+            return Err(ShapeError::Wrapped);
+        }
+        Ok(())
+    }
+
+    /// What the private key's wrapping authenticates: the account it belongs to.
+    pub fn associated_data(account: Uuid) -> Vec<u8> {
+        labelled("gugus-account-key:v1", &[account.as_bytes()])
+    }
+}
+
+/// Checks that `bytes` is an uncompressed P-256 public key's shape (the browser checks
+/// that the point is on the curve when it imports it).
+pub fn check_public_key(bytes: &[u8]) -> Result<(), ShapeError> {
+    match bytes.len() == PUBLIC_KEY_BYTES && bytes[0] == 0x04 {
+        true => Ok(()),
+        false => Err(ShapeError::PublicKey),
+    }
+}
+
+/// `label`, then each part with its length before it: no two lists of parts give the same
+/// bytes.
+fn labelled(label: &str, parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = label.as_bytes().to_vec();
+    for part in parts {
+        out.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// Lower-case hex of `bytes`, appended to `out`.
+pub fn hex_into(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 15)] as char);
+    }
+}
+
+/// The bytes of lower-case hex text, or `None`.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? * 16 + digit(pair[1])?))
+        .collect()
+}
+
+/// Bytes as lower-case hex text in JSON.
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = String::with_capacity(2 * bytes.len());
+        super::hex_into(&mut text, bytes);
+        serializer.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        super::unhex(&text).ok_or_else(|| serde::de::Error::custom("not lower-case hex"))
+    }
+}
+
+#[cfg(test)]
+mod tests;
