@@ -199,9 +199,11 @@ pub const MAX_WRAPPED_PRIVATE_BYTES: usize = 256;
 /// encrypted under a key derived from the account's password. Any phone the account logs
 /// in on derives that key again and unwraps the private key; the server never can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountKeys {
-    /// The P-256 public key, uncompressed (65 bytes).
+    /// The P-256 public key, uncompressed (65 bytes), in lower-case hex.
     #[serde(with = "hex_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^04[0-9a-f]{128}$"))]
     pub public: Vec<u8>,
     /// The private key, locked under the password.
     pub private: LockedPrivateKey,
@@ -210,18 +212,54 @@ pub struct AccountKeys {
 /// A private key (PKCS #8) wrapped with AES-256-GCM under a key derived from a password
 /// with PBKDF2-SHA256; the account's id is the associated data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LockedPrivateKey {
-    /// The PBKDF2 salt (16 random bytes).
+    /// The PBKDF2 salt (16 random bytes), in lower-case hex.
     #[serde(with = "hex_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{32}$"))]
     pub salt: Vec<u8>,
     /// The PBKDF2 iteration count.
+    #[cfg_attr(feature = "openapi", schema(minimum = 600000, maximum = 10000000))]
     pub iterations: u32,
-    /// The AES-GCM nonce.
+    /// The AES-GCM nonce (12 bytes), in lower-case hex.
     #[serde(with = "hex_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{24}$"))]
     pub nonce: Vec<u8>,
-    /// The wrapped private key with its tag.
+    /// The wrapped private key with its tag (17 to 256 bytes), in lower-case hex.
     #[serde(with = "hex_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^([0-9a-f]{2}){17,256}$"))]
     pub wrapped: Vec<u8>,
+}
+
+/// `GET /api/v1/keys/me`: the caller's key pair as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwnKeys {
+    /// The key pair the phone made.
+    pub keys: AccountKeys,
+    /// An admin reset the password since the pair was locked: it cannot be unlocked, and
+    /// the next pair the account sends replaces it.
+    pub stale: bool,
+}
+
+/// `GET /api/v1/keys/public`: other accounts' public keys, to wrap case keys for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicKeys {
+    /// One per asked-for account that is active and has live keys, by account id.
+    pub keys: Vec<PublicKey>,
+}
+
+/// One account's public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicKey {
+    /// The account.
+    pub account: Uuid,
+    /// Its P-256 public key, uncompressed, in lower-case hex.
+    #[serde(with = "hex_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^04[0-9a-f]{128}$"))]
+    pub public: Vec<u8>,
 }
 
 impl AccountKeys {

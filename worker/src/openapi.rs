@@ -114,6 +114,8 @@ error_responses! {
     /// The period or the area is wrong (the message names it), or, for a viewer, a range of
     /// days or a group whose figures are withheld for the year.
     StatsRefused = 400 ["bad_request", "groups_withheld"];
+    /// The key pair is not of its shape, or another pair would replace live keys.
+    KeysRefused = 400 ["bad_request", "keys_exist"];
     /// No valid token (or, at login, wrong credentials).
     Unauthorized = 401 ["unauthorized"];
     /// The caller's role may not do this.
@@ -188,6 +190,7 @@ operation may answer 500 `internal` and 503 `timeout` (not ready within 30 s). T
             PasswordRefused,
             OwnAccount,
             StatsRefused,
+            KeysRefused,
             Unauthorized,
             Forbidden,
             NotFound,
@@ -206,6 +209,7 @@ operation may answer 500 `internal` and 503 `timeout` (not ready within 30 s). T
         (name = "sync", description = "The sync protocol (protocol 1): devices push their mutations and pull the records in their scope."),
         (name = "evaluation", description = "The evaluation figures of a period and an area, suppressed for viewers, and their CSV tables."),
         (name = "audit", description = "The audit trail, for supervisors and admins."),
+        (name = "keys", description = "Accounts' key pairs for end-to-end identity encryption: the server keeps public keys and password-locked private keys, and can open neither."),
     )
 )]
 struct Base;

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 /// Every operation the API has, as `METHOD /path`. A route added or removed changes this
 /// list, the description and `docs/api.md` together.
-const OPERATIONS: [&str; 21] = [
+const OPERATIONS: [&str; 24] = [
     "GET /api/v1/health",
     "GET /api/v1/openapi.json",
     "POST /api/v1/login",
@@ -37,6 +37,9 @@ const OPERATIONS: [&str; 21] = [
     "GET /api/v1/audit",
     "GET /api/v1/area-groups",
     "PUT /api/v1/area-groups",
+    "GET /api/v1/keys/me",
+    "PUT /api/v1/keys/me",
+    "GET /api/v1/keys/public",
 ];
 
 const METHODS: [&str; 8] = [

@@ -8,6 +8,7 @@
 pub mod area_groups;
 pub mod audit;
 pub mod health;
+pub mod keys;
 pub mod login;
 pub mod sessions;
 pub mod stats;
@@ -44,6 +45,8 @@ pub fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::activities))
         .routes(routes!(audit::list))
         .routes(routes!(area_groups::list, area_groups::replace))
+        .routes(routes!(keys::own, keys::set_own))
+        .routes(routes!(keys::public))
 }
 
 /// The API routes, to be nested under `/api/v1`.

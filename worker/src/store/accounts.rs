@@ -23,6 +23,16 @@ pub struct NewUser {
     pub agency: String,
 }
 
+/// An account's key pair for end-to-end identity encryption, as stored (issue #18).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKeys {
+    /// The public key and the password-locked private key, as the phone made them.
+    pub keys: model::e2e::AccountKeys,
+    /// An admin reset the account's password since: the private key cannot be unlocked
+    /// any more, and the next key pair the account sends replaces it.
+    pub stale: bool,
+}
+
 /// An account with its password hash, for login.
 #[derive(Debug, Clone)]
 pub struct UserCredentials {

@@ -19,7 +19,7 @@ mod startup;
 mod tallies;
 mod write_tx;
 
-pub use accounts::{LiveSession, NewSession, NewUser, SessionRow, UserCredentials};
+pub use accounts::{LiveSession, NewSession, NewUser, SessionRow, StoredKeys, UserCredentials};
 pub use audit::{AuditAction, AuditQuery, NewAuditEntry};
 pub use error::StoreError;
 pub use pull::{LoggedConflict, PullPage, PullQuery, PullScope};
@@ -71,7 +71,8 @@ pub trait Store: Send + Sync {
         active: bool,
         now: i64,
     ) -> Result<bool, StoreError>;
-    /// Sets an account's password hash and revokes all its sessions, in one transaction.
+    /// Sets an account's password hash, revokes all its sessions and marks its key pair
+    /// stale (its private key is locked under the old password), in one transaction.
     /// `false` when there is no such account.
     async fn set_password(
         &self,
@@ -79,6 +80,19 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError>;
+    /// An account's key pair (issue #18), if it has one.
+    async fn account_keys(&self, user_id: Uuid) -> Result<Option<StoredKeys>, StoreError>;
+    /// Sets an account's key pair and appends `audit`, in one transaction: its first
+    /// pair, the same pair relocked under a new password, or a new pair replacing a stale
+    /// one. `false` (nothing written) when the account has live keys of another pair.
+    async fn set_account_keys(
+        &self,
+        user_id: Uuid,
+        keys: &model::e2e::AccountKeys,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// The public keys of those of `ids` that are active accounts with live keys.
+    async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     /// A user's sessions that work at `now` (as [`Store::live_session`]), newest first.
     async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError>;
     /// Revokes one of a user's sessions by its id; `false` when the user has no such

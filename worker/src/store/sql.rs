@@ -253,3 +253,18 @@ pub(super) fn area_groups(lists: Vec<(i32,)>, rows: Vec<AreaGroupRow>) -> AreaGr
         .collect();
     AreaGroups { lists }
 }
+
+/// An account's key pair and whether it is stale (issue #18).
+pub(super) const ACCOUNT_KEYS: &str = "SELECT keys, stale FROM account_keys WHERE user_id = $1";
+
+/// Sets an account's key pair: its first, the same pair relocked under a new password, or
+/// a new pair replacing a stale one. Another pair over live keys changes no row.
+pub(super) const SET_ACCOUNT_KEYS: &str =
+    "INSERT INTO account_keys (user_id, public, keys, stale, set_at) VALUES ($1, $2, $3, 0, $4)
+     ON CONFLICT (user_id) DO UPDATE
+     SET public = excluded.public, keys = excluded.keys, stale = 0, set_at = excluded.set_at
+     WHERE account_keys.stale = 1 OR account_keys.public = excluded.public";
+
+/// Marks an account's keys stale (an admin reset its password).
+pub(super) const STALE_ACCOUNT_KEYS: &str =
+    "UPDATE account_keys SET stale = 1, set_at = $2 WHERE user_id = $1";

@@ -4,6 +4,7 @@
 
 use super::accounts::{account, idle_cutoff, take_login_attempt};
 use super::backend::Backend;
+use super::db::Id;
 use super::db::{query, Db};
 use super::error::{from_db, to_db};
 use super::pull::{attach_conflicts, in_conflict};
@@ -14,7 +15,7 @@ use super::tallies::{self, CountsRow};
 use super::write_tx::{insert_audit, SqlTx};
 use super::UserCredentials;
 use super::{sql, AuditQuery, LiveSession, LoggedConflict, NewAuditEntry, NewSession};
-use super::{NewUser, PullPage, PullQuery, PullScope, SessionRow, Store, StoreError};
+use super::{NewUser, PullPage, PullQuery, PullScope, SessionRow, Store, StoreError, StoredKeys};
 use model::api::{Account, AuditEntry, UserInfo};
 use model::evaluation::{Area, AreaGroup, AreaGroups, Period, Tallies};
 use model::stats::ActivityCounts;
@@ -186,8 +187,71 @@ impl<B: Backend> Store for SqlStore<B> {
         let found = tx.execute(set).await? > 0;
         let revoke = query(sql::REVOKE_USER_SESSIONS).bind(user_id).bind(now);
         tx.execute(revoke).await?;
+        let stale = query(sql::STALE_ACCOUNT_KEYS).bind(user_id).bind(now);
+        tx.execute(stale).await?;
         tx.commit().await?;
         Ok(found)
+    }
+
+    async fn account_keys(&self, user_id: Uuid) -> Result<Option<StoredKeys>, StoreError> {
+        let row: Option<(String, i32)> = self
+            .conn()
+            .await?
+            .fetch_optional(query(sql::ACCOUNT_KEYS).bind(user_id))
+            .await?;
+        row.map(|(keys, stale)| {
+            Ok(StoredKeys {
+                keys: serde_json::from_str(&keys).map_err(|error| {
+                    StoreError::Corrupt(format!("account {user_id}'s keys: {error}"))
+                })?,
+                stale: stale != 0,
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_account_keys(
+        &self,
+        user_id: Uuid,
+        keys: &model::e2e::AccountKeys,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut public = String::with_capacity(2 * keys.public.len());
+        model::e2e::hex_into(&mut public, &keys.public);
+        let text = serde_json::to_string(keys)
+            .map_err(|error| StoreError::Corrupt(format!("account keys: {error}")))?;
+        let mut tx = B::begin_write(&self.pool).await?;
+        let set = query(sql::SET_ACCOUNT_KEYS)
+            .bind(user_id)
+            .bind(public)
+            .bind(text)
+            .bind(audit.at);
+        let written = tx.execute(set).await? > 0;
+        if written {
+            insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT user_id, public FROM account_keys JOIN users ON users.id = user_id
+             WHERE stale = 0 AND users.active AND {} ORDER BY user_id",
+            (B::DIALECT.ids)("user_id", 1)
+        );
+        let rows: Vec<(Id, String)> = self.conn().await?.fetch_all(query(sql).bind(ids)).await?;
+        rows.into_iter()
+            .map(|(id, public)| {
+                let bytes = model::e2e::unhex(&public).ok_or_else(|| {
+                    StoreError::Corrupt(format!("account {}'s public key is not hex", id.0))
+                })?;
+                Ok((id.0, bytes))
+            })
+            .collect()
     }
 
     async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError> {

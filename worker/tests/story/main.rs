@@ -10,6 +10,7 @@ mod batch;
 mod cases;
 mod conflicts;
 mod evaluation;
+mod keys;
 mod matrix;
 mod merge;
 mod payloads;

@@ -1,0 +1,153 @@
+//! `/api/v1/keys`: accounts' key pairs for end-to-end identity encryption (issue #18;
+//! `docs/api.md`, "Keys"). The phone makes an account's key pair and sends the public key
+//! with the private key locked under the account's password; the server keeps both and can
+//! open neither. Any phone the account logs in on fetches them and unlocks the private key
+//! with the password; other accounts' phones fetch public keys to wrap case keys for them.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Refusal};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::openapi;
+use crate::routes::audit::account_change;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use model::api::Role;
+use model::e2e::{AccountKeys, OwnKeys, PublicKey, PublicKeys};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+/// The most accounts one `GET /keys/public` may name.
+pub const MAX_ACCOUNTS: usize = 100;
+
+/// The message when the caller has no key pair yet.
+const NO_KEYS: &str = "This account has no key pair yet: the app makes one at login.";
+/// The message when a viewer asks for public keys.
+const MAY_NOT_WRAP: &str = "Your role does not share victims' identities.";
+/// The message when live keys of another pair exist.
+const KEYS_EXIST: &str = "This account already has a key pair; another replaces it only after an admin resets the password.";
+
+/// The caller's key pair.
+#[utoipa::path(
+    get,
+    path = "/keys/me",
+    operation_id = "ownKeys",
+    tag = "keys",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    responses(
+        (status = 200, description = "The caller's key pair as the phone made it.", body = OwnKeys),
+        (status = 404, response = openapi::NotFound),
+    )
+)]
+pub async fn own(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<OwnKeys>, ApiError> {
+    let stored = state.store.account_keys(current.user.id).await?;
+    let stored = stored.ok_or(ApiError::Missing(NO_KEYS))?;
+    Ok(Json(OwnKeys {
+        keys: stored.keys,
+        stale: stored.stale,
+    }))
+}
+
+/// Sets the caller's key pair: the first, the same pair relocked under a new password, or
+/// a new pair replacing one an admin's password reset left stale. The shape is checked
+/// (a P-256 public key, a 16-byte salt, 600,000 to 10,000,000 PBKDF2 iterations, a 12-byte
+/// nonce, a wrapped key of 17 to 256 bytes); another pair over live keys is refused with
+/// `keys_exist`. The change is written to the audit trail.
+#[utoipa::path(
+    put,
+    path = "/keys/me",
+    operation_id = "setOwnKeys",
+    tag = "keys",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    request_body = AccountKeys,
+    responses(
+        (status = 204, description = "Stored."),
+        (status = 400, response = openapi::KeysRefused),
+    )
+)]
+pub async fn set_own(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(keys): ApiJson<AccountKeys>,
+) -> Result<StatusCode, ApiError> {
+    keys.check()
+        .map_err(|error| ApiError::BadRequest(format!("keys: {error}")))?;
+    let mut fingerprint = String::new();
+    model::e2e::hex_into(&mut fingerprint, &keys.public[1..9]);
+    let detail = json!({"change": "account_keys", "public": fingerprint});
+    let entry = account_change(current.user.id, current.user.id, detail);
+    match state
+        .store
+        .set_account_keys(current.user.id, &keys, &entry)
+        .await?
+    {
+        true => Ok(StatusCode::NO_CONTENT),
+        false => Err(ApiError::Refused {
+            code: Refusal::KeysExist,
+            message: KEYS_EXIST,
+        }),
+    }
+}
+
+/// `GET /keys/public` query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountsQuery {
+    /// Account ids, comma-separated (at most 100); required.
+    pub accounts: Option<String>,
+}
+
+/// The public keys of the named accounts that are active and have live keys (an account
+/// without is left out: its phone has not made its pair yet, or an admin reset its
+/// password). For the roles that wrap case keys: officers, supervisors and admins.
+#[utoipa::path(
+    get,
+    path = "/keys/public",
+    operation_id = "publicKeys",
+    tag = "keys",
+    security(("bearer" = ["officer", "supervisor", "admin"])),
+    params(AccountsQuery),
+    responses(
+        (status = 200, description = "The public keys, by account id.", body = PublicKeys),
+        (status = 400, response = openapi::BadRequest),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
+pub async fn public(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<AccountsQuery>,
+) -> Result<Json<PublicKeys>, ApiError> {
+    if current.user.role == Role::Viewer {
+        return Err(ApiError::Forbidden(MAY_NOT_WRAP));
+    }
+    let accounts = query
+        .accounts
+        .ok_or_else(|| ApiError::BadRequest("accounts: missing".into()))?;
+    let mut ids = accounts
+        .split(',')
+        .map(|id| {
+            Uuid::try_parse(id.trim())
+                .map_err(|_| ApiError::BadRequest(format!("accounts: {id:?} is not a UUID")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() > MAX_ACCOUNTS {
+        return Err(ApiError::BadRequest(format!(
+            "accounts: at most {MAX_ACCOUNTS} at once"
+        )));
+    }
+    let keys = state.store.public_keys(&ids).await?;
+    Ok(Json(PublicKeys {
+        keys: keys
+            .into_iter()
+            .map(|(account, public)| PublicKey { account, public })
+            .collect(),
+    }))
+}

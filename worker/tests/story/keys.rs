@@ -1,0 +1,216 @@
+//! Accounts' key pairs for end-to-end identity encryption (issue #18): the server keeps
+//! what the phone made, checks its shape, refuses to let another pair replace live keys,
+//! marks them stale when an admin resets the password, and hands public keys to the roles
+//! that wrap case keys.
+
+use crate::common::{assert_error, TestServer};
+use gugus_model::api::Role;
+use reqwest_native::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+crate::on_both_backends!(
+    a_key_pair_is_kept_as_sent_and_relocked_but_not_replaced_while_live,
+    a_password_reset_leaves_the_keys_stale_and_a_new_pair_replaces_them,
+    public_keys_go_to_the_roles_that_wrap_case_keys,
+    key_pairs_of_the_wrong_shape_are_refused,
+);
+
+/// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
+/// of `salt`.
+fn keys(fill: u8, salt: u8) -> Value {
+    json!({
+        "public": format!("04{}", format!("{fill:02x}").repeat(64)),
+        "private": {
+            "salt": format!("{salt:02x}").repeat(16),
+            "iterations": 600000,
+            "nonce": "00".repeat(12),
+            "wrapped": "ab".repeat(154)
+        }
+    })
+}
+
+async fn a_key_pair_is_kept_as_sent_and_relocked_but_not_replaced_while_live(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let token = Some(officer.token.as_str());
+    let none = server.get("/keys/me", token).await?;
+    assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+
+    let (status, body) = server.put("/keys/me", token, &keys(1, 1)).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, own) = server.get("/keys/me", token).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own, json!({"keys": keys(1, 1), "stale": false}));
+
+    // Another phone of the same account logs in: it gets the same pair.
+    let again = server.device(&officer.user).await?;
+    let (_, other_phone) = server.get("/keys/me", Some(&again.token)).await?;
+    assert_eq!(other_phone, own);
+
+    // A password change relocks the same pair under a new salt.
+    let (status, _) = server.put("/keys/me", token, &keys(1, 2)).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, own) = server.get("/keys/me", token).await?;
+    assert_eq!(own["keys"], keys(1, 2));
+
+    // Two phones making a first pair at once: the second is told, and keeps the first.
+    let refused = server.put("/keys/me", token, &keys(9, 9)).await?;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "keys_exist");
+    let (_, own) = server.get("/keys/me", token).await?;
+    assert_eq!(own["keys"], keys(1, 2), "live keys are never replaced");
+
+    let (status, page) = server.get("/audit?action=account", None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{page}");
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (_, page) = server
+        .get("/audit?action=account", Some(&supervisor.token))
+        .await?;
+    let changes: Vec<&Value> = page["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry["detail"]["change"] == "account_keys")
+        .collect();
+    assert_eq!(
+        changes.len(),
+        2,
+        "each pair set is audited, the refused one not: {page}"
+    );
+    assert_eq!(changes[0]["detail"]["public"], json!("01".repeat(8)));
+    Ok(())
+}
+
+async fn a_password_reset_leaves_the_keys_stale_and_a_new_pair_replaces_them(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let (status, _) = server
+        .put("/keys/me", Some(&officer.token), &keys(1, 1))
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let reset = format!("/users/{}/password", officer.user.id);
+    let (status, _) = server
+        .post(
+            &reset,
+            Some(&admin.token),
+            &json!({"password": "sandi-baru-456"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let login =
+        json!({"username": "petugas", "password": "sandi-baru-456", "device_id": Uuid::now_v7()});
+    let (status, answer) = server.post("/login", None, &login).await?;
+    assert_eq!(status, StatusCode::OK);
+    let token = answer["token"].as_str().map(str::to_owned);
+    let token = token.as_deref();
+    let (_, own) = server.get("/keys/me", token).await?;
+    assert_eq!(own, json!({"keys": keys(1, 1), "stale": true}));
+    let (_, public) = server
+        .get(
+            &format!("/keys/public?accounts={}", officer.user.id),
+            Some(&admin.token),
+        )
+        .await?;
+    assert_eq!(public, json!({"keys": []}), "stale keys wrap nothing new");
+
+    let (status, body) = server.put("/keys/me", token, &keys(5, 5)).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, own) = server.get("/keys/me", token).await?;
+    assert_eq!(own, json!({"keys": keys(5, 5), "stale": false}));
+    let again = server.put("/keys/me", token, &keys(6, 6)).await?;
+    assert_error(&again, StatusCode::BAD_REQUEST, "keys_exist");
+    Ok(())
+}
+
+async fn public_keys_go_to_the_roles_that_wrap_case_keys(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let second = server.user("petugas2", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let admin = server.user("admin", Role::Admin).await?;
+    for (who, fill) in [(&officer, 1u8), (&supervisor, 3)] {
+        let (status, _) = server
+            .put("/keys/me", Some(&who.token), &keys(fill, fill))
+            .await?;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    let path = format!(
+        "/keys/public?accounts={},{}, {},{}",
+        supervisor.user.id, officer.user.id, second.user.id, officer.user.id
+    );
+    let mut expected = vec![
+        json!({"account": officer.user.id, "public": keys(1, 1)["public"]}),
+        json!({"account": supervisor.user.id, "public": keys(3, 3)["public"]}),
+    ];
+    expected.sort_by_key(|key| key["account"].as_str().map(str::to_owned));
+    for who in [&officer, &supervisor, &admin] {
+        let (status, answer) = server.get(&path, Some(&who.token)).await?;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(
+            answer,
+            json!({"keys": expected}),
+            "once each, by id; no key for an account without one"
+        );
+    }
+    let forbidden = server.get(&path, Some(&viewer.token)).await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    let bad = server
+        .get("/keys/public?accounts=bukan-uuid", Some(&officer.token))
+        .await?;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    let many: Vec<String> = (0..101).map(|_| Uuid::now_v7().to_string()).collect();
+    let too_many = server
+        .get(
+            &format!("/keys/public?accounts={}", many.join(",")),
+            Some(&officer.token),
+        )
+        .await?;
+    assert_error(&too_many, StatusCode::BAD_REQUEST, "bad_request");
+
+    // A deactivated account's key is not handed out.
+    let (status, _) = server
+        .post(
+            &format!("/users/{}/deactivate", supervisor.user.id),
+            Some(&admin.token),
+            &json!({}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, answer) = server.get(&path, Some(&officer.token)).await?;
+    assert_eq!(answer["keys"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+async fn key_pairs_of_the_wrong_shape_are_refused(server: &TestServer) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let token = Some(officer.token.as_str());
+    let changed = |change: fn(&mut Value)| {
+        let mut body = keys(1, 1);
+        change(&mut body);
+        body
+    };
+    for body in [
+        changed(|k| k["public"] = json!(format!("02{}", "01".repeat(32)))),
+        changed(|k| k["public"] = json!("04")),
+        changed(|k| k["public"] = json!(format!("04{}", "0G".repeat(64)))),
+        changed(|k| k["private"]["salt"] = json!("00")),
+        changed(|k| k["private"]["iterations"] = json!(1000)),
+        changed(|k| k["private"]["iterations"] = json!(20_000_000)),
+        changed(|k| k["private"]["nonce"] = json!("00".repeat(16))),
+        changed(|k| k["private"]["wrapped"] = json!("00".repeat(300))),
+        changed(|k| k["private"]["wrapped"] = json!("")),
+        json!({"public": keys(1, 1)["public"]}),
+    ] {
+        let answer = server.put("/keys/me", token, &body).await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let none = server.get("/keys/me", token).await?;
+    assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+    Ok(())
+}
