@@ -187,6 +187,30 @@ struct RawProblem {
     max: Option<u64>,
 }
 
+/// A [`FieldError`] as it arrives.
+#[derive(Deserialize)]
+struct RawFieldError {
+    field: String,
+    problem: String,
+    #[serde(default)]
+    max: Option<u64>,
+}
+
+impl TryFrom<RawFieldError> for FieldError {
+    type Error = String;
+
+    fn try_from(raw: RawFieldError) -> Result<FieldError, String> {
+        let problem = Problem::try_from(RawProblem {
+            problem: raw.problem,
+            max: raw.max,
+        })?;
+        Ok(FieldError {
+            field: raw.field,
+            problem,
+        })
+    }
+}
+
 impl TryFrom<RawProblem> for Problem {
     type Error = String;
 
@@ -223,8 +247,13 @@ pub fn grouped(n: u64, separator: char) -> String {
 }
 
 /// One field's validation error: which field, and what is wrong with it.
+///
+/// On the wire one flat object, `{"field", "problem", "max"?}`, read back through
+/// [`RawFieldError`]: a derived reader of a `flatten`ed field buffers the whole object
+/// first, which costs the app's first download several kilobytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "RawFieldError")]
 #[error("{field}: {}", problem.message(Lang::En))]
 pub struct FieldError {
     /// The field's wire name, e.g. `participants_female_adult`.

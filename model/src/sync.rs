@@ -202,15 +202,55 @@ impl RejectError {
     }
 }
 
-/// One mutation's result in a push answer.
+/// One mutation's result in a push answer: on the wire one flat object, `{"id",
+/// "status", ...}` with the status's own members. Read back through [`RawResult`]: the
+/// derived readers of a tagged enum and of a `flatten`ed field buffer the whole object
+/// first, which costs the app's first download several kilobytes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "RawResult")]
 pub struct MutationResult {
     /// The mutation's id.
     pub id: u64,
     /// What happened.
     #[serde(flatten)]
     pub status: MutationStatus,
+}
+
+/// A [`MutationResult`] as it arrives.
+#[derive(Deserialize)]
+struct RawResult {
+    id: u64,
+    status: String,
+    #[serde(default)]
+    version: Option<u64>,
+    #[serde(default)]
+    conflicts: Option<Vec<Conflict>>,
+    #[serde(default)]
+    error: Option<RejectError>,
+}
+
+impl TryFrom<RawResult> for MutationResult {
+    type Error = String;
+
+    fn try_from(raw: RawResult) -> Result<MutationResult, String> {
+        let missing = |member: &str| format!("a {} result needs {member}", raw.status);
+        let status = match raw.status.as_str() {
+            "applied" => MutationStatus::Applied {
+                version: raw.version.ok_or_else(|| missing("version"))?,
+            },
+            "duplicate" => MutationStatus::Duplicate,
+            "conflict" => MutationStatus::Conflict {
+                version: raw.version.ok_or_else(|| missing("version"))?,
+                conflicts: raw.conflicts.ok_or_else(|| missing("conflicts"))?,
+            },
+            "rejected" => MutationStatus::Rejected {
+                error: raw.error.ok_or_else(|| missing("error"))?,
+            },
+            other => return Err(format!("unknown status {other:?}")),
+        };
+        Ok(MutationResult { id: raw.id, status })
+    }
 }
 
 /// `POST /api/v1/sync/push` answer.
@@ -350,5 +390,85 @@ mod tests {
         ] {
             assert_eq!(decode_cursor(bad), None, "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod result_tests {
+    use super::*;
+    use crate::field::{FieldError, Problem};
+    use serde_json::json;
+
+    /// Every status reads back from the flat object it is written as.
+    #[test]
+    fn every_result_reads_back_from_what_the_worker_writes() {
+        let conflict = Conflict {
+            field: "venue".into(),
+            server: json!("Balai desa"),
+            device: json!("Aula"),
+        };
+        let rejected = RejectError {
+            code: "invalid_field".into(),
+            field: Some("nik".into()),
+            message: "nik: not 16 digits".into(),
+            fields: vec![
+                FieldError::new("nik", Problem::NotNik),
+                FieldError::new("venue", Problem::TooLong { max: 120 }),
+                FieldError::new("count", Problem::TooLarge { max: 9 }),
+            ],
+        };
+        let results = [
+            MutationStatus::Applied { version: 7 },
+            MutationStatus::Duplicate,
+            MutationStatus::Conflict {
+                version: 8,
+                conflicts: vec![conflict],
+            },
+            MutationStatus::Rejected { error: rejected },
+        ];
+        for (id, status) in results.into_iter().enumerate() {
+            let result = MutationResult {
+                id: id as u64 + 1,
+                status,
+            };
+            let text = serde_json::to_string(&result).unwrap();
+            assert_eq!(
+                serde_json::from_str::<MutationResult>(&text).unwrap(),
+                result,
+                "{text}"
+            );
+        }
+        let written = serde_json::to_value(MutationResult {
+            id: 3,
+            status: MutationStatus::Applied { version: 9 },
+        })
+        .unwrap();
+        assert_eq!(written, json!({"id": 3, "status": "applied", "version": 9}));
+    }
+
+    #[test]
+    fn a_result_missing_its_members_or_of_an_unknown_status_is_refused() {
+        for bad in [
+            json!({"id": 1, "status": "applied"}),
+            json!({"id": 1, "status": "conflict", "version": 2}),
+            json!({"id": 1, "status": "rejected"}),
+            json!({"id": 1, "status": "lost"}),
+            json!({"status": "duplicate"}),
+            json!({"id": 1, "status": "rejected", "error": {"code": "invalid_field", "message": "x",
+                "fields": [{"field": "n", "problem": "too_long"}]}}),
+            json!({"id": 1, "status": "rejected", "error": {"code": "invalid_field", "message": "x",
+                "fields": [{"field": "n", "problem": "no_such_problem"}]}}),
+        ] {
+            assert!(
+                serde_json::from_value::<MutationResult>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+        let extra = json!({"id": 1, "status": "duplicate", "version": 4, "note": "ignored"});
+        assert_eq!(
+            serde_json::from_value::<MutationResult>(extra).unwrap().status,
+            MutationStatus::Duplicate,
+            "members a status does not have are ignored, as before"
+        );
     }
 }
