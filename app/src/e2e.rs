@@ -412,3 +412,68 @@ fn property<T: JsCast>(object: &JsValue, name: &str) -> Result<T, CryptoError> {
         .dyn_into()
         .map_err(|_| CryptoError::Unavailable(format!("no {name}")))
 }
+
+/// Makes sure the account has a live key pair on the server: when it has none yet, or an
+/// admin's password reset left its pair stale, makes one and sends it (the public key, and
+/// the private key locked under `password`). A live pair is left as it is; another phone
+/// sending its first pair at the same moment wins (`keys_exist`) and this one is dropped.
+/// Runs after a login or an unlock, in the background: the screens do not wait for it.
+pub async fn ensure_account_keys(
+    api: &crate::sync::Api,
+    token: &str,
+    account: Uuid,
+    password: &str,
+) -> Result<(), KeysProblem> {
+    if let Some(own) = api.own_keys(token).await? {
+        if !own.stale {
+            return Ok(());
+        }
+    }
+    let (_, keys) = AccountKeyPair::generate(account, password).await?;
+    match api.set_own_keys(token, &keys).await {
+        Err(crate::sync::ApiError::Server { code, .. }) if code == "keys_exist" => Ok(()),
+        done => Ok(done?),
+    }
+}
+
+/// Makes sure the logged-in account has a live key pair on the server
+/// ([`ensure_account_keys`]) for the roles that sync records (a viewer reads no
+/// identities): after every login (`always`: an admin's password reset leaves the pair
+/// stale, and the login after it makes a new one), and after an unlock until it has
+/// succeeded once on this device. A failure (no signal) is tried again at the next login
+/// or unlock.
+pub async fn keep_account_keys(
+    store: crate::store::Store,
+    session: crate::store::Session,
+    password: String,
+    always: bool,
+) {
+    if !session.user.role.syncs_records() {
+        return;
+    }
+    let me = session.user.id.to_string();
+    let ready = store.account_keys_ready().await.ok().flatten();
+    if !always && ready.as_deref() == Some(me.as_str()) {
+        return;
+    }
+    let api = crate::sync::Api::here();
+    match ensure_account_keys(&api, &session.token, session.user.id, &password).await {
+        Ok(()) => {
+            let _ = store.set_account_keys_ready(&me).await;
+        }
+        Err(problem) => {
+            web_sys::console::warn_1(&format!("key pair not ensured: {problem}").into());
+        }
+    }
+}
+
+/// Why [`ensure_account_keys`] did not finish.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeysProblem {
+    /// The server could not be reached or refused the request.
+    #[error("{0}")]
+    Api(#[from] crate::sync::ApiError),
+    /// WebCrypto failed.
+    #[error("{0}")]
+    Crypto(#[from] CryptoError),
+}

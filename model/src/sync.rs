@@ -466,7 +466,9 @@ mod result_tests {
         }
         let extra = json!({"id": 1, "status": "duplicate", "version": 4, "note": "ignored"});
         assert_eq!(
-            serde_json::from_value::<MutationResult>(extra).unwrap().status,
+            serde_json::from_value::<MutationResult>(extra)
+                .unwrap()
+                .status,
             MutationStatus::Duplicate,
             "members a status does not have are ignored, as before"
         );

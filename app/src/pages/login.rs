@@ -2,9 +2,10 @@
 //! opens logged in without signal. The password also opens (or, on the user's first login
 //! on this device, makes) the vault that seals victims' identities on the device.
 
-use crate::app::{use_ctx, Page};
+use crate::app::{use_ctx, Ctx, Page};
 use crate::crypto::{CryptoError, Vault};
 use crate::i18n::{self, tr, use_i18n};
+use crate::pages::on_demand;
 use crate::store::{Session, Store};
 use crate::sync::{Api, ApiError, SyncProblem};
 use crate::timing;
@@ -69,6 +70,16 @@ async fn take_device(
     Ok(Some(vault))
 }
 
+/// Makes sure, in the background, that the logged-in account has a live key pair on the
+/// server (issue #18; `e2e::keep_account_keys`, from the `records` module): after every
+/// login (`always`) and after an unlock. The screens never wait for it.
+pub(crate) fn ensure_keys(ctx: Ctx, password: &str, always: bool) {
+    if let Some(session) = ctx.session.get_untracked() {
+        let keys = on_demand::account_keys(ctx.store(), session, password.to_owned(), always);
+        spawn_local(keys);
+    }
+}
+
 /// The login form.
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -116,6 +127,7 @@ pub fn LoginPage() -> impl IntoView {
                     let home = Page::home(session.user.role);
                     ctx.vault.set(vault);
                     ctx.session.set(Some(session));
+                    ensure_keys(ctx, &request.password, true);
                     ctx.status.update(|s| s.problem = None);
                     ctx.go(home);
                     ctx.engine().request();

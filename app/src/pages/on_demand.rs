@@ -96,6 +96,44 @@ on_demand!(
     settings / settings_split in settings() => view! { <SettingsPage /> }
 );
 
+/// The work of [`account_keys`], as its split point answers it.
+type KeysWork = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+/// The split point of [`account_keys`]: the key pair's making and sending sits in the
+/// `records` module, which the phone fetches right after the first screen anyway; the
+/// first download does not carry it.
+#[cfg_attr(
+    feature = "split",
+    wasm_split(records, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn account_keys_split(
+    store: crate::store::Store,
+    session: crate::store::Session,
+    password: String,
+    always: bool,
+) -> Result<KeysWork, SplitLoaderError> {
+    Ok(Box::pin(crate::e2e::keep_account_keys(
+        store, session, password, always,
+    )))
+}
+
+/// Runs `e2e::keep_account_keys` once its code has loaded (when it cannot load, it is
+/// tried again at the next login or unlock).
+pub async fn account_keys(
+    store: crate::store::Store,
+    session: crate::store::Session,
+    password: String,
+    always: bool,
+) {
+    #[cfg(feature = "split")]
+    let work = account_keys_split(store, session, password, always).await;
+    #[cfg(not(feature = "split"))]
+    let work = account_keys_split(store, session, password, always);
+    if let Ok(work) = work {
+        work.await;
+    }
+}
+
 /// A page whose code may still have to load: "Memuat…" until it has; when it cannot be
 /// loaded, a message and "Coba lagi", which tries again.
 pub fn view<F, Fut>(page: F) -> AnyView

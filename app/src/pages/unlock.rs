@@ -65,6 +65,7 @@ pub fn UnlockPage() -> impl IntoView {
                 Ok(vault) => {
                     password.set(String::new());
                     ctx.vault.set(Some(vault));
+                    super::login::ensure_keys(ctx, &typed, false);
                 }
                 Err(text) => {
                     error.set(Some(text));

@@ -17,6 +17,9 @@ pub(crate) const LAST_SYNC: &str = "last_sync";
 pub(crate) const OWNER: &str = "owner";
 /// What opens the owner's vault again (salt, iterations, verifier; never the key).
 pub(crate) const VAULT_LOCK: &str = "vault_lock";
+/// The account whose live key pair the server is known to have (issue #18): set once
+/// `e2e::ensure_account_keys` has succeeded on this device, so an unlock does not ask again.
+pub(crate) const ACCOUNT_KEYS: &str = "account_keys";
 /// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
 pub(crate) const PULL_FORMAT: &str = "pull_format";
 /// Since format 2 identity records are pulled too (sealed); earlier builds skipped them.
@@ -159,7 +162,7 @@ impl Store {
         tx.object_store(OUTBOX)?.clear()?.await?;
         tx.object_store(DRAFTS)?.clear()?.await?;
         let meta = tx.object_store(META)?;
-        for key in [SESSION, CURSOR, LAST_SYNC, OWNER, VAULT_LOCK] {
+        for key in [SESSION, CURSOR, LAST_SYNC, OWNER, VAULT_LOCK, ACCOUNT_KEYS] {
             meta.delete(key).serde()?.await?;
         }
         tx.commit().await?;
@@ -184,6 +187,16 @@ impl Store {
     /// Where the last pull ended.
     pub async fn cursor(&self) -> StoreResult<Option<String>> {
         self.meta_get(CURSOR).await
+    }
+
+    /// The account whose live key pair the server is known to have, if any.
+    pub async fn account_keys_ready(&self) -> StoreResult<Option<String>> {
+        self.meta_get(ACCOUNT_KEYS).await
+    }
+
+    /// Remembers that the server has a live key pair of account `id`.
+    pub async fn set_account_keys_ready(&self, id: &str) -> StoreResult<()> {
+        self.meta_put(ACCOUNT_KEYS, &id).await
     }
 
     /// When the last full sync finished (RFC 3339).

@@ -6,6 +6,7 @@ use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
+use gugus_model::e2e::{AccountKeys, OwnKeys};
 use gugus_model::evaluation::{AreaGroup, Evaluation, GroupDraft, GroupList};
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -247,6 +248,23 @@ impl Api {
             .await?
             .json()
             .await
+    }
+
+    /// `GET /api/v1/keys/me`: the caller's key pair, or `None` before its first.
+    pub async fn own_keys(&self, token: &str) -> Result<Option<OwnKeys>, ApiError> {
+        match self.get("keys/me", token).await {
+            Err(ApiError::Server { status: 404, .. }) => Ok(None),
+            answer => answer.map(Some),
+        }
+    }
+
+    /// `PUT /api/v1/keys/me`: sets the caller's key pair (`keys_exist` when another pair is
+    /// live: another phone made one first).
+    pub async fn set_own_keys(&self, token: &str, keys: &AccountKeys) -> Result<(), ApiError> {
+        let body = Body::Json(to_json(keys)?);
+        self.call(Method::PUT, "keys/me", Some(token), body)
+            .await
+            .map(drop)
     }
 
     /// `GET /api/v1/users` (admins): every account, by username.
