@@ -52,7 +52,8 @@ const DB_VERSION: u32 = 3;
 const RECORDS: &str = "records";
 /// The records of kinds this build does not know.
 const OTHER_RECORDS: &str = "records.other";
-/// Every record store: one per kind, in `RecordKind::ALL`'s order, then the others'.
+/// Every record store: one per kind of `RecordKind::ALL` (a test holds them to it), then
+/// the others'.
 pub(crate) const RECORD_STORES: [&str; 8] = [
     "records.activity",
     "records.case",
@@ -345,4 +346,28 @@ fn describe(error: &JsValue) -> String {
 /// The names of the object stores, for tests that check the migration.
 pub fn object_store_names(store: &Store) -> Vec<String> {
     store.db.object_store_names().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn every_kind_has_its_own_store_and_every_other_store_is_the_unknown_kinds() {
+        for kind in RecordKind::ALL {
+            assert_eq!(
+                records_of(kind),
+                format!("records.{}", kind.as_str()),
+                "{kind:?}"
+            );
+        }
+        let known = RECORD_STORES
+            .iter()
+            .filter(|s| **s != OTHER_RECORDS)
+            .count();
+        assert_eq!(known, RecordKind::ALL.len(), "no store without its kind");
+        assert_eq!(RECORD_STORES.last(), Some(&OTHER_RECORDS));
+        assert_eq!(kind_store("referral"), OTHER_RECORDS);
+    }
 }
