@@ -148,59 +148,81 @@ pub(crate) fn project(
     record: &StoredRecord,
     today: Date,
 ) -> Result<Projection, FieldError> {
-    let rows = |table: &'static FactTable, rows: Vec<Vec<FactValue>>| TableRows { table, rows };
-    let f = &record.fields;
     // A deleted record is named with no rows, which clears its old ones.
-    let live = |read: &dyn Fn() -> Result<Vec<Vec<FactValue>>, FieldError>| match record.deleted {
-        true => Ok(Vec::new()),
-        false => read(),
+    if record.deleted {
+        let tables = fact_tables(kind)
+            .iter()
+            .map(|table| TableRows {
+                table,
+                rows: Vec::new(),
+            })
+            .collect();
+        return Ok(Projection { tables });
+    }
+    let f = &record.fields;
+    let one = |table: &'static FactTable, row: Vec<FactValue>| TableRows {
+        table,
+        rows: vec![row],
     };
     let tables = match kind {
-        RecordKind::Activity => {
-            let fact = live(&|| Ok(vec![activity_row(id, activity_fact(record, today)?)]))?;
-            vec![rows(&ACTIVITY_FACTS, fact)]
-        }
+        RecordKind::Activity => vec![one(
+            &ACTIVITY_FACTS,
+            activity_row(id, activity_fact(record, today)?),
+        )],
         RecordKind::Case => {
-            let case = match record.deleted {
-                true => None,
-                false => Some(CaseFields::from_fields(f)?),
-            };
-            let row = case.as_ref().map(|case| case_row(id, case));
-            let forms = match (&case, &row) {
-                (Some(case), Some(row)) => case
-                    .exploitation
-                    .iter()
-                    .map(|form| {
-                        vec![
-                            FactValue::Id(id),
-                            FactValue::Text(form.clone()),
-                            row[1].clone(),
-                            row[2].clone(),
-                        ]
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let case = CaseFields::from_fields(f)?;
+            let row = case_row(id, &case);
+            let forms = case
+                .exploitation
+                .iter()
+                .map(|form| {
+                    vec![
+                        FactValue::Id(id),
+                        FactValue::Text(form.clone()),
+                        row[1].clone(),
+                        row[2].clone(),
+                    ]
+                })
+                .collect();
             vec![
-                rows(&CASE_FACTS, row.into_iter().collect()),
-                rows(&CASE_FORMS, forms),
+                one(&CASE_FACTS, row),
+                TableRows {
+                    table: &CASE_FORMS,
+                    rows: forms,
+                },
             ]
         }
-        RecordKind::Victim => {
-            let fact = live(&|| Ok(vec![victim_row(id, &VictimFields::from_fields(f)?)]))?;
-            vec![rows(&VICTIM_FACTS, fact)]
-        }
-        RecordKind::Service => {
-            let fact = live(&|| Ok(vec![service_row(id, &ServiceFields::from_fields(f)?)]))?;
-            vec![rows(&SERVICE_FACTS, fact)]
-        }
-        RecordKind::LegalStep => {
-            let fact = live(&|| Ok(vec![legal_row(id, &LegalStepFields::from_fields(f)?)]))?;
-            vec![rows(&LEGAL_FACTS, fact)]
-        }
+        RecordKind::Victim => vec![one(
+            &VICTIM_FACTS,
+            victim_row(id, &VictimFields::from_fields(f)?),
+        )],
+        RecordKind::Service => vec![one(
+            &SERVICE_FACTS,
+            service_row(id, &ServiceFields::from_fields(f)?),
+        )],
+        RecordKind::LegalStep => vec![one(
+            &LEGAL_FACTS,
+            legal_row(id, &LegalStepFields::from_fields(f)?),
+        )],
         RecordKind::VictimIdentity | RecordKind::Note => Vec::new(),
     };
+    debug_assert!(tables
+        .iter()
+        .map(|t| t.table.name)
+        .eq(fact_tables(kind).iter().map(|t| t.name)));
     Ok(Projection { tables })
+}
+
+/// The fact tables a record of `kind` has rows in, in the order [`project`] names them.
+fn fact_tables(kind: RecordKind) -> &'static [&'static FactTable] {
+    match kind {
+        RecordKind::Activity => &[&ACTIVITY_FACTS],
+        RecordKind::Case => &[&CASE_FACTS, &CASE_FORMS],
+        RecordKind::Victim => &[&VICTIM_FACTS],
+        RecordKind::Service => &[&SERVICE_FACTS],
+        RecordKind::LegalStep => &[&LEGAL_FACTS],
+        RecordKind::VictimIdentity | RecordKind::Note => &[],
+    }
 }
 
 fn day(date: Date) -> FactValue {
@@ -452,6 +474,13 @@ mod tests {
                     assert_eq!(table.rows.len(), 1, "{generated:?}");
                 }
             }
+            // Deleted, it names the same tables with no rows: its old ones are cleared.
+            let mut gone = record.clone();
+            gone.deleted = true;
+            let cleared = project(generated.kind, generated.id, &gone, until).expect("projects");
+            let names = |p: &Projection| p.tables.iter().map(|t| t.table.name).collect::<Vec<_>>();
+            assert_eq!(names(&cleared), names(&projection), "{generated:?}");
+            assert!(cleared.tables.iter().all(|t| t.rows.is_empty()));
             kinds.insert(generated.kind.as_str());
         }
         assert!(kinds.len() >= 5, "{kinds:?}");
