@@ -11,6 +11,37 @@ use gugus_model::vocab;
 use gugus_model::{Lang, Text};
 use leptos::prelude::*;
 
+/// A table of figures as every block shows one: scrollable by itself on a narrow screen
+/// and named for screen readers by `label`, a header row of `columns` (after an empty
+/// corner cell when the rows are named and the columns are not), and the rows.
+#[component]
+fn FiguresTable(
+    /// The table's id.
+    id: &'static str,
+    /// What the table holds, for screen readers.
+    label: Text,
+    /// The column headings.
+    columns: Vec<Text>,
+    /// Whether the first column is the rows' names, under an empty corner cell.
+    #[prop(optional)]
+    corner: bool,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let heads = columns
+        .into_iter()
+        .map(|column| view! { <th scope="col">{i18n.t(column)}</th> })
+        .collect_view();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(label)>
+            <table id=id class="figures">
+                <thead><tr>{corner.then(|| view! { <th></th> })}{heads}</tr></thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
 /// The key figures at the top, and whether some are hidden.
 #[component]
 pub(super) fn KeyFigures(e: StoredValue<Evaluation>) -> impl IntoView {
@@ -88,23 +119,19 @@ pub(super) fn VictimsBlock(e: StoredValue<Evaluation>, figures: Figures) -> impl
             {move || e.with_value(|e| {
                 let (l, v) = (lang(), &e.victims);
                 let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
+                let rows = view! {
+                    <tr data-row="female"><th scope="row">{i18n.t(words::FEMALE)}</th>
+                        {cell(v.female_children)}{cell(v.female_adults)}{cell(v.female)}</tr>
+                    <tr data-row="male"><th scope="row">{i18n.t(words::MALE)}</th>
+                        {cell(v.male_children)}{cell(v.male_adults)}{cell(v.male)}</tr>
+                    <tr data-row="total" class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
+                        {cell(v.children)}{cell(v.adults)}{cell(v.total)}</tr>
+                };
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::VICTIMS)>
-                        <table id="eval-victims-table" class="figures">
-                            <thead><tr>
-                                <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
-                                <th scope="col">{i18n.t(words::ADULTS)}</th><th scope="col">{i18n.t(words::TOTAL)}</th>
-                            </tr></thead>
-                            <tbody>
-                                <tr data-row="female"><th scope="row">{i18n.t(words::FEMALE)}</th>
-                                    {cell(v.female_children)}{cell(v.female_adults)}{cell(v.female)}</tr>
-                                <tr data-row="male"><th scope="row">{i18n.t(words::MALE)}</th>
-                                    {cell(v.male_children)}{cell(v.male_adults)}{cell(v.male)}</tr>
-                                <tr data-row="total" class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
-                                    {cell(v.children)}{cell(v.adults)}{cell(v.total)}</tr>
-                            </tbody>
-                        </table>
-                    </div>
+                    <FiguresTable id="eval-victims-table" label=words::VICTIMS corner=true
+                        columns=vec![words::CHILDREN, words::ADULTS, words::TOTAL]>
+                        {rows}
+                    </FiguresTable>
                 }
             })}
         </section>
@@ -146,20 +173,11 @@ pub(super) fn ServicesBlock(e: StoredValue<Evaluation>, figures: Figures) -> imp
                     }
                 }).collect_view();
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::SERVICES)>
-                        <table id="eval-services-table" class="figures">
-                            <thead><tr>
-                                <th scope="col">{i18n.t(words::COL_SERVICE)}</th>
-                                <th scope="col">{i18n.t(words::COL_REQUESTED)}</th>
-                                <th scope="col">{i18n.t(words::COL_DELIVERED)}</th>
-                                <th scope="col">{i18n.t(words::COL_LATE)}</th>
-                                <th scope="col">{i18n.t(words::COL_WAITING)}</th>
-                                <th scope="col">{i18n.t(words::COL_MEDIAN)}</th>
-                                <th scope="col">{i18n.t(words::COL_LONGEST)}</th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <FiguresTable id="eval-services-table" label=words::SERVICES
+                        columns=vec![words::COL_SERVICE, words::COL_REQUESTED, words::COL_DELIVERED,
+                            words::COL_LATE, words::COL_WAITING, words::COL_MEDIAN, words::COL_LONGEST]>
+                        {rows}
+                    </FiguresTable>
                 }
             })}
         </section>
@@ -206,27 +224,23 @@ pub(super) fn ActivitiesBlock(e: StoredValue<Evaluation>, figures: Figures) -> i
             {move || e.with_value(|e| {
                 let (l, p) = (lang(), &e.activities.participants);
                 let cell = |c: Cell| view! { <td class:suppressed=c.is_none()>{figure(c, l)}</td> };
+                let rows = view! {
+                    <tr><th scope="row">{i18n.t(words::FEMALE)}</th>
+                        {cell(p.female_children)}{cell(p.female_adults)}{cell(p.female)}</tr>
+                    <tr><th scope="row">{i18n.t(words::MALE)}</th>
+                        {cell(p.male_children)}{cell(p.male_adults)}{cell(p.male)}</tr>
+                    <tr class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
+                        {cell(p.children)}{cell(p.adults)}{cell(p.total)}</tr>
+                };
                 view! {
                     <h3>{i18n.t(words::BY_TYPE)}</h3>
                     <Bars id="chart-activities".into() title=i18n.t(words::BY_TYPE).into()
                         rows=bars(vocab::ACTIVITY_TYPES, &e.activities.by_type, l, true) lang=l />
                     <h3>{i18n.t(words::PARTICIPANTS)}</h3>
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::ACTIVITIES)>
-                        <table id="eval-participants" class="figures">
-                            <thead><tr>
-                                <th></th><th scope="col">{i18n.t(words::CHILDREN)}</th>
-                                <th scope="col">{i18n.t(words::ADULTS)}</th><th scope="col">{i18n.t(words::TOTAL)}</th>
-                            </tr></thead>
-                            <tbody>
-                                <tr><th scope="row">{i18n.t(words::FEMALE)}</th>
-                                    {cell(p.female_children)}{cell(p.female_adults)}{cell(p.female)}</tr>
-                                <tr><th scope="row">{i18n.t(words::MALE)}</th>
-                                    {cell(p.male_children)}{cell(p.male_adults)}{cell(p.male)}</tr>
-                                <tr class="total"><th scope="row">{i18n.t(words::TOTAL)}</th>
-                                    {cell(p.children)}{cell(p.adults)}{cell(p.total)}</tr>
-                            </tbody>
-                        </table>
-                    </div>
+                    <FiguresTable id="eval-participants" label=words::ACTIVITIES corner=true
+                        columns=vec![words::CHILDREN, words::ADULTS, words::TOTAL]>
+                        {rows}
+                    </FiguresTable>
                 }
             })}
         </section>
@@ -263,17 +277,10 @@ pub(super) fn TrendBlock(e: StoredValue<Evaluation>, figures: Figures) -> impl I
                 }).collect_view();
                 view! {
                     <Trend title=i18n.t(words::TREND).into() months series lang=l />
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::TREND)>
-                        <table id="eval-trend-table" class="figures">
-                            <thead><tr>
-                                <th scope="col">{i18n.t(words::MONTH_COL)}</th>
-                                <th scope="col">{i18n.t(words::NEW_CASES)}</th>
-                                <th scope="col">{i18n.t(words::SERVED)}</th>
-                                <th scope="col">{i18n.t(words::KEY_ACTIVITIES)}</th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <FiguresTable id="eval-trend-table" label=words::TREND
+                        columns=vec![words::MONTH_COL, words::NEW_CASES, words::SERVED, words::KEY_ACTIVITIES]>
+                        {rows}
+                    </FiguresTable>
                 }
             })}
         </section>
@@ -320,20 +327,12 @@ pub(super) fn AreasBlock(
                     }
                 }).collect_view();
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::AREAS)>
-                        <table id="stats-table" class="figures">
-                            <thead><tr>
-                                <th scope="col">{i18n.t(words::COL_KECAMATAN)}</th>
-                                <th scope="col">{i18n.t(words::COL_CASES)}</th>
-                                <th scope="col">{i18n.t(words::COL_VICTIMS)}</th>
-                                <th scope="col">{i18n.t(words::COL_SERVICES)}</th>
-                                <th scope="col">{i18n.t(words::COL_ACTIVITIES)}</th>
-                                <th scope="col">{i18n.t(words::COL_PARTICIPANTS)}</th>
-                                <th scope="col">{i18n.t(words::COL_VILLAGES)}</th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <FiguresTable id="stats-table" label=words::AREAS
+                        columns=vec![words::COL_KECAMATAN, words::COL_CASES, words::COL_VICTIMS,
+                            words::COL_SERVICES, words::COL_ACTIVITIES, words::COL_PARTICIPANTS,
+                            words::COL_VILLAGES]>
+                        {rows}
+                    </FiguresTable>
                 }
             })}
         </section>
