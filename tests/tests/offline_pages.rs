@@ -124,15 +124,25 @@ async fn journey(
         app::unlock(phone, password).await?;
     }
     for (link, module) in menu {
+        let href = phone
+            .execute(
+                "return document.querySelector(arguments[0]).getAttribute('href');",
+                vec![json!(link)],
+            )
+            .await?;
+        let href = href.as_str().with_context(|| format!("{link}'s address"))?;
         phone.click(link).await?;
-        let title = page_title(phone)
+        let title = page_title(phone, href)
             .await
             .with_context(|| format!("{link} opens offline"))?;
-        let from = chunk_loads(phone, module).await?;
-        ensure!(
-            !from.is_empty(),
-            "{link} ({title}): split_{module}.wasm was not loaded"
-        );
+        let from = poll(
+            &format!("{link} ({title}) to load split_{module}.wasm"),
+            || async {
+                let loads = chunk_loads(phone, module).await?;
+                Ok((!loads.is_empty()).then_some(loads))
+            },
+        )
+        .await?;
         // The server is stopped: whatever loaded came from the service worker's cache.
         ensure!(
             from.iter().all(|entry| entry["status"] == json!(200)),
@@ -169,15 +179,17 @@ async fn wait_for_precache(phone: &Browser, chunks: &[String]) -> Result<()> {
     .await
 }
 
-/// The page's own heading, once its code has loaded (not the "Memuat…" placeholder).
-async fn page_title(phone: &Browser) -> Result<String> {
-    let script = "const main = document.getElementById('main');
+/// The heading of the page at `href`, once the app has gone there and the page's code has
+/// loaded (not the "Memuat…" placeholder, nor the page before it).
+async fn page_title(phone: &Browser, href: &str) -> Result<String> {
+    let script = "if (location.hash !== arguments[0]) return null;
+        const main = document.getElementById('main');
         if (!main || main.querySelector(':scope > .loading')) return null;
         const h1 = main.querySelector('h1');
         return h1 ? h1.textContent : null;";
     poll("the page's heading", || async {
         Ok(phone
-            .execute(script, vec![])
+            .execute(script, vec![json!(href)])
             .await?
             .as_str()
             .map(str::to_owned))
