@@ -106,6 +106,124 @@ impl AccountKeyPair {
     }
 }
 
+impl AccountKeyPair {
+    /// Makes the task force's recovery key pair (issue #18): its code, the private scalar
+    /// as `gugus_model::e2e::recovery_code` writes it, to be shown once, printed and kept
+    /// in the chair's safe; and the pair, whose public key is the only half the server
+    /// keeps. The pair's `account` is nil: it reads what was wrapped for
+    /// [`Reader::Recovery`].
+    pub async fn generate_recovery() -> Result<(String, AccountKeyPair), CryptoError> {
+        let pair =
+            call(subtle()?.generate_key_with_object(&ec_params(), true, &usages(&["deriveBits"])))
+                .await?;
+        let private: CryptoKey = property(&pair, "privateKey")?;
+        let public: CryptoKey = property(&pair, "publicKey")?;
+        let public = bytes(call(subtle()?.export_key("raw", &public)).await?);
+        let jwk = call(subtle()?.export_key("jwk", &private)).await?;
+        let d: String = Reflect::get(&jwk, &JsValue::from_str("d"))
+            .ok()
+            .and_then(|d| d.as_string())
+            .ok_or_else(|| CryptoError::Unavailable("no private scalar".into()))?;
+        let scalar: [u8; KEY_BYTES] = base64url_decode(&d)
+            .and_then(|d| d.try_into().ok())
+            .ok_or_else(|| CryptoError::Unavailable("a private scalar of another size".into()))?;
+        let code = gugus_model::e2e::recovery_code(&scalar);
+        // The extractable key is not kept: the pair in memory is imported again from the code.
+        let pair = AccountKeyPair::from_recovery_code(&code, &public)
+            .await
+            .map_err(|_| CryptoError::Unavailable("the recovery code does not read back".into()))?;
+        Ok((code, pair))
+    }
+
+    /// The recovery key pair from its typed `code` and the public key the server keeps;
+    /// [`RecoveryCodeError::Typo`] when the code has a typing error,
+    /// [`RecoveryCodeError::NotThisKey`] when it is another key's code.
+    pub async fn from_recovery_code(
+        code: &str,
+        public: &[u8],
+    ) -> Result<AccountKeyPair, RecoveryCodeError> {
+        let scalar =
+            gugus_model::e2e::parse_recovery_code(code).map_err(RecoveryCodeError::Typo)?;
+        gugus_model::e2e::check_public_key(public).map_err(|_| RecoveryCodeError::NotThisKey)?;
+        let jwk = object(&[
+            ("kty", "EC".into()),
+            ("crv", "P-256".into()),
+            ("d", base64url_encode(&scalar).into()),
+            ("x", base64url_encode(&public[1..33]).into()),
+            ("y", base64url_encode(&public[33..65]).into()),
+        ]);
+        // The browser checks that the scalar is the public key's: another code fails here.
+        let subtle = subtle()?;
+        let private = call(subtle.import_key_with_object(
+            "jwk",
+            &jwk,
+            &ec_params(),
+            false,
+            &usages(&["deriveBits"]),
+        ))
+        .await
+        .map_err(|_| RecoveryCodeError::NotThisKey)?;
+        Ok(AccountKeyPair {
+            account: Uuid::nil(),
+            private: private.unchecked_into(),
+            public: public.to_vec(),
+        })
+    }
+}
+
+/// Why a typed recovery code does not open the recovery key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecoveryCodeError {
+    /// The code has a typing error (its check does not match, a symbol is not one).
+    #[error("{0}")]
+    Typo(gugus_model::e2e::CodeError),
+    /// A well-typed code of another key.
+    #[error("the code is not this task force's recovery key")]
+    NotThisKey,
+    /// WebCrypto is missing.
+    #[error("{0}")]
+    Crypto(#[from] CryptoError),
+}
+
+/// Base64url without padding (JWK's encoding of key bytes).
+fn base64url_encode(bytes: &[u8]) -> String {
+    const SYMBOLS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(SYMBOLS[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// The bytes of base64url text without padding, or `None`.
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'-' => Some(62),
+        b'_' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        acc = (acc << 6) | u32::from(value(c)?);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
 /// A case key in memory (see the module's text).
 #[derive(Debug, Clone)]
 pub struct CaseKey {

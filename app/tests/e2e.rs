@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use gugus_app::crypto::{random_bytes, CryptoError};
-use gugus_app::e2e::{AccountKeyPair, CaseKey, PBKDF2_ITERATIONS};
+use gugus_app::e2e::{AccountKeyPair, CaseKey, RecoveryCodeError, PBKDF2_ITERATIONS};
 use gugus_model::e2e::{AccountKeys, Envelope, Reader, WrappedKey};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -292,4 +292,56 @@ async fn every_random_round_trip_gives_back_what_went_in() {
             .unwrap();
         assert_eq!(c.raw().await.unwrap(), key.raw().await.unwrap());
     }
+}
+
+/// The recovery key: made in the browser, its code shown once; the code and the public
+/// key (all the server keeps) restore a pair that opens what was wrapped for
+/// `Reader::Recovery`; a typing error and another key's code are told apart.
+#[wasm_bindgen_test]
+async fn the_recovery_code_and_its_public_key_open_what_was_wrapped_for_recovery() {
+    let (code, pair) = AccountKeyPair::generate_recovery().await.expect("made");
+    assert_eq!(code.split('-').count(), 14, "{code}");
+    let case = Uuid::now_v7();
+    let key = CaseKey::generate().await.unwrap();
+    let wrapped = key
+        .wrap_for(case, Reader::Recovery, &pair.public)
+        .await
+        .unwrap();
+
+    // Typed back from the printed sheet, in lower case with spaces.
+    let typed = code.to_lowercase().replace('-', " ");
+    let restored = AccountKeyPair::from_recovery_code(&typed, &pair.public)
+        .await
+        .expect("restored");
+    let opened = CaseKey::unwrap(&wrapped, &restored, Reader::Recovery)
+        .await
+        .expect("opens");
+    assert_eq!(opened.raw().await.unwrap(), key.raw().await.unwrap());
+
+    // One symbol wrong: a typing error, caught by the check.
+    let mut symbols: Vec<char> = code.chars().collect();
+    symbols[0] = if symbols[0] == '7' { '8' } else { '7' };
+    let typo: String = symbols.into_iter().collect();
+    assert!(matches!(
+        AccountKeyPair::from_recovery_code(&typo, &pair.public).await,
+        Err(RecoveryCodeError::Typo(_))
+    ));
+    // Another key's code, well typed: not this key.
+    let (other, _) = AccountKeyPair::generate_recovery().await.unwrap();
+    assert!(matches!(
+        AccountKeyPair::from_recovery_code(&other, &pair.public).await,
+        Err(RecoveryCodeError::NotThisKey)
+    ));
+    // The recovery pair does not open what was wrapped for an account.
+    let (officer, officer_keys) = account(PASSWORD).await;
+    let for_officer = key
+        .wrap_for(case, Reader::Account(officer.account), &officer_keys.public)
+        .await
+        .unwrap();
+    assert_eq!(
+        CaseKey::unwrap(&for_officer, &restored, Reader::Account(officer.account))
+            .await
+            .err(),
+        Some(CryptoError::WrongKey)
+    );
 }

@@ -350,3 +350,124 @@ mod hex_bytes {
 
 #[cfg(test)]
 mod tests;
+
+/// The symbols of a recovery code: Crockford's base32 (no I, L, O or U), which reads
+/// back from a printed sheet without confusing letters and digits.
+const CODE_SYMBOLS: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// A recovery code's symbols per group, as printed.
+const CODE_GROUP: usize = 4;
+
+/// Why a typed recovery code is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    /// A character that is not a code symbol (nor a space or dash).
+    #[error("a character that is not in a recovery code")]
+    Symbol,
+    /// Too many or too few symbols.
+    #[error("a recovery code has {} symbols", code_symbols())]
+    Length,
+    /// The check does not match: a symbol was mistyped.
+    #[error("the recovery code has a typing error")]
+    Check,
+}
+
+/// The symbols of a code: 32 secret bytes and a 2-byte check, 5 bits a symbol.
+const fn code_symbols() -> usize {
+    ((KEY_BYTES + 2) * 8).div_ceil(5)
+}
+
+/// The task force's recovery code (issue #18) for a 32-byte secret (the recovery key's
+/// private scalar): Crockford base32 of the secret and a CRC-16 check, in groups of four,
+/// shown once to be printed and kept in the chair's safe. Any one mistyped symbol is
+/// caught by the check.
+pub fn recovery_code(secret: &[u8; KEY_BYTES]) -> String {
+    let mut bytes = secret.to_vec();
+    bytes.extend_from_slice(&crc16(secret).to_be_bytes());
+    let mut symbols = Vec::with_capacity(code_symbols());
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for byte in bytes {
+        acc = (acc << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            symbols.push(CODE_SYMBOLS[((acc >> bits) & 31) as usize]);
+        }
+    }
+    if bits > 0 {
+        symbols.push(CODE_SYMBOLS[((acc << (5 - bits)) & 31) as usize]);
+    }
+    symbols
+        .chunks(CODE_GROUP)
+        .map(|group| String::from_utf8_lossy(group).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The secret of a typed recovery code: case, spaces and dashes do not matter, and `O`,
+/// `I` and `L` read as `0`, `1` and `1` (Crockford's rule).
+pub fn parse_recovery_code(text: &str) -> Result<[u8; KEY_BYTES], CodeError> {
+    let mut values = Vec::with_capacity(code_symbols());
+    for c in text.chars() {
+        let c = match c.to_ascii_uppercase() {
+            ' ' | '-' | '\n' | '\t' => continue,
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        let value = CODE_SYMBOLS
+            .iter()
+            .position(|s| char::from(*s) == c)
+            .ok_or(CodeError::Symbol)?;
+        values.push(value as u32);
+    }
+    if values.len() != code_symbols() {
+        return Err(CodeError::Length);
+    }
+    let mut bytes = Vec::with_capacity(KEY_BYTES + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for value in values {
+        acc = (acc << 5) | value;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((acc >> bits) as u8);
+        }
+    }
+    // The padding bits of the last symbol are zero in a code this module wrote.
+    if acc & ((1 << bits) - 1) != 0 {
+        return Err(CodeError::Check);
+    }
+    let (secret, check) = bytes.split_at(KEY_BYTES);
+    let secret: [u8; KEY_BYTES] = secret.try_into().map_err(|_| CodeError::Length)?;
+    match crc16(&secret).to_be_bytes() == check {
+        true => Ok(secret),
+        false => Err(CodeError::Check),
+    }
+}
+
+/// CRC-16/CCITT-FALSE: it catches every error burst of up to 16 bits, so any one wrong
+/// symbol (5 bits).
+fn crc16(bytes: &[u8]) -> u16 {
+    let mut crc = 0xffffu16;
+    for byte in bytes {
+        crc ^= u16::from(*byte) << 8;
+        for _ in 0..8 {
+            crc = match crc & 0x8000 {
+                0 => crc << 1,
+                _ => (crc << 1) ^ 0x1021,
+            };
+        }
+    }
+    crc
+}
+
+/// `GET /api/v1/keys/recovery`: the task force's recovery key, its public half only. The
+/// private half exists only as the printed code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryKey {
+    /// The P-256 public key, uncompressed (65 bytes), in lower-case hex.
+    #[serde(with = "hex_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^04[0-9a-f]{128}$"))]
+    pub public: Vec<u8>,
+}

@@ -228,3 +228,48 @@ fn account_keys_are_checked_and_read_back_from_json() {
         AccountKeys::associated_data(Uuid::from_u128(2))
     );
 }
+
+proptest! {
+    #[test]
+    fn a_recovery_code_reads_back_however_it_is_typed(secret in any::<[u8; KEY_BYTES]>()) {
+        let code = recovery_code(&secret);
+        prop_assert_eq!(parse_recovery_code(&code), Ok(secret));
+        let typed = code.to_lowercase().replace('-', " ").replace('0', "o").replace('1', "l");
+        prop_assert_eq!(parse_recovery_code(&typed), Ok(secret));
+    }
+
+    /// Any one symbol typed wrong is caught, never read as another secret.
+    #[test]
+    fn one_wrong_symbol_is_caught(
+        secret in any::<[u8; KEY_BYTES]>(),
+        at in any::<prop::sample::Index>(),
+        with in 0usize..32,
+    ) {
+        let code = recovery_code(&secret);
+        let mut symbols: Vec<u8> = code.bytes().collect();
+        let positions: Vec<usize> = (0..symbols.len()).filter(|i| symbols[*i] != b'-').collect();
+        let at = positions[at.index(positions.len())];
+        let replacement = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"[with];
+        prop_assume!(symbols[at] != replacement);
+        symbols[at] = replacement;
+        let changed = String::from_utf8(symbols).unwrap();
+        prop_assert!(parse_recovery_code(&changed).is_err(), "{}", changed);
+    }
+}
+
+#[test]
+fn a_recovery_code_is_groups_of_four_and_refuses_what_is_not_one() {
+    let code = recovery_code(&[7; KEY_BYTES]);
+    let groups: Vec<&str> = code.split('-').collect();
+    assert_eq!(groups.concat().len(), 55, "272 bits, 5 a symbol");
+    assert!(groups[..groups.len() - 1].iter().all(|g| g.len() == 4));
+    assert_eq!(parse_recovery_code("ABCD-EFGH"), Err(CodeError::Length));
+    assert_eq!(
+        parse_recovery_code(&format!("U{}", &code[1..])),
+        Err(CodeError::Symbol)
+    );
+    assert_eq!(
+        parse_recovery_code(&format!("{code}0")),
+        Err(CodeError::Length)
+    );
+}
