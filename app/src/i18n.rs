@@ -345,6 +345,38 @@ pub const ADMIN_FORBIDDEN: Text = t(
     "Hanya admin yang dapat mengelola akun.",
     "Only an admin can manage accounts.",
 );
+pub const RECOVERY_TITLE: Text = t("Kunci pemulihan", "Recovery key");
+pub const RECOVERY_WHY: Text = t(
+    "Dengan kunci pemulihan, ketua harian dapat memulihkan akses ke identitas korban bila tidak ada lagi petugas yang memegang kunci suatu kasus. Kunci ini dibuat sekali saja.",
+    "With the recovery key, the daily chair can restore access to victims' identities when no officer holds a case's key any more. It is made once.",
+);
+pub const RECOVERY_EXISTS: Text = t(
+    "Kunci pemulihan gugus tugas sudah dibuat. Kodenya disimpan di brankas ketua harian.",
+    "The task force's recovery key has been made. Its code is kept in the daily chair's safe.",
+);
+pub const RECOVERY_MAKE: Text = t("Buat kunci pemulihan", "Make the recovery key");
+pub const RECOVERY_SHOWN_ONCE: Text = t(
+    "Cetak kode ini sekarang dan simpan di brankas ketua harian. Kode ini hanya tampil sekali dan tidak disimpan di server.",
+    "Print this code now and keep it in the daily chair's safe. It is shown only once and is not kept on the server.",
+);
+pub const RECOVERY_PRINT: Text = t("Cetak", "Print");
+pub const RECOVERY_CONFIRM: Text = t(
+    "Kode sudah saya cetak dan simpan",
+    "I have printed and stored the code",
+);
+pub const RECOVERY_SAVE: Text = t("Simpan kunci pemulihan", "Save the recovery key");
+pub const RECOVERY_SAVED: Text = t(
+    "Kunci pemulihan tersimpan. Kodenya tidak akan ditampilkan lagi.",
+    "The recovery key is saved. Its code will not be shown again.",
+);
+pub const RECOVERY_TAKEN: Text = t(
+    "Admin lain sudah membuat kunci pemulihan lebih dulu. Kode di layar ini tidak berlaku; buang cetakannya.",
+    "Another admin made the recovery key first. The code on this screen is not valid; throw its printout away.",
+);
+pub const RECOVERY_FAILED: Text = t(
+    "Kunci pemulihan belum tersimpan. Periksa koneksi, lalu tekan Simpan lagi.",
+    "The recovery key is not saved yet. Check the connection, then press Save again.",
+);
 pub const ACCOUNTS_EMPTY: Text = t("Belum ada akun.", "No accounts yet.");
 pub const ACCOUNT_ACTIVE: Text = t("Aktif", "Active");
 pub const ACCOUNT_INACTIVE: Text = t("Nonaktif", "Inactive");

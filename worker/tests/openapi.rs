@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 /// Every operation the API has, as `METHOD /path`. A route added or removed changes this
 /// list, the description and `docs/api.md` together.
-const OPERATIONS: [&str; 24] = [
+const OPERATIONS: [&str; 26] = [
     "GET /api/v1/health",
     "GET /api/v1/openapi.json",
     "POST /api/v1/login",
@@ -40,6 +40,8 @@ const OPERATIONS: [&str; 24] = [
     "GET /api/v1/keys/me",
     "PUT /api/v1/keys/me",
     "GET /api/v1/keys/public",
+    "GET /api/v1/keys/recovery",
+    "PUT /api/v1/keys/recovery",
 ];
 
 const METHODS: [&str; 8] = [

@@ -1,9 +1,10 @@
-//! The accounts page (admins): every account from the worker, a form to make one, and per
-//! account deactivate / activate and a new password. Online only: when the network is
+//! The accounts page (admins): every account from the worker, a form to make one, per
+//! account deactivate / activate and a new password, and the task force's recovery key. Online only: when the network is
 //! away the page says so and keeps what was typed.
 
 mod account_form;
 mod account_item;
+mod recovery;
 
 use crate::app::use_ctx;
 use crate::i18n::{self, tr, use_i18n};
@@ -16,6 +17,7 @@ use gugus_model::password::Weakness;
 use gugus_model::Text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use recovery::RecoveryKeySection;
 
 /// What a failed account request means to the admin, with what to do.
 pub fn account_error_text(error: &ApiError) -> Text {
@@ -100,6 +102,7 @@ pub fn AdminPage() -> impl IntoView {
                     <AccountItem account on_changed=reload />
                 </For>
             </ul>
+            <RecoveryKeySection />
         </section>
     }
 }

@@ -6,7 +6,7 @@ use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
-use gugus_model::e2e::{AccountKeys, OwnKeys};
+use gugus_model::e2e::{AccountKeys, OwnKeys, RecoveryKey};
 use gugus_model::evaluation::{AreaGroup, Evaluation, GroupDraft, GroupList};
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -263,6 +263,24 @@ impl Api {
     pub async fn set_own_keys(&self, token: &str, keys: &AccountKeys) -> Result<(), ApiError> {
         let body = Body::Json(to_json(keys)?);
         self.call(Method::PUT, "keys/me", Some(token), body)
+            .await
+            .map(drop)
+    }
+
+    /// `GET /api/v1/keys/recovery`: the recovery key's public half, or `None` before an
+    /// admin has made it.
+    pub async fn recovery_key(&self, token: &str) -> Result<Option<RecoveryKey>, ApiError> {
+        match self.get("keys/recovery", token).await {
+            Err(ApiError::Server { status: 404, .. }) => Ok(None),
+            answer => answer.map(Some),
+        }
+    }
+
+    /// `PUT /api/v1/keys/recovery` (admins): sets the recovery key's public half, once
+    /// (`keys_exist` after).
+    pub async fn set_recovery_key(&self, token: &str, key: &RecoveryKey) -> Result<(), ApiError> {
+        let body = Body::Json(to_json(key)?);
+        self.call(Method::PUT, "keys/recovery", Some(token), body)
             .await
             .map(drop)
     }

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use model::api::Role;
-use model::e2e::{AccountKeys, OwnKeys, PublicKey, PublicKeys};
+use model::e2e::{AccountKeys, OwnKeys, PublicKey, PublicKeys, RecoveryKey};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -26,6 +26,12 @@ pub const MAX_ACCOUNTS: usize = 100;
 const NO_KEYS: &str = "This account has no key pair yet: the app makes one at login.";
 /// The message when a viewer asks for public keys.
 const MAY_NOT_WRAP: &str = "Your role does not share victims' identities.";
+/// The message when there is no recovery key yet.
+const NO_RECOVERY_KEY: &str = "The task force has no recovery key yet: an admin makes it once.";
+/// The message when a role other than admin would make the recovery key.
+const MAY_NOT_MAKE: &str = "Only an admin makes the recovery key.";
+/// The message when the recovery key exists.
+const RECOVERY_EXISTS: &str = "The task force's recovery key was made already; it is made once.";
 /// The message when live keys of another pair exist.
 const KEYS_EXIST: &str = "This account already has a key pair; another replaces it only after an admin resets the password.";
 
@@ -150,4 +156,71 @@ pub async fn public(
             .map(|(account, public)| PublicKey { account, public })
             .collect(),
     }))
+}
+
+/// The task force's recovery key, its public half: to wrap every case key for it (the
+/// roles that wrap case keys), and with the printed code to restore access (a supervisor).
+#[utoipa::path(
+    get,
+    path = "/keys/recovery",
+    operation_id = "recoveryKey",
+    tag = "keys",
+    security(("bearer" = ["officer", "supervisor", "admin"])),
+    responses(
+        (status = 200, description = "The recovery key's public half.", body = RecoveryKey),
+        (status = 403, response = openapi::Forbidden),
+        (status = 404, response = openapi::NotFound),
+    )
+)]
+pub async fn recovery(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<RecoveryKey>, ApiError> {
+    if current.user.role == Role::Viewer {
+        return Err(ApiError::Forbidden(MAY_NOT_WRAP));
+    }
+    let public = state.store.recovery_key().await?;
+    let public = public.ok_or(ApiError::Missing(NO_RECOVERY_KEY))?;
+    Ok(Json(RecoveryKey { public }))
+}
+
+/// Sets the task force's recovery key, once (admins): its public half, made in the
+/// browser, whose private half the admin printed as its code. A second is refused with
+/// `keys_exist`; the making is written to the audit trail.
+#[utoipa::path(
+    put,
+    path = "/keys/recovery",
+    operation_id = "setRecoveryKey",
+    tag = "keys",
+    security(("bearer" = ["admin"])),
+    request_body(content = RecoveryKey, example = json!({"public": format!("04{}", "6b".repeat(64))})),
+    responses(
+        (status = 204, description = "Stored."),
+        (status = 400, response = openapi::KeysRefused),
+        (status = 403, response = openapi::Forbidden),
+    )
+)]
+pub async fn set_recovery(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    body: Result<ApiJson<RecoveryKey>, ApiError>,
+) -> Result<StatusCode, ApiError> {
+    // The role first: any other role is told it may not, whatever it sent.
+    if current.user.role != Role::Admin {
+        return Err(ApiError::Forbidden(MAY_NOT_MAKE));
+    }
+    let ApiJson(key) = body?;
+    model::e2e::check_public_key(&key.public)
+        .map_err(|error| ApiError::BadRequest(format!("public: {error}")))?;
+    let mut fingerprint = String::new();
+    model::e2e::hex_into(&mut fingerprint, &key.public[1..9]);
+    let detail = json!({"change": "recovery_key", "public": fingerprint});
+    let entry = account_change(current.user.id, current.user.id, detail);
+    match state.store.set_recovery_key(&key.public, &entry).await? {
+        true => Ok(StatusCode::NO_CONTENT),
+        false => Err(ApiError::Refused {
+            code: Refusal::KeysExist,
+            message: RECOVERY_EXISTS,
+        }),
+    }
 }

@@ -47,6 +47,7 @@ pub fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(area_groups::list, area_groups::replace))
         .routes(routes!(keys::own, keys::set_own))
         .routes(routes!(keys::public))
+        .routes(routes!(keys::recovery, keys::set_recovery))
 }
 
 /// The API routes, to be nested under `/api/v1`.

@@ -91,6 +91,15 @@ pub trait Store: Send + Sync {
         keys: &model::e2e::AccountKeys,
         audit: &NewAuditEntry,
     ) -> Result<bool, StoreError>;
+    /// The task force's recovery key's public half, once an admin has made it.
+    async fn recovery_key(&self) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Sets the recovery key's public half and appends `audit`, in one transaction;
+    /// `false` (nothing written) when there is one already: it is made once.
+    async fn set_recovery_key(
+        &self,
+        public: &[u8],
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
     /// The public keys of those of `ids` that are active accounts with live keys.
     async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     /// A user's sessions that work at `now` (as [`Store::live_session`]), newest first.

@@ -268,3 +268,11 @@ pub(super) const SET_ACCOUNT_KEYS: &str =
 /// Marks an account's keys stale (an admin reset its password).
 pub(super) const STALE_ACCOUNT_KEYS: &str =
     "UPDATE account_keys SET stale = 1, set_at = $2 WHERE user_id = $1";
+
+/// The task force's recovery key's public half (hex).
+pub(super) const RECOVERY_KEY: &str = "SELECT public FROM recovery_key";
+
+/// Sets the recovery key, once: a second changes no row.
+pub(super) const SET_RECOVERY_KEY: &str =
+    "INSERT INTO recovery_key (only_one, public, made_by, made_at) VALUES (1, $1, $2, $3)
+     ON CONFLICT (only_one) DO NOTHING";

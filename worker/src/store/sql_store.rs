@@ -234,6 +234,42 @@ impl<B: Backend> Store for SqlStore<B> {
         Ok(written)
     }
 
+    async fn recovery_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let row: Option<(String,)> = self
+            .conn()
+            .await?
+            .fetch_optional(query(sql::RECOVERY_KEY))
+            .await?;
+        row.map(|(public,)| {
+            model::e2e::unhex(&public)
+                .ok_or_else(|| StoreError::Corrupt("the recovery key is not hex".into()))
+        })
+        .transpose()
+    }
+
+    async fn set_recovery_key(
+        &self,
+        public: &[u8],
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut text = String::with_capacity(2 * public.len());
+        model::e2e::hex_into(&mut text, public);
+        let made_by = audit
+            .user_id
+            .ok_or_else(|| StoreError::Corrupt("a recovery key made by nobody".into()))?;
+        let mut tx = B::begin_write(&self.pool).await?;
+        let set = query(sql::SET_RECOVERY_KEY)
+            .bind(text)
+            .bind(made_by)
+            .bind(audit.at);
+        let written = tx.execute(set).await? > 0;
+        if written {
+            insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
     async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());

@@ -14,6 +14,7 @@ crate::on_both_backends!(
     a_password_reset_leaves_the_keys_stale_and_a_new_pair_replaces_them,
     public_keys_go_to_the_roles_that_wrap_case_keys,
     key_pairs_of_the_wrong_shape_are_refused,
+    the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_out,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -212,5 +213,71 @@ async fn key_pairs_of_the_wrong_shape_are_refused(server: &TestServer) -> anyhow
     }
     let none = server.get("/keys/me", token).await?;
     assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+    Ok(())
+}
+
+async fn the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_out(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let none = server.get("/keys/recovery", Some(&officer.token)).await?;
+    assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+
+    let public = keys(4, 4)["public"].clone();
+    let body = json!({"public": public});
+    for who in [&officer, &supervisor, &viewer] {
+        let refused = server
+            .put("/keys/recovery", Some(&who.token), &body)
+            .await?;
+        assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    }
+    let garbled = server
+        .put("/keys/recovery", Some(&officer.token), &json!({"x": 1}))
+        .await?;
+    assert_error(&garbled, StatusCode::FORBIDDEN, "forbidden");
+    let bad = server
+        .put(
+            "/keys/recovery",
+            Some(&admin.token),
+            &json!({"public": "04"}),
+        )
+        .await?;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    let (status, answer) = server
+        .put("/keys/recovery", Some(&admin.token), &body)
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
+    let again = server
+        .put(
+            "/keys/recovery",
+            Some(&admin.token),
+            &json!({"public": keys(5, 5)["public"]}),
+        )
+        .await?;
+    assert_error(&again, StatusCode::BAD_REQUEST, "keys_exist");
+
+    for who in [&officer, &supervisor, &admin] {
+        let (status, answer) = server.get("/keys/recovery", Some(&who.token)).await?;
+        assert_eq!(
+            (status, answer),
+            (StatusCode::OK, json!({"public": public}))
+        );
+    }
+    let forbidden = server.get("/keys/recovery", Some(&viewer.token)).await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+
+    let (_, page) = server
+        .get("/audit?action=account", Some(&supervisor.token))
+        .await?;
+    let made = page["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry["detail"]["change"] == "recovery_key")
+        .count();
+    assert_eq!(made, 1, "made once, audited once: {page}");
     Ok(())
 }
