@@ -430,30 +430,13 @@ async fn password_key(
     salt: &[u8],
     iterations: u32,
 ) -> Result<CryptoKey, CryptoError> {
-    let subtle = subtle()?;
-    let base = call(subtle.import_key_with_object(
-        "raw",
-        &Uint8Array::from(password.as_bytes()),
-        &object(&[("name", "PBKDF2".into())]),
-        false,
-        &usages(&["deriveKey"]),
-    ))
-    .await?;
     let params = object(&[
         ("name", "PBKDF2".into()),
         ("hash", "SHA-256".into()),
         ("salt", Uint8Array::from(salt).into()),
         ("iterations", iterations.into()),
     ]);
-    let key = call(subtle.derive_key_with_object_and_object(
-        &params,
-        &base.unchecked_into(),
-        &object(&[("name", "AES-GCM".into()), ("length", 256.into())]),
-        false,
-        &usages(&["wrapKey", "unwrapKey"]),
-    ))
-    .await?;
-    Ok(key.unchecked_into())
+    derived_wrapping_key("PBKDF2", password.as_bytes(), &params).await
 }
 
 /// The AES-256-GCM key that wraps a case key between `private` and `public`: ECDH, then
@@ -463,19 +446,10 @@ async fn wrapping_key(
     public: &CryptoKey,
     ephemeral: &[u8],
 ) -> Result<CryptoKey, CryptoError> {
-    let subtle = subtle()?;
-    let shared = call(subtle.derive_bits_with_object(
+    let shared = call(subtle()?.derive_bits_with_object(
         &object(&[("name", "ECDH".into()), ("public", public.into())]),
         private,
         256,
-    ))
-    .await?;
-    let base = call(subtle.import_key_with_object(
-        "raw",
-        &Uint8Array::new(&shared),
-        &object(&[("name", "HKDF".into())]),
-        false,
-        &usages(&["deriveKey"]),
     ))
     .await?;
     let params = object(&[
@@ -484,8 +458,27 @@ async fn wrapping_key(
         ("salt", Uint8Array::from(ephemeral).into()),
         ("info", Uint8Array::from(WRAP_INFO).into()),
     ]);
+    derived_wrapping_key("HKDF", &bytes(shared), &params).await
+}
+
+/// An AES-256-GCM key that wraps and unwraps keys, derived by `kdf` ("PBKDF2" or "HKDF",
+/// with its `params`) from `secret`; neither the secret nor the key leaves WebCrypto.
+async fn derived_wrapping_key(
+    kdf: &str,
+    secret: &[u8],
+    params: &js_sys::Object,
+) -> Result<CryptoKey, CryptoError> {
+    let subtle = subtle()?;
+    let base = call(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::from(secret),
+        &object(&[("name", kdf.into())]),
+        false,
+        &usages(&["deriveKey"]),
+    ))
+    .await?;
     let key = call(subtle.derive_key_with_object_and_object(
-        &params,
+        params,
         &base.unchecked_into(),
         &object(&[("name", "AES-GCM".into()), ("length", 256.into())]),
         false,

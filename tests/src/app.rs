@@ -80,6 +80,27 @@ pub async fn unlock(browser: &Browser, password: &str) -> Result<()> {
     Ok(())
 }
 
+/// Reloads the page and waits until the app is open again: unlocked with `password` when
+/// it asks (officers and supervisors after every load, and whoever holds records), or
+/// straight on (viewers).
+pub async fn reopen(browser: &Browser, password: &str) -> Result<()> {
+    browser.reload().await?;
+    let script = "return document.getElementById('unlock-password') ? 'locked'
+        : document.querySelector('nav.nav') ? 'open' : null;";
+    let state = crate::poll("the app to reopen", || async {
+        Ok(browser
+            .execute(script, vec![])
+            .await?
+            .as_str()
+            .map(str::to_owned))
+    })
+    .await?;
+    if state == "locked" {
+        unlock(browser, password).await?;
+    }
+    Ok(())
+}
+
 /// Reloads the page and unlocks the app.
 pub async fn reload_and_unlock(browser: &Browser, password: &str) -> Result<()> {
     browser.reload().await?;

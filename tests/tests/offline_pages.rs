@@ -108,21 +108,7 @@ async fn journey(
 
     // No signal at all from here on: the server is gone.
     worker.stop()?;
-    phone.reload().await?;
-    // Officers and supervisors unlock after a reload; viewers and admins go straight on.
-    let script = "return document.getElementById('unlock-password') ? 'locked'
-        : document.querySelector('nav.nav') ? 'open' : null;";
-    let state = poll("the app to reopen", || async {
-        Ok(phone
-            .execute(script, vec![])
-            .await?
-            .as_str()
-            .map(str::to_owned))
-    })
-    .await?;
-    if state == "locked" {
-        app::unlock(phone, password).await?;
-    }
+    app::reopen(phone, password).await?;
     for (link, module) in menu {
         let href = phone
             .execute(

@@ -6,7 +6,7 @@
 use anyhow::{ensure, Context, Result};
 use gugus_e2e::app;
 use gugus_e2e::sync::Api;
-use gugus_e2e::{poll, Browser, Worker};
+use gugus_e2e::{Browser, Worker};
 use gugus_model::e2e::parse_recovery_code;
 use reqwest_native::StatusCode;
 use serde_json::Value;
@@ -78,20 +78,7 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
     );
 
     // Opened again, the page says the key exists and offers no second one.
-    phone.reload().await?;
-    let script = "return document.getElementById('unlock-password') ? 'locked'
-        : document.querySelector('nav.nav') ? 'open' : null;";
-    let state = poll("the app to reopen", || async {
-        Ok(phone
-            .execute(script, vec![])
-            .await?
-            .as_str()
-            .map(str::to_owned))
-    })
-    .await?;
-    if state == "locked" {
-        app::unlock(phone, ADMIN.1).await?;
-    }
+    app::reopen(phone, ADMIN.1).await?;
     phone.click("#nav-admin").await?;
     phone.wait_for("#recovery-made").await?;
     ensure!(phone.count("#recovery-make").await? == 0);
