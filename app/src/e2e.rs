@@ -13,6 +13,11 @@
 //!   pair, ECDH with the reader's public key, HKDF-SHA256 (salt: the ephemeral public key;
 //!   info: the format) to an AES-256-GCM key that encrypts the case key's 32 bytes, with
 //!   the case, the key's id and the reader as associated data.
+//! - **The task force's recovery key** ([`AccountKeyPair::generate_recovery`]): a P-256
+//!   pair an admin makes once; its private scalar exists only as a printed code, which
+//!   with the public half the server keeps restores the pair
+//!   ([`AccountKeyPair::from_recovery_code`]) to open what was wrapped for
+//!   [`Reader::Recovery`].
 //!
 //! Why ECDH P-256 and not RSA-OAEP 3072: a P-256 key pair is made in milliseconds on a
 //! cheap phone where an RSA-3072 one takes a second or more; a public key is 65 bytes, not
