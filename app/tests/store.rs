@@ -46,6 +46,7 @@ async fn opening_creates_every_object_store_and_reopening_keeps_the_data() {
             "outbox",
             "records.activity",
             "records.case",
+            "records.case_key",
             "records.legal_step",
             "records.note",
             "records.other",
@@ -116,6 +117,76 @@ async fn version_one_with_an_activity(name: &str) {
     }
     tx.commit().await.expect("commit");
     db.close();
+}
+
+/// A phone that ran version 3 of the database: a store per kind it knew (no wrapped case
+/// keys), an activity in its store.
+#[wasm_bindgen_test]
+async fn a_version_three_database_gains_the_case_keys_store_and_keeps_its_records() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use indexed_db_futures::KeyPath;
+    let name = "t-upgrade-3";
+    Database::delete_by_name(name)
+        .expect("delete")
+        .await
+        .expect("deleted");
+    let version_three = [
+        "records.activity",
+        "records.case",
+        "records.victim",
+        "records.victim_identity",
+        "records.service",
+        "records.legal_step",
+        "records.note",
+        "records.other",
+    ];
+    let db = Database::open(name)
+        .with_version(3_u32)
+        .with_on_upgrade_needed(move |_, db| {
+            for store in version_three.iter().chain(&["outbox"]) {
+                db.create_object_store(store)
+                    .with_key_path(KeyPath::One("id"))
+                    .build()?;
+            }
+            db.create_object_store("meta").build()?;
+            db.create_object_store("drafts").build()?;
+            Ok(())
+        })
+        .await
+        .expect("open version 3");
+    let tx = db
+        .transaction(["records.activity"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    let record = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "kind": "activity", "version": 3,
+        "fields": activity("Balai desa"), "server": activity("Balai desa"), "changed_at": AT,
+    });
+    tx.object_store("records.activity")
+        .expect("store")
+        .put(record)
+        .serde()
+        .expect("serde")
+        .await
+        .expect("put");
+    tx.commit().await.expect("commit");
+    db.close();
+
+    let store = Store::open_named(name).await.expect("upgrade");
+    assert!(object_store_names(&store).contains(&"records.case_key".to_owned()));
+    let listed = store
+        .list_records(RecordKind::Activity)
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 1, "the record survives the upgrade");
+    assert!(store
+        .list_records(RecordKind::CaseKey)
+        .await
+        .expect("list")
+        .is_empty());
 }
 
 #[wasm_bindgen_test]

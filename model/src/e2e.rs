@@ -287,6 +287,77 @@ impl AccountKeys {
     }
 }
 
+impl WrappedKey {
+    /// Reads a `case_key` record's fields (`crate::schema::CASE_KEY`): `case_id` and
+    /// `key_id` UUIDs, `reader` an account's id or `recovery`, and the hex of a P-256
+    /// point, a 12-byte nonce and a 48-byte wrapped key. The error names the first field
+    /// that is not of its shape.
+    pub fn from_fields(
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<WrappedKey, crate::FieldError> {
+        use crate::{FieldError, Problem};
+        let text = |name: &str| fields.get(name).and_then(serde_json::Value::as_str);
+        let id = |name: &'static str| {
+            text(name)
+                .and_then(|t| Uuid::try_parse(t).ok())
+                .ok_or_else(|| FieldError::new(name, Problem::NotAnId))
+        };
+        let hex = |name: &'static str| {
+            text(name)
+                .and_then(unhex)
+                .ok_or_else(|| FieldError::new(name, Problem::WrongType))
+        };
+        let reader = match text("reader") {
+            Some("recovery") => Reader::Recovery,
+            _ => Reader::Account(id("reader")?),
+        };
+        let wrapped = WrappedKey {
+            case_id: id("case_id")?,
+            key_id: id("key_id")?,
+            reader,
+            ephemeral: hex("ephemeral")?,
+            nonce: hex("nonce")?,
+            wrapped: hex("wrapped")?,
+        };
+        wrapped.check().map_err(|error| {
+            let field = match error {
+                ShapeError::Nonce => "nonce",
+                ShapeError::Wrapped => "wrapped",
+                _ => "ephemeral",
+            };
+            FieldError::new(field, Problem::WrongType)
+        })?;
+        Ok(wrapped)
+    }
+
+    /// The fields of the `case_key` record that carries this wrapped key.
+    pub fn to_fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        let hex = |bytes: &[u8]| {
+            let mut text = String::with_capacity(2 * bytes.len());
+            hex_into(&mut text, bytes);
+            serde_json::Value::String(text)
+        };
+        let reader = match self.reader {
+            Reader::Account(id) => id.to_string(),
+            Reader::Recovery => "recovery".to_owned(),
+        };
+        [
+            (
+                "case_id",
+                serde_json::Value::String(self.case_id.to_string()),
+            ),
+            ("key_id", serde_json::Value::String(self.key_id.to_string())),
+            ("reader", serde_json::Value::String(reader)),
+            ("ephemeral", hex(&self.ephemeral)),
+            ("nonce", hex(&self.nonce)),
+            ("wrapped", hex(&self.wrapped)),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+    }
+}
+
 /// Checks that `bytes` is an uncompressed P-256 public key's shape (the browser checks
 /// that the point is on the curve when it imports it).
 pub fn check_public_key(bytes: &[u8]) -> Result<(), ShapeError> {

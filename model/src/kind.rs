@@ -22,19 +22,23 @@ pub enum RecordKind {
     LegalStep,
     /// A note on a case; never edited.
     Note,
+    /// A case's key wrapped for one reader (issue #18; `crate::e2e::WrappedKey`); never
+    /// edited.
+    CaseKey,
     /// An outreach, training, advocacy or coordination activity.
     Activity,
 }
 
 impl RecordKind {
     /// Every kind this version of the model knows.
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Case,
         RecordKind::Victim,
         RecordKind::VictimIdentity,
         RecordKind::Service,
         RecordKind::LegalStep,
         RecordKind::Note,
+        RecordKind::CaseKey,
         RecordKind::Activity,
     ];
 
@@ -47,6 +51,7 @@ impl RecordKind {
             RecordKind::Service => "service",
             RecordKind::LegalStep => "legal_step",
             RecordKind::Note => "note",
+            RecordKind::CaseKey => "case_key",
             RecordKind::Activity => "activity",
         }
     }
@@ -60,7 +65,7 @@ impl RecordKind {
 
     /// Whether records of this kind are never edited after creation (they never conflict).
     pub fn insert_only(self) -> bool {
-        self == RecordKind::Note
+        matches!(self, RecordKind::Note | RecordKind::CaseKey)
     }
 
     /// Validates a record's whole state (after merge), as of `today`.
@@ -81,6 +86,7 @@ impl RecordKind {
             RecordKind::Service => &schema::SERVICE,
             RecordKind::LegalStep => &schema::LEGAL_STEP,
             RecordKind::Note => &schema::NOTE,
+            RecordKind::CaseKey => &schema::CASE_KEY,
             RecordKind::Activity => return None,
         })
     }
@@ -90,6 +96,12 @@ impl RecordKind {
     /// encrypted.
     pub fn is_identity(self) -> bool {
         self == RecordKind::VictimIdentity
+    }
+
+    /// Whether sending a record of this kind to a device is an `identity_read` in the
+    /// audit trail: an identity, or a case key that opens identities (issue #18).
+    pub fn reads_identity(self) -> bool {
+        matches!(self, RecordKind::VictimIdentity | RecordKind::CaseKey)
     }
 
     /// Whether records of this kind belong to a case (the case itself included): an

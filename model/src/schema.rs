@@ -9,7 +9,9 @@
 mod kinds;
 pub mod view;
 
-pub use kinds::{required_by_state, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
+pub use kinds::{
+    required_by_state, CASE, CASE_KEY, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY,
+};
 
 use crate::check::{code, codes, count, date, present, region, text};
 use crate::field::{FieldError, Problem};

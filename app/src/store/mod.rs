@@ -46,7 +46,7 @@ use wasm_bindgen::prelude::*;
 
 /// The database's name in the browser.
 pub const DB_NAME: &str = "gugus";
-const DB_VERSION: u32 = 3;
+const DB_VERSION: u32 = 4;
 
 /// The one store of every record in versions 1 and 2.
 const RECORDS: &str = "records";
@@ -54,7 +54,7 @@ const RECORDS: &str = "records";
 const OTHER_RECORDS: &str = "records.other";
 /// Every record store: one per kind of `RecordKind::ALL` (a test holds them to it), then
 /// the others'.
-pub(crate) const RECORD_STORES: [&str; 8] = [
+pub(crate) const RECORD_STORES: [&str; 9] = [
     "records.activity",
     "records.case",
     "records.victim",
@@ -62,8 +62,11 @@ pub(crate) const RECORD_STORES: [&str; 8] = [
     "records.service",
     "records.legal_step",
     "records.note",
+    CASE_KEYS,
     OTHER_RECORDS,
 ];
+/// The store of the wrapped case keys (version 4, issue #18).
+const CASE_KEYS: &str = "records.case_key";
 pub(crate) const OUTBOX: &str = "outbox";
 pub(crate) const META: &str = "meta";
 pub(crate) const DRAFTS: &str = "drafts";
@@ -292,7 +295,13 @@ fn migrate(old_version: u32, request: &web_sys::IdbOpenDbRequest) -> Result<(), 
         for name in RECORD_STORES {
             db.create_object_store_with_optional_parameters(name, &by_id)?;
         }
-        move_records_by_kind(request, db)?;
+        move_records_by_kind(request, db.clone())?;
+    }
+    if old_version == 3 {
+        // Version 3 made a store for every kind it knew; the wrapped case keys came after.
+        let by_id = web_sys::IdbObjectStoreParameters::new();
+        by_id.set_key_path(&JsValue::from_str("id"));
+        db.create_object_store_with_optional_parameters(CASE_KEYS, &by_id)?;
     }
     Ok(())
 }

@@ -422,6 +422,65 @@ pub const NOTE: KindSpec = KindSpec {
     rules: no_rules,
 };
 
+/// A case's key wrapped for one reader (issue #18): what `crate::e2e::WrappedKey` holds, as
+/// a record of the case, so that wrapping works offline and syncs in order with the case.
+/// Never edited: a new key, or a new reader, is a new record.
+pub const CASE_KEY: KindSpec = KindSpec {
+    kind: RecordKind::CaseKey,
+    fields: &[
+        field(
+            "case_id",
+            FieldType::Parent(RecordKind::Case),
+            REQUIRED,
+            "Kasus",
+            "Case",
+        ),
+        field(
+            "key_id",
+            FieldType::Text { max: 36 },
+            REQUIRED,
+            "Kunci",
+            "Key",
+        ),
+        field(
+            "reader",
+            FieldType::Text { max: 36 },
+            REQUIRED,
+            "Pemegang",
+            "Reader",
+        ),
+        field(
+            "ephemeral",
+            FieldType::Text { max: 130 },
+            REQUIRED,
+            "Kunci publik sementara",
+            "Ephemeral public key",
+        ),
+        field(
+            "nonce",
+            FieldType::Text { max: 24 },
+            REQUIRED,
+            "Nonce",
+            "Nonce",
+        ),
+        field(
+            "wrapped",
+            FieldType::Text { max: 96 },
+            REQUIRED,
+            "Kunci terbungkus",
+            "Wrapped key",
+        ),
+    ],
+    rules: case_key_rules,
+};
+
+/// A wrapped case key's fields are of their shapes (`crate::e2e::WrappedKey::from_fields`).
+fn case_key_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    if let Err(error) = crate::e2e::WrappedKey::from_fields(fields) {
+        errors.push(error);
+    }
+}
+
 fn no_rules(_: &Map<String, Value>, _: &mut Vec<FieldError>) {}
 
 fn filled(fields: &Map<String, Value>, name: &str) -> bool {

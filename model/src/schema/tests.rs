@@ -38,17 +38,24 @@ fn valid(kind: RecordKind) -> Map<String, Value> {
             "reference": "LP/B/123/XI/2026", "suspects": 2, "articles": "Pasal 4 UU 21/2007"
         }),
         RecordKind::Note => json!({"case_id": CASE_ID, "text": "Korban sudah dihubungi."}),
+        RecordKind::CaseKey => json!({
+            "case_id": CASE_ID, "key_id": "0193a1b2-0000-7000-8000-0000000000c1",
+            "reader": "0193a1b2-0000-7000-8000-0000000000aa",
+            "ephemeral": format!("04{}", "5a".repeat(64)), "nonce": "01".repeat(12),
+            "wrapped": "ee".repeat(48)
+        }),
         RecordKind::Activity => json!({}),
     })
 }
 
-const SPEC_KINDS: [RecordKind; 6] = [
+const SPEC_KINDS: [RecordKind; 7] = [
     RecordKind::Case,
     RecordKind::Victim,
     RecordKind::VictimIdentity,
     RecordKind::Service,
     RecordKind::LegalStep,
     RecordKind::Note,
+    RecordKind::CaseKey,
 ];
 
 fn problems(kind: RecordKind, fields: &Map<String, Value>) -> Vec<(String, &'static str)> {
@@ -232,7 +239,47 @@ fn every_field_has_a_label_in_both_languages_and_the_parent_is_first() {
         }
     }
     assert!(RecordKind::Note.insert_only());
+    assert!(RecordKind::CaseKey.insert_only());
     assert!(!RecordKind::Case.insert_only());
+}
+
+/// A wrapped case key travels as a `case_key` record: its fields read back as the
+/// wrapped key, and each part of the wrong shape is named.
+#[test]
+fn a_case_key_record_is_a_wrapped_key_of_its_shape() {
+    use crate::e2e::{Reader, WrappedKey};
+    let fields = valid(RecordKind::CaseKey);
+    let key = WrappedKey::from_fields(&fields).expect("reads");
+    assert_eq!(key.to_fields(), fields);
+    let recovery = WrappedKey {
+        reader: Reader::Recovery,
+        ..key.clone()
+    };
+    assert_eq!(recovery.to_fields()["reader"], json!("recovery"));
+    assert_eq!(
+        RecordKind::CaseKey.validate(&recovery.to_fields(), TODAY),
+        Ok(())
+    );
+    for (field, value, code) in [
+        ("key_id", json!("kunci-1"), "not_an_id"),
+        ("reader", json!("semua"), "not_an_id"),
+        (
+            "ephemeral",
+            json!(format!("02{}", "5a".repeat(64))),
+            "wrong_type",
+        ),
+        ("ephemeral", json!("zz"), "wrong_type"),
+        ("nonce", json!("01".repeat(11)), "wrong_type"),
+        ("wrapped", json!("ee".repeat(47)), "wrong_type"),
+        ("wrapped", json!("EE".repeat(48)), "wrong_type"),
+    ] {
+        assert_eq!(
+            with(RecordKind::CaseKey, field, value),
+            one(field, code),
+            "{field}"
+        );
+    }
+    assert!(RecordKind::CaseKey.reads_identity() && !RecordKind::CaseKey.is_identity());
 }
 
 /// Reads `fields` through the kind's typed view (`None`: the kind has no view).

@@ -142,13 +142,15 @@ pub async fn list(
     Ok(Json(AuditPage { entries, more }))
 }
 
-/// The entries for the identities a pull sends: one per identity record, naming its
-/// fields, never their values.
+/// The entries for the identities a pull sends: one per identity record and per wrapped
+/// case key (`RecordKind::reads_identity`), naming its fields, never their values.
 pub fn identity_reads(user: Uuid, device: Uuid, records: &[RecordState]) -> Vec<NewAuditEntry> {
     let at = now_unix();
     records
         .iter()
-        .filter(|r| !r.deleted && RecordKind::parse(&r.kind).is_some_and(RecordKind::is_identity))
+        .filter(|r| {
+            !r.deleted && RecordKind::parse(&r.kind).is_some_and(RecordKind::reads_identity)
+        })
         .map(|record| {
             let fields: Vec<&String> = record.fields.keys().collect();
             NewAuditEntry {

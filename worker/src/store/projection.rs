@@ -204,7 +204,7 @@ pub(crate) fn project(
             &LEGAL_FACTS,
             legal_row(id, &LegalStepFields::from_fields(f)?),
         )],
-        RecordKind::VictimIdentity | RecordKind::Note => Vec::new(),
+        RecordKind::VictimIdentity | RecordKind::Note | RecordKind::CaseKey => Vec::new(),
     };
     debug_assert!(tables
         .iter()
@@ -221,7 +221,7 @@ fn fact_tables(kind: RecordKind) -> &'static [&'static FactTable] {
         RecordKind::Victim => &[&VICTIM_FACTS],
         RecordKind::Service => &[&SERVICE_FACTS],
         RecordKind::LegalStep => &[&LEGAL_FACTS],
-        RecordKind::VictimIdentity | RecordKind::Note => &[],
+        RecordKind::VictimIdentity | RecordKind::Note | RecordKind::CaseKey => &[],
     }
 }
 

@@ -3,6 +3,7 @@
 //! marks them stale when an admin resets the password, and hands public keys to the roles
 //! that wrap case keys.
 
+use crate::common::records::{case, upsert_of};
 use crate::common::{assert_error, TestServer};
 use gugus_model::api::Role;
 use reqwest_native::StatusCode;
@@ -15,6 +16,7 @@ crate::on_both_backends!(
     public_keys_go_to_the_roles_that_wrap_case_keys,
     key_pairs_of_the_wrong_shape_are_refused,
     the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_out,
+    wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_are_audited,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -279,5 +281,105 @@ async fn the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_ou
         .filter(|entry| entry["detail"]["change"] == "recovery_key")
         .count();
     assert_eq!(made, 1, "made once, audited once: {page}");
+    Ok(())
+}
+
+/// A `case_key` record's fields: a wrapped key of the right shape for `reader`.
+fn case_key(case_id: Uuid, key_id: Uuid, reader: &str) -> Value {
+    json!({
+        "case_id": case_id, "key_id": key_id, "reader": reader,
+        "ephemeral": format!("04{}", "5a".repeat(64)), "nonce": "01".repeat(12),
+        "wrapped": "ee".repeat(48)
+    })
+}
+
+async fn wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_are_audited(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let other = server.user("petugas2", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (case_id, key_id, wrapping) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let mine = officer.user.id.to_string();
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("case_key", 2, wrapping, 0, case_key(case_id, key_id, &mine)),
+                upsert_of(
+                    "case_key",
+                    3,
+                    Uuid::now_v7(),
+                    0,
+                    case_key(case_id, key_id, "recovery"),
+                ),
+            ],
+        )
+        .await?;
+    let statuses: Vec<&Value> = answer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| &r["status"])
+        .collect();
+    assert_eq!(statuses, [&json!("applied"); 3], "{answer}");
+
+    // Never edited: a new key, or a new reader, is a new record.
+    let version = answer["results"][1]["version"].as_u64().unwrap_or_default();
+    let (_, edit) = server
+        .push(
+            &officer,
+            vec![upsert_of(
+                "case_key",
+                4,
+                wrapping,
+                version,
+                case_key(case_id, Uuid::now_v7(), &mine),
+            )],
+        )
+        .await?;
+    assert_eq!(edit["results"][0]["status"], "rejected", "{edit}");
+    // Of the wrong shape: the field is named.
+    let mut bad = case_key(case_id, key_id, &mine);
+    bad["wrapped"] = json!("ee".repeat(47));
+    let (_, refused) = server
+        .push(
+            &officer,
+            vec![upsert_of("case_key", 5, Uuid::now_v7(), 0, bad)],
+        )
+        .await?;
+    assert_eq!(refused["results"][0]["status"], "rejected", "{refused}");
+    assert_eq!(
+        refused["results"][0]["error"]["field"], "wrapped",
+        "{refused}"
+    );
+
+    // In the case's scope: the officer and the supervisor pull them, another officer not.
+    for (who, expected) in [(&officer, 2), (&supervisor, 2), (&other, 0)] {
+        let keys = server
+            .pull_all(who)
+            .await?
+            .into_iter()
+            .filter(|r| r["kind"] == "case_key")
+            .count();
+        assert_eq!(keys, expected, "{}", who.user.username);
+    }
+    let (_, page) = server
+        .get(
+            &format!("/audit?record={wrapping}"),
+            Some(&supervisor.token),
+        )
+        .await?;
+    let reads = page["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["action"] == "identity_read")
+        .count();
+    assert_eq!(
+        reads, 2,
+        "each pull of the wrapped key is an identity read: {page}"
+    );
     Ok(())
 }
