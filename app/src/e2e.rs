@@ -564,7 +564,7 @@ pub async fn keep_account_keys(
     password: String,
     always: bool,
 ) {
-    if !session.user.role.syncs_records() {
+    if !session.user.role.holds_keys() {
         return;
     }
     let me = session.user.id.to_string();

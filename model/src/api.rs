@@ -52,6 +52,17 @@ impl Role {
         matches!(self, Role::Supervisor)
     }
 
+    /// Whether the role holds a key pair and wraps case keys for others (issue #18): the
+    /// roles that sync records. A viewer reads no identity.
+    pub fn holds_keys(self) -> bool {
+        self.syncs_records()
+    }
+
+    /// Whether the role makes the task force's recovery key (once).
+    pub fn makes_recovery_key(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+
     /// Whether the role's figures have small cells suppressed.
     pub fn suppressed_figures(self) -> bool {
         matches!(self, Role::Viewer)

@@ -332,11 +332,7 @@ impl WrappedKey {
 
     /// The fields of the `case_key` record that carries this wrapped key.
     pub fn to_fields(&self) -> serde_json::Map<String, serde_json::Value> {
-        let hex = |bytes: &[u8]| {
-            let mut text = String::with_capacity(2 * bytes.len());
-            hex_into(&mut text, bytes);
-            serde_json::Value::String(text)
-        };
+        let hex = |bytes: &[u8]| serde_json::Value::String(hex(bytes));
         let reader = match self.reader {
             Reader::Account(id) => id.to_string(),
             Reader::Recovery => "recovery".to_owned(),
@@ -378,6 +374,19 @@ fn labelled(label: &str, parts: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(2 * bytes.len());
+    hex_into(&mut out, bytes);
+    out
+}
+
+/// What the audit trail names a public key by: the hex of its first 8 bytes after the
+/// point's `04` (never the whole key, which would add nothing).
+pub fn fingerprint(public: &[u8]) -> String {
+    hex(public.get(1..9).unwrap_or(public))
+}
+
 /// Lower-case hex of `bytes`, appended to `out`.
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -408,9 +417,7 @@ mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        let mut text = String::with_capacity(2 * bytes.len());
-        super::hex_into(&mut text, bytes);
-        serializer.serialize_str(&text)
+        serializer.serialize_str(&super::hex(bytes))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {

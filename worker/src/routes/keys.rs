@@ -13,7 +13,6 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use model::api::Role;
 use model::e2e::{AccountKeys, OwnKeys, PublicKey, PublicKeys, RecoveryKey};
 use serde::Deserialize;
 use serde_json::json;
@@ -83,9 +82,7 @@ pub async fn set_own(
 ) -> Result<StatusCode, ApiError> {
     keys.check()
         .map_err(|error| ApiError::BadRequest(format!("keys: {error}")))?;
-    let mut fingerprint = String::new();
-    model::e2e::hex_into(&mut fingerprint, &keys.public[1..9]);
-    let detail = json!({"change": "account_keys", "public": fingerprint});
+    let detail = json!({"change": "account_keys", "public": model::e2e::fingerprint(&keys.public)});
     let entry = account_change(current.user.id, current.user.id, detail);
     match state
         .store
@@ -129,7 +126,7 @@ pub async fn public(
     current: CurrentUser,
     ApiQuery(query): ApiQuery<AccountsQuery>,
 ) -> Result<Json<PublicKeys>, ApiError> {
-    if current.user.role == Role::Viewer {
+    if !current.user.role.holds_keys() {
         return Err(ApiError::Forbidden(MAY_NOT_WRAP));
     }
     let accounts = query
@@ -176,7 +173,7 @@ pub async fn recovery(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<RecoveryKey>, ApiError> {
-    if current.user.role == Role::Viewer {
+    if !current.user.role.holds_keys() {
         return Err(ApiError::Forbidden(MAY_NOT_WRAP));
     }
     let public = state.store.recovery_key().await?;
@@ -206,15 +203,13 @@ pub async fn set_recovery(
     body: Result<ApiJson<RecoveryKey>, ApiError>,
 ) -> Result<StatusCode, ApiError> {
     // The role first: any other role is told it may not, whatever it sent.
-    if current.user.role != Role::Admin {
+    if !current.user.role.makes_recovery_key() {
         return Err(ApiError::Forbidden(MAY_NOT_MAKE));
     }
     let ApiJson(key) = body?;
     model::e2e::check_public_key(&key.public)
         .map_err(|error| ApiError::BadRequest(format!("public: {error}")))?;
-    let mut fingerprint = String::new();
-    model::e2e::hex_into(&mut fingerprint, &key.public[1..9]);
-    let detail = json!({"change": "recovery_key", "public": fingerprint});
+    let detail = json!({"change": "recovery_key", "public": model::e2e::fingerprint(&key.public)});
     let entry = account_change(current.user.id, current.user.id, detail);
     match state.store.set_recovery_key(&key.public, &entry).await? {
         true => Ok(StatusCode::NO_CONTENT),

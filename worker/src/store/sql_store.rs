@@ -37,6 +37,22 @@ impl<B: Backend> SqlStore<B> {
         Ok(self.pool.acquire().await?)
     }
 
+    /// Runs `statement` and, when it changed a row, appends `audit`, in one write
+    /// transaction; whether it changed one.
+    async fn write_audited(
+        &self,
+        statement: super::db::Statement<'_>,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = B::begin_write(&self.pool).await?;
+        let written = tx.execute(statement).await? > 0;
+        if written {
+            insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
     /// The open conflict-log entries of these records, oldest first.
     async fn open_conflicts(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Conflict)>, StoreError> {
         if ids.is_empty() {
@@ -216,22 +232,14 @@ impl<B: Backend> Store for SqlStore<B> {
         keys: &model::e2e::AccountKeys,
         audit: &NewAuditEntry,
     ) -> Result<bool, StoreError> {
-        let mut public = String::with_capacity(2 * keys.public.len());
-        model::e2e::hex_into(&mut public, &keys.public);
         let text = serde_json::to_string(keys)
             .map_err(|error| StoreError::Corrupt(format!("account keys: {error}")))?;
-        let mut tx = B::begin_write(&self.pool).await?;
         let set = query(sql::SET_ACCOUNT_KEYS)
             .bind(user_id)
-            .bind(public)
+            .bind(model::e2e::hex(&keys.public))
             .bind(text)
             .bind(audit.at);
-        let written = tx.execute(set).await? > 0;
-        if written {
-            insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
-        }
-        tx.commit().await?;
-        Ok(written)
+        self.write_audited(set, audit).await
     }
 
     async fn recovery_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -252,22 +260,14 @@ impl<B: Backend> Store for SqlStore<B> {
         public: &[u8],
         audit: &NewAuditEntry,
     ) -> Result<bool, StoreError> {
-        let mut text = String::with_capacity(2 * public.len());
-        model::e2e::hex_into(&mut text, public);
         let made_by = audit
             .user_id
             .ok_or_else(|| StoreError::Corrupt("a recovery key made by nobody".into()))?;
-        let mut tx = B::begin_write(&self.pool).await?;
         let set = query(sql::SET_RECOVERY_KEY)
-            .bind(text)
+            .bind(model::e2e::hex(public))
             .bind(made_by)
             .bind(audit.at);
-        let written = tx.execute(set).await? > 0;
-        if written {
-            insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
-        }
-        tx.commit().await?;
-        Ok(written)
+        self.write_audited(set, audit).await
     }
 
     async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
