@@ -22,8 +22,8 @@ use indexed_db_futures::prelude::*;
 /// A pull page ready to be stored (see the module's text).
 pub struct PulledPage {
     page: PullResponse,
-    /// Each record's object store, in the page's order.
-    homes: Vec<&'static str>,
+    /// Each record's object store, as its place in `stores`, in the page's order.
+    homes: Vec<usize>,
     /// The object stores the page writes, sorted, once each.
     stores: Vec<&'static str>,
     /// The records to keep when the phone holds none of the page and nothing waits to be
@@ -46,16 +46,19 @@ impl PulledPage {
             return Err(StoreError::Failed("identity values must be sealed".into()));
         }
         let start = timing::now();
-        let homes: Vec<&'static str> = page.records.iter().map(|s| kind_store(&s.kind)).collect();
-        let mut stores = homes.clone();
+        let names: Vec<&'static str> = page.records.iter().map(|s| kind_store(&s.kind)).collect();
+        let mut stores = names.clone();
         stores.sort_unstable();
         stores.dedup();
-        let place = |name: &str| stores.iter().position(|s| *s == name).unwrap_or_default();
+        let homes: Vec<usize> = names
+            .iter()
+            .map(|name| stores.iter().position(|s| s == name).unwrap_or_default())
+            .collect();
         let (kept, places): (Vec<LocalRecord>, Vec<usize>) = page
             .records
             .iter()
             .zip(&homes)
-            .filter_map(|(state, home)| Some((device::pulled(state, None, &[])?, place(home))))
+            .filter_map(|(state, home)| Some((device::pulled(state, None, &[])?, *home)))
             .unzip();
         let fresh = (js_records(&kept)?, places);
         timing::measure(timing::SYNC_MERGE, start, timing::now(), None);
@@ -107,7 +110,7 @@ impl Store {
         let ids: Vec<String> = page.records.iter().map(|s| s.id.to_string()).collect();
         let mut mine: Vec<Vec<&str>> = vec![Vec::new(); stores.len()];
         for (id, home) in ids.iter().zip(homes) {
-            mine[place(stores, home)].push(id);
+            mine[*home].push(id);
         }
         // One round of reads, all asked for before the first answer is awaited: whether
         // changes wait, the mutation counter, and which of the page's ids the phone holds.
@@ -125,7 +128,7 @@ impl Store {
         let (waiting, next_id) = (waiting.await?, next_id.await?.unwrap_or(1u64));
         let holds_any = || {
             ids.iter().zip(homes).any(|(id, home)| {
-                held_keys[place(stores, home)]
+                held_keys[*home]
                     .as_ref()
                     .is_none_or(|held| held.binary_search(id).is_ok())
             })
@@ -136,7 +139,7 @@ impl Store {
             fresh.clone()
         } else {
             let waiting = read_outbox(&outbox).await?;
-            let existing = read_held(&records, &ids, homes, stores, &held_keys).await?;
+            let existing = read_held(&records, &ids, homes, &held_keys).await?;
             let merge_start = timing::now();
             timing::measure(timing::SYNC_READ, read_start, merge_start, None);
             let mut kept = Vec::with_capacity(ids.len());
@@ -144,7 +147,7 @@ impl Store {
             for (((state, existing), id), home) in
                 page.records.iter().zip(existing).zip(&ids).zip(homes)
             {
-                let at = place(stores, home);
+                let at = *home;
                 match device::pulled(state, existing, &waiting) {
                     Some(record) => {
                         kept.push(record);
@@ -174,26 +177,19 @@ impl Store {
     }
 }
 
-/// The place of object store `name` among a page's sorted `stores`.
-fn place(stores: &[&str], name: &str) -> usize {
-    stores.iter().position(|s| *s == name).unwrap_or_default()
-}
-
 /// Reads the records of `ids` the phone may hold: those listed in their store's held keys,
 /// or every one of a store whose keys were not listed. Every read is asked for before the
 /// first answer is awaited.
 async fn read_held(
     records: &[ObjectStore<'_>],
     ids: &[String],
-    homes: &[&'static str],
-    stores: &[&'static str],
+    homes: &[usize],
     held: &[Option<Vec<String>>],
 ) -> StoreResult<Vec<Option<LocalRecord>>> {
     let mut reads = ids
         .iter()
         .zip(homes)
-        .map(|(id, home)| {
-            let at = place(stores, home);
+        .map(|(id, &at)| {
             match held[at]
                 .as_ref()
                 .is_none_or(|held| held.binary_search(id).is_ok())
