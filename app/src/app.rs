@@ -5,6 +5,7 @@
 use crate::components::header::Header;
 use crate::crypto::Vault;
 use crate::i18n::{self, tr, I18n};
+use crate::keyring::Keyring;
 use crate::pages::cases::CasePage;
 use crate::pages::{on_demand, LoginPage, UnlockPage};
 use crate::store::{Session, Store, StoreError};
@@ -128,6 +129,8 @@ pub struct Ctx {
     pub session: RwSignal<Option<Session>>,
     /// The officer's open vault: `None` while the device's data is locked.
     pub vault: RwSignal<Option<Vault>, LocalStorage>,
+    /// The keys that seal and open identities (issue #18): `None` while locked.
+    pub keyring: RwSignal<Option<Keyring>, LocalStorage>,
     /// What the sync indicator shows.
     pub status: RwSignal<SyncStatus>,
     /// Bumped whenever records change on the device, so lists reload.
@@ -170,9 +173,18 @@ impl Ctx {
         self.role().is_some_and(Role::syncs_records) && self.vault.with(Option::is_none)
     }
 
-    /// Locks the device's data: the key is dropped; the password opens it again.
+    /// Locks the device's data: the keys are dropped; the password opens them again.
     pub fn lock(&self) {
         self.vault.set(None);
+        self.keyring.set(None);
+    }
+
+    /// Unlocks the device's data with `vault` (`None`: a role that keeps none); the
+    /// account's key pair joins it when it has been opened (`login::ensure_keys`).
+    pub fn open(&self, vault: Option<Vault>) {
+        self.keyring
+            .set(vault.clone().map(|v| Keyring::new(v, None)));
+        self.vault.set(vault);
     }
 }
 
@@ -243,13 +255,14 @@ fn Shell(booted: Booted) -> impl IntoView {
     let session = RwSignal::new(booted.session);
     // Every page load starts locked: the key lives only in memory.
     let vault = RwSignal::new_local(None::<Vault>);
+    let keyring = RwSignal::new_local(None::<Keyring>);
     let status = RwSignal::new(SyncStatus::default());
     let revision = RwSignal::new(0_u64);
     let engine = SyncEngine::new(
         booted.store.clone(),
         booted.device_id,
         session,
-        vault,
+        keyring,
         status,
         revision,
     );
@@ -261,6 +274,7 @@ fn Shell(booted: Booted) -> impl IntoView {
         device_id: booted.device_id,
         session,
         vault,
+        keyring,
         status,
         revision,
         page,

@@ -7,8 +7,8 @@
 //!   from the account's password (PBKDF2-SHA256, 600,000 iterations, its own salt), so any
 //!   phone the account logs in on can unwrap it and the server cannot.
 //! - **A case key** ([`CaseKey`]): a random AES-256-GCM key. Each identity field's value
-//!   is encrypted with it into an envelope, with a fresh random nonce and the record's id
-//!   and the field's name as associated data.
+//!   is encrypted with it into an envelope, with a nonce derived from the value (see
+//!   [`CaseKey::seal`]) and the record's id and the field's name as associated data.
 //! - **Wrapping a case key for a reader** ([`CaseKey::wrap_for`]): an ephemeral P-256 key
 //!   pair, ECDH with the reader's public key, HKDF-SHA256 (salt: the ephemeral public key;
 //!   info: the format) to an AES-256-GCM key that encrypts the case key's 32 bytes, with
@@ -39,6 +39,8 @@ use web_sys::CryptoKey;
 pub const PBKDF2_ITERATIONS: u32 = 600_000;
 /// HKDF's info for a case key's wrapping key.
 const WRAP_INFO: &[u8] = b"gugus-case-key:v1";
+/// HKDF's info for a case key's nonce key.
+const NONCE_INFO: &[u8] = b"gugus-e2e:v1:nonce";
 
 /// An account's key pair, unwrapped in memory (see the module's text).
 #[derive(Debug, Clone)]
@@ -236,6 +238,8 @@ pub struct CaseKey {
     pub id: Uuid,
     /// AES-256-GCM; extractable, so that it can be wrapped for another reader.
     key: CryptoKey,
+    /// HMAC-SHA256 derived from the key (HKDF), for the nonces of [`CaseKey::seal`].
+    mac: CryptoKey,
 }
 
 impl CaseKey {
@@ -247,9 +251,43 @@ impl CaseKey {
             &usages(&["encrypt", "decrypt"]),
         ))
         .await?;
+        CaseKey::with_mac(Uuid::now_v7(), key.unchecked_into()).await
+    }
+
+    /// The key with its nonce key: HKDF-SHA256 of the key's bytes (info: [`NONCE_INFO`]).
+    async fn with_mac(id: Uuid, key: CryptoKey) -> Result<CaseKey, CryptoError> {
+        let subtle = subtle()?;
+        let raw = bytes(call(subtle.export_key("raw", &key)).await?);
+        let base = call(subtle.import_key_with_object(
+            "raw",
+            &Uint8Array::from(raw.as_slice()),
+            &object(&[("name", "HKDF".into())]),
+            false,
+            &usages(&["deriveKey"]),
+        ))
+        .await?;
+        let params = object(&[
+            ("name", "HKDF".into()),
+            ("hash", "SHA-256".into()),
+            ("salt", Uint8Array::new_with_length(0).into()),
+            ("info", Uint8Array::from(NONCE_INFO).into()),
+        ]);
+        let mac = call(subtle.derive_key_with_object_and_object(
+            &params,
+            &base.unchecked_into(),
+            &object(&[
+                ("name", "HMAC".into()),
+                ("hash", "SHA-256".into()),
+                ("length", 256.into()),
+            ]),
+            false,
+            &usages(&["sign"]),
+        ))
+        .await?;
         Ok(CaseKey {
-            id: Uuid::now_v7(),
-            key: key.unchecked_into(),
+            id,
+            key,
+            mac: mac.unchecked_into(),
         })
     }
 
@@ -320,13 +358,16 @@ impl CaseKey {
         ))
         .await
         .map_err(|_| CryptoError::WrongKey)?;
-        Ok(CaseKey {
-            id: wrapped.key_id,
-            key: key.unchecked_into(),
-        })
+        CaseKey::with_mac(wrapped.key_id, key.unchecked_into()).await
     }
 
     /// Encrypts one identity field's value of record `record_id` into an envelope's text.
+    /// The nonce is the HMAC of the associated data and the value under the key's nonce
+    /// key, as in SIV constructions: the same value of the same field of the same record
+    /// seals to the same text, so the device's merge compares envelopes as it compares
+    /// plain values, and a nonce repeats only with its plaintext (AES-GCM's nonce-reuse
+    /// weakness does not arise). The server learns only that a field's value is the one
+    /// it had before, never what it is.
     pub async fn seal(
         &self,
         record_id: Uuid,
@@ -338,8 +379,13 @@ impl CaseKey {
         if plain.len() > gugus_model::e2e::MAX_PLAIN_BYTES {
             return Err(CryptoError::Unavailable("the value is too long".into()));
         }
-        let nonce = random_bytes(NONCE_BYTES)?;
-        let params = gcm(&nonce, &Envelope::associated_data(record_id, field));
+        let associated = Envelope::associated_data(record_id, field);
+        let mut mac_input = associated.clone();
+        mac_input.push(0);
+        mac_input.extend_from_slice(&plain);
+        let tag = call(subtle()?.sign_with_str_and_u8_array("HMAC", &self.mac, &mac_input)).await?;
+        let nonce = bytes(tag)[..NONCE_BYTES].to_vec();
+        let params = gcm(&nonce, &associated);
         let ciphertext = bytes(
             call(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, &plain)).await?,
         );
@@ -529,56 +575,77 @@ fn property<T: JsCast>(object: &JsValue, name: &str) -> Result<T, CryptoError> {
         .map_err(|_| CryptoError::Unavailable(format!("no {name}")))
 }
 
-/// Makes sure the account has a live key pair on the server: when it has none yet, or an
-/// admin's password reset left its pair stale, makes one and sends it (the public key, and
-/// the private key locked under `password`). A live pair is left as it is; another phone
-/// sending its first pair at the same moment wins (`keys_exist`) and this one is dropped.
-/// Runs after a login or an unlock, in the background: the screens do not wait for it.
+/// Makes sure the account has a live key pair on the server, and answers it with the pair
+/// unlocked: when it has none yet, or an admin's password reset left its pair stale, makes
+/// one and sends it (the public key, and the private key locked under `password`); a live
+/// pair is unlocked with `password`. Another phone sending its first pair at the same
+/// moment wins (`keys_exist`): its pair is fetched and unlocked instead.
 pub async fn ensure_account_keys(
     api: &crate::sync::Api,
     token: &str,
     account: Uuid,
     password: &str,
-) -> Result<(), KeysProblem> {
-    if let Some(own) = api.own_keys(token).await? {
-        if !own.stale {
-            return Ok(());
-        }
+) -> Result<(AccountKeys, AccountKeyPair), KeysProblem> {
+    let live = |own: Option<gugus_model::e2e::OwnKeys>| own.filter(|own| !own.stale);
+    if let Some(own) = live(api.own_keys(token).await?) {
+        let pair = AccountKeyPair::unlock(account, &own.keys, password).await?;
+        return Ok((own.keys, pair));
     }
-    let (_, keys) = AccountKeyPair::generate(account, password).await?;
+    let (pair, keys) = AccountKeyPair::generate(account, password).await?;
     match api.set_own_keys(token, &keys).await {
-        Err(crate::sync::ApiError::Server { code, .. }) if code == "keys_exist" => Ok(()),
-        done => Ok(done?),
+        Err(crate::sync::ApiError::Server { code, .. }) if code == "keys_exist" => {
+            let own = live(api.own_keys(token).await?).ok_or(KeysProblem::Crypto(
+                CryptoError::Unavailable("the key pair vanished".into()),
+            ))?;
+            let pair = AccountKeyPair::unlock(account, &own.keys, password).await?;
+            Ok((own.keys, pair))
+        }
+        done => {
+            done?;
+            Ok((keys, pair))
+        }
     }
 }
 
-/// Makes sure the logged-in account has a live key pair on the server
-/// ([`ensure_account_keys`]) for the roles that sync records (a viewer reads no
-/// identities): after every login (`always`: an admin's password reset leaves the pair
-/// stale, and the login after it makes a new one), and after an unlock until it has
-/// succeeded once on this device. A failure (no signal) is tried again at the next login
-/// or unlock.
-pub async fn keep_account_keys(
+/// The logged-in account's key pair, unlocked with `password`, for the roles that sync
+/// records (a viewer reads no identities; `None`): after a login (`online`) from the
+/// server, made there first when it has none or only a stale one
+/// ([`ensure_account_keys`]), and kept on the device; after an unlock from the device's
+/// copy, with no signal needed (from the server when the device has none yet). `None`
+/// when neither can be had now (no signal before the first pair reached the device): it
+/// is tried again at the next login or unlock.
+pub async fn account_key_pair(
     store: crate::store::Store,
     session: crate::store::Session,
     password: String,
-    always: bool,
-) {
+    online: bool,
+) -> Option<AccountKeyPair> {
     if !session.user.role.holds_keys() {
-        return;
+        return None;
     }
-    let me = session.user.id.to_string();
-    let ready = store.account_keys_ready().await.ok().flatten();
-    if !always && ready.as_deref() == Some(me.as_str()) {
-        return;
+    let me = session.user.id;
+    let held = store
+        .held_account_keys()
+        .await
+        .ok()
+        .flatten()
+        .filter(|held| held.account == me);
+    if let (Some(held), false) = (&held, online) {
+        if let Ok(pair) = AccountKeyPair::unlock(me, &held.keys, &password).await {
+            return Some(pair);
+        }
     }
     let api = crate::sync::Api::here();
-    match ensure_account_keys(&api, &session.token, session.user.id, &password).await {
-        Ok(()) => {
-            let _ = store.set_account_keys_ready(&me).await;
+    match ensure_account_keys(&api, &session.token, me, &password).await {
+        Ok((keys, pair)) => {
+            let held = crate::store::HeldKeys { account: me, keys };
+            let _ = store.set_held_account_keys(&held).await;
+            Some(pair)
         }
         Err(problem) => {
             web_sys::console::warn_1(&format!("key pair not ensured: {problem}").into());
+            let held = held?;
+            AccountKeyPair::unlock(me, &held.keys, &password).await.ok()
         }
     }
 }

@@ -172,6 +172,10 @@ pub const LOGOUT_DISCARD: Text = t(
 );
 pub const IDENTITY_TITLE: Text = t("Identitas korban", "Victim's identity");
 pub const IDENTITY_NONE: Text = t("Identitas belum diisi.", "No identity recorded yet.");
+pub const IDENTITY_NOT_SHARED: Text = t(
+    "Identitas belum dibagikan kepada Anda. Ketua atau sekretaris gugus tugas perlu membagikannya; setelah sinkron, identitas akan tampil di sini.",
+    "The identity has not been shared with you yet. The task force's chair or secretary needs to share it; after a sync it will show here.",
+);
 pub const IDENTITY_SHOW: Text = t("Tampilkan identitas", "Show identity");
 pub const IDENTITY_HIDE: Text = t("Sembunyikan identitas", "Hide identity");
 pub const IDENTITY_EDIT: Text = t("Ubah identitas", "Edit identity");

@@ -1,21 +1,23 @@
 //! A victim's identity on the device: which fields are sealed, and the conversions at the
 //! edges where identity values enter or leave the device's store.
 //!
-//! An identity record (`victim_identity`) is kept in the `records` object store like any
-//! other, but every field except its parent link holds a value sealed with
-//! [`Vault::seal_value`]. So are its outbox entries, its conflicts and its refused values.
-//! Because sealing is deterministic, the device's merge logic (`model::device`) works on
-//! the sealed values unchanged. Values are sealed:
-//! - before a form's save ([`seal_fields`]);
+//! Since issue #18 an identity's values are end-to-end envelopes under their case's key,
+//! sealed and opened by `keyring::Keyring`; the server holds only those. This module
+//! keeps the values of earlier builds, sealed under the officer's password
+//! ([`Vault::seal_value`]) on the device and sent in plain text, working until they are
+//! sealed again as envelopes: a value the server still holds in plain text (from before
+//! the upgrade) is sealed under the vault before it is stored; envelopes pass through
+//! untouched. Because both sealings are deterministic, the device's merge logic
+//! (`model::device`) works on sealed values unchanged. Plain values are sealed:
 //! - before a pull page is stored ([`seal_states`]);
 //! - before a push answer is applied ([`seal_answer`]);
 //!
-//! and opened only:
-//! - for the push request ([`open_mutation`]), which leaves the device over TLS;
-//! - for the screen that shows them, on demand ([`open_record`]).
+//! and opened only for the screen that shows them, on demand ([`open_record`], and
+//! `Keyring::open_record`, which opens both kinds).
 
 use crate::crypto::{is_sealed, CryptoError, Vault};
 use gugus_model::device::LocalRecord;
+use gugus_model::e2e::is_envelope;
 use gugus_model::schema::{FieldType, VICTIM_IDENTITY};
 use gugus_model::sync::{Conflict, Mutation, MutationStatus, PushResponse, RecordState};
 use gugus_model::RecordKind;
@@ -43,9 +45,16 @@ pub async fn seal_value(vault: &Vault, name: &str, mut value: Value) -> Result<V
     Ok(value)
 }
 
-/// Whether a value of field `name` is to be sealed: not the link, not null, not sealed.
+/// Whether a value of field `name` is to be sealed: not the link, not null, not sealed,
+/// not an end-to-end envelope (which the server sent, and which is ciphertext already).
 fn wants_sealing(name: &str, value: &Value) -> bool {
-    sealed_field(name) && !value.is_null() && !is_sealed(value)
+    sealed_field(name) && !value.is_null() && !is_kept_sealed(value)
+}
+
+/// Whether an identity value may be stored on the device as it is: an end-to-end
+/// envelope, or sealed under the vault by an earlier build.
+pub fn is_kept_sealed(value: &Value) -> bool {
+    is_sealed(value) || is_envelope(value)
 }
 
 /// Seals, in place and in one batch ([`Vault::seal_values`]), every value `slots` point at

@@ -17,6 +17,7 @@ pub mod e2e;
 pub mod i18n;
 pub mod identity;
 pub mod join;
+pub mod keyring;
 pub mod pages;
 pub mod store;
 pub mod sync;

@@ -56,12 +56,15 @@ pub enum Problem {
     UnknownParent,
     /// A user id that is not an active officer.
     UnknownOfficer,
+    /// An identity value the server received in plain text, not as an envelope encrypted
+    /// on the device (issue #18), or an envelope of the wrong shape.
+    NotEncrypted,
 }
 
 impl Problem {
     /// Every problem that carries no figure (with `TooLarge` and `TooLong`, every one
     /// [`Problem::code`] names: a code missing here is refused when read).
-    const WITHOUT_MAX: [Problem; 18] = [
+    const WITHOUT_MAX: [Problem; 19] = [
         Problem::Required,
         Problem::WrongType,
         Problem::NotADate,
@@ -80,6 +83,7 @@ impl Problem {
         Problem::CannotChange,
         Problem::UnknownParent,
         Problem::UnknownOfficer,
+        Problem::NotEncrypted,
     ];
 
     /// The problem in words, in `lang`.
@@ -149,6 +153,12 @@ impl Problem {
             }
             (Problem::UnknownOfficer, Lang::Id) => "Petugas ini tidak dikenal.".into(),
             (Problem::UnknownOfficer, Lang::En) => "Unknown officer.".into(),
+            (Problem::NotEncrypted, Lang::Id) => {
+                "Identitas harus dienkripsi di perangkat sebelum dikirim.".into()
+            }
+            (Problem::NotEncrypted, Lang::En) => {
+                "Identity must be encrypted on the device before it is sent.".into()
+            }
         }
     }
 
@@ -175,6 +185,7 @@ impl Problem {
             Problem::CannotChange => "cannot_change",
             Problem::UnknownParent => "unknown_parent",
             Problem::UnknownOfficer => "unknown_officer",
+            Problem::NotEncrypted => "not_encrypted",
         }
     }
 }

@@ -76,6 +76,20 @@ impl RecordKind {
         }
     }
 
+    /// Validates a record's whole state as the server receives it: an identity's values
+    /// are end-to-end envelopes whose shape only can be checked
+    /// ([`crate::schema::KindSpec::validate_sealed`]); any other kind as [`RecordKind::validate`].
+    pub fn validate_received(
+        self,
+        fields: &Map<String, Value>,
+        today: Date,
+    ) -> Result<(), Vec<FieldError>> {
+        match self.spec() {
+            Some(spec) if self.is_identity() => spec.validate_sealed(fields, today),
+            _ => self.validate(fields, today),
+        }
+    }
+
     /// The field specs of a kind that hangs off a case; `None` for activities, which
     /// have their own parser.
     pub fn spec(self) -> Option<&'static KindSpec> {

@@ -13,6 +13,7 @@ use crate::clock;
 use crate::components::fields::{FormErrors, RequiredFields, RequiredNote};
 use crate::components::notices::RecordNotices;
 use crate::i18n::{self, tr, use_i18n};
+use crate::keyring::KeyringError;
 use crate::store::{base_key, LocalRecord, StoreError};
 use crate::timing;
 use draft::Draft;
@@ -93,7 +94,11 @@ pub fn RecordForm(
     let saving = RwSignal::new(false);
     let attempted = RwSignal::new(false);
     // A victim's identity is sealed wherever it is stored, the draft included.
-    let keeping = StoredValue::new_local(Keeping::for_kind(kind, ctx.vault.get_untracked()));
+    let keeping = StoredValue::new_local(Keeping::for_kind(
+        kind,
+        ctx.keyring.get_untracked(),
+        id.get_value().as_deref(),
+    ));
     let private = spec.kind.is_identity();
 
     let fields_now = move || {
@@ -116,10 +121,14 @@ pub fn RecordForm(
             None => None,
         };
         let record = match record {
-            Some(mut listed) => match keeping.for_screen(listed.record).await {
+            Some(mut listed) => match keeping.for_screen(&store, listed.record).await {
                 Ok(open) => {
                     listed.record = open;
                     Some(listed)
+                }
+                Err(KeyringError::NotShared) => {
+                    notice.set(Some(i18n::IDENTITY_NOT_SHARED));
+                    None
                 }
                 Err(_) => None,
             },
@@ -200,7 +209,12 @@ pub fn RecordForm(
             let store = ctx.store();
             let at = clock::now_rfc3339();
             let keeping = keeping.get_value();
-            let Ok(stored) = keeping.value_for_store(&field, value.clone()).await else {
+            // One value sealed as a whole identity's would be: with its link to the victim.
+            let mut one = fields_now();
+            one.retain(|name, _| name == "victim_id");
+            one.insert(field.clone(), value.clone());
+            let stored = keeping.for_store(&store, one, &at).await;
+            let Some(stored) = stored.ok().and_then(|mut one| one.remove(&field)) else {
                 notice.set(Some(i18n::RESOLVE_FAILED));
                 return;
             };
@@ -209,7 +223,7 @@ pub fn RecordForm(
                 .await
             {
                 Ok(Some(record)) => {
-                    let Ok(record) = keeping.for_screen(record).await else {
+                    let Ok(record) = keeping.for_screen(&store, record).await else {
                         notice.set(Some(i18n::RESOLVE_FAILED));
                         return;
                     };
@@ -246,8 +260,11 @@ pub fn RecordForm(
             let store = ctx.store();
             let at = clock::now_rfc3339();
             let keeping = keeping.get_value();
-            let sealed = match (keeping.for_store(fields).await, opened.get_untracked()) {
-                (Ok(fields), Some(opened)) => match keeping.for_store(opened).await {
+            let sealed = match (
+                keeping.for_store(&store, fields, &at).await,
+                opened.get_untracked(),
+            ) {
+                (Ok(fields), Some(opened)) => match keeping.for_store(&store, opened, &at).await {
                     Ok(opened) => Ok((fields, Some(opened))),
                     Err(error) => Err(error),
                 },
@@ -266,6 +283,8 @@ pub fn RecordForm(
                         .await
                 }
                 (id, _) => {
+                    // A new identity's id was made with the form: its envelopes bind it.
+                    let id = id.or_else(|| keeping.record_id());
                     store
                         .save_record(spec.kind, id.as_deref(), fields, &key.get_value(), at)
                         .await

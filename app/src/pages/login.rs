@@ -70,13 +70,22 @@ async fn take_device(
     Ok(Some(vault))
 }
 
-/// Makes sure, in the background, that the logged-in account has a live key pair on the
-/// server (issue #18; `e2e::keep_account_keys`, from the `records` module): after every
-/// login (`always`) and after an unlock. The screens never wait for it.
-pub(crate) fn ensure_keys(ctx: Ctx, password: &str, always: bool) {
+/// Opens, in the background, the logged-in account's key pair (issue #18;
+/// `e2e::account_key_pair`, from the `records` module) and adds it to the device's keys:
+/// after a login (`online`: from the server, made there first if need be) and after an
+/// unlock (from the device's copy). The screens never wait for it.
+pub(crate) fn ensure_keys(ctx: Ctx, password: &str, online: bool) {
     if let Some(session) = ctx.session.get_untracked() {
-        let keys = on_demand::account_keys(ctx.store(), session, password.to_owned(), always);
-        spawn_local(keys);
+        let keys = on_demand::account_keys(ctx.store(), session, password.to_owned(), online);
+        spawn_local(async move {
+            if let Some(pair) = keys.await {
+                ctx.keyring.update(|keyring| {
+                    if let Some(open) = keyring.as_mut() {
+                        *open = open.with_pair(pair);
+                    }
+                });
+            }
+        });
     }
 }
 
@@ -125,7 +134,7 @@ pub fn LoginPage() -> impl IntoView {
                     };
                     password.set(String::new());
                     let home = Page::home(session.user.role);
-                    ctx.vault.set(vault);
+                    ctx.open(vault);
                     ctx.session.set(Some(session));
                     ensure_keys(ctx, &request.password, true);
                     ctx.status.update(|s| s.problem = None);

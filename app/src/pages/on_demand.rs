@@ -97,7 +97,7 @@ on_demand!(
 );
 
 /// The work of [`account_keys`], as its split point answers it.
-type KeysWork = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+type KeysWork = std::pin::Pin<Box<dyn Future<Output = Option<crate::e2e::AccountKeyPair>>>>;
 
 /// The split point of [`account_keys`]: the key pair's making and sending sits in the
 /// `records` module, which the phone fetches right after the first screen anyway; the
@@ -110,28 +110,26 @@ fn account_keys_split(
     store: crate::store::Store,
     session: crate::store::Session,
     password: String,
-    always: bool,
+    online: bool,
 ) -> Result<KeysWork, SplitLoaderError> {
-    Ok(Box::pin(crate::e2e::keep_account_keys(
-        store, session, password, always,
+    Ok(Box::pin(crate::e2e::account_key_pair(
+        store, session, password, online,
     )))
 }
 
-/// Runs `e2e::keep_account_keys` once its code has loaded (when it cannot load, it is
-/// tried again at the next login or unlock).
+/// Runs `e2e::account_key_pair` once its code has loaded (`None` when it cannot load:
+/// it is tried again at the next login or unlock).
 pub async fn account_keys(
     store: crate::store::Store,
     session: crate::store::Session,
     password: String,
-    always: bool,
-) {
+    online: bool,
+) -> Option<crate::e2e::AccountKeyPair> {
     #[cfg(feature = "split")]
-    let work = account_keys_split(store, session, password, always).await;
+    let work = account_keys_split(store, session, password, online).await;
     #[cfg(not(feature = "split"))]
-    let work = account_keys_split(store, session, password, always);
-    if let Ok(work) = work {
-        work.await;
-    }
+    let work = account_keys_split(store, session, password, online);
+    work.ok()?.await
 }
 
 /// A page whose code may still have to load: "Memuat…" until it has; when it cannot be

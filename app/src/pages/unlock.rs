@@ -64,7 +64,7 @@ pub fn UnlockPage() -> impl IntoView {
             match open_vault(ctx, &typed).await {
                 Ok(vault) => {
                     password.set(String::new());
-                    ctx.vault.set(Some(vault));
+                    ctx.open(Some(vault));
                     super::login::ensure_keys(ctx, &typed, false);
                 }
                 Err(text) => {

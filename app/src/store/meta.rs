@@ -17,9 +17,12 @@ pub(crate) const LAST_SYNC: &str = "last_sync";
 pub(crate) const OWNER: &str = "owner";
 /// What opens the owner's vault again (salt, iterations, verifier; never the key).
 pub(crate) const VAULT_LOCK: &str = "vault_lock";
-/// The account whose live key pair the server is known to have (issue #18): set once
-/// `e2e::ensure_account_keys` has succeeded on this device, so an unlock does not ask again.
+/// The logged-in account's key pair as the server keeps it (issue #18): the public key and
+/// the private key locked under the password ([`HeldKeys`]), so that an unlock without
+/// signal opens it again.
 pub(crate) const ACCOUNT_KEYS: &str = "account_keys";
+/// The readers every new case key is wrapped for, as last fetched (`keyring::Directory`).
+pub(crate) const KEY_DIRECTORY: &str = "key_directory";
 /// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
 pub(crate) const PULL_FORMAT: &str = "pull_format";
 /// Since format 2 identity records are pulled too (sealed); earlier builds skipped them.
@@ -28,6 +31,15 @@ const CURRENT_PULL_FORMAT: u32 = 2;
 /// Who is logged in on this device: the login answer, kept so a reload without signal
 /// stays logged in.
 pub type Session = LoginResponse;
+
+/// An account's key pair as the device keeps it: the account, and what the server keeps.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HeldKeys {
+    /// The account.
+    pub account: uuid::Uuid,
+    /// Its public key and its private key locked under its password.
+    pub keys: gugus_model::e2e::AccountKeys,
+}
 
 /// Reads one meta value inside a transaction.
 pub(crate) async fn get<T: DeserializeOwned>(
@@ -189,14 +201,25 @@ impl Store {
         self.meta_get(CURSOR).await
     }
 
-    /// The account whose live key pair the server is known to have, if any.
-    pub async fn account_keys_ready(&self) -> StoreResult<Option<String>> {
-        self.meta_get(ACCOUNT_KEYS).await
+    /// The key pair of the account the server is known to have live, if any (a value of
+    /// an older build, which kept only the account's id, reads as none).
+    pub async fn held_account_keys(&self) -> StoreResult<Option<HeldKeys>> {
+        Ok(self.meta_get(ACCOUNT_KEYS).await.ok().flatten())
     }
 
-    /// Remembers that the server has a live key pair of account `id`.
-    pub async fn set_account_keys_ready(&self, id: &str) -> StoreResult<()> {
-        self.meta_put(ACCOUNT_KEYS, &id).await
+    /// Remembers the account's live key pair.
+    pub async fn set_held_account_keys(&self, held: &HeldKeys) -> StoreResult<()> {
+        self.meta_put(ACCOUNT_KEYS, held).await
+    }
+
+    /// The readers every new case key is wrapped for, as last fetched.
+    pub async fn key_directory<T: DeserializeOwned>(&self) -> StoreResult<Option<T>> {
+        Ok(self.meta_get(KEY_DIRECTORY).await.ok().flatten())
+    }
+
+    /// Remembers the readers every new case key is wrapped for.
+    pub async fn set_key_directory<T: Serialize>(&self, directory: &T) -> StoreResult<()> {
+        self.meta_put(KEY_DIRECTORY, directory).await
     }
 
     /// When the last full sync finished (RFC 3339).

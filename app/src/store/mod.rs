@@ -31,7 +31,7 @@ mod pull;
 mod records;
 
 pub use gugus_model::device::LocalRecord;
-pub use meta::Session;
+pub use meta::{HeldKeys, Session};
 pub use pull::PulledPage;
 pub use records::{base_key, ListedRecord, SaveOutcome};
 

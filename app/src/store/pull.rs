@@ -11,8 +11,7 @@
 use super::outbox::read_outbox;
 use super::StoreError;
 use super::{kind_store, meta, to_js, Store, StoreResult, META, OUTBOX};
-use crate::crypto::is_sealed;
-use crate::identity::{is_identity_kind, sealed_field};
+use crate::identity::{is_identity_kind, is_kept_sealed, sealed_field};
 use crate::timing;
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::PullResponse;
@@ -33,13 +32,13 @@ pub struct PulledPage {
 }
 
 impl PulledPage {
-    /// Makes `page` ready to store. Identity records must arrive sealed
+    /// Makes `page` ready to store. Identity records must arrive as envelopes, or sealed
     /// (`identity::seal_states`): a plain one fails the whole page, which stores nothing.
     pub fn new(page: PullResponse) -> StoreResult<Self> {
         let plain = page.records.iter().any(|state| {
             is_identity_kind(&state.kind)
                 && state.fields.iter().any(|(name, value)| {
-                    sealed_field(name) && !value.is_null() && !is_sealed(value)
+                    sealed_field(name) && !value.is_null() && !is_kept_sealed(value)
                 })
         });
         if plain {

@@ -2,8 +2,7 @@
 
 use super::RECORD_STORES;
 use super::{meta, records_of, to_js, Store, StoreError, StoreResult, DRAFTS, META, OUTBOX};
-use crate::crypto::is_sealed;
-use crate::identity::sealed_field;
+use crate::identity::{is_kept_sealed, sealed_field};
 use gugus_model::device::{self, LocalRecord};
 use gugus_model::sync::Mutation;
 use gugus_model::RecordKind;
@@ -218,11 +217,12 @@ impl Store {
     }
 }
 
-/// Whether every identity value of `fields` is sealed.
+/// Whether every identity value of `fields` is sealed: an end-to-end envelope, or sealed
+/// under the vault.
 fn all_sealed(fields: &Map<String, Value>) -> bool {
     fields
         .iter()
-        .all(|(name, value)| !sealed_field(name) || value.is_null() || is_sealed(value))
+        .all(|(name, value)| !sealed_field(name) || value.is_null() || is_kept_sealed(value))
 }
 
 fn listed(records: Vec<LocalRecord>, pending: &BTreeSet<String>) -> Vec<ListedRecord> {

@@ -6,7 +6,7 @@ use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
-use gugus_model::e2e::{AccountKeys, OwnKeys, RecoveryKey};
+use gugus_model::e2e::{AccountKeys, OwnKeys, PublicKeys, RecoveryKey};
 use gugus_model::evaluation::{AreaGroup, Evaluation, GroupDraft, GroupList};
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -265,6 +265,11 @@ impl Api {
         self.call(Method::PUT, "keys/me", Some(token), body)
             .await
             .map(drop)
+    }
+
+    /// `GET /api/v1/keys/public?role=supervisor`: every supervisor's public key.
+    pub async fn supervisor_keys(&self, token: &str) -> Result<PublicKeys, ApiError> {
+        self.get("keys/public?role=supervisor", token).await
     }
 
     /// `GET /api/v1/keys/recovery`: the recovery key's public half, or `None` before an

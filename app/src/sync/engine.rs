@@ -6,6 +6,7 @@ use super::plan::{backoff_ms, next_batch};
 use super::{Api, ApiError, SyncProblem, SyncState, SyncStatus};
 use crate::crypto::Vault;
 use crate::identity;
+use crate::keyring::{Directory, Keyring};
 use crate::store::{PulledPage, Session, Store};
 use crate::timing;
 use gloo::events::EventListener;
@@ -43,7 +44,7 @@ struct Inner {
     api: Api,
     device_id: Uuid,
     session: RwSignal<Option<Session>>,
-    vault: RwSignal<Option<Vault>, LocalStorage>,
+    keyring: RwSignal<Option<Keyring>, LocalStorage>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
     running: Cell<bool>,
@@ -56,13 +57,14 @@ struct Inner {
 
 impl SyncEngine {
     /// A loop for this device. `revision` is bumped whenever records change on the device.
-    /// It syncs only while `vault` is open: identity values are opened to be sent and
-    /// sealed as they arrive.
+    /// It syncs only while `keyring` is open: identity values of earlier builds are
+    /// sealed as envelopes to be sent, and values still plain on the server are sealed as
+    /// they arrive.
     pub fn new(
         store: Store,
         device_id: Uuid,
         session: RwSignal<Option<Session>>,
-        vault: RwSignal<Option<Vault>, LocalStorage>,
+        keyring: RwSignal<Option<Keyring>, LocalStorage>,
         status: RwSignal<SyncStatus>,
         revision: RwSignal<u64>,
     ) -> Self {
@@ -72,7 +74,7 @@ impl SyncEngine {
                 api: Api::here(),
                 device_id,
                 session,
-                vault,
+                keyring,
                 status,
                 revision,
                 running: Cell::new(false),
@@ -214,21 +216,39 @@ impl SyncEngine {
             return Ok(());
         }
         // Locked: the unlock screen is up; the sync runs once it is opened.
-        let Some(vault) = self.inner.vault.get_untracked() else {
+        let Some(keyring) = self.inner.keyring.get_untracked() else {
             return Ok(());
         };
         if !online() {
             return Err(SyncProblem::Unreachable);
         }
         self.inner.status.update(|s| s.state = SyncState::Syncing);
-        self.push_all(&session.token, &vault).await?;
-        self.pull_all(&session.token, &vault).await?;
+        self.refresh_directory(&session).await?;
+        self.push_all(&session.token, &keyring).await?;
+        self.pull_all(&session.token, keyring.vault()).await?;
         let now = crate::clock::now_rfc3339();
         self.inner.store.set_last_sync(&now).await?;
         Ok(())
     }
 
-    async fn push_all(&self, token: &str, vault: &Vault) -> Result<(), SyncProblem> {
+    /// Fetches the readers every new case key is wrapped for (`keyring::Directory`) and
+    /// keeps them on the device, so that a case key made offline is wrapped for them.
+    async fn refresh_directory(&self, session: &Session) -> Result<(), SyncProblem> {
+        if !session.user.role.holds_keys() {
+            return Ok(());
+        }
+        let api = &self.inner.api;
+        let supervisors = api.supervisor_keys(&session.token).await?;
+        let recovery = api.recovery_key(&session.token).await?;
+        let directory = Directory {
+            supervisors: supervisors.keys,
+            recovery,
+        };
+        self.inner.store.set_key_directory(&directory).await?;
+        Ok(())
+    }
+
+    async fn push_all(&self, token: &str, keyring: &Keyring) -> Result<(), SyncProblem> {
         let store = &self.inner.store;
         let mut stuck = 0;
         loop {
@@ -242,7 +262,8 @@ impl SyncEngine {
             }
             let mut mutations = Vec::with_capacity(batch.len());
             for mutation in &batch {
-                mutations.push(identity::open_mutation(vault, mutation.clone()).await?);
+                let at = crate::clock::now_rfc3339();
+                mutations.push(keyring.outgoing(store, mutation.clone(), &at).await?);
             }
             let request = PushRequest {
                 protocol: PROTOCOL,
@@ -251,7 +272,7 @@ impl SyncEngine {
             };
             match self.inner.api.push(token, &request).await {
                 Ok(answer) => {
-                    let answer = identity::seal_answer(vault, &batch, answer).await?;
+                    let answer = identity::seal_answer(keyring.vault(), &batch, answer).await?;
                     store.apply_push(&batch, &answer).await?;
                     self.inner.revision.update(|r| *r += 1);
                     let left = store.pending_count().await?;

@@ -65,6 +65,15 @@ impl From<crate::crypto::CryptoError> for SyncProblem {
     }
 }
 
+impl From<crate::keyring::KeyringError> for SyncProblem {
+    fn from(error: crate::keyring::KeyringError) -> Self {
+        match error {
+            crate::keyring::KeyringError::Store(_) => SyncProblem::Storage,
+            _ => SyncProblem::Encryption,
+        }
+    }
+}
+
 impl SyncProblem {
     /// The problem in words, with what to do.
     pub fn text(self) -> Text {

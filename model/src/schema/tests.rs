@@ -381,3 +381,72 @@ fn phone_numbers_are_digits_with_the_indonesian_prefix_dialled_at_home() {
         assert!(is_phone(&normalise_phone(typed)), "{typed:?}");
     }
 }
+
+/// What the server checks of an identity (issue #18): its link as always, and every other
+/// value an envelope of the right shape; a plain value, a broken envelope or a missing
+/// name are named, and no other kind is checked differently.
+#[test]
+fn the_server_takes_an_identity_only_as_envelopes() {
+    use crate::e2e::Envelope;
+    let envelope = |byte: u8| {
+        json!(Envelope {
+            key_id: uuid::Uuid::from_u128(7),
+            nonce: [byte; 12],
+            ciphertext: vec![byte; 40],
+        }
+        .to_text())
+    };
+    let kind = RecordKind::VictimIdentity;
+    let sealed = object(json!({
+        "victim_id": VICTIM_ID, "full_name": envelope(1), "nik": envelope(2),
+        "phone": envelope(3), "address": envelope(4), "family_contact": envelope(5),
+    }));
+    let received = |fields: &Map<String, Value>| -> Vec<(String, &'static str)> {
+        match kind.validate_received(fields, TODAY) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors
+                .into_iter()
+                .map(|e| (e.field, e.problem.code()))
+                .collect(),
+        }
+    };
+    assert_eq!(received(&sealed), Vec::new());
+    // Plain text, as every device before issue #18 sent it.
+    assert_eq!(
+        received(&valid(kind)),
+        ["full_name", "nik", "phone", "address", "family_contact"]
+            .map(|name| (name.to_owned(), "not_encrypted"))
+            .to_vec()
+    );
+    let broken = envelope(1)
+        .as_str()
+        .expect("text")
+        .replace("gugus-e2e:v1", "gugus-e2e:v9");
+    let short = format!(
+        "gugus-e2e:v1:{}:{}:00",
+        uuid::Uuid::from_u128(7),
+        "00".repeat(12)
+    );
+    for (field, value, code) in [
+        ("full_name", json!(broken), "not_encrypted"),
+        ("nik", json!(short), "not_encrypted"),
+        ("phone", json!(62812), "not_encrypted"),
+        ("victim_id", json!("korban-1"), "not_an_id"),
+        ("later", envelope(6), "unknown_field"),
+    ] {
+        let mut fields = sealed.clone();
+        fields.insert(field.into(), value);
+        assert_eq!(received(&fields), one(field, code), "{field}");
+    }
+    let mut nameless = sealed.clone();
+    nameless.remove("full_name");
+    nameless.insert("nik".into(), Value::Null);
+    assert_eq!(received(&nameless), one("full_name", "required"));
+    for other in SPEC_KINDS.into_iter().filter(|k| *k != kind) {
+        assert_eq!(
+            other.validate_received(&valid(other), TODAY),
+            Ok(()),
+            "{other:?}"
+        );
+    }
+}

@@ -101,13 +101,17 @@ pub async fn set_own(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountsQuery {
-    /// Account ids, comma-separated (at most 100); required.
+    /// Account ids, comma-separated (at most 100); this or `role`.
     pub accounts: Option<String>,
+    /// `supervisor`: every active supervisor's key, the readers every case key is wrapped
+    /// for; this or `accounts`.
+    pub role: Option<String>,
 }
 
-/// The public keys of the named accounts that are active and have live keys (an account
-/// without is left out: its phone has not made its pair yet, or an admin reset its
-/// password). For the roles that wrap case keys: officers, supervisors and admins.
+/// The public keys of the named accounts (or of every supervisor, `role=supervisor`) that
+/// are active and have live keys (an account without is left out: its phone has not made
+/// its pair yet, or an admin reset its password). For the roles that wrap case keys:
+/// officers, supervisors and admins.
 #[utoipa::path(
     get,
     path = "/keys/public",
@@ -129,9 +133,24 @@ pub async fn public(
     if !current.user.role.holds_keys() {
         return Err(ApiError::Forbidden(MAY_NOT_WRAP));
     }
-    let accounts = query
-        .accounts
-        .ok_or_else(|| ApiError::BadRequest("accounts: missing".into()))?;
+    let accounts = match (query.accounts, query.role.as_deref()) {
+        (Some(accounts), None) => accounts,
+        (None, Some("supervisor")) => {
+            let keys = state.store.supervisor_public_keys().await?;
+            return Ok(Json(public_keys(keys)));
+        }
+        (None, Some(role)) => {
+            return Err(ApiError::BadRequest(format!(
+                "role: {role:?} is not supervisor"
+            )))
+        }
+        (None, None) => {
+            return Err(ApiError::BadRequest("accounts or role: missing".into()));
+        }
+        (Some(_), Some(_)) => {
+            return Err(ApiError::BadRequest("accounts and role: give one".into()));
+        }
+    };
     let mut ids = accounts
         .split(',')
         .map(|id| {
@@ -147,12 +166,16 @@ pub async fn public(
         )));
     }
     let keys = state.store.public_keys(&ids).await?;
-    Ok(Json(PublicKeys {
+    Ok(Json(public_keys(keys)))
+}
+
+fn public_keys(keys: Vec<(Uuid, Vec<u8>)>) -> PublicKeys {
+    PublicKeys {
         keys: keys
             .into_iter()
             .map(|(account, public)| PublicKey { account, public })
             .collect(),
-    }))
+    }
 }
 
 /// The task force's recovery key, its public half: to wrap every case key for it (the

@@ -102,6 +102,9 @@ pub trait Store: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// The public keys of those of `ids` that are active accounts with live keys.
     async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
+    /// The public keys of every active supervisor with live keys: the readers every case
+    /// key is wrapped for (issue #18).
+    async fn supervisor_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     /// A user's sessions that work at `now` (as [`Store::live_session`]), newest first.
     async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError>;
     /// Revokes one of a user's sessions by its id; `false` when the user has no such

@@ -465,7 +465,7 @@ mod tests {
             let record = stored(generated.kind, Value::Object(generated.fields.clone()));
             generated
                 .kind
-                .validate(&record.fields, until)
+                .validate_received(&record.fields, until)
                 .unwrap_or_else(|errors| panic!("{generated:?}: {errors:?}"));
             let projection = project(generated.kind, generated.id, &record, until)
                 .unwrap_or_else(|error| panic!("{generated:?}: {error:?}"));

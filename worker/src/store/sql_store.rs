@@ -280,14 +280,14 @@ impl<B: Backend> Store for SqlStore<B> {
             (B::DIALECT.ids)("user_id", 1)
         );
         let rows: Vec<(Id, String)> = self.conn().await?.fetch_all(query(sql).bind(ids)).await?;
-        rows.into_iter()
-            .map(|(id, public)| {
-                let bytes = model::e2e::unhex(&public).ok_or_else(|| {
-                    StoreError::Corrupt(format!("account {}'s public key is not hex", id.0))
-                })?;
-                Ok((id.0, bytes))
-            })
-            .collect()
+        public_key_rows(rows)
+    }
+
+    async fn supervisor_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
+        let sql = "SELECT user_id, public FROM account_keys JOIN users ON users.id = user_id
+             WHERE stale = 0 AND users.active AND users.role = 'supervisor' ORDER BY user_id";
+        let rows: Vec<(Id, String)> = self.conn().await?.fetch_all(query(sql)).await?;
+        public_key_rows(rows)
     }
 
     async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError> {
@@ -529,4 +529,16 @@ impl<B: Backend> Store for SqlStore<B> {
             })
             .collect()
     }
+}
+
+/// Account ids with their public keys, read from their hex.
+fn public_key_rows(rows: Vec<(Id, String)>) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
+    rows.into_iter()
+        .map(|(id, public)| {
+            let bytes = model::e2e::unhex(&public).ok_or_else(|| {
+                StoreError::Corrupt(format!("account {}'s public key is not hex", id.0))
+            })?;
+            Ok((id.0, bytes))
+        })
+        .collect()
 }

@@ -65,9 +65,23 @@ pub fn victim(case_id: Uuid, kecamatan: &str) -> Value {
     })
 }
 
-/// A valid victim identity's fields.
+/// A valid victim identity's fields: its values are envelopes, as a phone sends them
+/// (issue #18), of [`sealed`] texts.
 pub fn identity(victim_id: Uuid) -> Value {
-    json!({"victim_id": victim_id, "full_name": "Siti Aminah", "nik": "3303084501070001"})
+    json!({"victim_id": victim_id, "full_name": sealed("Siti Aminah"), "nik": sealed("3303084501070001")})
+}
+
+/// An envelope of the shape a phone makes (`model::e2e::Envelope`). The server can only
+/// check its shape, so its "ciphertext" here is the text's bytes with a tag of zeros.
+pub fn sealed(text: &str) -> Value {
+    let mut ciphertext = text.as_bytes().to_vec();
+    ciphertext.extend([0; gugus_model::e2e::TAG_BYTES]);
+    json!(gugus_model::e2e::Envelope {
+        key_id: Uuid::from_u128(0xe2e),
+        nonce: [7; gugus_model::e2e::NONCE_BYTES],
+        ciphertext,
+    }
+    .to_text())
 }
 
 /// A valid service's fields, for a victim.

@@ -3,7 +3,7 @@
 //! and insert-only notes.
 
 use crate::common::records::{
-    activity, case, identity, legal_step, note, service, upsert, upsert_of, victim,
+    activity, case, identity, legal_step, note, sealed, service, upsert, upsert_of, victim,
 };
 use crate::common::{Device, TestServer};
 use gugus_model::api::Role;
@@ -213,7 +213,7 @@ async fn an_officer_sees_and_writes_only_its_own_cases(server: &TestServer) -> a
         .iter()
         .find(|r| r["kind"] == "victim_identity")
         .expect("identity");
-    assert_eq!(identity["fields"]["full_name"], "Siti Aminah");
+    assert_eq!(identity["fields"]["full_name"], sealed("Siti Aminah"));
     let base = server.record(&b, case_id).await?.expect("case")["version"].as_u64();
     let edit = upsert_of(
         "case",

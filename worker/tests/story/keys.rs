@@ -3,7 +3,7 @@
 //! marks them stale when an admin resets the password, and hands public keys to the roles
 //! that wrap case keys.
 
-use crate::common::records::{case, upsert_of};
+use crate::common::records::{case, identity, sealed, upsert_of, victim};
 use crate::common::{assert_error, TestServer};
 use gugus_model::api::Role;
 use reqwest_native::StatusCode;
@@ -17,6 +17,7 @@ crate::on_both_backends!(
     key_pairs_of_the_wrong_shape_are_refused,
     the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_out,
     wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_are_audited,
+    an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not_stored,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -161,7 +162,31 @@ async fn public_keys_go_to_the_roles_that_wrap_case_keys(
             "once each, by id; no key for an account without one"
         );
     }
+    // Every supervisor's key at once: the readers a phone wraps each new case key for.
+    server.user("sekretaris", Role::Supervisor).await?;
+    let (_, answer) = server
+        .get("/keys/public?role=supervisor", Some(&officer.token))
+        .await?;
+    assert_eq!(
+        answer,
+        json!({"keys": [{"account": supervisor.user.id, "public": keys(3, 3)["public"]}]}),
+        "a supervisor without keys yet is left out"
+    );
+    for query in [
+        "role=officer",
+        "",
+        &format!("role=supervisor&accounts={}", officer.user.id),
+    ] {
+        let bad = server
+            .get(&format!("/keys/public?{query}"), Some(&officer.token))
+            .await?;
+        assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    }
     let forbidden = server.get(&path, Some(&viewer.token)).await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    let forbidden = server
+        .get("/keys/public?role=supervisor", Some(&viewer.token))
+        .await?;
     assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
     let bad = server
         .get("/keys/public?accounts=bukan-uuid", Some(&officer.token))
@@ -380,6 +405,90 @@ async fn wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_a
     assert_eq!(
         reads, 2,
         "each pull of the wrapped key is an identity read: {page}"
+    );
+    Ok(())
+}
+
+/// The server holds only ciphertext of a victim's identity: a phone that sends a value in
+/// plain text (an old app) gets every such field named `not_encrypted`, and nothing of it
+/// is stored; envelopes are taken; an edit of one value keeps the others' envelopes.
+async fn an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not_stored(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let plain = json!({"victim_id": victim_id, "full_name": "Siti Aminah", "nik": "3303084501070001", "phone": sealed("081227001234")});
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of("victim_identity", 3, identity_id, 0, plain),
+            ],
+        )
+        .await?;
+    assert_eq!(answer["results"][2]["status"], "rejected", "{answer}");
+    assert_eq!(
+        answer["results"][2]["error"]["code"], "invalid_field",
+        "{answer}"
+    );
+    assert_eq!(
+        answer["results"][2]["error"]["fields"],
+        json!([
+            {"field": "full_name", "problem": "not_encrypted"},
+            {"field": "nik", "problem": "not_encrypted"},
+        ]),
+        "{answer}"
+    );
+    assert_eq!(
+        server.record(&officer, identity_id).await?,
+        None,
+        "nothing stored"
+    );
+
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![upsert_of(
+                "victim_identity",
+                4,
+                identity_id,
+                0,
+                identity(victim_id),
+            )],
+        )
+        .await?;
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+    let version = answer["results"][0]["version"].as_u64().unwrap_or_default();
+    let edit = json!({"phone": sealed("081227001234")});
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![upsert_of("victim_identity", 5, identity_id, version, edit)],
+        )
+        .await?;
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+    let stored = server.record(&officer, identity_id).await?.expect("stored");
+    assert_eq!(stored["fields"]["full_name"], sealed("Siti Aminah"));
+    assert_eq!(stored["fields"]["phone"], sealed("081227001234"));
+    let plain_edit = json!({"phone": "081227001234"});
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![upsert_of(
+                "victim_identity",
+                6,
+                identity_id,
+                version + 1,
+                plain_edit,
+            )],
+        )
+        .await?;
+    assert_eq!(answer["results"][0]["status"], "rejected", "{answer}");
+    assert_eq!(
+        answer["results"][0]["error"]["fields"],
+        json!([{"field": "phone", "problem": "not_encrypted"}])
     );
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! account fields: stored and sent back exactly as typed, inert, with every table intact.
 
 use crate::common::records::{
-    activity, case, identity, legal_step, note, service, upsert_of, victim,
+    activity, case, identity, legal_step, note, sealed, service, upsert_of, victim,
 };
 use crate::common::TestServer;
 use gugus_model::api::Role;
@@ -39,7 +39,11 @@ fn text_fields(kind: RecordKind) -> Vec<&'static str> {
 
 fn with_payload(mut fields: Value, kind: RecordKind, payload: &str) -> Value {
     for name in text_fields(kind) {
-        fields[name] = json!(payload);
+        // An identity's text travels only inside an envelope (issue #18).
+        fields[name] = match kind.is_identity() {
+            true => sealed(payload),
+            false => json!(payload),
+        };
     }
     fields
 }

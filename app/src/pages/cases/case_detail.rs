@@ -8,6 +8,7 @@ use crate::app::{use_ctx, Page};
 use crate::clock;
 use crate::components::badges_of;
 use crate::i18n::{self, tr, use_i18n};
+use crate::keyring::KeyringError;
 use crate::store::{ListedRecord, Store, StoreError};
 use gugus_model::activity::parse_date;
 use gugus_model::regions;
@@ -303,17 +304,18 @@ fn IdentityBlock(
     let has = identity.is_some();
     let record = StoredValue::new(identity.map(|i| i.record));
     let shown = RwSignal::new(None::<Vec<(&'static str, Text, String)>>);
-    let failed = RwSignal::new(false);
+    let failed = RwSignal::new(None::<Text>);
     let reveal = move |_| {
         if shown.with_untracked(Option::is_some) {
             shown.set(None);
             return;
         }
-        let (Some(record), Some(vault)) = (record.get_value(), ctx.vault.get_untracked()) else {
+        let (Some(record), Some(keyring)) = (record.get_value(), ctx.keyring.get_untracked())
+        else {
             return;
         };
         leptos::task::spawn_local(async move {
-            match crate::identity::open_record(&vault, record).await {
+            match keyring.open_record(&ctx.store(), record).await {
                 Ok(open) => {
                     let lines = VICTIM_IDENTITY
                         .fields
@@ -322,10 +324,14 @@ fn IdentityBlock(
                         .map(|f| (f.name, f.label, text(&open.fields, f.name)))
                         .filter(|(_, _, value)| !value.is_empty())
                         .collect();
-                    failed.set(false);
+                    failed.set(None);
                     shown.set(Some(lines));
                 }
-                Err(_) => failed.set(true),
+                // Not an error: a supervisor's device has still to share the case's key.
+                Err(KeyringError::NotShared | KeyringError::NoKeyPair) => {
+                    failed.set(Some(i18n::IDENTITY_NOT_SHARED));
+                }
+                Err(_) => failed.set(Some(i18n::ERR_ENCRYPTION)),
             }
         });
     };
@@ -350,9 +356,10 @@ fn IdentityBlock(
                     }).collect_view()}
                 </dl>
             })}
-            <Show when=move || failed.get()>
-                <p class="form-error" role="alert">{tr(i18n::ERR_ENCRYPTION)}</p>
-            </Show>
+            {move || failed.get().map(|text| {
+                let class = if text == i18n::IDENTITY_NOT_SHARED { "notice identity-not-shared" } else { "form-error" };
+                view! { <p class=class role="alert">{move || i18n.t(text)}</p> }
+            })}
             <a class="link-button identity-edit" href=href>
                 {tr(if has { i18n::IDENTITY_EDIT } else { i18n::IDENTITY_ADD })}
             </a>

@@ -23,7 +23,8 @@ pub(super) fn admit(role: Role, mutation: &Mutation) -> Result<RecordKind, Rejec
     }
 }
 
-/// Validates an upsert's merged state (a deleted record keeps its last valid state).
+/// Validates an upsert's merged state (a deleted record keeps its last valid state); an
+/// identity's values must be end-to-end envelopes (`RecordKind::validate_received`).
 pub(super) fn validate(
     kind: RecordKind,
     op: Op,
@@ -33,7 +34,7 @@ pub(super) fn validate(
     if op == Op::Delete || merged.deleted {
         return Ok(());
     }
-    kind.validate(&merged.fields, today)
+    kind.validate_received(&merged.fields, today)
         .map_err(RejectError::invalid)
 }
 
