@@ -575,45 +575,16 @@ fn property<T: JsCast>(object: &JsValue, name: &str) -> Result<T, CryptoError> {
         .map_err(|_| CryptoError::Unavailable(format!("no {name}")))
 }
 
-/// Makes sure the account has a live key pair on the server, and answers it with the pair
-/// unlocked: when it has none yet, or an admin's password reset left its pair stale, makes
-/// one and sends it (the public key, and the private key locked under `password`); a live
-/// pair is unlocked with `password`. Another phone sending its first pair at the same
-/// moment wins (`keys_exist`): its pair is fetched and unlocked instead.
-pub async fn ensure_account_keys(
-    api: &crate::sync::Api,
-    token: &str,
-    account: Uuid,
-    password: &str,
-) -> Result<(AccountKeys, AccountKeyPair), KeysProblem> {
-    let live = |own: Option<gugus_model::e2e::OwnKeys>| own.filter(|own| !own.stale);
-    if let Some(own) = live(api.own_keys(token).await?) {
-        let pair = AccountKeyPair::unlock(account, &own.keys, password).await?;
-        return Ok((own.keys, pair));
-    }
-    let (pair, keys) = AccountKeyPair::generate(account, password).await?;
-    match api.set_own_keys(token, &keys).await {
-        Err(crate::sync::ApiError::Server { code, .. }) if code == "keys_exist" => {
-            let own = live(api.own_keys(token).await?).ok_or(KeysProblem::Crypto(
-                CryptoError::Unavailable("the key pair vanished".into()),
-            ))?;
-            let pair = AccountKeyPair::unlock(account, &own.keys, password).await?;
-            Ok((own.keys, pair))
-        }
-        done => {
-            done?;
-            Ok((keys, pair))
-        }
-    }
-}
-
 /// The logged-in account's key pair, unlocked with `password`, for the roles that sync
-/// records (a viewer reads no identities; `None`): after a login (`online`) from the
-/// server, made there first when it has none or only a stale one
-/// ([`ensure_account_keys`]), and kept on the device; after an unlock from the device's
-/// copy, with no signal needed (from the server when the device has none yet). `None`
-/// when neither can be had now (no signal before the first pair reached the device): it
-/// is tried again at the next login or unlock.
+/// records (a viewer reads no identities; `None`), and kept on the device (the public key
+/// and the private key locked under the password, as the server keeps them):
+/// - after a login (`online`): the server's live pair; when it has none, or an admin's
+///   password reset left it stale, a new pair made here and sent;
+/// - after an unlock: the device's copy, with no signal needed.
+///
+/// A pair made here that could not be sent (the signal went) is used at once and sent at
+/// the next sync ([`send_unsent_keys`]), so an officer who logs in and walks out of signal
+/// can still record identities. `None` when no pair can be had now.
 pub async fn account_key_pair(
     store: crate::store::Store,
     session: crate::store::Session,
@@ -630,33 +601,79 @@ pub async fn account_key_pair(
         .ok()
         .flatten()
         .filter(|held| held.account == me);
+    let unlock_held = |held: &crate::store::HeldKeys| {
+        let keys = held.keys.clone();
+        let password = password.clone();
+        async move { AccountKeyPair::unlock(me, &keys, &password).await.ok() }
+    };
     if let (Some(held), false) = (&held, online) {
-        if let Ok(pair) = AccountKeyPair::unlock(me, &held.keys, &password).await {
+        if let Some(pair) = unlock_held(held).await {
             return Some(pair);
         }
     }
     let api = crate::sync::Api::here();
-    match ensure_account_keys(&api, &session.token, me, &password).await {
-        Ok((keys, pair)) => {
-            let held = crate::store::HeldKeys { account: me, keys };
+    let on_server = api.own_keys(&session.token).await;
+    let keep = |keys: AccountKeys, unsent: bool| {
+        let store = store.clone();
+        async move {
+            let held = crate::store::HeldKeys {
+                account: me,
+                keys,
+                unsent,
+            };
             let _ = store.set_held_account_keys(&held).await;
+        }
+    };
+    match on_server {
+        Ok(Some(own)) if !own.stale => {
+            let pair = AccountKeyPair::unlock(me, &own.keys, &password)
+                .await
+                .ok()?;
+            keep(own.keys, false).await;
             Some(pair)
         }
-        Err(problem) => {
-            web_sys::console::warn_1(&format!("key pair not ensured: {problem}").into());
-            let held = held?;
-            AccountKeyPair::unlock(me, &held.keys, &password).await.ok()
+        Ok(_) => {
+            // None on the server, or a stale one: a pair made here and not sent yet is
+            // sent now; otherwise a new one is made.
+            let (pair, keys) = match held.filter(|h| h.unsent) {
+                Some(held) => (unlock_held(&held).await?, held.keys),
+                None => AccountKeyPair::generate(me, &password).await.ok()?,
+            };
+            keep(keys.clone(), true).await;
+            send_unsent_keys(&api, &store, &session.token).await;
+            Some(pair)
+        }
+        Err(error) => {
+            web_sys::console::warn_1(&format!("key pair not fetched: {error}").into());
+            match held {
+                Some(held) => unlock_held(&held).await,
+                None => {
+                    let (pair, keys) = AccountKeyPair::generate(me, &password).await.ok()?;
+                    keep(keys, true).await;
+                    Some(pair)
+                }
+            }
         }
     }
 }
 
-/// Why [`ensure_account_keys`] did not finish.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KeysProblem {
-    /// The server could not be reached or refused the request.
-    #[error("{0}")]
-    Api(#[from] crate::sync::ApiError),
-    /// WebCrypto failed.
-    #[error("{0}")]
-    Crypto(#[from] CryptoError),
+/// Sends the account's key pair made on this device and not sent yet, if any (at each
+/// sync, and right after it is made). When another phone of the same account sent its
+/// pair first (`keys_exist`), this device's pair stays its own: what it wrapped for
+/// itself it still opens.
+pub async fn send_unsent_keys(api: &crate::sync::Api, store: &crate::store::Store, token: &str) {
+    let Ok(Some(mut held)) = store.held_account_keys().await else {
+        return;
+    };
+    if !held.unsent {
+        return;
+    }
+    match api.set_own_keys(token, &held.keys).await {
+        Err(crate::sync::ApiError::Server { code, .. }) if code != "keys_exist" => {}
+        Err(crate::sync::ApiError::Server { .. }) | Ok(()) => {
+            held.unsent = false;
+            let _ = store.set_held_account_keys(&held).await;
+        }
+        Err(_) => {}
+    }
 }

@@ -74,13 +74,11 @@ pub struct Keyring {
     held: Rc<RefCell<Held>>,
 }
 
-/// The case keys unwrapped so far.
+/// The case keys unwrapped so far, by key id. Which one a write uses is decided again
+/// at each write ([`Keyring::writing_key`]): the case's readers may have changed.
 #[derive(Debug, Default)]
 struct Held {
-    /// By key id.
     keys: HashMap<Uuid, CaseKey>,
-    /// The key this device writes each case's identities with, by case id.
-    writing: HashMap<Uuid, CaseKey>,
 }
 
 impl Keyring {
@@ -152,29 +150,43 @@ impl Keyring {
     }
 
     /// The key this device seals case `case_id`'s identities with: the newest of the
-    /// case's keys wrapped for this account; or, when it holds none, a new one, wrapped
-    /// for this account, the supervisors and the recovery key, each wrapping saved as a
-    /// `case_key` record (made at `at`).
+    /// case's keys wrapped for this account; or, when it holds none, or the newest is also
+    /// wrapped for an account that may no longer read the case (an officer taken off it,
+    /// or no longer a supervisor: [`CaseWrappings::allowed`]), a new one: the key
+    /// rotates. A new key is wrapped for this account, the supervisors and the recovery
+    /// key, each wrapping saved as a `case_key` record (made at `at`); the officers of
+    /// the case get theirs from [`Keyring::share`] at the next sync.
     pub async fn writing_key(
         &self,
         store: &Store,
         case_id: Uuid,
         at: &str,
     ) -> Result<CaseKey, KeyringError> {
-        if let Some(key) = self.held.borrow().writing.get(&case_id) {
-            return Ok(key.clone());
-        }
         let pair = self.pair()?;
         let newest = self
             .wrapped_for_me(store, |w| w.case_id == case_id)
             .await?
             .into_iter()
             .max_by_key(|w| w.key_id);
+        let directory: Directory = store.key_directory().await?.unwrap_or_default();
+        let newest = match newest {
+            Some(wrapped) => {
+                let wrappings = CaseWrappings::read(store, case_id).await?;
+                let readers = wrappings.readers_of(wrapped.key_id);
+                let allowed = wrappings.allowed(store, &directory, pair.account).await?;
+                // Someone who may no longer read the case holds this key: a new one.
+                let retired = readers.iter().any(|reader| match reader {
+                    Reader::Account(id) => !allowed.contains(id),
+                    Reader::Recovery => false,
+                });
+                (!retired).then_some(wrapped)
+            }
+            None => None,
+        };
         let key = match newest {
-            Some(wrapped) => CaseKey::unwrap(&wrapped, pair, wrapped.reader).await?,
+            Some(wrapped) => self.key(store, wrapped.key_id).await?,
             None => {
                 let key = CaseKey::generate().await?;
-                let directory: Directory = store.key_directory().await?.unwrap_or_default();
                 let mut readers = vec![(Reader::Account(pair.account), pair.public.clone())];
                 readers.extend(
                     directory
@@ -200,9 +212,7 @@ impl Keyring {
                 key
             }
         };
-        let mut held = self.held.borrow_mut();
-        held.keys.insert(key.id, key.clone());
-        held.writing.insert(case_id, key.clone());
+        self.held.borrow_mut().keys.insert(key.id, key.clone());
         Ok(key)
     }
 
@@ -329,6 +339,218 @@ impl Keyring {
         let fields = std::mem::take(&mut mutation.fields);
         mutation.fields = self.seal_fields(&key, mutation.record_id, fields).await?;
         Ok(mutation)
+    }
+}
+
+impl Keyring {
+    /// Wraps the newest key this device holds of each of `cases` (every case on the
+    /// device when `None`) for every account that may read the case and has no wrapping
+    /// of it yet ([`CaseWrappings::allowed`]: the case's assigned officers, the maker of
+    /// its first key, the supervisors) and for the recovery key: how an officer assigned
+    /// to a case gets its key from a supervisor's device, and how a key made offline
+    /// reaches the readers it could not be wrapped for then. Runs at each sync, after the
+    /// pull (it asks the server for the officers' public keys); answers how many
+    /// wrappings it saved.
+    pub async fn share(
+        &self,
+        store: &Store,
+        api: &crate::sync::Api,
+        token: &str,
+        cases: Option<&std::collections::BTreeSet<Uuid>>,
+        at: &str,
+    ) -> Result<usize, KeyringError> {
+        let Some(pair) = self.pair.as_ref() else {
+            return Ok(0);
+        };
+        let me = Reader::Account(pair.account);
+        let directory: Directory = store.key_directory().await?.unwrap_or_default();
+        let assigned: HashMap<String, Vec<Uuid>> = store
+            .list_records(RecordKind::Case)
+            .await?
+            .into_iter()
+            .map(|c| (c.record.id.clone(), assigned_officers(&c.record)))
+            .collect();
+        let all = store.list_records(RecordKind::CaseKey).await?;
+        let mut by_case: HashMap<Uuid, CaseWrappings> = HashMap::new();
+        for listed in all.into_iter().filter(|l| !l.record.deleted) {
+            if let Ok(wrapped) = WrappedKey::from_fields(&listed.record.fields) {
+                let wrappings = by_case.entry(wrapped.case_id).or_default();
+                wrappings.0.push((listed.record.id, wrapped));
+            }
+        }
+        // Per case: the newest key held, and who lacks it.
+        let mut wanted: Vec<(WrappedKey, Vec<Reader>)> = Vec::new();
+        for (case_id, wrappings) in &by_case {
+            if cases.is_some_and(|only| !only.contains(case_id)) {
+                continue;
+            }
+            let Some(mine) = wrappings
+                .0
+                .iter()
+                .map(|(_, w)| w)
+                .filter(|w| w.reader == me)
+                .max_by_key(|w| w.key_id)
+            else {
+                continue;
+            };
+            let has = wrappings.readers_of(mine.key_id);
+            let officers = assigned
+                .get(&case_id.to_string())
+                .map_or(&[][..], Vec::as_slice);
+            let mut lacking: Vec<Reader> = wrappings
+                .allowed_with(&directory, pair.account, officers)
+                .into_iter()
+                .map(Reader::Account)
+                .filter(|reader| !has.contains(reader))
+                .collect();
+            if directory.recovery.is_some() && !has.contains(&Reader::Recovery) {
+                lacking.push(Reader::Recovery);
+            }
+            if !lacking.is_empty() {
+                wanted.push((mine.clone(), lacking));
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        // The public keys: the supervisors' from the directory, the officers' asked for.
+        let mut publics: HashMap<Reader, Vec<u8>> = directory
+            .supervisors
+            .iter()
+            .map(|s| (Reader::Account(s.account), s.public.clone()))
+            .collect();
+        if let Some(recovery) = &directory.recovery {
+            publics.insert(Reader::Recovery, recovery.public.clone());
+        }
+        let mut asked: Vec<Uuid> = wanted
+            .iter()
+            .flat_map(|(_, lacking)| lacking)
+            .filter_map(|reader| match reader {
+                Reader::Account(id) if !publics.contains_key(reader) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        for chunk in asked.chunks(100) {
+            let answer = api
+                .public_keys(token, chunk)
+                .await
+                .map_err(|e| KeyringError::Store(e.to_string()))?;
+            for key in answer.keys {
+                publics.insert(Reader::Account(key.account), key.public);
+            }
+        }
+        let mut saved = 0;
+        for (mine, lacking) in wanted {
+            let key = self.key(store, mine.key_id).await?;
+            for reader in lacking {
+                // An account without live keys yet gets its wrapping at a later sync.
+                let Some(public) = publics.get(&reader) else {
+                    continue;
+                };
+                let wrapped = key.wrap_for(mine.case_id, reader, public).await?;
+                let id = Uuid::now_v7().to_string();
+                store
+                    .save_record(
+                        RecordKind::CaseKey,
+                        Some(&id),
+                        wrapped.to_fields(),
+                        "",
+                        at.to_owned(),
+                    )
+                    .await?;
+                saved += 1;
+            }
+        }
+        Ok(saved)
+    }
+}
+
+/// The wrappings of one case's keys on the device, with their records' ids.
+#[derive(Debug, Default)]
+pub struct CaseWrappings(Vec<(String, WrappedKey)>);
+
+impl CaseWrappings {
+    /// The wrappings of case `case_id` on the device.
+    pub async fn read(store: &Store, case_id: Uuid) -> Result<CaseWrappings, KeyringError> {
+        let all = store.list_records(RecordKind::CaseKey).await?;
+        Ok(CaseWrappings(
+            all.into_iter()
+                .filter(|l| !l.record.deleted)
+                .filter_map(|l| {
+                    Some((l.record.id, WrappedKey::from_fields(&l.record.fields).ok()?))
+                })
+                .filter(|(_, w)| w.case_id == case_id)
+                .collect(),
+        ))
+    }
+
+    /// Who key `key_id` is wrapped for.
+    pub fn readers_of(&self, key_id: Uuid) -> Vec<Reader> {
+        self.0
+            .iter()
+            .filter(|(_, w)| w.key_id == key_id)
+            .map(|(_, w)| w.reader)
+            .collect()
+    }
+
+    /// The account that made the case's first key: its first wrapping is the maker's own
+    /// (`Keyring::writing_key` saves it first; record ids are time-ordered). It keeps
+    /// reading the case, as the officer who recorded its first identity.
+    fn maker(&self) -> Option<Uuid> {
+        let first_key = self.0.iter().map(|(_, w)| w.key_id).min()?;
+        self.0
+            .iter()
+            .filter(|(_, w)| w.key_id == first_key)
+            .min_by(|a, b| a.0.cmp(&b.0))
+            .and_then(|(_, w)| match w.reader {
+                Reader::Account(id) => Some(id),
+                Reader::Recovery => None,
+            })
+    }
+
+    /// The accounts that may read the case's identities: `me`, the supervisors of
+    /// `directory`, the case's assigned officers (from the device's case record) and
+    /// the maker of its first key.
+    pub async fn allowed(
+        &self,
+        store: &Store,
+        directory: &Directory,
+        me: Uuid,
+    ) -> Result<Vec<Uuid>, KeyringError> {
+        let mut assigned = Vec::new();
+        if let Some((_, first)) = self.0.first() {
+            let case = store
+                .record(RecordKind::Case, &first.case_id.to_string())
+                .await?;
+            assigned = case
+                .map(|c| assigned_officers(&c.record))
+                .unwrap_or_default();
+        }
+        Ok(self.allowed_with(directory, me, &assigned))
+    }
+
+    /// [`CaseWrappings::allowed`], with the case's assigned officers known.
+    fn allowed_with(&self, directory: &Directory, me: Uuid, assigned: &[Uuid]) -> Vec<Uuid> {
+        let mut allowed = vec![me];
+        allowed.extend(directory.supervisors.iter().map(|s| s.account));
+        allowed.extend(self.maker());
+        allowed.extend_from_slice(assigned);
+        allowed.sort_unstable();
+        allowed.dedup();
+        allowed
+    }
+}
+
+/// The officers a case record is assigned to.
+fn assigned_officers(case: &LocalRecord) -> Vec<Uuid> {
+    match case.fields.get("assigned_officers") {
+        Some(Value::Array(ids)) => ids
+            .iter()
+            .filter_map(|id| id.as_str()?.parse().ok())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

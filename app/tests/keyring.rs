@@ -265,3 +265,91 @@ async fn an_identity_change_of_an_earlier_build_is_sent_as_envelopes() {
     assert_eq!(shown.fields, plain, "values of an earlier build still open");
     store.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_key_rotates_once_an_officer_who_holds_it_is_taken_off_the_case() {
+    let store = fresh("t-keyring-rotate").await;
+    let (officer, supervisor, second) = (pair().await, pair().await, pair().await);
+    let directory = Directory {
+        supervisors: vec![PublicKey {
+            account: supervisor.account,
+            public: supervisor.public.clone(),
+        }],
+        recovery: None,
+    };
+    store
+        .set_key_directory(&directory)
+        .await
+        .expect("directory");
+    let (case, _) = case_and_victim(&store).await;
+    let assign = |officers: Vec<Uuid>| {
+        let store = store.clone();
+        async move {
+            let fields = object(json!({"status": "reported", "assigned_officers": officers}));
+            store
+                .save_record(
+                    RecordKind::Case,
+                    Some(&case.to_string()),
+                    fields,
+                    "c",
+                    AT.into(),
+                )
+                .await
+                .expect("assigned");
+        }
+    };
+    assign(vec![second.account]).await;
+    let keys = keyring(&officer).await;
+    let first = keys.writing_key(&store, case, AT).await.expect("key");
+    // A supervisor's device shares it with the assigned officer (`Keyring::share`).
+    let shared = first
+        .wrap_for(case, Reader::Account(second.account), &second.public)
+        .await
+        .expect("wrap");
+    let id = Uuid::now_v7().to_string();
+    store
+        .save_record(
+            RecordKind::CaseKey,
+            Some(&id),
+            shared.to_fields(),
+            "",
+            AT.into(),
+        )
+        .await
+        .expect("saved");
+    let still = keys.writing_key(&store, case, AT).await.expect("key");
+    assert_eq!(
+        still.id, first.id,
+        "its readers may all still read the case"
+    );
+
+    assign(Vec::new()).await;
+    let rotated = keys.writing_key(&store, case, AT).await.expect("key");
+    assert_ne!(
+        rotated.id, first.id,
+        "a new key once an officer who holds it left"
+    );
+    let readers: Vec<Reader> = store
+        .list_records(RecordKind::CaseKey)
+        .await
+        .expect("keys")
+        .into_iter()
+        .filter_map(|l| WrappedKey::from_fields(&l.record.fields).ok())
+        .filter(|w| w.key_id == rotated.id)
+        .map(|w| w.reader)
+        .collect();
+    assert_eq!(
+        readers,
+        [
+            Reader::Account(officer.account),
+            Reader::Account(supervisor.account)
+        ],
+        "the new key is not wrapped for the officer who left"
+    );
+    let again = keys.writing_key(&store, case, AT).await.expect("key");
+    assert_eq!(
+        again.id, rotated.id,
+        "and it stays the key while nothing changes"
+    );
+    store.close();
+}

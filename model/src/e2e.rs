@@ -129,7 +129,7 @@ pub fn is_envelope(value: &serde_json::Value) -> bool {
 }
 
 /// Who a wrapped case key is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum Reader {
     /// An account, by its id.

@@ -26,6 +26,8 @@ pub struct Device {
     pub token: String,
     /// The device id it logged in with.
     pub device_id: Uuid,
+    /// The account it logged in as.
+    pub user_id: Uuid,
 }
 
 /// An answer: its status and its JSON body (`null` when empty).
@@ -121,7 +123,15 @@ impl Api {
             answer.body
         );
         let token = answer.body["token"].as_str().context("a token")?.to_owned();
-        Ok(Device { token, device_id })
+        let user_id = answer.body["user"]["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .context("the account's id")?;
+        Ok(Device {
+            token,
+            device_id,
+            user_id,
+        })
     }
 
     /// Pushes a prepared body (see [`push_body`]).

@@ -4,8 +4,10 @@
 //! 7 days of UU 21/2007 art. 51), a legal step and a note; a raw dump of IndexedDB holds
 //! no name, NIK, phone or address; a reload offline asks for the password, then shows them
 //! all; once the signal returns they sync, the server holds exactly those seven records
-//! with their parent links and the identity as typed, and another officer pulls none of
-//! them.
+//! with their parent links, and the case's key wrapped for the officer and the
+//! supervisor; the identity only as envelopes (issue #18: not in the store's files
+//! either), which the supervisor's browser opens to what was typed; another officer pulls
+//! none of them.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Context, Result};
@@ -51,6 +53,19 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
     worker.add_user(OTHER_OFFICER.0, "Petugas Dua", "officer", OTHER_OFFICER.1)?;
     worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
 
+    // The supervisor has logged in once: its key pair is on the server, and every case
+    // key the officer's phone makes is wrapped for it too.
+    let desk = Browser::start().await?;
+    desk.goto(&worker.base_url()).await?;
+    app::log_in(&desk, SUPERVISOR.0, SUPERVISOR.1).await?;
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
+    gugus_e2e::poll("the supervisor's key pair", || async {
+        let (status, _) = api.get_text("/keys/me", &supervisor.token).await?;
+        Ok(status.is_success().then_some(()))
+    })
+    .await?;
+
     let phone = Browser::start().await?;
     let journey = officer_journey(&phone, &mut worker).await;
     if journey.is_err() {
@@ -61,8 +76,6 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
     phone.close().await?;
     let ids = journey?;
 
-    let api = Api::new(&worker.api_url(), timeout())?;
-    let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
     let held: BTreeMap<String, Value> = api
         .pull_all(&supervisor, 100)
         .await?
@@ -81,9 +94,20 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
         .collect();
     assert_eq!(
         held.len(),
-        7,
-        "the server should hold seven records: {kinds:?}"
+        9,
+        "the server should hold seven records and two wrapped keys: {kinds:?}"
     );
+    let readers: Vec<&Value> = held
+        .values()
+        .filter(|r| r["kind"] == "case_key")
+        .map(|r| &r["fields"]["reader"])
+        .collect();
+    assert_eq!(
+        readers.len(),
+        2,
+        "wrapped for the officer and the supervisor"
+    );
+    assert!(readers.contains(&&json!(supervisor.user_id)), "{readers:?}");
     let field = |id: &str, name: &str| held.get(id).map(|r| r["fields"][name].clone());
     assert_eq!(held[&ids.case]["kind"], "case");
     assert_eq!(field(&ids.case, "summary"), Some(json!(SUMMARY)));
@@ -93,10 +117,49 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
     assert_eq!(field(&ids.victim, "former_migrant"), Some(json!(true)));
     assert_eq!(held[&ids.identity]["kind"], "victim_identity");
     assert_eq!(field(&ids.identity, "victim_id"), Some(json!(ids.victim)));
-    assert_eq!(field(&ids.identity, "full_name"), Some(json!(FULL_NAME)));
-    assert_eq!(field(&ids.identity, "nik"), Some(json!(NIK)));
-    assert_eq!(field(&ids.identity, "phone"), Some(json!(PHONE)));
-    assert_eq!(field(&ids.identity, "address"), Some(json!(ADDRESS)));
+    for name in ["full_name", "nik", "phone", "address"] {
+        let value = field(&ids.identity, name).unwrap_or_default();
+        let text = value.as_str().unwrap_or_default();
+        assert!(
+            text.starts_with("gugus-e2e:v1:"),
+            "{name} is an envelope: {value}"
+        );
+    }
+    // Nor do the store's files hold any of it, in any page.
+    for entry in std::fs::read_dir(data.path())? {
+        let bytes = std::fs::read(entry?.path())?;
+        for secret in SECRETS {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "{secret:?} is in the store's files");
+        }
+    }
+    // The supervisor's browser syncs and opens the identity as it was typed.
+    desk.click("#sync-now").await?;
+    desk.goto(&format!("{}#/kasus/{}", worker.base_url(), ids.case))
+        .await?;
+    app::reopen(&desk, SUPERVISOR.1).await?;
+    desk.wait_for("li.victim-item .identity-show").await?;
+    // The key pair opens in the background after the unlock: until it has, the block
+    // says the identity is not shared yet; asking again then shows it.
+    gugus_e2e::poll("the supervisor's browser to open the identity", || async {
+        if desk.count(".identity-fields").await? == 0 {
+            desk.click("li.victim-item .identity-show").await?;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Ok((desk
+            .count(".identity-fields [data-field=full_name]")
+            .await?
+            > 0)
+        .then_some(()))
+    })
+    .await?;
+    let name = desk
+        .text(".identity-fields [data-field=full_name] dd")
+        .await?;
+    assert_eq!(name, FULL_NAME, "the supervisor reads the identity");
+    let nik = desk.text(".identity-fields [data-field=nik] dd").await?;
+    assert_eq!(nik, NIK);
+    desk.close().await?;
     for service in &ids.services {
         assert_eq!(field(service, "victim_id"), Some(json!(ids.victim)));
     }
@@ -141,7 +204,8 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
     ];
     ids.legal_step = record_legal_step(phone).await?;
     ids.note = record_note(phone).await?;
-    app::wait_for_pending(phone, 7).await?;
+    // Seven records and the case's key wrapped for the officer and the supervisor.
+    app::wait_for_pending(phone, 9).await?;
     check_case_page(phone, &ids)
         .await
         .context("before the reload")?;
@@ -172,7 +236,7 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
     check_case_page(phone, &ids)
         .await
         .context("after an offline reload")?;
-    ensure!(app::pending(phone).await? == Some(7), "seven changes wait");
+    ensure!(app::pending(phone).await? == Some(9), "nine changes wait");
     // The identity is out of sight until asked for, and then shows what was typed.
     ensure!(
         phone.count(".identity-fields").await? == 0,
@@ -201,8 +265,8 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
 async fn no_identity_in_the_clear(phone: &Browser) -> Result<()> {
     let dump = app::dump_indexed_db(phone).await?;
     ensure!(
-        dump.contains("gugus-sealed:v1:"),
-        "the identity is in the database, sealed"
+        dump.contains("gugus-e2e:v1:"),
+        "the identity is in the database, sealed as envelopes"
     );
     for secret in SECRETS {
         ensure!(!dump.contains(secret), "{secret:?} is stored in the clear");

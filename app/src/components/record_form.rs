@@ -271,10 +271,19 @@ pub fn RecordForm(
                 (Ok(fields), None) => Ok((fields, None)),
                 (Err(error), _) => Err(error),
             };
-            let Ok((fields, opened)) = sealed else {
-                notice.set(Some(i18n::SAVE_FAILED));
-                saving.set(false);
-                return;
+            let (fields, opened) = match sealed {
+                Ok(sealed) => sealed,
+                Err(error) => {
+                    web_sys::console::warn_1(&format!("identity not sealed: {error}").into());
+                    notice.set(Some(match error {
+                        KeyringError::NotShared | KeyringError::NoKeyPair => {
+                            i18n::IDENTITY_NOT_SHARED
+                        }
+                        _ => i18n::SAVE_FAILED,
+                    }));
+                    saving.set(false);
+                    return;
+                }
             };
             let saved = match (id.get_value(), opened) {
                 (Some(id), Some(opened)) => {

@@ -39,6 +39,9 @@ pub struct HeldKeys {
     pub account: uuid::Uuid,
     /// Its public key and its private key locked under its password.
     pub keys: gugus_model::e2e::AccountKeys,
+    /// Made on this device and not yet taken by the server (the signal went).
+    #[serde(default)]
+    pub unsent: bool,
 }
 
 /// Reads one meta value inside a transaction.

@@ -267,6 +267,18 @@ impl Api {
             .map(drop)
     }
 
+    /// `GET /api/v1/keys/public?accounts=`: the public keys of at most 100 accounts (those
+    /// that are active and have live keys).
+    pub async fn public_keys(
+        &self,
+        token: &str,
+        accounts: &[Uuid],
+    ) -> Result<PublicKeys, ApiError> {
+        let ids: Vec<String> = accounts.iter().map(Uuid::to_string).collect();
+        self.get(&format!("keys/public?accounts={}", ids.join(",")), token)
+            .await
+    }
+
     /// `GET /api/v1/keys/public?role=supervisor`: every supervisor's public key.
     pub async fn supervisor_keys(&self, token: &str) -> Result<PublicKeys, ApiError> {
         self.get("keys/public?role=supervisor", token).await

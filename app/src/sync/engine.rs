@@ -14,7 +14,9 @@ use gloo::timers::callback::{Interval, Timeout};
 use gugus_model::sync::{PullRequest, PushRequest, MAX_MUTATIONS, MAX_PULL_LIMIT, PROTOCOL};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 use uuid::Uuid;
 
@@ -49,6 +51,9 @@ struct Inner {
     revision: RwSignal<u64>,
     running: Cell<bool>,
     again: Cell<bool>,
+    /// The cases whose records or keys this sync sent or brought (for
+    /// `Keyring::share`); `None`: every case (the readers changed).
+    touched: RefCell<Option<BTreeSet<Uuid>>>,
     failures: Cell<u32>,
     retry: RefCell<Option<Timeout>>,
     listeners: RefCell<Vec<EventListener>>,
@@ -79,6 +84,7 @@ impl SyncEngine {
                 revision,
                 running: Cell::new(false),
                 again: Cell::new(false),
+                touched: RefCell::new(Some(BTreeSet::new())),
                 failures: Cell::new(0),
                 retry: RefCell::new(None),
                 listeners: RefCell::new(Vec::new()),
@@ -223,27 +229,55 @@ impl SyncEngine {
             return Err(SyncProblem::Unreachable);
         }
         self.inner.status.update(|s| s.state = SyncState::Syncing);
+        *self.inner.touched.borrow_mut() = Some(BTreeSet::new());
         self.refresh_directory(&session).await?;
         self.push_all(&session.token, &keyring).await?;
         self.pull_all(&session.token, keyring.vault()).await?;
+        // The case keys this device holds, wrapped for whoever may now read their cases
+        // (an officer just assigned); what that saved is sent at once.
+        let touched = self.inner.touched.borrow_mut().take();
+        if touched.as_ref().is_none_or(|cases| !cases.is_empty()) {
+            let at = crate::clock::now_rfc3339();
+            let store = &self.inner.store;
+            let shared = keyring
+                .share(
+                    store,
+                    &self.inner.api,
+                    &session.token,
+                    touched.as_ref(),
+                    &at,
+                )
+                .await?;
+            if shared > 0 {
+                self.push_all(&session.token, &keyring).await?;
+            }
+        }
         let now = crate::clock::now_rfc3339();
         self.inner.store.set_last_sync(&now).await?;
         Ok(())
     }
 
-    /// Fetches the readers every new case key is wrapped for (`keyring::Directory`) and
-    /// keeps them on the device, so that a case key made offline is wrapped for them.
+    /// Sends the account's key pair if this device made it offline
+    /// (`e2e::send_unsent_keys`); fetches the readers every new case key is wrapped for
+    /// (`keyring::Directory`) and keeps them on the device, so that a case key made
+    /// offline is wrapped for them.
     async fn refresh_directory(&self, session: &Session) -> Result<(), SyncProblem> {
         if !session.user.role.holds_keys() {
             return Ok(());
         }
         let api = &self.inner.api;
+        crate::e2e::send_unsent_keys(api, &self.inner.store, &session.token).await;
         let supervisors = api.supervisor_keys(&session.token).await?;
         let recovery = api.recovery_key(&session.token).await?;
         let directory = Directory {
             supervisors: supervisors.keys,
             recovery,
         };
+        let before: Option<Directory> = self.inner.store.key_directory().await?;
+        if before.as_ref() != Some(&directory) {
+            // New readers (or fewer): every case's keys are looked at.
+            *self.inner.touched.borrow_mut() = None;
+        }
         self.inner.store.set_key_directory(&directory).await?;
         Ok(())
     }
@@ -261,6 +295,11 @@ impl SyncEngine {
                 return Err(SyncProblem::BadResponse);
             }
             let mut mutations = Vec::with_capacity(batch.len());
+            self.touch(
+                batch
+                    .iter()
+                    .map(|m| (m.kind.as_str(), m.record_id, &m.fields)),
+            );
             for mutation in &batch {
                 let at = crate::clock::now_rfc3339();
                 mutations.push(keyring.outgoing(store, mutation.clone(), &at).await?);
@@ -361,8 +400,33 @@ impl SyncEngine {
         let requested_at = timing::now();
         let mut page = self.inner.api.pull(token, &request).await?;
         timing::measure(timing::SYNC_FETCH, requested_at, timing::now(), None);
+        self.touch(
+            page.records
+                .iter()
+                .map(|r| (r.kind.as_str(), r.id, &r.fields)),
+        );
         identity::seal_states(vault, &mut page.records).await?;
         Ok((PulledPage::new(page)?, requested_at))
+    }
+
+    /// Notes the cases of `records` (kind, id, fields) that are cases or case keys.
+    fn touch<'a>(&self, records: impl Iterator<Item = (&'a str, Uuid, &'a Map<String, Value>)>) {
+        let mut touched = self.inner.touched.borrow_mut();
+        let Some(cases) = touched.as_mut() else {
+            return;
+        };
+        for (kind, id, fields) in records {
+            match kind {
+                "case" => {
+                    cases.insert(id);
+                }
+                "case_key" => {
+                    let case = fields.get("case_id").and_then(Value::as_str);
+                    cases.extend(case.and_then(|c| c.parse::<Uuid>().ok()));
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Stores a prepared page with its cursor, in one transaction.
