@@ -554,6 +554,19 @@ fn assigned_officers(case: &LocalRecord) -> Vec<Uuid> {
     }
 }
 
+/// Whether an identity about to be saved as `sealed` must be sent whole: some value the
+/// device holds of it (`stored`) is not an envelope under the key `sealed` uses (the key
+/// rotated, or the value was sealed by an earlier build). An edit then sends every value,
+/// so the server never keeps one under a retired key or in plain text.
+pub fn sealed_anew(stored: &Map<String, Value>, sealed: &Map<String, Value>) -> bool {
+    let key_of = |value: &Value| Some(Envelope::parse(value.as_str()?).ok()?.key_id);
+    let keys: Vec<Uuid> = sealed.values().filter_map(key_of).collect();
+    stored
+        .iter()
+        .filter(|(name, value)| sealed_field(name) && !value.is_null())
+        .any(|(_, value)| key_of(value).is_none_or(|key| !keys.contains(&key)))
+}
+
 fn is_envelope_text(value: &Value) -> bool {
     gugus_model::e2e::is_envelope(value)
 }

@@ -9,7 +9,7 @@
 use gugus_app::crypto::Vault;
 use gugus_app::e2e::AccountKeyPair;
 use gugus_app::identity;
-use gugus_app::keyring::{Directory, Keyring, KeyringError};
+use gugus_app::keyring::{sealed_anew, Directory, Keyring, KeyringError};
 use gugus_app::store::{PulledPage, Store};
 use gugus_model::e2e::{is_envelope, Envelope, PublicKey, Reader, RecoveryKey, WrappedKey};
 use gugus_model::sync::{PullResponse, RecordState};
@@ -352,4 +352,32 @@ async fn a_key_rotates_once_an_officer_who_holds_it_is_taken_off_the_case() {
         "and it stays the key while nothing changes"
     );
     store.close();
+}
+
+#[wasm_bindgen_test]
+fn an_identity_is_sent_whole_when_a_value_is_not_under_the_key_it_is_sealed_with() {
+    let envelope = |key: u128| {
+        json!(Envelope {
+            key_id: Uuid::from_u128(key),
+            nonce: [1; 12],
+            ciphertext: vec![2; 20],
+        }
+        .to_text())
+    };
+    let fields =
+        |name: Value, nik: Value| object(json!({"victim_id": "v", "full_name": name, "nik": nik}));
+    let sealed = fields(envelope(2), envelope(2));
+    assert!(!sealed_anew(&fields(envelope(2), Value::Null), &sealed));
+    assert!(!sealed_anew(&fields(envelope(2), envelope(2)), &sealed));
+    assert!(
+        sealed_anew(&fields(envelope(2), envelope(1)), &sealed),
+        "a rotated key"
+    );
+    assert!(
+        sealed_anew(
+            &fields(json!("gugus-sealed:v1:00:00"), envelope(2)),
+            &sealed
+        ),
+        "a value of an earlier build"
+    );
 }

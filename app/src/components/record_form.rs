@@ -13,7 +13,7 @@ use crate::clock;
 use crate::components::fields::{FormErrors, RequiredFields, RequiredNote};
 use crate::components::notices::RecordNotices;
 use crate::i18n::{self, tr, use_i18n};
-use crate::keyring::KeyringError;
+use crate::keyring::{sealed_anew, KeyringError};
 use crate::store::{base_key, LocalRecord, StoreError};
 use crate::timing;
 use draft::Draft;
@@ -284,6 +284,15 @@ pub fn RecordForm(
                     saving.set(false);
                     return;
                 }
+            };
+            // An identity whose key rotated (or of an earlier build) is sent whole.
+            let opened = match (&keeping, id.get_value(), opened) {
+                (Keeping::Sealed(..), Some(id), Some(opened)) => {
+                    let stored = store.record(spec.kind, &id).await.ok().flatten();
+                    let anew = stored.is_some_and(|s| sealed_anew(&s.record.fields, &fields));
+                    (!anew).then_some(opened)
+                }
+                (_, _, opened) => opened,
             };
             let saved = match (id.get_value(), opened) {
                 (Some(id), Some(opened)) => {

@@ -1,0 +1,261 @@
+//! Issue #18, sharing a case's identities: an officer records a victim's identity; a
+//! supervisor assigns a second officer, and the supervisor's browser wraps the case's key
+//! for that officer at its next sync, so the second officer's browser opens the identity;
+//! once the second officer is taken off the case, the first officer's next identity edit
+//! rotates the key, and the new key is not wrapped for the officer who left.
+#![forbid(unsafe_code)]
+
+use anyhow::{ensure, Context, Result};
+use gugus_e2e::sync::{push_body, Api, Device};
+use gugus_e2e::{app, poll, timeout, Browser, Worker};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
+const SECOND: (&str, &str) = ("petugas2", "kunci-sepeda-kedua");
+const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
+const FULL_NAME: &str = "Dewi Lestari";
+const NIK: &str = "3303084107980002";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assignment_shares_the_key_and_a_removal_rotates_it() -> Result<()> {
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let worker = Worker::start(data.path())?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(SECOND.0, "Petugas Dua", "officer", SECOND.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    let browsers = [
+        Browser::start().await?,
+        Browser::start().await?,
+        Browser::start().await?,
+    ];
+    let outcome = journey(&browsers, &worker).await;
+    for browser in browsers {
+        if outcome.is_err() {
+            if let Ok(log) = browser.console_log().await {
+                eprintln!("browser console:\n{log}");
+            }
+        }
+        browser.close().await?;
+    }
+    outcome
+}
+
+/// Logs `who` in on `browser` and waits until the server holds the account's key pair.
+async fn log_in_with_keys(
+    browser: &Browser,
+    worker: &Worker,
+    api: &Api,
+    who: (&str, &str),
+) -> Result<Device> {
+    browser.goto(&worker.base_url()).await?;
+    app::log_in(browser, who.0, who.1).await?;
+    let device = api.login(who.0, who.1).await?;
+    poll("the account's key pair", || async {
+        let (status, _) = api.get_text("/keys/me", &device.token).await?;
+        Ok(status.is_success().then_some(()))
+    })
+    .await?;
+    Ok(device)
+}
+
+/// Syncs `browser` now and waits until nothing waits in its outbox.
+async fn sync(browser: &Browser) -> Result<()> {
+    browser.click("#sync-now").await?;
+    app::wait_for_pending(browser, 0).await?;
+    browser.wait_for("#sync-status[data-state=idle]").await?;
+    Ok(())
+}
+
+/// The case's records as `device` pulls them.
+async fn records(api: &Api, device: &Device) -> Result<Vec<Value>> {
+    api.pull_all(device, 500).await
+}
+
+/// The readers of key `key_id`'s wrappings in `records`.
+fn readers(records: &[Value], key_id: &str) -> Vec<String> {
+    let mut readers: Vec<String> = records
+        .iter()
+        .filter(|r| r["kind"] == "case_key" && r["fields"]["key_id"] == key_id)
+        .filter_map(|r| r["fields"]["reader"].as_str().map(str::to_owned))
+        .collect();
+    readers.sort();
+    readers
+}
+
+/// The key id an envelope names.
+fn key_of(envelope: &Value) -> Result<String> {
+    let text = envelope.as_str().context("an envelope")?;
+    let parts: Vec<&str> = text.split(':').collect();
+    ensure!(parts.len() == 5 && parts[0] == "gugus-e2e", "{text}");
+    Ok(parts[2].to_owned())
+}
+
+/// Pushes an edit of the case's `assigned_officers` as the supervisor (from its own
+/// device, as the assignment page's tick does).
+async fn assign(
+    api: &Api,
+    supervisor: &Device,
+    case: Uuid,
+    mutation_id: u64,
+    officers: &[Uuid],
+) -> Result<()> {
+    let held = records(api, supervisor).await?;
+    let version = held
+        .iter()
+        .find(|r| r["id"] == json!(case))
+        .and_then(|r| r["version"].as_u64())
+        .context("the case's version")?;
+    let edit = json!({
+        "id": mutation_id, "kind": "case", "record_id": case, "op": "upsert",
+        "base_version": version, "fields": {"assigned_officers": officers},
+        "at": "2026-12-04T03:00:00Z",
+    });
+    let answer = api
+        .push(supervisor, push_body(supervisor.device_id, &[edit]))
+        .await?;
+    ensure!(
+        answer.body["results"][0]["status"] == "applied",
+        "{}",
+        answer.body
+    );
+    Ok(())
+}
+
+/// Opens the victim's identity on the case page and answers the name it shows.
+async fn read_name(browser: &Browser, worker: &Worker, case: Uuid) -> Result<String> {
+    browser
+        .goto(&format!("{}#/kasus/{case}", worker.base_url()))
+        .await?;
+    browser.wait_for("li.victim-item .identity-show").await?;
+    poll("the identity to open", || async {
+        if browser.count(".identity-fields").await? == 0 {
+            browser.click("li.victim-item .identity-show").await?;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Ok((browser
+            .count(".identity-fields [data-field=full_name]")
+            .await?
+            > 0)
+        .then_some(()))
+    })
+    .await?;
+    browser
+        .text(".identity-fields [data-field=full_name] dd")
+        .await
+}
+
+async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
+    let [desk, phone, second_phone] = browsers;
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
+    let second = log_in_with_keys(second_phone, worker, &api, SECOND).await?;
+    let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
+
+    // The officer's case and victim (sent from another of its devices), then the
+    // identity typed on its phone.
+    let (case, victim) = (Uuid::now_v7(), Uuid::now_v7());
+    let created = [
+        json!({"id": 1, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
+               "at": "2026-12-04T02:00:00Z",
+               "fields": {"date_reported": "2026-11-20", "source": "hotline", "status": "reported",
+                          "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer",
+                          "summary": "Dijanjikan kerja di pabrik"}}),
+        json!({"id": 2, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
+               "at": "2026-12-04T02:00:00Z",
+               "fields": {"case_id": case, "pseudonym": "D. L.", "sex": "female", "age": 22,
+                          "kecamatan": "33.03.08", "desa": "33.03.08.2001",
+                          "consent": true, "consent_date": "2026-11-21"}}),
+    ];
+    let answer = api
+        .push(&officer, push_body(officer.device_id, &created))
+        .await?;
+    ensure!(
+        answer.body["results"][1]["status"] == "applied",
+        "{}",
+        answer.body
+    );
+    sync(phone).await?;
+    let identity_form = format!(
+        "{}#/kasus/{case}/korban/{victim}/identitas",
+        worker.base_url()
+    );
+    phone.goto(&identity_form).await?;
+    phone.wait_for("#identity-form").await?;
+    phone.fill("input[name=full_name]", FULL_NAME).await?;
+    phone.fill("input[name=nik]", NIK).await?;
+    phone.click("#identity-form-save").await?;
+    phone.wait_for("li.victim-item .identity-show").await?;
+    sync(phone).await?;
+
+    let held = records(&api, &supervisor).await?;
+    let identity = held
+        .iter()
+        .find(|r| r["kind"] == "victim_identity")
+        .context("the identity on the server")?;
+    let first_key = key_of(&identity["fields"]["full_name"])?;
+    let (me, boss, other) = (
+        officer.user_id.to_string(),
+        supervisor.user_id.to_string(),
+        second.user_id.to_string(),
+    );
+    let mut expected = vec![me.clone(), boss.clone()];
+    expected.sort();
+    ensure!(readers(&held, &first_key) == expected, "{held:?}");
+
+    // The supervisor assigns the second officer; its browser shares the key at its sync.
+    assign(&api, &supervisor, case, 1, &[second.user_id]).await?;
+    sync(desk).await?;
+    poll("the key wrapped for the second officer", || async {
+        let held = records(&api, &supervisor).await?;
+        Ok(readers(&held, &first_key).contains(&other).then_some(()))
+    })
+    .await?;
+    sync(second_phone).await?;
+    let name = read_name(second_phone, worker, case).await?;
+    ensure!(name == FULL_NAME, "the second officer reads {name:?}");
+
+    // Taken off the case: the officer's next identity edit makes a new key.
+    assign(&api, &supervisor, case, 2, &[]).await?;
+    sync(phone).await?;
+    phone.goto(&identity_form).await?;
+    phone.wait_for("#identity-form").await?;
+    poll("the form to show the identity", || async {
+        let typed = phone
+            .execute(
+                "return document.querySelector('input[name=full_name]').value",
+                vec![],
+            )
+            .await?;
+        Ok((typed == json!(FULL_NAME)).then_some(()))
+    })
+    .await?;
+    phone.fill("input[name=phone]", "081327770022").await?;
+    phone.click("#identity-form-save").await?;
+    phone.wait_for("li.victim-item .identity-show").await?;
+    sync(phone).await?;
+    let held = records(&api, &supervisor).await?;
+    let identity = held
+        .iter()
+        .find(|r| r["kind"] == "victim_identity")
+        .context("the identity on the server")?;
+    let rotated = key_of(&identity["fields"]["phone"])?;
+    ensure!(rotated != first_key, "the key rotated");
+    ensure!(
+        key_of(&identity["fields"]["full_name"])? == rotated,
+        "the whole identity is sealed again under the new key"
+    );
+    ensure!(
+        readers(&held, &rotated) == expected,
+        "the new key is the officer's and the supervisor's only: {:?}",
+        readers(&held, &rotated)
+    );
+    let name = read_name(desk, worker, case).await;
+    ensure!(
+        name.ok().as_deref() == Some(FULL_NAME),
+        "the supervisor still reads it"
+    );
+    Ok(())
+}
