@@ -322,6 +322,7 @@ impl CaseKey {
             ephemeral,
             nonce,
             wrapped,
+            reader_key: Some(gugus_model::e2e::fingerprint(public)),
         })
     }
 

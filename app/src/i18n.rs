@@ -381,6 +381,30 @@ pub const RECOVERY_FAILED: Text = t(
     "Kunci pemulihan belum tersimpan. Periksa koneksi, lalu tekan Simpan lagi.",
     "The recovery key is not saved yet. Check the connection, then press Save again.",
 );
+pub const ACCESS_TITLE: Text = t("Akses identitas korban", "Access to victims' identities");
+pub const ACCESS_WHY: Text = t(
+    "Identitas korban hanya bisa dibuka oleh petugas kasusnya, ketua dan sekretaris. Setelah admin mengganti kata sandi seorang petugas, atau bila petugas satu-satunya sebuah kasus sudah tidak aktif, bagikan ulang kuncinya di sini. Bila tidak ada lagi yang memegang kunci sebuah kasus, ambil kode pemulihan dari brankas ketua dan ketik di bawah.",
+    "A victim's identity opens only for the case's officers, the chair and the secretary. After an admin resets an officer's password, or when a case's only officer is no longer active, share its key again here. When nobody holds a case's key any more, take the recovery code from the chair's safe and type it below.",
+);
+pub const ACCESS_RESHARE: Text = t("Bagikan ulang kunci kasus", "Share case keys again");
+pub const ACCESS_CODE: Text = t("Kode pemulihan", "Recovery code");
+pub const ACCESS_RESTORE: Text = t("Pulihkan akses dengan kode", "Restore access with the code");
+pub const ACCESS_NO_RECOVERY: Text = t(
+    "Admin belum membuat kunci pemulihan, jadi akses belum bisa dipulihkan dengan kode.",
+    "An admin has not made the recovery key yet, so access cannot be restored with a code.",
+);
+pub const ACCESS_TYPO: Text = t(
+    "Kode pemulihan salah ketik. Periksa lagi setiap kelompok huruf dan angka pada cetakannya.",
+    "The recovery code has a typing error. Check each group of letters and digits on the printout again.",
+);
+pub const ACCESS_NOT_THIS: Text = t(
+    "Kode ini bukan kode pemulihan gugus tugas ini.",
+    "This code is not this task force's recovery code.",
+);
+pub const ACCESS_FAILED: Text = t(
+    "Belum berhasil. Periksa koneksi, lalu coba lagi.",
+    "That did not work yet. Check the connection, then try again.",
+);
 pub const ACCOUNTS_EMPTY: Text = t("Belum ada akun.", "No accounts yet.");
 pub const ACCOUNT_ACTIVE: Text = t("Aktif", "Active");
 pub const ACCOUNT_INACTIVE: Text = t("Nonaktif", "Inactive");
@@ -734,6 +758,23 @@ pub fn pending_changes(n: usize, lang: Lang) -> String {
     match lang {
         Lang::Id => format!("{n} perubahan belum terkirim ke server"),
         Lang::En => format!("{n} changes not yet sent to the server"),
+    }
+}
+
+/// "Akses ke 3 kasus dipulihkan; 5 kunci dibagikan." (`restored`: `None` for a re-share).
+pub fn access_done(restored: Option<usize>, shared: usize, lang: Lang) -> String {
+    let shared_n = number(shared as u64, lang);
+    match (restored, lang) {
+        (Some(n), Lang::Id) => format!(
+            "Akses ke {} kasus dipulihkan; {shared_n} kunci dibagikan. Kunci terkirim saat sinkron.",
+            number(n as u64, lang)
+        ),
+        (Some(n), Lang::En) => format!(
+            "Access to {} cases restored; {shared_n} keys shared. They are sent at the sync.",
+            number(n as u64, lang)
+        ),
+        (None, Lang::Id) => format!("{shared_n} kunci dibagikan. Kunci terkirim saat sinkron."),
+        (None, Lang::En) => format!("{shared_n} keys shared. They are sent at the sync."),
     }
 }
 

@@ -121,14 +121,14 @@ impl Keyring {
         store: &Store,
         pick: impl Fn(&WrappedKey) -> bool,
     ) -> Result<Vec<WrappedKey>, KeyringError> {
-        let me = Reader::Account(self.pair()?.account);
+        let pair = self.pair()?;
         Ok(store
             .list_records(RecordKind::CaseKey)
             .await?
             .into_iter()
             .filter(|listed| !listed.record.deleted)
             .filter_map(|listed| WrappedKey::from_fields(&listed.record.fields).ok())
-            .filter(|wrapped| wrapped.reader == me && pick(wrapped))
+            .filter(|wrapped| for_pair(wrapped, pair) && pick(wrapped))
             .collect())
     }
 
@@ -362,7 +362,6 @@ impl Keyring {
         let Some(pair) = self.pair.as_ref() else {
             return Ok(0);
         };
-        let me = Reader::Account(pair.account);
         let directory: Directory = store.key_directory().await?.unwrap_or_default();
         let assigned: HashMap<String, Vec<Uuid>> = store
             .list_records(RecordKind::Case)
@@ -378,8 +377,8 @@ impl Keyring {
                 wrappings.0.push((listed.record.id, wrapped));
             }
         }
-        // Per case: the newest key held, and who lacks it.
-        let mut wanted: Vec<(WrappedKey, Vec<Reader>)> = Vec::new();
+        // Per case: the newest key held, its wrappings, and who may read the case.
+        let mut candidates: Vec<(WrappedKey, Vec<WrappedKey>, Vec<Uuid>)> = Vec::new();
         for (case_id, wrappings) in &by_case {
             if cases.is_some_and(|only| !only.contains(case_id)) {
                 continue;
@@ -388,32 +387,26 @@ impl Keyring {
                 .0
                 .iter()
                 .map(|(_, w)| w)
-                .filter(|w| w.reader == me)
+                .filter(|w| for_pair(w, pair))
                 .max_by_key(|w| w.key_id)
             else {
                 continue;
             };
-            let has = wrappings.readers_of(mine.key_id);
             let officers = assigned
                 .get(&case_id.to_string())
                 .map_or(&[][..], Vec::as_slice);
-            let mut lacking: Vec<Reader> = wrappings
-                .allowed_with(&directory, pair.account, officers)
-                .into_iter()
-                .map(Reader::Account)
-                .filter(|reader| !has.contains(reader))
+            let allowed = wrappings.allowed_with(&directory, pair.account, officers);
+            let of_key = wrappings
+                .0
+                .iter()
+                .map(|(_, w)| w)
+                .filter(|w| w.key_id == mine.key_id)
+                .cloned()
                 .collect();
-            if directory.recovery.is_some() && !has.contains(&Reader::Recovery) {
-                lacking.push(Reader::Recovery);
-            }
-            if !lacking.is_empty() {
-                wanted.push((mine.clone(), lacking));
-            }
+            candidates.push((mine.clone(), of_key, allowed));
         }
-        if wanted.is_empty() {
-            return Ok(0);
-        }
-        // The public keys: the supervisors' from the directory, the officers' asked for.
+        // Every reader's public key as it is now: the supervisors' from the directory,
+        // the officers' asked for.
         let mut publics: HashMap<Reader, Vec<u8>> = directory
             .supervisors
             .iter()
@@ -422,13 +415,11 @@ impl Keyring {
         if let Some(recovery) = &directory.recovery {
             publics.insert(Reader::Recovery, recovery.public.clone());
         }
-        let mut asked: Vec<Uuid> = wanted
+        let mut asked: Vec<Uuid> = candidates
             .iter()
-            .flat_map(|(_, lacking)| lacking)
-            .filter_map(|reader| match reader {
-                Reader::Account(id) if !publics.contains_key(reader) => Some(*id),
-                _ => None,
-            })
+            .flat_map(|(_, _, allowed)| allowed)
+            .filter(|id| !publics.contains_key(&Reader::Account(**id)))
+            .copied()
             .collect();
         asked.sort_unstable();
         asked.dedup();
@@ -441,15 +432,33 @@ impl Keyring {
                 publics.insert(Reader::Account(key.account), key.public);
             }
         }
+        // Who lacks a wrapping for the public key it has now (none yet, or one for a
+        // pair an admin's password reset replaced). An account without live keys gets
+        // its wrapping at a later sync.
+        let mut wanted: Vec<(WrappedKey, Vec<ReaderKey>)> = Vec::new();
+        for (mine, of_key, allowed) in candidates {
+            let readers = allowed
+                .into_iter()
+                .map(Reader::Account)
+                .chain(directory.recovery.is_some().then_some(Reader::Recovery));
+            let lacking: Vec<ReaderKey> = readers
+                .filter_map(|reader| Some((reader, publics.get(&reader)?.clone())))
+                .filter(|(reader, public)| {
+                    let now = gugus_model::e2e::fingerprint(public);
+                    !of_key.iter().any(|w| {
+                        w.reader == *reader && w.reader_key.as_ref().is_none_or(|key| *key == now)
+                    })
+                })
+                .collect();
+            if !lacking.is_empty() {
+                wanted.push((mine, lacking));
+            }
+        }
         let mut saved = 0;
         for (mine, lacking) in wanted {
             let key = self.key(store, mine.key_id).await?;
-            for reader in lacking {
-                // An account without live keys yet gets its wrapping at a later sync.
-                let Some(public) = publics.get(&reader) else {
-                    continue;
-                };
-                let wrapped = key.wrap_for(mine.case_id, reader, public).await?;
+            for (reader, public) in lacking {
+                let wrapped = key.wrap_for(mine.case_id, reader, &public).await?;
                 let id = Uuid::now_v7().to_string();
                 store
                     .save_record(
@@ -466,6 +475,75 @@ impl Keyring {
         Ok(saved)
     }
 }
+
+impl Keyring {
+    /// Restores this account's access, with the task force's recovery key pair (from its
+    /// printed code, `e2e::AccountKeyPair::from_recovery_code`), to every case on the
+    /// device whose newest key wrapped for the recovery key is not wrapped for this
+    /// account's pair: the key is unwrapped with the recovery key and wrapped for this
+    /// account (saved at `at`, sent at the next sync). [`Keyring::share`] then wraps it
+    /// for the case's other readers: an officer whose password was reset, a newly
+    /// assigned one when the case's only officer left. Answers how many cases.
+    pub async fn restore(
+        &self,
+        store: &Store,
+        recovery: &AccountKeyPair,
+        at: &str,
+    ) -> Result<usize, KeyringError> {
+        let pair = self.pair()?;
+        let me = Reader::Account(pair.account);
+        let mut by_case: HashMap<Uuid, Vec<WrappedKey>> = HashMap::new();
+        for listed in store.list_records(RecordKind::CaseKey).await? {
+            if let Ok(wrapped) = WrappedKey::from_fields(&listed.record.fields) {
+                by_case.entry(wrapped.case_id).or_default().push(wrapped);
+            }
+        }
+        let mut restored = 0;
+        for wrappings in by_case.values() {
+            let Some(for_recovery) = wrappings
+                .iter()
+                .filter(|w| w.reader == Reader::Recovery)
+                .max_by_key(|w| w.key_id)
+            else {
+                continue;
+            };
+            let held = wrappings
+                .iter()
+                .any(|w| w.key_id == for_recovery.key_id && for_pair(w, pair));
+            if held {
+                continue;
+            }
+            let key = CaseKey::unwrap(for_recovery, recovery, Reader::Recovery).await?;
+            let wrapped = key.wrap_for(for_recovery.case_id, me, &pair.public).await?;
+            let id = Uuid::now_v7().to_string();
+            store
+                .save_record(
+                    RecordKind::CaseKey,
+                    Some(&id),
+                    wrapped.to_fields(),
+                    "",
+                    at.to_owned(),
+                )
+                .await?;
+            self.held.borrow_mut().keys.insert(key.id, key);
+            restored += 1;
+        }
+        Ok(restored)
+    }
+}
+
+/// Whether `wrapped` is for `pair`: its account, and its public key as it is now (a
+/// wrapping for the pair an admin's password reset replaced is not).
+fn for_pair(wrapped: &WrappedKey, pair: &AccountKeyPair) -> bool {
+    wrapped.reader == Reader::Account(pair.account)
+        && wrapped
+            .reader_key
+            .as_ref()
+            .is_none_or(|key| *key == gugus_model::e2e::fingerprint(&pair.public))
+}
+
+/// A reader with its public key as it is now.
+type ReaderKey = (Reader, Vec<u8>);
 
 /// The wrappings of one case's keys on the device, with their records' ids.
 #[derive(Debug, Default)]

@@ -156,6 +156,12 @@ pub struct WrappedKey {
     /// The 32 key bytes encrypted, with their tag.
     #[serde(with = "hex_bytes")]
     pub wrapped: Vec<u8>,
+    /// The [`fingerprint`] of the reader's public key it was wrapped with: a device
+    /// sees that an account's pair changed since (an admin's password reset) and wraps
+    /// the key again for the new one. A hint, not authenticated: a wrong one costs a
+    /// needless wrapping, never access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_key: Option<String>,
 }
 
 impl WrappedKey {
@@ -311,6 +317,13 @@ impl WrappedKey {
             Some("recovery") => Reader::Recovery,
             _ => Reader::Account(id("reader")?),
         };
+        let reader_key = match fields.get("reader_key") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(text)) if text.len() == 16 && unhex(text).is_some() => {
+                Some(text.clone())
+            }
+            Some(_) => return Err(FieldError::new("reader_key", Problem::WrongType)),
+        };
         let wrapped = WrappedKey {
             case_id: id("case_id")?,
             key_id: id("key_id")?,
@@ -318,6 +331,7 @@ impl WrappedKey {
             ephemeral: hex("ephemeral")?,
             nonce: hex("nonce")?,
             wrapped: hex("wrapped")?,
+            reader_key,
         };
         wrapped.check().map_err(|error| {
             let field = match error {
@@ -349,6 +363,11 @@ impl WrappedKey {
             ("wrapped", hex(&self.wrapped)),
         ]
         .into_iter()
+        .chain(
+            self.reader_key
+                .as_ref()
+                .map(|key| ("reader_key", serde_json::Value::String(key.clone()))),
+        )
         .map(|(name, value)| (name.to_owned(), value))
         .collect()
     }

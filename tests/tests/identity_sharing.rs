@@ -3,6 +3,11 @@
 //! for that officer at its next sync, so the second officer's browser opens the identity;
 //! once the second officer is taken off the case, the first officer's next identity edit
 //! rotates the key, and the new key is not wrapped for the officer who left.
+//!
+//! And restoring access: after an admin resets the officer's password, the officer's new
+//! browser says the identity is not shared yet until the supervisor shares the keys again;
+//! when the officer and the supervisor are both deactivated, a new supervisor restores the
+//! case with the recovery code an admin printed.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Context, Result};
@@ -14,6 +19,9 @@ use uuid::Uuid;
 const OFFICER: (&str, &str) = ("petugas1", "kunci-sepeda-satu");
 const SECOND: (&str, &str) = ("petugas2", "kunci-sepeda-kedua");
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
+const ADMIN: (&str, &str) = ("admin1", "sandi-admin-satu");
+const NEW_CHAIR: (&str, &str) = ("ketua2", "sandi-ketua-kedua");
+const NEW_PASSWORD: &str = "gembok-baru-kantor";
 const FULL_NAME: &str = "Dewi Lestari";
 const NIK: &str = "3303084107980002";
 
@@ -147,15 +155,14 @@ async fn read_name(browser: &Browser, worker: &Worker, case: Uuid) -> Result<Str
         .await
 }
 
-async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
-    let [desk, phone, second_phone] = browsers;
-    let api = Api::new(&worker.api_url(), timeout())?;
-    let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
-    let second = log_in_with_keys(second_phone, worker, &api, SECOND).await?;
-    let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
-
-    // The officer's case and victim (sent from another of its devices), then the
-    // identity typed on its phone.
+/// The officer's case and victim (sent from another of its devices), then the identity
+/// typed on its phone, synced: the case's and the victim's ids.
+async fn case_with_identity(
+    api: &Api,
+    worker: &Worker,
+    officer: &Device,
+    phone: &Browser,
+) -> Result<(Uuid, Uuid)> {
     let (case, victim) = (Uuid::now_v7(), Uuid::now_v7());
     let created = [
         json!({"id": 1, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
@@ -189,6 +196,20 @@ async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
     phone.click("#identity-form-save").await?;
     phone.wait_for("li.victim-item .identity-show").await?;
     sync(phone).await?;
+    Ok((case, victim))
+}
+
+async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
+    let [desk, phone, second_phone] = browsers;
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
+    let second = log_in_with_keys(second_phone, worker, &api, SECOND).await?;
+    let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
+    let (case, victim) = case_with_identity(&api, worker, &officer, phone).await?;
+    let identity_form = format!(
+        "{}#/kasus/{case}/korban/{victim}/identitas",
+        worker.base_url()
+    );
 
     let held = records(&api, &supervisor).await?;
     let identity = held
@@ -257,5 +278,181 @@ async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
         name.ok().as_deref() == Some(FULL_NAME),
         "the supervisor still reads it"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_password_and_a_lost_holder_are_restored() -> Result<()> {
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let worker = Worker::start(data.path())?;
+    worker.add_user(ADMIN.0, "Admin Gugus", "admin", ADMIN.1)?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    worker.add_user(NEW_CHAIR.0, "Ketua Baru", "supervisor", NEW_CHAIR.1)?;
+    let browsers = [
+        Browser::start().await?,
+        Browser::start().await?,
+        Browser::start().await?,
+    ];
+    let outcome = restoring(&browsers, &worker).await;
+    for browser in browsers {
+        if outcome.is_err() {
+            if let Ok(log) = browser.console_log().await {
+                eprintln!("browser console:\n{log}");
+            }
+        }
+        browser.close().await?;
+    }
+    outcome
+}
+
+/// The admin makes the recovery key on its browser: the printed code.
+async fn make_recovery_key(browser: &Browser, worker: &Worker) -> Result<String> {
+    browser.goto(&worker.base_url()).await?;
+    app::log_in(browser, ADMIN.0, ADMIN.1).await?;
+    browser.click("#nav-admin").await?;
+    browser.click("#recovery-make").await?;
+    let code = browser.text("#recovery-code").await?;
+    browser.click("#recovery-confirm").await?;
+    browser.click("#recovery-save").await?;
+    browser.wait_for("#recovery-made").await?;
+    browser.click("#logout").await?;
+    browser.click("#logout-discard").await?;
+    browser.wait_for("#login-form").await?;
+    Ok(code)
+}
+
+/// Opens the identity on the case page expecting it not to be shared with this account.
+async fn sees_not_shared(browser: &Browser, worker: &Worker, case: Uuid) -> Result<()> {
+    browser
+        .goto(&format!("{}#/kasus/{case}", worker.base_url()))
+        .await?;
+    browser.click("li.victim-item .identity-show").await?;
+    browser.wait_for(".identity-not-shared").await?;
+    ensure!(
+        browser.count(".identity-fields").await? == 0,
+        "nothing shown"
+    );
+    Ok(())
+}
+
+/// An admin's call on account `id` (`deactivate`, or `password` with a body).
+async fn admin_call(api: &Api, admin: &Device, path: &str, body: Value) -> Result<()> {
+    let answer = api
+        .post(path, Some(&admin.token), serde_json::to_vec(&body)?)
+        .await?;
+    ensure!(
+        answer.status.is_success(),
+        "{path}: {} {}",
+        answer.status,
+        answer.body
+    );
+    Ok(())
+}
+
+async fn restoring(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
+    let [desk, phone, other] = browsers;
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let code = make_recovery_key(desk, worker).await?;
+    let admin = api.login(ADMIN.0, ADMIN.1).await?;
+    let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
+    let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
+    let (case, _) = case_with_identity(&api, worker, &officer, phone).await?;
+    let held = records(&api, &supervisor).await?;
+    let mut expected = vec![
+        officer.user_id.to_string(),
+        supervisor.user_id.to_string(),
+        "recovery".to_owned(),
+    ];
+    expected.sort();
+    let identity = held
+        .iter()
+        .find(|r| r["kind"] == "victim_identity")
+        .context("the identity")?;
+    let key = key_of(&identity["fields"]["full_name"])?;
+    ensure!(
+        readers(&held, &key) == expected,
+        "{:?}",
+        readers(&held, &key)
+    );
+
+    // An admin resets the officer's password: the officer's next login makes a new key
+    // pair, which holds no case key yet.
+    let reset = format!("/users/{}/password", officer.user_id);
+    admin_call(&api, &admin, &reset, json!({"password": NEW_PASSWORD})).await?;
+    let again = log_in_with_keys(other, worker, &api, (OFFICER.0, NEW_PASSWORD)).await?;
+    poll("the officer's new key pair", || async {
+        let (_, body) = api.get_text("/keys/me", &again.token).await?;
+        Ok(body.contains("\"stale\":false").then_some(()))
+    })
+    .await?;
+    sync(other).await?;
+    sees_not_shared(other, worker, case).await?;
+    // The supervisor shares the keys again, for the officer's new pair.
+    desk.goto(&format!("{}#/penugasan", worker.base_url()))
+        .await?;
+    desk.click("#identity-reshare").await?;
+    desk.wait_for("#identity-access-done").await?;
+    sync(desk).await?;
+    sync(other).await?;
+    let name = read_name(other, worker, case).await?;
+    ensure!(
+        name == FULL_NAME,
+        "after the reset the officer reads {name:?}"
+    );
+
+    // The officer and the chair leave; a new chair, who was never given the key, restores
+    // it with the recovery code.
+    for gone in [officer.user_id, supervisor.user_id] {
+        admin_call(
+            &api,
+            &admin,
+            &format!("/users/{gone}/deactivate"),
+            json!({}),
+        )
+        .await?;
+    }
+    let chair_browser = Browser::start().await?;
+    let restored = restore_as_new_chair(&chair_browser, worker, &api, &code, case, &key).await;
+    chair_browser.close().await?;
+    restored
+}
+
+/// The new chair logs in, sees the identity is not shared, restores it with the code (a
+/// mistyped code first), and reads it.
+async fn restore_as_new_chair(
+    chair_browser: &Browser,
+    worker: &Worker,
+    api: &Api,
+    code: &str,
+    case: Uuid,
+    key: &str,
+) -> Result<()> {
+    let chair = log_in_with_keys(chair_browser, worker, api, NEW_CHAIR).await?;
+    sync(chair_browser).await?;
+    sees_not_shared(chair_browser, worker, case).await?;
+    chair_browser
+        .goto(&format!("{}#/penugasan", worker.base_url()))
+        .await?;
+    chair_browser
+        .fill("#recovery-code-input", "AAAA-BBBB")
+        .await?;
+    chair_browser.click("#recovery-restore-submit").await?;
+    chair_browser.wait_for("#identity-access-problem").await?;
+    chair_browser.fill("#recovery-code-input", code).await?;
+    chair_browser.click("#recovery-restore-submit").await?;
+    chair_browser.wait_for("#identity-access-done").await?;
+    let done = chair_browser.text("#identity-access-done").await?;
+    ensure!(done.contains("Akses ke 1 kasus dipulihkan"), "{done}");
+    sync(chair_browser).await?;
+    let held = records(api, &chair).await?;
+    ensure!(
+        readers(&held, key).contains(&chair.user_id.to_string()),
+        "the key is now wrapped for the new chair"
+    );
+    let name = read_name(chair_browser, worker, case).await?;
+    ensure!(name == FULL_NAME, "the new chair reads {name:?}");
     Ok(())
 }

@@ -119,6 +119,9 @@ pub fn AssignPage() -> impl IntoView {
             <ul id="case-assign-list">
                 <Rows lines=Signal::derive(lines) row=move |line| view! { <CaseItem line officers /> } />
             </ul>
+            <Show when=move || ctx.role() == Some(Role::Supervisor)>
+                <crate::pages::identity_access::IdentityAccess />
+            </Show>
         </section>
     }
 }

@@ -9,6 +9,7 @@ pub mod assign;
 pub mod audit;
 pub mod cases;
 pub mod home;
+pub mod identity_access;
 pub mod login;
 pub mod on_demand;
 pub mod settings;

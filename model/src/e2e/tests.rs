@@ -65,6 +65,7 @@ proptest! {
             ephemeral: [&[4u8][..], &x, &y].concat(),
             nonce: nonce.to_vec(),
             wrapped: [&wrapped[..], &[7u8; TAG_BYTES]].concat(),
+            reader_key: account.map(|id| fingerprint(&[&[4u8][..], &id.to_be_bytes()].concat())),
         };
         prop_assert_eq!(wrapped.check(), Ok(()));
         let text = serde_json::to_string(&wrapped).unwrap();
@@ -160,6 +161,7 @@ fn a_wrapped_key_of_the_wrong_shape_is_refused() {
         ephemeral: [&[4u8][..], &[1u8; 64]].concat(),
         nonce: vec![0; NONCE_BYTES],
         wrapped: vec![0; KEY_BYTES + TAG_BYTES],
+        reader_key: None,
     };
     assert_eq!(good.check(), Ok(()));
     let mut compressed = good.clone();

@@ -470,6 +470,13 @@ pub const CASE_KEY: KindSpec = KindSpec {
             "Kunci terbungkus",
             "Wrapped key",
         ),
+        field(
+            "reader_key",
+            FieldType::Text { max: 16 },
+            OPTIONAL,
+            "Sidik kunci pemegang",
+            "Reader's key fingerprint",
+        ),
     ],
     rules: case_key_rules,
 };

@@ -256,6 +256,14 @@ fn a_case_key_record_is_a_wrapped_key_of_its_shape() {
         ..key.clone()
     };
     assert_eq!(recovery.to_fields()["reader"], json!("recovery"));
+    let fingerprinted = WrappedKey {
+        reader_key: Some("04aa".repeat(4)),
+        ..key.clone()
+    };
+    assert_eq!(
+        WrappedKey::from_fields(&fingerprinted.to_fields()),
+        Ok(fingerprinted)
+    );
     assert_eq!(
         RecordKind::CaseKey.validate(&recovery.to_fields(), TODAY),
         Ok(())
@@ -272,6 +280,8 @@ fn a_case_key_record_is_a_wrapped_key_of_its_shape() {
         ("nonce", json!("01".repeat(11)), "wrong_type"),
         ("wrapped", json!("ee".repeat(47)), "wrong_type"),
         ("wrapped", json!("EE".repeat(48)), "wrong_type"),
+        ("reader_key", json!("not-hex-at-all!!"), "wrong_type"),
+        ("reader_key", json!(16), "wrong_type"),
     ] {
         assert_eq!(
             with(RecordKind::CaseKey, field, value),
