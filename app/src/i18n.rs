@@ -516,6 +516,8 @@ pub const CHANGE_PASSWORD: Text = t("Kata sandi diganti", "Password reset");
 pub const CHANGE_SESSION_ENDED: Text = t("Sesi login diakhiri", "Login session ended");
 pub const CHANGE_LOGOUT: Text = t("Keluar dari aplikasi", "Logged out");
 pub const ACTION_LOGIN: Text = t("Masuk", "Logged in");
+pub const ACTION_IDENTITY_MIGRATED: Text =
+    t("Identitas lama dienkripsi", "Old identities encrypted");
 pub const LOGIN_SUCCEEDED: Text = t("Berhasil", "Succeeded");
 pub const LOGIN_WRONG_PASSWORD: Text = t("Gagal: kata sandi salah", "Failed: wrong password");
 pub const LOGIN_INACTIVE: Text = t("Gagal: akun dinonaktifkan", "Failed: account deactivated");

@@ -532,6 +532,47 @@ impl Keyring {
     }
 }
 
+impl Keyring {
+    /// Seals as envelopes every identity the device holds that the server still keeps in
+    /// plain text (pulled before issue #18 and sealed under the vault here): each is saved
+    /// whole under its case's key, so the next push replaces the server's plain text and
+    /// the server removes it everywhere (its migration). A supervisor's device does this
+    /// at each sync, for every case; answers how many it sealed.
+    pub async fn migrate(&self, store: &Store, at: &str) -> Result<usize, KeyringError> {
+        self.pair()?;
+        let mut sealed = 0;
+        for listed in store.list_records(RecordKind::VictimIdentity).await? {
+            let record = listed.record;
+            let old = |(name, value): (&String, &Value)| sealed_field(name) && is_sealed(value);
+            if record.deleted || !record.fields.iter().any(old) {
+                continue;
+            }
+            let Some(victim) = record.fields.get("victim_id").and_then(Value::as_str) else {
+                continue;
+            };
+            let case = match Keyring::case_of_victim(store, victim).await {
+                Ok(case) => case,
+                Err(KeyringError::NoCase) => continue,
+                Err(error) => return Err(error),
+            };
+            let id: Uuid = record.id.parse().map_err(|_| KeyringError::NoCase)?;
+            let key = self.writing_key(store, case, at).await?;
+            let fields = self.seal_fields(&key, id, record.fields.clone()).await?;
+            store
+                .save_record(
+                    RecordKind::VictimIdentity,
+                    Some(&record.id),
+                    fields,
+                    "",
+                    at.to_owned(),
+                )
+                .await?;
+            sealed += 1;
+        }
+        Ok(sealed)
+    }
+}
+
 /// Whether `wrapped` is for `pair`: its account, and its public key as it is now (a
 /// wrapping for the pair an admin's password reset replaced is not).
 fn for_pair(wrapped: &WrappedKey, pair: &AccountKeyPair) -> bool {

@@ -8,6 +8,11 @@
 //! browser says the identity is not shared yet until the supervisor shares the keys again;
 //! when the officer and the supervisor are both deactivated, a new supervisor restores the
 //! case with the recovery code an admin printed.
+//!
+//! And the migration: a store from before issue #18 holds an identity in plain text; the
+//! first supervisor's browser that syncs seals it, the server then holds only the
+//! envelopes (in its files too, once compacted), the trail says so, and the supervisor
+//! still reads the name.
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Context, Result};
@@ -454,5 +459,102 @@ async fn restore_as_new_chair(
     );
     let name = read_name(chair_browser, worker, case).await?;
     ensure!(name == FULL_NAME, "the new chair reads {name:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisors_browser_seals_the_identities_an_older_store_kept_in_plain_text() -> Result<()>
+{
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let mut worker = Worker::start(data.path())?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    let desk = Browser::start().await?;
+    let outcome = migrating(&desk, &mut worker, data.path()).await;
+    if outcome.is_err() {
+        if let Ok(log) = desk.console_log().await {
+            eprintln!("browser console:\n{log}");
+        }
+    }
+    desk.close().await?;
+    outcome
+}
+
+async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) -> Result<()> {
+    const OLD_NAME: &str = "Kartini Wulandari";
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let officer = api.login(OFFICER.0, OFFICER.1).await?;
+    let (case, victim, identity) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let envelope = format!(
+        "gugus-e2e:v1:{}:{}:{}",
+        Uuid::now_v7(),
+        "00".repeat(12),
+        "ab".repeat(30)
+    );
+    let created = [
+        json!({"id": 1, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
+               "at": "2026-12-04T02:00:00Z",
+               "fields": {"date_reported": "2026-11-20", "source": "hotline", "status": "reported",
+                          "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer"}}),
+        json!({"id": 2, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
+               "at": "2026-12-04T02:00:00Z",
+               "fields": {"case_id": case, "pseudonym": "K. W.", "sex": "female", "age": 30,
+                          "kecamatan": "33.03.08", "desa": "33.03.08.2001",
+                          "consent": true, "consent_date": "2026-11-21"}}),
+        json!({"id": 3, "kind": "victim_identity", "record_id": identity, "op": "upsert",
+               "base_version": 0, "at": "2026-12-04T02:00:00Z",
+               "fields": {"victim_id": victim, "full_name": envelope}}),
+    ];
+    let answer = api
+        .push(&officer, push_body(officer.device_id, &created))
+        .await?;
+    ensure!(
+        answer.body["results"][2]["status"] == "applied",
+        "{}",
+        answer.body
+    );
+    // What a store from before the upgrade held: the identity in plain text.
+    worker.stop()?;
+    let url = format!("sqlite://{}", data.join("gugus.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await?;
+    let plain = json!({"victim_id": victim, "full_name": OLD_NAME, "nik": "3303084107980002"});
+    sqlx::query("UPDATE records SET fields = ? WHERE id = ?")
+        .bind(plain.to_string())
+        .bind(identity.to_string())
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    worker.restart()?;
+
+    let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
+    // The first sync may run before the key pair is open; a later one seals.
+    poll("the identity sealed on the server", || async {
+        sync(desk).await?;
+        let held = records(&api, &supervisor).await?;
+        let sealed = held.iter().any(|r| {
+            r["id"] == json!(identity)
+                && r["fields"]["full_name"]
+                    .as_str()
+                    .is_some_and(|v| v.starts_with("gugus-e2e:v1:"))
+                && r["fields"]["nik"]
+                    .as_str()
+                    .is_some_and(|v| v.starts_with("gugus-e2e:v1:"))
+        });
+        Ok(sealed.then_some(()))
+    })
+    .await?;
+    for entry in std::fs::read_dir(data)? {
+        let bytes = std::fs::read(entry?.path())?;
+        let found = bytes
+            .windows(OLD_NAME.len())
+            .any(|w| w == OLD_NAME.as_bytes());
+        ensure!(!found, "the old name is still in the store's files");
+    }
+    let (_, trail) = api.get_text("/audit", &supervisor.token).await?;
+    ensure!(trail.contains("identity_migrated"), "{trail}");
+    let name = read_name(desk, worker, case).await?;
+    ensure!(name == OLD_NAME, "the supervisor reads {name:?}");
     Ok(())
 }

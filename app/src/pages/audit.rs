@@ -22,6 +22,7 @@ pub fn action_label(action: &str) -> Option<Text> {
         "export" => i18n::ACTION_EXPORT,
         "account" => i18n::ACTION_ACCOUNT,
         "login" => i18n::ACTION_LOGIN,
+        "identity_migrated" => i18n::ACTION_IDENTITY_MIGRATED,
         _ => return None,
     })
 }

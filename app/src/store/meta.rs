@@ -23,6 +23,9 @@ pub(crate) const VAULT_LOCK: &str = "vault_lock";
 pub(crate) const ACCOUNT_KEYS: &str = "account_keys";
 /// The readers every new case key is wrapped for, as last fetched (`keyring::Directory`).
 pub(crate) const KEY_DIRECTORY: &str = "key_directory";
+/// A supervisor's device has sealed as envelopes every identity it held that the server
+/// kept in plain text (`Keyring::migrate`); set again to false by a pull that brings one.
+pub(crate) const IDENTITIES_SEALED: &str = "identities_sealed";
 /// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
 pub(crate) const PULL_FORMAT: &str = "pull_format";
 /// Since format 2 identity records are pulled too (sealed); earlier builds skipped them.
@@ -213,6 +216,16 @@ impl Store {
     /// Remembers the account's live key pair.
     pub async fn set_held_account_keys(&self, held: &HeldKeys) -> StoreResult<()> {
         self.meta_put(ACCOUNT_KEYS, held).await
+    }
+
+    /// Whether every identity on the device is known to be sealed as envelopes.
+    pub async fn identities_sealed(&self) -> StoreResult<bool> {
+        Ok(self.meta_get(IDENTITIES_SEALED).await?.unwrap_or(false))
+    }
+
+    /// Remembers whether every identity on the device is sealed as envelopes.
+    pub async fn set_identities_sealed(&self, sealed: bool) -> StoreResult<()> {
+        self.meta_put(IDENTITIES_SEALED, &sealed).await
     }
 
     /// The readers every new case key is wrapped for, as last fetched.

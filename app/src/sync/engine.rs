@@ -252,6 +252,30 @@ impl SyncEngine {
                 self.push_all(&session.token, &keyring).await?;
             }
         }
+        // A supervisor's device seals what the server still keeps in plain text: once
+        // after the upgrade, and after a pull that brought some.
+        let store = &self.inner.store;
+        let supervisor = session.user.role == gugus_model::api::Role::Supervisor;
+        if supervisor && keyring.has_pair() && !store.identities_sealed().await? {
+            let at = crate::clock::now_rfc3339();
+            let sealed = keyring.migrate(store, &at).await?;
+            store.set_identities_sealed(true).await?;
+            if sealed > 0 {
+                self.push_all(&session.token, &keyring).await?;
+                let shared = keyring
+                    .share(
+                        &self.inner.store,
+                        &self.inner.api,
+                        &session.token,
+                        None,
+                        &at,
+                    )
+                    .await?;
+                if shared > 0 {
+                    self.push_all(&session.token, &keyring).await?;
+                }
+            }
+        }
         let now = crate::clock::now_rfc3339();
         self.inner.store.set_last_sync(&now).await?;
         Ok(())

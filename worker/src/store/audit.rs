@@ -20,6 +20,9 @@ pub enum AuditAction {
     Login,
     /// A setting a supervisor changed (the groups of kecamatan).
     Setting,
+    /// Identities the store held in plain text, sealed by a supervisor's device and their
+    /// plain text removed (issue #18's migration).
+    IdentityMigrated,
 }
 
 impl AuditAction {
@@ -32,6 +35,7 @@ impl AuditAction {
             AuditAction::Account => "account",
             AuditAction::Login => "login",
             AuditAction::Setting => "setting",
+            AuditAction::IdentityMigrated => "identity_migrated",
         }
     }
 }

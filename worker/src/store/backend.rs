@@ -27,6 +27,9 @@ pub(super) trait Backend: Send + Sync + 'static {
     const LOCK_WRITERS: &'static str;
     /// How the SQL that differs is written on this backend.
     const DIALECT: Dialect;
+    /// Rewrites the tables that held victims' identities, so no free page or old row
+    /// version keeps text removed from them (run outside a transaction).
+    const COMPACT: &'static [&'static str];
 
     /// The rollups' queries in this dialect.
     fn queries() -> &'static Queries;

@@ -107,6 +107,9 @@ impl Backend for PgBackend {
         exited: "TRUE, FALSE, '{}'::jsonb",
     };
     const LOCK_WRITERS: &'static str = "SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE";
+    // Each table is written anew and its old files removed (a plain VACUUM only marks
+    // dead row versions for reuse, leaving their bytes on disk).
+    const COMPACT: &'static [&'static str] = &["VACUUM FULL records", "VACUUM FULL conflicts"];
 
     fn queries() -> &'static Queries {
         static QUERIES: OnceLock<Queries> = OnceLock::new();

@@ -153,6 +153,9 @@ pub(super) trait WriteTx: Send {
     async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError>;
     /// Appends to the audit trail.
     async fn append_audit(&mut self, entries: &[NewAuditEntry]) -> Result<(), StoreError>;
+    /// Replaces every identity value of these records' logged conflicts that is not an
+    /// end-to-end envelope with null (issue #18's migration); answers how many rows.
+    async fn redact_plain_conflicts(&mut self, ids: &[Uuid]) -> Result<u64, StoreError>;
 }
 
 /// A change to the conflict log, in mutation order.
@@ -195,17 +198,18 @@ struct Entry {
 }
 
 /// Runs a push inside `tx`. The caller commits on [`PushOutcome::Done`] and rolls back
-/// otherwise (nothing has been written then).
+/// otherwise (nothing has been written then); and, after the commit, compacts the store
+/// when the push [`Migrated`] the last plain identities.
 pub(super) async fn run<T: WriteTx>(
     tx: &mut T,
     batch: &PushBatch,
-) -> Result<PushOutcome, StoreError> {
+) -> Result<(PushOutcome, Migrated), StoreError> {
     let latest = tx.lock_writers().await?;
     let (user, device) = (batch.user.id, batch.device_id);
     let last = tx.last_mutation_id(user, device).await?;
     let order = match plan(&batch.mutations, last) {
         Ok(order) => order,
-        Err(expected) => return Ok(PushOutcome::Gap { expected }),
+        Err(expected) => return Ok((PushOutcome::Gap { expected }, Migrated(0))),
     };
     let fresh: Vec<&Mutation> = order
         .iter()
@@ -223,6 +227,15 @@ pub(super) async fn run<T: WriteTx>(
         access_before: HashMap::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
+    // Identities still held in plain text (from before issue #18): a write that seals
+    // them all is their migration.
+    let plain_before: BTreeSet<Uuid> = work
+        .records
+        .iter()
+        .filter(|(_, entry)| entry.kind == RecordKind::VictimIdentity.as_str())
+        .filter(|(_, entry)| holds_plain_identity(&entry.record.fields))
+        .map(|(id, _)| *id)
+        .collect();
     let now = crate::clock::now_unix();
     let mut results: Vec<Option<MutationResult>> = vec![None; batch.mutations.len()];
     let mut taken = last;
@@ -240,7 +253,27 @@ pub(super) async fn run<T: WriteTx>(
         });
     }
     flush(tx, batch, &mut work, now).await?;
-    let audit = audit_rows(batch, &results, now);
+    let migrated: Vec<Uuid> = plain_before
+        .into_iter()
+        .filter(|id| {
+            work.records
+                .get(id)
+                .is_some_and(|e| !holds_plain_identity(&e.record.fields))
+        })
+        .collect();
+    let mut audit = audit_rows(batch, &results, now);
+    if !migrated.is_empty() {
+        let redacted = tx.redact_plain_conflicts(&migrated).await?;
+        audit.push(NewAuditEntry {
+            at: now,
+            user_id: Some(batch.user.id),
+            device_id: Some(batch.device_id),
+            action: AuditAction::IdentityMigrated,
+            record_kind: Some(RecordKind::VictimIdentity.as_str().to_owned()),
+            record_id: None,
+            detail: serde_json::json!({"records": migrated.len(), "conflict_rows_redacted": redacted}),
+        });
+    }
     if !audit.is_empty() {
         tx.append_audit(&audit).await?;
     }
@@ -250,10 +283,25 @@ pub(super) async fn run<T: WriteTx>(
     if taken != last {
         tx.set_last_mutation_id(user, device, taken, now).await?;
     }
-    Ok(PushOutcome::Done(PushResponse {
+    let done = PushOutcome::Done(PushResponse {
         last_mutation_id: taken,
         results: results.into_iter().flatten().collect(),
-    }))
+    });
+    Ok((done, Migrated(migrated.len())))
+}
+
+/// How many identities a push sealed that the store held in plain text (issue #18's
+/// migration): after the commit, the store checks whether any is left and, when none
+/// is, compacts its files so no free page keeps the old text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Migrated(pub usize);
+
+/// Whether an identity's stored fields hold a value that is not an end-to-end envelope
+/// (its link to the victim aside).
+pub fn holds_plain_identity(fields: &serde_json::Map<String, serde_json::Value>) -> bool {
+    fields.iter().any(|(name, value)| {
+        name != "victim_id" && !value.is_null() && !model::e2e::is_envelope(value)
+    })
 }
 
 /// Writes the records' final states, then the conflict log.

@@ -122,6 +122,15 @@ impl OpenConflictRow {
     }
 }
 
+/// A logged conflict's values, by its row id (for the redaction of plain identity).
+#[derive(Debug, FromRow)]
+pub(super) struct ConflictValuesRow {
+    pub id: i64,
+    pub field: String,
+    pub server_value: Json<Value>,
+    pub device_value: Json<Value>,
+}
+
 /// An entry of a record's conflict log (`sql::CONFLICT_LOG`).
 #[derive(Debug, FromRow)]
 pub(super) struct LoggedConflictRow {

@@ -255,6 +255,10 @@ pub(super) fn area_groups(lists: Vec<(i32,)>, rows: Vec<AreaGroupRow>) -> AreaGr
 }
 
 /// An account's key pair and whether it is stale (issue #18).
+/// Replaces one logged conflict's values (the redaction of plain identity, issue #18).
+pub(super) const REDACT_CONFLICT: &str =
+    "UPDATE conflicts SET server_value = $1, device_value = $2 WHERE id = $3";
+
 pub(super) const ACCOUNT_KEYS: &str = "SELECT keys, stale FROM account_keys WHERE user_id = $1";
 
 /// Sets an account's key pair: its first, the same pair relocked under a new password, or

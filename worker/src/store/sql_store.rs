@@ -53,6 +53,31 @@ impl<B: Backend> SqlStore<B> {
         Ok(written)
     }
 
+    /// After a push migrated identities the store held in plain text (issue #18): when
+    /// none is left in plain text, rewrites the tables that held them
+    /// ([`Backend::COMPACT`]), so no free page keeps the old text.
+    async fn compact_after_migration(&self) -> Result<(), StoreError> {
+        let rows: Vec<(String,)> = self
+            .conn()
+            .await?
+            .fetch_all(query(
+                "SELECT CAST(fields AS TEXT) FROM records WHERE kind = 'victim_identity'",
+            ))
+            .await?;
+        let left = rows.iter().any(|(fields,)| {
+            serde_json::from_str(fields).is_ok_and(|f| push::holds_plain_identity(&f))
+        });
+        if left {
+            return Ok(());
+        }
+        let mut conn = self.conn().await?;
+        for statement in B::COMPACT {
+            conn.execute(query(*statement)).await?;
+        }
+        tracing::info!("no identity is left in plain text: the store was compacted");
+        Ok(())
+    }
+
     /// The open conflict-log entries of these records, oldest first.
     async fn open_conflicts(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Conflict)>, StoreError> {
         if ids.is_empty() {
@@ -358,9 +383,12 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn push(&self, batch: &PushBatch) -> Result<PushOutcome, StoreError> {
         let mut tx = SqlTx::<B>(B::begin_write(&self.pool).await?);
-        let outcome = push::run(&mut tx, batch).await?;
+        let (outcome, migrated) = push::run(&mut tx, batch).await?;
         if matches!(outcome, PushOutcome::Done(_)) {
             tx.0.commit().await?;
+            if migrated.0 > 0 {
+                self.compact_after_migration().await?;
+            }
         }
         Ok(outcome)
     }

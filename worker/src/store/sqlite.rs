@@ -110,6 +110,9 @@ impl Backend for SqliteBackend {
     };
     // BEGIN IMMEDIATE already took the database's write lock.
     const LOCK_WRITERS: &'static str = sql::CURRENT_VERSION;
+    // The whole file is rebuilt; then the write-ahead log, which still holds the old
+    // pages, is emptied into it and cut to nothing.
+    const COMPACT: &'static [&'static str] = &["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"];
 
     fn queries() -> &'static Queries {
         static QUERIES: OnceLock<Queries> = OnceLock::new();

@@ -345,6 +345,37 @@ impl<B: Backend> WriteTx for SqlTx<B> {
     async fn append_audit(&mut self, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
         insert_audit(&mut *self.0, entries).await
     }
+
+    async fn redact_plain_conflicts(&mut self, ids: &[Uuid]) -> Result<u64, StoreError> {
+        let sql = format!(
+            "SELECT id, field, server_value, device_value FROM conflicts WHERE {}",
+            (B::DIALECT.ids)("record_id", 1)
+        );
+        let rows: Vec<super::rows::ConflictValuesRow> = self.rows_of_ids(&sql, None, ids).await?;
+        let plain = |value: &serde_json::Value| !value.is_null() && !model::e2e::is_envelope(value);
+        let mut redacted = 0;
+        for row in rows {
+            if row.field == "victim_id"
+                || !(plain(&row.server_value.0) || plain(&row.device_value.0))
+            {
+                continue;
+            }
+            let keep = |value: serde_json::Value| {
+                if plain(&value) {
+                    serde_json::Value::Null
+                } else {
+                    value
+                }
+            };
+            let update = query(sql::REDACT_CONFLICT)
+                .bind(keep(row.server_value.0))
+                .bind(keep(row.device_value.0))
+                .bind(row.id);
+            self.0.execute(update).await?;
+            redacted += 1;
+        }
+        Ok(redacted)
+    }
 }
 
 /// Appends entries to the audit trail, a few hundred a statement.

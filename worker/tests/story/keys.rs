@@ -18,6 +18,7 @@ crate::on_both_backends!(
     the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_out,
     wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_are_audited,
     an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not_stored,
+    plain_identities_of_an_older_store_go_once_a_supervisor_seals_them,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -490,5 +491,94 @@ async fn an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not
         answer["results"][0]["error"]["fields"],
         json!([{"field": "phone", "problem": "not_encrypted"}])
     );
+    Ok(())
+}
+
+/// A store from before issue #18 holds an identity in plain text, in its record and in a
+/// logged conflict. The supervisor's device sends it whole as envelopes: the record holds
+/// only those, the conflict's plain values are gone, the migration is in the audit trail,
+/// and (none being left in plain text) the store is compacted: on SQLite no byte of the
+/// old text is left in the database's files.
+async fn plain_identities_of_an_older_store_go_once_a_supervisor_seals_them(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
+            ],
+        )
+        .await?;
+    let version = answer["results"][2]["version"].as_u64().unwrap_or_default();
+    // A second phone's edit of the same name conflicts: a row of the conflict log.
+    let phone = server.device(&officer.user).await?;
+    let edit = json!({"full_name": sealed("Siti A.")});
+    let (_, answer) = server
+        .push(
+            &phone,
+            vec![upsert_of("victim_identity", 1, identity_id, 0, edit)],
+        )
+        .await?;
+    assert_eq!(answer["results"][0]["status"], "conflict", "{answer}");
+    // What an older store held: the values in plain text.
+    let plain = json!({"victim_id": victim_id, "full_name": "Sitinurbaya Aminah", "nik": "3303084501070001"});
+    server
+        .raw_sql(&format!(
+            "UPDATE records SET fields = '{plain}' WHERE id = '{identity_id}'"
+        ))
+        .await?;
+    server
+        .raw_sql(&format!(
+            "UPDATE conflicts SET server_value = '\"Sitinurbaya Aminah\"', device_value = '\"Sitinurbaya A.\"' WHERE record_id = '{identity_id}'"
+        ))
+        .await?;
+
+    let mut whole = identity(victim_id);
+    whole["full_name"] = sealed("Sitinurbaya Aminah (sealed)");
+    let (_, answer) = server
+        .push(
+            &supervisor,
+            vec![upsert_of(
+                "victim_identity",
+                1,
+                identity_id,
+                version,
+                whole.clone(),
+            )],
+        )
+        .await?;
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+    let stored = server
+        .record(&supervisor, identity_id)
+        .await?
+        .expect("stored");
+    assert_eq!(stored["fields"], whole);
+    // The open conflict is still there to settle, without the old values.
+    assert_eq!(stored["conflict"], true, "{stored}");
+    assert!(!stored.to_string().contains("Sitinurbaya"), "{stored}");
+    let (_, trail) = server.get("/audit", Some(&supervisor.token)).await?;
+    let migrated: Vec<&Value> = trail["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["action"] == "identity_migrated")
+        .collect();
+    assert_eq!(migrated.len(), 1, "{trail}");
+    assert_eq!(migrated[0]["detail"]["records"], 1);
+    assert_eq!(migrated[0]["username"], "ketua");
+    if let Some(path) = server.url.strip_prefix("sqlite://") {
+        let dir = std::path::Path::new(path).parent().expect("a directory");
+        for entry in std::fs::read_dir(dir)? {
+            let bytes = std::fs::read(entry?.path())?;
+            let found = bytes.windows(11).any(|w| w == b"Sitinurbaya");
+            assert!(!found, "the old text is still in the database's files");
+        }
+    }
     Ok(())
 }
