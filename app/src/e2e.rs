@@ -41,6 +41,8 @@ pub const PBKDF2_ITERATIONS: u32 = 600_000;
 const WRAP_INFO: &[u8] = b"gugus-case-key:v1";
 /// HKDF's info for a case key's nonce key.
 const NONCE_INFO: &[u8] = b"gugus-e2e:v1:nonce";
+/// HKDF's info for the index key's HMAC key.
+const INDEX_INFO: &[u8] = b"gugus-nik-index:v1";
 
 /// An account's key pair, unwrapped in memory (see the module's text).
 #[derive(Debug, Clone)]
@@ -420,6 +422,44 @@ impl CaseKey {
             subtle()?.decrypt_with_object_and_u8_array(&params, &self.key, &envelope.ciphertext);
         let plain = call(promise).await.map_err(|_| CryptoError::WrongKey)?;
         serde_json::from_slice(&bytes(plain)).map_err(|_| CryptoError::WrongKey)
+    }
+
+    /// The blind index of `text` under this key, as the task force's index key makes it
+    /// (issue #18): the first 16 bytes of the HMAC-SHA256 of `text` under a key HKDF
+    /// derives from this one (info [`INDEX_INFO`]), in hex. Equal texts give equal
+    /// indexes; nothing else can be told from one.
+    pub async fn blind_index(&self, text: &str) -> Result<String, CryptoError> {
+        let subtle = subtle()?;
+        let raw = bytes(call(subtle.export_key("raw", &self.key)).await?);
+        let base = call(subtle.import_key_with_object(
+            "raw",
+            &Uint8Array::from(raw.as_slice()),
+            &object(&[("name", "HKDF".into())]),
+            false,
+            &usages(&["deriveKey"]),
+        ))
+        .await?;
+        let params = object(&[
+            ("name", "HKDF".into()),
+            ("hash", "SHA-256".into()),
+            ("salt", Uint8Array::new_with_length(0).into()),
+            ("info", Uint8Array::from(INDEX_INFO).into()),
+        ]);
+        let mac = call(subtle.derive_key_with_object_and_object(
+            &params,
+            &base.unchecked_into(),
+            &object(&[
+                ("name", "HMAC".into()),
+                ("hash", "SHA-256".into()),
+                ("length", 256.into()),
+            ]),
+            false,
+            &usages(&["sign"]),
+        ))
+        .await?;
+        let mac: CryptoKey = mac.unchecked_into();
+        let tag = call(subtle.sign_with_str_and_u8_array("HMAC", &mac, text.as_bytes())).await?;
+        Ok(gugus_model::e2e::hex(&bytes(tag)[..16]))
     }
 
     /// The key's 32 bytes (for tests that compare two unwrapped keys).

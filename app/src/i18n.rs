@@ -176,6 +176,11 @@ pub const IDENTITY_NOT_SHARED: Text = t(
     "Identitas belum dibagikan kepada Anda. Ketua atau sekretaris gugus tugas perlu membagikannya; setelah sinkron, identitas akan tampil di sini.",
     "The identity has not been shared with you yet. The task force's chair or secretary needs to share it; after a sync it will show here.",
 );
+pub const NIK_DUPLICATE: Text = t(
+    "NIK ini sudah tercatat pada kasus lain. Periksa apakah korbannya orang yang sama, lalu beri tahu ketua atau sekretaris.",
+    "This NIK is already recorded on another case. Check whether the victim is the same person, then tell the chair or the secretary.",
+);
+pub const NIK_DUPLICATE_OPEN: Text = t("Buka kasus", "Open case");
 pub const IDENTITY_SHOW: Text = t("Tampilkan identitas", "Show identity");
 pub const IDENTITY_HIDE: Text = t("Sembunyikan identitas", "Hide identity");
 pub const IDENTITY_EDIT: Text = t("Ubah identitas", "Edit identity");

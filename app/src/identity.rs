@@ -29,8 +29,12 @@ pub fn is_identity_kind(kind: &str) -> bool {
 }
 
 /// Whether field `name` of an identity record is sealed: every field but the link to the
-/// victim (a field the app does not know is sealed too).
+/// victim and the NIK's blind index (a field the app does not know is sealed too).
 pub fn sealed_field(name: &str) -> bool {
+    // The NIK's blind index travels unsealed beside the envelopes.
+    if name == gugus_model::e2e::NIK_INDEX_FIELD {
+        return false;
+    }
     VICTIM_IDENTITY
         .fields
         .iter()
@@ -194,8 +198,9 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
-    fn only_the_link_to_the_victim_stays_open() {
+    fn only_the_link_to_the_victim_and_the_nik_index_stay_open() {
         assert!(!sealed_field("victim_id"));
+        assert!(!sealed_field("nik_index"));
         for name in [
             "full_name",
             "nik",

@@ -18,7 +18,7 @@ use crate::crypto::{is_sealed, CryptoError, Vault};
 use crate::e2e::{AccountKeyPair, CaseKey};
 use crate::identity::{is_identity_kind, sealed_field};
 use crate::store::{LocalRecord, Store, StoreError};
-use gugus_model::e2e::{Envelope, PublicKey, Reader, RecoveryKey, WrappedKey};
+use gugus_model::e2e::{Envelope, PublicKey, Reader, RecoveryKey, WrappedKey, NIK_INDEX_FIELD};
 use gugus_model::sync::Mutation;
 use gugus_model::RecordKind;
 use serde::{Deserialize, Serialize};
@@ -74,11 +74,13 @@ pub struct Keyring {
     held: Rc<RefCell<Held>>,
 }
 
-/// The case keys unwrapped so far, by key id. Which one a write uses is decided again
-/// at each write ([`Keyring::writing_key`]): the case's readers may have changed.
+/// The case keys unwrapped so far, by key id (which one a write uses is decided again at
+/// each write, [`Keyring::writing_key`]: the case's readers may have changed), and the
+/// task force's index key once it is open.
 #[derive(Debug, Default)]
 struct Held {
     keys: HashMap<Uuid, CaseKey>,
+    index: Option<CaseKey>,
 }
 
 impl Keyring {
@@ -233,6 +235,7 @@ impl Keyring {
         record_id: Uuid,
         mut fields: Map<String, Value>,
     ) -> Result<Map<String, Value>, KeyringError> {
+        let mut nik = None;
         for (name, value) in fields.iter_mut() {
             if !sealed_field(name) || value.is_null() || is_envelope_text(value) {
                 continue;
@@ -241,9 +244,90 @@ impl Keyring {
                 Some(text) if is_sealed(value) => self.vault.open_value(name, text).await?,
                 _ => value.take(),
             };
+            if name == "nik" {
+                nik = plain.as_str().map(str::to_owned);
+            }
             *value = Value::String(key.seal(record_id, name, &plain).await?);
         }
+        // The NIK's blind index beside it, when the index key is open here (a NIK sealed
+        // while it was not gets its index at its next edit).
+        if let Some(index) = match nik {
+            Some(nik) => self.nik_index(&nik).await?,
+            None => None,
+        } {
+            fields.insert(NIK_INDEX_FIELD.into(), Value::String(index));
+        }
         Ok(fields)
+    }
+
+    /// The blind index of a NIK as typed (`None` when it is not 16 digits once its
+    /// separators are gone, or the index key is not open here).
+    pub async fn nik_index(&self, typed: &str) -> Result<Option<String>, KeyringError> {
+        let nik = gugus_model::schema::normalise_nik(typed);
+        if nik.len() != 16 || !nik.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let index = self.held.borrow().index.clone();
+        match index {
+            Some(key) => Ok(Some(key.blind_index(&nik).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens the task force's index key (issue #18) and keeps it in memory: from the
+    /// server at a sync (`GET /keys/index`; the first phone to ask makes it), kept on the
+    /// device wrapped for this account so an unlock without signal opens it too
+    /// (`api` `None`: from the device only). While it holds it, the phone wraps it for
+    /// every account that lacks it.
+    pub async fn keep_index_key(
+        &self,
+        store: &Store,
+        api: Option<(&crate::sync::Api, &str)>,
+    ) -> Result<(), KeyringError> {
+        let pair = self.pair()?;
+        let failed = |e: crate::sync::ApiError| KeyringError::Store(e.to_string());
+        let Some((api, token)) = api else {
+            let kept: Option<Map<String, Value>> = store.index_wrapping().await?;
+            if let Some(wrapped) = kept.and_then(|f| WrappedKey::from_fields(&f).ok()) {
+                if for_pair(&wrapped, pair) {
+                    let key = CaseKey::unwrap(&wrapped, pair, wrapped.reader).await?;
+                    self.held.borrow_mut().index = Some(key);
+                }
+            }
+            return Ok(());
+        };
+        let mut answer = api.index_keys(token).await.map_err(failed)?;
+        if answer.key_id.is_none() {
+            // Nobody has made it yet: this phone does, for its own account first.
+            let key = CaseKey::generate().await?;
+            let me = Reader::Account(pair.account);
+            let wrapped = key.wrap_for(Uuid::nil(), me, &pair.public).await?;
+            match api.set_index_keys(token, &[wrapped.to_fields()]).await {
+                Ok(()) | Err(crate::sync::ApiError::Server { .. }) => {}
+                Err(error) => return Err(failed(error)),
+            }
+            answer = api.index_keys(token).await.map_err(failed)?;
+        }
+        let Some(mine) = answer.mine.clone() else {
+            return Ok(());
+        };
+        let wrapped = WrappedKey::from_fields(&mine).map_err(|_| CryptoError::WrongKey)?;
+        let key = CaseKey::unwrap(&wrapped, pair, wrapped.reader).await?;
+        store.set_index_wrapping(&mine).await?;
+        let mut wrappings = Vec::new();
+        for lacking in &answer.lacking {
+            let reader = Reader::Account(lacking.account);
+            wrappings.push(
+                key.wrap_for(Uuid::nil(), reader, &lacking.public)
+                    .await?
+                    .to_fields(),
+            );
+        }
+        for chunk in wrappings.chunks(500) {
+            api.set_index_keys(token, chunk).await.map_err(failed)?;
+        }
+        self.held.borrow_mut().index = Some(key);
+        Ok(())
     }
 
     /// Opens one identity value: an envelope with its case key, a value of an earlier

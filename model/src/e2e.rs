@@ -568,3 +568,50 @@ pub struct RecoveryKey {
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^04[0-9a-f]{128}$"))]
     pub public: Vec<u8>,
 }
+
+/// The extra field of a `victim_identity` that is not sealed: the blind index of its NIK
+/// ([`check_nik_index`]), so that the same victim recorded on two cases is found without
+/// the server learning the NIK.
+pub const NIK_INDEX_FIELD: &str = "nik_index";
+
+/// Whether `text` is a blind index of a NIK: 32 lower-case hex digits (the first 16 bytes
+/// of the HMAC-SHA256 of the normalised NIK under the task force's index key). It reveals
+/// only whether two NIKs are equal, to whoever compares two indexes; not the NIK.
+pub fn check_nik_index(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// `GET /api/v1/keys/index`: the task force's index key as the caller may have it, and
+/// the accounts that lack it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndexKeys {
+    /// The index key's id, once a phone has made it.
+    pub key_id: Option<Uuid>,
+    /// The key wrapped for the caller, as a `case_key` record's fields with the nil case
+    /// (`WrappedKey::to_fields`), when it has one for its key pair as it is now.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub mine: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The active accounts with live keys that have no wrapping for their key pair as it
+    /// is now: a phone that holds the key wraps it for them.
+    pub lacking: Vec<PublicKey>,
+}
+
+/// `PUT /api/v1/keys/index`: wrappings of the index key, each for one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndexWrappings {
+    /// Each as a `case_key` record's fields with the nil case (`WrappedKey::to_fields`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub wrappings: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `GET /api/v1/identities/nik?index=`: the cases whose victim has this NIK index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NikMatches {
+    /// The cases the caller may see.
+    pub cases: Vec<Uuid>,
+    /// How many other cases hold it (for an officer, beyond its own cases).
+    pub elsewhere: u32,
+}

@@ -134,15 +134,26 @@ impl KindSpec {
     /// Checks a record whose values but its links are end-to-end envelopes (a victim's
     /// identity, issue #18), as the server can: every link as [`KindSpec::validate`] does,
     /// every other value present when required and an envelope of the right shape
-    /// (`crate::e2e::Envelope::parse`), else [`Problem::NotEncrypted`]. What the value says
+    /// (`crate::e2e::Envelope::parse`), else [`Problem::NotEncrypted`]; and the NIK's
+    /// blind index (`crate::e2e::NIK_INDEX_FIELD`), when there is one, of its shape. What the value says
     /// (a NIK of 16 digits, a phone number) was checked on the device before it was sealed.
     pub fn validate_sealed(
         &self,
         fields: &Map<String, Value>,
         today: Date,
     ) -> Result<(), Vec<FieldError>> {
-        let names: Vec<&str> = self.fields.iter().map(|field| field.name).collect();
+        let mut names: Vec<&str> = self.fields.iter().map(|field| field.name).collect();
+        // The blind index of the NIK travels beside the envelopes, unsealed.
+        names.push(crate::e2e::NIK_INDEX_FIELD);
         let mut errors = unknown_fields(fields, &names);
+        match fields.get(crate::e2e::NIK_INDEX_FIELD) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) if crate::e2e::check_nik_index(text) => {}
+            Some(_) => errors.push(FieldError::new(
+                crate::e2e::NIK_INDEX_FIELD,
+                Problem::WrongType,
+            )),
+        }
         for field in self.fields {
             let checked = match (field.ty, present(fields, field.name)) {
                 (FieldType::Parent(_), _) => check(field, fields, today),

@@ -160,6 +160,64 @@ async fn read_name(browser: &Browser, worker: &Worker, case: Uuid) -> Result<Str
         .await
 }
 
+/// A second case whose victim's NIK is typed as the first's: the identity form says the
+/// NIK is on another case, from its blind index alone (the server holds the index beside
+/// the envelopes, never the NIK).
+async fn duplicate_nik_is_flagged(
+    api: &Api,
+    worker: &Worker,
+    officer: &Device,
+    phone: &Browser,
+) -> Result<()> {
+    let held = records(api, officer).await?;
+    let first = held
+        .iter()
+        .find(|r| r["kind"] == "victim_identity")
+        .context("the first identity")?;
+    let index = first["fields"]["nik_index"]
+        .as_str()
+        .context("a NIK index")?;
+    ensure!(index.len() == 32 && !index.contains(NIK), "{index}");
+    let (case, victim) = (Uuid::now_v7(), Uuid::now_v7());
+    let created = [
+        json!({"id": 3, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
+               "at": "2026-12-04T02:10:00Z",
+               "fields": {"date_reported": "2026-11-22", "source": "hotline", "status": "reported",
+                          "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer"}}),
+        json!({"id": 4, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
+               "at": "2026-12-04T02:10:00Z",
+               "fields": {"case_id": case, "pseudonym": "D.", "sex": "female", "age": 22,
+                          "kecamatan": "33.03.08", "desa": "33.03.08.2001",
+                          "consent": true, "consent_date": "2026-11-22"}}),
+    ];
+    let answer = api
+        .push(officer, push_body(officer.device_id, &created))
+        .await?;
+    ensure!(
+        answer.body["results"][1]["status"] == "applied",
+        "{}",
+        answer.body
+    );
+    sync(phone).await?;
+    phone
+        .goto(&format!(
+            "{}#/kasus/{case}/korban/{victim}/identitas",
+            worker.base_url()
+        ))
+        .await?;
+    phone.wait_for("#identity-form").await?;
+    phone.fill("input[name=nik]", "3303 0841 0798 0003").await?;
+    ensure!(
+        phone.count("#nik-duplicate").await? == 0,
+        "another NIK is not flagged"
+    );
+    phone.fill("input[name=nik]", "3303.0841.0798.0002").await?;
+    phone.wait_for("#nik-duplicate").await?;
+    let count = phone.attr("#nik-duplicate", "data-count").await?;
+    ensure!(count.as_deref() == Some("1"), "one other case: {count:?}");
+    Ok(())
+}
+
 /// The officer's case and victim (sent from another of its devices), then the identity
 /// typed on its phone, synced: the case's and the victim's ids.
 async fn case_with_identity(
@@ -210,7 +268,16 @@ async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
     let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
     let second = log_in_with_keys(second_phone, worker, &api, SECOND).await?;
     let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
+    // The first phone to sync with its key pair open makes the task force's index key.
+    poll("the index key, made by the officer's phone", || async {
+        sync(phone).await?;
+        let (_, body) = api.get_text("/keys/index", &officer.token).await?;
+        let held: Value = serde_json::from_str(&body)?;
+        Ok((!held["mine"].is_null()).then_some(()))
+    })
+    .await?;
     let (case, victim) = case_with_identity(&api, worker, &officer, phone).await?;
+    duplicate_nik_is_flagged(&api, worker, &officer, phone).await?;
     let identity_form = format!(
         "{}#/kasus/{case}/korban/{victim}/identitas",
         worker.base_url()

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 /// Every operation the API has, as `METHOD /path`. A route added or removed changes this
 /// list, the description and `docs/api.md` together.
-const OPERATIONS: [&str; 26] = [
+const OPERATIONS: [&str; 29] = [
     "GET /api/v1/health",
     "GET /api/v1/openapi.json",
     "POST /api/v1/login",
@@ -42,6 +42,9 @@ const OPERATIONS: [&str; 26] = [
     "GET /api/v1/keys/public",
     "GET /api/v1/keys/recovery",
     "PUT /api/v1/keys/recovery",
+    "GET /api/v1/keys/index",
+    "PUT /api/v1/keys/index",
+    "GET /api/v1/identities/nik",
 ];
 
 const METHODS: [&str; 8] = [

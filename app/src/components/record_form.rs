@@ -64,6 +64,10 @@ pub fn RecordForm(
     cancel_href: String,
     /// Called with the saved record's id.
     on_saved: Callback<String>,
+    /// Called with the form's fields after each change the officer makes, and once they
+    /// are loaded (the identity page checks the NIK against other cases).
+    #[prop(optional)]
+    on_edit: Option<Callback<Map<String, Value>>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
@@ -154,11 +158,17 @@ pub fn RecordForm(
             restored.set(true);
         }
         loading.set(Loading::Ready);
+        if let Some(on_edit) = on_edit {
+            on_edit.run(fields_now());
+        }
     });
 
     // Every change is kept as a draft at once, so a reload or a dead battery loses nothing.
     let edit = Callback::new(move |change: inputs::Change| {
         form.update(|f| change.apply(f));
+        if let Some(on_edit) = on_edit {
+            on_edit.run(fields_now());
+        }
         if attempted.get_untracked() {
             errors.set(
                 spec.validate(&fields_now(), clock::today())

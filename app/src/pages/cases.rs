@@ -15,6 +15,7 @@
 
 pub mod case_detail;
 pub mod case_list;
+pub mod nik_check;
 pub mod timeliness;
 
 use crate::app::{use_ctx, Page};
@@ -328,8 +329,19 @@ fn IdentityForm(case: String, victim: String) -> impl IntoView {
         let case = case.clone();
         Callback::new(move |_: String| ctx.go(Page::Case(CasePage::Detail(case.clone()))))
     };
-    let cancel_href = CasePage::Detail(case).hash();
-    move || {
+    let cancel_href = CasePage::Detail(case.clone()).hash();
+    let typed_nik = RwSignal::new(String::new());
+    let on_edit = Callback::new(move |fields: serde_json::Map<String, serde_json::Value>| {
+        let nik = fields
+            .get("nik")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        if typed_nik.with_untracked(|t| t != nik) {
+            typed_nik.set(nik.to_owned());
+        }
+    });
+    let check = view! { <nik_check::NikCheck typed=typed_nik case victim=victim.clone() /> };
+    let form = move || {
         let found = found.get()?;
         let Ok(id) = found else {
             return Some(
@@ -348,11 +360,15 @@ fn IdentityForm(case: String, victim: String) -> impl IntoView {
                     title=i18n::IDENTITY_TITLE
                     cancel_href=cancel_href.clone()
                     on_saved
+                    on_edit
                 />
             }
             .into_any(),
         )
-    }
+    };
+    // The check is made once, outside the form's closure: its resource reads what is
+    // typed, which must not make the form itself be drawn again.
+    view! { {form} {check} }
 }
 
 #[cfg(test)]

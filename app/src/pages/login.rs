@@ -84,6 +84,10 @@ pub(crate) fn ensure_keys(ctx: Ctx, password: &str, online: bool) {
                         *open = open.with_pair(pair);
                     }
                 });
+                // The index key from the device's copy (the next sync fetches it).
+                if let Some(keyring) = ctx.keyring.get_untracked() {
+                    let _ = keyring.keep_index_key(&ctx.store(), None).await;
+                }
             }
         });
     }

@@ -26,6 +26,8 @@ pub(crate) const KEY_DIRECTORY: &str = "key_directory";
 /// A supervisor's device has sealed as envelopes every identity it held that the server
 /// kept in plain text (`Keyring::migrate`); set again to false by a pull that brings one.
 pub(crate) const IDENTITIES_SEALED: &str = "identities_sealed";
+/// The task force's index key wrapped for this account (`Keyring::keep_index_key`).
+pub(crate) const INDEX_WRAPPING: &str = "index_wrapping";
 /// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
 pub(crate) const PULL_FORMAT: &str = "pull_format";
 /// Since format 2 identity records are pulled too (sealed); earlier builds skipped them.
@@ -216,6 +218,16 @@ impl Store {
     /// Remembers the account's live key pair.
     pub async fn set_held_account_keys(&self, held: &HeldKeys) -> StoreResult<()> {
         self.meta_put(ACCOUNT_KEYS, held).await
+    }
+
+    /// The task force's index key wrapped for this account, as last fetched.
+    pub async fn index_wrapping<T: DeserializeOwned>(&self) -> StoreResult<Option<T>> {
+        Ok(self.meta_get(INDEX_WRAPPING).await.ok().flatten())
+    }
+
+    /// Keeps the index key wrapped for this account.
+    pub async fn set_index_wrapping<T: Serialize>(&self, wrapping: &T) -> StoreResult<()> {
+        self.meta_put(INDEX_WRAPPING, wrapping).await
     }
 
     /// Whether every identity on the device is known to be sealed as envelopes.

@@ -6,7 +6,9 @@ use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
 };
-use gugus_model::e2e::{AccountKeys, OwnKeys, PublicKeys, RecoveryKey};
+use gugus_model::e2e::{
+    AccountKeys, IndexKeys, IndexWrappings, NikMatches, OwnKeys, PublicKeys, RecoveryKey,
+};
 use gugus_model::evaluation::{AreaGroup, Evaluation, GroupDraft, GroupList};
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -276,6 +278,32 @@ impl Api {
     ) -> Result<PublicKeys, ApiError> {
         let ids: Vec<String> = accounts.iter().map(Uuid::to_string).collect();
         self.get(&format!("keys/public?accounts={}", ids.join(",")), token)
+            .await
+    }
+
+    /// `GET /api/v1/keys/index`: the task force's index key as the caller has it, and who
+    /// lacks it.
+    pub async fn index_keys(&self, token: &str) -> Result<IndexKeys, ApiError> {
+        self.get("keys/index", token).await
+    }
+
+    /// `PUT /api/v1/keys/index`: wrappings of the index key.
+    pub async fn set_index_keys(
+        &self,
+        token: &str,
+        wrappings: &[serde_json::Map<String, serde_json::Value>],
+    ) -> Result<(), ApiError> {
+        let body = Body::Json(to_json(&IndexWrappings {
+            wrappings: wrappings.to_vec(),
+        })?);
+        self.call(Method::PUT, "keys/index", Some(token), body)
+            .await
+            .map(drop)
+    }
+
+    /// `GET /api/v1/identities/nik?index=`: the cases whose victim has this NIK index.
+    pub async fn nik_matches(&self, token: &str, index: &str) -> Result<NikMatches, ApiError> {
+        self.get(&format!("identities/nik?index={index}"), token)
             .await
     }
 

@@ -231,6 +231,13 @@ impl SyncEngine {
         self.inner.status.update(|s| s.state = SyncState::Syncing);
         *self.inner.touched.borrow_mut() = Some(BTreeSet::new());
         self.refresh_directory(&session).await?;
+        if keyring.has_pair() {
+            // The NIK's blind index: not worth failing a sync over.
+            let api = (&self.inner.api, session.token.as_str());
+            if let Err(error) = keyring.keep_index_key(&self.inner.store, Some(api)).await {
+                web_sys::console::warn_1(&format!("index key not kept: {error}").into());
+            }
+        }
         self.push_all(&session.token, &keyring).await?;
         self.pull_all(&session.token, keyring.vault()).await?;
         // The case keys this device holds, wrapped for whoever may now read their cases

@@ -421,6 +421,13 @@ fn the_server_takes_an_identity_only_as_envelopes() {
         }
     };
     assert_eq!(received(&sealed), Vec::new());
+    let mut indexed = sealed.clone();
+    indexed.insert("nik_index".into(), json!("0f".repeat(16)));
+    assert_eq!(
+        received(&indexed),
+        Vec::new(),
+        "the NIK's blind index, unsealed"
+    );
     // Plain text, as every device before issue #18 sent it.
     assert_eq!(
         received(&valid(kind)),
@@ -443,6 +450,8 @@ fn the_server_takes_an_identity_only_as_envelopes() {
         ("phone", json!(62812), "not_encrypted"),
         ("victim_id", json!("korban-1"), "not_an_id"),
         ("later", envelope(6), "unknown_field"),
+        ("nik_index", json!("3303084501070001"), "wrong_type"),
+        ("nik_index", json!("AB".repeat(16)), "wrong_type"),
     ] {
         let mut fields = sealed.clone();
         fields.insert(field.into(), value);

@@ -8,6 +8,7 @@
 pub mod area_groups;
 pub mod audit;
 pub mod health;
+pub mod identities;
 pub mod keys;
 pub mod login;
 pub mod sessions;
@@ -48,6 +49,8 @@ pub fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(keys::own, keys::set_own))
         .routes(routes!(keys::public))
         .routes(routes!(keys::recovery, keys::set_recovery))
+        .routes(routes!(identities::index, identities::set_index))
+        .routes(routes!(identities::nik))
 }
 
 /// The API routes, to be nested under `/api/v1`.

@@ -23,6 +23,17 @@ pub struct NewUser {
     pub agency: String,
 }
 
+/// One account's wrapping of the task force's index key (issue #18), as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexKeyRow {
+    /// The account.
+    pub user_id: Uuid,
+    /// The wrapping's fields (`model::e2e::WrappedKey::to_fields`), JSON text.
+    pub wrapping: String,
+    /// The fingerprint of the account's public key it was wrapped for.
+    pub reader_key: Option<String>,
+}
+
 /// An account's key pair for end-to-end identity encryption, as stored (issue #18).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredKeys {

@@ -19,7 +19,9 @@ mod startup;
 mod tallies;
 mod write_tx;
 
-pub use accounts::{LiveSession, NewSession, NewUser, SessionRow, StoredKeys, UserCredentials};
+pub use accounts::{
+    IndexKeyRow, LiveSession, NewSession, NewUser, SessionRow, StoredKeys, UserCredentials,
+};
 pub use audit::{AuditAction, AuditQuery, NewAuditEntry};
 pub use error::StoreError;
 pub use pull::{LoggedConflict, PullPage, PullQuery, PullScope};
@@ -105,6 +107,25 @@ pub trait Store: Send + Sync {
     /// The public keys of every active supervisor with live keys: the readers every case
     /// key is wrapped for (issue #18).
     async fn supervisor_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
+    /// The public keys of every active account of a role that holds keys (officers,
+    /// supervisors, admins) with live keys.
+    async fn holder_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
+    /// The wrappings of the task force's index key: per account, the key's id, the
+    /// wrapping's fields (JSON text) and the fingerprint of the public key it is for.
+    async fn index_keys(&self) -> Result<Vec<IndexKeyRow>, StoreError>;
+    /// Stores wrappings of the index key `key_id` (an account's older one replaced) and
+    /// `audit`, in one transaction; `false` (nothing written) when the store holds
+    /// wrappings of another key.
+    async fn set_index_keys(
+        &self,
+        key_id: Uuid,
+        rows: &[IndexKeyRow],
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// The cases whose victim's identity has NIK index `index`.
+    async fn nik_cases(&self, index: &str) -> Result<Vec<Uuid>, StoreError>;
+    /// The cases an officer may see (created or assigned).
+    async fn officer_cases(&self, user: Uuid) -> Result<Vec<Uuid>, StoreError>;
     /// A user's sessions that work at `now` (as [`Store::live_session`]), newest first.
     async fn user_sessions(&self, user_id: Uuid, now: i64) -> Result<Vec<SessionRow>, StoreError>;
     /// Revokes one of a user's sessions by its id; `false` when the user has no such

@@ -297,11 +297,17 @@ pub(super) async fn run<T: WriteTx>(
 pub struct Migrated(pub usize);
 
 /// Whether an identity's stored fields hold a value that is not an end-to-end envelope
-/// (its link to the victim aside).
+/// (its link to the victim and its NIK's blind index aside).
 pub fn holds_plain_identity(fields: &serde_json::Map<String, serde_json::Value>) -> bool {
     fields.iter().any(|(name, value)| {
-        name != "victim_id" && !value.is_null() && !model::e2e::is_envelope(value)
+        !unsealed_identity_field(name) && !value.is_null() && !model::e2e::is_envelope(value)
     })
+}
+
+/// The fields of an identity that are not sealed: the link to the victim, and the blind
+/// index of the NIK.
+pub fn unsealed_identity_field(name: &str) -> bool {
+    name == "victim_id" || name == model::e2e::NIK_INDEX_FIELD
 }
 
 /// Writes the records' final states, then the conflict log.

@@ -308,6 +308,115 @@ impl<B: Backend> Store for SqlStore<B> {
         public_key_rows(rows)
     }
 
+    async fn holder_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
+        let sql = "SELECT user_id, public FROM account_keys JOIN users ON users.id = user_id
+             WHERE stale = 0 AND users.active AND users.role IN ('officer', 'supervisor', 'admin')
+             ORDER BY user_id";
+        let rows: Vec<(Id, String)> = self.conn().await?.fetch_all(query(sql)).await?;
+        public_key_rows(rows)
+    }
+
+    async fn index_keys(&self) -> Result<Vec<super::IndexKeyRow>, StoreError> {
+        let sql = "SELECT user_id, wrapping, reader_key FROM index_keys ORDER BY user_id";
+        let rows: Vec<(Id, String, Option<String>)> =
+            self.conn().await?.fetch_all(query(sql)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, wrapping, reader_key)| super::IndexKeyRow {
+                user_id: id.0,
+                wrapping,
+                reader_key,
+            })
+            .collect())
+    }
+
+    async fn set_index_keys(
+        &self,
+        key_id: Uuid,
+        rows: &[super::IndexKeyRow],
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let by = audit
+            .user_id
+            .ok_or_else(|| StoreError::Corrupt("an index key set by nobody".into()))?;
+        let mut tx = B::begin_write(&self.pool).await?;
+        let held: Option<(String,)> = tx
+            .fetch_optional(query("SELECT key_id FROM index_keys LIMIT 1"))
+            .await?;
+        if held.is_some_and(|(held,)| held != key_id.to_string()) {
+            return Ok(false);
+        }
+        for row in rows {
+            let upsert = query(
+                "INSERT INTO index_keys (user_id, key_id, wrapping, reader_key, set_by, set_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id,
+                 wrapping = excluded.wrapping, reader_key = excluded.reader_key,
+                 set_by = excluded.set_by, set_at = excluded.set_at",
+            )
+            .bind(row.user_id)
+            .bind(key_id.to_string())
+            .bind(row.wrapping.clone())
+            .bind(row.reader_key.clone())
+            .bind(by)
+            .bind(audit.at);
+            tx.execute(upsert).await?;
+        }
+        insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn nik_cases(&self, index: &str) -> Result<Vec<Uuid>, StoreError> {
+        let identities: Vec<(String,)> = self
+            .conn()
+            .await?
+            .fetch_all(query(
+                "SELECT CAST(fields AS TEXT) FROM records WHERE kind = 'victim_identity'",
+            ))
+            .await?;
+        let victims: Vec<Uuid> = identities
+            .iter()
+            .filter_map(|(fields,)| {
+                let fields: serde_json::Value = serde_json::from_str(fields).ok()?;
+                (fields.get(model::e2e::NIK_INDEX_FIELD)?.as_str()? == index)
+                    .then(|| fields.get("victim_id")?.as_str()?.parse().ok())
+                    .flatten()
+            })
+            .collect();
+        if victims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT CAST(fields AS TEXT) FROM records WHERE kind = 'victim' AND {}",
+            (B::DIALECT.ids)("id", 1)
+        );
+        let rows: Vec<(String,)> = self
+            .conn()
+            .await?
+            .fetch_all(query(sql).bind(victims.as_slice()))
+            .await?;
+        let mut cases: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|(fields,)| {
+                let fields: serde_json::Value = serde_json::from_str(fields).ok()?;
+                fields.get("case_id")?.as_str()?.parse().ok()
+            })
+            .collect();
+        cases.sort_unstable();
+        cases.dedup();
+        Ok(cases)
+    }
+
+    async fn officer_cases(&self, user: Uuid) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Id,)> = self
+            .conn()
+            .await?
+            .fetch_all(query("SELECT case_id FROM case_access WHERE user_id = $1").bind(user))
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id.0).collect())
+    }
+
     async fn supervisor_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
         let sql = "SELECT user_id, public FROM account_keys JOIN users ON users.id = user_id
              WHERE stale = 0 AND users.active AND users.role = 'supervisor' ORDER BY user_id";

@@ -19,6 +19,7 @@ crate::on_both_backends!(
     wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_are_audited,
     an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not_stored,
     plain_identities_of_an_older_store_go_once_a_supervisor_seals_them,
+    the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -580,5 +581,200 @@ async fn plain_identities_of_an_older_store_go_once_a_supervisor_seals_them(
             assert!(!found, "the old text is still in the database's files");
         }
     }
+    Ok(())
+}
+
+/// A wrapping of the index key for `account` (its public key `04` and 64 bytes of `fill`),
+/// as a phone sends it.
+fn index_wrapping(key_id: Uuid, account: Uuid, fill: u8) -> Value {
+    json!({
+        "case_id": Uuid::nil(), "key_id": key_id, "reader": account,
+        "ephemeral": format!("04{}", "11".repeat(64)), "nonce": "22".repeat(12),
+        "wrapped": "33".repeat(48),
+        "reader_key": model_fingerprint(fill),
+    })
+}
+
+/// The fingerprint of `keys(fill, _)`'s public key.
+fn model_fingerprint(fill: u8) -> String {
+    let public =
+        gugus_model::e2e::unhex(&format!("04{}", format!("{fill:02x}").repeat(64))).expect("hex");
+    gugus_model::e2e::fingerprint(&public)
+}
+
+/// The task force's index key: the first phone makes it (its wrapping), the server tells
+/// who lacks it, another key is refused, a wrapping for a pair a reset replaced does not
+/// count, a viewer gets none; NIK indexes find the cases that hold them (all for a
+/// supervisor, an officer's own and a count of the others), and an identity's index must
+/// be of its shape.
+async fn the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas", Role::Officer).await?;
+    let other = server.user("petugas2", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    for (who, fill) in [(&officer, 1u8), (&other, 2), (&supervisor, 3)] {
+        let (status, _) = server
+            .put("/keys/me", Some(&who.token), &keys(fill, fill))
+            .await?;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    let (status, none) = server.get("/keys/index", Some(&officer.token)).await?;
+    assert_eq!(status, StatusCode::OK, "{none}");
+    assert_eq!(none, json!({"key_id": null, "mine": null, "lacking": []}));
+
+    let key_id = Uuid::now_v7();
+    let mine = index_wrapping(key_id, officer.user.id, 1);
+    let (status, _) = server
+        .put(
+            "/keys/index",
+            Some(&officer.token),
+            &json!({"wrappings": [mine]}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", Some(&officer.token)).await?;
+    assert_eq!(held["key_id"], json!(key_id));
+    assert_eq!(held["mine"], mine);
+    let mut lacking: Vec<String> = held["lacking"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["account"].as_str().map(str::to_owned))
+        .collect();
+    lacking.sort();
+    let mut expected = vec![other.user.id.to_string(), supervisor.user.id.to_string()];
+    expected.sort();
+    assert_eq!(
+        lacking, expected,
+        "the viewer holds no keys; the officer has its own"
+    );
+    // Another key is refused; a wrapping of the wrong shape or for a viewer too.
+    let second = index_wrapping(Uuid::now_v7(), other.user.id, 2);
+    let refused = server
+        .put(
+            "/keys/index",
+            Some(&officer.token),
+            &json!({"wrappings": [second]}),
+        )
+        .await?;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "keys_exist");
+    for bad in [
+        json!({"wrappings": []}),
+        json!({"wrappings": [index_wrapping(key_id, viewer.user.id, 9)]}),
+        json!({"wrappings": [{"case_id": Uuid::nil()}]}),
+    ] {
+        let refused = server
+            .put("/keys/index", Some(&officer.token), &bad)
+            .await?;
+        assert_error(&refused, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let forbidden = server.get("/keys/index", Some(&viewer.token)).await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    // The other officer's wrapping, sent by the officer's phone.
+    let theirs = index_wrapping(key_id, other.user.id, 2);
+    let (status, _) = server
+        .put(
+            "/keys/index",
+            Some(&officer.token),
+            &json!({"wrappings": [theirs.clone()]}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", Some(&other.token)).await?;
+    assert_eq!(held["mine"], theirs);
+
+    // Two cases whose victims have the same NIK index; one of the other officer's own.
+    let index = "5e".repeat(16);
+    let mut cases = Vec::new();
+    for (who, n) in [(&officer, 1u64), (&other, 1)] {
+        let (case_id, victim_id, identity_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let mut fields = identity(victim_id);
+        fields["nik_index"] = json!(index);
+        let (_, answer) = server
+            .push(
+                who,
+                vec![
+                    upsert_of("case", n, case_id, 0, case("33.03.08")),
+                    upsert_of("victim", n + 1, victim_id, 0, victim(case_id, "33.03.08")),
+                    upsert_of("victim_identity", n + 2, identity_id, 0, fields),
+                ],
+            )
+            .await?;
+        assert_eq!(answer["results"][2]["status"], "applied", "{answer}");
+        cases.push(case_id);
+    }
+    cases.sort();
+    let path = format!("/identities/nik?index={index}");
+    let (_, all) = server.get(&path, Some(&supervisor.token)).await?;
+    assert_eq!(all, json!({"cases": cases, "elsewhere": 0}));
+    let (_, own) = server.get(&path, Some(&other.token)).await?;
+    assert_eq!(own["cases"].as_array().map(Vec::len), Some(1));
+    assert_eq!(own["elsewhere"], 1, "the other case is counted, not named");
+    let (_, none) = server
+        .get(
+            &format!("/identities/nik?index={}", "00".repeat(16)),
+            Some(&supervisor.token),
+        )
+        .await?;
+    assert_eq!(none, json!({"cases": [], "elsewhere": 0}));
+    for bad in ["/identities/nik", "/identities/nik?index=3303084501070001"] {
+        let refused = server.get(bad, Some(&supervisor.token)).await?;
+        assert_error(&refused, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let forbidden = server.get(&path, Some(&viewer.token)).await?;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+    // An identity's index must be of its shape: the NIK itself is refused.
+    let (case_id, victim_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut leaky = identity(victim_id);
+    leaky["nik_index"] = json!("3303084501070001");
+    let (_, answer) = server
+        .push(
+            &supervisor,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of("victim_identity", 3, Uuid::now_v7(), 0, leaky),
+            ],
+        )
+        .await?;
+    assert_eq!(answer["results"][2]["status"], "rejected", "{answer}");
+    assert_eq!(
+        answer["results"][2]["error"]["fields"],
+        json!([{"field": "nik_index", "problem": "wrong_type"}])
+    );
+
+    // An admin's reset leaves the officer's wrapping for a pair it no longer has.
+    let admin = server.user("admin", Role::Admin).await?;
+    let (status, _) = server
+        .post(
+            &format!("/users/{}/password", other.user.id),
+            Some(&admin.token),
+            &json!({"password": "gembok-baru-kantor-dua"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let login = json!({"username": "petugas2", "password": "gembok-baru-kantor-dua", "device_id": Uuid::now_v7()});
+    let (status, answer) = server.post("/login", None, &login).await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let again = answer["token"].as_str().map(str::to_owned);
+    let (status, _) = server
+        .put("/keys/me", again.as_deref(), &keys(7, 7))
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", again.as_deref()).await?;
+    assert_eq!(
+        held["mine"],
+        Value::Null,
+        "a wrapping for the replaced pair"
+    );
+    let (_, held) = server.get("/keys/index", Some(&officer.token)).await?;
+    assert!(
+        held["lacking"]
+            .to_string()
+            .contains(&other.user.id.to_string()),
+        "{held}"
+    );
     Ok(())
 }
