@@ -166,14 +166,6 @@ pub async fn seal_states(vault: &Vault, states: &mut [RecordState]) -> Result<()
     seal_slots(vault, slots).await
 }
 
-/// An outbox entry as it is sent: an identity change's values opened.
-pub async fn open_mutation(vault: &Vault, mut mutation: Mutation) -> Result<Mutation, CryptoError> {
-    if is_identity_kind(&mutation.kind) {
-        mutation.fields = open_fields(vault, std::mem::take(&mut mutation.fields)).await?;
-    }
-    Ok(mutation)
-}
-
 /// A push answer as the device applies it: the conflicts of identity changes sealed
 /// (`sent` tells which answered changes were identity).
 pub async fn seal_answer(

@@ -194,7 +194,18 @@ async fn an_identity_envelope_opens_only_with_its_key_record_and_field() {
     assert_eq!(envelope.key_id, key.id);
     assert_eq!(key.open(record, "nik", &text).await, Ok(value.clone()));
     let again = key.seal(record, "nik", &value).await.unwrap();
-    assert_ne!(again, text, "a fresh nonce each time");
+    assert_eq!(
+        again, text,
+        "the same value of the same field seals the same way"
+    );
+    let other_value = key
+        .seal(record, "nik", &json!("3303084501070002"))
+        .await
+        .unwrap();
+    let other_nonce = Envelope::parse(&other_value).expect("an envelope").nonce;
+    assert_ne!(other_nonce, envelope.nonce, "another value, another nonce");
+    let elsewhere = key.seal(Uuid::now_v7(), "nik", &value).await.unwrap();
+    assert_ne!(elsewhere, text, "another record, another envelope");
 
     let other = CaseKey::generate().await.unwrap();
     assert_eq!(
@@ -343,5 +354,21 @@ async fn the_recovery_code_and_its_public_key_open_what_was_wrapped_for_recovery
             .await
             .err(),
         Some(CryptoError::WrongKey)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_blind_index_tells_equal_niks_and_nothing_else() {
+    let key = CaseKey::generate().await.unwrap();
+    let index = key.blind_index(NIK).await.unwrap();
+    assert!(gugus_model::e2e::check_nik_index(&index), "{index}");
+    assert!(!index.contains(NIK));
+    assert_eq!(key.blind_index(NIK).await.unwrap(), index, "the same NIK");
+    assert_ne!(key.blind_index("3303084501070002").await.unwrap(), index);
+    let other = CaseKey::generate().await.unwrap();
+    assert_ne!(
+        other.blind_index(NIK).await.unwrap(),
+        index,
+        "another task force's key"
     );
 }

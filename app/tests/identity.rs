@@ -1,6 +1,8 @@
-//! A victim's identity on the device, in real headless Chromium: field values sealed
-//! deterministically, stored only sealed (a save, a pull and a push answer), sent opened,
-//! and everything gone after a wipe.
+//! A victim's identity on the device as earlier builds kept it, in real headless
+//! Chromium: field values sealed under the vault deterministically, stored only sealed (a
+//! save, a pull and a push answer), and everything gone after a wipe. (Identities are now
+//! envelopes under their case's key, tests/keyring.rs; these paths keep the values of
+//! earlier builds, and values still plain on an older server, working.)
 #![forbid(unsafe_code)]
 
 use gugus_app::crypto::{is_sealed, CryptoError, Vault};
@@ -113,12 +115,8 @@ async fn identity_is_stored_only_sealed_and_sent_opened() {
     let text = dump(&store).await;
     assert!(!text.contains("Siti") && !text.contains(NIK), "{text}");
 
-    let outbox = store.outbox().await.expect("outbox");
-    let sent = identity::open_mutation(&vault, outbox[0].clone())
-        .await
-        .expect("open");
-    assert_eq!(sent.fields, plain, "the server gets the values");
-
+    // What the outbox sends of it is sealed as envelopes first (`Keyring::outgoing`,
+    // tests/keyring.rs).
     let stored = store
         .record(RecordKind::VictimIdentity, &id)
         .await

@@ -5,7 +5,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, OnceLock};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
@@ -24,6 +24,10 @@ pub struct Worker {
     child: Option<Child>,
     /// How long a start may take before it counts as failed.
     start_timeout: Duration,
+    /// `RUST_LOG` for the process, when set.
+    log_level: Option<&'static str>,
+    /// Every line the process wrote, stdout and stderr.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Worker {
@@ -44,6 +48,8 @@ impl Worker {
             addr: "127.0.0.1:0".into(),
             child: None,
             start_timeout: START_TIMEOUT,
+            log_level: None,
+            log: Arc::default(),
         };
         worker.spawn()?;
         Ok(worker)
@@ -58,9 +64,35 @@ impl Worker {
             addr: "127.0.0.1:0".into(),
             child: None,
             start_timeout: START_TIMEOUT,
+            log_level: None,
+            log: Arc::default(),
         };
         worker.spawn()?;
         Ok(worker)
+    }
+
+    /// Like [`Worker::start_on`], logging at `RUST_LOG=trace` (read with [`Worker::log`]).
+    pub fn start_traced(database_url: &str) -> Result<Worker> {
+        let mut worker = Worker {
+            bin: worker_binary()?,
+            static_dir: Some(dist_dir()?),
+            database_url: database_url.to_string(),
+            addr: "127.0.0.1:0".into(),
+            child: None,
+            start_timeout: START_TIMEOUT,
+            log_level: Some("trace"),
+            log: Arc::default(),
+        };
+        worker.spawn()?;
+        Ok(worker)
+    }
+
+    /// Everything the process wrote so far, one line each.
+    pub fn log(&self) -> String {
+        self.log
+            .lock()
+            .map(|lines| lines.join("\n"))
+            .unwrap_or_default()
     }
 
     /// Starts the worker on a free port of 127.0.0.1 over `database_url` (`sqlite://PATH`
@@ -79,6 +111,8 @@ impl Worker {
             addr: "127.0.0.1:0".into(),
             child: None,
             start_timeout,
+            log_level: None,
+            log: Arc::default(),
         };
         worker.spawn()?;
         Ok(worker)
@@ -169,7 +203,11 @@ impl Worker {
             Some(dir) => dir.clone(),
             None => repo_root().join("target/gugus-e2e-no-static-dir"),
         };
-        let mut child = Command::new(&self.bin)
+        let mut command = Command::new(&self.bin);
+        if let Some(level) = self.log_level {
+            command.env("RUST_LOG", level);
+        }
+        let mut child = command
             .args(["serve", "--addr", &self.addr])
             .arg("--static-dir")
             .arg(static_dir)
@@ -184,8 +222,8 @@ impl Worker {
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = mpsc::channel();
-        forward(stdout, Some(tx));
-        forward(stderr, None);
+        forward(stdout, Some(tx), self.log.clone());
+        forward(stderr, None, self.log.clone());
         self.child = Some(child);
         match rx.recv_timeout(self.start_timeout) {
             Ok(addr) => {
@@ -216,10 +254,17 @@ impl Drop for Worker {
 
 /// Copies a pipe of the worker into the test's output (shown when a test fails); on
 /// stdout, also reports the address from the `listening on` line.
-fn forward(pipe: impl Read + Send + 'static, listening: Option<mpsc::Sender<String>>) {
+fn forward(
+    pipe: impl Read + Send + 'static,
+    listening: Option<mpsc::Sender<String>>,
+    log: Arc<Mutex<Vec<String>>>,
+) {
     thread::spawn(move || {
         for line in BufReader::new(pipe).lines().map_while(Result::ok) {
             eprintln!("[worker] {line}");
+            if let Ok(mut lines) = log.lock() {
+                lines.push(line.clone());
+            }
             if let (Some(tx), Some(addr)) = (&listening, line.strip_prefix(LISTENING)) {
                 let _ = tx.send(addr.trim().trim_end_matches('/').to_string());
             }

@@ -9,6 +9,10 @@
 //! when the officer and the supervisor are both deactivated, a new supervisor restores the
 //! case with the recovery code an admin printed.
 //!
+//! On PostgreSQL, after an officer's browser records an identity and a supervisor's reads
+//! it: neither a `pg_dump` of the database, nor the worker's log at trace level, nor any
+//! answer to any role holds its name, NIK, phone or address.
+//!
 //! And the migration: a store from before issue #18 holds an identity in plain text; the
 //! first supervisor's browser that syncs seals it, the server then holds only the
 //! envelopes (in its files too, once compacted), the trail says so, and the supervisor
@@ -624,4 +628,106 @@ async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) 
     let name = read_name(desk, worker, case).await?;
     ensure!(name == OLD_NAME, "the supervisor reads {name:?}");
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_no_dump_log_or_answer_holds_an_identity() -> Result<()> {
+    let Some(database) = gugus_e2e::postgres::FreshDatabase::create("gugus_at_rest").await? else {
+        return Ok(());
+    };
+    let outcome = at_rest(&database.url).await;
+    database.drop_database().await?;
+    outcome
+}
+
+async fn at_rest(url: &str) -> Result<()> {
+    const SECRETS: [&str; 4] = [FULL_NAME, NIK, "081327770099", "Dusun Karangsari"];
+    let worker = Worker::start_traced(url)?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    worker.add_user("bupati", "Bupati", "viewer", "sandi-bupati-satu")?;
+    let (desk, phone) = (Browser::start().await?, Browser::start().await?);
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let outcome = async {
+        let supervisor = log_in_with_keys(&desk, &worker, &api, SUPERVISOR).await?;
+        let officer = log_in_with_keys(&phone, &worker, &api, OFFICER).await?;
+        let (case, victim) = case_with_identity(&api, &worker, &officer, &phone).await?;
+        // The phone number and the address too.
+        phone
+            .goto(&format!(
+                "{}#/kasus/{case}/korban/{victim}/identitas",
+                worker.base_url()
+            ))
+            .await?;
+        phone.wait_for("#identity-form").await?;
+        poll("the form to show the identity", || async {
+            let typed = phone
+                .execute(
+                    "return document.querySelector('input[name=full_name]').value",
+                    vec![],
+                )
+                .await?;
+            Ok((typed == json!(FULL_NAME)).then_some(()))
+        })
+        .await?;
+        phone.fill("input[name=phone]", SECRETS[2]).await?;
+        phone.fill("textarea[name=address]", SECRETS[3]).await?;
+        phone.click("#identity-form-save").await?;
+        phone.wait_for("li.victim-item .identity-show").await?;
+        sync(&phone).await?;
+        sync(&desk).await?;
+        let name = read_name(&desk, &worker, case).await?;
+        ensure!(name == FULL_NAME, "the supervisor reads {name:?}");
+
+        // Every answer to every role.
+        let viewer = api.login("bupati", "sandi-bupati-satu").await?;
+        let mut answers = String::new();
+        for device in [&officer, &supervisor] {
+            answers.push_str(&serde_json::to_string(&records(&api, device).await?)?);
+        }
+        for (device, path) in [
+            (&supervisor, "/audit"),
+            (&viewer, "/stats?from=2026-01-01&to=2026-12-31"),
+            (&supervisor, "/stats?from=2026-01-01&to=2026-12-31"),
+            (&officer, "/keys/index"),
+        ] {
+            answers.push_str(&api.get_text(path, &device.token).await?.1);
+        }
+        let output = std::process::Command::new("pg_dump")
+            .args(["--data-only", "--dbname", url])
+            .output()
+            .context("running pg_dump")?;
+        ensure!(
+            output.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let dump = String::from_utf8_lossy(&output.stdout).into_owned();
+        ensure!(
+            dump.contains("gugus-e2e:v1:"),
+            "the dump holds the envelopes"
+        );
+        let log = worker.log();
+        ensure!(
+            log.contains(" DEBUG ") && log.contains("sqlx::query"),
+            "the log has every statement (RUST_LOG=trace)"
+        );
+        for secret in SECRETS {
+            ensure!(!dump.contains(secret), "{secret:?} is in the pg_dump");
+            ensure!(!log.contains(secret), "{secret:?} is in the worker's log");
+            ensure!(!answers.contains(secret), "{secret:?} is in an answer");
+        }
+        Ok(())
+    }
+    .await;
+    if outcome.is_err() {
+        for browser in [&desk, &phone] {
+            if let Ok(log) = browser.console_log().await {
+                eprintln!("browser console:\n{log}");
+            }
+        }
+    }
+    desk.close().await?;
+    phone.close().await?;
+    outcome
 }
