@@ -244,7 +244,7 @@ async fn case_with_identity(
                           "consent": true, "consent_date": "2026-11-21"}}),
     ];
     let answer = api
-        .push(&officer, push_body(officer.device_id, &created))
+        .push(officer, push_body(officer.device_id, &created))
         .await?;
     ensure!(
         answer.body["results"][1]["status"] == "applied",
