@@ -55,6 +55,16 @@ fn wants_sealing(name: &str, value: &Value) -> bool {
     sealed_field(name) && !value.is_null() && !is_kept_sealed(value)
 }
 
+/// Whether `mutation` is an identity change with a value an earlier build sealed under the
+/// vault (it is sealed as an envelope before it is sent, `Keyring::outgoing`).
+pub fn sealed_by_vault(mutation: &Mutation) -> bool {
+    is_identity_kind(&mutation.kind)
+        && mutation
+            .fields
+            .iter()
+            .any(|(name, value)| sealed_field(name) && is_sealed(value))
+}
+
 /// Whether an identity value may be stored on the device as it is: an end-to-end
 /// envelope, or sealed under the vault by an earlier build.
 pub fn is_kept_sealed(value: &Value) -> bool {

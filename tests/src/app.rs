@@ -135,6 +135,31 @@ pub async fn dump_indexed_db(browser: &Browser) -> Result<String> {
         .ok_or_else(|| anyhow::anyhow!("the dump is not text: {dump}"))
 }
 
+/// Waits until the phone keeps the readers every new case key is wrapped for, with
+/// `supervisors` of them (`keyring::Directory`, fetched at each sync): a case key made
+/// offline after that is wrapped for them.
+pub async fn wait_for_key_directory(browser: &Browser, supervisors: usize) -> Result<()> {
+    let script = "return new Promise((done, fail) => {
+        const open = indexedDB.open('gugus');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const get = db.transaction('meta').objectStore('meta').get('key_directory');
+            get.onerror = () => fail(get.error);
+            get.onsuccess = () => {
+                db.close();
+                const directory = get.result;
+                done(directory ? directory.supervisors.length : -1);
+            };
+        };
+    });";
+    crate::poll("the phone to keep the supervisors' keys", || async {
+        let held = browser.execute(script, Vec::new()).await?;
+        Ok((held.as_u64() == Some(supervisors as u64)).then_some(()))
+    })
+    .await
+}
+
 /// The number of changes waiting to be sent, from `#sync-status[data-pending]`.
 pub async fn pending(browser: &Browser) -> Result<Option<u64>> {
     let value = browser.attr("#sync-status", "data-pending").await?;

@@ -189,6 +189,7 @@ async fn officer_journey(phone: &Browser, worker: &mut Worker) -> Result<Ids> {
     phone.goto(&worker.base_url()).await?;
     app::log_in(phone, OFFICER.0, OFFICER.1).await?;
     phone.wait_for_service_worker_control().await?;
+    app::wait_for_key_directory(phone, 1).await?;
     worker.stop()?;
     phone.set_offline(true).await?;
 

@@ -86,7 +86,8 @@ pub(crate) fn ensure_keys(ctx: Ctx, password: &str, online: bool) {
                 });
                 // The index key from the device's copy (the next sync fetches it).
                 if let Some(keyring) = ctx.keyring.get_untracked() {
-                    let _ = keyring.keep_index_key(&ctx.store(), None).await;
+                    let store = ctx.store();
+                    let _ = crate::sync::upkeep::index_from_device(keyring, store).await;
                 }
             }
         });

@@ -3,10 +3,11 @@
 //! online, and on demand. Backs off with jitter after a failure and says why it failed.
 
 use super::plan::{backoff_ms, next_batch};
+use super::upkeep;
 use super::{Api, ApiError, SyncProblem, SyncState, SyncStatus};
 use crate::crypto::Vault;
 use crate::identity;
-use crate::keyring::{Directory, Keyring};
+use crate::keyring::Keyring;
 use crate::store::{PulledPage, Session, Store};
 use crate::timing;
 use gloo::events::EventListener;
@@ -230,86 +231,28 @@ impl SyncEngine {
         }
         self.inner.status.update(|s| s.state = SyncState::Syncing);
         *self.inner.touched.borrow_mut() = Some(BTreeSet::new());
-        self.refresh_directory(&session).await?;
-        if keyring.has_pair() {
-            // The NIK's blind index: not worth failing a sync over.
-            let api = (&self.inner.api, session.token.as_str());
-            if let Err(error) = keyring.keep_index_key(&self.inner.store, Some(api)).await {
-                web_sys::console::warn_1(&format!("index key not kept: {error}").into());
-            }
-        }
-        self.push_all(&session.token, &keyring).await?;
-        self.pull_all(&session.token, keyring.vault()).await?;
-        // The case keys this device holds, wrapped for whoever may now read their cases
-        // (an officer just assigned); what that saved is sent at once.
-        let touched = self.inner.touched.borrow_mut().take();
-        if touched.as_ref().is_none_or(|cases| !cases.is_empty()) {
-            let at = crate::clock::now_rfc3339();
-            let store = &self.inner.store;
-            let shared = keyring
-                .share(
-                    store,
-                    &self.inner.api,
-                    &session.token,
-                    touched.as_ref(),
-                    &at,
-                )
-                .await?;
-            if shared > 0 {
-                self.push_all(&session.token, &keyring).await?;
-            }
-        }
-        // A supervisor's device seals what the server still keeps in plain text: once
-        // after the upgrade, and after a pull that brought some.
         let store = &self.inner.store;
-        let supervisor = session.user.role == gugus_model::api::Role::Supervisor;
-        if supervisor && keyring.has_pair() && !store.identities_sealed().await? {
-            let at = crate::clock::now_rfc3339();
-            let sealed = keyring.migrate(store, &at).await?;
-            store.set_identities_sealed(true).await?;
-            if sealed > 0 {
-                self.push_all(&session.token, &keyring).await?;
-                let shared = keyring
-                    .share(
-                        &self.inner.store,
-                        &self.inner.api,
-                        &session.token,
-                        None,
-                        &at,
-                    )
-                    .await?;
-                if shared > 0 {
-                    self.push_all(&session.token, &keyring).await?;
-                }
+        let token = &session.token;
+        if session.user.role.holds_keys() {
+            let readers_changed =
+                upkeep::before_push(keyring.clone(), store.clone(), token.clone()).await?;
+            if readers_changed {
+                // New readers (or fewer): every case's keys are looked at.
+                *self.inner.touched.borrow_mut() = None;
+            }
+        }
+        self.push_all(token, &keyring).await?;
+        self.pull_all(token, keyring.vault()).await?;
+        let touched = self.inner.touched.borrow_mut().take();
+        if session.user.role.holds_keys() {
+            let supervisor = session.user.role == gugus_model::api::Role::Supervisor;
+            let (keys, store) = (keyring.clone(), store.clone());
+            if upkeep::after_pull(keys, store, token.clone(), touched, supervisor).await? {
+                self.push_all(token, &keyring).await?;
             }
         }
         let now = crate::clock::now_rfc3339();
         self.inner.store.set_last_sync(&now).await?;
-        Ok(())
-    }
-
-    /// Sends the account's key pair if this device made it offline
-    /// (`e2e::send_unsent_keys`); fetches the readers every new case key is wrapped for
-    /// (`keyring::Directory`) and keeps them on the device, so that a case key made
-    /// offline is wrapped for them.
-    async fn refresh_directory(&self, session: &Session) -> Result<(), SyncProblem> {
-        if !session.user.role.holds_keys() {
-            return Ok(());
-        }
-        let api = &self.inner.api;
-        crate::e2e::send_unsent_keys(api, &self.inner.store, &session.token).await;
-        let supervisors = api.supervisor_keys(&session.token).await?;
-        let recovery = api.recovery_key(&session.token).await?;
-        let directory = Directory {
-            supervisors: supervisors.keys,
-            recovery,
-        };
-        let before: Option<Directory> = self.inner.store.key_directory().await?;
-        if before.as_ref() != Some(&directory) {
-            // New readers (or fewer): every case's keys are looked at.
-            *self.inner.touched.borrow_mut() = None;
-        }
-        self.inner.store.set_key_directory(&directory).await?;
         Ok(())
     }
 
@@ -332,8 +275,12 @@ impl SyncEngine {
                     .map(|m| (m.kind.as_str(), m.record_id, &m.fields)),
             );
             for mutation in &batch {
+                mutations.push(mutation.clone());
+            }
+            // Identity changes an earlier build sealed under the vault go as envelopes.
+            if mutations.iter().any(identity::sealed_by_vault) {
                 let at = crate::clock::now_rfc3339();
-                mutations.push(keyring.outgoing(store, mutation.clone(), &at).await?);
+                mutations = upkeep::outgoing(keyring.clone(), store.clone(), mutations, at).await?;
             }
             let request = PushRequest {
                 protocol: PROTOCOL,

@@ -5,6 +5,7 @@ pub mod api;
 pub mod engine;
 pub mod gzip;
 pub mod plan;
+pub mod upkeep;
 
 pub use api::{Api, ApiError};
 pub use engine::SyncEngine;
