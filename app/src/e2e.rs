@@ -258,39 +258,8 @@ impl CaseKey {
 
     /// The key with its nonce key: HKDF-SHA256 of the key's bytes (info: [`NONCE_INFO`]).
     async fn with_mac(id: Uuid, key: CryptoKey) -> Result<CaseKey, CryptoError> {
-        let subtle = subtle()?;
-        let raw = bytes(call(subtle.export_key("raw", &key)).await?);
-        let base = call(subtle.import_key_with_object(
-            "raw",
-            &Uint8Array::from(raw.as_slice()),
-            &object(&[("name", "HKDF".into())]),
-            false,
-            &usages(&["deriveKey"]),
-        ))
-        .await?;
-        let params = object(&[
-            ("name", "HKDF".into()),
-            ("hash", "SHA-256".into()),
-            ("salt", Uint8Array::new_with_length(0).into()),
-            ("info", Uint8Array::from(NONCE_INFO).into()),
-        ]);
-        let mac = call(subtle.derive_key_with_object_and_object(
-            &params,
-            &base.unchecked_into(),
-            &object(&[
-                ("name", "HMAC".into()),
-                ("hash", "SHA-256".into()),
-                ("length", 256.into()),
-            ]),
-            false,
-            &usages(&["sign"]),
-        ))
-        .await?;
-        Ok(CaseKey {
-            id,
-            key,
-            mac: mac.unchecked_into(),
-        })
+        let mac = hmac_key(&key, NONCE_INFO).await?;
+        Ok(CaseKey { id, key, mac })
     }
 
     /// Wraps this key of case `case_id` for `reader`, whose public key is `public`.
@@ -429,36 +398,8 @@ impl CaseKey {
     /// derives from this one (info [`INDEX_INFO`]), in hex. Equal texts give equal
     /// indexes; nothing else can be told from one.
     pub async fn blind_index(&self, text: &str) -> Result<String, CryptoError> {
-        let subtle = subtle()?;
-        let raw = bytes(call(subtle.export_key("raw", &self.key)).await?);
-        let base = call(subtle.import_key_with_object(
-            "raw",
-            &Uint8Array::from(raw.as_slice()),
-            &object(&[("name", "HKDF".into())]),
-            false,
-            &usages(&["deriveKey"]),
-        ))
-        .await?;
-        let params = object(&[
-            ("name", "HKDF".into()),
-            ("hash", "SHA-256".into()),
-            ("salt", Uint8Array::new_with_length(0).into()),
-            ("info", Uint8Array::from(INDEX_INFO).into()),
-        ]);
-        let mac = call(subtle.derive_key_with_object_and_object(
-            &params,
-            &base.unchecked_into(),
-            &object(&[
-                ("name", "HMAC".into()),
-                ("hash", "SHA-256".into()),
-                ("length", 256.into()),
-            ]),
-            false,
-            &usages(&["sign"]),
-        ))
-        .await?;
-        let mac: CryptoKey = mac.unchecked_into();
-        let tag = call(subtle.sign_with_str_and_u8_array("HMAC", &mac, text.as_bytes())).await?;
+        let mac = hmac_key(&self.key, INDEX_INFO).await?;
+        let tag = call(subtle()?.sign_with_str_and_u8_array("HMAC", &mac, text.as_bytes())).await?;
         Ok(gugus_model::e2e::hex(&bytes(tag)[..16]))
     }
 
@@ -468,6 +409,41 @@ impl CaseKey {
         debug_assert_eq!(raw.len(), KEY_BYTES);
         Ok(raw)
     }
+}
+
+/// An HMAC-SHA256 key HKDF-SHA256 derives from an AES key's bytes with `info` (for a
+/// case key's nonces, or the index key's blind index): the key itself is never used for
+/// two purposes.
+async fn hmac_key(key: &CryptoKey, info: &[u8]) -> Result<CryptoKey, CryptoError> {
+    let subtle = subtle()?;
+    let raw = bytes(call(subtle.export_key("raw", key)).await?);
+    let base = call(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::from(raw.as_slice()),
+        &object(&[("name", "HKDF".into())]),
+        false,
+        &usages(&["deriveKey"]),
+    ))
+    .await?;
+    let params = object(&[
+        ("name", "HKDF".into()),
+        ("hash", "SHA-256".into()),
+        ("salt", Uint8Array::new_with_length(0).into()),
+        ("info", Uint8Array::from(info).into()),
+    ]);
+    let mac = call(subtle.derive_key_with_object_and_object(
+        &params,
+        &base.unchecked_into(),
+        &object(&[
+            ("name", "HMAC".into()),
+            ("hash", "SHA-256".into()),
+            ("length", 256.into()),
+        ]),
+        false,
+        &usages(&["sign"]),
+    ))
+    .await?;
+    Ok(mac.unchecked_into())
 }
 
 /// Locks `private` under `password` for `account`: PBKDF2 to an AES-GCM key that wraps

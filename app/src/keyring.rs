@@ -200,16 +200,7 @@ impl Keyring {
                 readers.extend(directory.recovery.map(|r| (Reader::Recovery, r.public)));
                 for (reader, public) in readers {
                     let wrapped = key.wrap_for(case_id, reader, &public).await?;
-                    let id = Uuid::now_v7().to_string();
-                    store
-                        .save_record(
-                            RecordKind::CaseKey,
-                            Some(&id),
-                            wrapped.to_fields(),
-                            "",
-                            at.to_owned(),
-                        )
-                        .await?;
+                    save_wrapping(store, &wrapped, at).await?;
                 }
                 key
             }
@@ -543,16 +534,7 @@ impl Keyring {
             let key = self.key(store, mine.key_id).await?;
             for (reader, public) in lacking {
                 let wrapped = key.wrap_for(mine.case_id, reader, &public).await?;
-                let id = Uuid::now_v7().to_string();
-                store
-                    .save_record(
-                        RecordKind::CaseKey,
-                        Some(&id),
-                        wrapped.to_fields(),
-                        "",
-                        at.to_owned(),
-                    )
-                    .await?;
+                save_wrapping(store, &wrapped, at).await?;
                 saved += 1;
             }
         }
@@ -599,16 +581,7 @@ impl Keyring {
             }
             let key = CaseKey::unwrap(for_recovery, recovery, Reader::Recovery).await?;
             let wrapped = key.wrap_for(for_recovery.case_id, me, &pair.public).await?;
-            let id = Uuid::now_v7().to_string();
-            store
-                .save_record(
-                    RecordKind::CaseKey,
-                    Some(&id),
-                    wrapped.to_fields(),
-                    "",
-                    at.to_owned(),
-                )
-                .await?;
+            save_wrapping(store, &wrapped, at).await?;
             self.held.borrow_mut().keys.insert(key.id, key);
             restored += 1;
         }
@@ -655,6 +628,22 @@ impl Keyring {
         }
         Ok(sealed)
     }
+}
+
+/// Saves a wrapping as a `case_key` record of its own, made at `at` (sent at the next
+/// sync, ahead of what it opens).
+async fn save_wrapping(store: &Store, wrapped: &WrappedKey, at: &str) -> Result<(), KeyringError> {
+    let id = Uuid::now_v7().to_string();
+    store
+        .save_record(
+            RecordKind::CaseKey,
+            Some(&id),
+            wrapped.to_fields(),
+            "",
+            at.to_owned(),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Whether `wrapped` is for `pair`: its account, and its public key as it is now (a
