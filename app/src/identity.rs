@@ -18,7 +18,6 @@
 use crate::crypto::{is_sealed, CryptoError, Vault};
 use gugus_model::device::LocalRecord;
 use gugus_model::e2e::is_envelope;
-use gugus_model::schema::{FieldType, VICTIM_IDENTITY};
 use gugus_model::sync::{Conflict, Mutation, MutationStatus, PushResponse, RecordState};
 use gugus_model::RecordKind;
 use serde_json::{Map, Value};
@@ -31,15 +30,7 @@ pub fn is_identity_kind(kind: &str) -> bool {
 /// Whether field `name` of an identity record is sealed: every field but the link to the
 /// victim and the NIK's blind index (a field the app does not know is sealed too).
 pub fn sealed_field(name: &str) -> bool {
-    // The NIK's blind index travels unsealed beside the envelopes.
-    if name == gugus_model::e2e::NIK_INDEX_FIELD {
-        return false;
-    }
-    VICTIM_IDENTITY
-        .fields
-        .iter()
-        .find(|f| f.name == name)
-        .is_none_or(|f| !matches!(f.ty, FieldType::Parent(_)))
+    gugus_model::e2e::sealed_identity_field(name)
 }
 
 /// Seals one value of field `name` of an identity record (the link to the victim, a null

@@ -255,7 +255,7 @@ impl Keyring {
     /// separators are gone, or the index key is not open here).
     pub async fn nik_index(&self, typed: &str) -> Result<Option<String>, KeyringError> {
         let nik = gugus_model::schema::normalise_nik(typed);
-        if nik.len() != 16 || !nik.bytes().all(|b| b.is_ascii_digit()) {
+        if gugus_model::input::Nik::parse(&nik).is_err() {
             return Ok(None);
         }
         let index = self.held.borrow().index.clone();

@@ -574,6 +574,13 @@ pub struct RecoveryKey {
 /// the server learning the NIK.
 pub const NIK_INDEX_FIELD: &str = "nik_index";
 
+/// Whether field `name` of a victim's identity is sealed as an envelope: every field but
+/// the link to the victim and the NIK's blind index (a field not known is sealed too). The
+/// one rule the phone seals by and the server checks and migrates by.
+pub fn sealed_identity_field(name: &str) -> bool {
+    name != "victim_id" && name != NIK_INDEX_FIELD
+}
+
 /// Whether `text` is a blind index of a NIK: 32 lower-case hex digits (the first 16 bytes
 /// of the HMAC-SHA256 of the normalised NIK under the task force's index key). It reveals
 /// only whether two NIKs are equal, to whoever compares two indexes; not the NIK.

@@ -57,22 +57,17 @@ impl Worker {
 
     /// Like [`Worker::start`], over `database_url` (`sqlite://PATH` or `postgres://...`).
     pub fn start_on(database_url: &str) -> Result<Worker> {
-        let mut worker = Worker {
-            bin: worker_binary()?,
-            static_dir: Some(dist_dir()?),
-            database_url: database_url.to_string(),
-            addr: "127.0.0.1:0".into(),
-            child: None,
-            start_timeout: START_TIMEOUT,
-            log_level: None,
-            log: Arc::default(),
-        };
-        worker.spawn()?;
-        Ok(worker)
+        Worker::serving(database_url, None)
     }
 
     /// Like [`Worker::start_on`], logging at `RUST_LOG=trace` (read with [`Worker::log`]).
     pub fn start_traced(database_url: &str) -> Result<Worker> {
+        Worker::serving(database_url, Some("trace"))
+    }
+
+    /// Starts the worker serving `dist/` over `database_url`, at `RUST_LOG=log_level`
+    /// when given.
+    fn serving(database_url: &str, log_level: Option<&'static str>) -> Result<Worker> {
         let mut worker = Worker {
             bin: worker_binary()?,
             static_dir: Some(dist_dir()?),
@@ -80,7 +75,7 @@ impl Worker {
             addr: "127.0.0.1:0".into(),
             child: None,
             start_timeout: START_TIMEOUT,
-            log_level: Some("trace"),
+            log_level,
             log: Arc::default(),
         };
         worker.spawn()?;

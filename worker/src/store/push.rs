@@ -300,14 +300,10 @@ pub struct Migrated(pub usize);
 /// (its link to the victim and its NIK's blind index aside).
 pub fn holds_plain_identity(fields: &serde_json::Map<String, serde_json::Value>) -> bool {
     fields.iter().any(|(name, value)| {
-        !unsealed_identity_field(name) && !value.is_null() && !model::e2e::is_envelope(value)
+        model::e2e::sealed_identity_field(name)
+            && !value.is_null()
+            && !model::e2e::is_envelope(value)
     })
-}
-
-/// The fields of an identity that are not sealed: the link to the victim, and the blind
-/// index of the NIK.
-pub fn unsealed_identity_field(name: &str) -> bool {
-    name == "victim_id" || name == model::e2e::NIK_INDEX_FIELD
 }
 
 /// Writes the records' final states, then the conflict log.
