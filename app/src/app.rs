@@ -137,6 +137,10 @@ pub struct Ctx {
     pub revision: RwSignal<u64>,
     /// The page asked for.
     pub page: RwSignal<Page>,
+    /// The password a login just checked while the device's data is still locked under
+    /// an older one (an admin's reset, or a change on another phone): the unlock screen
+    /// asks for the old one once, rewraps the vault to this one, and forgets it.
+    pub rewrap_to: StoredValue<Option<String>, LocalStorage>,
 }
 
 impl Ctx {
@@ -278,6 +282,7 @@ fn Shell(booted: Booted) -> impl IntoView {
         status,
         revision,
         page,
+        rewrap_to: StoredValue::new_local(None),
     };
     provide_context(ctx);
     let replaced = RwSignal::new(false);

@@ -7,6 +7,9 @@
 //! again (the salt, the iteration count, and a known text sealed under the key, which tells
 //! a wrong passphrase from a right one without decrypting any record).
 //!
+//! A password change keeps the vault: [`Vault::rewrap`] seals its 512 bits under the bits of
+//! the new password, so nothing sealed under it is sealed again.
+//!
 //! PBKDF2 gives 512 bits: the first half is the AES-GCM key, the second an HMAC-SHA256 key.
 //! Two ways of sealing:
 //! - [`Vault::seal`] / [`Vault::seal_json`]: a random nonce each time (drafts, the
@@ -73,6 +76,12 @@ pub struct VaultLock {
     pub iterations: u32,
     /// [`VERIFIER`] sealed under the key.
     pub verifier: Sealed,
+    /// After a password change ([`Vault::rewrap`]): the vault's 512 bits, sealed under
+    /// the bits PBKDF2 derives from the new password and `salt`. The vault's keys, and
+    /// everything sealed under them, stay as they were. `None`: the password's own bits
+    /// are the vault's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped: Option<Sealed>,
 }
 
 /// An open vault: the derived keys.
@@ -97,23 +106,89 @@ impl Vault {
             salt,
             iterations: PBKDF2_ITERATIONS,
             verifier,
+            wrapped: None,
         };
         Ok((vault, lock))
     }
 
     /// Opens the vault a lock describes, or [`CryptoError::WrongKey`].
     pub async fn open(passphrase: &str, lock: &VaultLock) -> Result<Vault, CryptoError> {
+        let bits = Vault::unlocked_bits(passphrase, lock).await?;
+        let vault = Vault::from_bits(&bits).await;
+        bits.fill(0, 0, bits.length());
+        vault
+    }
+
+    /// The same vault behind a new password (a password change, or the first login on
+    /// this device after an admin's reset): the lock for `new`, or
+    /// [`CryptoError::WrongKey`] when `old` does not open `lock`. Nothing sealed is
+    /// touched: the vault's own bits are sealed under the new password's.
+    pub async fn rewrap(old: &str, lock: &VaultLock, new: &str) -> Result<VaultLock, CryptoError> {
+        if new.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(CryptoError::ShortPassphrase);
+        }
+        let bits = Vault::unlocked_bits(old, lock).await?;
+        let salt = random_bytes(16)?;
+        let outer = Vault::derive_bits(new, &salt, PBKDF2_ITERATIONS).await?;
+        let sealer = Vault::from_bits(&outer).await;
+        outer.fill(0, 0, outer.length());
+        let mut raw = bits.to_vec();
+        bits.fill(0, 0, bits.length());
+        let wrapped = match sealer {
+            Ok(sealer) => sealer.seal(&raw).await,
+            Err(error) => Err(error),
+        };
+        raw.fill(0);
+        Ok(VaultLock {
+            salt,
+            iterations: PBKDF2_ITERATIONS,
+            verifier: lock.verifier.clone(),
+            wrapped: Some(wrapped?),
+        })
+    }
+
+    /// The vault's 512 bits from `passphrase` and `lock`, checked against its verifier.
+    async fn unlocked_bits(passphrase: &str, lock: &VaultLock) -> Result<Uint8Array, CryptoError> {
         if lock.iterations < MIN_ITERATIONS || lock.salt.len() < 16 {
             return Err(CryptoError::BadLock);
         }
-        let vault = Vault::derive(passphrase, &lock.salt, lock.iterations).await?;
+        let bits = Vault::derive_bits(passphrase, &lock.salt, lock.iterations).await?;
+        let bits = match &lock.wrapped {
+            None => bits,
+            Some(wrapped) => {
+                let outer = Vault::from_bits(&bits).await;
+                bits.fill(0, 0, bits.length());
+                let inner = outer?.unseal(wrapped).await?;
+                if inner.len() != 64 {
+                    return Err(CryptoError::WrongKey);
+                }
+                Uint8Array::from(inner.as_slice())
+            }
+        };
+        let vault = Vault::from_bits(&bits).await?;
         match vault.unseal(&lock.verifier).await {
-            Ok(text) if text == VERIFIER => Ok(vault),
-            _ => Err(CryptoError::WrongKey),
+            Ok(text) if text == VERIFIER => Ok(bits),
+            _ => {
+                bits.fill(0, 0, bits.length());
+                Err(CryptoError::WrongKey)
+            }
         }
     }
 
     async fn derive(passphrase: &str, salt: &[u8], iterations: u32) -> Result<Vault, CryptoError> {
+        let bits = Vault::derive_bits(passphrase, salt, iterations).await?;
+        let vault = Vault::from_bits(&bits).await;
+        // The raw bits are not needed any more: only the non-extractable keys remain.
+        bits.fill(0, 0, bits.length());
+        vault
+    }
+
+    /// PBKDF2-SHA256's 512 bits from `passphrase`.
+    async fn derive_bits(
+        passphrase: &str,
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<Uint8Array, CryptoError> {
         let subtle = subtle()?;
         let raw = Uint8Array::from(passphrase.as_bytes());
         let base = call(subtle.import_key_with_object(
@@ -132,7 +207,13 @@ impl Vault {
         ]);
         let bits =
             call(subtle.derive_bits_with_object(&params, &base.unchecked_into(), 512)).await?;
-        let bits = Uint8Array::new(&bits);
+        Ok(Uint8Array::new(&bits))
+    }
+
+    /// The vault's keys from its 512 bits: AES-GCM from the first half, HMAC from the
+    /// second; neither extractable.
+    async fn from_bits(bits: &Uint8Array) -> Result<Vault, CryptoError> {
+        let subtle = subtle()?;
         let key = call(subtle.import_key_with_object(
             "raw",
             &bits.subarray(0, 32),
@@ -149,8 +230,6 @@ impl Vault {
             &usages(&["sign"]),
         ))
         .await?;
-        // The raw bits are not needed any more: only the non-extractable keys remain.
-        bits.fill(0, 0, 64);
         Ok(Vault {
             key: key.unchecked_into(),
             mac: mac.unchecked_into(),

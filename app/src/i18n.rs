@@ -517,7 +517,11 @@ pub const AUDIT_FIELDS: Text = t("Kolom", "Fields");
 pub const CHANGE_CREATED: Text = t("Akun dibuat", "Account created");
 pub const CHANGE_DEACTIVATED: Text = t("Akun dinonaktifkan", "Account deactivated");
 pub const CHANGE_ACTIVATED: Text = t("Akun diaktifkan", "Account activated");
-pub const CHANGE_PASSWORD: Text = t("Kata sandi diganti", "Password reset");
+pub const CHANGE_PASSWORD: Text = t(
+    "Kata sandi diatur ulang oleh admin",
+    "Password reset by an admin",
+);
+pub const CHANGE_OWN_PASSWORD: Text = t("Kata sandi diganti sendiri", "Password changed");
 pub const CHANGE_SESSION_ENDED: Text = t("Sesi login diakhiri", "Login session ended");
 pub const CHANGE_LOGOUT: Text = t("Keluar dari aplikasi", "Logged out");
 pub const ACTION_LOGIN: Text = t("Masuk", "Logged in");
@@ -692,6 +696,56 @@ pub const LANG_REMEMBERED: Text = t(
     "The choice is remembered on this phone.",
 );
 pub const SETTINGS_ACCOUNT: Text = t("Akun saya", "My account");
+pub const SETTINGS_PASSWORD: Text = t("Ganti kata sandi", "Change password");
+pub const PASSWORD_CHANGE_HINT: Text = t(
+    "Perlu sinyal. Sesudah diganti, HP lain yang memakai akun ini harus masuk lagi dengan kata sandi baru.",
+    "Needs a connection. Afterwards, other phones using this account must log in again with the new password.",
+);
+pub const PASSWORD_CURRENT: Text = t("Kata sandi sekarang", "Current password");
+pub const PASSWORD_NEW: Text = t("Kata sandi baru", "New password");
+pub const PASSWORD_REPEAT: Text = t("Ulangi kata sandi baru", "New password again");
+pub const PASSWORD_SUBMIT: Text = t("Ganti kata sandi", "Change password");
+pub const PASSWORD_CHANGING: Text = t("Mengganti…", "Changing…");
+pub const PASSWORD_CHANGED: Text = t(
+    "Kata sandi sudah diganti. Pakai kata sandi baru untuk membuka aplikasi mulai sekarang.",
+    "Your password is changed. Use the new one to open the app from now on.",
+);
+pub const PASSWORD_FILL_ALL: Text = t(
+    "Isi ketiga kolom kata sandi.",
+    "Fill in all three password fields.",
+);
+pub const PASSWORD_MISMATCH: Text = t(
+    "Kata sandi baru dan ulangannya tidak sama.",
+    "The new password and its repeat differ.",
+);
+pub const PASSWORD_SAME: Text = t(
+    "Kata sandi baru sama dengan yang sekarang.",
+    "The new password is the current one.",
+);
+pub const PASSWORD_CURRENT_WRONG: Text = t(
+    "Kata sandi sekarang salah.",
+    "The current password is wrong.",
+);
+pub const PASSWORD_OFFLINE: Text = t(
+    "Tidak ada sinyal. Kata sandi hanya bisa diganti saat online; tidak ada yang berubah.",
+    "No connection. The password can only be changed online; nothing changed.",
+);
+pub const PASSWORD_TOO_MANY: Text = t(
+    "Terlalu banyak percobaan salah. Coba lagi 15 menit lagi.",
+    "Too many wrong tries. Try again in 15 minutes.",
+);
+pub const PASSWORD_NOT_CHANGED: Text = t(
+    "Kata sandi belum bisa diganti. Coba lagi sebentar lagi; tidak ada yang berubah.",
+    "The password could not be changed. Try again shortly; nothing changed.",
+);
+pub const PASSWORD_SAVED_ONLY_ON_SERVER: Text = t(
+    "Kata sandi sudah diganti di server, tetapi HP ini belum bisa menyimpannya. Saat aplikasi dibuka lagi, masukkan kata sandi lama sekali.",
+    "The password is changed on the server, but this phone could not store it. When the app opens again, enter the old password once.",
+);
+pub const UNLOCK_OLD_WHY: Text = t(
+    "Data di HP ini masih terkunci dengan kata sandi lama Anda. Masukkan kata sandi lama itu sekali ini; sesudahnya cukup kata sandi baru.",
+    "The data on this phone is still locked with your old password. Enter that old password this once; after that the new one is enough.",
+);
 pub const SETTINGS_SESSIONS: Text = t("Sesi login", "Login sessions");
 pub const SESSIONS_HINT: Text = t(
     "Setiap HP atau komputer tempat Anda masuk punya satu sesi. Akhiri sesi perangkat yang hilang atau bukan milik Anda.",

@@ -54,3 +54,81 @@ async fn a_wrong_passphrase_and_altered_bytes_are_refused() {
         Some(CryptoError::ShortPassphrase)
     );
 }
+
+/// A password change keeps the vault: what was sealed before opens after, under the new
+/// password only; a second change works the same; a wrong old password changes nothing;
+/// altered wrapped bits are refused.
+#[wasm_bindgen_test]
+async fn a_rewrapped_vault_opens_with_the_new_password_only_and_keeps_what_it_sealed() {
+    let (vault, lock) = Vault::create(PASSPHRASE).await.expect("create");
+    let draft = vault
+        .seal(b"Siti Aminah, Desa Karangreja")
+        .await
+        .expect("seal");
+    let value = json!("3303084501070001");
+    let field = vault.seal_value("nik", &value).await.expect("seal value");
+
+    assert_eq!(
+        Vault::rewrap("kunci yang salah", &lock, "sandi baru lereng")
+            .await
+            .err(),
+        Some(CryptoError::WrongKey)
+    );
+    assert_eq!(
+        Vault::rewrap(PASSPHRASE, &lock, "pendek").await.err(),
+        Some(CryptoError::ShortPassphrase)
+    );
+    let second = Vault::rewrap(PASSPHRASE, &lock, "sandi baru lereng")
+        .await
+        .expect("rewrap");
+    assert_ne!(second.salt, lock.salt, "a new salt");
+    assert!(second.wrapped.is_some());
+    assert_eq!(
+        Vault::open(PASSPHRASE, &second).await.err(),
+        Some(CryptoError::WrongKey),
+        "the old password no longer opens it"
+    );
+    let reopened = Vault::open("sandi baru lereng", &second)
+        .await
+        .expect("open");
+    assert_eq!(
+        reopened.unseal(&draft).await.expect("unseal"),
+        b"Siti Aminah, Desa Karangreja"
+    );
+    assert_eq!(
+        reopened
+            .seal_value("nik", &value)
+            .await
+            .expect("seal value"),
+        field,
+        "the same keys: the same deterministic sealing"
+    );
+    assert_eq!(
+        reopened.open_value("nik", &field).await.expect("open"),
+        value
+    );
+
+    let third = Vault::rewrap("sandi baru lereng", &second, "sandi ketiga sungai")
+        .await
+        .expect("rewrap again");
+    let again = Vault::open("sandi ketiga sungai", &third)
+        .await
+        .expect("open");
+    assert_eq!(
+        again.unseal(&draft).await.expect("unseal"),
+        b"Siti Aminah, Desa Karangreja"
+    );
+    assert_eq!(
+        Vault::open("sandi baru lereng", &third).await.err(),
+        Some(CryptoError::WrongKey)
+    );
+
+    let mut altered = third.clone();
+    if let Some(wrapped) = altered.wrapped.as_mut() {
+        wrapped.data[3] ^= 1;
+    }
+    assert_eq!(
+        Vault::open("sandi ketiga sungai", &altered).await.err(),
+        Some(CryptoError::WrongKey)
+    );
+}

@@ -190,6 +190,22 @@ pub struct NewPassword {
     pub password: String,
 }
 
+/// `POST /api/v1/account/password` request: users change their own password. The app
+/// sends the account's key pair relocked under the new password with it (issue #18), so
+/// any phone the user logs in on opens it with the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePassword {
+    /// The password the account has now.
+    pub current_password: String,
+    /// The new password: at least 8 characters, and not easy to guess.
+    pub new_password: String,
+    /// The account's key pair, the same public key, its private key locked under the new
+    /// password. Required when the account has a live key pair, refused when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<crate::e2e::AccountKeys>,
+}
+
 /// One of the caller's live sessions (`GET /api/v1/sessions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

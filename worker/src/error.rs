@@ -77,15 +77,21 @@ pub enum Refusal {
     GroupsWithheld,
     /// An account sends a new key pair while its live one stands (issue #18).
     KeysExist,
+    /// A user changing their own password gave a wrong current one.
+    WrongPassword,
+    /// A password change without the account's live key pair relocked (issue #18).
+    KeysNotRelocked,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 4] = [
+    pub const ALL: [Refusal; 6] = [
         Refusal::UsernameTaken,
         Refusal::OwnAccount,
         Refusal::GroupsWithheld,
         Refusal::KeysExist,
+        Refusal::WrongPassword,
+        Refusal::KeysNotRelocked,
     ];
 
     /// The error's `code`.
@@ -95,19 +101,23 @@ impl Refusal {
             Refusal::OwnAccount => "own_account",
             Refusal::GroupsWithheld => "groups_withheld",
             Refusal::KeysExist => "keys_exist",
+            Refusal::WrongPassword => "wrong_password",
+            Refusal::KeysNotRelocked => "keys_not_relocked",
         }
     }
 }
 
 /// Every `code` an error answer carries, with its status and what it means (the OpenAPI
 /// description's list of codes, `crate::openapi`).
-pub const CODES: [(&str, StatusCode, &str); 15] = [
+pub const CODES: [(&str, StatusCode, &str); 17] = [
     ("bad_request", StatusCode::BAD_REQUEST, "The body is not JSON, misses a member or has a wrong type, a query parameter is wrong, or the request breaks a rule the message names."),
     ("weak_password", StatusCode::BAD_REQUEST, "A new password is too easy to guess; `reason` says why."),
     ("username_taken", StatusCode::BAD_REQUEST, "The username is already taken."),
     ("own_account", StatusCode::BAD_REQUEST, "An admin cannot deactivate their own account."),
     ("groups_withheld", StatusCode::BAD_REQUEST, "A viewer asked for a group of kecamatan whose figures are withheld for the period's year."),
     ("keys_exist", StatusCode::BAD_REQUEST, "The account already has a live key pair; another replaces it only after an admin resets the password."),
+    ("wrong_password", StatusCode::BAD_REQUEST, "The current password given to change it is wrong."),
+    ("keys_not_relocked", StatusCode::BAD_REQUEST, "A password change must carry the account's live key pair relocked under the new password, and only then."),
     ("unauthorized", StatusCode::UNAUTHORIZED, "No token, an unknown, revoked, expired or idle one, a deactivated user's; or, at login, a wrong username or password."),
     ("forbidden", StatusCode::FORBIDDEN, "The caller's role may not do this."),
     ("not_found", StatusCode::NOT_FOUND, "No such endpoint, or the id in the path names nothing the caller can reach."),

@@ -109,6 +109,8 @@ error_responses! {
     AccountRefused = 400 ["bad_request", "weak_password", "username_taken"];
     /// The password cannot be set.
     PasswordRefused = 400 ["bad_request", "weak_password"];
+    /// The user's own password cannot be changed as asked.
+    OwnPasswordRefused = 400 ["bad_request", "weak_password", "wrong_password", "keys_not_relocked"];
     /// An admin cannot deactivate their own account.
     OwnAccount = 400 ["own_account"];
     /// The period or the area is wrong (the message names it), or, for a viewer, a range of
@@ -188,6 +190,7 @@ operation may answer 500 `internal` and 503 `timeout` (not ready within 30 s). T
             BadRequest,
             AccountRefused,
             PasswordRefused,
+            OwnPasswordRefused,
             OwnAccount,
             StatsRefused,
             KeysRefused,

@@ -15,12 +15,13 @@ use uuid::Uuid;
 
 /// Every operation the API has, as `METHOD /path`. A route added or removed changes this
 /// list, the description and `docs/api.md` together.
-const OPERATIONS: [&str; 29] = [
+const OPERATIONS: [&str; 30] = [
     "GET /api/v1/health",
     "GET /api/v1/openapi.json",
     "POST /api/v1/login",
     "POST /api/v1/logout",
     "GET /api/v1/me",
+    "POST /api/v1/account/password",
     "GET /api/v1/sessions",
     "POST /api/v1/sessions/{id}/end",
     "GET /api/v1/users",

@@ -193,6 +193,7 @@ fn LogoutButton() -> impl IntoView {
             failed.set(false);
             ctx.lock();
             ctx.session.set(None);
+            ctx.rewrap_to.set_value(None);
             ctx.status.update(|s| {
                 s.problem = None;
                 s.pending = 0;

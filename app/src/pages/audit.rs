@@ -48,6 +48,7 @@ pub fn change_text(entry: &AuditEntry, lang: Lang) -> String {
             "deactivated" => i18n::CHANGE_DEACTIVATED,
             "activated" => i18n::CHANGE_ACTIVATED,
             "password_reset" => i18n::CHANGE_PASSWORD,
+            "password_changed" => i18n::CHANGE_OWN_PASSWORD,
             "session_ended" => i18n::CHANGE_SESSION_ENDED,
             "logout" => i18n::CHANGE_LOGOUT,
             other => return other.to_owned(),

@@ -139,6 +139,9 @@ pub fn LoginPage() -> impl IntoView {
                     };
                     password.set(String::new());
                     let home = Page::home(session.user.role);
+                    let behind = vault.is_none() && session.user.role.syncs_records();
+                    ctx.rewrap_to
+                        .set_value(behind.then(|| request.password.clone()));
                     ctx.open(vault);
                     ctx.session.set(Some(session));
                     ensure_keys(ctx, &request.password, true);

@@ -1,7 +1,8 @@
 //! The settings page (`#/pengaturan`, every role): the language, the account kept on the
-//! device, the user's login sessions from the worker (ending those of other devices), and
+//! device, changing the password, the user's login sessions from the worker (ending those of other devices), and
 //! the device's storage (persistence, usage, records and unsent changes).
 
+mod password;
 mod sessions;
 mod storage;
 
@@ -10,6 +11,7 @@ use crate::i18n::{self, tr, use_i18n};
 use gugus_model::vocab::AGENCIES;
 use gugus_model::{Lang, Text};
 use leptos::prelude::*;
+use password::PasswordSection;
 use sessions::SessionsSection;
 use storage::StorageSection;
 
@@ -21,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1 id="settings-title">{tr(i18n::SETTINGS_TITLE)}</h1>
             <LanguageSection />
             <AccountSection />
+            <PasswordSection />
             <SessionsSection />
             <StorageSection />
         </section>

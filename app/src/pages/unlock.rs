@@ -39,6 +39,17 @@ async fn open_vault(ctx: Ctx, password: &str) -> Result<Vault, Text> {
     }
 }
 
+/// Rewraps the device's vault from `old` (which just opened it) to `login`, the password
+/// the server took at this login; if that fails, the old one keeps opening it.
+async fn follow_login(ctx: Ctx, old: &str, login: &str) {
+    let store = ctx.store();
+    if let Ok((_, Some(lock))) = store.owner().await {
+        if let Ok(lock) = Vault::rewrap(old, &lock, login).await {
+            let _ = store.set_password_locks(&lock, None).await;
+        }
+    }
+}
+
 /// The unlock screen.
 #[component]
 pub fn UnlockPage() -> impl IntoView {
@@ -64,8 +75,17 @@ pub fn UnlockPage() -> impl IntoView {
             match open_vault(ctx, &typed).await {
                 Ok(vault) => {
                     password.set(String::new());
+                    // After a login with a newer password: the vault follows it.
+                    let password = match ctx.rewrap_to.get_value() {
+                        Some(login) if login != typed => {
+                            follow_login(ctx, &typed, &login).await;
+                            login
+                        }
+                        _ => typed,
+                    };
+                    ctx.rewrap_to.set_value(None);
                     ctx.open(Some(vault));
-                    super::login::ensure_keys(ctx, &typed, false);
+                    super::login::ensure_keys(ctx, &password, false);
                 }
                 Err(text) => {
                     error.set(Some(text));
@@ -77,7 +97,15 @@ pub fn UnlockPage() -> impl IntoView {
     view! {
         <section class="page unlock">
             <h1>{tr(i18n::UNLOCK_TITLE)}</h1>
-            <p>{tr(i18n::UNLOCK_WHY)}</p>
+            <p>
+                {tr(
+                    if ctx.rewrap_to.with_value(Option::is_some) {
+                        i18n::UNLOCK_OLD_WHY
+                    } else {
+                        i18n::UNLOCK_WHY
+                    },
+                )}
+            </p>
             <form id="unlock-form" on:submit=submit novalidate>
                 <PasswordAndSubmit
                     prefix="unlock"

@@ -169,6 +169,24 @@ impl Store {
         Ok(())
     }
 
+    /// After a password change: the vault's new lock and the account's key pair relocked
+    /// (when the device holds it), in one strict transaction, so the device never keeps
+    /// one under the old password and the other under the new.
+    pub async fn set_password_locks(
+        &self,
+        lock: &VaultLock,
+        held: Option<&HeldKeys>,
+    ) -> StoreResult<()> {
+        let tx = self.write_strict(&[META])?;
+        let meta = tx.object_store(META)?;
+        put(&meta, VAULT_LOCK, lock).await?;
+        if let Some(held) = held {
+            put(&meta, ACCOUNT_KEYS, held).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Forgets everything the device holds for its user: records, unsent changes, drafts,
     /// the session, the cursor, the owner and the vault's lock. Keeps the device id and the
     /// mutation counter (the server has seen those ids from this device). One strict

@@ -269,6 +269,19 @@ impl Api {
             .map(drop)
     }
 
+    /// `POST /api/v1/account/password`: the user's own password change, with the key
+    /// pair relocked under the new password when the account has one.
+    pub async fn change_password(
+        &self,
+        token: &str,
+        change: &gugus_model::api::ChangePassword,
+    ) -> Result<(), ApiError> {
+        let body = Body::Json(to_json(change)?);
+        self.call(Method::POST, "account/password", Some(token), body)
+            .await
+            .map(drop)
+    }
+
     /// `GET /api/v1/keys/public?accounts=`: the public keys of at most 100 accounts (those
     /// that are active and have live keys).
     pub async fn public_keys(

@@ -2,7 +2,7 @@
 
 use crate::auth::{self, CurrentUser, Username, TOKEN_LIFETIME};
 use crate::clock::now_unix;
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use crate::extract::{declared_json, ApiJson};
 use crate::openapi;
 use crate::store::{AuditAction, NewAuditEntry, NewSession};
@@ -268,6 +268,104 @@ pub async fn logout(
     let entry = crate::routes::audit::account_change(current.user.id, current.user.id, detail);
     state.store.append_audit(&[entry]).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The message when the current password given to change it is wrong.
+const WRONG_CURRENT: &str = "The current password is wrong.";
+/// The message when a password change lacks the account's live key pair relocked.
+const KEYS_NOT_RELOCKED: &str = "This account has a key pair: send it relocked under the new password, with the same public key.";
+/// The message when a password change carries keys the account does not have.
+const NO_KEYS_TO_RELOCK: &str = "This account has no live key pair to relock: send none.";
+
+/// Changes the caller's own password. The current password is checked, and a wrong one is
+/// counted like a failed login (10 per username, 50 per address in 15 minutes, then 429
+/// `rate_limited`). When the account has a live key pair (issue #18), `keys` must carry it
+/// relocked under the new password, with the same public key; otherwise `keys` must be
+/// left out. Every other session of the account ends; this one goes on. Written to the
+/// audit trail.
+#[utoipa::path(
+    post,
+    path = "/account/password",
+    operation_id = "changeOwnPassword",
+    tag = "sessions",
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    request_body = model::api::ChangePassword,
+    responses(
+        (status = 204, description = "Changed; the account's other sessions ended."),
+        (status = 400, response = openapi::OwnPasswordRefused),
+        (status = 429, response = openapi::RateLimited),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    addr: ClientAddr,
+    ApiJson(request): ApiJson<model::api::ChangePassword>,
+) -> Result<StatusCode, ApiError> {
+    let refused = |code, message| ApiError::Refused { code, message };
+    if let Some(keys) = &request.keys {
+        keys.check()
+            .map_err(|error| ApiError::BadRequest(format!("keys: {error}")))?;
+    }
+    let now = now_unix();
+    let username = Username::parse(&current.user.username).ok();
+    let limits = failure_keys(username.as_ref(), addr);
+    if !state
+        .store
+        .take_login_attempt(&limits, now, now - FAILURE_WINDOW)
+        .await?
+    {
+        return Err(ApiError::RateLimited {
+            retry_after: FAILURE_WINDOW.unsigned_abs(),
+        });
+    }
+    match verify(&state, username.as_ref(), request.current_password).await? {
+        Verified::User(user) if user.id == current.user.id => {}
+        _ => return Err(refused(Refusal::WrongPassword, WRONG_CURRENT)),
+    }
+    for (key, _) in &limits {
+        state.store.forgive_login_attempt(key, now).await?;
+    }
+    let live = state
+        .store
+        .account_keys(current.user.id)
+        .await?
+        .filter(|stored| !stored.stale);
+    match (&live, &request.keys) {
+        (Some(_), None) => return Err(refused(Refusal::KeysNotRelocked, KEYS_NOT_RELOCKED)),
+        (None, Some(_)) => return Err(refused(Refusal::KeysNotRelocked, NO_KEYS_TO_RELOCK)),
+        _ => {}
+    }
+    let user = &current.user;
+    let owner = [
+        user.username.as_str(),
+        user.name.as_str(),
+        user.agency.as_str(),
+    ];
+    let hash = auth::new_password_hash(&request.new_password, owner)
+        .await
+        .map_err(|error| match error {
+            auth::AccountError::WeakPassword(weakness) => ApiError::WeakPassword(weakness),
+            other => ApiError::internal(other),
+        })?;
+    let detail = serde_json::json!({"change": "password_changed", "username": user.username});
+    let entry = crate::routes::audit::account_change(user.id, user.id, detail);
+    let changed = state
+        .store
+        .change_own_password(
+            user.id,
+            &hash,
+            request.keys.as_ref(),
+            &current.token_hash,
+            &entry,
+        )
+        .await?;
+    if changed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        // The pair changed between the check and the write (an admin's reset).
+        Err(refused(Refusal::KeysNotRelocked, KEYS_NOT_RELOCKED))
+    }
 }
 
 /// Who the token belongs to.

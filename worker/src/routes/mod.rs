@@ -32,6 +32,7 @@ pub fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(login::login))
         .routes(routes!(login::logout))
         .routes(routes!(login::me))
+        .routes(routes!(login::change_password))
         .routes(routes!(sessions::list))
         .routes(routes!(sessions::end))
         .routes(routes!(users::list, users::create))

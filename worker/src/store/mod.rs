@@ -82,6 +82,19 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError>;
+    /// A user's own password change, in one transaction: sets the hash; relocks the
+    /// account's live key pair when `keys` is given (it must have the live pair's public
+    /// key); ends every other session of the account (`keep` is the hash of the session's
+    /// own token); appends `audit`. `false` (nothing written) when `keys` is not the
+    /// account's live pair.
+    async fn change_own_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        keys: Option<&model::e2e::AccountKeys>,
+        keep: &str,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
     /// An account's key pair (issue #18), if it has one.
     async fn account_keys(&self, user_id: Uuid) -> Result<Option<StoredKeys>, StoreError>;
     /// Sets an account's key pair and appends `audit`, in one transaction: its first

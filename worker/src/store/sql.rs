@@ -269,6 +269,14 @@ pub(super) const SET_ACCOUNT_KEYS: &str =
      SET public = excluded.public, keys = excluded.keys, stale = 0, set_at = excluded.set_at
      WHERE account_keys.stale = 1 OR account_keys.public = excluded.public";
 
+/// Relocks an account's live key pair under a new password: the same public key only.
+pub(super) const RELOCK_ACCOUNT_KEYS: &str =
+    "UPDATE account_keys SET keys = $3, set_at = $4 WHERE user_id = $1 AND public = $2 AND stale = 0";
+
+/// Ends every session of an account but one.
+pub(super) const REVOKE_OTHER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND token_hash <> $3";
+
 /// Marks an account's keys stale (an admin reset its password).
 pub(super) const STALE_ACCOUNT_KEYS: &str =
     "UPDATE account_keys SET stale = 1, set_at = $2 WHERE user_id = $1";

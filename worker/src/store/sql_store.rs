@@ -234,6 +234,46 @@ impl<B: Backend> Store for SqlStore<B> {
         Ok(found)
     }
 
+    async fn change_own_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        keys: Option<&model::e2e::AccountKeys>,
+        keep: &str,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let now = audit.at;
+        let mut tx = B::begin_write(&self.pool).await?;
+        if let Some(keys) = keys {
+            let text = serde_json::to_string(keys)
+                .map_err(|error| StoreError::Corrupt(format!("account keys: {error}")))?;
+            let relock = query(sql::RELOCK_ACCOUNT_KEYS)
+                .bind(user_id)
+                .bind(model::e2e::hex(&keys.public))
+                .bind(text)
+                .bind(now);
+            if tx.execute(relock).await? == 0 {
+                // Dropped without a commit: nothing is written.
+                return Ok(false);
+            }
+        }
+        let set = query(sql::SET_PASSWORD)
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(now);
+        if tx.execute(set).await? == 0 {
+            return Ok(false);
+        }
+        let revoke = query(sql::REVOKE_OTHER_SESSIONS)
+            .bind(user_id)
+            .bind(now)
+            .bind(keep);
+        tx.execute(revoke).await?;
+        insert_audit(&mut *tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn account_keys(&self, user_id: Uuid) -> Result<Option<StoredKeys>, StoreError> {
         let row: Option<(String, i32)> = self
             .conn()

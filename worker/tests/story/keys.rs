@@ -20,6 +20,7 @@ crate::on_both_backends!(
     an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not_stored,
     plain_identities_of_an_older_store_go_once_a_supervisor_seals_them,
     the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases,
+    an_own_password_change_relocks_the_live_pair_and_ends_the_other_sessions,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -776,5 +777,94 @@ async fn the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases(
             .contains(&other.user.id.to_string()),
         "{held}"
     );
+    Ok(())
+}
+
+async fn an_own_password_change_relocks_the_live_pair_and_ends_the_other_sessions(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    use crate::common::PASSWORD;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let other_phone = server.device(&officer.user).await?;
+    let token = Some(officer.token.as_str());
+    let change = |current: &str, new: &str, keys: Option<Value>| {
+        let mut body = json!({"current_password": current, "new_password": new});
+        if let Some(keys) = keys {
+            body["keys"] = keys;
+        }
+        body
+    };
+    let new = "sandi-baru-lereng-slamet";
+
+    // An account without keys changes its password with none; keys it does not have are
+    // refused.
+    let with_keys = change(PASSWORD, new, Some(keys(1, 1)));
+    let refused = server.post("/account/password", token, &with_keys).await?;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "keys_not_relocked");
+    let (status, body) = server.put("/keys/me", token, &keys(1, 1)).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    // A wrong current password, a weak new one, no keys, or another pair: refused, and
+    // nothing changes.
+    for (body, code) in [
+        (
+            change("bukan-sandinya", new, Some(keys(1, 2))),
+            "wrong_password",
+        ),
+        (
+            change(PASSWORD, "12345678", Some(keys(1, 2))),
+            "weak_password",
+        ),
+        (change(PASSWORD, new, None), "keys_not_relocked"),
+        (change(PASSWORD, new, Some(keys(2, 2))), "keys_not_relocked"),
+    ] {
+        let answer = server.post("/account/password", token, &body).await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, code);
+    }
+    let (_, own) = server.get("/keys/me", token).await?;
+    assert_eq!(own, json!({"keys": keys(1, 1), "stale": false}));
+    let (status, _) = server.get("/me", Some(&other_phone.token)).await?;
+    assert_eq!(status, StatusCode::OK, "a refused change ends no session");
+
+    // The same pair relocked: changed, the pair kept live, this session goes on, the other
+    // phone's ends, the new password logs in and the old one does not.
+    let (status, body) = server
+        .post(
+            "/account/password",
+            token,
+            &change(PASSWORD, new, Some(keys(1, 2))),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, own) = server.get("/keys/me", token).await?;
+    assert_eq!(own, json!({"keys": keys(1, 2), "stale": false}));
+    let (status, _) = server.get("/me", token).await?;
+    assert_eq!(status, StatusCode::OK);
+    let ended = server.get("/me", Some(&other_phone.token)).await?;
+    assert_error(&ended, StatusCode::UNAUTHORIZED, "unauthorized");
+    let login = |password: &str| {
+        json!({"username": officer.user.username, "password": password,
+            "device_id": Uuid::now_v7()})
+    };
+    let (status, _) = server.post("/login", None, &login(PASSWORD)).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = server.post("/login", None, &login(new)).await?;
+    assert_eq!(status, StatusCode::OK);
+
+    // The trail says so, without a password.
+    let admin = server.user("admin", Role::Admin).await?;
+    let (_, trail) = server.get("/audit?limit=200", Some(&admin.token)).await?;
+    let text = trail.to_string();
+    assert!(text.contains("password_changed"), "{trail}");
+    assert!(!text.contains(new) && !text.contains(PASSWORD));
+
+    // Guessing the current password with a stolen session is throttled like a login.
+    let guess = change("tebakan-sandi", "sandi-lain-lagi-77", Some(keys(1, 3)));
+    for _ in 0..10 {
+        let answer = server.post("/account/password", token, &guess).await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "wrong_password");
+    }
+    let answer = server.post("/account/password", token, &guess).await?;
+    assert_error(&answer, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     Ok(())
 }

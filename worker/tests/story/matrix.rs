@@ -80,6 +80,11 @@ fn table() -> Vec<Row> {
         },
         row("GET /me", [200, 200, 200, 200, 200].map(Status)),
         row("GET /sessions", [200, 200, 200, 200, 200].map(Status)),
+        // With a wrong current password: every account may try, none changes.
+        row(
+            "POST /account/password (wrong current)",
+            [400, 400, 400, 400, 400].map(Status),
+        ),
         row(
             "POST /sessions/{unknown}/end",
             [404, 404, 404, 404, 404].map(Status),
@@ -239,6 +244,11 @@ async fn call(
         "GET /health" => server.get("/health", token).await?,
         "GET /me" => server.get("/me", token).await?,
         "GET /sessions" => server.get("/sessions", token).await?,
+        "POST /account/password (wrong current)" => {
+            let body =
+                json!({"current_password": "bukan-sandinya", "new_password": "sandi-baru-99"});
+            server.post("/account/password", token, &body).await?
+        }
         "POST /sessions/{unknown}/end" => {
             let path = format!("/sessions/{}/end", Uuid::new_v4());
             server.post(&path, token, &json!({})).await?
@@ -377,6 +387,6 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(cells, 17 * 9);
+    assert_eq!(cells, 18 * 9);
     Ok(())
 }
