@@ -13,6 +13,11 @@
 //! it: neither a `pg_dump` of the database, nor the worker's log at trace level, nor any
 //! answer to any role holds its name, NIK, phone or address.
 //!
+//! And a password change: the officer changes it on the settings page; the old one opens
+//! neither the account nor the phone, the new one opens both and the identity still reads;
+//! the officer's second phone, whose session ended, logs in with the new password, asks
+//! for the old one once to open its data, and from then on takes the new one.
+//!
 //! And the migration: a store from before issue #18 holds an identity in plain text; the
 //! first supervisor's browser that syncs seals it, the server then holds only the
 //! envelopes (in its files too, once compacted), the trail says so, and the supervisor
@@ -49,6 +54,12 @@ async fn an_assignment_shares_the_key_and_a_removal_rotates_it() -> Result<()> {
         Browser::start().await?,
     ];
     let outcome = journey(&browsers, &worker).await;
+    finish(browsers, outcome).await
+}
+
+/// Closes the browsers, after printing their consoles when the journey failed; answers
+/// the journey's outcome.
+async fn finish(browsers: impl IntoIterator<Item = Browser>, outcome: Result<()>) -> Result<()> {
     for browser in browsers {
         if outcome.is_err() {
             if let Ok(log) = browser.console_log().await {
@@ -358,6 +369,96 @@ async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_keeps_the_identities_open_on_both_phones() -> Result<()> {
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let worker = Worker::start(data.path())?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    let browsers = [Browser::start().await?, Browser::start().await?];
+    let outcome = changing_password(&browsers, &worker).await;
+    finish(browsers, outcome).await
+}
+
+async fn changing_password(browsers: &[Browser; 2], worker: &Worker) -> Result<()> {
+    const CHANGED: &str = "lonceng-balai-desa";
+    let [phone, tablet] = browsers;
+    let api = Api::new(&worker.api_url(), timeout())?;
+    let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
+    tablet.goto(&worker.base_url()).await?;
+    app::log_in(tablet, OFFICER.0, OFFICER.1).await?;
+    let (case, _) = case_with_identity(&api, worker, &officer, phone).await?;
+    sync(tablet).await?;
+    ensure!(read_name(tablet, worker, case).await? == FULL_NAME);
+    let (_, before) = api.get_text("/keys/me", &officer.token).await?;
+    let before: Value = serde_json::from_str(&before)?;
+
+    // A wrong current password changes nothing; the right one changes it.
+    phone
+        .goto(&format!("{}#/pengaturan", worker.base_url()))
+        .await?;
+    phone
+        .fill("#password-current", "bukan-sandinya-ini")
+        .await?;
+    phone.fill("#password-new", CHANGED).await?;
+    phone.fill("#password-repeat", CHANGED).await?;
+    phone.click("#password-submit").await?;
+    let said = phone.text("#password-error").await?;
+    ensure!(said.contains("salah"), "{said:?}");
+    phone.fill("#password-current", OFFICER.1).await?;
+    phone.click("#password-submit").await?;
+    phone.wait_for("#password-done").await?;
+
+    // The server: the old password no longer logs in, the new one does; the same key pair,
+    // relocked.
+    ensure!(api.login(OFFICER.0, OFFICER.1).await.is_err());
+    let fresh = api.login(OFFICER.0, CHANGED).await?;
+    let (_, after) = api.get_text("/keys/me", &fresh.token).await?;
+    let after: Value = serde_json::from_str(&after)?;
+    ensure!(after["stale"] == false, "{after}");
+    ensure!(
+        after["keys"]["public"] == before["keys"]["public"],
+        "{after}"
+    );
+    ensure!(
+        after["keys"]["private"]["salt"] != before["keys"]["private"]["salt"],
+        "relocked under a new salt"
+    );
+
+    // The phone, with no signal: the old password no longer opens it, the new one does,
+    // with the identity (the key pair the phone keeps was relocked too).
+    phone.set_offline(true).await?;
+    phone.reload().await?;
+    phone.fill("#unlock-password", OFFICER.1).await?;
+    phone.click("#unlock-submit").await?;
+    phone.wait_for("#unlock-error").await?;
+    app::unlock(phone, CHANGED).await?;
+    ensure!(read_name(phone, worker, case).await? == FULL_NAME);
+    phone.set_offline(false).await?;
+
+    // The tablet's session ended with the change: it logs in with the new password, asks
+    // for the old one once, then reads the identity; next time the new one opens it.
+    tablet.click("#sync-now").await?;
+    tablet.wait_for("#sync-relogin").await?;
+    tablet.click("#sync-relogin").await?;
+    tablet.fill("input[name=username]", OFFICER.0).await?;
+    tablet.fill("input[name=password]", CHANGED).await?;
+    tablet.click("#login-submit").await?;
+    tablet.wait_for("#unlock-password").await?;
+    let why = tablet.text("section.unlock").await?;
+    ensure!(why.contains("kata sandi lama"), "{why:?}");
+    app::unlock(tablet, OFFICER.1).await?;
+    ensure!(read_name(tablet, worker, case).await? == FULL_NAME);
+    tablet.reload().await?;
+    tablet.fill("#unlock-password", OFFICER.1).await?;
+    tablet.click("#unlock-submit").await?;
+    tablet.wait_for("#unlock-error").await?;
+    app::unlock(tablet, CHANGED).await?;
+    ensure!(read_name(tablet, worker, case).await? == FULL_NAME);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_password_and_a_lost_holder_are_restored() -> Result<()> {
     let data = tempfile::Builder::new()
         .prefix("gugus-e2e-data-")
@@ -373,15 +474,7 @@ async fn a_reset_password_and_a_lost_holder_are_restored() -> Result<()> {
         Browser::start().await?,
     ];
     let outcome = restoring(&browsers, &worker).await;
-    for browser in browsers {
-        if outcome.is_err() {
-            if let Ok(log) = browser.console_log().await {
-                eprintln!("browser console:\n{log}");
-            }
-        }
-        browser.close().await?;
-    }
-    outcome
+    finish(browsers, outcome).await
 }
 
 /// The admin makes the recovery key on its browser: the printed code.
