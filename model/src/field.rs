@@ -59,12 +59,15 @@ pub enum Problem {
     /// An identity value the server received in plain text, not as an envelope encrypted
     /// on the device (issue #18), or an envelope of the wrong shape.
     NotEncrypted,
+    /// An identity envelope under a key no `case_key` record of its case names: nobody
+    /// could ever open it (issue #18).
+    UnknownKey,
 }
 
 impl Problem {
     /// Every problem that carries no figure (with `TooLarge` and `TooLong`, every one
     /// [`Problem::code`] names: a code missing here is refused when read).
-    const WITHOUT_MAX: [Problem; 19] = [
+    const WITHOUT_MAX: [Problem; 20] = [
         Problem::Required,
         Problem::WrongType,
         Problem::NotADate,
@@ -84,6 +87,7 @@ impl Problem {
         Problem::UnknownParent,
         Problem::UnknownOfficer,
         Problem::NotEncrypted,
+        Problem::UnknownKey,
     ];
 
     /// The problem in words, in `lang`.
@@ -159,6 +163,12 @@ impl Problem {
             (Problem::NotEncrypted, Lang::En) => {
                 "Identity must be encrypted on the device before it is sent.".into()
             }
+            (Problem::UnknownKey, Lang::Id) => {
+                "Kunci identitas ini belum terkirim untuk kasusnya. Kirim ulang dari HP yang mengisinya.".into()
+            }
+            (Problem::UnknownKey, Lang::En) => {
+                "This identity's key has not been sent for its case. Send again from the phone that entered it.".into()
+            }
         }
     }
 
@@ -186,6 +196,7 @@ impl Problem {
             Problem::UnknownParent => "unknown_parent",
             Problem::UnknownOfficer => "unknown_officer",
             Problem::NotEncrypted => "not_encrypted",
+            Problem::UnknownKey => "unknown_key",
         }
     }
 }

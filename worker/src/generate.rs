@@ -368,8 +368,32 @@ impl<'a> Gen<'a> {
             desa.name
         );
         // The server holds identities only as envelopes (issue #18): generated ones are of
-        // the size the phone's would be, under a case key no account holds.
+        // the size the phone's would be, under a case key no account holds. The worker
+        // takes an envelope only under a key a `case_key` record of its case names: here
+        // one wrapped for an account that does not exist, which every phone passes over
+        // (the identity shows as not shared) and no phone ever shares on.
         let key_id = self.id(reported);
+        let nobody = Uuid::from_u128(self.rng.gen());
+        let mut ephemeral = vec![0x04];
+        ephemeral.extend((0..64).map(|_| self.rng.gen::<u8>()));
+        let wrapped = model::e2e::WrappedKey {
+            case_id,
+            key_id,
+            reader: model::e2e::Reader::Account(nobody),
+            ephemeral,
+            nonce: (0..model::e2e::NONCE_BYTES)
+                .map(|_| self.rng.gen())
+                .collect(),
+            wrapped: (0..model::e2e::KEY_BYTES + model::e2e::TAG_BYTES)
+                .map(|_| self.rng.gen())
+                .collect(),
+            reader_key: None,
+        };
+        records.push(Generated {
+            kind: RecordKind::CaseKey,
+            id: self.id(reported),
+            fields: wrapped.to_fields(),
+        });
         let mut fields = Map::new();
         fields.insert("victim_id".into(), json!(id));
         for (name, plain) in [
@@ -527,14 +551,39 @@ mod tests {
             assert!(ids.insert(record.id), "duplicate id {}", record.id);
             kinds.insert(record.kind);
         }
-        // Every kind but the wrapped case keys: those only a phone can make, with real
-        // keys (issue #18); generated ones would open nothing.
-        assert!(!kinds.contains(&RecordKind::CaseKey));
-        assert_eq!(
-            kinds.len(),
-            RecordKind::ALL.len() - 1,
-            "every other kind appears"
-        );
+        assert_eq!(kinds.len(), RecordKind::ALL.len(), "every kind appears");
+    }
+
+    /// Every generated identity's envelopes name a key one of its case's `case_key`
+    /// records names (the worker refuses them otherwise), wrapped for no account in the
+    /// plan: no phone tries to open it.
+    #[test]
+    fn every_identity_is_under_a_key_of_its_case_wrapped_for_nobody() {
+        let plan = plan(7);
+        for index in 0..40 {
+            let records = plan.case(index);
+            let keys: Vec<model::e2e::WrappedKey> = records
+                .iter()
+                .filter(|r| r.kind == RecordKind::CaseKey)
+                .map(|r| model::e2e::WrappedKey::from_fields(&r.fields).expect("a wrapping"))
+                .collect();
+            let identities = records
+                .iter()
+                .filter(|r| r.kind == RecordKind::VictimIdentity);
+            for identity in identities {
+                let envelope = identity.fields["full_name"].as_str().expect("an envelope");
+                let envelope = model::e2e::Envelope::parse(envelope).expect("an envelope");
+                let wrapping = keys
+                    .iter()
+                    .find(|k| k.key_id == envelope.key_id)
+                    .expect("a wrapping of the key");
+                assert_eq!(wrapping.case_id, records[0].id);
+                let model::e2e::Reader::Account(reader) = wrapping.reader else {
+                    panic!("wrapped for the recovery key");
+                };
+                assert!(!plan.officers.contains(&reader));
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use model::api::UserInfo;
 use model::merge::{merge, resolve, Change, StoredRecord};
 use model::sync::{Conflict, Mutation, MutationResult, MutationStatus, PushResponse, RejectError};
 use model::RecordKind;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use time::Date;
 use uuid::Uuid;
 
@@ -185,6 +185,9 @@ struct Work {
     officers: BTreeSet<Uuid>,
     /// Who could see each case this push writes, before the push.
     access_before: HashMap<Uuid, BTreeSet<Uuid>>,
+    /// The key ids the `case_key` records of each case name, stored or pushed before in
+    /// this push (only for the cases of the push's identities).
+    case_keys: HashMap<Uuid, HashSet<Uuid>>,
 }
 
 /// A record in a push's working set.
@@ -225,6 +228,7 @@ pub(super) async fn run<T: WriteTx>(
         access: BTreeSet::new(),
         officers: BTreeSet::new(),
         access_before: HashMap::new(),
+        case_keys: HashMap::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
     // Identities still held in plain text (from before issue #18): a write that seals
@@ -506,6 +510,9 @@ fn apply(
         },
     };
     if let Err(error) = cases::check_assignment(work, batch, kind, mutation, stored) {
+        return rejected(error);
+    }
+    if let Err(error) = cases::check_keys(&mut work.case_keys, kind, mutation, placed.case_id) {
         return rejected(error);
     }
     let access_before = (kind == RecordKind::Case).then(|| cases::access_of(current));

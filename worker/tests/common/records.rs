@@ -71,13 +71,31 @@ pub fn identity(victim_id: Uuid) -> Value {
     json!({"victim_id": victim_id, "full_name": sealed("Siti Aminah"), "nik": sealed("3303084501070001")})
 }
 
+/// The key id of [`sealed`]'s envelopes.
+pub const KEY_ID: Uuid = Uuid::from_u128(0xe2e);
+
+/// A `case_key` record's fields: a wrapped key of the right shape for `reader`.
+pub fn case_key(case_id: Uuid, key_id: Uuid, reader: &str) -> Value {
+    json!({
+        "case_id": case_id, "key_id": key_id, "reader": reader,
+        "ephemeral": format!("04{}", "5a".repeat(64)), "nonce": "01".repeat(12),
+        "wrapped": "ee".repeat(48)
+    })
+}
+
+/// The `case_key` record of [`sealed`]'s key for a case: what the phone sends ahead of a
+/// case's first identity (the worker takes envelopes only under a key of their case).
+pub fn identity_key(case_id: Uuid) -> Value {
+    case_key(case_id, KEY_ID, "recovery")
+}
+
 /// An envelope of the shape a phone makes (`model::e2e::Envelope`). The server can only
 /// check its shape, so its "ciphertext" here is the text's bytes with a tag of zeros.
 pub fn sealed(text: &str) -> Value {
     let mut ciphertext = text.as_bytes().to_vec();
     ciphertext.extend([0; gugus_model::e2e::TAG_BYTES]);
     json!(gugus_model::e2e::Envelope {
-        key_id: Uuid::from_u128(0xe2e),
+        key_id: KEY_ID,
         nonce: [7; gugus_model::e2e::NONCE_BYTES],
         ciphertext,
     }

@@ -1,7 +1,7 @@
 //! The audit trail: applied mutations (fields named, values never), identity reads,
 //! account changes; filters; who may read it; and that the database refuses to change it.
 
-use crate::common::records::{case, identity, sealed, upsert_of, victim};
+use crate::common::records::{case, identity, identity_key, sealed, upsert_of, victim};
 use crate::common::TestServer;
 use gugus_model::api::Role;
 use reqwest_native::StatusCode;
@@ -49,11 +49,12 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     let mutations = vec![
         upsert_of("case", 1, case_id, 0, case("33.03.08")),
         upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
-        upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
-        upsert_of("victim", 4, Uuid::now_v7(), 0, json!({"case_id": case_id})),
+        upsert_of("case_key", 3, Uuid::now_v7(), 0, identity_key(case_id)),
+        upsert_of("victim_identity", 4, identity_id, 0, identity(victim_id)),
+        upsert_of("victim", 5, Uuid::now_v7(), 0, json!({"case_id": case_id})),
     ];
     let (_, answer) = server.push(&officer, mutations).await?;
-    assert_eq!(answer["results"][3]["status"], "rejected", "{answer}");
+    assert_eq!(answer["results"][4]["status"], "rejected", "{answer}");
     server.pull_all(&supervisor).await?;
 
     let all = without_logins(trail(server, &supervisor.token, "").await?);
@@ -63,11 +64,18 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     for secret in ["perkebunan"].into_iter().chain(envelopes) {
         assert!(!text.contains(secret), "no value in the trail: {secret}");
     }
-    // Newest first: the supervisor's read of the identity, then the three applied
-    // mutations (the rejected one is not applied, so not traced).
+    // Newest first: the supervisor's reads of the identity and of its case key, then
+    // the four applied mutations (the rejected one is not applied, so not traced).
     assert_eq!(
         actions(&all),
-        ["identity_read", "mutation", "mutation", "mutation"]
+        [
+            "identity_read",
+            "identity_read",
+            "mutation",
+            "mutation",
+            "mutation",
+            "mutation"
+        ]
     );
     let read = &all[0];
     assert_eq!(read["username"], "ketua");
@@ -77,11 +85,12 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
         read["detail"]["fields"],
         json!(["full_name", "nik", "victim_id"])
     );
-    let created = &all[1];
+    assert_eq!(all[1]["record_kind"], "case_key", "{:?}", all[1]);
+    let created = &all[2];
     assert_eq!(created["username"], "petugas");
     assert_eq!(created["record_kind"], "victim_identity");
     assert_eq!(created["device_id"], json!(officer.device_id));
-    assert_eq!(created["detail"]["mutation_id"], 3);
+    assert_eq!(created["detail"]["mutation_id"], 4);
     assert_eq!(created["detail"]["op"], "upsert");
     assert_eq!(created["detail"]["status"], "applied");
     assert_eq!(
@@ -90,12 +99,20 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     );
     assert_eq!(created["detail"]["device_at"], "2026-11-29T03:20:00Z");
 
-    // The officer's own pull of its case sends the identity too: traced as well.
+    // The officer's own pull of its case sends the identity and its key too: traced as
+    // well.
     server.pull_all(&officer).await?;
     let mine = without_logins(trail(server, &supervisor.token, "?user=petugas").await?);
     assert_eq!(
         actions(&mine),
-        ["identity_read", "mutation", "mutation", "mutation"]
+        [
+            "identity_read",
+            "identity_read",
+            "mutation",
+            "mutation",
+            "mutation",
+            "mutation"
+        ]
     );
     let about = trail(server, &supervisor.token, &format!("?record={identity_id}")).await?;
     assert_eq!(
@@ -108,7 +125,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
     let today = gugus_worker::clock::today_wib();
     let day = gugus_model::activity::format_date(today);
     let same_day = trail(server, &supervisor.token, &format!("?from={day}&to={day}")).await?;
-    assert_eq!(without_logins(same_day).len(), 5);
+    assert_eq!(without_logins(same_day).len(), 8);
     let later = gugus_model::activity::format_date(today + time::Duration::days(1));
     assert!(trail(server, &supervisor.token, &format!("?from={later}"))
         .await?
@@ -127,7 +144,7 @@ async fn mutations_and_identity_reads_leave_a_trace_without_values(
         &format!("?before={before}&limit=10"),
     )
     .await?;
-    assert_eq!(next.len(), 3 + 2, "the rest, older (with the two logins)");
+    assert_eq!(next.len(), 6 + 2, "the rest, older (with the two logins)");
     let (status, _) = server
         .get("/audit?from=kemarin", Some(&supervisor.token))
         .await?;
@@ -250,8 +267,8 @@ async fn the_sqlite_file_is_readable_by_its_owner_only(server: &TestServer) -> a
     Ok(())
 }
 
-/// A case, its victim and the victim's identity, pushed by `officer` as mutations 1 to 3:
-/// (victim id, identity id, identity version).
+/// A case, its victim, the case key and the victim's identity, pushed by `officer` as
+/// mutations 1 to 4: (victim id, identity id, identity version).
 pub async fn case_with_identity(
     server: &TestServer,
     officer: &crate::common::Device,
@@ -263,11 +280,12 @@ pub async fn case_with_identity(
             vec![
                 upsert_of("case", 1, case_id, 0, case("33.03.08")),
                 upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
-                upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
+                upsert_of("case_key", 3, Uuid::now_v7(), 0, identity_key(case_id)),
+                upsert_of("victim_identity", 4, identity_id, 0, identity(victim_id)),
             ],
         )
         .await?;
-    let version = answer["results"][2]["version"].as_u64();
+    let version = answer["results"][3]["version"].as_u64();
     Ok((victim_id, identity_id, version.unwrap_or_default()))
 }
 
@@ -337,7 +355,7 @@ async fn a_deleted_identity_keeps_and_sends_no_value(server: &TestServer) -> any
     let officer = server.user("petugas", Role::Officer).await?;
     let supervisor = server.user("ketua", Role::Supervisor).await?;
     let (_, identity_id, version) = case_with_identity(server, &officer).await?;
-    let mut gone = crate::common::records::delete(4, identity_id, version);
+    let mut gone = crate::common::records::delete(5, identity_id, version);
     gone["kind"] = json!("victim_identity");
     let (_, answer) = server.push(&officer, vec![gone]).await?;
     assert_eq!(answer["results"][0]["status"], "applied", "{answer}");

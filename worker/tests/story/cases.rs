@@ -3,7 +3,8 @@
 //! and insert-only notes.
 
 use crate::common::records::{
-    activity, case, identity, legal_step, note, sealed, service, upsert, upsert_of, victim,
+    activity, case, identity, identity_key, legal_step, note, sealed, service, upsert, upsert_of,
+    victim,
 };
 use crate::common::{Device, TestServer};
 use gugus_model::api::Role;
@@ -22,14 +23,16 @@ crate::on_both_backends!(
     an_officer_following_assignments_in_and_out_ends_with_exactly_its_scope,
 );
 
-/// A case with one victim, its identity, two services, a legal step and a note, as one
-/// push's mutations starting at `first`: (mutations, case id, ids of all six records).
+/// A case with one victim, its identity (after the case key it is sealed under), two
+/// services, a legal step and a note, as one push's mutations starting at `first`:
+/// (mutations, case id, ids of all eight records).
 fn whole_case(first: u64) -> (Vec<Value>, Uuid, Vec<Uuid>) {
-    let ids: Vec<Uuid> = (0..7).map(|_| Uuid::now_v7()).collect();
+    let ids: Vec<Uuid> = (0..8).map(|_| Uuid::now_v7()).collect();
     let (case_id, victim_id) = (ids[0], ids[1]);
     let fields = [
         ("case", case("33.03.08")),
         ("victim", victim(case_id, "33.03.08")),
+        ("case_key", identity_key(case_id)),
         ("victim_identity", identity(victim_id)),
         (
             "service",
@@ -134,7 +137,7 @@ async fn an_officer_sees_and_writes_only_its_own_cases(server: &TestServer) -> a
     let (mutations, case_id, ids) = whole_case(1);
     let (status, answer) = server.push(&a, mutations).await?;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    assert_eq!(statuses(&answer), ["applied"; 7], "{answer}");
+    assert_eq!(statuses(&answer), ["applied"; 8], "{answer}");
     let outreach = Uuid::now_v7();
     let fields = activity("33.03.01", "2026-10-01", (5, 5, 0, 0));
     server
@@ -271,7 +274,7 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
             )
         })
         .collect();
-    assert_eq!(kinds[&ids[2].to_string()], "victim_identity");
+    assert_eq!(kinds[&ids[3].to_string()], "victim_identity");
     let (again, _) = pull_from(server, &b, cursor).await?;
     assert!(again.is_empty(), "sent once: {again:?}");
     assert!(
@@ -371,30 +374,30 @@ async fn parent_links_must_exist_and_never_change(server: &TestServer) -> anyhow
     let (other_case, victim_id) = (Uuid::now_v7(), ids[1]);
     let orphan = upsert_of(
         "victim",
-        8,
+        9,
         Uuid::now_v7(),
         0,
         victim(Uuid::now_v7(), "33.03.08"),
     );
     let wrong_kind = upsert_of(
         "service",
-        9,
+        10,
         Uuid::now_v7(),
         0,
         service(case_id, "2026-10-03", None),
     );
-    let second_case = upsert_of("case", 10, other_case, 0, case("33.03.01"));
+    let second_case = upsert_of("case", 11, other_case, 0, case("33.03.01"));
     let version = server.record(&a, victim_id).await?.expect("victim")["version"].as_u64();
     let moved = upsert_of(
         "victim",
-        11,
+        12,
         victim_id,
         version.unwrap_or(0),
         json!({"case_id": other_case}),
     );
     let same = upsert_of(
         "victim",
-        12,
+        13,
         victim_id,
         version.unwrap_or(0),
         json!({"case_id": case_id, "age": 20}),

@@ -3,7 +3,7 @@
 //! marks them stale when an admin resets the password, and hands public keys to the roles
 //! that wrap case keys.
 
-use crate::common::records::{case, identity, sealed, upsert_of, victim};
+use crate::common::records::{case, case_key, identity, identity_key, sealed, upsert_of, victim};
 use crate::common::{assert_error, TestServer};
 use gugus_model::api::Role;
 use reqwest_native::StatusCode;
@@ -312,15 +312,6 @@ async fn the_recovery_key_is_made_once_by_an_admin_and_its_public_half_handed_ou
     Ok(())
 }
 
-/// A `case_key` record's fields: a wrapped key of the right shape for `reader`.
-fn case_key(case_id: Uuid, key_id: Uuid, reader: &str) -> Value {
-    json!({
-        "case_id": case_id, "key_id": key_id, "reader": reader,
-        "ephemeral": format!("04{}", "5a".repeat(64)), "nonce": "01".repeat(12),
-        "wrapped": "ee".repeat(48)
-    })
-}
-
 async fn wrapped_case_keys_travel_as_case_records_never_edited_and_their_reads_are_audited(
     server: &TestServer,
 ) -> anyhow::Result<()> {
@@ -450,25 +441,47 @@ async fn an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not
         "nothing stored"
     );
 
+    // Envelopes under a key no `case_key` record of the case names: nobody could open
+    // them, so they are refused, field by field. A key of another case does not count.
+    let other_case = Uuid::now_v7();
     let (_, answer) = server
         .push(
             &officer,
-            vec![upsert_of(
-                "victim_identity",
-                4,
-                identity_id,
-                0,
-                identity(victim_id),
-            )],
+            vec![
+                upsert_of("case", 4, other_case, 0, case("33.03.08")),
+                upsert_of("case_key", 5, Uuid::now_v7(), 0, identity_key(other_case)),
+                upsert_of("victim_identity", 6, identity_id, 0, identity(victim_id)),
+            ],
         )
         .await?;
-    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
-    let version = answer["results"][0]["version"].as_u64().unwrap_or_default();
+    assert_eq!(answer["results"][2]["status"], "rejected", "{answer}");
+    assert_eq!(
+        answer["results"][2]["error"]["fields"],
+        json!([
+            {"field": "full_name", "problem": "unknown_key"},
+            {"field": "nik", "problem": "unknown_key"},
+        ]),
+        "{answer}"
+    );
+    assert_eq!(server.record(&officer, identity_id).await?, None);
+
+    // The case's own key first, in the same push: taken.
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case_key", 7, Uuid::now_v7(), 0, identity_key(case_id)),
+                upsert_of("victim_identity", 8, identity_id, 0, identity(victim_id)),
+            ],
+        )
+        .await?;
+    assert_eq!(answer["results"][1]["status"], "applied", "{answer}");
+    let version = answer["results"][1]["version"].as_u64().unwrap_or_default();
     let edit = json!({"phone": sealed("081227001234")});
     let (_, answer) = server
         .push(
             &officer,
-            vec![upsert_of("victim_identity", 5, identity_id, version, edit)],
+            vec![upsert_of("victim_identity", 9, identity_id, version, edit)],
         )
         .await?;
     assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
@@ -481,7 +494,7 @@ async fn an_identity_is_taken_only_as_envelopes_and_a_plain_one_is_named_and_not
             &officer,
             vec![upsert_of(
                 "victim_identity",
-                6,
+                10,
                 identity_id,
                 version + 1,
                 plain_edit,
@@ -513,11 +526,12 @@ async fn plain_identities_of_an_older_store_go_once_a_supervisor_seals_them(
             vec![
                 upsert_of("case", 1, case_id, 0, case("33.03.08")),
                 upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
-                upsert_of("victim_identity", 3, identity_id, 0, identity(victim_id)),
+                upsert_of("case_key", 3, Uuid::now_v7(), 0, identity_key(case_id)),
+                upsert_of("victim_identity", 4, identity_id, 0, identity(victim_id)),
             ],
         )
         .await?;
-    let version = answer["results"][2]["version"].as_u64().unwrap_or_default();
+    let version = answer["results"][3]["version"].as_u64().unwrap_or_default();
     // A second phone's edit of the same name conflicts: a row of the conflict log.
     let phone = server.device(&officer.user).await?;
     let edit = json!({"full_name": sealed("Siti A.")});
@@ -699,11 +713,12 @@ async fn the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases(
                 vec![
                     upsert_of("case", n, case_id, 0, case("33.03.08")),
                     upsert_of("victim", n + 1, victim_id, 0, victim(case_id, "33.03.08")),
-                    upsert_of("victim_identity", n + 2, identity_id, 0, fields),
+                    upsert_of("case_key", n + 2, Uuid::now_v7(), 0, identity_key(case_id)),
+                    upsert_of("victim_identity", n + 3, identity_id, 0, fields),
                 ],
             )
             .await?;
-        assert_eq!(answer["results"][2]["status"], "applied", "{answer}");
+        assert_eq!(answer["results"][3]["status"], "applied", "{answer}");
         cases.push(case_id);
     }
     cases.sort();

@@ -11,7 +11,7 @@ use model::merge::StoredRecord;
 use model::schema::{self, ASSIGNED_OFFICERS};
 use model::sync::{Mutation, RejectError};
 use model::{FieldError, Problem, RecordKind};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 /// Where a record sits.
@@ -68,6 +68,7 @@ pub(super) async fn load<T: WriteTx>(
                 .collect();
         }
     }
+    load_case_keys(tx, fresh, work).await?;
     if scope::may_assign(batch.user.role) {
         let mut assigned: Vec<Uuid> = fresh
             .iter()
@@ -81,6 +82,109 @@ pub(super) async fn load<T: WriteTx>(
         }
     }
     Ok(())
+}
+
+/// The key ids the `case_key` records of the push's identities' cases name. An identity's
+/// case is its stored record's, else its victim's (stored, or created in this push).
+async fn load_case_keys<T: WriteTx>(
+    tx: &mut T,
+    fresh: &[&Mutation],
+    work: &mut Work,
+) -> Result<(), StoreError> {
+    let identity = RecordKind::VictimIdentity;
+    let new_victims: HashMap<Uuid, Uuid> = fresh
+        .iter()
+        .filter(|m| m.kind == RecordKind::Victim.as_str())
+        .filter_map(|m| {
+            Some((
+                m.record_id,
+                schema::parent_id(RecordKind::Victim, &m.fields)?,
+            ))
+        })
+        .collect();
+    let mut cases: BTreeSet<Uuid> = BTreeSet::new();
+    for mutation in fresh.iter().filter(|m| m.kind == identity.as_str()) {
+        let stored = work
+            .records
+            .get(&mutation.record_id)
+            .and_then(|e| e.case_id);
+        let victim = schema::parent_id(identity, &mutation.fields);
+        let of_victim = victim.and_then(|id| {
+            work.records
+                .get(&id)
+                .and_then(|e| e.case_id)
+                .or_else(|| new_victims.get(&id).copied())
+        });
+        cases.extend(stored.or(of_victim));
+    }
+    for case in cases {
+        let ids: Vec<Uuid> = tx
+            .case_records(case)
+            .await?
+            .into_iter()
+            .filter(|(_, kind)| kind == RecordKind::CaseKey.as_str())
+            .map(|(id, _)| id)
+            .collect();
+        let keys = work.case_keys.entry(case).or_default();
+        if ids.is_empty() {
+            continue;
+        }
+        for loaded in tx.load_many(&ids).await? {
+            if !loaded.record.deleted {
+                keys.extend(key_id(&loaded.record.fields));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The key id a `case_key` record's fields name.
+fn key_id(fields: &serde_json::Map<String, serde_json::Value>) -> Option<Uuid> {
+    fields
+        .get("key_id")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|text| Uuid::try_parse(text).ok())
+}
+
+/// An identity's envelopes must name a key a `case_key` record of its case names (stored,
+/// or earlier in this push): an envelope under any other key nobody could open. A
+/// `case_key` record that passes adds its key for the rest of the push.
+pub(super) fn check_keys(
+    case_keys: &mut HashMap<Uuid, HashSet<Uuid>>,
+    kind: RecordKind,
+    mutation: &Mutation,
+    case: Option<Uuid>,
+) -> Result<(), RejectError> {
+    let Some(case) = case else {
+        return Ok(());
+    };
+    match kind {
+        RecordKind::CaseKey => {
+            if let Some(key) = key_id(&mutation.fields) {
+                case_keys.entry(case).or_default().insert(key);
+            }
+            Ok(())
+        }
+        RecordKind::VictimIdentity => {
+            let known = case_keys.get(&case);
+            let errors: Vec<FieldError> = mutation
+                .fields
+                .iter()
+                .filter(|(name, _)| model::e2e::sealed_identity_field(name))
+                .filter_map(|(name, value)| {
+                    let envelope = model::e2e::Envelope::parse(value.as_str()?).ok()?;
+                    let held = known.is_some_and(|keys| keys.contains(&envelope.key_id));
+                    (!held).then(|| FieldError::new(name, Problem::UnknownKey))
+                })
+                .collect();
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(RejectError::invalid(errors))
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether a stored record is in the pushing user's scope (an officer's: the cases it may
