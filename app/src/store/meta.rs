@@ -26,6 +26,9 @@ pub(crate) const KEY_DIRECTORY: &str = "key_directory";
 /// A supervisor's device has sealed as envelopes every identity it held that the server
 /// kept in plain text (`Keyring::migrate`); set again to false by a pull that brings one.
 pub(crate) const IDENTITIES_SEALED: &str = "identities_sealed";
+/// The readers changed and the case keys this device holds are not all shared with them
+/// yet: every sync shares them for every case until one gets through (`sync::upkeep`).
+pub(crate) const SHARE_ALL: &str = "share_all";
 /// The task force's index key wrapped for this account (`Keyring::keep_index_key`).
 pub(crate) const INDEX_WRAPPING: &str = "index_wrapping";
 /// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
@@ -256,6 +259,16 @@ impl Store {
     /// Remembers whether every identity on the device is sealed as envelopes.
     pub async fn set_identities_sealed(&self, sealed: bool) -> StoreResult<()> {
         self.meta_put(IDENTITIES_SEALED, &sealed).await
+    }
+
+    /// Whether the case keys held here still need sharing for every case.
+    pub async fn share_all(&self) -> StoreResult<bool> {
+        Ok(self.meta_get(SHARE_ALL).await?.unwrap_or(false))
+    }
+
+    /// Remembers whether the case keys held here still need sharing for every case.
+    pub async fn set_share_all(&self, pending: bool) -> StoreResult<()> {
+        self.meta_put(SHARE_ALL, &pending).await
     }
 
     /// The readers every new case key is wrapped for, as last fetched.

@@ -234,10 +234,11 @@ impl SyncEngine {
         let store = &self.inner.store;
         let token = &session.token;
         if session.user.role.holds_keys() {
-            let readers_changed =
+            let share_all =
                 upkeep::before_push(keyring.clone(), store.clone(), token.clone()).await?;
-            if readers_changed {
-                // New readers (or fewer): every case's keys are looked at.
+            if share_all {
+                // New readers (or fewer), now or before a sync cut short: every case's
+                // keys are looked at.
                 *self.inner.touched.borrow_mut() = None;
             }
         }

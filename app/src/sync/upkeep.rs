@@ -49,6 +49,10 @@ fn before_push_split(
             recovery,
         };
         let before: Option<Directory> = store.key_directory().await?;
+        if before.as_ref() != Some(&directory) {
+            // Kept until a sync shares every case's keys: one cut short does it again.
+            store.set_share_all(true).await?;
+        }
         store.set_key_directory(&directory).await?;
         if keyring.has_pair() {
             // The NIK's blind index: not worth failing a sync over.
@@ -56,14 +60,15 @@ fn before_push_split(
                 web_sys::console::warn_1(&format!("index key not kept: {error}").into());
             }
         }
-        Ok(before.as_ref() != Some(&directory))
+        Ok(store.share_all().await?)
     }))
 }
 
 /// Before the push: sends the account's key pair if this phone made it offline
 /// (`e2e::send_unsent_keys`), fetches and keeps the readers every new case key is wrapped
 /// for (`keyring::Directory`, so a case key made offline is wrapped for them), and keeps
-/// the task force's index key. Answers whether the readers changed.
+/// the task force's index key. Answers whether every case's keys must be shared: the
+/// readers changed, now or before a sync that did not get through.
 pub async fn before_push(
     keyring: Keyring,
     store: Store,
@@ -129,6 +134,9 @@ fn after_pull_split(
             saved += keyring
                 .share(&store, &api, &token, touched.as_ref(), &at)
                 .await?;
+            if touched.is_none() {
+                store.set_share_all(false).await?;
+            }
         }
         // A supervisor's phone seals what the server still keeps in plain text: once
         // after the upgrade, and after a pull that brought some.
