@@ -62,12 +62,14 @@ pub enum Problem {
     /// An identity envelope under a key no `case_key` record of its case names: nobody
     /// could ever open it (issue #18).
     UnknownKey,
+    /// A link to a case that does not exist, or to the case itself.
+    UnknownCase,
 }
 
 impl Problem {
     /// Every problem that carries no figure (with `TooLarge` and `TooLong`, every one
     /// [`Problem::code`] names: a code missing here is refused when read).
-    const WITHOUT_MAX: [Problem; 20] = [
+    const WITHOUT_MAX: [Problem; 21] = [
         Problem::Required,
         Problem::WrongType,
         Problem::NotADate,
@@ -88,6 +90,7 @@ impl Problem {
         Problem::UnknownOfficer,
         Problem::NotEncrypted,
         Problem::UnknownKey,
+        Problem::UnknownCase,
     ];
 
     /// The problem in words, in `lang`.
@@ -169,6 +172,12 @@ impl Problem {
             (Problem::UnknownKey, Lang::En) => {
                 "This identity's key has not been sent for its case. Send again from the phone that entered it.".into()
             }
+            (Problem::UnknownCase, Lang::Id) => {
+                "Kasus yang ditautkan tidak ditemukan, atau kasus ini sendiri.".into()
+            }
+            (Problem::UnknownCase, Lang::En) => {
+                "The linked case was not found, or is this case itself.".into()
+            }
         }
     }
 
@@ -197,6 +206,7 @@ impl Problem {
             Problem::UnknownOfficer => "unknown_officer",
             Problem::NotEncrypted => "not_encrypted",
             Problem::UnknownKey => "unknown_key",
+            Problem::UnknownCase => "unknown_case",
         }
     }
 }

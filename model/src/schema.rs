@@ -52,6 +52,9 @@ pub enum FieldType {
     Parent(RecordKind),
     /// A list of user ids.
     UserIds,
+    /// A list of at most [`MAX_LINKED_CASES`] other cases' ids (a case's links to cases
+    /// of the same victim, issue #18).
+    CaseIds,
     /// A NIK: exactly 16 digits. Identity.
     Nik,
     /// A phone number: 8 to 15 digits, with spaces, dashes and a leading `+` allowed.
@@ -206,6 +209,18 @@ fn check(spec: &FieldSpec, fields: &Map<String, Value>, today: Date) -> Result<(
                 .try_for_each(|item| id(Some(item), name).map(drop)),
             _ => Err(FieldError::new(name, Problem::WrongType)),
         },
+        FieldType::CaseIds => match fields.get(name) {
+            Some(Value::Array(items)) if items.len() > MAX_LINKED_CASES => Err(FieldError::new(
+                name,
+                Problem::TooLarge {
+                    max: MAX_LINKED_CASES as u64,
+                },
+            )),
+            Some(Value::Array(items)) => items
+                .iter()
+                .try_for_each(|item| id(Some(item), name).map(drop)),
+            _ => Err(FieldError::new(name, Problem::WrongType)),
+        },
         FieldType::Nik => match fields.get(name) {
             Some(Value::String(s)) => Nik::parse(s)
                 .map(drop)
@@ -308,11 +323,21 @@ pub fn parent_id(kind: RecordKind, fields: &Map<String, Value>) -> Option<Uuid> 
 
 /// The user ids a case assigns (an empty list when none or malformed).
 pub fn assigned_officers(fields: &Map<String, Value>) -> Vec<Uuid> {
-    match fields.get(kinds::ASSIGNED_OFFICERS) {
+    ids_in(fields, kinds::ASSIGNED_OFFICERS)
+}
+
+/// The other cases a case is linked to (an empty list when none or malformed).
+pub fn linked_cases(fields: &Map<String, Value>) -> Vec<Uuid> {
+    ids_in(fields, kinds::LINKED_CASES)
+}
+
+/// The ids a list field holds, sorted and once each (the malformed ones left out).
+fn ids_in(fields: &Map<String, Value>, name: &str) -> Vec<Uuid> {
+    match fields.get(name) {
         Some(Value::Array(items)) => {
             let mut ids: Vec<Uuid> = items
                 .iter()
-                .filter_map(|item| id(Some(item), kinds::ASSIGNED_OFFICERS).ok())
+                .filter_map(|item| id(Some(item), name).ok())
                 .collect();
             ids.sort_unstable();
             ids.dedup();
@@ -324,6 +349,10 @@ pub fn assigned_officers(fields: &Map<String, Value>) -> Vec<Uuid> {
 
 /// The name of the case field that lists its assigned officers.
 pub const ASSIGNED_OFFICERS: &str = kinds::ASSIGNED_OFFICERS;
+/// The name of the case field that lists the other cases it is linked to.
+pub const LINKED_CASES: &str = kinds::LINKED_CASES;
+/// The most cases one case may be linked to.
+pub const MAX_LINKED_CASES: usize = 20;
 
 #[cfg(test)]
 mod tests;

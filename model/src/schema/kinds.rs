@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 
 /// The case field that lists the officers assigned to it.
 pub(super) const ASSIGNED_OFFICERS: &str = "assigned_officers";
+/// The case field that lists the other cases of the same victim.
+pub(super) const LINKED_CASES: &str = "linked_cases";
 
 /// The longest free text of a summary, a service's notes or a note.
 const LONG_TEXT: usize = 4_000;
@@ -144,6 +146,13 @@ pub const CASE: KindSpec = KindSpec {
             OPTIONAL,
             "Kasus sensitif",
             "Sensitive case",
+        ),
+        field(
+            LINKED_CASES,
+            FieldType::CaseIds,
+            OPTIONAL,
+            "Kasus terkait (korban yang sama)",
+            "Linked cases (the same victim)",
         ),
     ],
     rules: case_rules,

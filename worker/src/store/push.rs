@@ -512,6 +512,9 @@ fn apply(
     if let Err(error) = cases::check_assignment(work, batch, kind, mutation, stored) {
         return rejected(error);
     }
+    if let Err(error) = cases::check_links(work, batch, kind, mutation, stored) {
+        return rejected(error);
+    }
     if let Err(error) = cases::check_keys(&mut work.case_keys, kind, mutation, placed.case_id) {
         return rejected(error);
     }

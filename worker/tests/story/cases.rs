@@ -21,6 +21,7 @@ crate::on_both_backends!(
     notes_are_insert_only,
     generated_cases_load_and_reach_only_their_officers,
     an_officer_following_assignments_in_and_out_ends_with_exactly_its_scope,
+    only_supervisors_link_cases_and_only_to_other_cases,
 );
 
 /// A case with one victim, its identity (after the case key it is sealed under), two
@@ -642,5 +643,66 @@ async fn an_officer_following_assignments_in_and_out_ends_with_exactly_its_scope
         mirror.records, expected,
         "exactly its scope, each record at its version"
     );
+    Ok(())
+}
+
+/// Two cases of the same victim (found by the NIK's blind index, issue #18): a supervisor
+/// links them; an officer may not; a link goes to another existing case only, 20 at most.
+async fn only_supervisors_link_cases_and_only_to_other_cases(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let officer = server.user("petugas-a", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, first, 0, case("33.03.08")),
+                upsert_of("case", 2, second, 0, case("33.03.02")),
+            ],
+        )
+        .await?;
+    assert_eq!(statuses(&answer), ["applied", "applied"], "{answer}");
+    let version = answer["results"][1]["version"].as_u64().unwrap_or_default();
+    let link =
+        |n: u64, to: Vec<Uuid>| upsert_of("case", n, second, version, json!({"linked_cases": to}));
+
+    let (_, answer) = server.push(&officer, vec![link(3, vec![first])]).await?;
+    assert_eq!(error_of(&answer, 0).0, "forbidden", "{answer}");
+    assert_eq!(answer["results"][0]["error"]["field"], "linked_cases");
+
+    let too_many: Vec<Uuid> = (0..21).map(|_| Uuid::now_v7()).collect();
+    let (_, answer) = server
+        .push(
+            &supervisor,
+            vec![
+                link(1, vec![Uuid::now_v7()]),
+                link(2, vec![second]),
+                link(3, too_many),
+                link(4, vec![first]),
+            ],
+        )
+        .await?;
+    assert_eq!(
+        statuses(&answer),
+        ["rejected", "rejected", "rejected", "applied"],
+        "{answer}"
+    );
+    let problem = |i| error_of(&answer, i).2;
+    assert_eq!(
+        [problem(0), problem(1), problem(2)],
+        ["unknown_case", "unknown_case", "too_large"]
+    );
+    let stored = server.record(&officer, second).await?.expect("the case");
+    assert_eq!(stored["fields"]["linked_cases"], json!([first]));
+
+    // The officer's own edit that sends the links as they are is no linking.
+    let version = stored["version"].as_u64().unwrap_or_default();
+    let edit = json!({"status": "assessed", "linked_cases": [first]});
+    let (_, answer) = server
+        .push(&officer, vec![upsert_of("case", 4, second, version, edit)])
+        .await?;
+    assert_eq!(statuses(&answer), ["applied"], "{answer}");
     Ok(())
 }

@@ -128,7 +128,7 @@ pub fn input(
                 .into_any()
         }
         // Not on the form (see `draft::shown`).
-        FieldType::Parent(_) | FieldType::UserIds => ().into_any(),
+        FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds => ().into_any(),
     }
 }
 

@@ -131,7 +131,12 @@ fn described(
 ) -> Vec<(&'static str, &'static str, String)> {
     spec.fields
         .iter()
-        .filter(|f| !matches!(f.ty, FieldType::Parent(_) | FieldType::UserIds))
+        .filter(|f| {
+            !matches!(
+                f.ty,
+                FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds
+            )
+        })
         .filter_map(|f| {
             let value = fields.get(f.name).filter(|v| !v.is_null())?;
             Some((f.name, f.label.get(lang), shown_value(f.ty, value, lang)))

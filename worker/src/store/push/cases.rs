@@ -8,7 +8,7 @@ use super::{Entry, Loaded, PushBatch, ScopeExit, Work, WriteTx};
 use crate::scope;
 use crate::store::StoreError;
 use model::merge::StoredRecord;
-use model::schema::{self, ASSIGNED_OFFICERS};
+use model::schema::{self, ASSIGNED_OFFICERS, LINKED_CASES};
 use model::sync::{Mutation, RejectError};
 use model::{FieldError, Problem, RecordKind};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -36,6 +36,13 @@ pub(super) async fn load<T: WriteTx>(
         let kind = RecordKind::parse(&m.kind)?;
         schema::parent_id(kind, &m.fields)
     }));
+    // The cases a case links to: they must be cases.
+    ids.extend(
+        fresh
+            .iter()
+            .filter(|m| m.kind == RecordKind::Case.as_str())
+            .flat_map(|m| schema::linked_cases(&m.fields)),
+    );
     ids.sort_unstable();
     ids.dedup();
     if !ids.is_empty() {
@@ -301,6 +308,52 @@ pub(super) fn check_assignment(
     let added = after.iter().filter(|id| !before.contains(id));
     if added.into_iter().any(|id| !work.officers.contains(id)) {
         let error = FieldError::new(ASSIGNED_OFFICERS, Problem::UnknownOfficer);
+        return Err(RejectError::invalid(vec![error]));
+    }
+    Ok(())
+}
+
+/// Refuses a change of a case's links to other cases by a role that may not assign (only
+/// supervisors and admins see every case, so only they link them), and a link to anything
+/// but another existing case.
+pub(super) fn check_links(
+    work: &Work,
+    batch: &PushBatch,
+    kind: RecordKind,
+    mutation: &Mutation,
+    current: Option<&StoredRecord>,
+) -> Result<(), RejectError> {
+    if kind != RecordKind::Case || !mutation.fields.contains_key(LINKED_CASES) {
+        return Ok(());
+    }
+    let before: HashSet<Uuid> = current
+        .map(|record| schema::linked_cases(&record.fields))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let after = schema::linked_cases(&mutation.fields);
+    if after.len() == before.len() && after.iter().all(|id| before.contains(id)) {
+        return Ok(());
+    }
+    if !scope::may_assign(batch.user.role) {
+        return Err(RejectError {
+            field: Some(LINKED_CASES.into()),
+            message: "Only a supervisor or an administrator links cases.".into(),
+            ..RejectError::forbidden()
+        });
+    }
+    let is_case = |id: &Uuid| {
+        *id != mutation.record_id
+            && work.records.get(id).is_some_and(|entry| {
+                entry.kind == RecordKind::Case.as_str() && !entry.record.deleted
+            })
+    };
+    if after
+        .iter()
+        .filter(|id| !before.contains(id))
+        .any(|id| !is_case(id))
+    {
+        let error = FieldError::new(LINKED_CASES, Problem::UnknownCase);
         return Err(RejectError::invalid(vec![error]));
     }
     Ok(())
