@@ -181,6 +181,17 @@ pub const NIK_DUPLICATE: Text = t(
     "This NIK is already recorded on another case. Check whether the victim is the same person, then tell the chair or the secretary.",
 );
 pub const NIK_DUPLICATE_OPEN: Text = t("Buka kasus", "Open case");
+pub const NIK_LINK: Text = t("Tautkan kedua kasus", "Link the two cases");
+pub const NIK_LINKED: Text = t("Sudah ditautkan", "Linked");
+pub const NIK_LINK_FAILED: Text = t(
+    "Tautan belum tersimpan di HP ini. Coba lagi.",
+    "The link was not saved on this phone. Try again.",
+);
+pub const CASE_LINKS: Text = t(
+    "Kasus terkait (korban yang sama)",
+    "Linked cases (the same victim)",
+);
+pub const CASE_LINK_OPEN: Text = t("Kasus", "Case");
 pub const IDENTITY_SHOW: Text = t("Tampilkan identitas", "Show identity");
 pub const IDENTITY_HIDE: Text = t("Sembunyikan identitas", "Hide identity");
 pub const IDENTITY_EDIT: Text = t("Ubah identitas", "Edit identity");

@@ -2,7 +2,9 @@
 //! supervisor assigns a second officer, and the supervisor's browser wraps the case's key
 //! for that officer at its next sync, so the second officer's browser opens the identity;
 //! once the second officer is taken off the case, the first officer's next identity edit
-//! rotates the key, and the new key is not wrapped for the officer who left.
+//! rotates the key, and the new key is not wrapped for the officer who left. A second case
+//! whose victim has the same NIK is flagged on the officer's identity form, and the
+//! supervisor links the two cases from the same notice.
 //!
 //! And restoring access: after an admin resets the officer's password, the officer's new
 //! browser says the identity is not shared yet until the supervisor shares the keys again;
@@ -183,7 +185,7 @@ async fn duplicate_nik_is_flagged(
     worker: &Worker,
     officer: &Device,
     phone: &Browser,
-) -> Result<()> {
+) -> Result<(Uuid, Uuid)> {
     let held = records(api, officer).await?;
     let first = held
         .iter()
@@ -230,6 +232,49 @@ async fn duplicate_nik_is_flagged(
     phone.wait_for("#nik-duplicate").await?;
     let count = phone.attr("#nik-duplicate", "data-count").await?;
     ensure!(count.as_deref() == Some("1"), "one other case: {count:?}");
+    ensure!(
+        phone.count(".nik-link-case").await? == 0,
+        "an officer does not link cases"
+    );
+    Ok((case, victim))
+}
+
+/// The supervisor types the same NIK on the second case's identity form, links the two
+/// cases from the notice, and after a sync the server holds each linked to the other; the
+/// case page links to the first.
+async fn supervisor_links_the_cases(
+    api: &Api,
+    worker: &Worker,
+    supervisor: &Device,
+    desk: &Browser,
+    (first, second, victim): (Uuid, Uuid, Uuid),
+) -> Result<()> {
+    sync(desk).await?;
+    desk.goto(&format!(
+        "{}#/kasus/{second}/korban/{victim}/identitas",
+        worker.base_url()
+    ))
+    .await?;
+    desk.wait_for("#identity-form").await?;
+    desk.fill("input[name=nik]", NIK).await?;
+    let button = format!(".nik-link-case[data-id='{first}']");
+    desk.wait_for(&button).await?;
+    desk.click(&button).await?;
+    desk.wait_for(&format!(".nik-linked[data-id='{first}']"))
+        .await?;
+    sync(desk).await?;
+    let held = records(api, supervisor).await?;
+    let links = |case: Uuid| {
+        held.iter()
+            .find(|r| r["id"] == json!(case))
+            .map(|r| r["fields"]["linked_cases"].clone())
+    };
+    ensure!(links(second) == Some(json!([first])), "{:?}", links(second));
+    ensure!(links(first) == Some(json!([second])), "{:?}", links(first));
+    desk.goto(&format!("{}#/kasus/{second}", worker.base_url()))
+        .await?;
+    desk.wait_for(&format!("#case-links a.case-link[data-id='{first}']"))
+        .await?;
     Ok(())
 }
 
@@ -292,7 +337,16 @@ async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
     })
     .await?;
     let (case, victim) = case_with_identity(&api, worker, &officer, phone).await?;
-    duplicate_nik_is_flagged(&api, worker, &officer, phone).await?;
+    let (second_case, second_victim) =
+        duplicate_nik_is_flagged(&api, worker, &officer, phone).await?;
+    supervisor_links_the_cases(
+        &api,
+        worker,
+        &supervisor,
+        desk,
+        (case, second_case, second_victim),
+    )
+    .await?;
     let identity_form = format!(
         "{}#/kasus/{case}/korban/{victim}/identitas",
         worker.base_url()

@@ -13,7 +13,10 @@ pub type Draft = Map<String, Value>;
 /// Whether a field is on the form: the parent link is set by the page, and the assigned
 /// officers are set by supervisors elsewhere.
 pub fn shown(ty: FieldType) -> bool {
-    !matches!(ty, FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds)
+    !matches!(
+        ty,
+        FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds
+    )
 }
 
 /// The form for a record's fields (only the fields the form shows).

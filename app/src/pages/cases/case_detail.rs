@@ -184,6 +184,7 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
     let modus = text(&fields, "modus");
     let lines = move || described(&CASE, &fields, i18n.lang());
     let go = move |page: CasePage| move |_| ctx.go(Page::Case(page.clone()));
+    let linked = gugus_model::schema::linked_cases(&file.case.record.fields);
     let victims = file.victims.clone();
     let identities = file.identities.clone();
     let steps = file.legal_steps.clone();
@@ -205,6 +206,7 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
                     {tr(i18n::CASE_EDIT_BUTTON)}
                 </button>
             </div>
+            <CaseLinks linked />
 
             <h2>{tr(i18n::VICTIMS)}</h2>
             <Show when={let none = victims.is_empty(); move || none}>
@@ -246,6 +248,34 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
             </button>
         </div>
     }
+}
+
+/// The cases linked to this one as of the same victim (a supervisor links them from the
+/// identity form's NIK check, each to the other): a link to each.
+#[component]
+fn CaseLinks(linked: Vec<uuid::Uuid>) -> impl IntoView {
+    (!linked.is_empty()).then(|| {
+        let links = linked
+            .into_iter()
+            .map(|case| {
+                let href = Page::Case(CasePage::Detail(case.to_string())).hash();
+                let short = crate::pages::audit::short_id(case);
+                view! {
+                    <li>
+                        <a class="case-link" href=href data-id=case.to_string()>
+                            {tr(i18n::CASE_LINK_OPEN)} " " {short}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section id="case-links">
+                <h2>{tr(i18n::CASE_LINKS)}</h2>
+                <ul class="case-links">{links}</ul>
+            </section>
+        }
+    })
 }
 
 #[component]
