@@ -314,6 +314,17 @@ impl Keyring {
                     .to_fields(),
             );
         }
+        // And for the recovery key, so its code restores the index key as it restores
+        // case keys.
+        if answer.recovery_lacking {
+            let directory: Directory = store.key_directory().await?.unwrap_or_default();
+            if let Some(recovery) = directory.recovery {
+                let wrapped = key
+                    .wrap_for(Uuid::nil(), Reader::Recovery, &recovery.public)
+                    .await?;
+                wrappings.push(wrapped.to_fields());
+            }
+        }
         for chunk in wrappings.chunks(500) {
             api.set_index_keys(token, chunk).await.map_err(failed)?;
         }
@@ -590,6 +601,37 @@ impl Keyring {
 }
 
 impl Keyring {
+    /// Restores this account's wrapping of the task force's index key with the recovery
+    /// key pair, when the server keeps none for its pair as it is now but one for the
+    /// recovery key (`GET /keys/index`, a supervisor's or an admin's): unwrapped with the
+    /// recovery key, wrapped for this account, sent, and kept. Answers whether it did.
+    pub async fn restore_index(
+        &self,
+        store: &Store,
+        api: &crate::sync::Api,
+        token: &str,
+        recovery: &AccountKeyPair,
+    ) -> Result<bool, KeyringError> {
+        let pair = self.pair()?;
+        let failed = |e: crate::sync::ApiError| KeyringError::Store(e.to_string());
+        let answer = api.index_keys(token).await.map_err(failed)?;
+        let (None, Some(for_recovery)) = (&answer.mine, &answer.recovery) else {
+            return Ok(false);
+        };
+        let wrapped = WrappedKey::from_fields(for_recovery).map_err(|_| CryptoError::WrongKey)?;
+        let key = CaseKey::unwrap(&wrapped, recovery, Reader::Recovery).await?;
+        let mine = key
+            .wrap_for(Uuid::nil(), Reader::Account(pair.account), &pair.public)
+            .await?
+            .to_fields();
+        api.set_index_keys(token, std::slice::from_ref(&mine))
+            .await
+            .map_err(failed)?;
+        store.set_index_wrapping(&mine).await?;
+        self.held.borrow_mut().index = Some(key);
+        Ok(true)
+    }
+
     /// Seals as envelopes every identity the device holds that the server still keeps in
     /// plain text (pulled before issue #18 and sealed under the vault here): each is saved
     /// whole under its case's key, so the next push replaces the server's plain text and

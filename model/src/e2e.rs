@@ -602,6 +602,16 @@ pub struct IndexKeys {
     /// The active accounts with live keys that have no wrapping for their key pair as it
     /// is now: a phone that holds the key wraps it for them.
     pub lacking: Vec<PublicKey>,
+    /// The task force's recovery key exists and has no wrapping of the index key: a
+    /// phone that holds the key wraps it for [`Reader::Recovery`] too.
+    #[serde(default)]
+    pub recovery_lacking: bool,
+    /// For a supervisor or an admin: the index key wrapped for the recovery key (fields
+    /// as `mine`), which the recovery code opens when the caller has no wrapping of its
+    /// own (fetching it is an `identity_read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub recovery: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// `PUT /api/v1/keys/index`: wrappings of the index key, each for one account.

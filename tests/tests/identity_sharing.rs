@@ -9,7 +9,7 @@
 //! And restoring access: after an admin resets the officer's password, the officer's new
 //! browser says the identity is not shared yet until the supervisor shares the keys again;
 //! when the officer and the supervisor are both deactivated, a new supervisor restores the
-//! case with the recovery code an admin printed.
+//! case, and the NIK's index key, with the recovery code an admin printed.
 //!
 //! On PostgreSQL, after an officer's browser records an identity and a supervisor's reads
 //! it: neither a `pg_dump` of the database, nor the worker's log at trace level, nor any
@@ -656,6 +656,17 @@ async fn restore_as_new_chair(
     let chair = log_in_with_keys(chair_browser, worker, api, NEW_CHAIR).await?;
     sync(chair_browser).await?;
     sees_not_shared(chair_browser, worker, case).await?;
+    // Nobody who holds the NIK's index key is left to wrap it for the new chair: only the
+    // recovery key's wrapping, which the first phone made, still opens it.
+    let index_keys = || async {
+        let (_, body) = api.get_text("/keys/index", &chair.token).await?;
+        anyhow::Ok(serde_json::from_str::<Value>(&body)?)
+    };
+    let before = index_keys().await?;
+    ensure!(
+        before["mine"].is_null() && before["recovery"].is_object(),
+        "{before}"
+    );
     chair_browser
         .goto(&format!("{}#/penugasan", worker.base_url()))
         .await?;
@@ -677,6 +688,11 @@ async fn restore_as_new_chair(
     );
     let name = read_name(chair_browser, worker, case).await?;
     ensure!(name == FULL_NAME, "the new chair reads {name:?}");
+    let after = index_keys().await?;
+    ensure!(
+        after["mine"].is_object(),
+        "the index key restored too: {after}"
+    );
     Ok(())
 }
 

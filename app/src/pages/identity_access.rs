@@ -43,11 +43,21 @@ pub fn IdentityAccess() -> impl IntoView {
                 Some(typed) => match api.recovery_key(&token).await {
                     Ok(Some(public)) => {
                         match AccountKeyPair::from_recovery_code(&typed, &public.public).await {
-                            Ok(recovery) => keyring
-                                .restore(&store, &recovery, &at)
-                                .await
-                                .map(Some)
-                                .map_err(|_| i18n::ACCESS_FAILED),
+                            Ok(recovery) => {
+                                // The NIK's index key too, when only the recovery key
+                                // still holds it: a lookup, not worth failing over.
+                                let index =
+                                    keyring.restore_index(&store, &api, &token, &recovery).await;
+                                if let Err(error) = index {
+                                    let said = format!("index key not restored: {error}");
+                                    web_sys::console::warn_1(&said.into());
+                                }
+                                keyring
+                                    .restore(&store, &recovery, &at)
+                                    .await
+                                    .map(Some)
+                                    .map_err(|_| i18n::ACCESS_FAILED)
+                            }
                             Err(RecoveryCodeError::Typo(_)) => Err(i18n::ACCESS_TYPO),
                             Err(RecoveryCodeError::NotThisKey) => Err(i18n::ACCESS_NOT_THIS),
                             Err(RecoveryCodeError::Crypto(_)) => Err(i18n::ERR_ENCRYPTION),

@@ -74,6 +74,15 @@ pub async fn index(
         .iter()
         .find(|row| row.user_id == current.user.id && live(row))
         .and_then(|row| fields(&row.wrapping));
+    let recovery_row = rows.iter().find(|row| row.user_id.is_nil());
+    let recovery_lacking =
+        key_id.is_some() && recovery_row.is_none() && state.store.recovery_key().await?.is_some();
+    // Only the roles that restore with the recovery code, and only when they lack a
+    // wrapping of their own.
+    let restores = matches!(current.user.role, Role::Supervisor | Role::Admin);
+    let recovery = recovery_row
+        .filter(|_| restores && mine.is_none())
+        .and_then(|row| fields(&row.wrapping));
     let lacking = match key_id {
         None => Vec::new(),
         Some(_) => holders
@@ -85,7 +94,7 @@ pub async fn index(
             })
             .collect(),
     };
-    if mine.is_some() {
+    if mine.is_some() || recovery.is_some() {
         let read = NewAuditEntry {
             at: crate::clock::now_unix(),
             user_id: Some(current.user.id),
@@ -93,7 +102,7 @@ pub async fn index(
             action: AuditAction::IdentityRead,
             record_kind: Some("index_key".into()),
             record_id: key_id,
-            detail: json!({"via": "index_key"}),
+            detail: json!({"via": if mine.is_some() { "index_key" } else { "index_key_recovery" }}),
         };
         state.store.append_audit(&[read]).await?;
     }
@@ -101,6 +110,8 @@ pub async fn index(
         key_id,
         mine,
         lacking,
+        recovery_lacking,
+        recovery,
     }))
 }
 
@@ -139,6 +150,7 @@ pub async fn set_index(
         )));
     }
     let holders = state.store.holder_public_keys().await?;
+    let recovery_key = state.store.recovery_key().await?;
     let mut key_id = None;
     let mut rows = Vec::with_capacity(body.wrappings.len());
     for (n, fields) in body.wrappings.iter().enumerate() {
@@ -149,21 +161,26 @@ pub async fn set_index(
                 error.problem.code()
             ))
         })?;
-        let Reader::Account(account) = wrapped.reader else {
-            return Err(ApiError::BadRequest(format!(
-                "wrappings[{n}].reader: an account"
-            )));
-        };
         if !wrapped.case_id.is_nil() || key_id.is_some_and(|k| k != wrapped.key_id) {
             return Err(ApiError::BadRequest(format!(
                 "wrappings[{n}]: one index key, with the nil case"
             )));
         }
-        if !holders.iter().any(|(id, _)| *id == account) {
-            return Err(ApiError::BadRequest(format!(
-                "wrappings[{n}].reader: not an active account with keys"
-            )));
-        }
+        // The recovery key's wrapping is kept with the nil account.
+        let account = match wrapped.reader {
+            Reader::Account(account) if holders.iter().any(|(id, _)| *id == account) => account,
+            Reader::Account(_) => {
+                return Err(ApiError::BadRequest(format!(
+                    "wrappings[{n}].reader: not an active account with keys"
+                )))
+            }
+            Reader::Recovery if recovery_key.is_some() => Uuid::nil(),
+            Reader::Recovery => {
+                return Err(ApiError::BadRequest(format!(
+                    "wrappings[{n}].reader: the task force has no recovery key yet"
+                )))
+            }
+        };
         key_id = Some(wrapped.key_id);
         rows.push(IndexKeyRow {
             user_id: account,

@@ -26,7 +26,7 @@ pub struct NewUser {
 /// One account's wrapping of the task force's index key (issue #18), as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexKeyRow {
-    /// The account.
+    /// The account; nil for the wrapping for the task force's recovery key.
     pub user_id: Uuid,
     /// The wrapping's fields (`model::e2e::WrappedKey::to_fields`), JSON text.
     pub wrapping: String,

@@ -124,11 +124,13 @@ pub trait Store: Send + Sync {
     /// supervisors, admins) with live keys.
     async fn holder_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     /// The wrappings of the task force's index key: per account, the key's id, the
-    /// wrapping's fields (JSON text) and the fingerprint of the public key it is for.
+    /// wrapping's fields (JSON text) and the fingerprint of the public key it is for; and
+    /// the recovery key's (migration 0016), first, with the nil account.
     async fn index_keys(&self) -> Result<Vec<IndexKeyRow>, StoreError>;
-    /// Stores wrappings of the index key `key_id` (an account's older one replaced) and
-    /// `audit`, in one transaction; `false` (nothing written) when the store holds
-    /// wrappings of another key.
+    /// Stores wrappings of the index key `key_id` (an account's older one replaced; the
+    /// recovery key's, with the nil account, kept once made) and `audit`, in one
+    /// transaction; `false` (nothing written) when the store holds wrappings of another
+    /// key.
     async fn set_index_keys(
         &self,
         key_id: Uuid,

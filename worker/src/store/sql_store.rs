@@ -358,15 +358,26 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn index_keys(&self) -> Result<Vec<super::IndexKeyRow>, StoreError> {
         let sql = "SELECT user_id, wrapping, reader_key FROM index_keys ORDER BY user_id";
-        let rows: Vec<(Id, String, Option<String>)> =
-            self.conn().await?.fetch_all(query(sql)).await?;
-        Ok(rows
+        let mut conn = self.conn().await?;
+        let rows: Vec<(Id, String, Option<String>)> = conn.fetch_all(query(sql)).await?;
+        let recovery: Option<(String,)> = conn
+            .fetch_optional(query("SELECT wrapping FROM index_key_recovery"))
+            .await?;
+        let recovery = recovery.map(|(wrapping,)| super::IndexKeyRow {
+            user_id: Uuid::nil(),
+            wrapping,
+            reader_key: None,
+        });
+        Ok(recovery
             .into_iter()
-            .map(|(id, wrapping, reader_key)| super::IndexKeyRow {
-                user_id: id.0,
-                wrapping,
-                reader_key,
-            })
+            .chain(
+                rows.into_iter()
+                    .map(|(id, wrapping, reader_key)| super::IndexKeyRow {
+                        user_id: id.0,
+                        wrapping,
+                        reader_key,
+                    }),
+            )
             .collect())
     }
 
@@ -381,12 +392,26 @@ impl<B: Backend> Store for SqlStore<B> {
             .ok_or_else(|| StoreError::Corrupt("an index key set by nobody".into()))?;
         let mut tx = B::begin_write(&self.pool).await?;
         let held: Option<(String,)> = tx
-            .fetch_optional(query("SELECT key_id FROM index_keys LIMIT 1"))
+            .fetch_optional(query(
+                "SELECT key_id FROM index_keys UNION ALL SELECT key_id FROM index_key_recovery LIMIT 1",
+            ))
             .await?;
         if held.is_some_and(|(held,)| held != key_id.to_string()) {
             return Ok(false);
         }
-        for row in rows {
+        for row in rows.iter().filter(|row| row.user_id.is_nil()) {
+            // The recovery key's: made once, never replaced (its key pair never changes).
+            let insert = query(
+                "INSERT INTO index_key_recovery (only_one, key_id, wrapping, set_by, set_at)
+                 VALUES (1, $1, $2, $3, $4) ON CONFLICT (only_one) DO NOTHING",
+            )
+            .bind(key_id.to_string())
+            .bind(row.wrapping.clone())
+            .bind(by)
+            .bind(audit.at);
+            tx.execute(insert).await?;
+        }
+        for row in rows.iter().filter(|row| !row.user_id.is_nil()) {
             let upsert = query(
                 "INSERT INTO index_keys (user_id, key_id, wrapping, reader_key, set_by, set_at)
                  VALUES ($1, $2, $3, $4, $5, $6)

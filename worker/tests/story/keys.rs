@@ -21,6 +21,7 @@ crate::on_both_backends!(
     plain_identities_of_an_older_store_go_once_a_supervisor_seals_them,
     the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases,
     an_own_password_change_relocks_the_live_pair_and_ends_the_other_sessions,
+    the_index_key_is_wrapped_once_for_the_recovery_key_which_supervisors_restore_from,
 );
 
 /// A key pair of the right shape: public key `04` and 64 bytes of `fill`; a 16-byte salt
@@ -637,7 +638,10 @@ async fn the_index_key_is_one_per_task_force_and_nik_indexes_find_other_cases(
     }
     let (status, none) = server.get("/keys/index", Some(&officer.token)).await?;
     assert_eq!(status, StatusCode::OK, "{none}");
-    assert_eq!(none, json!({"key_id": null, "mine": null, "lacking": []}));
+    assert_eq!(
+        none,
+        json!({"key_id": null, "mine": null, "lacking": [], "recovery_lacking": false})
+    );
 
     let key_id = Uuid::now_v7();
     let mine = index_wrapping(key_id, officer.user.id, 1);
@@ -881,5 +885,93 @@ async fn an_own_password_change_relocks_the_live_pair_and_ends_the_other_session
     }
     let answer = server.post("/account/password", token, &guess).await?;
     assert_error(&answer, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    Ok(())
+}
+
+/// The index key wrapped for the task force's recovery key: asked for once the recovery key
+/// exists, taken once, never before; handed (as an identity read) only to a supervisor or
+/// an admin without a wrapping of its own, who restores from it with the recovery code.
+async fn the_index_key_is_wrapped_once_for_the_recovery_key_which_supervisors_restore_from(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    for (who, fill) in [(&officer, 1u8), (&supervisor, 3)] {
+        let (status, _) = server
+            .put("/keys/me", Some(&who.token), &keys(fill, fill))
+            .await?;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    let key_id = Uuid::now_v7();
+    let mut for_recovery = index_wrapping(key_id, Uuid::nil(), 9);
+    for_recovery["reader"] = json!("recovery");
+    for_recovery
+        .as_object_mut()
+        .map(|fields| fields.remove("reader_key"));
+    let put = |token: &str, wrappings: Vec<Value>| {
+        let body = json!({ "wrappings": wrappings });
+        let token = token.to_owned();
+        async move { server.put("/keys/index", Some(&token), &body).await }
+    };
+    // Before the recovery key exists: refused, and nobody is asked for one.
+    let refused = put(&officer.token, vec![for_recovery.clone()]).await?;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "bad_request");
+    let (status, _) = put(
+        &officer.token,
+        vec![index_wrapping(key_id, officer.user.id, 1)],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", Some(&officer.token)).await?;
+    assert_eq!(held["recovery_lacking"], false, "{held}");
+
+    let public = keys(9, 9)["public"].clone();
+    let (status, _) = server
+        .put(
+            "/keys/recovery",
+            Some(&admin.token),
+            &json!({"public": public}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", Some(&officer.token)).await?;
+    assert_eq!(held["recovery_lacking"], true, "{held}");
+    let (status, _) = put(&officer.token, vec![for_recovery.clone()]).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", Some(&officer.token)).await?;
+    assert_eq!(held["recovery_lacking"], false, "{held}");
+    assert!(held.get("recovery").is_none(), "not to an officer: {held}");
+
+    // Another wrapping for the recovery key does not replace the first; another key is
+    // refused as for accounts.
+    let mut second = for_recovery.clone();
+    second["wrapped"] = json!("44".repeat(48));
+    let (status, _) = put(&officer.token, vec![second]).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let mut other_key = for_recovery.clone();
+    other_key["key_id"] = json!(Uuid::now_v7());
+    let refused = put(&officer.token, vec![other_key]).await?;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "keys_exist");
+
+    // The supervisor has no wrapping of its own: it gets the recovery key's, as a read.
+    let (_, held) = server.get("/keys/index", Some(&supervisor.token)).await?;
+    assert_eq!(held["mine"], Value::Null);
+    assert_eq!(held["recovery"], for_recovery, "the first, kept");
+    let (_, trail) = server.get("/audit?limit=200", Some(&admin.token)).await?;
+    assert!(
+        trail.to_string().contains("index_key_recovery"),
+        "the read is traced: {trail}"
+    );
+    // Once restored it has its own, and the recovery key's is not sent again.
+    let (status, _) = put(
+        &supervisor.token,
+        vec![index_wrapping(key_id, supervisor.user.id, 3)],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, held) = server.get("/keys/index", Some(&supervisor.token)).await?;
+    assert!(held["mine"].is_object(), "{held}");
+    assert!(held.get("recovery").is_none(), "{held}");
     Ok(())
 }
