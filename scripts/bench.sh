@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes first_visit first_sync sync app stats)
+SECTIONS=(sizes first_visit first_sync sync app identity_open stats)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -76,6 +76,24 @@ bench_app() {
   # data: the report should show the figure rather than time out.
   GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-600} \
     GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/app-bench"
+}
+
+# Opening a victim's identity on the case page of a phone holding 10,000 cases: the first
+# open after an unlock (the case key unwrapped), again, and with 4x CPU throttling
+# (tests/src/bin/identity-open-bench.rs; GUGUS_BENCH_CASES, GUGUS_BENCH_RUNS;
+# GUGUS_BENCH_DIST and GUGUS_WORKER_BIN measure another build's app and worker).
+bench_identity_open() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  "$root/scripts/ensure-tools.sh" browser >&2
+  if [[ -z ${GUGUS_BENCH_DIST:-} ]]; then
+    "$root/scripts/build-app.sh" >&2
+    (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  fi
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin identity-open-bench --locked >&2)
+  GUGUS_E2E_TIMEOUT_SECS=${GUGUS_E2E_TIMEOUT_SECS:-600} \
+    GUGUS_WORKER_BIN="${GUGUS_WORKER_BIN:-$target/release/gugus-worker}" RUST_LOG=warn \
+    "$target/debug/identity-open-bench"
 }
 
 # The evaluation's figures (GET /api/v1/stats) over generated data on SQLite and
