@@ -81,6 +81,11 @@ pub struct Keyring {
 struct Held {
     keys: HashMap<Uuid, CaseKey>,
     index: Option<CaseKey>,
+    /// The case keys wrapped for this account's pair on the device, by key id, as last
+    /// read ([`Keyring::warm`]): a key is found without reading every wrapping again.
+    /// Wrappings are never edited, so an entry stays true; one pulled since is missed,
+    /// and a miss reads them all again.
+    mine: Option<HashMap<Uuid, WrappedKey>>,
 }
 
 impl Keyring {
@@ -134,6 +139,34 @@ impl Keyring {
             .collect())
     }
 
+    /// Reads every case key wrapped for this account on the device into memory (see
+    /// `Held::mine`), so that the first identity opened after an unlock does not wait for
+    /// it: run once the pair is open.
+    pub async fn warm(&self, store: &Store) -> Result<(), KeyringError> {
+        let mine = self
+            .wrapped_for_me(store, |_| true)
+            .await?
+            .into_iter()
+            .map(|wrapped| (wrapped.key_id, wrapped))
+            .collect();
+        self.held.borrow_mut().mine = Some(mine);
+        Ok(())
+    }
+
+    /// The wrapping of case key `key_id` for this account: from memory, else read again.
+    async fn my_wrapping(
+        &self,
+        store: &Store,
+        key_id: Uuid,
+    ) -> Result<Option<WrappedKey>, KeyringError> {
+        let known = |held: &Held| held.mine.as_ref()?.get(&key_id).cloned();
+        if let Some(wrapped) = known(&self.held.borrow()) {
+            return Ok(Some(wrapped));
+        }
+        self.warm(store).await?;
+        Ok(known(&self.held.borrow()))
+    }
+
     /// The case key with id `key_id`, unwrapped once and then held.
     async fn key(&self, store: &Store, key_id: Uuid) -> Result<CaseKey, KeyringError> {
         if let Some(key) = self.held.borrow().keys.get(&key_id) {
@@ -141,10 +174,8 @@ impl Keyring {
         }
         let pair = self.pair()?;
         let wrapped = self
-            .wrapped_for_me(store, |w| w.key_id == key_id)
+            .my_wrapping(store, key_id)
             .await?
-            .into_iter()
-            .next()
             .ok_or(KeyringError::NotShared)?;
         let key = CaseKey::unwrap(&wrapped, pair, wrapped.reader).await?;
         self.held.borrow_mut().keys.insert(key_id, key.clone());

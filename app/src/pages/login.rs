@@ -84,7 +84,8 @@ pub(crate) fn ensure_keys(ctx: Ctx, password: &str, online: bool) {
                         *open = open.with_pair(pair);
                     }
                 });
-                // The index key from the device's copy (the next sync fetches it).
+                // The index key from the device's copy (the next sync fetches it), and
+                // the case keys wrapped for this account, ready for the first identity.
                 if let Some(keyring) = ctx.keyring.get_untracked() {
                     let store = ctx.store();
                     let _ = crate::sync::upkeep::index_from_device(keyring, store).await;

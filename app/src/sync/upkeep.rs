@@ -176,13 +176,16 @@ pub async fn after_pull(
 )]
 fn index_from_device_split(keyring: Keyring, store: Store) -> Result<Work<()>, SplitLoaderError> {
     Ok(Box::pin(async move {
+        keyring.warm(&store).await?;
         keyring.keep_index_key(&store, None).await?;
         Ok(())
     }))
 }
 
-/// Opens the task force's index key from the phone's copy (after an unlock, with no
-/// signal needed; the next sync fetches it).
+/// After the pair is open (a login, an unlock), with no signal needed: opens the task
+/// force's index key from the phone's copy (the next sync fetches it), and reads the case
+/// keys wrapped for this account into memory (`Keyring::warm`), so the first identity
+/// opened does not wait for that.
 pub async fn index_from_device(keyring: Keyring, store: Store) -> Result<(), SyncProblem> {
     #[cfg(feature = "split")]
     let work = index_from_device_split(keyring, store).await;
