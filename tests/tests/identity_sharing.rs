@@ -11,9 +11,10 @@
 //! when the officer and the supervisor are both deactivated, a new supervisor restores the
 //! case, and the NIK's index key, with the recovery code an admin printed.
 //!
-//! On PostgreSQL, after an officer's browser records an identity and a supervisor's reads
-//! it: neither a `pg_dump` of the database, nor the worker's log at trace level, nor any
-//! answer to any role holds its name, NIK, phone or address.
+//! On PostgreSQL and on SQLite, after a generated load, an officer's browser records an
+//! identity and a supervisor's reads it: neither a `pg_dump` of the database nor the SQLite
+//! files, nor the worker's log at trace level, nor any answer to any role holds its name,
+//! NIK, phone or address.
 //!
 //! And a password change: the officer changes it on the settings page; the old one opens
 //! neither the account nor the phone, the new one opens both and the identity still reads;
@@ -798,17 +799,74 @@ async fn on_postgresql_no_dump_log_or_answer_holds_an_identity() -> Result<()> {
     let Some(database) = gugus_e2e::postgres::FreshDatabase::create("gugus_at_rest").await? else {
         return Ok(());
     };
-    let outcome = at_rest(&database.url).await;
+    let url = database.url.clone();
+    let outcome = at_rest(&database.url, move || {
+        let output = std::process::Command::new("pg_dump")
+            .args(["--data-only", "--dbname", &url])
+            .output()
+            .context("running pg_dump")?;
+        ensure!(
+            output.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    })
+    .await;
     database.drop_database().await?;
     outcome
 }
 
-async fn at_rest(url: &str) -> Result<()> {
+/// The same on the embedded SQLite store: its files, read as raw bytes (the database, its
+/// write-ahead log and shared memory), hold no identity either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_no_file_log_or_answer_holds_an_identity() -> Result<()> {
+    let data = tempfile::Builder::new()
+        .prefix("gugus-e2e-data-")
+        .tempdir()?;
+    let path = data.path().join("gugus.db");
+    let url = format!("sqlite://{}", path.display());
+    let dir = data.path().to_owned();
+    at_rest(&url, move || {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with("gugus.db") {
+                bytes.extend(std::fs::read(entry.path())?);
+            }
+        }
+        ensure!(!bytes.is_empty(), "no SQLite file in {}", dir.display());
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    })
+    .await
+}
+
+/// After a generated load, an officer's browser records an identity and a supervisor's
+/// reads it: `store_text` (what the store keeps at rest, as text), the worker's log at
+/// trace level and every answer to every role hold no name, NIK, phone or address.
+async fn at_rest(url: &str, store_text: impl Fn() -> Result<String>) -> Result<()> {
     const SECRETS: [&str; 4] = [FULL_NAME, NIK, "081327770099", "Dusun Karangsari"];
     let worker = Worker::start_traced(url)?;
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
     worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
     worker.add_user("bupati", "Bupati", "viewer", "sandi-bupati-satu")?;
+    let until = app::days_before_today(1);
+    worker.generate(&[
+        "--as",
+        SUPERVISOR.0,
+        "--assign",
+        OFFICER.0,
+        "--seed",
+        "18",
+        "--cases",
+        "40",
+        "--activities",
+        "20",
+        "--months",
+        "6",
+        "--until",
+        &until,
+    ])?;
     let (desk, phone) = (Browser::start().await?, Browser::start().await?);
     let api = Api::new(&worker.api_url(), timeout())?;
     let outcome = async {
@@ -856,19 +914,10 @@ async fn at_rest(url: &str) -> Result<()> {
         ] {
             answers.push_str(&api.get_text(path, &device.token).await?.1);
         }
-        let output = std::process::Command::new("pg_dump")
-            .args(["--data-only", "--dbname", url])
-            .output()
-            .context("running pg_dump")?;
-        ensure!(
-            output.status.success(),
-            "pg_dump: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let dump = String::from_utf8_lossy(&output.stdout).into_owned();
+        let dump = store_text()?;
         ensure!(
             dump.contains("gugus-e2e:v1:"),
-            "the dump holds the envelopes"
+            "the store holds the envelopes"
         );
         let log = worker.log();
         ensure!(
@@ -876,7 +925,7 @@ async fn at_rest(url: &str) -> Result<()> {
             "the log has every statement (RUST_LOG=trace)"
         );
         for secret in SECRETS {
-            ensure!(!dump.contains(secret), "{secret:?} is in the pg_dump");
+            ensure!(!dump.contains(secret), "{secret:?} is in the store");
             ensure!(!log.contains(secret), "{secret:?} is in the worker's log");
             ensure!(!answers.contains(secret), "{secret:?} is in an answer");
         }
