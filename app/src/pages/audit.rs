@@ -303,7 +303,15 @@ mod tests {
         );
         assert_eq!(change_text(&created, Lang::Id), "Akun dibuat: sari");
         let reset = entry("account", "user", json!({"change": "password_reset"}));
-        assert_eq!(change_text(&reset, Lang::Id), "Kata sandi diganti");
+        assert_eq!(
+            change_text(&reset, Lang::Id),
+            "Kata sandi diatur ulang oleh admin"
+        );
+        let changed = entry("account", "user", json!({"change": "password_changed"}));
+        assert_eq!(
+            change_text(&changed, Lang::Id),
+            "Kata sandi diganti sendiri"
+        );
         let edit = entry(
             "mutation",
             "case",
