@@ -280,7 +280,7 @@ async fn supervisor_journey(desk: &Browser, base_url: &str) -> Result<()> {
     let expected = [
         "Akun dibuat: petugas2",
         "Akun dinonaktifkan: petugas2",
-        "Kata sandi diganti: petugas2",
+        "Kata sandi diatur ulang oleh admin: petugas2",
         "Akun diaktifkan: petugas2",
     ];
     let shown = poll("the admin's account changes in #audit-list", || async {
