@@ -277,6 +277,50 @@ fn new_case_id(
     Ok(parent.case_id)
 }
 
+/// A case's list field of ids: its name, and how its ids are read.
+type IdList = (
+    &'static str,
+    fn(&serde_json::Map<String, serde_json::Value>) -> Vec<Uuid>,
+);
+
+/// The ids a case mutation adds to the list field `name` (as `read` reads it) when it
+/// changes the list; a role that may not assign is refused `forbidden` with `refusal`.
+/// `None`: not a case, or the list as it was.
+fn added_to_list(
+    batch: &PushBatch,
+    kind: RecordKind,
+    mutation: &Mutation,
+    current: Option<&StoredRecord>,
+    (name, read): IdList,
+    refusal: &str,
+) -> Result<Option<Vec<Uuid>>, RejectError> {
+    if kind != RecordKind::Case || !mutation.fields.contains_key(name) {
+        return Ok(None);
+    }
+    let before: HashSet<Uuid> = current
+        .map(|record| read(&record.fields))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let after = read(&mutation.fields);
+    if after.len() == before.len() && after.iter().all(|id| before.contains(id)) {
+        return Ok(None);
+    }
+    if !scope::may_assign(batch.user.role) {
+        return Err(RejectError {
+            field: Some(name.into()),
+            message: refusal.into(),
+            ..RejectError::forbidden()
+        });
+    }
+    Ok(Some(
+        after
+            .into_iter()
+            .filter(|id| !before.contains(id))
+            .collect(),
+    ))
+}
+
 /// Refuses a change of a case's assigned officers by a role that may not assign, and the
 /// assignment of anyone who is not an officer.
 pub(super) fn check_assignment(
@@ -286,27 +330,12 @@ pub(super) fn check_assignment(
     mutation: &Mutation,
     current: Option<&StoredRecord>,
 ) -> Result<(), RejectError> {
-    if kind != RecordKind::Case || !mutation.fields.contains_key(ASSIGNED_OFFICERS) {
+    let list: IdList = (ASSIGNED_OFFICERS, schema::assigned_officers);
+    let refusal = "Only a supervisor or an administrator assigns officers to a case.";
+    let Some(added) = added_to_list(batch, kind, mutation, current, list, refusal)? else {
         return Ok(());
-    }
-    let before: HashSet<Uuid> = current
-        .map(|record| schema::assigned_officers(&record.fields))
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    let after = schema::assigned_officers(&mutation.fields);
-    if after.len() == before.len() && after.iter().all(|id| before.contains(id)) {
-        return Ok(());
-    }
-    if !scope::may_assign(batch.user.role) {
-        return Err(RejectError {
-            field: Some(ASSIGNED_OFFICERS.into()),
-            message: "Only a supervisor or an administrator assigns officers to a case.".into(),
-            ..RejectError::forbidden()
-        });
-    }
-    let added = after.iter().filter(|id| !before.contains(id));
-    if added.into_iter().any(|id| !work.officers.contains(id)) {
+    };
+    if added.iter().any(|id| !work.officers.contains(id)) {
         let error = FieldError::new(ASSIGNED_OFFICERS, Problem::UnknownOfficer);
         return Err(RejectError::invalid(vec![error]));
     }
@@ -323,36 +352,18 @@ pub(super) fn check_links(
     mutation: &Mutation,
     current: Option<&StoredRecord>,
 ) -> Result<(), RejectError> {
-    if kind != RecordKind::Case || !mutation.fields.contains_key(LINKED_CASES) {
+    let list: IdList = (LINKED_CASES, schema::linked_cases);
+    let refusal = "Only a supervisor or an administrator links cases.";
+    let Some(added) = added_to_list(batch, kind, mutation, current, list, refusal)? else {
         return Ok(());
-    }
-    let before: HashSet<Uuid> = current
-        .map(|record| schema::linked_cases(&record.fields))
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    let after = schema::linked_cases(&mutation.fields);
-    if after.len() == before.len() && after.iter().all(|id| before.contains(id)) {
-        return Ok(());
-    }
-    if !scope::may_assign(batch.user.role) {
-        return Err(RejectError {
-            field: Some(LINKED_CASES.into()),
-            message: "Only a supervisor or an administrator links cases.".into(),
-            ..RejectError::forbidden()
-        });
-    }
+    };
     let is_case = |id: &Uuid| {
         *id != mutation.record_id
             && work.records.get(id).is_some_and(|entry| {
                 entry.kind == RecordKind::Case.as_str() && !entry.record.deleted
             })
     };
-    if after
-        .iter()
-        .filter(|id| !before.contains(id))
-        .any(|id| !is_case(id))
-    {
+    if added.iter().any(|id| !is_case(id)) {
         let error = FieldError::new(LINKED_CASES, Problem::UnknownCase);
         return Err(RejectError::invalid(vec![error]));
     }
