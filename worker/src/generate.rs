@@ -296,8 +296,9 @@ impl<'a> Gen<'a> {
             id: case_id,
             fields,
         }];
+        let key_id = self.case_key(case_id, reported, &mut records);
         for _ in 0..self.rng.gen_range(1..=3) {
-            self.victim(case_id, reported, (kec, desa), &mut records);
+            self.victim(case_id, key_id, reported, (kec, desa), &mut records);
         }
         self.legal_steps(case_id, reported, &mut records);
         for n in 0..self.rng.gen_range(0..=2) {
@@ -313,9 +314,41 @@ impl<'a> Gen<'a> {
         records
     }
 
+    /// The case's key (issue #18), as a `case_key` record: the server holds identities only
+    /// as envelopes, under a key a `case_key` record of their case names. Generated ones
+    /// are of the size the phone's would be, under a key wrapped (random bytes too) for an
+    /// account that does not exist: every phone passes over it (the identities show as not
+    /// shared) and no phone ever shares it on.
+    fn case_key(&mut self, case_id: Uuid, reported: Date, records: &mut Vec<Generated>) -> Uuid {
+        let key_id = self.id(reported);
+        let nobody = Uuid::from_u128(self.rng.gen());
+        let mut ephemeral = vec![0x04];
+        ephemeral.extend((0..64).map(|_| self.rng.gen::<u8>()));
+        let wrapped = model::e2e::WrappedKey {
+            case_id,
+            key_id,
+            reader: model::e2e::Reader::Account(nobody),
+            ephemeral,
+            nonce: (0..model::e2e::NONCE_BYTES)
+                .map(|_| self.rng.gen())
+                .collect(),
+            wrapped: (0..model::e2e::KEY_BYTES + model::e2e::TAG_BYTES)
+                .map(|_| self.rng.gen())
+                .collect(),
+            reader_key: None,
+        };
+        records.push(Generated {
+            kind: RecordKind::CaseKey,
+            id: self.id(reported),
+            fields: wrapped.to_fields(),
+        });
+        key_id
+    }
+
     fn victim(
         &mut self,
         case_id: Uuid,
+        key_id: Uuid,
         reported: Date,
         (kec, desa): (&Region, &Region),
         records: &mut Vec<Generated>,
@@ -367,33 +400,6 @@ impl<'a> Gen<'a> {
             self.rng.gen_range(1..8),
             desa.name
         );
-        // The server holds identities only as envelopes (issue #18): generated ones are of
-        // the size the phone's would be, under a case key no account holds. The worker
-        // takes an envelope only under a key a `case_key` record of its case names: here
-        // one wrapped for an account that does not exist, which every phone passes over
-        // (the identity shows as not shared) and no phone ever shares on.
-        let key_id = self.id(reported);
-        let nobody = Uuid::from_u128(self.rng.gen());
-        let mut ephemeral = vec![0x04];
-        ephemeral.extend((0..64).map(|_| self.rng.gen::<u8>()));
-        let wrapped = model::e2e::WrappedKey {
-            case_id,
-            key_id,
-            reader: model::e2e::Reader::Account(nobody),
-            ephemeral,
-            nonce: (0..model::e2e::NONCE_BYTES)
-                .map(|_| self.rng.gen())
-                .collect(),
-            wrapped: (0..model::e2e::KEY_BYTES + model::e2e::TAG_BYTES)
-                .map(|_| self.rng.gen())
-                .collect(),
-            reader_key: None,
-        };
-        records.push(Generated {
-            kind: RecordKind::CaseKey,
-            id: self.id(reported),
-            fields: wrapped.to_fields(),
-        });
         let mut fields = Map::new();
         fields.insert("victim_id".into(), json!(id));
         for (name, plain) in [
