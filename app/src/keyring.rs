@@ -349,7 +349,12 @@ impl Keyring {
         // case keys.
         if answer.recovery_lacking {
             let directory: Directory = store.key_directory().await?.unwrap_or_default();
-            if let Some(recovery) = directory.recovery {
+            // Made since the directory was fetched (this admin's browser just did): asked.
+            let recovery = match directory.recovery {
+                Some(recovery) => Some(recovery),
+                None => api.recovery_key(token).await.map_err(failed)?,
+            };
+            if let Some(recovery) = recovery {
                 let wrapped = key
                     .wrap_for(Uuid::nil(), Reader::Recovery, &recovery.public)
                     .await?;

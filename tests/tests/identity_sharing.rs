@@ -722,9 +722,11 @@ async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) 
     let api = Api::new(&worker.api_url(), timeout())?;
     let officer = api.login(OFFICER.0, OFFICER.1).await?;
     let (case, victim, identity) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    // An envelope under a key wrapped for nobody here: the worker takes it.
+    let key_id = Uuid::now_v7();
     let envelope = format!(
         "gugus-e2e:v1:{}:{}:{}",
-        Uuid::now_v7(),
+        key_id,
         "00".repeat(12),
         "ab".repeat(30)
     );
@@ -738,7 +740,12 @@ async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) 
                "fields": {"case_id": case, "pseudonym": "K. W.", "sex": "female", "age": 30,
                           "kecamatan": "33.03.08", "desa": "33.03.08.2001",
                           "consent": true, "consent_date": "2026-11-21"}}),
-        json!({"id": 3, "kind": "victim_identity", "record_id": identity, "op": "upsert",
+        json!({"id": 3, "kind": "case_key", "record_id": Uuid::now_v7(), "op": "upsert",
+               "base_version": 0, "at": "2026-12-04T02:00:00Z",
+               "fields": {"case_id": case, "key_id": key_id, "reader": Uuid::now_v7(),
+                          "ephemeral": format!("04{}", "5a".repeat(64)),
+                          "nonce": "01".repeat(12), "wrapped": "ee".repeat(48)}}),
+        json!({"id": 4, "kind": "victim_identity", "record_id": identity, "op": "upsert",
                "base_version": 0, "at": "2026-12-04T02:00:00Z",
                "fields": {"victim_id": victim, "full_name": envelope}}),
     ];
@@ -746,7 +753,7 @@ async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) 
         .push(&officer, push_body(officer.device_id, &created))
         .await?;
     ensure!(
-        answer.body["results"][2]["status"] == "applied",
+        answer.body["results"][3]["status"] == "applied",
         "{}",
         answer.body
     );

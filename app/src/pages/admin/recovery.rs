@@ -73,6 +73,15 @@ pub fn RecoveryKeySection() -> impl IntoView {
                 .await
             {
                 Ok(()) => {
+                    // The NIK's index key, when this browser holds it, is wrapped for the
+                    // new recovery key at once: this admin may not sync again.
+                    if let Some(keyring) = ctx.keyring.get_untracked() {
+                        let api = (&Api::here(), token.as_str());
+                        if let Err(error) = keyring.keep_index_key(&ctx.store(), Some(api)).await {
+                            let said = format!("index key not wrapped for recovery: {error}");
+                            web_sys::console::warn_1(&said.into());
+                        }
+                    }
                     saved.set(true);
                     stage.set(Stage::Made);
                 }
