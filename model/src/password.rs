@@ -70,6 +70,15 @@ impl Weakness {
             .build()
     }
 
+    /// A `weak_password` error's `reason` in words: a reason this build does not know, or
+    /// none, reads as [`Weakness::Guessable`].
+    pub fn reason_text(reason: Option<&str>) -> Text {
+        reason
+            .and_then(Weakness::parse)
+            .unwrap_or(Weakness::Guessable)
+            .text()
+    }
+
     /// The reason in words.
     pub fn text(self) -> Text {
         match self {

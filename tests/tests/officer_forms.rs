@@ -257,3 +257,46 @@ async fn needs(phone: &Browser) -> Result<()> {
     phone.save_screenshot("note-form").await?;
     Ok(())
 }
+
+/// The password section of the settings page at 360x640: it fits the screen, its button
+/// is a large target, and without signal the change says so in words and changes nothing
+/// (the old password still unlocks the app).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_change_fits_the_phone_and_says_when_there_is_no_signal() -> Result<()> {
+    on_a_phone("password", password_offline).await
+}
+
+async fn password_offline(phone: &Browser) -> Result<()> {
+    phone.click("#nav-settings").await?;
+    phone.wait_for("#settings-password").await?;
+    let layout = phone
+        .execute(
+            "const button = document.getElementById('password-submit').getBoundingClientRect();
+             return [document.documentElement.scrollWidth, button.height,
+                [...document.querySelectorAll('#settings-password *')]
+                    .filter(e => e.getBoundingClientRect().right > 360.5).length];",
+            vec![],
+        )
+        .await?;
+    ensure!(layout[0].as_f64().unwrap_or(f64::MAX) <= 360.0, "{layout}");
+    ensure!(
+        layout[1].as_f64().unwrap_or(0.0) >= 44.0,
+        "a large button: {layout}"
+    );
+    ensure!(
+        layout[2] == json!(0),
+        "nothing wider than the screen: {layout}"
+    );
+
+    phone.set_offline(true).await?;
+    phone.fill("#password-current", OFFICER.1).await?;
+    phone.fill("#password-new", "lonceng-balai-desa").await?;
+    phone.fill("#password-repeat", "lonceng-balai-desa").await?;
+    phone.click("#password-submit").await?;
+    let said = phone.text("#password-error").await?;
+    ensure!(said.contains("Tidak ada sinyal"), "{said:?}");
+    ensure!(phone.count("#password-done").await? == 0);
+    phone.set_offline(false).await?;
+    app::reload_and_unlock(phone, OFFICER.1).await?;
+    Ok(())
+}

@@ -33,11 +33,7 @@ pub fn account_error_text(error: &ApiError) -> Text {
         } => match code.as_str() {
             "username_taken" => i18n::ACCOUNT_TAKEN,
             "own_account" => i18n::ACCOUNT_NOT_YOURSELF,
-            "weak_password" => reason
-                .as_deref()
-                .and_then(Weakness::parse)
-                .unwrap_or(Weakness::Guessable)
-                .text(),
+            "weak_password" => Weakness::reason_text(reason.as_deref()),
             _ => i18n::ACCOUNT_REFUSED,
         },
         ApiError::Server { status: 404, .. } => i18n::ACCOUNT_GONE,

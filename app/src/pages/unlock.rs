@@ -45,7 +45,7 @@ async fn follow_login(ctx: Ctx, old: &str, login: &str) {
     let store = ctx.store();
     if let Ok((_, Some(lock))) = store.owner().await {
         if let Ok(lock) = Vault::rewrap(old, &lock, login).await {
-            let _ = store.set_password_locks(&lock, None).await;
+            let _ = store.set_password_locks(Some(&lock), None).await;
         }
     }
 }

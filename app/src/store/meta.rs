@@ -173,16 +173,18 @@ impl Store {
     }
 
     /// After a password change: the vault's new lock and the account's key pair relocked
-    /// (when the device holds it), in one strict transaction, so the device never keeps
-    /// one under the old password and the other under the new.
+    /// (each when the device holds it), in one strict transaction, so the device never
+    /// keeps one under the old password and the other under the new.
     pub async fn set_password_locks(
         &self,
-        lock: &VaultLock,
+        lock: Option<&VaultLock>,
         held: Option<&HeldKeys>,
     ) -> StoreResult<()> {
         let tx = self.write_strict(&[META])?;
         let meta = tx.object_store(META)?;
-        put(&meta, VAULT_LOCK, lock).await?;
+        if let Some(lock) = lock {
+            put(&meta, VAULT_LOCK, lock).await?;
+        }
         if let Some(held) = held {
             put(&meta, ACCOUNT_KEYS, held).await?;
         }

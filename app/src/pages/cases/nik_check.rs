@@ -35,17 +35,16 @@ async fn link(ctx: Ctx, one: &str, other: &str) -> Result<(), crate::store::Stor
             continue;
         };
         let opened = listed.record.fields;
-        let mut linked: Vec<Value> = opened
-            .get(LINKED_CASES)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if linked.iter().any(|id| id.as_str() == Some(that)) {
+        let mut linked = gugus_model::schema::linked_cases(&opened);
+        let Ok(that) = that.parse::<Uuid>() else {
+            continue;
+        };
+        if linked.contains(&that) {
             continue;
         }
-        linked.push(Value::String(that.to_owned()));
+        linked.push(that);
         let mut fields = opened.clone();
-        fields.insert(LINKED_CASES.into(), Value::Array(linked));
+        fields.insert(LINKED_CASES.into(), serde_json::json!(linked));
         let at = crate::clock::now_rfc3339();
         store
             .save_edit(RecordKind::Case, this, fields, &opened, "tautan-kasus", at)

@@ -36,11 +36,7 @@ fn change_error_text(error: &ApiError) -> Text {
             ..
         } => match code.as_str() {
             "wrong_password" => i18n::PASSWORD_CURRENT_WRONG,
-            "weak_password" => reason
-                .as_deref()
-                .and_then(Weakness::parse)
-                .unwrap_or(Weakness::Guessable)
-                .text(),
+            "weak_password" => Weakness::reason_text(reason.as_deref()),
             _ => i18n::PASSWORD_NOT_CHANGED,
         },
         _ => i18n::PASSWORD_NOT_CHANGED,
@@ -92,18 +88,17 @@ pub async fn change_password(ctx: Ctx, current: &str, new: &str) -> Result<(), T
         .map_err(storage)?
         .filter(|held| held.account == me);
     let held = match (held, &relocked) {
-        (Some(held), Some(keys)) if held.keys.public == keys.public => Some(HeldKeys {
-            account: me,
-            keys: keys.clone(),
-            unsent: false,
-        }),
-        (Some(held), _) if held.unsent => Some(HeldKeys {
-            account: me,
-            keys: AccountKeyPair::relock(me, &held.keys, current, new)
-                .await
-                .map_err(crypto_error_text)?,
-            unsent: true,
-        }),
+        (Some(held), keys)
+            if held.unsent && keys.as_ref().is_none_or(|k| k.public != held.keys.public) =>
+        {
+            Some(HeldKeys {
+                account: me,
+                keys: AccountKeyPair::relock(me, &held.keys, current, new)
+                    .await
+                    .map_err(crypto_error_text)?,
+                unsent: true,
+            })
+        }
         (_, Some(keys)) => Some(HeldKeys {
             account: me,
             keys: keys.clone(),
@@ -119,14 +114,10 @@ pub async fn change_password(ctx: Ctx, current: &str, new: &str) -> Result<(), T
     api.change_password(&session.token, &change)
         .await
         .map_err(|error| change_error_text(&error))?;
-    let kept = match &new_lock {
-        Some(lock) => store.set_password_locks(lock, held.as_ref()).await,
-        None => match &held {
-            Some(held) => store.set_held_account_keys(held).await,
-            None => Ok(()),
-        },
-    };
-    kept.map_err(|_| i18n::PASSWORD_SAVED_ONLY_ON_SERVER)
+    store
+        .set_password_locks(new_lock.as_ref(), held.as_ref())
+        .await
+        .map_err(|_| i18n::PASSWORD_SAVED_ONLY_ON_SERVER)
 }
 
 /// The password section of the settings page.
