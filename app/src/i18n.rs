@@ -556,6 +556,7 @@ pub const KIND_SERVICE: Text = t("Layanan", "Service");
 pub const KIND_LEGAL_STEP: Text = t("Proses hukum", "Legal step");
 pub const KIND_NOTE: Text = t("Catatan", "Note");
 pub const KIND_ACTIVITY: Text = t("Kegiatan", "Activity");
+pub const ROLE_LIAISON: Text = t("Penghubung instansi", "Agency liaison");
 pub const KIND_USER: Text = t("Akun", "Account");
 
 /// A role in words.
@@ -566,6 +567,7 @@ pub fn role_label(role: gugus_model::api::Role) -> Text {
         Role::Supervisor => ROLE_SUPERVISOR,
         Role::Viewer => ROLE_VIEWER,
         Role::Admin => ROLE_ADMIN,
+        Role::Liaison => ROLE_LIAISON,
     }
 }
 

@@ -17,9 +17,21 @@ pub enum Role {
     Viewer,
     /// Manages accounts; sees and writes everything.
     Admin,
+    /// A member agency's liaison (penghubung instansi, issue #19): sees and answers only
+    /// the referrals addressed to its agency (`UserInfo::agency`).
+    Liaison,
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Officer,
+        Role::Supervisor,
+        Role::Viewer,
+        Role::Admin,
+        Role::Liaison,
+    ];
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,14 +39,13 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Viewer => "viewer",
             Role::Admin => "admin",
+            Role::Liaison => "liaison",
         }
     }
 
     /// Parses a wire name.
     pub fn parse(name: &str) -> Option<Role> {
-        [Role::Officer, Role::Supervisor, Role::Viewer, Role::Admin]
-            .into_iter()
-            .find(|role| role.as_str() == name)
+        Role::ALL.into_iter().find(|role| role.as_str() == name)
     }
 
     /// Whether the role pulls and pushes records at all.
@@ -44,7 +55,17 @@ impl Role {
 
     /// Whether the role opens the evaluation pages.
     pub fn sees_evaluation(self) -> bool {
-        !matches!(self, Role::Officer)
+        !matches!(self, Role::Officer | Role::Liaison)
+    }
+
+    /// Whether the role's account belongs to one agency, which it must name.
+    pub fn needs_agency(self) -> bool {
+        matches!(self, Role::Liaison)
+    }
+
+    /// Whether the role refers victims' services to agencies and cancels referrals.
+    pub fn refers(self) -> bool {
+        matches!(self, Role::Officer | Role::Supervisor | Role::Admin)
     }
 
     /// Whether the role sets the groups of kecamatan viewers compare.

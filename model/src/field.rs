@@ -64,12 +64,28 @@ pub enum Problem {
     UnknownKey,
     /// A link to a case that does not exist, or to the case itself.
     UnknownCase,
+    /// An agency code the deployment's list does not have (issue #19).
+    UnknownAgency,
+    /// An agency that is no longer active: a new service, referral or account cannot
+    /// name it.
+    InactiveAgency,
+    /// A referral's "needed by" date before the day it was made.
+    BeforeReferred,
+    /// A step of a referral that was already declined: nothing follows a decline but a
+    /// new referral.
+    ReferralDeclined,
+    /// A step of a referral whose service was already delivered.
+    ReferralDelivered,
+    /// A step of a referral that was already cancelled.
+    ReferralCancelled,
+    /// An acceptance of a referral that was already accepted.
+    ReferralAccepted,
 }
 
 impl Problem {
     /// Every problem that carries no figure (with `TooLarge` and `TooLong`, every one
     /// [`Problem::code`] names: a code missing here is refused when read).
-    const WITHOUT_MAX: [Problem; 21] = [
+    const WITHOUT_MAX: [Problem; 28] = [
         Problem::Required,
         Problem::WrongType,
         Problem::NotADate,
@@ -91,6 +107,13 @@ impl Problem {
         Problem::NotEncrypted,
         Problem::UnknownKey,
         Problem::UnknownCase,
+        Problem::UnknownAgency,
+        Problem::InactiveAgency,
+        Problem::BeforeReferred,
+        Problem::ReferralDeclined,
+        Problem::ReferralDelivered,
+        Problem::ReferralCancelled,
+        Problem::ReferralAccepted,
     ];
 
     /// The problem in words, in `lang`.
@@ -178,6 +201,36 @@ impl Problem {
             (Problem::UnknownCase, Lang::En) => {
                 "The linked case was not found, or is this case itself.".into()
             }
+            (Problem::UnknownAgency, Lang::Id) => "Instansi ini tidak ada dalam daftar.".into(),
+            (Problem::UnknownAgency, Lang::En) => "This agency is not in the list.".into(),
+            (Problem::InactiveAgency, Lang::Id) => {
+                "Instansi ini sudah tidak aktif. Pilih instansi lain.".into()
+            }
+            (Problem::InactiveAgency, Lang::En) => {
+                "This agency is no longer active. Choose another.".into()
+            }
+            (Problem::BeforeReferred, Lang::Id) => {
+                "Batas waktu tidak boleh sebelum tanggal rujukan.".into()
+            }
+            (Problem::BeforeReferred, Lang::En) => {
+                "The deadline cannot be before the date of the referral.".into()
+            }
+            (Problem::ReferralDeclined, Lang::Id) => {
+                "Rujukan ini sudah ditolak. Buat rujukan baru ke instansi lain.".into()
+            }
+            (Problem::ReferralDeclined, Lang::En) => {
+                "This referral was already declined. Refer to another agency.".into()
+            }
+            (Problem::ReferralDelivered, Lang::Id) => {
+                "Layanan rujukan ini sudah dicatat diberikan.".into()
+            }
+            (Problem::ReferralDelivered, Lang::En) => {
+                "This referral's service is already recorded as delivered.".into()
+            }
+            (Problem::ReferralCancelled, Lang::Id) => "Rujukan ini sudah dibatalkan.".into(),
+            (Problem::ReferralCancelled, Lang::En) => "This referral was already cancelled.".into(),
+            (Problem::ReferralAccepted, Lang::Id) => "Rujukan ini sudah diterima.".into(),
+            (Problem::ReferralAccepted, Lang::En) => "This referral was already accepted.".into(),
         }
     }
 
@@ -207,6 +260,13 @@ impl Problem {
             Problem::NotEncrypted => "not_encrypted",
             Problem::UnknownKey => "unknown_key",
             Problem::UnknownCase => "unknown_case",
+            Problem::UnknownAgency => "unknown_agency",
+            Problem::InactiveAgency => "inactive_agency",
+            Problem::BeforeReferred => "before_referred",
+            Problem::ReferralDeclined => "referral_declined",
+            Problem::ReferralDelivered => "referral_delivered",
+            Problem::ReferralCancelled => "referral_cancelled",
+            Problem::ReferralAccepted => "referral_accepted",
         }
     }
 }

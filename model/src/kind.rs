@@ -27,11 +27,15 @@ pub enum RecordKind {
     CaseKey,
     /// An outreach, training, advocacy or coordination activity.
     Activity,
+    /// A victim's service referred to a member agency (issue #19); never edited.
+    Referral,
+    /// A step of a referral: the agency's answer or a cancellation; never edited.
+    ReferralStep,
 }
 
 impl RecordKind {
     /// Every kind this version of the model knows.
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::Case,
         RecordKind::Victim,
         RecordKind::VictimIdentity,
@@ -40,6 +44,8 @@ impl RecordKind {
         RecordKind::Note,
         RecordKind::CaseKey,
         RecordKind::Activity,
+        RecordKind::Referral,
+        RecordKind::ReferralStep,
     ];
 
     /// The wire name.
@@ -53,6 +59,8 @@ impl RecordKind {
             RecordKind::Note => "note",
             RecordKind::CaseKey => "case_key",
             RecordKind::Activity => "activity",
+            RecordKind::Referral => "referral",
+            RecordKind::ReferralStep => "referral_step",
         }
     }
 
@@ -65,7 +73,13 @@ impl RecordKind {
 
     /// Whether records of this kind are never edited after creation (they never conflict).
     pub fn insert_only(self) -> bool {
-        matches!(self, RecordKind::Note | RecordKind::CaseKey)
+        matches!(
+            self,
+            RecordKind::Note
+                | RecordKind::CaseKey
+                | RecordKind::Referral
+                | RecordKind::ReferralStep
+        )
     }
 
     /// Validates a record's whole state (after merge), as of `today`.
@@ -101,6 +115,8 @@ impl RecordKind {
             RecordKind::LegalStep => &schema::LEGAL_STEP,
             RecordKind::Note => &schema::NOTE,
             RecordKind::CaseKey => &schema::CASE_KEY,
+            RecordKind::Referral => &schema::REFERRAL,
+            RecordKind::ReferralStep => &schema::REFERRAL_STEP,
             RecordKind::Activity => return None,
         })
     }
@@ -122,6 +138,12 @@ impl RecordKind {
     /// officer sees them only when the case is in its scope.
     pub fn in_case(self) -> bool {
         self != RecordKind::Activity
+    }
+
+    /// Whether records of this kind are a referral's, which a liaison of the agency it is
+    /// addressed to pulls (issue #19).
+    pub fn is_referral(self) -> bool {
+        matches!(self, RecordKind::Referral | RecordKind::ReferralStep)
     }
 }
 

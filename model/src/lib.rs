@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod activity;
+pub mod agency;
 pub mod api;
 mod check;
 pub mod clock;
@@ -19,6 +20,7 @@ pub mod kind;
 pub mod lang;
 pub mod merge;
 pub mod password;
+pub mod referral;
 pub mod regions;
 pub mod schema;
 pub mod stats;

@@ -10,7 +10,8 @@ mod kinds;
 pub mod view;
 
 pub use kinds::{
-    required_by_state, CASE, CASE_KEY, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY,
+    required_by_state, CASE, CASE_KEY, LEGAL_STEP, NOTE, REFERRAL, REFERRAL_STEP, SERVICE, VICTIM,
+    VICTIM_IDENTITY,
 };
 
 use crate::check::{code, codes, count, date, present, region, text};
@@ -60,6 +61,13 @@ pub enum FieldType {
     /// A phone number: 8 to 15 digits, with spaces, dashes and a leading `+` allowed.
     /// Identity.
     Phone,
+    /// An agency code (`crate::agency`): its shape here; the worker checks it against the
+    /// deployment's list (issue #19).
+    Agency,
+    /// A `YYYY-MM-DD` date that may be after today (a deadline).
+    DueDate,
+    /// The id of another record of the same kind (a referral's previous referral).
+    RecordId,
 }
 
 /// One field of a kind.
@@ -232,6 +240,13 @@ fn check(spec: &FieldSpec, fields: &Map<String, Value>, today: Date) -> Result<(
             Some(Value::String(_)) => Err(FieldError::new(name, Problem::NotPhone)),
             _ => Err(FieldError::new(name, Problem::WrongType)),
         },
+        FieldType::Agency => code(fields, name, crate::agency::is_code).map(drop),
+        FieldType::DueDate => match fields.get(name) {
+            Some(Value::String(s)) if crate::activity::parse_date(s.trim()).is_some() => Ok(()),
+            Some(Value::String(_)) => Err(FieldError::new(name, Problem::NotADate)),
+            _ => Err(FieldError::new(name, Problem::WrongType)),
+        },
+        FieldType::RecordId => id(fields.get(name), name).map(drop),
     }
 }
 

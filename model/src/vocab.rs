@@ -434,3 +434,76 @@ pub const LEGAL_STAGES: Vocab = Vocab {
         term("restitution", "Restitusi", "Restitution"),
     ],
 };
+
+/// What kind of body an agency is (`crate::agency::Agency::kind`).
+pub const AGENCY_KINDS: Vocab = Vocab {
+    terms: &[
+        term("government", "Perangkat daerah", "Local government office"),
+        term("service_unit", "Unit layanan", "Service unit"),
+        term("law_enforcement", "Penegak hukum", "Law enforcement"),
+        term("health", "Layanan kesehatan", "Health service"),
+        term("national", "Instansi vertikal", "National agency"),
+        term("village", "Pemerintah desa", "Village government"),
+        term("ngo", "Lembaga masyarakat", "Civil society"),
+        term("other", "Lainnya", "Other"),
+    ],
+};
+
+/// How soon a referred service is needed.
+pub const REFERRAL_URGENCIES: Vocab = Vocab {
+    terms: &[
+        term("routine", "Biasa", "Routine"),
+        term("urgent", "Segera", "Urgent"),
+        term("emergency", "Darurat", "Emergency"),
+    ],
+};
+
+/// A step in a referral's life (`crate::referral::Action`).
+pub const REFERRAL_ACTIONS: Vocab = Vocab {
+    terms: &[
+        term("accept", "Diterima", "Accepted"),
+        term("decline", "Ditolak", "Declined"),
+        term("deliver", "Layanan diberikan", "Delivered"),
+        term("cancel", "Dibatalkan", "Cancelled"),
+    ],
+};
+
+/// Why an agency declines a referral.
+pub const DECLINE_REASONS: Vocab = Vocab {
+    terms: &[
+        term(
+            "not_mandate",
+            "Bukan kewenangan instansi kami",
+            "Not within our mandate",
+        ),
+        term(
+            "no_capacity",
+            "Tidak ada kapasitas (tempat, petugas, anggaran)",
+            "No capacity (places, staff, budget)",
+        ),
+        term(
+            "victim_unreachable",
+            "Korban tidak dapat dihubungi",
+            "The victim cannot be reached",
+        ),
+        term(
+            "victim_refused",
+            "Korban menolak layanan",
+            "The victim refused the service",
+        ),
+        term(
+            "already_served",
+            "Layanan sudah diterima dari pihak lain",
+            "Already served by another party",
+        ),
+        term("other", "Alasan lain", "Another reason"),
+    ],
+};
+
+/// A victim's age group, as a referral shares it instead of the age.
+pub const AGE_GROUPS: Vocab = Vocab {
+    terms: &[
+        term("child", "Anak (di bawah 18 tahun)", "Child (under 18)"),
+        term("adult", "Dewasa", "Adult"),
+    ],
+};

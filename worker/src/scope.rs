@@ -28,6 +28,7 @@ pub fn pull_scope(user: &UserInfo) -> Option<PullScope> {
         Role::Viewer => None,
         Role::Supervisor | Role::Admin => Some(PullScope::All),
         Role::Officer => Some(PullScope::OwnCases(user.id)),
+        Role::Liaison => None,
     }
 }
 

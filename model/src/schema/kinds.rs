@@ -314,7 +314,7 @@ pub const SERVICE: KindSpec = KindSpec {
         ),
         field(
             "provider",
-            FieldType::Code(AGENCIES),
+            FieldType::Agency,
             REQUIRED,
             "Instansi pemberi layanan",
             "Provider agency",
@@ -563,5 +563,161 @@ fn service_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
     }
     if text_of(fields, "status") == Some("delivered") && !filled(fields, "delivered_on") {
         errors.push(FieldError::new("delivered_on", Problem::Required));
+    }
+}
+
+/// The longest reason or note of a referral.
+const REFERRAL_TEXT: usize = 1_000;
+
+/// A referral (rujukan) of a victim's service to a member agency (issue #19). Written once,
+/// never edited: its life is its steps. Besides what is asked, it carries only the facts of
+/// the case the referring officer chose to share with the agency (`sex` to `needs`); the
+/// agency's liaison sees the referral, never the case.
+pub const REFERRAL: KindSpec = KindSpec {
+    kind: RecordKind::Referral,
+    fields: &[
+        field(
+            "victim_id",
+            FieldType::Parent(RecordKind::Victim),
+            REQUIRED,
+            "Korban",
+            "Victim",
+        ),
+        field(
+            "agency",
+            FieldType::Agency,
+            REQUIRED,
+            "Instansi tujuan",
+            "Agency referred to",
+        ),
+        field(
+            "service",
+            FieldType::Code(SERVICE_TYPES),
+            REQUIRED,
+            "Layanan yang dibutuhkan",
+            "Service needed",
+        ),
+        field(
+            "reason",
+            FieldType::Text { max: REFERRAL_TEXT },
+            REQUIRED,
+            "Alasan rujukan",
+            "Reason for the referral",
+        ),
+        field(
+            "urgency",
+            FieldType::Code(REFERRAL_URGENCIES),
+            REQUIRED,
+            "Tingkat kepentingan",
+            "Urgency",
+        ),
+        field(
+            "referred_on",
+            FieldType::Date,
+            REQUIRED,
+            "Tanggal rujukan",
+            "Date referred",
+        ),
+        field(
+            "needed_by",
+            FieldType::DueDate,
+            REQUIRED,
+            "Dibutuhkan paling lambat",
+            "Needed by",
+        ),
+        field(
+            "previous_referral",
+            FieldType::RecordId,
+            OPTIONAL,
+            "Rujukan sebelumnya (ditolak)",
+            "Earlier referral (declined)",
+        ),
+        field(
+            "sex",
+            FieldType::Code(SEXES),
+            OPTIONAL,
+            "Jenis kelamin korban",
+            "Victim's sex",
+        ),
+        field(
+            "age_group",
+            FieldType::Code(AGE_GROUPS),
+            OPTIONAL,
+            "Kelompok umur korban",
+            "Victim's age group",
+        ),
+        field(
+            "kecamatan",
+            FieldType::Kecamatan,
+            OPTIONAL,
+            "Kecamatan asal korban",
+            "Victim's home district",
+        ),
+        field("modus", FieldType::Code(MODUS), OPTIONAL, "Modus", "Modus"),
+        field(
+            "needs",
+            FieldType::Text { max: REFERRAL_TEXT },
+            OPTIONAL,
+            "Yang perlu diketahui instansi",
+            "What the agency needs to know",
+        ),
+    ],
+    rules: referral_rules,
+};
+
+/// A step of a referral: the agency's answer, or the referring side's cancellation. Written
+/// once, never edited (`crate::referral`).
+pub const REFERRAL_STEP: KindSpec = KindSpec {
+    kind: RecordKind::ReferralStep,
+    fields: &[
+        field(
+            "referral_id",
+            FieldType::Parent(RecordKind::Referral),
+            REQUIRED,
+            "Rujukan",
+            "Referral",
+        ),
+        field(
+            "action",
+            FieldType::Code(REFERRAL_ACTIONS),
+            REQUIRED,
+            "Langkah",
+            "Step",
+        ),
+        field("date", FieldType::Date, REQUIRED, "Tanggal", "Date"),
+        field(
+            "decline_reason",
+            FieldType::Code(DECLINE_REASONS),
+            OPTIONAL,
+            "Alasan penolakan",
+            "Reason for declining",
+        ),
+        field(
+            "note",
+            FieldType::Text { max: REFERRAL_TEXT },
+            OPTIONAL,
+            "Catatan",
+            "Note",
+        ),
+    ],
+    rules: referral_step_rules,
+};
+
+fn referral_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    let day = |name| text_of(fields, name).and_then(|s| parse_date(s.trim()));
+    if let (Some(referred), Some(needed)) = (day("referred_on"), day("needed_by")) {
+        if needed < referred {
+            errors.push(FieldError::new("needed_by", Problem::BeforeReferred));
+        }
+    }
+}
+
+fn referral_step_rules(fields: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+    let declines = text_of(fields, "action") == Some("decline");
+    if declines && !filled(fields, "decline_reason") {
+        errors.push(FieldError::new("decline_reason", Problem::Required));
+    }
+    if !declines && filled(fields, "decline_reason") {
+        errors.push(FieldError::new("decline_reason", Problem::UnknownField));
     }
 }

@@ -45,10 +45,20 @@ fn valid(kind: RecordKind) -> Map<String, Value> {
             "wrapped": "ee".repeat(48)
         }),
         RecordKind::Activity => json!({}),
+        RecordKind::Referral => json!({
+            "victim_id": VICTIM_ID, "agency": "uptd_ppa", "service": "shelter",
+            "reason": "Korban butuh rumah aman malam ini", "urgency": "urgent",
+            "referred_on": "2026-11-28", "needed_by": "2026-12-05", "sex": "female",
+            "age_group": "child", "kecamatan": "33.03.08", "modus": "fake_job_offer"
+        }),
+        RecordKind::ReferralStep => json!({
+            "referral_id": "0193a1b2-0000-7000-8000-0000000000d1", "action": "decline",
+            "date": "2026-11-29", "decline_reason": "no_capacity", "note": "Rumah aman penuh"
+        }),
     })
 }
 
-const SPEC_KINDS: [RecordKind; 7] = [
+const SPEC_KINDS: [RecordKind; 9] = [
     RecordKind::Case,
     RecordKind::Victim,
     RecordKind::VictimIdentity,
@@ -56,7 +66,48 @@ const SPEC_KINDS: [RecordKind; 7] = [
     RecordKind::LegalStep,
     RecordKind::Note,
     RecordKind::CaseKey,
+    RecordKind::Referral,
+    RecordKind::ReferralStep,
 ];
+
+#[test]
+fn a_referral_may_be_needed_after_today_but_not_before_it_was_made() {
+    let mut referral = valid(RecordKind::Referral);
+    assert_eq!(problems(RecordKind::Referral, &referral), vec![]);
+    referral.insert("needed_by".into(), json!("2026-11-27"));
+    referral.insert("agency".into(), json!("Polres!"));
+    assert_eq!(
+        problems(RecordKind::Referral, &referral),
+        vec![("agency".into(), "unknown_code")]
+    );
+    referral.insert("agency".into(), json!("lsm_baru"));
+    assert_eq!(
+        problems(RecordKind::Referral, &referral),
+        vec![("needed_by".into(), "before_referred")]
+    );
+    referral.insert("needed_by".into(), json!("besok"));
+    assert_eq!(
+        problems(RecordKind::Referral, &referral),
+        vec![("needed_by".into(), "not_a_date")]
+    );
+}
+
+#[test]
+fn a_decline_needs_its_reason_and_only_a_decline_has_one() {
+    let mut step = valid(RecordKind::ReferralStep);
+    step.remove("decline_reason");
+    assert_eq!(
+        problems(RecordKind::ReferralStep, &step),
+        vec![("decline_reason".into(), "required")]
+    );
+    step.insert("action".into(), json!("accept"));
+    assert_eq!(problems(RecordKind::ReferralStep, &step), vec![]);
+    step.insert("decline_reason".into(), json!("no_capacity"));
+    assert_eq!(
+        problems(RecordKind::ReferralStep, &step),
+        vec![("decline_reason".into(), "unknown_field")]
+    );
+}
 
 fn problems(kind: RecordKind, fields: &Map<String, Value>) -> Vec<(String, &'static str)> {
     match kind.validate(fields, TODAY) {

@@ -205,6 +205,7 @@ pub(crate) fn project(
             legal_row(id, &LegalStepFields::from_fields(f)?),
         )],
         RecordKind::VictimIdentity | RecordKind::Note | RecordKind::CaseKey => Vec::new(),
+        RecordKind::Referral | RecordKind::ReferralStep => Vec::new(),
     };
     debug_assert!(tables
         .iter()
@@ -222,6 +223,7 @@ fn fact_tables(kind: RecordKind) -> &'static [&'static FactTable] {
         RecordKind::Service => &[&SERVICE_FACTS],
         RecordKind::LegalStep => &[&LEGAL_FACTS],
         RecordKind::VictimIdentity | RecordKind::Note | RecordKind::CaseKey => &[],
+        RecordKind::Referral | RecordKind::ReferralStep => &[],
     }
 }
 

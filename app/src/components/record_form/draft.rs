@@ -15,7 +15,7 @@ pub type Draft = Map<String, Value>;
 pub fn shown(ty: FieldType) -> bool {
     !matches!(
         ty,
-        FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds
+        FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds | FieldType::RecordId
     )
 }
 

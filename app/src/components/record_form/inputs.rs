@@ -127,8 +127,18 @@ pub fn input(
             view! { <SelectField name label options value placeholder on_change=typed /> }
                 .into_any()
         }
+        FieldType::Agency => view! {
+            <SelectField name label options=vocab_options(gugus_model::vocab::AGENCIES) value placeholder=choose on_change=typed />
+        }
+        .into_any(),
+        FieldType::DueDate => view! {
+            <TextField name label kind="date" value on_input=typed />
+        }
+        .into_any(),
         // Not on the form (see `draft::shown`).
-        FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds => ().into_any(),
+        FieldType::Parent(_) | FieldType::UserIds | FieldType::CaseIds | FieldType::RecordId => {
+            ().into_any()
+        }
     }
 }
 
