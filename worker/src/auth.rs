@@ -44,6 +44,15 @@ pub enum AccountError {
     /// The password is too easy to guess (too short among the reasons).
     #[error("the password is too easy to guess: {}", .0.text().en)]
     WeakPassword(Weakness),
+    /// A liaison's account names no agency (issue #19).
+    #[error("an agency liaison's account must name its agency")]
+    AgencyRequired,
+    /// The account names an agency that is not on the deployment's list.
+    #[error("the agency {0:?} is not on the list")]
+    UnknownAgency(String),
+    /// The account names an agency that is no longer active.
+    #[error("the agency {0:?} is no longer active")]
+    InactiveAgency(String),
     /// Hashing failed.
     #[error("cannot hash the password: {0}")]
     Hash(String),
@@ -273,7 +282,24 @@ pub async fn new_password_hash(
         .map_err(|e| AccountError::Hash(e.to_string()))?
 }
 
-/// Creates an active account after checking its name and password.
+/// An account's agency: none, or an active one on the deployment's list; a liaison's is
+/// required (issue #19).
+async fn check_agency(store: &dyn Store, role: Role, agency: &str) -> Result<(), AccountError> {
+    let agency = agency.trim();
+    if agency.is_empty() {
+        return match role.needs_agency() {
+            true => Err(AccountError::AgencyRequired),
+            false => Ok(()),
+        };
+    }
+    match store.agencies().await?.find(agency) {
+        None => Err(AccountError::UnknownAgency(agency.to_owned())),
+        Some(found) if !found.active => Err(AccountError::InactiveAgency(agency.to_owned())),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Creates an active account after checking its name, agency and password.
 pub async fn create_account(
     store: &dyn Store,
     spec: &AccountSpec<'_>,
@@ -283,6 +309,7 @@ pub async fn create_account(
     if name.is_empty() {
         return Err(AccountError::EmptyName);
     }
+    check_agency(store, spec.role, spec.agency).await?;
     let owner = [username.as_str(), name, spec.agency];
     let password_hash = new_password_hash(spec.password, owner).await?;
     let user = NewUser {

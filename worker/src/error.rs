@@ -81,17 +81,29 @@ pub enum Refusal {
     WrongPassword,
     /// A password change without the account's live key pair relocked (issue #18).
     KeysNotRelocked,
+    /// A new agency's code is on the list already (issue #19).
+    AgencyTaken,
+    /// An account names an agency that is not on the list.
+    UnknownAgency,
+    /// An account names an agency that is no longer active.
+    InactiveAgency,
+    /// A liaison's account names no agency.
+    AgencyRequired,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 6] = [
+    pub const ALL: [Refusal; 10] = [
         Refusal::UsernameTaken,
         Refusal::OwnAccount,
         Refusal::GroupsWithheld,
         Refusal::KeysExist,
         Refusal::WrongPassword,
         Refusal::KeysNotRelocked,
+        Refusal::AgencyTaken,
+        Refusal::UnknownAgency,
+        Refusal::InactiveAgency,
+        Refusal::AgencyRequired,
     ];
 
     /// The error's `code`.
@@ -103,13 +115,17 @@ impl Refusal {
             Refusal::KeysExist => "keys_exist",
             Refusal::WrongPassword => "wrong_password",
             Refusal::KeysNotRelocked => "keys_not_relocked",
+            Refusal::AgencyTaken => "agency_taken",
+            Refusal::UnknownAgency => "unknown_agency",
+            Refusal::InactiveAgency => "inactive_agency",
+            Refusal::AgencyRequired => "agency_required",
         }
     }
 }
 
 /// Every `code` an error answer carries, with its status and what it means (the OpenAPI
 /// description's list of codes, `crate::openapi`).
-pub const CODES: [(&str, StatusCode, &str); 17] = [
+pub const CODES: [(&str, StatusCode, &str); 21] = [
     ("bad_request", StatusCode::BAD_REQUEST, "The body is not JSON, misses a member or has a wrong type, a query parameter is wrong, or the request breaks a rule the message names."),
     ("weak_password", StatusCode::BAD_REQUEST, "A new password is too easy to guess; `reason` says why."),
     ("username_taken", StatusCode::BAD_REQUEST, "The username is already taken."),
@@ -118,6 +134,10 @@ pub const CODES: [(&str, StatusCode, &str); 17] = [
     ("keys_exist", StatusCode::BAD_REQUEST, "The account already has a live key pair; another replaces it only after an admin resets the password."),
     ("wrong_password", StatusCode::BAD_REQUEST, "The current password given to change it is wrong."),
     ("keys_not_relocked", StatusCode::BAD_REQUEST, "A password change must carry the account's live key pair relocked under the new password, and only then."),
+    ("agency_taken", StatusCode::BAD_REQUEST, "A new agency's code is already on the list."),
+    ("unknown_agency", StatusCode::BAD_REQUEST, "The account names an agency that is not on the list."),
+    ("inactive_agency", StatusCode::BAD_REQUEST, "The account names an agency that is no longer active."),
+    ("agency_required", StatusCode::BAD_REQUEST, "An agency liaison's account must name its agency."),
     ("unauthorized", StatusCode::UNAUTHORIZED, "No token, an unknown, revoked, expired or idle one, a deactivated user's; or, at login, a wrong username or password."),
     ("forbidden", StatusCode::FORBIDDEN, "The caller's role may not do this."),
     ("not_found", StatusCode::NOT_FOUND, "No such endpoint, or the id in the path names nothing the caller can reach."),

@@ -557,7 +557,13 @@ mod tests {
             assert!(ids.insert(record.id), "duplicate id {}", record.id);
             kinds.insert(record.kind);
         }
-        assert_eq!(kinds.len(), RecordKind::ALL.len(), "every kind appears");
+        // Referrals (issue #19) are not generated yet: their answers must come from a
+        // liaison of each agency, which a generated load does not have.
+        let expected: HashSet<RecordKind> = RecordKind::ALL
+            .into_iter()
+            .filter(|kind| !kind.is_referral())
+            .collect();
+        assert_eq!(kinds, expected, "every other kind appears");
     }
 
     /// Every generated identity's envelopes name a key one of its case's `case_key`

@@ -106,7 +106,9 @@ error_responses! {
     /// type, or a query parameter that is wrong (the message names it).
     BadRequest = 400 ["bad_request"];
     /// The account cannot be made as asked.
-    AccountRefused = 400 ["bad_request", "weak_password", "username_taken"];
+    AccountRefused = 400 ["bad_request", "weak_password", "username_taken", "unknown_agency", "inactive_agency", "agency_required"];
+    /// The agency cannot be added as asked.
+    AgencyRefused = 400 ["bad_request", "agency_taken"];
     /// The password cannot be set.
     PasswordRefused = 400 ["bad_request", "weak_password"];
     /// The user's own password cannot be changed as asked.
@@ -189,6 +191,7 @@ operation may answer 500 `internal` and 503 `timeout` (not ready within 30 s). T
         responses(
             BadRequest,
             AccountRefused,
+            AgencyRefused,
             PasswordRefused,
             OwnPasswordRefused,
             OwnAccount,

@@ -12,7 +12,9 @@ pub fn may_write(role: Role) -> bool {
     role != Role::Viewer
 }
 
-/// Whether `role` writes records of `kind` only in the cases it created or is assigned to.
+/// Whether `role` writes records of `kind` only in the cases it created or is assigned to
+/// (a liaison writes only the steps of the referrals addressed to its agency:
+/// `store::push`).
 pub fn limited_to_own_cases(role: Role, kind: RecordKind) -> bool {
     role == Role::Officer && kind.in_case()
 }
@@ -28,7 +30,9 @@ pub fn pull_scope(user: &UserInfo) -> Option<PullScope> {
         Role::Viewer => None,
         Role::Supervisor | Role::Admin => Some(PullScope::All),
         Role::Officer => Some(PullScope::OwnCases(user.id)),
-        Role::Liaison => None,
+        // A liaison with no agency (an account made before the rule) pulls nothing.
+        Role::Liaison if user.agency.trim().is_empty() => None,
+        Role::Liaison => Some(PullScope::Agency(user.agency.trim().to_owned())),
     }
 }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 /// Every operation the API has, as `METHOD /path`. A route added or removed changes this
 /// list, the description and `docs/api.md` together.
-const OPERATIONS: [&str; 30] = [
+const OPERATIONS: [&str; 33] = [
     "GET /api/v1/health",
     "GET /api/v1/openapi.json",
     "POST /api/v1/login",
@@ -30,6 +30,9 @@ const OPERATIONS: [&str; 30] = [
     "POST /api/v1/users/{id}/deactivate",
     "POST /api/v1/users/{id}/activate",
     "POST /api/v1/users/{id}/password",
+    "GET /api/v1/agencies",
+    "POST /api/v1/agencies",
+    "PUT /api/v1/agencies/{code}",
     "POST /api/v1/sync/push",
     "POST /api/v1/sync/pull",
     "GET /api/v1/stats",

@@ -5,6 +5,7 @@
 //! served without being described, nor described at another path or method than it is
 //! served at.
 
+pub mod agencies;
 pub mod area_groups;
 pub mod audit;
 pub mod health;
@@ -40,6 +41,8 @@ pub fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(users::deactivate))
         .routes(routes!(users::activate))
         .routes(routes!(users::set_password))
+        .routes(routes!(agencies::list, agencies::add))
+        .routes(routes!(agencies::update))
         .routes(routes!(sync::push))
         .routes(routes!(sync::pull))
         .routes(routes!(stats::evaluation))

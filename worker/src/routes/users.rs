@@ -56,6 +56,18 @@ fn account_error(error: AccountError) -> ApiError {
             code: Refusal::UsernameTaken,
             message: USERNAME_TAKEN,
         },
+        AccountError::AgencyRequired => ApiError::Refused {
+            code: Refusal::AgencyRequired,
+            message: "An agency liaison's account must name its agency.",
+        },
+        AccountError::UnknownAgency(_) => ApiError::Refused {
+            code: Refusal::UnknownAgency,
+            message: "That agency is not on the list.",
+        },
+        AccountError::InactiveAgency(_) => ApiError::Refused {
+            code: Refusal::InactiveAgency,
+            message: "That agency is no longer active.",
+        },
         other => ApiError::internal(other),
     }
 }
@@ -119,7 +131,9 @@ pub async fn officers(
 /// Creates an active account; answers 201 with it.
 ///
 /// The username is 1 to 64 of `a-z 0-9 . _ -` (kept in lower case), the name not empty, the
-/// role `officer`, `supervisor`, `viewer` or `admin`, the password at least 8 characters and
+/// role `officer`, `supervisor`, `viewer`, `admin` or `liaison` (an agency liaison, whose
+/// account must name an active agency of the list: 400 `agency_required`,
+/// `unknown_agency`, `inactive_agency`; any other role's agency, when given, too), the password at least 8 characters and
 /// hard to guess (400 `weak_password` with its `reason`).
 #[utoipa::path(
     post,
@@ -141,7 +155,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let role = Role::parse(request.role.trim()).ok_or_else(|| {
         ApiError::BadRequest(format!(
-            "Unknown role {:?}: the role must be officer, supervisor, viewer or admin.",
+            "Unknown role {:?}: the role must be officer, supervisor, viewer, admin or liaison.",
             request.role
         ))
     })?;

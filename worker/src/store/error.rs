@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A username that is already taken.
     #[error("the username {0:?} is already taken")]
     UsernameTaken(String),
+    /// An agency code that is already on the list.
+    #[error("the agency code {0:?} is already taken")]
+    AgencyTaken(String),
     /// A stored value that does not make sense (a corrupt row).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),

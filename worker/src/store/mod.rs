@@ -197,6 +197,22 @@ pub trait Store: Send + Sync {
         groups: &[AreaGroup],
         audit: &NewAuditEntry,
     ) -> Result<(), StoreError>;
+    /// Every agency of the deployment, in its order (issue #19).
+    async fn agencies(&self) -> Result<model::agency::AgencyList, StoreError>;
+    /// Adds an agency at the end of the list, and appends `audit` in the same
+    /// transaction; [`StoreError::AgencyTaken`] when its code is on the list.
+    async fn add_agency(
+        &self,
+        agency: &model::agency::Agency,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Changes an agency's names, kind and flag, and appends `audit` in the same
+    /// transaction; `false` (nothing written) when no agency has its code.
+    async fn update_agency(
+        &self,
+        agency: &model::agency::Agency,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
     /// Refreshes the query planner's statistics (`ANALYZE`), after a bulk load.
     async fn refresh_statistics(&self) -> Result<(), StoreError>;
     /// The conflict log of one record, oldest first.

@@ -96,6 +96,36 @@ pub(crate) const ACTIVITY_FACTS: FactTable = FactTable {
     ],
 };
 
+/// Referrals (issue #19): the agency addressed, what and when, under their victim.
+pub(crate) const REFERRAL_FACTS: FactTable = FactTable {
+    name: "referral_facts",
+    key: "referral_id",
+    columns: &[
+        "referral_id",
+        "victim_id",
+        "agency",
+        "service",
+        "urgency",
+        "referred",
+        "needed_by",
+    ],
+};
+
+/// A referral's steps, with the version the server took each at (`seq`): the order its
+/// status folds them in (`model::referral::life`).
+pub(crate) const REFERRAL_STEP_FACTS: FactTable = FactTable {
+    name: "referral_step_facts",
+    key: "step_id",
+    columns: &[
+        "step_id",
+        "referral_id",
+        "seq",
+        "action",
+        "date",
+        "decline_reason",
+    ],
+};
+
 /// One value of a fact row, typed for the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FactValue {
@@ -103,6 +133,8 @@ pub(crate) enum FactValue {
     Id(Uuid),
     /// Text.
     Text(String),
+    /// A missing text.
+    NoText,
     /// A day, `YYYY-MM-DD`.
     Date(String),
     /// A missing day.
@@ -205,7 +237,11 @@ pub(crate) fn project(
             legal_row(id, &LegalStepFields::from_fields(f)?),
         )],
         RecordKind::VictimIdentity | RecordKind::Note | RecordKind::CaseKey => Vec::new(),
-        RecordKind::Referral | RecordKind::ReferralStep => Vec::new(),
+        RecordKind::Referral => vec![one(&REFERRAL_FACTS, referral_row(id, f)?)],
+        RecordKind::ReferralStep => vec![one(
+            &REFERRAL_STEP_FACTS,
+            referral_step_row(id, record.version, f)?,
+        )],
     };
     debug_assert!(tables
         .iter()
@@ -223,8 +259,66 @@ fn fact_tables(kind: RecordKind) -> &'static [&'static FactTable] {
         RecordKind::Service => &[&SERVICE_FACTS],
         RecordKind::LegalStep => &[&LEGAL_FACTS],
         RecordKind::VictimIdentity | RecordKind::Note | RecordKind::CaseKey => &[],
-        RecordKind::Referral | RecordKind::ReferralStep => &[],
+        RecordKind::Referral => &[&REFERRAL_FACTS],
+        RecordKind::ReferralStep => &[&REFERRAL_STEP_FACTS],
     }
+}
+
+/// A validated record's text field (a missing one is a spec and projection out of step).
+fn text_field(fields: &Map<String, Value>, name: &str) -> Result<String, FieldError> {
+    match fields.get(name) {
+        Some(Value::String(text)) => Ok(text.trim().to_owned()),
+        _ => Err(FieldError::new(name, model::Problem::Required)),
+    }
+}
+
+/// A validated record's date field.
+fn date_field(fields: &Map<String, Value>, name: &str) -> Result<FactValue, FieldError> {
+    let text = text_field(fields, name)?;
+    model::activity::parse_date(&text)
+        .map(day)
+        .ok_or_else(|| FieldError::new(name, model::Problem::NotADate))
+}
+
+/// A validated record's id field.
+fn id_field(fields: &Map<String, Value>, name: &str) -> Result<FactValue, FieldError> {
+    let text = text_field(fields, name)?;
+    Uuid::try_parse(&text)
+        .map(FactValue::Id)
+        .map_err(|_| FieldError::new(name, model::Problem::NotAnId))
+}
+
+fn referral_row(id: Uuid, f: &Map<String, Value>) -> Result<Vec<FactValue>, FieldError> {
+    Ok(vec![
+        FactValue::Id(id),
+        id_field(f, "victim_id")?,
+        FactValue::Text(text_field(f, "agency")?),
+        FactValue::Text(text_field(f, "service")?),
+        FactValue::Text(text_field(f, "urgency")?),
+        date_field(f, "referred_on")?,
+        date_field(f, "needed_by")?,
+    ])
+}
+
+fn referral_step_row(
+    id: Uuid,
+    version: u64,
+    f: &Map<String, Value>,
+) -> Result<Vec<FactValue>, FieldError> {
+    let reason = match f.get("decline_reason") {
+        Some(Value::String(code)) if !code.trim().is_empty() => {
+            FactValue::Text(code.trim().to_owned())
+        }
+        _ => FactValue::NoText,
+    };
+    Ok(vec![
+        FactValue::Id(id),
+        id_field(f, "referral_id")?,
+        FactValue::Int(i64::try_from(version).unwrap_or(i64::MAX)),
+        FactValue::Text(text_field(f, "action")?),
+        date_field(f, "date")?,
+        reason,
+    ])
 }
 
 fn day(date: Date) -> FactValue {

@@ -12,6 +12,8 @@ pub enum PullScope {
     /// created or is assigned to, and, once each, the records that left its scope (as
     /// deleted with no fields).
     OwnCases(Uuid),
+    /// A liaison's (issue #19): the referrals addressed to this agency and their steps.
+    Agency(String),
 }
 
 /// One pull page request.

@@ -6,6 +6,7 @@
 
 mod cases;
 mod checks;
+mod referrals;
 
 use super::projection::{project, Projection};
 use super::{AuditAction, NewAuditEntry, StoreError};
@@ -138,6 +139,14 @@ pub(super) trait WriteTx: Send {
     ) -> Result<Vec<Uuid>, StoreError>;
     /// Of these users, those with the officer role.
     async fn officers(&mut self, users: &[Uuid]) -> Result<Vec<Uuid>, StoreError>;
+    /// Every agency of the deployment, as (code, active).
+    async fn agencies(&mut self) -> Result<Vec<(String, bool)>, StoreError>;
+    /// The stored steps of these referrals, as (referral, action), each referral's in the
+    /// order the server took them.
+    async fn referral_steps(
+        &mut self,
+        referrals: &[Uuid],
+    ) -> Result<Vec<(Uuid, String)>, StoreError>;
     /// The records of a case (the case itself included) as (id, kind), oldest first.
     async fn case_records(&mut self, case: Uuid) -> Result<Vec<(Uuid, String)>, StoreError>;
     /// Gives users access to a case.
@@ -188,6 +197,11 @@ struct Work {
     /// The key ids the `case_key` records of each case name, stored or pushed before in
     /// this push (only for the cases of the push's identities).
     case_keys: HashMap<Uuid, HashSet<Uuid>>,
+    /// The deployment's agencies, code → active (when the push names one).
+    agencies: HashMap<String, bool>,
+    /// The status of each referral the push's steps name, as stored, then as each step
+    /// taken moves it.
+    referral_status: HashMap<Uuid, model::referral::Status>,
 }
 
 /// A record in a push's working set.
@@ -229,8 +243,11 @@ pub(super) async fn run<T: WriteTx>(
         officers: BTreeSet::new(),
         access_before: HashMap::new(),
         case_keys: HashMap::new(),
+        agencies: HashMap::new(),
+        referral_status: HashMap::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
+    referrals::load(tx, &fresh, &mut work).await?;
     // Identities still held in plain text (from before issue #18): a write that seals
     // them all is their migration.
     let plain_before: BTreeSet<Uuid> = work
@@ -469,6 +486,9 @@ fn apply(
         Ok(kind) => kind,
         Err(error) => return rejected(error),
     };
+    if let Err(error) = referrals::admit_liaison(batch, kind) {
+        return rejected(error);
+    }
     let current = work.records.get(&mutation.record_id);
     // A record out of the caller's scope is refused before anything is said of it: not
     // its kind, nor which of its fields cannot change.
@@ -516,6 +536,15 @@ fn apply(
         return rejected(error);
     }
     if let Err(error) = cases::check_keys(&mut work.case_keys, kind, mutation, placed.case_id) {
+        return rejected(error);
+    }
+    if let Err(error) = referrals::check(
+        (&work.agencies, &mut work.referral_status),
+        batch,
+        kind,
+        mutation,
+        stored,
+    ) {
         return rejected(error);
     }
     let access_before = (kind == RecordKind::Case).then(|| cases::access_of(current));

@@ -158,6 +158,18 @@ pub(super) struct Dialect {
 pub(super) const PULL_ALL: &str = "SELECT kind, id, version, deleted, conflict, fields FROM records
     WHERE version > $1 ORDER BY version LIMIT $2";
 
+/// A liaison's pull (issue #19): the referrals above a version (`$1`) addressed to its
+/// agency (`$2`) and their steps, and nothing else; at most `$3`. Referrals and steps are
+/// never deleted nor readdressed, so nothing leaves this scope.
+pub(super) const PULL_AGENCY: &str =
+    "SELECT kind, id, version, deleted, conflict, fields FROM records
+    WHERE version > $1 AND (
+        (kind = 'referral' AND id IN (SELECT referral_id FROM referral_facts WHERE agency = $2))
+        OR (kind = 'referral_step' AND id IN (
+            SELECT s.step_id FROM referral_step_facts s
+            JOIN referral_facts r ON r.referral_id = s.referral_id WHERE r.agency = $2)))
+    ORDER BY version LIMIT $3";
+
 /// The pull access rule: the records above a version (`$1`) that the user `$2` may read
 /// (those outside any case, and those of the cases the user created or is assigned to),
 /// and, as deleted with no fields, the records that left the user's scope above both `$1`
@@ -288,3 +300,23 @@ pub(super) const RECOVERY_KEY: &str = "SELECT public FROM recovery_key";
 pub(super) const SET_RECOVERY_KEY: &str =
     "INSERT INTO recovery_key (only_one, public, made_by, made_at) VALUES (1, $1, $2, $3)
      ON CONFLICT (only_one) DO NOTHING";
+
+/// Every agency's code and active flag (a push's check of the agencies it names).
+pub(super) const AGENCY_FLAGS: &str = "SELECT code, active FROM agencies";
+
+/// Every agency, in the deployment's order.
+pub(super) const AGENCIES: &str =
+    "SELECT code, name_id, name_en, kind, active FROM agencies ORDER BY position, code";
+
+/// Adds an agency (`$6`: its position).
+pub(super) const INSERT_AGENCY: &str =
+    "INSERT INTO agencies (code, name_id, name_en, kind, active, position)
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// The position after the last agency.
+pub(super) const NEXT_AGENCY_POSITION: &str =
+    "SELECT COALESCE(MAX(position), -1) + 1 FROM agencies";
+
+/// Changes an agency's names, kind and flag (`$1`: its code).
+pub(super) const UPDATE_AGENCY: &str =
+    "UPDATE agencies SET name_id = $2, name_en = $3, kind = $4, active = $5 WHERE code = $1";

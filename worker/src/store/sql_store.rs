@@ -587,6 +587,10 @@ impl<B: Backend> Store for SqlStore<B> {
                 .bind(user)
                 .bind(i64::from(query_.limit) + 1)
                 .bind(to_db(query_.exits_after)?),
+            PullScope::Agency(ref agency) => query(sql::PULL_AGENCY)
+                .bind(to_db(query_.after)?)
+                .bind(agency.as_str())
+                .bind(i64::from(query_.limit) + 1),
         };
         let rows: Vec<RecordRow> = conn.fetch_all(page).await?;
         let last = query(sql::LAST_MUTATION_ID)
@@ -667,6 +671,70 @@ impl<B: Backend> Store for SqlStore<B> {
         insert_audit(&mut *db, std::slice::from_ref(audit)).await?;
         db.commit().await?;
         Ok(())
+    }
+
+    async fn agencies(&self) -> Result<model::agency::AgencyList, StoreError> {
+        let rows: Vec<(String, String, String, String, bool)> =
+            self.conn().await?.fetch_all(query(sql::AGENCIES)).await?;
+        let agencies = rows
+            .into_iter()
+            .map(
+                |(code, name_id, name_en, kind, active)| model::agency::Agency {
+                    code,
+                    name_id,
+                    name_en,
+                    kind,
+                    active,
+                },
+            )
+            .collect();
+        Ok(model::agency::AgencyList { agencies })
+    }
+
+    async fn add_agency(
+        &self,
+        agency: &model::agency::Agency,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.begin().await?;
+        B::lock_table(&mut *db, "agencies").await?;
+        let (position,): (i64,) = db.fetch_one(query(sql::NEXT_AGENCY_POSITION)).await?;
+        let insert = query(sql::INSERT_AGENCY)
+            .bind(&agency.code)
+            .bind(&agency.name_id)
+            .bind(&agency.name_en)
+            .bind(&agency.kind)
+            .bind(agency.active)
+            .bind(position);
+        match db.execute(insert).await {
+            Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                return Err(StoreError::AgencyTaken(agency.code.clone()));
+            }
+            done => done?,
+        };
+        insert_audit(&mut *db, std::slice::from_ref(audit)).await?;
+        db.commit().await?;
+        Ok(())
+    }
+
+    async fn update_agency(
+        &self,
+        agency: &model::agency::Agency,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut db = self.pool.begin().await?;
+        let update = query(sql::UPDATE_AGENCY)
+            .bind(&agency.code)
+            .bind(&agency.name_id)
+            .bind(&agency.name_en)
+            .bind(&agency.kind)
+            .bind(agency.active);
+        if db.execute(update).await? == 0 {
+            return Ok(false);
+        }
+        insert_audit(&mut *db, std::slice::from_ref(audit)).await?;
+        db.commit().await?;
+        Ok(true)
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {

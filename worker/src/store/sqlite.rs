@@ -42,8 +42,87 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        allow_liaison_role(&pool).await?;
         SqlStore::open(pool).await
     }
+}
+
+/// The users table as issue #19 has it: a fifth role, the agency liaison. PostgreSQL's
+/// migration 0018 changes the role's CHECK constraint in place; SQLite cannot, and its
+/// documented way (rebuild the table with foreign keys off around one transaction) cannot
+/// run inside a migration, which is one transaction. So it runs here, after the
+/// migrations, once: a table that already allows the role is left alone.
+const USERS_WITH_LIAISON: [&str; 4] = [
+    "CREATE TABLE users_with_liaison (
+        id            TEXT PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL
+            CHECK (role IN ('officer', 'supervisor', 'viewer', 'admin', 'liaison')),
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        agency        TEXT NOT NULL DEFAULT '',
+        active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        updated_at    INTEGER NOT NULL DEFAULT 0
+    )",
+    "INSERT INTO users_with_liaison
+        (id, username, name, role, password_hash, created_at, agency, active, updated_at)
+        SELECT id, username, name, role, password_hash, created_at, agency, active, updated_at
+        FROM users",
+    "DROP TABLE users",
+    "ALTER TABLE users_with_liaison RENAME TO users",
+];
+
+/// Whether the users table's CHECK already allows the liaison role.
+async fn allows_liaison(conn: &mut SqliteConnection) -> Result<bool, StoreError> {
+    let (schema,): (String,) =
+        sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(schema.contains("'liaison'"))
+}
+
+/// Rebuilds the users table to allow the liaison role, when it does not yet
+/// ([`USERS_WITH_LIAISON`]), under the write lock, checking every foreign key before the
+/// commit.
+async fn allow_liaison_role(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    if allows_liaison(&mut conn).await? {
+        return Ok(());
+    }
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let rebuilt = rebuild_users(&mut conn).await;
+    if rebuilt.is_err() {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    }
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await?;
+    rebuilt
+}
+
+async fn rebuild_users(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    // Another process may have rebuilt it while this one waited for the lock.
+    if allows_liaison(conn).await? {
+        sqlx::query("COMMIT").execute(&mut *conn).await?;
+        return Ok(());
+    }
+    for statement in USERS_WITH_LIAISON {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await?;
+    if let Some((table,)) = broken.first() {
+        return Err(StoreError::Corrupt(format!(
+            "rebuilding users would break a foreign key of {table}"
+        )));
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Creates the database file readable and writable by its owner only (0600), or makes an
@@ -236,5 +315,84 @@ mod tests {
         .execute(&pool)
         .await;
         assert!(unknown.is_err(), "a user_id must still be an account's");
+    }
+
+    /// Issue #19's rebuild of the users table for the liaison role keeps every account and
+    /// what refers to it, keeps the foreign keys and the role check, and runs once.
+    #[tokio::test]
+    async fn the_users_rebuilt_for_liaisons_keep_their_rows_and_their_guards() {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(":memory:")
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .expect("memory database");
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .expect("migrations");
+        sqlx::raw_sql(
+            "INSERT INTO users (id, username, name, role, password_hash, created_at, agency)
+                 VALUES ('u1', 'petugas', 'Petugas', 'officer', 'x', 5, 'dinsos');
+             INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
+                 VALUES ('t1', 'u1', 'd1', 5, 99);",
+        )
+        .execute(&pool)
+        .await
+        .expect("an account with a session");
+        let liaison = "INSERT INTO users (id, username, name, role, password_hash, created_at)
+                       VALUES ('u2', 'penghubung', 'P', 'liaison', 'x', 6)";
+        assert!(sqlx::query(liaison).execute(&pool).await.is_err());
+
+        super::allow_liaison_role(&pool).await.expect("rebuilt");
+        super::allow_liaison_role(&pool)
+            .await
+            .expect("a second run changes nothing");
+
+        sqlx::query(liaison)
+            .execute(&pool)
+            .await
+            .expect("a liaison");
+        let rows =
+            sqlx::query("SELECT id, role, agency, active, created_at FROM users ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .expect("rows");
+        let rows: Vec<(String, String, String, i64, i64)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("u1".into(), "officer".into(), "dinsos".into(), 1, 5),
+                ("u2".into(), "liaison".into(), String::new(), 1, 6),
+            ]
+        );
+        let session: String = sqlx::query_scalar("SELECT user_id FROM sessions")
+            .fetch_one(&pool)
+            .await
+            .expect("the session");
+        assert_eq!(session, "u1");
+        let orphan = "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
+                      VALUES ('t2', 'nobody', 'd', 1, 2)";
+        assert!(
+            sqlx::query(orphan).execute(&pool).await.is_err(),
+            "foreign keys"
+        );
+        let bad = "INSERT INTO users (id, username, name, role, password_hash, created_at)
+                   VALUES ('u3', 'raja', 'R', 'king', 'x', 7)";
+        assert!(
+            sqlx::query(bad).execute(&pool).await.is_err(),
+            "the role check"
+        );
+        let taken = "INSERT INTO users (id, username, name, role, password_hash, created_at)
+                     VALUES ('u4', 'petugas', 'P', 'officer', 'x', 7)";
+        assert!(
+            sqlx::query(taken).execute(&pool).await.is_err(),
+            "unique usernames"
+        );
     }
 }

@@ -19,7 +19,31 @@ impl<B: Backend> SqlStore<B> {
         let store = SqlStore { pool };
         store.backfill().await?;
         store.rebuild_rollups().await?;
+        store.seed_agencies().await?;
         Ok(store)
+    }
+
+    /// Fills the agency list (migration 0017) from the list the code had before it
+    /// (`model::agency::seed`) when it is empty, once, under the writers' lock: the codes
+    /// stored services name stay on the list, and a deployment then edits its own.
+    async fn seed_agencies(&self) -> Result<(), StoreError> {
+        let mut tx = B::begin_write(&self.pool).await?;
+        tx.execute(query(B::LOCK_WRITERS)).await?;
+        let (count,): (i64,) = tx.fetch_one(query("SELECT COUNT(*) FROM agencies")).await?;
+        if count == 0 {
+            for (position, agency) in model::agency::seed().iter().enumerate() {
+                let insert = query(super::sql::INSERT_AGENCY)
+                    .bind(&agency.code)
+                    .bind(&agency.name_id)
+                    .bind(&agency.name_en)
+                    .bind(&agency.kind)
+                    .bind(agency.active)
+                    .bind(position as i64);
+                tx.execute(insert).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Fills migration 0006's fact tables from the records stored before it, once, under

@@ -107,6 +107,7 @@ fn fact_param(value: &FactValue) -> Param {
         FactValue::NoDate => Param::Day(None),
         FactValue::Int(n) => Param::from(*n),
         FactValue::NoInt => Param::Int(None),
+        FactValue::NoText => Param::Text(None),
     }
 }
 
@@ -291,6 +292,28 @@ impl<B: Backend> WriteTx for SqlTx<B> {
             (B::DIALECT.ids)("id", 1)
         );
         Ok(ids(self.rows_of_ids(&sql, None, users).await?))
+    }
+
+    async fn agencies(&mut self) -> Result<Vec<(String, bool)>, StoreError> {
+        Ok(self.0.fetch_all(query(sql::AGENCY_FLAGS)).await?)
+    }
+
+    async fn referral_steps(
+        &mut self,
+        referrals: &[Uuid],
+    ) -> Result<Vec<(Uuid, String)>, StoreError> {
+        let sql = format!(
+            "SELECT referral_id, action, seq FROM referral_step_facts WHERE {}
+             ORDER BY referral_id, seq",
+            (B::DIALECT.ids)("referral_id", 1)
+        );
+        let mut rows: Vec<(Id, String, i64)> = self.rows_of_ids(&sql, None, referrals).await?;
+        // Each slice of ids is in order; across slices, sort again.
+        rows.sort_by(|a, b| (a.0 .0, a.2).cmp(&(b.0 .0, b.2)));
+        Ok(rows
+            .into_iter()
+            .map(|(id, action, _)| (id.0, action))
+            .collect())
     }
 
     async fn case_records(&mut self, case: Uuid) -> Result<Vec<(Uuid, String)>, StoreError> {

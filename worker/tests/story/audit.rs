@@ -159,7 +159,7 @@ async fn account_changes_are_traced_and_only_supervisors_and_admins_read_the_tra
     let officer = server.user("petugas", Role::Officer).await?;
     let viewer = server.user("bupati", Role::Viewer).await?;
     let body = json!({"username": "baru", "name": "Petugas Baru", "role": "officer",
-                      "agency": "Dinsos", "password": "kata-sandi-bambu"});
+                      "agency": "dinsos", "password": "kata-sandi-bambu"});
     let (status, created) = server.post("/users", Some(&admin.token), &body).await?;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().unwrap_or_default().to_owned();

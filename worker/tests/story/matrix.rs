@@ -1,8 +1,8 @@
-//! The access matrix: every caller (two officers, a supervisor, a viewer, an admin, a
-//! deactivated user, no token, an expired token, a tampered token) against every endpoint,
+//! The access matrix: every caller (two officers, a supervisor, a viewer, an admin, an
+//! agency liaison, a deactivated user, no token, an expired token, a tampered token) against every endpoint,
 //! with the record scope of an officer's case, each with its expected answer.
 
-use crate::common::records::{activity, case, note, upsert, upsert_of};
+use crate::common::records::{activity, case, note, upsert, upsert_of, victim};
 use crate::common::{Device, TestServer};
 use gugus_model::api::Role;
 use gugus_worker::auth;
@@ -21,6 +21,7 @@ enum Caller {
     Supervisor,
     Viewer,
     Admin,
+    Liaison,
     Deactivated,
     NoToken,
     Expired,
@@ -29,12 +30,13 @@ enum Caller {
 
 use Caller::*;
 
-const CALLERS: [Caller; 9] = [
+const CALLERS: [Caller; 10] = [
     OfficerA,
     OfficerB,
     Supervisor,
     Viewer,
     Admin,
+    Liaison,
     Deactivated,
     NoToken,
     Expired,
@@ -56,19 +58,19 @@ use Expect::*;
 /// One row: the endpoint and the expected answer of each caller, in [`CALLERS`] order.
 struct Row {
     name: &'static str,
-    expect: [Expect; 9],
+    expect: [Expect; 10],
 }
 
 /// The expected answer of a token holder that is not allowed, and of the four that are not
 /// authenticated at all.
 const DENIED: [Expect; 4] = [Status(401), Status(401), Status(401), Status(401)];
 
-fn row(name: &'static str, valid: [Expect; 5]) -> Row {
-    let [a, b, s, v, ad] = valid;
+fn row(name: &'static str, valid: [Expect; 6]) -> Row {
+    let [a, b, s, v, ad, l] = valid;
     let [d, n, e, t] = DENIED;
     Row {
         name,
-        expect: [a, b, s, v, ad, d, n, e, t],
+        expect: [a, b, s, v, ad, l, d, n, e, t],
     }
 }
 
@@ -76,33 +78,33 @@ fn table() -> Vec<Row> {
     vec![
         Row {
             name: "GET /health",
-            expect: [200, 200, 200, 200, 200, 200, 200, 200, 200].map(Status),
+            expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200].map(Status),
         },
-        row("GET /me", [200, 200, 200, 200, 200].map(Status)),
-        row("GET /sessions", [200, 200, 200, 200, 200].map(Status)),
+        row("GET /me", [200, 200, 200, 200, 200, 200].map(Status)),
+        row("GET /sessions", [200, 200, 200, 200, 200, 200].map(Status)),
         // With a wrong current password: every account may try, none changes.
         row(
             "POST /account/password (wrong current)",
-            [400, 400, 400, 400, 400].map(Status),
+            [400, 400, 400, 400, 400, 400].map(Status),
         ),
         row(
             "POST /sessions/{unknown}/end",
-            [404, 404, 404, 404, 404].map(Status),
+            [404, 404, 404, 404, 404, 404].map(Status),
         ),
-        row("GET /users", [403, 403, 403, 403, 200].map(Status)),
-        row("GET /officers", [403, 403, 200, 403, 200].map(Status)),
-        row("POST /users", [403, 403, 403, 403, 201].map(Status)),
+        row("GET /users", [403, 403, 403, 403, 200, 403].map(Status)),
+        row("GET /officers", [403, 403, 200, 403, 200, 403].map(Status)),
+        row("POST /users", [403, 403, 403, 403, 201, 403].map(Status)),
         row(
             "POST /users/{target}/password",
-            [403, 403, 403, 403, 204].map(Status),
+            [403, 403, 403, 403, 204, 403].map(Status),
         ),
         row(
             "POST /users/{target}/deactivate",
-            [403, 403, 403, 403, 204].map(Status),
+            [403, 403, 403, 403, 204, 403].map(Status),
         ),
         row(
             "POST /users/{target}/activate",
-            [403, 403, 403, 403, 204].map(Status),
+            [403, 403, 403, 403, 204, 403].map(Status),
         ),
         row(
             "push: edit officer A's case",
@@ -112,6 +114,7 @@ fn table() -> Vec<Row> {
                 Applied,
                 Status(403),
                 Applied,
+                Rejected("forbidden"),
             ],
         ),
         // Officer B is told nothing of A's case: a note under it is refused as under a
@@ -124,11 +127,19 @@ fn table() -> Vec<Row> {
                 Applied,
                 Status(403),
                 Applied,
+                Rejected("forbidden"),
             ],
         ),
         row(
             "push: a new activity",
-            [Applied, Applied, Applied, Status(403), Applied],
+            [
+                Applied,
+                Applied,
+                Applied,
+                Status(403),
+                Applied,
+                Rejected("forbidden"),
+            ],
         ),
         row(
             "pull: is officer A's case in it",
@@ -138,14 +149,46 @@ fn table() -> Vec<Row> {
                 PullWith(true),
                 Status(403),
                 PullWith(true),
+                PullWith(false),
+            ],
+        ),
+        // Issue #19: the agencies, which every role reads and only an admin edits; a
+        // referral of officer A's case to the liaison's agency, which only that liaison
+        // answers (officer B is told nothing of it) and pulls.
+        row("GET /agencies", [200, 200, 200, 200, 200, 200].map(Status)),
+        row("POST /agencies", [403, 403, 403, 403, 201, 403].map(Status)),
+        row(
+            "PUT /agencies/{code}",
+            [403, 403, 403, 403, 200, 403].map(Status),
+        ),
+        row(
+            "push: accept the referral",
+            [
+                Rejected("forbidden"),
+                Rejected("invalid_field"),
+                Rejected("forbidden"),
+                Status(403),
+                Rejected("forbidden"),
+                Applied,
+            ],
+        ),
+        row(
+            "pull: is the referral in it",
+            [
+                PullWith(true),
+                PullWith(false),
+                PullWith(true),
+                Status(403),
+                PullWith(true),
+                PullWith(true),
             ],
         ),
         row(
             "GET /stats/activities",
-            [403, 403, 200, 200, 200].map(Status),
+            [403, 403, 200, 200, 200, 403].map(Status),
         ),
-        row("GET /audit", [403, 403, 200, 403, 200].map(Status)),
-        row("POST /logout", [204, 204, 204, 204, 204].map(Status)),
+        row("GET /audit", [403, 403, 200, 403, 200, 403].map(Status)),
+        row("POST /logout", [204, 204, 204, 204, 204, 204].map(Status)),
     ]
 }
 
@@ -153,6 +196,7 @@ fn table() -> Vec<Row> {
 struct World {
     devices: Vec<(Caller, Option<Device>, String)>,
     case_id: Uuid,
+    referral_id: Uuid,
     target: Uuid,
 }
 
@@ -180,11 +224,29 @@ async fn world(server: &TestServer) -> anyhow::Result<World> {
     let gone = server.user("mantan", Role::Officer).await?;
     let target = server.add_user("sasaran", Role::Officer).await?;
     let expired_user = server.user("kedaluwarsa", Role::Officer).await?;
-    let case_id = Uuid::now_v7();
+    let body = json!({"username": "penghubung", "name": "Penghubung UPTD PPA", "role": "liaison",
+                      "agency": "uptd_ppa", "password": crate::common::PASSWORD});
+    let (status, account) = server.post("/users", Some(&admin.token), &body).await?;
+    assert_eq!(status, StatusCode::CREATED, "{account}");
+    let liaison = server.device(&serde_json::from_value(account)?).await?;
+    let (case_id, victim_id, referral_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let referral = json!({
+        "victim_id": victim_id, "agency": "uptd_ppa", "service": "shelter",
+        "reason": "Butuh rumah aman", "urgency": "urgent", "referred_on": "2026-10-04",
+        "needed_by": "2026-10-11",
+    });
     let (_, answer) = server
-        .push(&a, vec![upsert_of("case", 1, case_id, 0, case("33.03.04"))])
+        .push(
+            &a,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.04")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.04")),
+                upsert_of("referral", 3, referral_id, 0, referral),
+            ],
+        )
         .await?;
-    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+    let applied: Vec<&Value> = (0..3).map(|i| &answer["results"][i]["status"]).collect();
+    assert_eq!(applied, [&json!("applied"); 3], "{answer}");
     let path = format!("/users/{}/deactivate", gone.user.id);
     let (status, _) = server.post(&path, Some(&admin.token), &json!({})).await?;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -214,6 +276,7 @@ async fn world(server: &TestServer) -> anyhow::Result<World> {
         ),
         (Viewer, Some(viewer.clone()), viewer.token.clone()),
         (Admin, Some(admin.clone()), admin.token.clone()),
+        (Liaison, Some(liaison.clone()), liaison.token.clone()),
         (Deactivated, Some(gone.clone()), gone.token.clone()),
         (NoToken, None, String::new()),
         (Expired, None, expired),
@@ -222,6 +285,7 @@ async fn world(server: &TestServer) -> anyhow::Result<World> {
     Ok(World {
         devices,
         case_id,
+        referral_id,
         target: target.id,
     })
 }
@@ -307,6 +371,28 @@ async fn call(
                 .await?
         }
         "GET /audit" => server.get("/audit", token).await?,
+        "GET /agencies" => server.get("/agencies", token).await?,
+        "POST /agencies" => {
+            let code = format!("lsm_{caller:?}").to_lowercase();
+            let body = json!({"code": code, "name_id": "LSM", "name_en": "NGO", "kind": "ngo",
+                              "active": true});
+            server.post("/agencies", token, &body).await?
+        }
+        "PUT /agencies/{code}" => {
+            let body = json!({"code": "ngo", "name_id": "LSM", "name_en": "NGO", "kind": "ngo",
+                              "active": true});
+            server.put("/agencies/ngo", token, &body).await?
+        }
+        "push: accept the referral" => {
+            let fields = json!({"referral_id": world.referral_id, "action": "accept",
+                                "date": "2026-10-05"});
+            let added = upsert_of("referral_step", mutation_id, Uuid::now_v7(), 0, fields);
+            server.post("/sync/push", token, &push(added)).await?
+        }
+        "pull: is the referral in it" => {
+            let body = json!({"protocol": 1, "device_id": device, "cursor": null, "limit": 1000});
+            server.post("/sync/pull", token, &body).await?
+        }
         "POST /logout" => server.post("/logout", token, &json!({})).await?,
         other => anyhow::bail!("no call for {other}"),
     })
@@ -325,7 +411,7 @@ fn everything(user_id: Uuid) -> PullQuery {
 }
 
 /// What a call answered, in the terms of [`Expect`].
-fn seen(expect: &Expect, status: StatusCode, body: &Value, case_id: Uuid) -> Expect {
+fn seen(expect: &Expect, status: StatusCode, body: &Value, looked_for: Uuid) -> Expect {
     let ok = status == StatusCode::OK;
     match expect {
         Applied | Rejected(_) if ok => {
@@ -343,7 +429,7 @@ fn seen(expect: &Expect, status: StatusCode, body: &Value, case_id: Uuid) -> Exp
         PullWith(_) if ok => PullWith(
             body["records"]
                 .as_array()
-                .is_some_and(|records| records.iter().any(|r| r["id"] == json!(case_id))),
+                .is_some_and(|records| records.iter().any(|r| r["id"] == json!(looked_for))),
         ),
         _ => Status(status.as_u16()),
     }
@@ -353,8 +439,9 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
     server: &TestServer,
 ) -> anyhow::Result<()> {
     let world = world(server).await?;
-    // Officer A's device created the case with its mutation 1.
-    let mut mutation_ids = [1, 0, 0, 0, 0, 0, 0, 0, 0];
+    // Officer A's device created the case, its victim and the referral with its mutations 1
+    // to 3.
+    let mut mutation_ids = [3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     let mut wrong = Vec::new();
     let mut cells = 0;
     for row in table() {
@@ -371,7 +458,11 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
             if !status.is_success() {
                 assert!(body["error"]["code"].is_string(), "{}: {body}", row.name);
             }
-            let got = seen(expect, status, &body, world.case_id);
+            let looked_for = match row.name.contains("referral") {
+                true => world.referral_id,
+                false => world.case_id,
+            };
+            let got = seen(expect, status, &body, looked_for);
             cells += 1;
             if got != *expect {
                 wrong.push(format!(
@@ -387,6 +478,6 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(cells, 18 * 9);
+    assert_eq!(cells, 23 * 10);
     Ok(())
 }

@@ -121,13 +121,18 @@ async fn payloads_in_text_fields_come_back_as_typed(server: &TestServer) -> anyh
         }
     }
 
-    // Login and account fields take the same texts as data, never as SQL.
+    // Login and account fields take the same texts as data, never as SQL (an agency is a
+    // code of the list, issue #19: a payload there is refused as an unknown agency).
     for payload in PAYLOADS {
         let login = json!({"username": payload, "password": payload, "device_id": Uuid::now_v7()});
         let (status, _) = server.post("/login", None, &login).await?;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let account = json!({"username": "aman", "name": payload, "role": "officer",
                              "agency": payload, "password": "jeruk-nipis-sore-hari"});
+        let answer = server.post("/users", Some(&admin.token), &account).await?;
+        crate::common::assert_error(&answer, StatusCode::BAD_REQUEST, "unknown_agency");
+        let account = json!({"username": "aman", "name": payload, "role": "officer",
+                             "agency": "dinsos", "password": "jeruk-nipis-sore-hari"});
         let (status, _) = server.post("/users", Some(&admin.token), &account).await?;
         assert!(status == StatusCode::CREATED || status == StatusCode::BAD_REQUEST);
     }
@@ -140,7 +145,7 @@ async fn payloads_in_text_fields_come_back_as_typed(server: &TestServer) -> anyh
         .find(|u| u["username"] == "aman");
     let created = created.expect("the account with a payload name");
     assert_eq!(created["name"], PAYLOADS[0]);
-    assert_eq!(created["agency"], PAYLOADS[0]);
+    assert_eq!(created["agency"], "dinsos");
     let trail = server.get("/audit?limit=500", Some(&admin.token)).await?;
     assert_eq!(trail.0, StatusCode::OK, "the audit table is intact");
     Ok(())

@@ -33,7 +33,7 @@ async fn login(
 /// The body of a new account.
 fn new_account(username: &str, role: &str, password: &str) -> Value {
     json!({"username": username, "name": "Ani Lestari", "role": role,
-           "agency": "Dinas Sosial", "password": password})
+           "agency": "dinsos", "password": password})
 }
 
 async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<()> {
@@ -57,19 +57,16 @@ async fn admins_create_and_list_accounts(server: &TestServer) -> anyhow::Result<
         (
             &json!("ani"),
             &json!("officer"),
-            &json!("Dinas Sosial"),
+            &json!("dinsos"),
             &json!(true)
         )
     );
     let (status, session) = login(server, "ani", "jeruk-rahasia-123").await?;
     assert_eq!(status, StatusCode::OK);
     // The user's own agency comes with the login and with /me (the app's settings).
-    assert_eq!(session["user"]["agency"], "Dinas Sosial", "{session}");
+    assert_eq!(session["user"]["agency"], "dinsos", "{session}");
     let (status, me) = server.get("/me", session["token"].as_str()).await?;
-    assert_eq!(
-        (status, &me["agency"]),
-        (StatusCode::OK, &json!("Dinas Sosial"))
-    );
+    assert_eq!((status, &me["agency"]), (StatusCode::OK, &json!("dinsos")));
 
     let taken = server
         .post(

@@ -200,6 +200,9 @@ pub(super) fn in_scope(work: &Work, batch: &PushBatch, entry: &Entry) -> bool {
     let Some(kind) = RecordKind::parse(&entry.kind) else {
         return false;
     };
+    if batch.user.role == model::api::Role::Liaison {
+        return super::referrals::liaison_sees(work, &batch.user.agency, entry);
+    }
     !scope::limited_to_own_cases(batch.user.role, kind)
         || entry
             .case_id
@@ -239,6 +242,11 @@ pub(super) fn place(
         },
     };
     let creates_case = kind == RecordKind::Case && current.is_none();
+    if batch.user.role == model::api::Role::Liaison {
+        // A liaison's step: under a referral its scope holds (checked as the parent was
+        // found, or as the stored record was admitted).
+        return Ok(placed);
+    }
     if scope::limited_to_own_cases(batch.user.role, kind) && !creates_case {
         let allowed = placed
             .case_id

@@ -1,0 +1,184 @@
+//! Referrals and the agencies they name in a push (issue #19): a referral, a service's
+//! provider or an account names an agency of the deployment's list; a referral's step must
+//! follow from where the referral stands (`model::referral::next`); only the addressed
+//! agency's liaison answers, and only the referring side cancels. A liaison writes nothing
+//! else and sees nothing else.
+
+use super::{Entry, PushBatch, Work, WriteTx};
+use crate::store::StoreError;
+use model::api::Role;
+use model::merge::StoredRecord;
+use model::referral::{self, Action, Status};
+use model::schema;
+use model::sync::{Mutation, Op, RejectError};
+use model::{FieldError, Problem, RecordKind};
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Reads what the push's referrals, steps and services need: the agency list (code →
+/// active), and the status of each referral a step names, from its stored steps.
+pub(super) async fn load<T: WriteTx>(
+    tx: &mut T,
+    fresh: &[&Mutation],
+    work: &mut Work,
+) -> Result<(), StoreError> {
+    let names_agency = |m: &&&Mutation| {
+        m.kind == RecordKind::Referral.as_str() || m.kind == RecordKind::Service.as_str()
+    };
+    if fresh.iter().any(|m| names_agency(&m)) {
+        work.agencies = tx.agencies().await?.into_iter().collect();
+    }
+    let mut referrals: Vec<Uuid> = fresh
+        .iter()
+        .filter(|m| m.kind == RecordKind::ReferralStep.as_str())
+        .filter_map(|m| schema::parent_id(RecordKind::ReferralStep, &m.fields))
+        .collect();
+    referrals.sort_unstable();
+    referrals.dedup();
+    if referrals.is_empty() {
+        return Ok(());
+    }
+    let mut statuses: HashMap<Uuid, Status> =
+        referrals.iter().map(|id| (*id, Status::Open)).collect();
+    for (id, action) in tx.referral_steps(&referrals).await? {
+        let (Some(status), Some(action)) = (statuses.get_mut(&id), Action::parse(&action)) else {
+            continue;
+        };
+        if let Ok(next) = referral::next(*status, action) {
+            *status = next;
+        }
+    }
+    work.referral_status = statuses;
+    Ok(())
+}
+
+/// The agency a referral's or a step's stored record is addressed to (a step's, through
+/// its referral among the push's records).
+fn addressed_to<'a>(work: &'a Work, entry: &'a Entry) -> Option<&'a str> {
+    let fields = &entry.record.fields;
+    match RecordKind::parse(&entry.kind)? {
+        RecordKind::Referral => fields.get("agency").and_then(Value::as_str),
+        RecordKind::ReferralStep => {
+            let referral = schema::parent_id(RecordKind::ReferralStep, fields)?;
+            let parent = work.records.get(&referral)?;
+            (parent.kind == RecordKind::Referral.as_str())
+                .then(|| parent.record.fields.get("agency").and_then(Value::as_str))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Whether a liaison of `agency` sees a stored record: a referral addressed to it, or a
+/// step of one.
+pub(super) fn liaison_sees(work: &Work, agency: &str, entry: &Entry) -> bool {
+    !agency.is_empty() && addressed_to(work, entry) == Some(agency)
+}
+
+/// What a liaison may push: steps only (of referrals addressed to its agency, which the
+/// scope checks), and only answers. Anything else is `forbidden`.
+pub(super) fn admit_liaison(batch: &PushBatch, kind: RecordKind) -> Result<(), RejectError> {
+    if batch.user.role == Role::Liaison && kind != RecordKind::ReferralStep {
+        return Err(RejectError::forbidden());
+    }
+    Ok(())
+}
+
+/// The agency rules of a record's merged state: a referral's agency, and a service's
+/// provider when it is new or changed, must be on the list and active; an unchanged
+/// provider that was deactivated since stays valid.
+fn check_agency(
+    agencies: &HashMap<String, bool>,
+    kind: RecordKind,
+    mutation: &Mutation,
+    stored: Option<&StoredRecord>,
+) -> Result<(), RejectError> {
+    let field = match kind {
+        RecordKind::Referral => "agency",
+        RecordKind::Service => "provider",
+        _ => return Ok(()),
+    };
+    let Some(code) = mutation.fields.get(field).and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let code = code.trim();
+    let unchanged = stored
+        .filter(|stored| !stored.deleted)
+        .and_then(|stored| stored.fields.get(field))
+        .and_then(Value::as_str)
+        .is_some_and(|before| before.trim() == code);
+    let problem = match agencies.get(code) {
+        None => Problem::UnknownAgency,
+        Some(false) if !unchanged => Problem::InactiveAgency,
+        Some(_) => return Ok(()),
+    };
+    Err(RejectError::invalid(vec![FieldError::new(field, problem)]))
+}
+
+/// The referral rules of a mutation, after its merged state was validated and placed:
+/// referrals and steps are never deleted (a referral is cancelled instead); an answer
+/// comes only from a liaison of the agency the referral is addressed to, a cancellation
+/// only from the referring side; a step must follow from the referral's status, which it
+/// then moves on for the rest of the push.
+pub(super) fn check(
+    (agencies, statuses): (&HashMap<String, bool>, &mut HashMap<Uuid, Status>),
+    batch: &PushBatch,
+    kind: RecordKind,
+    mutation: &Mutation,
+    stored: Option<&StoredRecord>,
+) -> Result<(), RejectError> {
+    check_agency(agencies, kind, mutation, stored)?;
+    if !kind.is_referral() {
+        return Ok(());
+    }
+    if mutation.op == Op::Delete {
+        return Err(RejectError::forbidden());
+    }
+    if kind == RecordKind::Referral {
+        return match batch.user.role.refers() {
+            true => Ok(()),
+            false => Err(RejectError::forbidden()),
+        };
+    }
+    // The same step pushed again changes nothing (insert-only): it was checked when taken.
+    if stored.is_some_and(|stored| !stored.deleted) {
+        return Ok(());
+    }
+    let action = mutation
+        .fields
+        .get("action")
+        .and_then(Value::as_str)
+        .and_then(Action::parse);
+    let (Some(action), Some(referral)) = (
+        action,
+        schema::parent_id(RecordKind::ReferralStep, &mutation.fields),
+    ) else {
+        return Ok(());
+    };
+    let allowed = match action.is_answer() {
+        true => batch.user.role == Role::Liaison,
+        false => batch.user.role.refers(),
+    };
+    if !allowed {
+        let message = match action.is_answer() {
+            true => "Only the agency the referral is addressed to answers it.",
+            false => "Only the referring side cancels a referral.",
+        };
+        return Err(RejectError {
+            field: Some("action".into()),
+            message: message.into(),
+            ..RejectError::forbidden()
+        });
+    }
+    let status = statuses.get(&referral).copied().unwrap_or(Status::Open);
+    match referral::next(status, action) {
+        Ok(next) => {
+            statuses.insert(referral, next);
+            Ok(())
+        }
+        Err(problem) => Err(RejectError::invalid(vec![FieldError::new(
+            "action", problem,
+        )])),
+    }
+}

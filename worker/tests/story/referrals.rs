@@ -1,0 +1,523 @@
+//! Issue #19: the agencies as data each deployment edits, the accounts and services that
+//! name them, and referrals between agencies: the liaison's scope, each step, and the
+//! refusals with their codes.
+
+use crate::common::records::{case, service, upsert_of, victim};
+use crate::common::{assert_error, Device, TestServer, PASSWORD};
+use gugus_model::api::{Role, UserInfo};
+use reqwest_native::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+crate::on_both_backends!(
+    agencies_are_a_list_each_deployment_edits,
+    accounts_and_services_name_an_active_agency_of_the_list,
+    a_referral_lives_through_its_steps_and_only_its_agency_answers,
+);
+
+/// The statuses of a push's results, in order.
+fn statuses(answer: &Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["status"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// (code, field, first problem) of a push's result.
+fn error_of(answer: &Value, index: usize) -> (String, String, String) {
+    let error = &answer["results"][index]["error"];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    (
+        text(&error["code"]),
+        text(&error["field"]),
+        text(&error["fields"][0]["problem"]),
+    )
+}
+
+fn refused(code: &str, field: &str, problem: &str) -> (String, String, String) {
+    (code.into(), field.into(), problem.into())
+}
+
+/// An agency's body.
+fn agency(code: &str, name: &str, kind: &str, active: bool) -> Value {
+    json!({"code": code, "name_id": name, "name_en": name, "kind": kind, "active": active})
+}
+
+/// A liaison of `agency`, made by `admin` through the API, logged in on a new device.
+async fn liaison(
+    server: &TestServer,
+    admin: &Device,
+    username: &str,
+    agency: &str,
+) -> anyhow::Result<Device> {
+    let body = json!({"username": username, "name": format!("Penghubung {agency}"),
+                      "role": "liaison", "agency": agency, "password": PASSWORD});
+    let (status, account) = server.post("/users", Some(&admin.token), &body).await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "{account}");
+    let user: UserInfo = serde_json::from_value(account)?;
+    server.device(&user).await
+}
+
+/// A referral's fields, of a victim to an agency.
+fn referral(victim_id: Uuid, agency: &str) -> Value {
+    json!({
+        "victim_id": victim_id, "agency": agency, "service": "shelter",
+        "reason": "Korban perlu rumah aman malam ini", "urgency": "urgent",
+        "referred_on": "2026-10-04", "needed_by": "2026-10-11", "sex": "female",
+        "age_group": "adult", "kecamatan": "33.03.08",
+    })
+}
+
+/// A step's fields.
+fn step(referral_id: Uuid, action: &str, date: &str) -> Value {
+    let mut fields = json!({"referral_id": referral_id, "action": action, "date": date});
+    if action == "decline" {
+        fields["decline_reason"] = json!("no_capacity");
+        fields["note"] = json!("Rumah aman penuh sampai akhir bulan");
+    }
+    fields
+}
+
+async fn agencies_are_a_list_each_deployment_edits(server: &TestServer) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+
+    // Every role reads the seeded list, in the old list's order and names.
+    for device in [&officer, &viewer] {
+        let (status, list) = server.get("/agencies", Some(&device.token)).await?;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let agencies = list["agencies"].as_array().cloned().unwrap_or_default();
+        assert_eq!(agencies.len(), gugus_model::vocab::AGENCIES.terms.len());
+        assert_eq!(
+            agencies[1],
+            json!({"code": "uptd_ppa", "name_id": "UPTD PPA",
+                   "name_en": "Women and children service unit (UPTD PPA)",
+                   "kind": "service_unit", "active": true})
+        );
+    }
+    let (status, _) = server.get("/agencies", None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Only an admin adds or changes one.
+    let jaring = agency("lsm_jaring", " LSM Jaring Perempuan ", "ngo", true);
+    let answer = server
+        .post("/agencies", Some(&officer.token), &jaring)
+        .await?;
+    assert_error(&answer, StatusCode::FORBIDDEN, "forbidden");
+    let (status, made) = server
+        .post("/agencies", Some(&admin.token), &jaring)
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["name_id"], "LSM Jaring Perempuan", "names are trimmed");
+    let answer = server
+        .post("/agencies", Some(&admin.token), &jaring)
+        .await?;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "agency_taken");
+    for bad in [
+        agency("LSM Jaring", "LSM", "ngo", true),
+        agency("lsm_dua", "", "ngo", true),
+        agency("lsm_dua", "LSM Dua", "army", true),
+    ] {
+        let answer = server.post("/agencies", Some(&admin.token), &bad).await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+
+    // Deactivated, never deleted; the code never changes.
+    let off = agency("lsm_jaring", "LSM Jaring Perempuan", "ngo", false);
+    let answer = server
+        .put("/agencies/lsm_jaring", Some(&viewer.token), &off)
+        .await?;
+    assert_error(&answer, StatusCode::FORBIDDEN, "forbidden");
+    let (status, changed) = server
+        .put("/agencies/lsm_jaring", Some(&admin.token), &off)
+        .await?;
+    assert_eq!(
+        (status, &changed["active"]),
+        (StatusCode::OK, &json!(false))
+    );
+    let answer = server
+        .put("/agencies/lsm_lain", Some(&admin.token), &off)
+        .await?;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    let ghost = agency("lsm_hantu", "LSM Hantu", "ngo", true);
+    let answer = server
+        .put("/agencies/lsm_hantu", Some(&admin.token), &ghost)
+        .await?;
+    assert_error(&answer, StatusCode::NOT_FOUND, "not_found");
+    let (_, list) = server.get("/agencies", Some(&officer.token)).await?;
+    let last = list["agencies"].as_array().and_then(|a| a.last()).cloned();
+    assert_eq!(
+        last,
+        Some(agency("lsm_jaring", "LSM Jaring Perempuan", "ngo", false))
+    );
+
+    // Each change is on the audit trail.
+    let (_, trail) = server.get("/audit?limit=50", Some(&admin.token)).await?;
+    let changes: Vec<&Value> = trail["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["detail"]["change"])
+        .filter(|c| c.as_str().is_some_and(|c| c.starts_with("agency_")))
+        .collect();
+    assert_eq!(changes, [&json!("agency_changed"), &json!("agency_added")]);
+    Ok(())
+}
+
+async fn accounts_and_services_name_an_active_agency_of_the_list(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let lsm = agency("lsm_jaring", "LSM Jaring Perempuan", "ngo", true);
+    let (status, _) = server.post("/agencies", Some(&admin.token), &lsm).await?;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // A liaison belongs to one agency of the list, active.
+    let account = |agency: &str| {
+        json!({"username": "penghubung", "name": "Rina", "role": "liaison",
+               "agency": agency, "password": PASSWORD})
+    };
+    for (agency, code) in [
+        ("", "agency_required"),
+        ("  ", "agency_required"),
+        ("dinas_rahasia", "unknown_agency"),
+    ] {
+        let answer = server
+            .post("/users", Some(&admin.token), &account(agency))
+            .await?;
+        assert_error(&answer, StatusCode::BAD_REQUEST, code);
+    }
+    let (status, made) = server
+        .post("/users", Some(&admin.token), &account("lsm_jaring"))
+        .await?;
+    assert_eq!(
+        (status, &made["role"]),
+        (StatusCode::CREATED, &json!("liaison"))
+    );
+
+    // A service's provider: on the list; active when it is set.
+    let (case_id, victim_id, service_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let mut fields = service(victim_id, "2026-10-03", None);
+    fields["provider"] = json!("lsm_jaring");
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of("service", 3, service_id, 0, fields.clone()),
+            ],
+        )
+        .await?;
+    assert_eq!(statuses(&answer), ["applied", "applied", "applied"]);
+    let off = agency("lsm_jaring", "LSM Jaring Perempuan", "ngo", false);
+    let (status, _) = server
+        .put("/agencies/lsm_jaring", Some(&admin.token), &off)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    let answer = server
+        .post("/users", Some(&admin.token), &{
+            let mut body = account("lsm_jaring");
+            body["username"] = json!("penghubung2");
+            body
+        })
+        .await?;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "inactive_agency");
+
+    // The stored service keeps its provider through an edit; a new one cannot name it,
+    // nor an agency that is not on the list.
+    let mut edited = fields.clone();
+    edited["notes"] = json!("Dijemput keluarga");
+    let mut unknown = service(victim_id, "2026-10-04", None);
+    unknown["provider"] = json!("lsm_tidak_ada");
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("service", 4, service_id, 3, edited),
+                upsert_of("service", 5, Uuid::now_v7(), 0, fields),
+                upsert_of("service", 6, Uuid::now_v7(), 0, unknown),
+            ],
+        )
+        .await?;
+    assert_eq!(statuses(&answer), ["applied", "rejected", "rejected"]);
+    assert_eq!(
+        error_of(&answer, 1),
+        refused("invalid_field", "provider", "inactive_agency")
+    );
+    assert_eq!(
+        error_of(&answer, 2),
+        refused("invalid_field", "provider", "unknown_agency")
+    );
+    Ok(())
+}
+
+async fn a_referral_lives_through_its_steps_and_only_its_agency_answers(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let shelter = liaison(server, &admin, "uptd", "uptd_ppa").await?;
+    let shelter_phone = server.device(&shelter.user).await?;
+    let police = liaison(server, &admin, "polres", "police").await?;
+
+    // The officer refers the victim twice, to two agencies.
+    let (case_id, victim_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let (to_shelter, to_police) = (Uuid::now_v7(), Uuid::now_v7());
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("case", 1, case_id, 0, case("33.03.08")),
+                upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+                upsert_of(
+                    "referral",
+                    3,
+                    to_shelter,
+                    0,
+                    referral(victim_id, "uptd_ppa"),
+                ),
+                upsert_of("referral", 4, to_police, 0, referral(victim_id, "police")),
+                upsert_of(
+                    "referral",
+                    5,
+                    Uuid::now_v7(),
+                    0,
+                    referral(victim_id, "tidak_ada"),
+                ),
+            ],
+        )
+        .await?;
+    assert_eq!(
+        statuses(&answer),
+        ["applied", "applied", "applied", "applied", "rejected"]
+    );
+    assert_eq!(
+        error_of(&answer, 4),
+        refused("invalid_field", "agency", "unknown_agency")
+    );
+
+    // Each liaison pulls its agency's referral and nothing of the case.
+    let pulled = server.pull_all(&shelter).await?;
+    let kinds_ids: Vec<(Value, Value)> = pulled
+        .iter()
+        .map(|r| (r["kind"].clone(), r["id"].clone()))
+        .collect();
+    assert_eq!(kinds_ids, [(json!("referral"), json!(to_shelter))]);
+    assert_eq!(
+        pulled[0]["fields"]["reason"],
+        "Korban perlu rumah aman malam ini"
+    );
+    let pulled = server.pull_all(&police).await?;
+    assert_eq!(pulled.len(), 1);
+    assert_eq!(pulled[0]["id"], json!(to_police));
+
+    // Only the addressed agency answers; a liaison writes nothing else.
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![upsert_of(
+                "referral_step",
+                6,
+                Uuid::now_v7(),
+                0,
+                step(to_shelter, "accept", "2026-10-05"),
+            )],
+        )
+        .await?;
+    assert_eq!(error_of(&answer, 0), refused("forbidden", "action", ""));
+    let (_, answer) = server
+        .push(
+            &police,
+            vec![
+                upsert_of(
+                    "referral_step",
+                    1,
+                    Uuid::now_v7(),
+                    0,
+                    step(to_shelter, "accept", "2026-10-05"),
+                ),
+                upsert_of(
+                    "note",
+                    2,
+                    Uuid::now_v7(),
+                    0,
+                    json!({"case_id": case_id, "text": "x"}),
+                ),
+                upsert_of(
+                    "referral",
+                    3,
+                    Uuid::now_v7(),
+                    0,
+                    referral(victim_id, "police"),
+                ),
+            ],
+        )
+        .await?;
+    assert_eq!(
+        error_of(&answer, 0),
+        refused("invalid_field", "referral_id", "unknown_parent")
+    );
+    assert_eq!(error_of(&answer, 1), refused("forbidden", "", ""));
+    assert_eq!(error_of(&answer, 2), refused("forbidden", "", ""));
+
+    // The shelter accepts, then delivers; a second acceptance from its other phone, and a
+    // decline after the delivery, are refused naming where the referral stands.
+    let accepted = Uuid::now_v7();
+    let (_, answer) = server
+        .push(
+            &shelter,
+            vec![upsert_of(
+                "referral_step",
+                1,
+                accepted,
+                0,
+                step(to_shelter, "accept", "2026-10-05"),
+            )],
+        )
+        .await?;
+    assert_eq!(statuses(&answer), ["applied"]);
+    let (_, answer) = server
+        .push(
+            &shelter_phone,
+            vec![upsert_of(
+                "referral_step",
+                1,
+                Uuid::now_v7(),
+                0,
+                step(to_shelter, "accept", "2026-10-05"),
+            )],
+        )
+        .await?;
+    assert_eq!(
+        error_of(&answer, 0),
+        refused("invalid_field", "action", "referral_accepted")
+    );
+    let (_, answer) = server
+        .push(
+            &shelter,
+            vec![
+                upsert_of(
+                    "referral_step",
+                    2,
+                    Uuid::now_v7(),
+                    0,
+                    step(to_shelter, "deliver", "2026-10-08"),
+                ),
+                upsert_of(
+                    "referral_step",
+                    3,
+                    Uuid::now_v7(),
+                    0,
+                    step(to_shelter, "decline", "2026-10-09"),
+                ),
+                // The same step again (a retry) changes nothing.
+                upsert_of(
+                    "referral_step",
+                    4,
+                    accepted,
+                    0,
+                    step(to_shelter, "accept", "2026-10-05"),
+                ),
+            ],
+        )
+        .await?;
+    assert_eq!(statuses(&answer), ["applied", "rejected", "applied"]);
+    assert_eq!(
+        error_of(&answer, 1),
+        refused("invalid_field", "action", "referral_delivered")
+    );
+
+    // The police decline (with a reason); a declined referral is neither delivered nor
+    // cancelled, and a decline needs its reason.
+    let mut no_reason = step(to_police, "decline", "2026-10-06");
+    no_reason
+        .as_object_mut()
+        .map(|f| f.remove("decline_reason"));
+    let (_, answer) = server
+        .push(
+            &police,
+            vec![
+                upsert_of("referral_step", 4, Uuid::now_v7(), 0, no_reason),
+                upsert_of(
+                    "referral_step",
+                    5,
+                    Uuid::now_v7(),
+                    0,
+                    step(to_police, "decline", "2026-10-06"),
+                ),
+                upsert_of(
+                    "referral_step",
+                    6,
+                    Uuid::now_v7(),
+                    0,
+                    step(to_police, "deliver", "2026-10-07"),
+                ),
+            ],
+        )
+        .await?;
+    assert_eq!(statuses(&answer), ["rejected", "applied", "rejected"]);
+    assert_eq!(
+        error_of(&answer, 0),
+        refused("invalid_field", "decline_reason", "required")
+    );
+    assert_eq!(
+        error_of(&answer, 2),
+        refused("invalid_field", "action", "referral_declined")
+    );
+    let (_, answer) = server
+        .push(
+            &supervisor,
+            vec![
+                upsert_of(
+                    "referral_step",
+                    1,
+                    Uuid::now_v7(),
+                    0,
+                    step(to_police, "cancel", "2026-10-07"),
+                ),
+                json!({"id": 2, "kind": "referral", "record_id": to_police, "op": "delete",
+                       "base_version": 0, "at": "2026-10-07T03:00:00Z"}),
+            ],
+        )
+        .await?;
+    assert_eq!(
+        error_of(&answer, 0),
+        refused("invalid_field", "action", "referral_declined")
+    );
+    assert_eq!(error_of(&answer, 1).0, "forbidden");
+
+    // The liaisons now pull their referral's steps too; the officer, everything.
+    let steps = |records: &[Value]| {
+        records
+            .iter()
+            .filter(|r| r["kind"] == "referral_step")
+            .map(|r| {
+                r["fields"]["action"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        steps(&server.pull_all(&shelter).await?),
+        ["accept", "deliver"]
+    );
+    assert_eq!(steps(&server.pull_all(&police).await?), ["decline"]);
+    let everything = server.pull_all(&officer).await?;
+    assert_eq!(steps(&everything), ["accept", "deliver", "decline"]);
+    assert_eq!(
+        everything
+            .iter()
+            .filter(|r| r["kind"] == "referral")
+            .count(),
+        2
+    );
+    Ok(())
+}
