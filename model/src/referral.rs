@@ -8,6 +8,8 @@
 //! not follow from the referral's status ([`next`]), naming that status; the device keeps
 //! the refused step and shows it on the referral's timeline.
 
+pub mod figures;
+
 use crate::field::Problem;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};

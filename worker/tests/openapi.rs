@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 /// Every operation the API has, as `METHOD /path`. A route added or removed changes this
 /// list, the description and `docs/api.md` together.
-const OPERATIONS: [&str; 33] = [
+const OPERATIONS: [&str; 35] = [
     "GET /api/v1/health",
     "GET /api/v1/openapi.json",
     "POST /api/v1/login",
@@ -38,6 +38,8 @@ const OPERATIONS: [&str; 33] = [
     "GET /api/v1/stats",
     "GET /api/v1/stats/export",
     "GET /api/v1/stats/activities",
+    "GET /api/v1/stats/referrals",
+    "GET /api/v1/stats/referrals/export",
     "GET /api/v1/audit",
     "GET /api/v1/area-groups",
     "PUT /api/v1/area-groups",

@@ -122,7 +122,7 @@ impl Dialect {
         Dialect::ALL.into_iter().find(|d| d.code() == code)
     }
 
-    fn separator(self) -> char {
+    pub(crate) fn separator(self) -> char {
         match self {
             Dialect::Rfc4180 => ',',
             Dialect::ExcelIndonesia => ';',
@@ -218,7 +218,7 @@ impl Csv {
 }
 
 /// A field quoted as RFC 4180 does, with `separator` between fields.
-fn quote_for(field: &str, separator: char) -> String {
+pub(crate) fn quote_for(field: &str, separator: char) -> String {
     if field.contains([separator, '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

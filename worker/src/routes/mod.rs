@@ -12,6 +12,7 @@ pub mod health;
 pub mod identities;
 pub mod keys;
 pub mod login;
+pub mod referral_stats;
 pub mod sessions;
 pub mod stats;
 pub mod sync;
@@ -48,6 +49,8 @@ pub fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::evaluation))
         .routes(routes!(stats::export))
         .routes(routes!(stats::activities))
+        .routes(routes!(referral_stats::referrals))
+        .routes(routes!(referral_stats::export))
         .routes(routes!(audit::list))
         .routes(routes!(area_groups::list, area_groups::replace))
         .routes(routes!(keys::own, keys::set_own))

@@ -197,6 +197,12 @@ pub trait Store: Send + Sync {
         groups: &[AreaGroup],
         audit: &NewAuditEntry,
     ) -> Result<(), StoreError>;
+    /// The referrals made from `from` to `to` inclusive, with their steps (issue #19).
+    async fn referral_facts(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<model::referral::figures::ReferralFacts>, StoreError>;
     /// Every agency of the deployment, in its order (issue #19).
     async fn agencies(&self) -> Result<model::agency::AgencyList, StoreError>;
     /// Adds an agency at the end of the list, and appends `audit` in the same

@@ -320,3 +320,24 @@ pub(super) const NEXT_AGENCY_POSITION: &str =
 /// Changes an agency's names, kind and flag (`$1`: its code).
 pub(super) const UPDATE_AGENCY: &str =
     "UPDATE agencies SET name_id = $2, name_en = $3, kind = $4, active = $5 WHERE code = $1";
+
+/// The referrals made from the day `$1` to the day `$2` under a victim of a case that
+/// stands (a deleted case takes its referrals out of the figures), with their steps in the
+/// order the server took them: one row per step, or one with no step.
+pub(super) fn referral_facts(dialect: &Dialect) -> String {
+    format!(
+        "SELECT r.referral_id, r.agency, {} AS referred, {} AS needed_by,
+                s.action, {} AS step_date, s.decline_reason
+         FROM referral_facts r
+         JOIN victim_facts v ON v.victim_id = r.victim_id
+         JOIN case_facts c ON c.case_id = v.case_id
+         LEFT JOIN referral_step_facts s ON s.referral_id = r.referral_id
+         WHERE r.referred >= {} AND r.referred <= {}
+         ORDER BY r.referral_id, s.seq",
+        (dialect.day_text)("r.referred"),
+        (dialect.day_text)("r.needed_by"),
+        (dialect.day_text)("s.date"),
+        (dialect.day)(1),
+        (dialect.day)(2),
+    )
+}

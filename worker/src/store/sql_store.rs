@@ -673,6 +673,55 @@ impl<B: Backend> Store for SqlStore<B> {
         Ok(())
     }
 
+    async fn referral_facts(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<model::referral::figures::ReferralFacts>, StoreError> {
+        use model::referral::{figures::ReferralFacts, Action, Step};
+        type Row = (
+            Id,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let select = query(sql::referral_facts(&B::DIALECT))
+            .bind(model::activity::format_date(from))
+            .bind(model::activity::format_date(to));
+        let rows: Vec<Row> = self.conn().await?.fetch_all(select).await?;
+        let day = |text: &str| {
+            model::activity::parse_date(text)
+                .ok_or_else(|| StoreError::Corrupt(format!("a referral's day {text:?}")))
+        };
+        let mut facts: Vec<(Uuid, ReferralFacts)> = Vec::new();
+        for (id, agency, referred, needed_by, action, date, reason) in rows {
+            if facts.last().is_none_or(|(last, _)| *last != id.0) {
+                facts.push((
+                    id.0,
+                    ReferralFacts {
+                        agency,
+                        referred_on: day(&referred)?,
+                        needed_by: day(&needed_by)?,
+                        steps: Vec::new(),
+                    },
+                ));
+            }
+            if let (Some(action), Some(date)) = (action.as_deref().and_then(Action::parse), date) {
+                if let Some((_, last)) = facts.last_mut() {
+                    last.steps.push(Step {
+                        action,
+                        date: day(&date)?,
+                        decline_reason: reason,
+                    });
+                }
+            }
+        }
+        Ok(facts.into_iter().map(|(_, facts)| facts).collect())
+    }
+
     async fn agencies(&self) -> Result<model::agency::AgencyList, StoreError> {
         let rows: Vec<(String, String, String, String, bool)> =
             self.conn().await?.fetch_all(query(sql::AGENCIES)).await?;

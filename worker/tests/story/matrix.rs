@@ -156,6 +156,10 @@ fn table() -> Vec<Row> {
         // referral of officer A's case to the liaison's agency, which only that liaison
         // answers (officer B is told nothing of it) and pulls.
         row("GET /agencies", [200, 200, 200, 200, 200, 200].map(Status)),
+        row(
+            "GET /stats/referrals",
+            [403, 403, 200, 200, 200, 403].map(Status),
+        ),
         row("POST /agencies", [403, 403, 403, 403, 201, 403].map(Status)),
         row(
             "PUT /agencies/{code}",
@@ -372,6 +376,7 @@ async fn call(
         }
         "GET /audit" => server.get("/audit", token).await?,
         "GET /agencies" => server.get("/agencies", token).await?,
+        "GET /stats/referrals" => server.get("/stats/referrals?period=2026", token).await?,
         "POST /agencies" => {
             let code = format!("lsm_{caller:?}").to_lowercase();
             let body = json!({"code": code, "name_id": "LSM", "name_en": "NGO", "kind": "ngo",
@@ -478,6 +483,6 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(cells, 23 * 10);
+    assert_eq!(cells, 24 * 10);
     Ok(())
 }

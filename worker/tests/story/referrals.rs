@@ -13,6 +13,7 @@ crate::on_both_backends!(
     agencies_are_a_list_each_deployment_edits,
     accounts_and_services_name_an_active_agency_of_the_list,
     a_referral_lives_through_its_steps_and_only_its_agency_answers,
+    the_per_agency_figures_are_what_the_referrals_imply,
 );
 
 /// The statuses of a push's results, in order.
@@ -518,6 +519,257 @@ async fn a_referral_lives_through_its_steps_and_only_its_agency_answers(
             .filter(|r| r["kind"] == "referral")
             .count(),
         2
+    );
+    Ok(())
+}
+
+/// What the test itself expects of one agency's row: (received, accepted, declined,
+/// delivered, overdue, median days to answer, median days to deliver).
+type Expected = (u64, u64, u64, u64, u64, Option<f64>, Option<f64>);
+
+fn median(mut days: Vec<i64>) -> Option<f64> {
+    days.sort_unstable();
+    let n = days.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(days[n / 2] as f64),
+        _ => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+    }
+}
+
+async fn the_per_agency_figures_are_what_the_referrals_imply(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    let admin = server.user("admin", Role::Admin).await?;
+    let officer = server.user("petugas", Role::Officer).await?;
+    let supervisor = server.user("ketua", Role::Supervisor).await?;
+    let viewer = server.user("bupati", Role::Viewer).await?;
+    let shelter = liaison(server, &admin, "uptd", "uptd_ppa").await?;
+    let police = liaison(server, &admin, "polres", "police").await?;
+    let (case_id, victim_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut mutations = vec![
+        upsert_of("case", 1, case_id, 0, case("33.03.08")),
+        upsert_of("victim", 2, victim_id, 0, victim(case_id, "33.03.08")),
+    ];
+    // 12 referrals to the shelter and 8 to the police, made on the 5th of months 1 to 10
+    // (each needed 7 days later: every one still open is long overdue).
+    let day = |month: usize, day: usize| format!("2026-{month:02}-{day:02}");
+    let mut referrals = Vec::new();
+    for i in 0..20 {
+        let agency = if i < 12 { "uptd_ppa" } else { "police" };
+        let month = 1 + i % 10;
+        let mut fields = referral(victim_id, agency);
+        fields["referred_on"] = json!(day(month, 5));
+        fields["needed_by"] = json!(day(month, 12));
+        let id = Uuid::now_v7();
+        mutations.push(upsert_of("referral", 3 + i as u64, id, 0, fields));
+        referrals.push((id, agency, month));
+    }
+    let (_, answer) = server.push(&officer, mutations).await?;
+    assert!(statuses(&answer).iter().all(|s| s == "applied"), "{answer}");
+
+    // The answers, and the test's own count of what they make.
+    let mut expected: std::collections::BTreeMap<
+        &str,
+        (u64, u64, u64, u64, u64, Vec<i64>, Vec<i64>),
+    > = Default::default();
+    let (mut shelter_steps, mut police_steps) = (Vec::new(), Vec::new());
+    for (i, (id, agency, month)) in referrals.iter().enumerate() {
+        let row = expected.entry(agency).or_default();
+        row.0 += 1;
+        let mut steps: Vec<(&str, usize, Option<&str>)> = Vec::new();
+        if *agency == "uptd_ppa" {
+            match i % 4 {
+                0 => steps.extend([("accept", 6, None), ("deliver", 8 + i % 3, None)]),
+                1 => steps.push(("accept", 7, None)),
+                2 => steps.push((
+                    "decline",
+                    9,
+                    Some(if i % 8 == 2 {
+                        "no_capacity"
+                    } else {
+                        "not_mandate"
+                    }),
+                )),
+                _ => {}
+            }
+        } else if i % 2 == 0 {
+            steps.push(("deliver", 10, None));
+        } else {
+            steps.push(("decline", 6, Some("victim_unreachable")));
+        }
+        for (action, on, _) in &steps {
+            match *action {
+                "accept" => row.1 += 1,
+                "decline" => row.2 += 1,
+                "deliver" => row.3 += 1,
+                _ => {}
+            }
+            if *action == "deliver" {
+                row.6.push(*on as i64 - 5);
+            }
+        }
+        if let Some((_, on, _)) = steps.first() {
+            row.5.push(*on as i64 - 5);
+        }
+        let open = steps.iter().all(|(a, _, _)| *a == "accept");
+        if open {
+            row.4 += 1;
+        }
+        for (action, on, reason) in steps {
+            let mut fields = step(*id, action, &day(*month, on));
+            match reason {
+                Some(reason) => fields["decline_reason"] = json!(reason),
+                None => {
+                    fields.as_object_mut().map(|f| f.remove("decline_reason"));
+                }
+            }
+            let list = if *agency == "uptd_ppa" {
+                &mut shelter_steps
+            } else {
+                &mut police_steps
+            };
+            let n = list.len() as u64 + 1;
+            list.push(upsert_of("referral_step", n, Uuid::now_v7(), 0, fields));
+        }
+    }
+    for (device, steps) in [(&shelter, shelter_steps), (&police, police_steps)] {
+        let (_, answer) = server.push(device, steps).await?;
+        assert!(statuses(&answer).iter().all(|s| s == "applied"), "{answer}");
+    }
+    let expected: std::collections::BTreeMap<&str, Expected> = expected
+        .into_iter()
+        .map(|(agency, (r, a, d, v, o, answer, deliver))| {
+            (agency, (r, a, d, v, o, median(answer), median(deliver)))
+        })
+        .collect();
+
+    // The supervisor's table says exactly that, in the list's order.
+    let (status, table) = server
+        .get("/stats/referrals?period=2026", Some(&supervisor.token))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{table}");
+    assert_eq!(table["suppressed"], false);
+    let read = |row: &Value| -> Expected {
+        let n = |name: &str| row[name].as_u64().unwrap_or(u64::MAX);
+        (
+            n("received"),
+            n("accepted"),
+            n("declined"),
+            n("delivered"),
+            n("overdue"),
+            row["median_days_to_answer"].as_f64(),
+            row["median_days_to_deliver"].as_f64(),
+        )
+    };
+    let rows = table["rows"].as_array().cloned().unwrap_or_default();
+    let agencies: Vec<&Value> = rows.iter().map(|r| &r["agency"]).collect();
+    assert_eq!(agencies, [&json!("uptd_ppa"), &json!("police")]);
+    for row in &rows {
+        let agency = row["agency"].as_str().unwrap_or_default();
+        assert_eq!(read(row), expected[agency], "{agency}: {row}");
+    }
+    assert_eq!(table["total"]["received"], 20);
+    let reasons = |row: &Value| -> Vec<(String, u64)> {
+        row["declined_by_reason"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["n"] != 0)
+            .map(|c| {
+                (
+                    c["code"].as_str().unwrap_or_default().to_owned(),
+                    c["n"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        reasons(&rows[0]),
+        [("not_mandate".to_owned(), 1), ("no_capacity".to_owned(), 2)]
+    );
+    assert_eq!(reasons(&rows[1]), [("victim_unreachable".to_owned(), 4)]);
+
+    // One month: March's referrals only (i = 2, 12: one each).
+    let (_, march) = server
+        .get("/stats/referrals?period=2026-03", Some(&supervisor.token))
+        .await?;
+    assert_eq!(march["total"]["received"], 2, "{march}");
+    assert_eq!(march["period"]["from"], "2026-03-01");
+
+    // A viewer's: no count from 1 to 10 shows.
+    let (status, suppressed) = server
+        .get("/stats/referrals?period=2026", Some(&viewer.token))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{suppressed}");
+    assert_eq!(suppressed["suppressed"], true);
+    let text = suppressed.to_string();
+    for n in 1..=10 {
+        for name in [
+            "received",
+            "accepted",
+            "declined",
+            "delivered",
+            "overdue",
+            "n",
+        ] {
+            assert!(
+                !text.contains(&format!("\"{name}\":{n},")),
+                "{name} {n}: {text}"
+            );
+            assert!(
+                !text.contains(&format!("\"{name}\":{n}}}")),
+                "{name} {n}: {text}"
+            );
+        }
+    }
+    assert_eq!(suppressed["total"]["received"], 20);
+    let answer = server
+        .get(
+            "/stats/referrals?from=2026-01-01&to=2026-01-20",
+            Some(&viewer.token),
+        )
+        .await?;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    for device in [&officer, &shelter] {
+        let answer = server
+            .get("/stats/referrals?period=2026", Some(&device.token))
+            .await?;
+        assert_error(&answer, StatusCode::FORBIDDEN, "forbidden");
+    }
+
+    // The CSV says the same, with the agencies' names.
+    let response = server
+        .client
+        .get(format!(
+            "{}/stats/referrals/export?period=2026&lang=id",
+            server.base
+        ))
+        .bearer_auth(&supervisor.token)
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()?
+        .to_owned();
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"gugus-rujukan-2026.csv\""
+    );
+    let csv = response.text().await?;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("Periode,Instansi,Rujukan masuk,"),
+        "{csv}"
+    );
+    let (r, a, d, v, o, _, _) = expected["uptd_ppa"];
+    assert!(
+        lines[1].starts_with(&format!("Tahun 2026,UPTD PPA,{r},{a},{d},{v},{o},")),
+        "{csv}"
+    );
+    assert!(
+        lines[3].starts_with("Tahun 2026,Semua instansi,20,"),
+        "{csv}"
     );
     Ok(())
 }
