@@ -121,11 +121,23 @@ pub async fn add_user(
     role: Role,
     password: &str,
 ) -> Result<UserInfo, AccountError> {
+    add_user_of(store, username, name, (role, ""), password).await
+}
+
+/// Creates an account of an agency (a liaison's must name one, issue #19) after checking
+/// its name, agency and password.
+pub async fn add_user_of(
+    store: &dyn Store,
+    username: &str,
+    name: &str,
+    (role, agency): (Role, &str),
+    password: &str,
+) -> Result<UserInfo, AccountError> {
     let spec = AccountSpec {
         username,
         name,
         role,
-        agency: "",
+        agency,
         password,
     };
     let account = create_account(store, &spec).await?;

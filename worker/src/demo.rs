@@ -1,5 +1,6 @@
-//! Demo mode (`--demo`): the three demo accounts of `docs/api.md`, and about 30 sample
-//! activities so the evaluation page has figures to show. Off unless asked for.
+//! Demo mode (`--demo`): the demo accounts of `docs/api.md` (an officer, a supervisor, a
+//! viewer and two agency liaisons), about 30 sample activities and 40 sample cases with
+//! referrals so every page has something to show. Off unless asked for.
 
 use crate::auth::{self, AccountError};
 use crate::generate;
@@ -48,6 +49,29 @@ pub const ACCOUNTS: [DemoAccount; 3] = [
     },
 ];
 
+/// The demo liaisons (issue #19), each of one agency: the shelter unit and the police,
+/// so the demo's referrals are answered, declined and delivered.
+pub const LIAISONS: [(DemoAccount, &str); 2] = [
+    (
+        DemoAccount {
+            username: "penghubung-uptd",
+            password: "kunci-jendela-biru-pagi",
+            name: "Penghubung UPTD PPA Demo",
+            role: Role::Liaison,
+        },
+        "uptd_ppa",
+    ),
+    (
+        DemoAccount {
+            username: "penghubung-polres",
+            password: "payung-merah-di-teras",
+            name: "Penghubung Polres Demo",
+            role: Role::Liaison,
+        },
+        "police",
+    ),
+];
+
 /// How many sample activities demo mode adds to an empty store.
 pub const SAMPLE_ACTIVITIES: usize = 30;
 
@@ -68,17 +92,22 @@ pub enum DemoError {
     Sample(String),
 }
 
-/// Creates the demo accounts that are missing; answers all three.
+/// Creates the demo accounts that are missing (the liaisons too); answers the three of
+/// [`ACCOUNTS`].
 pub async fn ensure_accounts(store: &dyn Store) -> Result<&'static [DemoAccount], DemoError> {
-    for account in &ACCOUNTS {
+    let everyone = ACCOUNTS
+        .iter()
+        .map(|account| (account, ""))
+        .chain(LIAISONS.iter().map(|(account, agency)| (account, *agency)));
+    for (account, agency) in everyone {
         if store.user_credentials(account.username).await?.is_some() {
             continue;
         }
-        let added = auth::add_user(
+        let added = auth::add_user_of(
             store,
             account.username,
             account.name,
-            account.role,
+            (account.role, agency),
             account.password,
         )
         .await;
@@ -140,6 +169,10 @@ pub async fn seed_cases(store: &dyn Store, today: Date) -> Result<u64, DemoError
     };
     let officer = account(ACCOUNTS[0].username).await?;
     let supervisor = account(ACCOUNTS[1].username).await?;
+    let mut liaisons = Vec::new();
+    for (liaison, _) in &LIAISONS {
+        liaisons.push(account(liaison.username).await?);
+    }
     let plan = generate::Plan {
         seed: 2026,
         cases: SAMPLE_CASES,
@@ -147,8 +180,9 @@ pub async fn seed_cases(store: &dyn Store, today: Date) -> Result<u64, DemoError
         months: 12,
         until: today,
         officers: vec![officer.id],
+        referral_agencies: LIAISONS.iter().map(|(_, a)| (*a).to_owned()).collect(),
     };
-    generate::load(store, &supervisor, &plan, 500, today)
+    generate::load(store, &supervisor, &liaisons, &plan, 500, today)
         .await
         .map_err(|error| DemoError::Sample(error.to_string()))
 }

@@ -35,6 +35,9 @@ pub struct Plan {
     pub until: Date,
     /// Officers to assign cases to (each case to one of them, or none when empty).
     pub officers: Vec<Uuid>,
+    /// Agencies to refer victims' services to (issue #19), each answered by its liaison
+    /// when the plan is loaded ([`load`]); none when empty.
+    pub referral_agencies: Vec<String>,
 }
 
 /// One generated record, ready to push as a creation.
@@ -81,32 +84,51 @@ pub enum LoadError {
         /// What the store answered.
         status: String,
     },
+    /// The plan refers to an agency with no liaison among those given to answer.
+    #[error("no liaison of the agency {0:?} to answer the generated referrals")]
+    NoLiaison(String),
 }
 
 /// Pushes every record of `plan` through the store's push path as `user` (a supervisor
-/// or admin), from a new device, at most `per_push` mutations a push. Parents always come
-/// before their children, in the same push or an earlier one. Answers how many records
-/// were stored.
+/// or admin), from a new device, at most `per_push` mutations a push; and each answer to a
+/// referral (accept, decline, deliver) as the liaison among `liaisons` of the agency it is
+/// addressed to, from that liaison's own device, right after the push that stored the
+/// referral (only the addressed agency answers, issue #19). Parents always come before
+/// their children, in the same push or an earlier one. Answers how many records were
+/// stored.
 pub async fn load(
     store: &dyn Store,
     user: &UserInfo,
+    liaisons: &[UserInfo],
     plan: &Plan,
     per_push: usize,
     today: Date,
 ) -> Result<u64, LoadError> {
+    for agency in &plan.referral_agencies {
+        if !liaisons.iter().any(|l| &l.agency == agency) {
+            return Err(LoadError::NoLiaison(agency.clone()));
+        }
+    }
     let device_id = Uuid::now_v7();
     let at = format!("{}T00:00:00Z", format_date(today));
     let per_push = per_push.clamp(1, model::sync::MAX_MUTATIONS);
     let mut batch: Vec<(RecordKind, Mutation)> = Vec::with_capacity(per_push);
+    let mut answers = Answers::new(liaisons);
     let mut stored = 0;
     // The planner's statistics are refreshed each time the load doubles what it stored:
     // without them (a new database, or PostgreSQL with autovacuum off) it guesses every
     // table empty or huge, and a push's lookups by case slow down a hundredfold.
     let mut refresh_at = 10_000;
-    for (mutation_id, record) in (1..).zip(plan.records()) {
+    let mut mutation_id = 0;
+    for record in plan.records() {
+        if answers.take(&record) {
+            continue;
+        }
+        mutation_id += 1;
         batch.push((record.kind, record.mutation(mutation_id, &at)));
         if batch.len() == per_push {
             stored += push(store, user, device_id, std::mem::take(&mut batch), today).await?;
+            stored += answers.flush(store, per_push, &at, today).await?;
             if stored >= refresh_at {
                 store.refresh_statistics().await?;
                 refresh_at = stored.saturating_mul(2);
@@ -116,7 +138,93 @@ pub async fn load(
     if !batch.is_empty() {
         stored += push(store, user, device_id, batch, today).await?;
     }
+    stored += answers.flush(store, per_push, &at, today).await?;
     Ok(stored)
+}
+
+/// The answers to generated referrals, waiting for the push that stores their referrals,
+/// by liaison.
+struct Answers {
+    /// Each liaison with its device, its last mutation id and its waiting answers.
+    liaisons: Vec<(UserInfo, Uuid, u64, Vec<Generated>)>,
+    /// The agency of each referral seen lately (a referral's steps follow it closely, in
+    /// its case's records): two generations, so memory stays bounded.
+    agencies: [std::collections::HashMap<Uuid, String>; 2],
+}
+
+impl Answers {
+    fn new(liaisons: &[UserInfo]) -> Answers {
+        Answers {
+            liaisons: liaisons
+                .iter()
+                .map(|l| (l.clone(), Uuid::now_v7(), 0, Vec::new()))
+                .collect(),
+            agencies: Default::default(),
+        }
+    }
+
+    /// Keeps an answer for its liaison (true), or notes a referral's agency and leaves the
+    /// record to the main push (false).
+    fn take(&mut self, record: &Generated) -> bool {
+        let text = |name: &str| record.fields.get(name).and_then(Value::as_str);
+        match record.kind {
+            RecordKind::Referral => {
+                if self.agencies[0].len() >= 10_000 {
+                    self.agencies.swap(0, 1);
+                    self.agencies[0].clear();
+                }
+                let agency = text("agency").unwrap_or_default().to_owned();
+                self.agencies[0].insert(record.id, agency);
+                false
+            }
+            RecordKind::ReferralStep => {
+                let answer = text("action")
+                    .and_then(model::referral::Action::parse)
+                    .is_some_and(model::referral::Action::is_answer);
+                let referral = text("referral_id").and_then(|id| Uuid::try_parse(id).ok());
+                let agency = referral.and_then(|id| {
+                    self.agencies
+                        .iter()
+                        .find_map(|generation| generation.get(&id))
+                });
+                let liaison = agency.and_then(|agency| {
+                    self.liaisons.iter_mut().find(|(l, ..)| &l.agency == agency)
+                });
+                match (answer, liaison) {
+                    (true, Some((_, _, _, waiting))) => {
+                        waiting.push(record.clone());
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Pushes every waiting answer as its liaison.
+    async fn flush(
+        &mut self,
+        store: &dyn Store,
+        per_push: usize,
+        at: &str,
+        today: Date,
+    ) -> Result<u64, LoadError> {
+        let mut stored = 0;
+        for (liaison, device, last, waiting) in &mut self.liaisons {
+            for chunk in std::mem::take(waiting).chunks(per_push) {
+                let batch = chunk
+                    .iter()
+                    .map(|record| {
+                        *last += 1;
+                        (record.kind, record.mutation(*last, at))
+                    })
+                    .collect();
+                stored += push(store, liaison, *device, batch, today).await?;
+            }
+        }
+        Ok(stored)
+    }
 }
 
 async fn push(
@@ -155,12 +263,20 @@ async fn push(
 /// Stream tags, so a case and an activity with the same index draw different numbers.
 const CASE_STREAM: u64 = 0xCA5E;
 const ACTIVITY_STREAM: u64 = 0xAC71;
+/// The referrals of a case draw from their own stream, so a plan with agencies to refer to
+/// makes the same cases, victims and services as one without.
+const REFERRAL_STREAM: u64 = 0x12EF;
 
 impl Plan {
     /// The `index`-th case and every record under it, parents first.
     pub fn case(&self, index: u64) -> Vec<Generated> {
         let mut g = Gen::new(self, CASE_STREAM, index);
-        g.case()
+        let mut records = g.case();
+        if !self.referral_agencies.is_empty() {
+            let mut g = Gen::new(self, REFERRAL_STREAM, index);
+            g.referrals(&mut records);
+        }
+        records
     }
 
     /// The `index`-th activity.
@@ -444,6 +560,144 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Referrals of some of the case's services (issue #19) to the plan's agencies, with
+    /// the delays and answers a task force sees: most answered within a few days, some
+    /// late, some never; about two in three accepted (most of those delivered), one in
+    /// five declined (half of those referred again elsewhere), a few cancelled unanswered.
+    /// Each referral shares the victim's sex, age group and kecamatan, as an officer
+    /// would tick them.
+    fn referrals(&mut self, records: &mut Vec<Generated>) {
+        let victims: Vec<(Uuid, Map<String, Value>)> = records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Victim)
+            .map(|r| (r.id, r.fields.clone()))
+            .collect();
+        let services: Vec<Map<String, Value>> = records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Service)
+            .map(|r| r.fields.clone())
+            .collect();
+        for service in services {
+            if !self.rng.gen_bool(0.35) {
+                continue;
+            }
+            let victim_id = service["victim_id"]
+                .as_str()
+                .and_then(|v| Uuid::try_parse(v).ok());
+            let Some((victim_id, victim)) = victims
+                .iter()
+                .find(|(id, _)| Some(*id) == victim_id)
+                .cloned()
+            else {
+                continue;
+            };
+            let requested = service["requested_on"]
+                .as_str()
+                .and_then(model::activity::parse_date)
+                .unwrap_or(self.plan.until);
+            let agencies = self.plan.referral_agencies.clone();
+            let agency = self.pick(&agencies.iter().map(String::as_str).collect::<Vec<_>>());
+            let kind = service["type"].as_str().unwrap_or("shelter").to_owned();
+            let declined =
+                self.referral(victim_id, &victim, &kind, agency, requested, None, records);
+            if let Some((previous, on)) = declined.filter(|_| self.rng.gen_bool(0.5)) {
+                let others: Vec<&str> = agencies
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| *a != agency)
+                    .collect();
+                if !others.is_empty() {
+                    let next = self.pick(&others);
+                    self.referral(victim_id, &victim, &kind, next, on, Some(previous), records);
+                }
+            }
+        }
+    }
+
+    /// One referral and its steps; the referral's id and the day of its decline, when it
+    /// was declined.
+    #[allow(clippy::too_many_arguments)]
+    fn referral(
+        &mut self,
+        victim_id: Uuid,
+        victim: &Map<String, Value>,
+        service: &str,
+        agency: &str,
+        referred: Date,
+        previous: Option<Uuid>,
+        records: &mut Vec<Generated>,
+    ) -> Option<(Uuid, Date)> {
+        let urgency = self.pick(&["routine", "routine", "urgent", "emergency"]);
+        let days = if urgency == "emergency" {
+            2
+        } else {
+            model::referral::DEFAULT_DAYS_NEEDED
+        };
+        let id = self.id(referred);
+        let child = victim["age"].as_u64().is_some_and(|age| age < 18);
+        let mut fields = object(json!({
+            "victim_id": victim_id,
+            "agency": agency,
+            "service": service,
+            "reason": "Korban membutuhkan layanan ini (data contoh).",
+            "urgency": urgency,
+            "referred_on": format_date(referred),
+            "needed_by": format_date(referred + Duration::days(days)),
+            "sex": victim["sex"],
+            "age_group": if child { "child" } else { "adult" },
+            "kecamatan": victim["kecamatan"],
+        }));
+        if let Some(previous) = previous {
+            fields.insert("previous_referral".into(), json!(previous));
+        }
+        records.push(Generated {
+            kind: RecordKind::Referral,
+            id,
+            fields,
+        });
+        let mut step = |g: &mut Self, action: &str, on: Date, reason: Option<&str>| {
+            let mut fields = object(json!({
+                "referral_id": id,
+                "action": action,
+                "date": format_date(on),
+            }));
+            if let Some(reason) = reason {
+                fields.insert("decline_reason".into(), json!(reason));
+            }
+            records.push(Generated {
+                kind: RecordKind::ReferralStep,
+                id: g.id(on),
+                fields,
+            });
+        };
+        let answered = match self.rng.gen_range(0..100) {
+            0..=74 => self.after(referred, 4),
+            75..=89 => self.after(referred + Duration::days(5), 9),
+            _ => {
+                if self.rng.gen_bool(0.4) {
+                    let on = self.after(referred, 20);
+                    step(self, "cancel", on, None);
+                }
+                return None;
+            }
+        };
+        match self.rng.gen_range(0..100) {
+            0..=71 => {
+                step(self, "accept", answered, None);
+                if self.rng.gen_bool(0.8) {
+                    let delivered = self.after(answered, 21);
+                    step(self, "deliver", delivered, None);
+                }
+                None
+            }
+            _ => {
+                let reason = self.code(vocab::DECLINE_REASONS);
+                step(self, "decline", answered, Some(reason));
+                Some((id, answered))
+            }
+        }
+    }
+
     /// The stages a case reached, in order, each on or after the one before.
     fn legal_steps(&mut self, case_id: Uuid, reported: Date, records: &mut Vec<Generated>) {
         let stages = vocab::LEGAL_STAGES.terms;
@@ -540,6 +794,7 @@ mod tests {
             months: 24,
             until: date!(2026 - 11 - 29),
             officers: vec![Uuid::from_u128(1), Uuid::from_u128(2)],
+            referral_agencies: vec!["uptd_ppa".into(), "police".into()],
         }
     }
 
@@ -557,13 +812,7 @@ mod tests {
             assert!(ids.insert(record.id), "duplicate id {}", record.id);
             kinds.insert(record.kind);
         }
-        // Referrals (issue #19) are not generated yet: their answers must come from a
-        // liaison of each agency, which a generated load does not have.
-        let expected: HashSet<RecordKind> = RecordKind::ALL
-            .into_iter()
-            .filter(|kind| !kind.is_referral())
-            .collect();
-        assert_eq!(kinds, expected, "every other kind appears");
+        assert_eq!(kinds.len(), RecordKind::ALL.len(), "every kind appears");
     }
 
     /// Every generated identity's envelopes name a key one of its case's `case_key`

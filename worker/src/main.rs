@@ -216,6 +216,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 account.username, account.password
             )?;
         }
+        for (account, agency) in &demo::LIAISONS {
+            writeln!(
+                out,
+                "demo login: {} / {} (liaison of {agency})",
+                account.username, account.password
+            )?;
+        }
     }
     let app = server::router(
         AppState::with_edge(store, config.edge.clone()),
@@ -259,6 +266,20 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         }
         officers.push(officer.id);
     }
+    // Referrals go to the agencies that have an active liaison to answer them (issue #19).
+    let mut liaisons: Vec<gugus_model::api::UserInfo> = Vec::new();
+    for account in store.list_accounts().await? {
+        let taken = liaisons.iter().any(|l| l.agency == account.agency);
+        if account.role == Role::Liaison && account.active && !account.agency.is_empty() && !taken {
+            liaisons.push(gugus_model::api::UserInfo {
+                id: account.id,
+                username: account.username,
+                name: account.name,
+                role: account.role,
+                agency: account.agency,
+            });
+        }
+    }
     let today = clock::today_wib();
     let plan = generate::Plan {
         seed: args.seed,
@@ -267,9 +288,15 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         months: args.months,
         until: args.until.unwrap_or(today).min(today),
         officers,
+        referral_agencies: liaisons.iter().map(|l| l.agency.clone()).collect(),
     };
+    if liaisons.is_empty() {
+        println!(
+            "no active liaison account: the generated services are not referred to any agency"
+        );
+    }
     let started = std::time::Instant::now();
-    let stored = generate::load(store.as_ref(), &user, &plan, 1000, today).await?;
+    let stored = generate::load(store.as_ref(), &user, &liaisons, &plan, 1000, today).await?;
     // A bulk load leaves the planner's statistics behind (PostgreSQL's autovacuum catches
     // up within minutes); refreshed now, the evaluation's first queries plan well.
     store.refresh_statistics().await?;

@@ -555,6 +555,7 @@ mod tests {
             months: 24,
             until,
             officers: vec![Uuid::now_v7()],
+            referral_agencies: Vec::new(),
         };
         let mut kinds = std::collections::BTreeSet::new();
         for generated in plan.records() {

@@ -503,8 +503,17 @@ async fn generated_cases_load_and_reach_only_their_officers(
         months: 6,
         until,
         officers: vec![a.user.id],
+        referral_agencies: Vec::new(),
     };
-    let stored = load(server.store.as_ref(), &supervisor.user, &plan, 37, until).await?;
+    let stored = load(
+        server.store.as_ref(),
+        &supervisor.user,
+        &[],
+        &plan,
+        37,
+        until,
+    )
+    .await?;
     let expected: Vec<Uuid> = plan.records().map(|r| r.id).collect();
     assert_eq!(stored, expected.len() as u64);
     assert_eq!(

@@ -41,6 +41,7 @@ fn plan() -> Plan {
         months: 9,
         until: today(),
         officers: Vec::new(),
+        referral_agencies: Vec::new(),
     }
 }
 
@@ -50,7 +51,15 @@ type World = BTreeMap<Uuid, (RecordKind, Map<String, Value>)>;
 async fn seed(server: &TestServer) -> anyhow::Result<(Device, World)> {
     let supervisor = server.user("ketua", Role::Supervisor).await?;
     let plan = plan();
-    load(server.store.as_ref(), &supervisor.user, &plan, 400, today()).await?;
+    load(
+        server.store.as_ref(),
+        &supervisor.user,
+        &[],
+        &plan,
+        400,
+        today(),
+    )
+    .await?;
     let mut world: World = plan
         .records()
         .map(|Generated { kind, id, fields }| (id, (kind, fields)))

@@ -14,6 +14,7 @@ crate::on_both_backends!(
     accounts_and_services_name_an_active_agency_of_the_list,
     a_referral_lives_through_its_steps_and_only_its_agency_answers,
     the_per_agency_figures_are_what_the_referrals_imply,
+    the_demo_and_a_generated_load_refer_and_answer_as_each_agency,
 );
 
 /// The statuses of a push's results, in order.
@@ -771,5 +772,104 @@ async fn the_per_agency_figures_are_what_the_referrals_imply(
         lines[3].starts_with("Tahun 2026,Semua instansi,20,"),
         "{csv}"
     );
+    Ok(())
+}
+
+/// The status of each referral among `records` (a pull), as its steps tell it.
+fn lives(records: &[Value]) -> std::collections::BTreeMap<String, String> {
+    let mut status: std::collections::BTreeMap<String, String> = records
+        .iter()
+        .filter(|r| r["kind"] == "referral")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default().to_owned(),
+                "open".to_owned(),
+            )
+        })
+        .collect();
+    let mut steps: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["kind"] == "referral_step")
+        .collect();
+    steps.sort_by_key(|r| r["version"].as_u64());
+    for step in steps {
+        let referral = step["fields"]["referral_id"].as_str().unwrap_or_default();
+        let next = match step["fields"]["action"].as_str() {
+            Some("accept") => "accepted",
+            Some("decline") => "declined",
+            Some("deliver") => "delivered",
+            _ => "cancelled",
+        };
+        status.insert(referral.to_owned(), next.to_owned());
+    }
+    status
+}
+
+/// A demo account logged in with its own password, on a new device.
+async fn demo_login(
+    server: &TestServer,
+    account: &gugus_worker::demo::DemoAccount,
+) -> anyhow::Result<Device> {
+    let device_id = Uuid::now_v7();
+    let body = json!({"username": account.username, "password": account.password,
+                      "device_id": device_id});
+    let (status, login) = server.post("/login", None, &body).await?;
+    anyhow::ensure!(status == StatusCode::OK, "{login}");
+    Ok(Device {
+        token: login["token"].as_str().unwrap_or_default().to_owned(),
+        device_id,
+        user: serde_json::from_value(login["user"].clone())?,
+    })
+}
+
+async fn the_demo_and_a_generated_load_refer_and_answer_as_each_agency(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    // The demo: two liaisons, and referrals in every state.
+    let today = time::macros::date!(2026 - 11 - 29);
+    gugus_worker::demo::ensure_accounts(server.store.as_ref()).await?;
+    let added = gugus_worker::demo::seed_cases(server.store.as_ref(), today).await?;
+    assert!(added > 0);
+    let supervisor = demo_login(server, &gugus_worker::demo::ACCOUNTS[1]).await?;
+    let everything = server.pull_all(&supervisor).await?;
+    let statuses: std::collections::BTreeSet<String> = lives(&everything).into_values().collect();
+    assert_eq!(
+        statuses.into_iter().collect::<Vec<_>>(),
+        ["accepted", "cancelled", "declined", "delivered", "open"]
+    );
+    for (liaison, agency) in gugus_worker::demo::LIAISONS {
+        let device = demo_login(server, &liaison).await?;
+        assert_eq!(device.user.agency, agency);
+        let pulled = server.pull_all(&device).await?;
+        assert!(!pulled.is_empty(), "{agency} has referrals");
+        let mine = lives(&pulled);
+        for record in &pulled {
+            assert!(
+                record["kind"] == "referral" || record["kind"] == "referral_step",
+                "a liaison pulls referrals only: {record}"
+            );
+            if record["kind"] == "referral" {
+                assert_eq!(record["fields"]["agency"], agency);
+            }
+        }
+        let all = lives(&everything);
+        for (id, status) in &mine {
+            assert_eq!(all.get(id), Some(status));
+        }
+    }
+
+    // Its figures count every referral made in the span.
+    let referred: usize = everything
+        .iter()
+        .filter(|r| r["kind"] == "referral")
+        .count();
+    let (status, table) = server
+        .get(
+            "/stats/referrals?from=2025-01-01&to=2026-11-29",
+            Some(&supervisor.token),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{table}");
+    assert_eq!(table["total"]["received"], json!(referred));
     Ok(())
 }
