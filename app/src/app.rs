@@ -41,6 +41,9 @@ pub enum Page {
     Case(CasePage),
     /// `#/pengaturan`: language, account, sessions and storage (every role).
     Settings,
+    /// `#/rujukan/<id>`: a referral to a member agency, answered there by its liaison
+    /// (issue #19; readable by every role that syncs records).
+    Referral(String),
 }
 
 impl Page {
@@ -60,6 +63,7 @@ impl Page {
             ["audit"] => Some(Page::Audit),
             ["admin"] => Some(Page::Admin),
             ["kasus", rest @ ..] => CasePage::from_segments(rest).map(Page::Case),
+            ["rujukan", id] if !id.is_empty() => Some(Page::Referral((*id).to_owned())),
             _ => None,
         }
     }
@@ -79,6 +83,7 @@ impl Page {
             Page::Audit => "#/audit".into(),
             Page::Admin => "#/admin".into(),
             Page::Case(page) => page.hash(),
+            Page::Referral(id) => format!("#/rujukan/{id}"),
         }
     }
 
@@ -93,9 +98,15 @@ impl Page {
             | Page::NewActivity
             | Page::EditActivity(_)
             | Page::Case(_)
+            | Page::Referral(_)
                 if !role.syncs_records() =>
             {
                 Page::Stats
+            }
+            Page::Activities | Page::NewActivity | Page::EditActivity(_) | Page::Case(_)
+                if !keeps_cases(role) =>
+            {
+                Page::home(role)
             }
             Page::Login => Page::home(role),
             page => page,
@@ -111,6 +122,12 @@ impl Page {
             Page::Stats
         }
     }
+}
+
+/// Whether `role` works on cases and activities (officers, supervisors and admins): an
+/// agency's liaison syncs only the referrals addressed to its agency, and has no cases.
+pub fn keeps_cases(role: Role) -> bool {
+    matches!(role, Role::Officer | Role::Supervisor | Role::Admin)
 }
 
 /// Whether `role` assigns officers and reads the audit trail (supervisors and admins).
@@ -285,6 +302,10 @@ fn Shell(booted: Booted) -> impl IntoView {
         rewrap_to: StoredValue::new_local(None),
     };
     provide_context(ctx);
+    // Read from the device and fetched by `keep_fresh`, from the records module.
+    let agencies = crate::agencies::Agencies::new(Default::default());
+    provide_context(agencies);
+    crate::agencies::keep_fresh(ctx, agencies);
     let replaced = RwSignal::new(false);
     booted.store.on_version_change(move || replaced.set(true));
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -339,6 +360,7 @@ fn Shell(booted: Booted) -> impl IntoView {
                 Page::Audit => on_demand::view(on_demand::audit),
                 Page::Admin => on_demand::view(on_demand::admin),
                 Page::Case(page) => on_demand::view(move || on_demand::cases(page.clone())),
+                Page::Referral(id) => on_demand::view(move || on_demand::referral(id.clone())),
             }}
         </main>
     }
@@ -439,8 +461,44 @@ mod tests {
         assert_eq!(Page::home(Role::Viewer), Page::Stats);
         assert_eq!(Page::Home.allowed_for(Role::Viewer), Page::Stats);
         assert_eq!(Page::Login.allowed_for(Role::Viewer), Page::Stats);
-        for role in [Role::Officer, Role::Supervisor, Role::Viewer, Role::Admin] {
+        for role in Role::ALL {
             assert_eq!(Page::Settings.allowed_for(role), Page::Settings);
         }
+    }
+
+    #[test]
+    fn a_liaison_sees_only_its_home_and_settings() {
+        let liaison = Role::Liaison;
+        assert_eq!(Page::home(liaison), Page::Home);
+        assert_eq!(Page::Home.allowed_for(liaison), Page::Home);
+        assert_eq!(Page::Login.allowed_for(liaison), Page::Home);
+        assert_eq!(Page::Settings.allowed_for(liaison), Page::Settings);
+        let elsewhere = [
+            Page::Activities,
+            Page::NewActivity,
+            Page::EditActivity("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()),
+            Page::Case(CasePage::List),
+            Page::Case(CasePage::Detail(
+                "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into(),
+            )),
+            Page::Stats,
+            Page::Report,
+            Page::Assign,
+            Page::Audit,
+            Page::Admin,
+        ];
+        for page in elsewhere {
+            assert_eq!(page.clone().allowed_for(liaison), Page::Home, "{page:?}");
+        }
+        assert!(!keeps_cases(liaison));
+        for role in [Role::Officer, Role::Supervisor, Role::Admin] {
+            assert!(keeps_cases(role), "{role:?}");
+            assert_eq!(
+                Page::Case(CasePage::List).allowed_for(role),
+                Page::Case(CasePage::List)
+            );
+            assert_eq!(Page::Activities.allowed_for(role), Page::Activities);
+        }
+        assert!(!keeps_cases(Role::Viewer));
     }
 }

@@ -475,6 +475,80 @@ pub const ACCOUNT_GONE: Text = t(
     "Akun ini tidak ditemukan lagi. Muat ulang daftar.",
     "This account no longer exists. Reload the list.",
 );
+pub const LIAISON_NEEDS_AGENCY: Text = t(
+    "Penghubung instansi harus terikat pada satu instansi.",
+    "An agency liaison must belong to one agency.",
+);
+pub const LIAISON_AGENCY_HINT: Text = t(
+    "Wajib untuk penghubung instansi: ia hanya melihat rujukan yang ditujukan ke instansi ini.",
+    "Required for an agency liaison: they see only the referrals addressed to this agency.",
+);
+pub const AGENCY_UNKNOWN: Text = t(
+    "Instansi ini tidak ada dalam daftar di server. Muat ulang halaman, lalu pilih lagi.",
+    "This agency is not in the server's list. Reload the page, then choose again.",
+);
+pub const AGENCY_NOT_ACTIVE: Text = t(
+    "Instansi ini sudah dinonaktifkan. Pilih instansi yang masih aktif.",
+    "This agency has been deactivated. Choose one that is still active.",
+);
+/// After an inactive agency's name in a drop-down list.
+pub const AGENCY_INACTIVE_OPTION: Text = t("tidak aktif", "inactive");
+
+pub const AGENCIES_TITLE: Text = t("Instansi", "Agencies");
+pub const AGENCIES_WHY: Text = t(
+    "Daftar instansi anggota gugus tugas, dipakai untuk layanan, rujukan dan akun penghubung. Instansi tidak pernah dihapus: yang sudah tidak bekerja sama cukup dinonaktifkan, supaya catatan lama tetap terbaca.",
+    "The task force's member agencies, used for services, referrals and liaison accounts. An agency is never deleted: one that no longer takes part is deactivated, so old records still read.",
+);
+pub const AGENCIES_EMPTY: Text = t(
+    "Daftar instansi belum termuat di HP ini. Sambungkan ke internet untuk memuatnya.",
+    "The agency list is not on this phone yet. Connect to the internet to load it.",
+);
+pub const AGENCY_INACTIVE_BADGE: Text = t("Tidak aktif", "Inactive");
+pub const AGENCY_EDIT: Text = t("Ubah", "Edit");
+pub const AGENCY_DEACTIVATE: Text = t("Nonaktifkan", "Deactivate");
+pub const AGENCY_REACTIVATE: Text = t("Aktifkan kembali", "Reactivate");
+pub const AGENCY_NEW: Text = t("Tambah instansi", "Add an agency");
+pub const AGENCY_CHANGE: Text = t("Ubah instansi", "Edit the agency");
+pub const AGENCY_CODE: Text = t("Kode", "Code");
+pub const AGENCY_CODE_HINT: Text = t(
+    "Huruf kecil, angka dan garis bawah, misalnya lsm_mitra. Kode tidak bisa diubah sesudah disimpan.",
+    "Lower-case letters, digits and underscores, e.g. lsm_mitra. The code cannot be changed once saved.",
+);
+pub const AGENCY_NAME_ID: Text = t("Nama (Bahasa Indonesia)", "Name (Indonesian)");
+pub const AGENCY_NAME_EN: Text = t("Nama (Bahasa Inggris)", "Name (English)");
+pub const AGENCY_KIND: Text = t("Jenis instansi", "Kind of agency");
+pub const AGENCY_ADD: Text = t("Tambah instansi", "Add agency");
+pub const AGENCY_SAVE: Text = t("Simpan perubahan", "Save changes");
+pub const AGENCY_ADDED: Text = t("Instansi ditambahkan.", "Agency added.");
+pub const AGENCY_SAVED: Text = t(
+    "Perubahan instansi disimpan.",
+    "The agency's changes are saved.",
+);
+pub const AGENCY_BAD_CODE: Text = t(
+    "Kode hanya huruf kecil, angka dan garis bawah, paling banyak 32 karakter.",
+    "The code may hold only lower-case letters, digits and underscores, at most 32 characters.",
+);
+pub const AGENCY_BAD_NAME: Text = t(
+    "Isi nama instansi dalam Bahasa Indonesia dan Bahasa Inggris, masing-masing paling banyak 120 karakter.",
+    "Enter the agency's name in Indonesian and in English, each at most 120 characters.",
+);
+pub const AGENCY_BAD_KIND: Text = t("Pilih jenis instansi.", "Choose the kind of agency.");
+pub const AGENCY_TAKEN: Text = t(
+    "Kode ini sudah dipakai instansi lain.",
+    "Another agency already uses this code.",
+);
+pub const AGENCY_OFFLINE: Text = t(
+    "Tidak ada sinyal. Coba lagi setelah tersambung.",
+    "No signal. Try again once connected.",
+);
+pub const AGENCY_GONE: Text = t(
+    "Instansi ini tidak ditemukan di server. Muat ulang halaman.",
+    "This agency is not on the server. Reload the page.",
+);
+pub const AGENCY_FORBIDDEN: Text = t(
+    "Hanya admin yang dapat mengelola instansi.",
+    "Only an admin can manage agencies.",
+);
 
 pub const ASSIGN_TITLE: Text = t("Penugasan petugas", "Officer assignments");
 pub const ASSIGN_HINT: Text = t(
@@ -581,6 +655,8 @@ pub fn kind_label(kind: &str) -> Option<Text> {
         "legal_step" => KIND_LEGAL_STEP,
         "note" => KIND_NOTE,
         "activity" => KIND_ACTIVITY,
+        "referral" => KIND_REFERRAL,
+        "referral_step" => KIND_REFERRAL_STEP,
         "user" => KIND_USER,
         _ => return None,
     })
@@ -657,6 +733,171 @@ pub fn service_days(days: i64, delivered: bool, lang: Lang) -> String {
         (Lang::Id, false) => format!("sudah menunggu {n} hari"),
         (Lang::En, true) => format!("delivered in {n} days"),
         (Lang::En, false) => format!("waiting for {n} days"),
+    }
+}
+
+// --- Referrals (issue #19) -------------------------------------------------------------
+
+pub const KIND_REFERRAL: Text = t("Rujukan", "Referral");
+pub const KIND_REFERRAL_STEP: Text = t("Langkah rujukan", "Referral step");
+pub const REFERRAL_NEW_BUTTON: Text = t("Rujuk ke instansi", "Refer to an agency");
+pub const REFERRAL_NEW_TITLE: Text = t("Rujuk ke instansi", "Refer to an agency");
+pub const REFERRAL_AGAIN_TITLE: Text = t("Rujuk ke instansi lain", "Refer to another agency");
+pub const REFERRAL_REREFER: Text = t("Rujuk ke instansi lain", "Refer to another agency");
+pub const REFERRAL_FOR_VICTIM: Text = t("Korban", "Victim");
+pub const REFERRAL_SHARED: Text = t(
+    "Data yang dibagikan ke instansi",
+    "Information shared with the agency",
+);
+pub const REFERRAL_SHARED_HINT: Text = t(
+    "Instansi hanya melihat yang Anda centang di sini, tidak pernah nama, NIK atau alamat korban.",
+    "The agency sees only what you tick here, never the victim's name, NIK or address.",
+);
+pub const REFERRAL_NOT_RECORDED: Text = t("belum dicatat", "not recorded");
+pub const REFERRAL_SUBMIT: Text = t("Kirim rujukan", "Send the referral");
+pub const REFERRAL_SAVE_HINT: Text = t(
+    "Rujukan disimpan di HP dulu dan terkirim saat ada sinyal.",
+    "The referral is saved on the phone first and sent when there is signal.",
+);
+pub const REFERRAL_VICTIM_MISSING: Text = t(
+    "Korban ini tidak ada di HP ini.",
+    "This victim is not on this phone.",
+);
+pub const REFERRALS_TITLE: Text = t("Rujukan ke instansi", "Referrals to agencies");
+pub const REFERRALS_NONE: Text = t("Belum ada rujukan.", "No referral yet.");
+pub const REFERRAL_OPEN_PAGE: Text = t("Lihat rujukan", "Open the referral");
+pub const REFERRAL_OPEN: Text = t("Menunggu jawaban", "Awaiting an answer");
+pub const REFERRAL_ACCEPTED: Text = t("Diterima", "Accepted");
+pub const REFERRAL_DECLINED: Text = t("Ditolak", "Declined");
+pub const REFERRAL_DELIVERED: Text = t("Layanan diberikan", "Service delivered");
+pub const REFERRAL_CANCELLED: Text = t("Dibatalkan", "Cancelled");
+pub const BADGE_OVERDUE: Text = t("Lewat batas waktu", "Past the due date");
+pub const REFERRAL_SENT: Text = t("Dirujuk", "Referred");
+pub const REFERRAL_STEP_REFUSED: Text = t("Tidak diterima server", "Refused by the server");
+pub const REFERRAL_REFUSED_FORBIDDEN: Text = t(
+    "Server menolak: akun Anda tidak boleh mengambil langkah ini.",
+    "Refused by the server: your account may not take this step.",
+);
+pub const REFERRAL_CANCEL: Text = t("Batalkan rujukan", "Cancel the referral");
+pub const REFERRAL_CANCEL_CONFIRM: Text = t(
+    "Batalkan rujukan ini? Instansi akan melihat bahwa rujukan dibatalkan, dan tidak bisa dibuka lagi.",
+    "Cancel this referral? The agency will see that it was cancelled, and it cannot be reopened.",
+);
+pub const REFERRAL_CANCEL_YES: Text = t("Ya, batalkan", "Yes, cancel it");
+pub const REFERRAL_CANCEL_NO: Text = t("Tidak jadi", "Keep it");
+pub const REFERRAL_STEP_FAILED: Text = t(
+    "Gagal menyimpan di HP ini. Coba lagi.",
+    "Could not save on this phone. Try again.",
+);
+pub const REFERRAL_PAGE_TITLE: Text = t("Rujukan", "Referral");
+pub const REFERRAL_NOT_FOUND: Text = t(
+    "Rujukan ini tidak ada di HP ini.",
+    "This referral is not on this phone.",
+);
+pub const REFERRAL_ASKED: Text = t("Yang diminta", "What is asked");
+pub const REFERRAL_FACTS: Text = t("Data korban dari petugas", "What the officer shared");
+pub const REFERRAL_NO_FACTS: Text = t(
+    "Petugas tidak membagikan data korban.",
+    "The officer shared no facts about the victim.",
+);
+pub const REFERRAL_HISTORY: Text = t("Riwayat", "History");
+pub const REFERRAL_ANSWER_TITLE: Text = t("Jawaban instansi", "The agency's answer");
+pub const REFERRAL_ACCEPT: Text = t("Terima", "Accept");
+pub const REFERRAL_DECLINE: Text = t("Tolak", "Decline");
+pub const REFERRAL_DECLINE_SUBMIT: Text = t("Kirim penolakan", "Send the decline");
+pub const REFERRAL_DELIVER: Text = t("Layanan sudah diberikan", "Service delivered");
+pub const REFERRAL_DELIVER_SUBMIT: Text = t("Catat layanan diberikan", "Record the delivery");
+pub const REFERRAL_DELIVER_DATE: Text = t("Tanggal layanan diberikan", "Date delivered");
+pub const REFERRAL_NOTE: Text = t("Catatan untuk petugas", "Note for the officer");
+pub const REFERRAL_ANSWER_HINT: Text = t(
+    "Jawaban disimpan di HP dulu dan terkirim saat ada sinyal.",
+    "The answer is saved on the phone first and sent when there is signal.",
+);
+pub const BACK_HOME: Text = t("← Beranda", "← Home");
+pub const LIAISON_NEW: Text = t("Rujukan baru", "New referrals");
+pub const LIAISON_NEW_HINT: Text = t(
+    "Terima atau tolak setiap rujukan, dengan alasannya bila ditolak.",
+    "Accept or decline each referral, with the reason when declining.",
+);
+pub const LIAISON_NEW_NONE: Text = t("Tidak ada rujukan baru.", "No new referral.");
+pub const LIAISON_OVERDUE: Text = t("Lewat batas waktu", "Past the due date");
+pub const LIAISON_OVERDUE_HINT: Text = t(
+    "Belum selesai padahal sudah lewat tanggal yang dibutuhkan. Jawab atau catat layanannya.",
+    "Not done although past the date needed. Answer, or record the service.",
+);
+pub const LIAISON_OVERDUE_NONE: Text = t(
+    "Tidak ada rujukan yang lewat batas waktu.",
+    "No referral is past its due date.",
+);
+pub const LIAISON_ACCEPTED: Text = t("Sedang ditangani", "Accepted, in hand");
+pub const LIAISON_ACCEPTED_HINT: Text = t(
+    "Sudah diterima. Catat bila layanannya sudah diberikan.",
+    "Accepted. Record it when the service has been delivered.",
+);
+pub const LIAISON_ACCEPTED_NONE: Text = t(
+    "Tidak ada rujukan yang sedang ditangani.",
+    "No accepted referral in hand.",
+);
+pub const HOME_REFERRALS_DECLINED: Text = t("Rujukan yang ditolak", "Declined referrals");
+pub const HOME_REFERRALS_DECLINED_HINT: Text = t(
+    "Buka kasusnya, lalu rujuk ke instansi lain.",
+    "Open the case, then refer to another agency.",
+);
+pub const HOME_REFERRALS_DECLINED_NONE: Text =
+    t("Tidak ada rujukan yang ditolak.", "No declined referral.");
+pub const HOME_REFERRALS_UNANSWERED: Text = t("Rujukan belum dijawab", "Referrals not answered");
+pub const HOME_REFERRALS_UNANSWERED_HINT: Text = t(
+    "Belum dijawab instansi lebih dari 2 hari. Hubungi instansinya.",
+    "Not answered by the agency for over 2 days. Contact the agency.",
+);
+pub const HOME_REFERRALS_UNANSWERED_NONE: Text = t(
+    "Tidak ada rujukan yang menunggu jawaban lebih dari 2 hari.",
+    "No referral has waited over 2 days for an answer.",
+);
+
+/// A referral's status in words.
+pub fn referral_status(status: gugus_model::referral::Status) -> Text {
+    use gugus_model::referral::Status;
+    match status {
+        Status::Open => REFERRAL_OPEN,
+        Status::Accepted => REFERRAL_ACCEPTED,
+        Status::Declined => REFERRAL_DECLINED,
+        Status::Delivered => REFERRAL_DELIVERED,
+        Status::Cancelled => REFERRAL_CANCELLED,
+    }
+}
+
+/// When a referred service is needed: "paling lambat 27 Nov 2026".
+pub fn needed_by(date: Date, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("paling lambat {}", date_short(date, lang)),
+        Lang::En => format!("needed by {}", date_short(date, lang)),
+    }
+}
+
+/// How long ago a referral was made: "dirujuk 18 Nov 2026, 4 hari lalu".
+pub fn referred_days_ago(date: Date, days: i64, lang: Lang) -> String {
+    let n = number(days.max(0).unsigned_abs(), lang);
+    match lang {
+        Lang::Id => format!("dirujuk {}, {n} hari lalu", date_short(date, lang)),
+        Lang::En => format!("referred on {}, {n} days ago", date_short(date, lang)),
+    }
+}
+
+/// How far past its due date a referral is: "lewat 3 hari".
+pub fn days_past_due(days: i64, lang: Lang) -> String {
+    let n = number(days.max(0).unsigned_abs(), lang);
+    match lang {
+        Lang::Id => format!("lewat {n} hari dari batas waktu"),
+        Lang::En => format!("{n} days past the due date"),
+    }
+}
+
+/// The declined referral a new one replaces: "Menggantikan rujukan ke Dinsos yang ditolak."
+pub fn replaces_declined(agency: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("Menggantikan rujukan ke {agency} yang ditolak."),
+        Lang::En => format!("Replaces the declined referral to {agency}."),
     }
 }
 

@@ -9,6 +9,7 @@
 //! - [`timing`] leaves the User Timing marks the app benchmark reads.
 #![forbid(unsafe_code)]
 
+pub mod agencies;
 pub mod app;
 pub mod clock;
 pub mod components;

@@ -50,6 +50,8 @@ async fn opening_creates_every_object_store_and_reopening_keeps_the_data() {
             "records.legal_step",
             "records.note",
             "records.other",
+            "records.referral",
+            "records.referral_step",
             "records.service",
             "records.victim",
             "records.victim_identity",
@@ -103,7 +105,7 @@ async fn version_one_with_an_activity(name: &str) {
         "fields": {"status": "reported"}, "changed_at": AT,
     });
     let unknown = json!({
-        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61", "kind": "referral", "version": 5,
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61", "kind": "a_later_kind", "version": 5,
         "fields": {"agency": "dinsos"}, "changed_at": AT,
     });
     let records = tx.object_store("records").expect("records");
@@ -230,6 +232,97 @@ async fn a_version_one_database_is_upgraded_and_keeps_its_records() {
             .expect("list")
             .len(),
         1
+    );
+}
+
+/// A phone that ran version 4 of the database: the referral kinds a pull brought were kept
+/// with the unknown ones in `records.other`; version 5 moves them into their own stores.
+#[wasm_bindgen_test]
+async fn a_version_four_database_moves_its_referrals_into_their_own_stores() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use indexed_db_futures::KeyPath;
+    let name = "t-upgrade-4";
+    Database::delete_by_name(name)
+        .expect("delete")
+        .await
+        .expect("deleted");
+    let version_four = [
+        "records.activity",
+        "records.case",
+        "records.victim",
+        "records.victim_identity",
+        "records.service",
+        "records.legal_step",
+        "records.note",
+        "records.case_key",
+        "records.other",
+    ];
+    let db = Database::open(name)
+        .with_version(4_u32)
+        .with_on_upgrade_needed(move |_, db| {
+            for store in version_four.iter().chain(&["outbox"]) {
+                db.create_object_store(store)
+                    .with_key_path(KeyPath::One("id"))
+                    .build()?;
+            }
+            db.create_object_store("meta").build()?;
+            db.create_object_store("drafts").build()?;
+            Ok(())
+        })
+        .await
+        .expect("open version 4");
+    let tx = db
+        .transaction(["records.other"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    let referral = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70", "kind": "referral", "version": 6,
+        "server": {"agency": "dinsos"}, "changed_at": AT,
+    });
+    let step = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a71", "kind": "referral_step", "version": 7,
+        "server": {"action": "accept"}, "changed_at": AT,
+    });
+    let unknown = json!({
+        "id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a72", "kind": "a_later_kind", "version": 8,
+        "server": {}, "changed_at": AT,
+    });
+    for record in [referral, step, unknown] {
+        tx.object_store("records.other")
+            .expect("store")
+            .put(record)
+            .serde()
+            .expect("serde")
+            .await
+            .expect("put");
+    }
+    tx.commit().await.expect("commit");
+    db.close();
+
+    let store = Store::open_named(name).await.expect("upgrade");
+    let referrals = store
+        .list_records(RecordKind::Referral)
+        .await
+        .expect("list");
+    assert_eq!(referrals.len(), 1, "the referral moved to its store");
+    assert_eq!(referrals[0].record.fields["agency"], json!("dinsos"));
+    let steps = store
+        .list_records(RecordKind::ReferralStep)
+        .await
+        .expect("list");
+    assert_eq!(steps.len(), 1, "the step moved to its store");
+    assert_eq!(
+        store.record_count().await.expect("count"),
+        3,
+        "each record once, the unknown one kept"
+    );
+    assert_eq!(
+        store.all_records().await.expect("all").len(),
+        2,
+        "the home page reads each known record once"
     );
 }
 
@@ -765,4 +858,20 @@ async fn settling_a_pulled_conflict_writes_a_resolving_entry_and_hides_the_confl
         .unwrap()
         .unwrap();
     assert!(listed.pending && listed.record.conflicts.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_agency_list_outlives_a_reload_and_a_logout() {
+    use gugus_model::agency::{seed, AgencyList};
+    let store = fresh("t-agencies").await;
+    assert_eq!(store.agencies().await.expect("read"), None, "never fetched");
+    let mut list = AgencyList { agencies: seed() };
+    list.agencies[0].active = false;
+    store.set_agencies(&list).await.expect("keep");
+    store.close();
+    let store = Store::open_named("t-agencies").await.expect("reopen");
+    assert_eq!(store.agencies().await.expect("read").as_ref(), Some(&list));
+    // The deployment's list is not the user's data: the next account reads it offline.
+    store.wipe().await.expect("wipe");
+    assert_eq!(store.agencies().await.expect("read"), Some(list));
 }

@@ -125,9 +125,21 @@ impl Worker {
 
     /// Creates a user with the binary's `user add` subcommand.
     pub fn add_user(&self, username: &str, name: &str, role: &str, password: &str) -> Result<()> {
+        self.add_user_of(username, name, (role, ""), password)
+    }
+
+    /// Creates a user of an agency (a liaison's names one, issue #19) with the binary's
+    /// `user add` subcommand.
+    pub fn add_user_of(
+        &self,
+        username: &str,
+        name: &str,
+        (role, agency): (&str, &str),
+        password: &str,
+    ) -> Result<()> {
         let output = Command::new(&self.bin)
             .args(["user", "add", "--username", username, "--name", name])
-            .args(["--role", role])
+            .args(["--role", role, "--agency", agency])
             .env("DATABASE_URL", &self.database_url)
             .env("GUGUS_PASSWORD", password)
             .current_dir(repo_root())

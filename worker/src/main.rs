@@ -97,10 +97,11 @@ struct AddArgs {
     /// The display name.
     #[arg(long)]
     name: String,
-    /// officer, supervisor, viewer or admin.
+    /// officer, supervisor, viewer, admin or liaison.
     #[arg(long, value_parser = parse_role)]
     role: Role,
-    /// The agency the user works for (may be left out).
+    /// The code of the agency the user works for (`GET /api/v1/agencies`); may be left
+    /// out but for a liaison.
     #[arg(long, default_value = "")]
     agency: String,
     #[command(flatten)]
@@ -139,7 +140,8 @@ fn parse_day(text: &str) -> Result<time::Date, String> {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text).ok_or_else(|| "the role must be officer, supervisor, viewer or admin".into())
+    Role::parse(text)
+        .ok_or_else(|| "the role must be officer, supervisor, viewer, admin or liaison".into())
 }
 
 #[tokio::main]

@@ -2,7 +2,7 @@
 //! sync indicator.
 
 use super::sync_status::SyncIndicator;
-use crate::app::{oversees, use_ctx, Page};
+use crate::app::{keeps_cases, oversees, use_ctx, Page};
 use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::Api;
@@ -21,6 +21,8 @@ pub fn Header() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.user.name.clone()))
     };
     let syncs = move || role.get().is_some_and(|r| r.syncs_records());
+    // A liaison syncs the referrals to its agency but keeps no cases or activities.
+    let cases = move || role.get().is_some_and(keeps_cases);
     let evaluates = move || role.get().is_some_and(|r| r.sees_evaluation());
     let oversight = move || role.get().is_some_and(oversees);
     let admin = move || role.get() == Some(Role::Admin);
@@ -96,6 +98,8 @@ pub fn Header() -> impl IntoView {
                         <a id="nav-home" href="#/beranda" class:active=current(Page::Home)>
                             {tr(i18n::NAV_HOME)}
                         </a>
+                    </Show>
+                    <Show when=cases>
                         <a
                             id="nav-activities"
                             href="#/kegiatan"

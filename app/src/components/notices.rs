@@ -143,6 +143,11 @@ fn ConflictLine(
     spec: Option<&'static KindSpec>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let agencies = crate::agencies::use_agencies();
+    // An agency reads by the deployment's list, which the kind's spec does not hold.
+    let agency_field = spec
+        .and_then(|spec| spec.field(&conflict.field))
+        .is_some_and(|f| matches!(f.ty, FieldType::Agency));
     let field = conflict.field.clone();
     let choose = move |value: &Value| {
         let (field, value) = (field.clone(), value.clone());
@@ -170,12 +175,16 @@ fn ConflictLine(
     let line = move || {
         let lang = i18n.lang();
         let field = conflict.field.as_str();
+        let shown = |value: &Value| match value.as_str() {
+            Some(code) if agency_field && !code.is_empty() => agencies.label(code, lang),
+            _ => value_text_of(spec, field, value, lang),
+        };
         format!(
             "{}: {} {}; {} {}",
             label_of(spec, field, lang),
-            value_text_of(spec, field, &conflict.server, lang),
+            shown(&conflict.server),
             i18n::CONFLICT_SERVER.get(lang),
-            value_text_of(spec, field, &conflict.device, lang),
+            shown(&conflict.device),
             i18n::CONFLICT_DEVICE.get(lang),
         )
     };

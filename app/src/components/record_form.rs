@@ -34,7 +34,7 @@ enum Loading {
 
 /// Brings the first field in error into view, so a long form on a small screen does not
 /// hide why nothing was saved.
-fn show_first_error() {
+pub(crate) fn show_first_error() {
     let first = gloo::utils::document()
         .query_selector(".field.invalid")
         .ok()

@@ -1,9 +1,10 @@
 //! The accounts page (admins): every account from the worker, a form to make one, per
-//! account deactivate / activate and a new password, and the task force's recovery key. Online only: when the network is
+//! account deactivate / activate and a new password, the deployment's agencies, and the task force's recovery key. Online only: when the network is
 //! away the page says so and keeps what was typed.
 
 mod account_form;
 mod account_item;
+mod agencies;
 mod recovery;
 
 use crate::app::use_ctx;
@@ -12,6 +13,7 @@ use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
 use account_form::AccountForm;
 use account_item::AccountItem;
+use agencies::AgenciesSection;
 use gugus_model::api::Account;
 use gugus_model::password::Weakness;
 use gugus_model::Text;
@@ -34,6 +36,9 @@ pub fn account_error_text(error: &ApiError) -> Text {
             "username_taken" => i18n::ACCOUNT_TAKEN,
             "own_account" => i18n::ACCOUNT_NOT_YOURSELF,
             "weak_password" => Weakness::reason_text(reason.as_deref()),
+            "unknown_agency" => i18n::AGENCY_UNKNOWN,
+            "inactive_agency" => i18n::AGENCY_NOT_ACTIVE,
+            "agency_required" => i18n::LIAISON_NEEDS_AGENCY,
             _ => i18n::ACCOUNT_REFUSED,
         },
         ApiError::Server { status: 404, .. } => i18n::ACCOUNT_GONE,
@@ -98,6 +103,7 @@ pub fn AdminPage() -> impl IntoView {
                     <AccountItem account on_changed=reload />
                 </For>
             </ul>
+            <AgenciesSection />
             <RecoveryKeySection />
         </section>
     }
@@ -132,6 +138,18 @@ mod tests {
             i18n::ACCOUNT_REFUSED
         );
         assert_eq!(account_error_text(&ApiError::Network), i18n::ADMIN_OFFLINE);
+        assert_eq!(
+            account_error_text(&refused("unknown_agency")),
+            i18n::AGENCY_UNKNOWN
+        );
+        assert_eq!(
+            account_error_text(&refused("inactive_agency")),
+            i18n::AGENCY_NOT_ACTIVE
+        );
+        assert_eq!(
+            account_error_text(&refused("agency_required")),
+            i18n::LIAISON_NEEDS_AGENCY
+        );
         let weak = |reason: Option<&str>| ApiError::Server {
             status: 400,
             code: "weak_password".into(),

@@ -12,6 +12,8 @@
 //! | `#/kasus/<case>/korban/<victim>/layanan/baru`, `#/kasus/<case>/layanan/<service>` | a service's form |
 //! | `#/kasus/<case>/hukum/baru`, `#/kasus/<case>/hukum/<step>` | a legal step's form |
 //! | `#/kasus/<case>/catatan/baru` | a new note (notes are never edited) |
+//! | `#/kasus/<case>/korban/<victim>/rujukan/baru` | a referral of the victim to an agency |
+//! | `#/kasus/<case>/rujukan/<referral>/ulang` | a referral replacing a declined one |
 
 pub mod case_detail;
 pub mod case_list;
@@ -23,6 +25,7 @@ use crate::clock;
 use crate::components::record_form::draft::Draft;
 use crate::components::record_form::RecordForm;
 use crate::i18n::{self, tr};
+use crate::pages::referrals::form::ReferralForm;
 use gugus_model::activity::format_date;
 use gugus_model::schema::{KindSpec, CASE, LEGAL_STEP, NOTE, SERVICE, VICTIM, VICTIM_IDENTITY};
 use gugus_model::{RecordKind, Text};
@@ -56,6 +59,10 @@ pub enum CasePage {
     EditLegalStep(String, String),
     /// `#/kasus/<case>/catatan/baru`.
     NewNote(String),
+    /// `#/kasus/<case>/korban/<victim>/rujukan/baru`: a referral to an agency (issue #19).
+    NewReferral(String, String),
+    /// `#/kasus/<case>/rujukan/<referral>/ulang`: a referral elsewhere after a decline.
+    ReferAgain(String, String),
 }
 
 impl CasePage {
@@ -77,6 +84,10 @@ impl CasePage {
             [case, "hukum", "baru"] => CasePage::NewLegalStep(own(case)),
             [case, "hukum", id] => CasePage::EditLegalStep(own(case), own(id)),
             [case, "catatan", "baru"] => CasePage::NewNote(own(case)),
+            [case, "korban", victim, "rujukan", "baru"] => {
+                CasePage::NewReferral(own(case), own(victim))
+            }
+            [case, "rujukan", id, "ulang"] => CasePage::ReferAgain(own(case), own(id)),
             _ => return None,
         })
         .filter(|page| page.ids().iter().all(|id| !id.is_empty() && *id != "baru"))
@@ -94,7 +105,9 @@ impl CasePage {
             | CasePage::Identity(c, id)
             | CasePage::NewService(c, id)
             | CasePage::EditService(c, id)
-            | CasePage::EditLegalStep(c, id) => vec![c, id],
+            | CasePage::EditLegalStep(c, id)
+            | CasePage::NewReferral(c, id)
+            | CasePage::ReferAgain(c, id) => vec![c, id],
         }
     }
 
@@ -113,6 +126,8 @@ impl CasePage {
             CasePage::NewLegalStep(c) => format!("/{c}/hukum/baru"),
             CasePage::EditLegalStep(c, s) => format!("/{c}/hukum/{s}"),
             CasePage::NewNote(c) => format!("/{c}/catatan/baru"),
+            CasePage::NewReferral(c, v) => format!("/{c}/korban/{v}/rujukan/baru"),
+            CasePage::ReferAgain(c, r) => format!("/{c}/rujukan/{r}/ulang"),
         };
         format!("#/kasus{rest}")
     }
@@ -145,7 +160,11 @@ fn form_for(page: &CasePage) -> Option<(FormFor, Option<String>)> {
             defaults,
         };
     Some(match page {
-        CasePage::List | CasePage::Detail(_) | CasePage::Identity(..) => return None,
+        CasePage::List
+        | CasePage::Detail(_)
+        | CasePage::Identity(..)
+        | CasePage::NewReferral(..)
+        | CasePage::ReferAgain(..) => return None,
         CasePage::NewCase => {
             let mut defaults = today_in("date_reported");
             defaults.insert("status".into(), "reported".into());
@@ -257,6 +276,14 @@ pub fn CasePages(
         CasePage::List => view! { <case_list::CaseList /> }.into_any(),
         CasePage::Detail(id) => view! { <case_detail::CaseDetail id /> }.into_any(),
         CasePage::Identity(case, victim) => view! { <IdentityForm case victim /> }.into_any(),
+        CasePage::NewReferral(case_id, victim) => view! {
+            <ReferralForm case_id victim=Some(victim) previous=None />
+        }
+        .into_any(),
+        CasePage::ReferAgain(case_id, previous) => view! {
+            <ReferralForm case_id victim=None previous=Some(previous) />
+        }
+        .into_any(),
         page => {
             let Some((form, case)) = form_for(&page) else {
                 return ().into_any();
@@ -393,6 +420,8 @@ mod tests {
             CasePage::NewLegalStep(c.clone()),
             CasePage::EditLegalStep(c.clone(), v.clone()),
             CasePage::NewNote(c.clone()),
+            CasePage::NewReferral(c.clone(), v.clone()),
+            CasePage::ReferAgain(c.clone(), v.clone()),
         ];
         for page in pages {
             let hash = page.hash();

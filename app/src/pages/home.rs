@@ -1,10 +1,13 @@
 //! The home page (`#/beranda`) of the roles that sync records: what needs attention, read
 //! only from the device's store so it opens at once without signal. Services still waiting
 //! past the 7 days of UU 21/2007 art. 51, records with an open conflict, changes the server
-//! refused, and how many changes wait to be sent with the last sync.
+//! refused, and how many changes wait to be sent with the last sync. Referrals (issue #19,
+//! `referrals::home`): an agency's liaison sees its new, overdue and accepted referrals
+//! first (and no services); those who refer see their declined and unanswered ones.
 
 use super::cases::timeliness::overdue_days;
 use super::cases::CasePage;
+use super::referrals::home::{LiaisonReferrals, OfficerReferrals};
 use crate::app::{use_ctx, Page};
 use crate::clock::{self, local_date_time};
 use crate::i18n::{self, tr, use_i18n};
@@ -12,7 +15,7 @@ use crate::store::{ListedRecord, LocalRecord};
 use crate::sync::SyncState;
 use gugus_model::activity::parse_date;
 use gugus_model::schema::as_typed as text;
-use gugus_model::vocab::{ACTIVITY_TYPES, AGENCIES, LEGAL_STAGES, MODUS, SERVICE_TYPES};
+use gugus_model::vocab::{ACTIVITY_TYPES, LEGAL_STAGES, MODUS, SERVICE_TYPES};
 use gugus_model::Lang;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -92,6 +95,9 @@ fn fix_href(record: &LocalRecord, by_id: &BTreeMap<&str, &LocalRecord>) -> Strin
     let case = case_of(record, by_id);
     let page = match record.kind.as_str() {
         "activity" => return Page::EditActivity(id).hash(),
+        // A referral and its steps show on its own page, for the liaison too.
+        "referral" => return Page::Referral(id).hash(),
+        "referral_step" => return Page::Referral(text(&record.fields, "referral_id")).hash(),
         "case" => CasePage::EditCase(id),
         _ if case.is_empty() => CasePage::List,
         "victim" => CasePage::EditVictim(case, id),
@@ -189,6 +195,12 @@ pub fn record_title(record: &LocalRecord, lang: Lang) -> String {
         "service" => SERVICE_TYPES.label(&text(fields, "type"), lang).to_owned(),
         "legal_step" => LEGAL_STAGES.label(&text(fields, "stage"), lang).to_owned(),
         "note" => text(fields, "text").chars().take(40).collect(),
+        "referral" => SERVICE_TYPES
+            .label(&text(fields, "service"), lang)
+            .to_owned(),
+        "referral_step" => gugus_model::vocab::REFERRAL_ACTIONS
+            .label(&text(fields, "action"), lang)
+            .to_owned(),
         _ => String::new(),
     };
     let kind = i18n::kind_label(&record.kind).map_or(record.kind.as_str(), |k| k.get(lang));
@@ -221,6 +233,10 @@ pub fn HomePage() -> impl IntoView {
     let rejected =
         move || found.with(|a| a.as_ref().map(|a| a.rejected.clone()).unwrap_or_default());
     let loaded = move || found.with(Option::is_some);
+    // A liaison's device holds only its agency's referrals: its lists come first; those who
+    // refer see their declined and unanswered referrals after the late services.
+    let liaison = move || ctx.role() == Some(gugus_model::api::Role::Liaison);
+    let refers = move || ctx.role().is_some_and(gugus_model::api::Role::refers);
     let pending = move || ctx.status.with(|s| s.pending);
     let pending_text = move || match pending() {
         0 => i18n.t(i18n::HOME_ALL_SENT).to_owned(),
@@ -243,6 +259,9 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-title">{tr(i18n::HOME_TITLE)}</h1>
             <Show when=failed>
                 <p class="form-error" role="alert">{tr(i18n::ERR_STORAGE)}</p>
+            </Show>
+            <Show when=move || loaded() && liaison()>
+                <LiaisonReferrals records />
             </Show>
             // The officer's own work that did not go through comes first; then what waits
             // to be sent; then the services late by law, by case.
@@ -280,7 +299,7 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
                 <p id="home-last-sync" class="home-note">{last}</p>
             </section>
-            <Show when=loaded>
+            <Show when=move || loaded() && !liaison()>
                 <section id="home-overdue" class="home-section">
                     <h2>{tr(i18n::HOME_OVERDUE)}</h2>
                     <p class="section-hint">{tr(i18n::HOME_OVERDUE_HINT)}</p>
@@ -296,6 +315,9 @@ pub fn HomePage() -> impl IntoView {
                         }}
                     </ul>
                 </section>
+            </Show>
+            <Show when=move || loaded() && refers()>
+                <OfficerReferrals records />
             </Show>
         </section>
     }
@@ -338,6 +360,7 @@ fn OverdueCaseItem(case: OverdueCase, open: bool) -> impl IntoView {
 #[component]
 fn OverdueItem(service: OverdueService) -> impl IntoView {
     let i18n = use_i18n();
+    let agencies = crate::agencies::use_agencies();
     let href = if service.case_id.is_empty() {
         Page::Case(CasePage::List).hash()
     } else {
@@ -358,7 +381,7 @@ fn OverdueItem(service: OverdueService) -> impl IntoView {
                     {move || SERVICE_TYPES.label(&service_type, i18n.lang()).to_owned()}
                 </span>
                 <span class="item-place">
-                    {move || format!("{} · {}", pseudonym, AGENCIES.label(&provider, i18n.lang()))}
+                    {move || format!("{} · {}", pseudonym, agencies.label(&provider, i18n.lang()))}
                 </span>
                 <span class="late-note">{move || i18n::service_days(days, false, i18n.lang())}</span>
             </a>
@@ -454,5 +477,24 @@ mod tests {
         let hrefs: Vec<&str> = found.conflicts.iter().map(|f| f.href.as_str()).collect();
         assert!(hrefs.contains(&"#/kasus/c1/korban/v1"), "{hrefs:?}");
         assert!(hrefs.contains(&"#/kegiatan/a1"), "{hrefs:?}");
+    }
+
+    #[test]
+    fn a_refused_referral_step_links_to_its_referral() {
+        let mut step = listed(
+            "referral_step",
+            "s1",
+            json!({"referral_id": "r1", "action": "cancel", "date": "2026-11-20"}),
+        );
+        step.record.rejection = Some(gugus_model::sync::RejectError::invalid(vec![
+            gugus_model::FieldError::new("action", gugus_model::Problem::ReferralDeclined),
+        ]));
+        let found = attention(&[step], date!(2026 - 11 - 29));
+        assert_eq!(found.rejected.len(), 1);
+        assert_eq!(found.rejected[0].href, "#/rujukan/r1");
+        assert_eq!(
+            record_title(&found.rejected[0].record, Lang::Id),
+            "Langkah rujukan: Dibatalkan"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The screens: logging in, unlocking the device's data, the home page, the activity
 //! list, the activity form, the evaluation, the officers assigned to cases, the audit
-//! trail, the accounts, the case screens and the settings.
+//! trail, the accounts, the case screens, the referrals to member agencies and the settings.
 
 pub mod activity_form;
 pub mod activity_list;
@@ -12,6 +12,7 @@ pub mod home;
 pub mod identity_access;
 pub mod login;
 pub mod on_demand;
+pub mod referrals;
 pub mod settings;
 pub mod stats;
 pub mod unlock;

@@ -20,6 +20,7 @@
 
 use crate::i18n::{self, tr};
 use crate::pages::cases::{CasePage, CasePages};
+use crate::pages::referrals::ReferralPage;
 use crate::pages::{
     ActivityForm, ActivityList, AdminPage, AssignPage, AuditPage, HomePage, ReportPage,
     SettingsPage, StatsPage,
@@ -70,6 +71,10 @@ on_demand!(
 on_demand!(
     /// `#/kasus...`.
     cases / cases_split in records(page: CasePage) => view! { <CasePages page /> }
+);
+on_demand!(
+    /// `#/rujukan/<id>`.
+    referral / referral_split in records(id: String) => view! { <ReferralPage id /> }
 );
 on_demand!(
     /// `#/evaluasi`.

@@ -6,9 +6,9 @@ mod password;
 mod sessions;
 mod storage;
 
+use crate::agencies::use_agencies;
 use crate::app::use_ctx;
 use crate::i18n::{self, tr, use_i18n};
-use gugus_model::vocab::AGENCIES;
 use gugus_model::{Lang, Text};
 use leptos::prelude::*;
 use password::PasswordSection;
@@ -66,6 +66,7 @@ fn LanguageSection() -> impl IntoView {
 fn AccountSection() -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
+    let agencies = use_agencies();
     let user = move || ctx.session.with(|s| s.as_ref().map(|s| s.user.clone()));
     let name = move || user().map(|u| u.name).unwrap_or_default();
     let username = move || user().map(|u| u.username).unwrap_or_default();
@@ -77,7 +78,7 @@ fn AccountSection() -> impl IntoView {
     let agency = move || {
         user()
             .filter(|u| !u.agency.is_empty())
-            .map(|u| AGENCIES.label(&u.agency, i18n.lang()).to_owned())
+            .map(|u| agencies.label(&u.agency, i18n.lang()))
             .unwrap_or_default()
     };
     view! {

@@ -1,11 +1,13 @@
 //! The evaluation (`#/evaluasi`): every figure of a period for the regency or one
 //! kecamatan, read from the worker (it needs the network), with charts, the village
-//! coverage, a drill-down by kecamatan, CSV downloads and the printable periodic report
-//! (`#/laporan`, [`ReportPage`]). Viewers get the worker's suppressed figures.
+//! coverage, a drill-down by kecamatan, the referrals between agencies (`referrals`), CSV
+//! downloads and the printable periodic report (`#/laporan`, [`ReportPage`]). Viewers get
+//! the worker's suppressed figures.
 
 mod blocks;
 mod charts;
 mod groups;
+mod referrals;
 mod report;
 mod selection;
 mod words;
@@ -22,6 +24,7 @@ use crate::sync::{Api, ApiError};
 use gugus_model::api::Role;
 use gugus_model::evaluation::csv::{self, Dialect, Table};
 use gugus_model::evaluation::{kecamatan_codes, AreaGroup, Cell, Count, Evaluation};
+use gugus_model::referral::figures::ReferralTable;
 use gugus_model::regions::{self, REGENCY_CODE};
 use gugus_model::vocab::Vocab;
 use gugus_model::{Lang, Text};
@@ -51,6 +54,13 @@ pub struct Figures {
     pub busy: RwSignal<bool>,
     /// The current groups of kecamatan (for the area list and the supervisor's form).
     pub groups: RwSignal<Vec<AreaGroup>>,
+    /// The last answer of the referrals between agencies (of its own period, which may
+    /// still be an earlier one's while the period asked for is on its way or failed).
+    pub referrals: RwSignal<Option<ReferralTable>>,
+    /// Why the last load of the referrals failed.
+    pub referral_problem: RwSignal<Option<Text>>,
+    /// The referrals are on their way.
+    pub referrals_busy: RwSignal<bool>,
     latest: StoredValue<u64>,
 }
 
@@ -69,15 +79,20 @@ impl Figures {
             problem: RwSignal::new(None),
             busy: RwSignal::new(false),
             groups: RwSignal::new(Vec::new()),
+            referrals: RwSignal::new(None),
+            referral_problem: RwSignal::new(None),
+            referrals_busy: RwSignal::new(false),
             latest: StoredValue::new(0),
         }
     }
 
-    /// Asks the worker for the selection's figures; only the latest request's answer is
-    /// shown, so a slow earlier one never overwrites the period asked for last.
+    /// Asks the worker for the selection's figures, and for the referrals between agencies
+    /// of its period (side by side); only the latest request's answers are shown, so a
+    /// slow earlier one never overwrites the period asked for last. Without signal nothing
+    /// is asked and what is shown stays.
     pub fn load(self, ctx: Ctx) {
         let selection = self.selection.get_untracked();
-        let Some(query) = selection.query() else {
+        let (Some(query), Some(period)) = (selection.query(), selection.period()) else {
             self.problem.set(Some(i18n::STATS_BAD_PERIOD));
             return;
         };
@@ -93,6 +108,9 @@ impl Figures {
         self.latest.set_value(ticket);
         self.busy.set(true);
         self.problem.set(None);
+        self.referrals_busy.set(true);
+        self.referral_problem.set(None);
+        let referrals_token = token.clone();
         spawn_local(async move {
             let answer = Api::here().evaluation(&token, &query).await;
             if self.latest.get_value() != ticket {
@@ -103,6 +121,18 @@ impl Figures {
                 Err(error) => self.problem.set(Some(error_text(&error))),
             }
             self.busy.set(false);
+        });
+        let query = selection::period_query(period);
+        spawn_local(async move {
+            let answer = Api::here().referral_table(&referrals_token, &query).await;
+            if self.latest.get_value() != ticket {
+                return;
+            }
+            match answer {
+                Ok(table) => self.referrals.set(Some(table)),
+                Err(error) => self.referral_problem.set(Some(error_text(&error))),
+            }
+            self.referrals_busy.set(false);
         });
     }
 }
@@ -391,6 +421,8 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
             <blocks::VictimsBlock e figures />
 
             <blocks::ServicesBlock e figures />
+
+            <referrals::ReferralsBlock period=e.with_value(|e| e.period) figures regency />
 
             <blocks::LegalBlock e figures />
 

@@ -31,6 +31,9 @@ pub(crate) const IDENTITIES_SEALED: &str = "identities_sealed";
 pub(crate) const SHARE_ALL: &str = "share_all";
 /// The task force's index key wrapped for this account (`Keyring::keep_index_key`).
 pub(crate) const INDEX_WRAPPING: &str = "index_wrapping";
+/// The deployment's agencies as last fetched (`gugus_model::agency::AgencyList`, issue
+/// #19): deployment data, not the user's, so a logout keeps it.
+pub(crate) const AGENCY_LIST: &str = "agencies";
 /// Which pull format the records on the device came in (see [`Store::upgrade_pull`]).
 pub(crate) const PULL_FORMAT: &str = "pull_format";
 /// Since format 2 identity records are pulled too (sealed); earlier builds skipped them.
@@ -281,6 +284,17 @@ impl Store {
     /// Remembers the readers every new case key is wrapped for.
     pub async fn set_key_directory<T: Serialize>(&self, directory: &T) -> StoreResult<()> {
         self.meta_put(KEY_DIRECTORY, directory).await
+    }
+
+    /// The deployment's agencies as last fetched (`None` before the first fetch, or for a
+    /// value this build cannot read).
+    pub async fn agencies(&self) -> StoreResult<Option<gugus_model::agency::AgencyList>> {
+        Ok(self.meta_get(AGENCY_LIST).await.ok().flatten())
+    }
+
+    /// Keeps the deployment's agencies for the days without signal.
+    pub async fn set_agencies(&self, list: &gugus_model::agency::AgencyList) -> StoreResult<()> {
+        self.meta_put(AGENCY_LIST, list).await
     }
 
     /// When the last full sync finished (RFC 3339).

@@ -1,6 +1,6 @@
 //! The device's own store: IndexedDB, the only code in the app that touches it.
 //!
-//! Object stores (database version 3):
+//! Object stores (database version 5):
 //! - `records.<kind>`, one per record kind (`records.case`, `records.activity`, ...):
 //!   [`LocalRecord`]s by record id, with no index, so a screen reads only the kind it
 //!   shows however many records the device holds, and a write keeps no index up to date
@@ -14,7 +14,9 @@
 //! - `drafts`: form drafts by form key.
 //!
 //! Versions 1 and 2 kept every record in one `records` store (version 2 with a `kind`
-//! index); the upgrade to 3 moves them into their kinds' stores and drops it.
+//! index); the upgrade to 3 moves them into their kinds' stores and drops it. Version 4
+//! adds the wrapped case keys' store, version 5 the referrals' and their steps' (issue
+//! #19), moving any such record a pull left in `records.other` into it.
 //!
 //! Every write that must never be half done (a change with its outbox entry, pulled
 //! records with their cursor, push results) runs in one readwrite transaction, awaits
@@ -46,7 +48,7 @@ use wasm_bindgen::prelude::*;
 
 /// The database's name in the browser.
 pub const DB_NAME: &str = "gugus";
-const DB_VERSION: u32 = 4;
+const DB_VERSION: u32 = 5;
 
 /// The one store of every record in versions 1 and 2.
 const RECORDS: &str = "records";
@@ -54,7 +56,7 @@ const RECORDS: &str = "records";
 const OTHER_RECORDS: &str = "records.other";
 /// Every record store: one per kind of `RecordKind::ALL` (a test holds them to it), then
 /// the others'.
-pub(crate) const RECORD_STORES: [&str; 9] = [
+pub(crate) const RECORD_STORES: [&str; 11] = [
     "records.activity",
     "records.case",
     "records.victim",
@@ -63,10 +65,15 @@ pub(crate) const RECORD_STORES: [&str; 9] = [
     "records.legal_step",
     "records.note",
     CASE_KEYS,
+    REFERRALS,
+    REFERRAL_STEPS,
     OTHER_RECORDS,
 ];
 /// The store of the wrapped case keys (version 4, issue #18).
 const CASE_KEYS: &str = "records.case_key";
+/// The stores of the referrals and their steps (version 5, issue #19).
+const REFERRALS: &str = "records.referral";
+const REFERRAL_STEPS: &str = "records.referral_step";
 pub(crate) const OUTBOX: &str = "outbox";
 pub(crate) const META: &str = "meta";
 pub(crate) const DRAFTS: &str = "drafts";
@@ -303,6 +310,50 @@ fn migrate(old_version: u32, request: &web_sys::IdbOpenDbRequest) -> Result<(), 
         by_id.set_key_path(&JsValue::from_str("id"));
         db.create_object_store_with_optional_parameters(CASE_KEYS, &by_id)?;
     }
+    if (3..=4).contains(&old_version) {
+        // Versions 3 and 4 kept what a pull brought of the referral kinds with the unknown.
+        let by_id = web_sys::IdbObjectStoreParameters::new();
+        by_id.set_key_path(&JsValue::from_str("id"));
+        for name in [REFERRALS, REFERRAL_STEPS] {
+            db.create_object_store_with_optional_parameters(name, &by_id)?;
+        }
+        move_known_out_of_other(request)?;
+    }
+    Ok(())
+}
+
+/// Moves each record of `records.other` whose kind now has its own store into that store,
+/// inside the version-change transaction (the move happens whole or not at all).
+fn move_known_out_of_other(request: &web_sys::IdbOpenDbRequest) -> Result<(), JsValue> {
+    let tx = request
+        .transaction()
+        .ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
+    let all = tx.object_store(OTHER_RECORDS)?.get_all()?;
+    let read = all.clone();
+    let moved = Closure::once(move |_: web_sys::Event| {
+        let result = (|| -> Result<(), JsValue> {
+            let records: js_sys::Array = read.result()?.unchecked_into();
+            let other = tx.object_store(OTHER_RECORDS)?;
+            for record in records.iter() {
+                let kind = js_sys::Reflect::get(&record, &JsValue::from_str("kind"))?
+                    .as_string()
+                    .unwrap_or_default();
+                let home = kind_store(&kind);
+                if home == OTHER_RECORDS {
+                    continue;
+                }
+                tx.object_store(home)?.put(&record)?;
+                other.delete(&js_sys::Reflect::get(&record, &JsValue::from_str("id"))?)?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = tx.abort();
+        }
+    });
+    all.set_onsuccess(Some(moved.as_ref().unchecked_ref()));
+    // Runs once, while the request lives.
+    moved.forget();
     Ok(())
 }
 
@@ -377,6 +428,7 @@ mod tests {
             .count();
         assert_eq!(known, RecordKind::ALL.len(), "no store without its kind");
         assert_eq!(RECORD_STORES.last(), Some(&OTHER_RECORDS));
-        assert_eq!(kind_store("referral"), OTHER_RECORDS);
+        assert_eq!(kind_store("referral"), "records.referral");
+        assert_eq!(kind_store("a_kind_of_a_later_build"), OTHER_RECORDS);
     }
 }

@@ -2,6 +2,7 @@
 
 use gloo::timers::callback::Timeout;
 use gloo_net::http::{Method, RequestBuilder, Response};
+use gugus_model::agency::{Agency, AgencyList};
 use gugus_model::api::{
     Account, AccountList, AuditPage, ErrorBody, LoginRequest, LoginResponse, NewAccount,
     NewPassword, SessionList,
@@ -10,6 +11,7 @@ use gugus_model::e2e::{
     AccountKeys, IndexKeys, IndexWrappings, NikMatches, OwnKeys, PublicKeys, RecoveryKey,
 };
 use gugus_model::evaluation::{AreaGroup, Evaluation, GroupDraft, GroupList};
+use gugus_model::referral::figures::ReferralTable;
 use gugus_model::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -234,6 +236,25 @@ impl Api {
             .await
     }
 
+    /// `GET /api/v1/stats/referrals?…` (supervisors, admins; viewers suppressed): the
+    /// period's referrals per agency (`query`: the period only, from checked values).
+    pub async fn referral_table(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Result<ReferralTable, ApiError> {
+        self.get(&format!("stats/referrals?{query}"), token).await
+    }
+
+    /// `GET /api/v1/stats/referrals/export?…`: the same table as CSV text.
+    pub async fn referral_export(&self, token: &str, query: &str) -> Result<String, ApiError> {
+        let path = format!("stats/referrals/export?{query}");
+        self.call(Method::GET, &path, Some(token), Body::Empty)
+            .await?
+            .text()
+            .await
+    }
+
     /// `GET /api/v1/area-groups`: the current groups of kecamatan.
     pub async fn area_groups(&self, token: &str) -> Result<GroupList<AreaGroup>, ApiError> {
         self.get("area-groups", token).await
@@ -346,6 +367,29 @@ impl Api {
     /// `GET /api/v1/users` (admins): every account, by username.
     pub async fn accounts(&self, token: &str) -> Result<AccountList, ApiError> {
         self.get("users", token).await
+    }
+
+    /// `GET /api/v1/agencies` (every role): the deployment's agencies, active or not, in
+    /// its order.
+    pub async fn agencies(&self, token: &str) -> Result<AgencyList, ApiError> {
+        self.get("agencies", token).await
+    }
+
+    /// `POST /api/v1/agencies` (admins): a new agency; answers it as stored
+    /// (`agency_taken` when its code is in use).
+    pub async fn create_agency(&self, token: &str, agency: &Agency) -> Result<Agency, ApiError> {
+        self.post_json("agencies", token, agency).await
+    }
+
+    /// `PUT /api/v1/agencies/{code}` (admins): an agency's names, kind and active flag;
+    /// answers it as stored.
+    pub async fn update_agency(&self, token: &str, agency: &Agency) -> Result<Agency, ApiError> {
+        let path = format!("agencies/{}", js_sys::encode_uri_component(&agency.code));
+        let body = Body::Json(to_json(agency)?);
+        self.call(Method::PUT, &path, Some(token), body)
+            .await?
+            .json()
+            .await
     }
 
     /// `GET /api/v1/officers` (supervisors and admins): the active officers.

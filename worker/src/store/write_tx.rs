@@ -309,7 +309,7 @@ impl<B: Backend> WriteTx for SqlTx<B> {
         );
         let mut rows: Vec<(Id, String, i64)> = self.rows_of_ids(&sql, None, referrals).await?;
         // Each slice of ids is in order; across slices, sort again.
-        rows.sort_by(|a, b| (a.0 .0, a.2).cmp(&(b.0 .0, b.2)));
+        rows.sort_by_key(|row| (row.0 .0, row.2));
         Ok(rows
             .into_iter()
             .map(|(id, action, _)| (id.0, action))

@@ -524,6 +524,10 @@ async fn a_referral_lives_through_its_steps_and_only_its_agency_answers(
     Ok(())
 }
 
+/// The test's own count of one agency's referrals as it makes them: received, accepted,
+/// declined, delivered, overdue, and the days to answer and to deliver.
+type Counting = (u64, u64, u64, u64, u64, Vec<i64>, Vec<i64>);
+
 /// What the test itself expects of one agency's row: (received, accepted, declined,
 /// delivered, overdue, median days to answer, median days to deliver).
 type Expected = (u64, u64, u64, u64, u64, Option<f64>, Option<f64>);
@@ -570,10 +574,7 @@ async fn the_per_agency_figures_are_what_the_referrals_imply(
     assert!(statuses(&answer).iter().all(|s| s == "applied"), "{answer}");
 
     // The answers, and the test's own count of what they make.
-    let mut expected: std::collections::BTreeMap<
-        &str,
-        (u64, u64, u64, u64, u64, Vec<i64>, Vec<i64>),
-    > = Default::default();
+    let mut expected: std::collections::BTreeMap<&str, Counting> = Default::default();
     let (mut shelter_steps, mut police_steps) = (Vec::new(), Vec::new());
     for (i, (id, agency, month)) in referrals.iter().enumerate() {
         let row = expected.entry(agency).or_default();

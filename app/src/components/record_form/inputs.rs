@@ -127,10 +127,25 @@ pub fn input(
             view! { <SelectField name label options value placeholder on_change=typed /> }
                 .into_any()
         }
-        FieldType::Agency => view! {
-            <SelectField name label options=vocab_options(gugus_model::vocab::AGENCIES) value placeholder=choose on_change=typed />
+        FieldType::Agency => {
+            let agencies = crate::agencies::use_agencies();
+            // Every value the field has held: an agency deactivated since stays on offer
+            // (marked so), and an old record never loses its value.
+            let held = RwSignal::new(Vec::<String>::new());
+            Effect::new(move |_| {
+                let now = value.get();
+                if !now.is_empty() && !held.with_untracked(|h| h.contains(&now)) {
+                    held.update(|h| h.push(now));
+                }
+            });
+            let options = Signal::derive(move || {
+                let mut keep = held.get();
+                keep.push(value.get());
+                agencies.choices(&keep, i18n.lang())
+            });
+            view! { <SelectField name label options value placeholder=choose on_change=typed /> }
+                .into_any()
         }
-        .into_any(),
         FieldType::DueDate => view! {
             <TextField name label kind="date" value on_input=typed />
         }

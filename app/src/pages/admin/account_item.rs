@@ -2,12 +2,12 @@
 //! ends every session at once), activate, and a new password.
 
 use super::account_error_text;
+use crate::agencies::use_agencies;
 use crate::app::use_ctx;
 use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::Api;
 use gugus_model::api::{Account, NewPassword};
-use gugus_model::vocab::AGENCIES;
 use gugus_model::Text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,6 +33,7 @@ pub fn AccountItem(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let i18n = use_i18n();
+    let agencies = use_agencies();
     let step = RwSignal::new(Step::Idle);
     let new_password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
@@ -99,7 +100,7 @@ pub fn AccountItem(
         if agency.is_empty() {
             String::new()
         } else {
-            AGENCIES.label(&agency, i18n.lang()).to_owned()
+            agencies.label(&agency, i18n.lang())
         }
     };
     view! {

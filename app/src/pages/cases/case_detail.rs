@@ -1,6 +1,7 @@
 //! One case (`#/kasus/<id>`): its fields, its victims with their services (the days from
 //! request to delivery, over 7 days highlighted: UU 21/2007 art. 51), its legal steps by
-//! date, and its notes (written once, never edited).
+//! date, its notes (written once, never edited), and its referrals to member agencies
+//! (issue #19; `pages::referrals`).
 
 use super::timeliness::{service_days, SERVICE_DAYS};
 use super::CasePage;
@@ -9,12 +10,14 @@ use crate::clock;
 use crate::components::badges_of;
 use crate::i18n::{self, tr, use_i18n};
 use crate::keyring::KeyringError;
+use crate::pages::referrals::logic::{referrals, Referral};
+use crate::pages::referrals::on_case::CaseReferrals;
 use crate::store::{ListedRecord, Store, StoreError};
 use gugus_model::activity::parse_date;
 use gugus_model::regions;
 use gugus_model::schema::as_typed as text;
 use gugus_model::schema::{FieldType, CASE, LEGAL_STEP, VICTIM_IDENTITY};
-use gugus_model::vocab::{AGENCIES, LEGAL_STAGES, MODUS, SERVICE_STATUSES, SERVICE_TYPES, SEXES};
+use gugus_model::vocab::{LEGAL_STAGES, MODUS, SERVICE_STATUSES, SERVICE_TYPES, SEXES};
 use gugus_model::{Lang, RecordKind, Text};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -32,6 +35,8 @@ pub struct CaseFile {
     pub legal_steps: Vec<ListedRecord>,
     /// Its notes, oldest first.
     pub notes: Vec<ListedRecord>,
+    /// Its victims' referrals to agencies, with their steps, the earliest first.
+    pub referrals: Vec<Referral>,
 }
 
 fn alive(records: Vec<ListedRecord>) -> impl Iterator<Item = ListedRecord> {
@@ -86,12 +91,23 @@ async fn load(store: Store, id: String) -> Result<Option<CaseFile>, StoreError> 
     let notes: Vec<_> = alive(store.list_records(RecordKind::Note).await?).collect();
     let mut notes = under(&notes, "case_id", &id);
     notes.sort_by(|a, b| a.record.changed_at.cmp(&b.record.changed_at));
+    let mut referred = store.list_records(RecordKind::Referral).await?;
+    referred.extend(store.list_records(RecordKind::ReferralStep).await?);
+    let referrals = referrals(&referred)
+        .into_iter()
+        .filter(|r| {
+            victims
+                .iter()
+                .any(|(victim, _)| r.text("victim_id") == victim.record.id)
+        })
+        .collect();
     Ok(Some(CaseFile {
         case,
         victims,
         identities,
         legal_steps,
         notes,
+        referrals,
     }))
 }
 
@@ -189,6 +205,12 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
     let identities = file.identities.clone();
     let steps = file.legal_steps.clone();
     let notes = file.notes.clone();
+    let referrals = file.referrals.clone();
+    let pseudonyms: Vec<(String, String)> = file
+        .victims
+        .iter()
+        .map(|(v, _)| (v.record.id.clone(), text(&v.record.fields, "pseudonym")))
+        .collect();
     view! {
         <div id="case-detail" data-id=id.clone()>
             <h1>{move || MODUS.label(&modus, i18n.lang()).to_owned()}</h1>
@@ -224,6 +246,8 @@ fn CaseFileView(file: CaseFile) -> impl IntoView {
             <button type="button" id="victim-add" class="secondary" on:click=go(CasePage::NewVictim(id.clone()))>
                 {tr(i18n::VICTIM_ADD)}
             </button>
+
+            <CaseReferrals case_id=id.clone() referrals victims=pseudonyms />
 
             <h2>{tr(i18n::LEGAL_STEPS)}</h2>
             <Show when={let none = steps.is_empty(); move || none}>
@@ -298,6 +322,9 @@ fn VictimCard(
     );
     let edit = CasePage::EditVictim(case_id.clone(), id.clone());
     let add = CasePage::NewService(case_id.clone(), id.clone());
+    let refer = CasePage::NewReferral(case_id.clone(), id.clone());
+    let refers =
+        crate::pages::referrals::parts::role_now(ctx).is_some_and(gugus_model::api::Role::refers);
     let none = services.is_empty();
     view! {
         <li class="victim-item card" data-id=id>
@@ -322,6 +349,12 @@ fn VictimCard(
             <button type="button" class="secondary service-add" on:click=move |_| ctx.go(Page::Case(add.clone()))>
                 {tr(i18n::SERVICE_ADD)}
             </button>
+            {refers.then(|| view! {
+                <button type="button" class="secondary referral-new" data-victim=id.clone()
+                    on:click=move |_| ctx.go(Page::Case(refer.clone()))>
+                    {tr(i18n::REFERRAL_NEW_BUTTON)}
+                </button>
+            })}
         </li>
     }
 }
@@ -405,6 +438,7 @@ fn IdentityBlock(
 #[component]
 fn ServiceItem(case_id: String, service: ListedRecord) -> impl IntoView {
     let i18n = use_i18n();
+    let agencies = crate::agencies::use_agencies();
     let fields = service.record.fields.clone();
     let id = service.record.id.clone();
     let days = service_days(&fields, clock::today());
@@ -423,7 +457,7 @@ fn ServiceItem(case_id: String, service: ListedRecord) -> impl IntoView {
         >
             <a href=href>
                 <span class="service-type item-title">{move || SERVICE_TYPES.label(&kind, i18n.lang()).to_owned()}</span>
-                <span class="service-provider">{move || AGENCIES.label(&provider, i18n.lang()).to_owned()}</span>
+                <span class="service-provider">{move || agencies.label(&provider, i18n.lang())}</span>
                 <span class="service-status">{move || SERVICE_STATUSES.label(&status, i18n.lang()).to_owned()}</span>
                 <span class="service-days">
                     {move || days.map(|(d, done)| i18n::service_days(d, done, i18n.lang())).unwrap_or_default()}

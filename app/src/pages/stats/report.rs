@@ -4,12 +4,13 @@
 //! for that period and area, through a reload.
 
 use super::charts::figure;
+use super::referrals::ReferralsReport;
 use super::{label, period_text, words, Figures};
 use crate::app::{use_ctx, Page};
 use crate::clock;
 use crate::i18n::{self, tr, use_i18n};
 use gugus_model::evaluation::{Cell, Evaluation};
-use gugus_model::regions;
+use gugus_model::regions::{self, REGENCY_CODE};
 use gugus_model::vocab;
 use gugus_model::Text;
 use leptos::prelude::*;
@@ -102,14 +103,16 @@ pub fn ReportPage() -> impl IntoView {
             <Show when=move || figures.busy.get() && figures.evaluation.with(Option::is_none)>
                 <p class="loading">{tr(i18n::LOADING)}</p>
             </Show>
-            {move || figures.evaluation.get().map(|e| view! { <Report evaluation=e /> })}
+            {move || figures.evaluation.get().map(|e| view! { <Report evaluation=e figures /> })}
         </section>
     }
 }
 
 #[component]
-fn Report(evaluation: Evaluation) -> impl IntoView {
+fn Report(evaluation: Evaluation, figures: Figures) -> impl IntoView {
     let i18n = use_i18n();
+    let period = evaluation.period;
+    let regency = evaluation.area == REGENCY_CODE;
     let e = StoredValue::new(evaluation);
     let lang = move || i18n.lang();
     let row = move |text: Text, cell: Cell| {
@@ -177,13 +180,22 @@ fn Report(evaluation: Evaluation) -> impl IntoView {
             </table>
             {move || e.with_value(|e| {
                 let l = lang();
-                let funnel = e.legal.funnel.iter().map(|s| view! {
-                    <tr><th scope="row">{label(vocab::LEGAL_STAGES, &s.code, l)}</th>
-                        <td class:suppressed=s.cases.is_none()>{figure(s.cases, l)}</td></tr>
-                }).collect_view();
                 let modus = e.cases.by_modus.iter().filter(|c| c.n != Some(0)).map(|c| view! {
                     <tr><th scope="row">{label(vocab::MODUS, &c.code, l)}</th>
                         <td class:suppressed=c.n.is_none()>{figure(c.n, l)}</td></tr>
+                }).collect_view();
+                view! {
+                    <h2>{i18n.t(words::BY_MODUS)}</h2>
+                    <table class="figures"><tbody>{modus}</tbody></table>
+                }
+            })}
+            // The services' referrals between agencies, before the legal steps.
+            <ReferralsReport period figures regency />
+            {move || e.with_value(|e| {
+                let l = lang();
+                let funnel = e.legal.funnel.iter().map(|s| view! {
+                    <tr><th scope="row">{label(vocab::LEGAL_STAGES, &s.code, l)}</th>
+                        <td class:suppressed=s.cases.is_none()>{figure(s.cases, l)}</td></tr>
                 }).collect_view();
                 let areas = e.areas.iter().map(|r| view! {
                     <tr><th scope="row">{regions::name_of(&r.code).to_owned()}</th>
@@ -192,8 +204,6 @@ fn Report(evaluation: Evaluation) -> impl IntoView {
                 }).collect_view();
                 let has_areas = !e.areas.is_empty();
                 view! {
-                    <h2>{i18n.t(words::BY_MODUS)}</h2>
-                    <table class="figures"><tbody>{modus}</tbody></table>
                     <h2>{i18n.t(words::LEGAL)}</h2>
                     <table class="figures"><tbody>{funnel}</tbody></table>
                     {has_areas.then(|| view! {

@@ -141,12 +141,17 @@ impl Selection {
     /// The query string of `/stats` for this selection (every part checked: digits,
     /// dashes, dots and `Q` only).
     pub fn query(&self) -> Option<String> {
-        let period = self.period()?;
-        let when = match period.shorthand() {
-            Some(shorthand) => format!("period={shorthand}"),
-            None => format!("from={}&to={}", period.from_text(), period.to_text()),
-        };
+        let when = period_query(self.period()?);
         known_area(&self.area).then(|| format!("{when}&area={}", self.area))
+    }
+}
+
+/// The period's part of a query: `period=2026-Q3` when it is a calendar month, quarter or
+/// year, else `from=YYYY-MM-DD&to=YYYY-MM-DD`.
+pub fn period_query(period: Period) -> String {
+    match period.shorthand() {
+        Some(shorthand) => format!("period={shorthand}"),
+        None => format!("from={}&to={}", period.from_text(), period.to_text()),
     }
 }
 
@@ -190,5 +195,13 @@ mod tests {
         s.from = "2025-08-01".into();
         s.to = "2025-08-31".into();
         assert_eq!(s.query().as_deref(), Some("period=2025-08&area=33.03"));
+    }
+
+    #[test]
+    fn a_period_alone_reads_as_its_shorthand_or_its_days() {
+        let quarter = Period::parse("2026-Q2").expect("a quarter");
+        assert_eq!(period_query(quarter), "period=2026-Q2");
+        let days = Period::new(date!(2026 - 03 - 05), date!(2026 - 04 - 20)).expect("a range");
+        assert_eq!(period_query(days), "from=2026-03-05&to=2026-04-20");
     }
 }

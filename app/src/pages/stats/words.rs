@@ -181,3 +181,41 @@ pub const GROUPS_SAVE_FAILED: Text = t(
     "Kelompok belum tersimpan. Periksa sambungan internet, lalu coba lagi; isian Anda tetap ada.",
     "The groups are not saved yet. Check the connection and try again; what you entered stays.",
 );
+
+pub const REFERRALS: Text = t("Rujukan antarinstansi", "Referrals between agencies");
+pub const REFERRALS_NOTE: Text = t(
+    "Rujukan yang dibuat pada periode ini, menurut instansi tujuannya, dengan keadaannya pada akhir periode (atau hari ini bila periode belum selesai). Lewat batas waktu: layanannya belum diberikan, tidak ditolak dan tidak dibatalkan, padahal tanggal dibutuhkannya sudah lewat.",
+    "Referrals made in the period, by the agency they went to, as they stood at the period's end (or today, while it runs). Overdue: the service not delivered, declined or cancelled although the day it was needed by has passed.",
+);
+pub const REFERRALS_REGENCY: Text = t(
+    "Tabel rujukan selalu mencakup seluruh kabupaten, bukan satu kecamatan.",
+    "The referral table always covers the whole regency, not one kecamatan.",
+);
+pub const REFERRALS_NONE: Text = t(
+    "Belum ada rujukan pada periode ini.",
+    "No referral was made in this period.",
+);
+pub const REFERRALS_NOT_LOADED: Text = t(
+    "Tabel rujukan periode ini belum termuat.",
+    "The period's referral table is not loaded yet.",
+);
+pub const REF_AGENCY: Text = t("Instansi", "Agency");
+pub const REF_RECEIVED: Text = t("Rujukan masuk", "Referrals received");
+pub const REF_ACCEPTED: Text = t("Diterima", "Accepted");
+pub const REF_DECLINED: Text = t("Ditolak", "Declined");
+pub const REF_DELIVERED: Text = t("Layanan diberikan", "Service delivered");
+pub const REF_OVERDUE: Text = t("Lewat batas waktu", "Overdue");
+pub const REF_ANSWER_DAYS: Text = t("Median hari sampai dijawab", "Median days to an answer");
+pub const REF_DELIVER_DAYS: Text = t("Median hari sampai diberikan", "Median days to delivery");
+pub const REF_ALL_AGENCIES: Text = t("Semua instansi", "All agencies");
+pub const REF_REASONS: Text = t("Penolakan menurut alasan", "Declines by reason");
+pub const REF_REASON: Text = t("Alasan", "Reason");
+pub const REF_REASONS_NONE: Text = t(
+    "Tidak ada rujukan yang ditolak pada periode ini.",
+    "No referral was declined in this period.",
+);
+pub const REF_REASONS_BY_AGENCY: Text = t(
+    "Alasan penolakan tiap instansi: ketuk nama instansinya.",
+    "Each agency's reasons: tap its name.",
+);
+pub const REF_DECLINED_WORD: Text = t("ditolak", "declined");
