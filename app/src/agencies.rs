@@ -123,10 +123,11 @@ pub fn choices(list: &AgencyList, keep: &[String], lang: Lang) -> Vec<(String, S
 /// Fetches the list and keeps it on screen and on the device when it changed.
 pub async fn refresh(store: Store, token: String, agencies: Agencies) -> Result<(), ApiError> {
     let list = Api::here().agencies(&token).await?;
-    if agencies.list.with_untracked(|now| *now == list) {
+    // The screens may be gone by the answer (a logout): a disposed list takes nothing.
+    if agencies.list.try_with_untracked(|now| *now == list) != Some(false) {
         return Ok(());
     }
-    agencies.list.set(list.clone());
+    agencies.list.try_set(list.clone());
     if let Err(error) = store.set_agencies(&list).await {
         // Shown now; the next fetch keeps it.
         web_sys::console::warn_1(&format!("agencies not kept: {error}").into());
@@ -152,13 +153,12 @@ fn refresh_split(
     agencies: Agencies,
 ) -> Result<Work, SplitLoaderError> {
     Ok(Box::pin(async move {
-        if agencies
-            .list
-            .with_untracked(|list| list.agencies.is_empty())
-        {
+        // The screens may be gone by now (a logout): a disposed list reads as `None`.
+        let empty = || agencies.list.try_with_untracked(|l| l.agencies.is_empty());
+        if empty() == Some(true) {
             match store.agencies().await {
-                Ok(Some(kept)) if agencies.list.with_untracked(|l| l.agencies.is_empty()) => {
-                    agencies.list.set(kept);
+                Ok(Some(kept)) if empty() == Some(true) => {
+                    agencies.list.try_set(kept);
                 }
                 Ok(_) => {}
                 Err(error) => {
@@ -166,7 +166,7 @@ fn refresh_split(
                 }
             }
         }
-        let Some(token) = token.filter(|_| online()) else {
+        let Some(token) = token.filter(|_| online() && empty().is_some()) else {
             return;
         };
         // Without an answer the device's copy stays: it is tried again after the next

@@ -96,7 +96,9 @@ async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {
                 "home-conflicts",
                 "home-rejected",
                 "home-sync",
-                "home-overdue"
+                "home-overdue",
+                "home-referrals-declined",
+                "home-referrals-unanswered"
             ]),
         "conflicts and refusals first: {order}"
     );

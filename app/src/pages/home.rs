@@ -235,8 +235,13 @@ pub fn HomePage() -> impl IntoView {
     let loaded = move || found.with(Option::is_some);
     // A liaison's device holds only its agency's referrals: its lists come first; those who
     // refer see their declined and unanswered referrals after the late services.
-    let liaison = move || ctx.role() == Some(gugus_model::api::Role::Liaison);
-    let refers = move || ctx.role().is_some_and(gugus_model::api::Role::refers);
+    // Read once: a logout takes the page away, and its lists must not be rebuilt (from a
+    // resource the logout disposes) as the session goes.
+    let role = ctx
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.role));
+    let liaison = move || role == Some(gugus_model::api::Role::Liaison);
+    let refers = move || role.is_some_and(gugus_model::api::Role::refers);
     let pending = move || ctx.status.with(|s| s.pending);
     let pending_text = move || match pending() {
         0 => i18n.t(i18n::HOME_ALL_SENT).to_owned(),

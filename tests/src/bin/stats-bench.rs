@@ -3,7 +3,10 @@
 //! the issue's 1,000,000 cases and 1,000,000 activities over 24 months; set
 //! `GUGUS_BENCH_STATS_CASES` and `GUGUS_BENCH_STATS_ACTIVITIES` to measure a smaller
 //! regency), then `GET /api/v1/stats` for a month, a quarter, a year and the whole span,
-//! for the regency and one kecamatan, as a supervisor (exact) and a viewer (suppressed).
+//! for the regency and one kecamatan, as a supervisor (exact) and a viewer (suppressed);
+//! and `GET /api/v1/stats/referrals` (issue #19: the data has two agencies' liaisons, so
+//! a third of the services are referred and answered) for the same periods, with the
+//! year's per-agency table.
 //! Each request is timed from sending to the whole answer read; the report (stdout) gives
 //! p50 and p95 per request and the targets (p95 ≤ 200 ms on PostgreSQL, ≤ 500 ms on
 //! SQLite).
@@ -23,6 +26,11 @@ use std::time::{Duration, Instant};
 
 const SUPERVISOR: (&str, &str) = ("ketua1", "sandi-ketua-satu");
 const VIEWER: (&str, &str) = ("bupati1", "sandi-bupati-satu");
+/// The liaisons the generated referrals go to and are answered by (issue #19).
+const LIAISONS: [(&str, &str, &str); 2] = [
+    ("penghubung1", "uptd_ppa", "jendela-rumah-aman"),
+    ("penghubung2", "police", "pos-ronda-malam"),
+];
 /// The data's last day: a fixed day, so every run counts the same records.
 const UNTIL: &str = "2026-06-30";
 const MONTHS: &str = "24";
@@ -142,6 +150,9 @@ async fn run(store: &Store, cases: u64, activities: u64) -> Result<()> {
         let worker = Worker::start_api(&store.url)?;
         worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
         worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
+        for (username, agency, password) in LIAISONS {
+            worker.add_user_of(username, "Penghubung", ("liaison", agency), password)?;
+        }
         let report = worker.generate(&[
             "--seed",
             "9",
@@ -232,6 +243,62 @@ async fn run(store: &Store, cases: u64, activities: u64) -> Result<()> {
                 "viewer+2 lists",
             );
         }
+    }
+    // The per-agency table of referrals, for the same periods.
+    for (who, token, suppressed) in [
+        ("supervisor", &supervisor.token, false),
+        ("viewer", &viewer.token, true),
+    ] {
+        for (label, period) in periods {
+            if suppressed && period.starts_with("from=") {
+                continue;
+            }
+            let path = format!("/stats/referrals?{period}");
+            let [p50, p95, max] = timed(&api, &path, token).await?;
+            worst = worst.max(p95);
+            let verdict = if p95 <= target_ms { "pass" } else { "FAIL" };
+            println!(
+                "{:<10} {label:<28} {:<9} {p50:>9.1} {p95:>9.1} {max:>9.1}  p95 ≤ {target_ms:.0}: {verdict}",
+                who, "rujukan",
+            );
+        }
+    }
+    let (status, year) = api
+        .get_text("/stats/referrals?period=2025", &supervisor.token)
+        .await?;
+    ensure!(status == 200, "{year}");
+    let year: serde_json::Value = serde_json::from_str(&year)?;
+    println!("\nreferrals of 2025, per agency (exact):\n");
+    println!(
+        "{:<10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",
+        "agency",
+        "received",
+        "accepted",
+        "declined",
+        "delivered",
+        "overdue",
+        "answer days",
+        "deliver days"
+    );
+    let rows = year["rows"].as_array().cloned().unwrap_or_default();
+    for row in rows.iter().chain([&year["total"]]) {
+        let n = |name: &str| row[name].as_u64().unwrap_or(0);
+        let days = |name: &str| {
+            row[name]
+                .as_f64()
+                .map_or("–".to_owned(), |d| format!("{d:.1}"))
+        };
+        println!(
+            "{:<10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",
+            row["agency"].as_str().unwrap_or_default(),
+            n("received"),
+            n("accepted"),
+            n("declined"),
+            n("delivered"),
+            n("overdue"),
+            days("median_days_to_answer"),
+            days("median_days_to_deliver"),
+        );
     }
     println!("\n{label}: worst p95 {worst:.1} ms (target {target_ms:.0} ms)\n");
     tokio::task::spawn_blocking(move || worker.kill()).await??;
