@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the real worker against its own OpenAPI description (GET /api/v1/openapi.json)
 # with schemathesis: a fresh SQLite store in demo mode, then one run per caller (no token,
-# an officer, a supervisor, a viewer and an admin), a bounded number of examples per
+# an officer, a supervisor, a viewer, an admin and an agency liaison), a bounded number of examples per
 # operation each. Every answer must match the description (status, content type, body
 # schema) and none may be a 5xx. Exits non-zero on any failure.
 #
@@ -83,6 +83,7 @@ callers=(
   "supervisor ketua rapat-pagi-teh-manis"
   "viewer bupati pendopo-hujan-senja"
   "admin api-admin $admin_password"
+  "liaison penghubung-uptd kunci-jendela-biru-pagi"
 )
 
 # Runs schemathesis as CALLER (with TOKEN, or none) over the operations FILTER selects;
