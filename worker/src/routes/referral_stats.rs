@@ -13,12 +13,10 @@ use crate::openapi;
 use crate::store::{AuditAction, NewAuditEntry};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
-use model::evaluation::{csv::Dialect, Period};
+use model::evaluation::Period;
 use model::referral::figures::{self, ReferralTable};
-use model::Lang;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -183,19 +181,8 @@ pub async fn export(
     if !role.sees_evaluation() {
         return Err(ApiError::Forbidden(MAY_NOT_SEE));
     }
-    let lang = match query.lang.as_deref().unwrap_or("id") {
-        "id" => Lang::Id,
-        "en" => Lang::En,
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "`lang` is id or en: {other:?}."
-            )))
-        }
-    };
-    let format = query.format.as_deref().unwrap_or("rfc4180");
-    let dialect = Dialect::parse(format).ok_or_else(|| {
-        ApiError::BadRequest(format!("`format` is rfc4180 or excel-id: {format:?}."))
-    })?;
+    let (lang, dialect) =
+        super::stats::csv_options(query.lang.as_deref(), query.format.as_deref())?;
     let suppressed = role.suppressed_figures();
     let period = period_of(
         query.period.as_deref(),
@@ -219,18 +206,5 @@ pub async fn export(
         }),
     };
     state.store.append_audit(&[entry]).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/csv; charset=utf-8; header=present".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", figures::file_name(period)),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(super::stats::csv_answer(body, &figures::file_name(period)))
 }

@@ -365,19 +365,7 @@ pub async fn export(
         .as_deref()
         .and_then(csv::Table::parse)
         .ok_or_else(|| ApiError::BadRequest(format!("`table` is one of: {}.", names.join(", "))))?;
-    let lang = match query.lang.as_deref().unwrap_or("id") {
-        "id" => Lang::Id,
-        "en" => Lang::En,
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "`lang` is id or en: {other:?}."
-            )))
-        }
-    };
-    let format = query.format.as_deref().unwrap_or("rfc4180");
-    let dialect = csv::Dialect::parse(format).ok_or_else(|| {
-        ApiError::BadRequest(format!("`format` is rfc4180 or excel-id: {format:?}."))
-    })?;
+    let (lang, dialect) = csv_options(query.lang.as_deref(), query.format.as_deref())?;
     let evaluation_query = EvaluationQuery {
         period: query.period,
         from: query.from,
@@ -403,7 +391,34 @@ pub async fn export(
         }),
     };
     state.store.append_audit(&[entry]).await?;
-    Ok((
+    Ok(csv_answer(body, &file))
+}
+
+/// A CSV export's language (`id`, the default, or `en`) and dialect (`rfc4180`, the
+/// default, or `excel-id`), as its query gives them.
+pub fn csv_options(
+    lang: Option<&str>,
+    format: Option<&str>,
+) -> Result<(Lang, csv::Dialect), ApiError> {
+    let lang = match lang.unwrap_or("id") {
+        "id" => Lang::Id,
+        "en" => Lang::En,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "`lang` is id or en: {other:?}."
+            )))
+        }
+    };
+    let format = format.unwrap_or("rfc4180");
+    let dialect = csv::Dialect::parse(format).ok_or_else(|| {
+        ApiError::BadRequest(format!("`format` is rfc4180 or excel-id: {format:?}."))
+    })?;
+    Ok((lang, dialect))
+}
+
+/// A CSV file's answer: its type, and its name for the download.
+pub fn csv_answer(body: String, file: &str) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -416,7 +431,7 @@ pub async fn export(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]
