@@ -329,8 +329,13 @@ async fn journey(browsers: &[Browser; 3], worker: &Worker) -> Result<()> {
     let supervisor = log_in_with_keys(desk, worker, &api, SUPERVISOR).await?;
     let second = log_in_with_keys(second_phone, worker, &api, SECOND).await?;
     let officer = log_in_with_keys(phone, worker, &api, OFFICER).await?;
-    // The first phone to sync with its key pair open makes the task force's index key.
-    poll("the index key, made by the officer's phone", || async {
+    // The first phone to sync with its key pair open makes the task force's index key; a
+    // phone that holds it wraps it, at its syncs, for whoever lacks it. Which of the
+    // three phones syncs first depends on timing, so each syncs until the officer has it.
+    poll("the index key, held by the officer's phone", || async {
+        sync(phone).await?;
+        sync(desk).await?;
+        sync(second_phone).await?;
         sync(phone).await?;
         let (_, body) = api.get_text("/keys/index", &officer.token).await?;
         let held: Value = serde_json::from_str(&body)?;
