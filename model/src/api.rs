@@ -73,10 +73,17 @@ impl Role {
         matches!(self, Role::Supervisor)
     }
 
-    /// Whether the role holds a key pair and wraps case keys for others (issue #18): the
-    /// roles that sync records. A viewer reads no identity.
+    /// Whether the role holds a key pair, to open the identities shared with it (issue
+    /// #18): the roles that sync records. A viewer reads no identity.
     pub fn holds_keys(self) -> bool {
         self.syncs_records()
+    }
+
+    /// Whether the role wraps case keys for others, holds the task force's index key and
+    /// writes identities: every role that holds keys but a liaison, who only reads the
+    /// identities a referral shares with its agency (issue #19).
+    pub fn wraps_keys(self) -> bool {
+        self.holds_keys() && !matches!(self, Role::Liaison)
     }
 
     /// Whether the role makes the task force's recovery key (once).

@@ -17,6 +17,14 @@ use time::{Date, Duration};
 /// The days a referred service may take by default: the "needed by" date a new referral
 /// proposes (UU 21/2007, art. 51: rehabilitation without delay).
 pub const DEFAULT_DAYS_NEEDED: i64 = 7;
+/// The referral's field that shares the victim's identity with the agency's liaison.
+pub const SHARE_IDENTITY_FIELD: &str = "share_identity";
+
+/// Whether a referral's fields share the victim's identity with the agency.
+pub fn shares_identity(fields: &serde_json::Map<String, serde_json::Value>) -> bool {
+    fields.get(SHARE_IDENTITY_FIELD) == Some(&serde_json::Value::Bool(true))
+}
+
 /// After this many days without an answer, a referral is shown on its officer's home page.
 pub const UNANSWERED_AFTER_DAYS: i64 = 2;
 
@@ -46,6 +54,13 @@ impl Status {
             Status::Delivered => "delivered",
             Status::Cancelled => "cancelled",
         }
+    }
+
+    /// Whether the agency's liaison sees a victim's identity the referral shares: while it
+    /// is open or accepted; a decline, a delivery or a cancellation ends it (the worker's
+    /// liaison pull, `worker/src/store/sql.rs`, and the phone's readers of a case key).
+    pub fn shares_identity(self) -> bool {
+        matches!(self, Status::Open | Status::Accepted)
     }
 
     /// Whether nothing more can happen to the referral.
@@ -216,6 +231,23 @@ mod tests {
             assert_eq!(next(Declined, action), Err(Problem::ReferralDeclined));
             assert_eq!(next(Delivered, action), Err(Problem::ReferralDelivered));
             assert_eq!(next(Cancelled, action), Err(Problem::ReferralCancelled));
+        }
+    }
+
+    #[test]
+    fn the_identity_is_shared_only_when_ticked_and_only_while_the_referral_is_live() {
+        let fields = |value: serde_json::Value| {
+            let mut fields = serde_json::Map::new();
+            fields.insert(SHARE_IDENTITY_FIELD.into(), value);
+            fields
+        };
+        assert!(shares_identity(&fields(serde_json::json!(true))));
+        assert!(!shares_identity(&fields(serde_json::json!(false))));
+        assert!(!shares_identity(&fields(serde_json::json!("true"))));
+        assert!(!shares_identity(&serde_json::Map::new()));
+        assert!(Status::Open.shares_identity() && Status::Accepted.shares_identity());
+        for closed in [Status::Declined, Status::Delivered, Status::Cancelled] {
+            assert!(!closed.shares_identity() && closed.is_closed());
         }
     }
 

@@ -661,6 +661,13 @@ pub const REFERRAL: KindSpec = KindSpec {
             "Yang perlu diketahui instansi",
             "What the agency needs to know",
         ),
+        field(
+            "share_identity",
+            FieldType::Bool,
+            OPTIONAL,
+            "Bagikan identitas korban kepada penghubung instansi ini",
+            "Share the victim's identity with this agency's liaison",
+        ),
     ],
     rules: referral_rules,
 };
