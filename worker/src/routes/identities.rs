@@ -46,7 +46,7 @@ pub async fn index(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<IndexKeys>, ApiError> {
-    if !current.user.role.holds_keys() {
+    if !current.user.role.wraps_keys() {
         return Err(ApiError::Forbidden(MAY_NOT));
     }
     let rows = state.store.index_keys().await?;
@@ -140,7 +140,7 @@ pub async fn set_index(
     current: CurrentUser,
     body: Result<ApiJson<IndexWrappings>, ApiError>,
 ) -> Result<StatusCode, ApiError> {
-    if !current.user.role.holds_keys() {
+    if !current.user.role.wraps_keys() {
         return Err(ApiError::Forbidden(MAY_NOT));
     }
     let ApiJson(body) = body?;
@@ -228,7 +228,7 @@ pub async fn nik(
     current: CurrentUser,
     ApiQuery(query): ApiQuery<NikQuery>,
 ) -> Result<Json<NikMatches>, ApiError> {
-    if !current.user.role.holds_keys() {
+    if !current.user.role.wraps_keys() {
         return Err(ApiError::Forbidden(MAY_NOT));
     }
     let index = query

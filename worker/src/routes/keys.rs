@@ -40,7 +40,7 @@ const KEYS_EXIST: &str = "This account already has a key pair; another replaces 
     path = "/keys/me",
     operation_id = "ownKeys",
     tag = "keys",
-    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin", "liaison"])),
     responses(
         (status = 200, description = "The caller's key pair as the phone made it.", body = OwnKeys),
         (status = 404, response = openapi::NotFound),
@@ -68,7 +68,7 @@ pub async fn own(
     path = "/keys/me",
     operation_id = "setOwnKeys",
     tag = "keys",
-    security(("bearer" = ["officer", "supervisor", "viewer", "admin"])),
+    security(("bearer" = ["officer", "supervisor", "viewer", "admin", "liaison"])),
     request_body = AccountKeys,
     responses(
         (status = 204, description = "Stored."),
@@ -101,17 +101,21 @@ pub async fn set_own(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountsQuery {
-    /// Account ids, comma-separated (at most 100); this or `role`.
+    /// Account ids, comma-separated (at most 100); this, `role` or `agency`.
     pub accounts: Option<String>,
     /// `supervisor`: every active supervisor's key, the readers every case key is wrapped
-    /// for; this or `accounts`.
+    /// for; this, `accounts` or `agency`.
     pub role: Option<String>,
+    /// An agency's code: every active liaison of that agency, the readers a referral that
+    /// shares a victim's identity wraps the case's key for (issue #19); this, `accounts`
+    /// or `role`.
+    pub agency: Option<String>,
 }
 
-/// The public keys of the named accounts (or of every supervisor, `role=supervisor`) that
-/// are active and have live keys (an account without is left out: its phone has not made
-/// its pair yet, or an admin reset its password). For the roles that wrap case keys:
-/// officers, supervisors and admins.
+/// The public keys of the named accounts (or of every supervisor, `role=supervisor`, or
+/// of an agency's liaisons, `agency=CODE`) that are active and have live keys (an account
+/// without is left out: its phone has not made its pair yet, or an admin reset its
+/// password). For the roles that wrap case keys: officers, supervisors and admins.
 #[utoipa::path(
     get,
     path = "/keys/public",
@@ -130,25 +134,39 @@ pub async fn public(
     current: CurrentUser,
     ApiQuery(query): ApiQuery<AccountsQuery>,
 ) -> Result<Json<PublicKeys>, ApiError> {
-    if !current.user.role.holds_keys() {
+    if !current.user.role.wraps_keys() {
         return Err(ApiError::Forbidden(MAY_NOT_WRAP));
     }
-    let accounts = match (query.accounts, query.role.as_deref()) {
-        (Some(accounts), None) => accounts,
-        (None, Some("supervisor")) => {
+    let accounts = match (query.accounts, query.role.as_deref(), query.agency) {
+        (Some(accounts), None, None) => accounts,
+        (None, Some("supervisor"), None) => {
             let keys = state.store.supervisor_public_keys().await?;
             return Ok(Json(public_keys(keys)));
         }
-        (None, Some(role)) => {
+        (None, Some(role), None) => {
             return Err(ApiError::BadRequest(format!(
                 "role: {role:?} is not supervisor"
             )))
         }
-        (None, None) => {
-            return Err(ApiError::BadRequest("accounts or role: missing".into()));
+        (None, None, Some(agency)) => {
+            let code = agency.trim();
+            if state.store.agencies().await?.find(code).is_none() {
+                return Err(ApiError::BadRequest(format!(
+                    "agency: {code:?} is not on the list"
+                )));
+            }
+            let keys = state.store.liaison_public_keys(code).await?;
+            return Ok(Json(public_keys(keys)));
         }
-        (Some(_), Some(_)) => {
-            return Err(ApiError::BadRequest("accounts and role: give one".into()));
+        (None, None, None) => {
+            return Err(ApiError::BadRequest(
+                "accounts, role or agency: missing".into(),
+            ));
+        }
+        _ => {
+            return Err(ApiError::BadRequest(
+                "accounts, role and agency: give one".into(),
+            ));
         }
     };
     let mut ids = accounts
@@ -196,7 +214,7 @@ pub async fn recovery(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<RecoveryKey>, ApiError> {
-    if !current.user.role.holds_keys() {
+    if !current.user.role.wraps_keys() {
         return Err(ApiError::Forbidden(MAY_NOT_WRAP));
     }
     let public = state.store.recovery_key().await?;

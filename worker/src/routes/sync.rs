@@ -62,7 +62,7 @@ fn check_mutations(request: &PushRequest) -> Result<(), ApiError> {
     path = "/sync/push",
     operation_id = "push",
     tag = "sync",
-    security(("bearer" = ["officer", "supervisor", "admin"])),
+    security(("bearer" = ["officer", "supervisor", "admin", "liaison"])),
     request_body(content = PushRequest, example = json!({
         "protocol": 1,
         "device_id": "0193e000-0000-7000-8000-00000000d001",
@@ -123,7 +123,7 @@ fn unknown_cursor() -> ApiError {
     path = "/sync/pull",
     operation_id = "pull",
     tag = "sync",
-    security(("bearer" = ["officer", "supervisor", "admin"])),
+    security(("bearer" = ["officer", "supervisor", "admin", "liaison"])),
     request_body(content = PullRequest, example = json!({
         "protocol": 1, "device_id": "0193e000-0000-7000-8000-00000000d001", "limit": 100
     })),

@@ -119,6 +119,9 @@ pub trait Store: Send + Sync {
     async fn public_keys(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     /// The public keys of every active supervisor with live keys: the readers every case
     /// key is wrapped for (issue #18).
+    /// Every active liaison of an agency with live keys: the readers a referral that
+    /// shares a victim's identity wraps the case's key for (issue #19).
+    async fn liaison_public_keys(&self, agency: &str) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     async fn supervisor_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError>;
     /// The public keys of every active account of a role that holds keys (officers,
     /// supervisors, admins) with live keys.

@@ -104,6 +104,7 @@ impl Backend for PgBackend {
         },
         ids: |column, n| format!("{column} = ANY(${n})"),
         typed: |n, ty| format!("${n}::{ty}"),
+        field: |name| format!("(fields->>'{name}')"),
         exited: "TRUE, FALSE, '{}'::jsonb",
     };
     const LOCK_WRITERS: &'static str = "SELECT value FROM sync_seq WHERE id = 1 FOR UPDATE";

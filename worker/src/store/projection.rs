@@ -108,6 +108,7 @@ pub(crate) const REFERRAL_FACTS: FactTable = FactTable {
         "urgency",
         "referred",
         "needed_by",
+        "shares_identity",
     ],
 };
 
@@ -143,6 +144,8 @@ pub(crate) enum FactValue {
     Int(i64),
     /// A missing whole number.
     NoInt,
+    /// A yes or no.
+    Bool(bool),
 }
 
 /// The rows a record has in one fact table after a write.
@@ -297,6 +300,7 @@ fn referral_row(id: Uuid, f: &Map<String, Value>) -> Result<Vec<FactValue>, Fiel
         FactValue::Text(text_field(f, "urgency")?),
         date_field(f, "referred_on")?,
         date_field(f, "needed_by")?,
+        FactValue::Bool(model::referral::shares_identity(f)),
     ])
 }
 

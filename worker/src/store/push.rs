@@ -158,6 +158,14 @@ pub(super) trait WriteTx: Send {
         user: Uuid,
         exits: &[ScopeExit],
     ) -> Result<(), StoreError>;
+    /// Records the records that leave a user's scope (a liaison's, when a referral that
+    /// shared a victim's identity closes).
+    async fn record_exits(&mut self, user: Uuid, exits: &[ScopeExit]) -> Result<(), StoreError>;
+    /// The liaison accounts of an agency (active or not).
+    async fn liaisons(&mut self, agency: &str) -> Result<Vec<Uuid>, StoreError>;
+    /// How many referrals to an agency share a victim's identity and still stand open or
+    /// accepted (`model::referral::Status::shares_identity`), as stored.
+    async fn live_shares(&mut self, agency: &str, victim: Uuid) -> Result<u64, StoreError>;
     /// Moves records to new versions, as (id, version), so that pulls send them again.
     async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError>;
     /// Appends to the audit trail.
@@ -202,6 +210,9 @@ struct Work {
     /// The status of each referral the push's steps name, as stored, then as each step
     /// taken moves it.
     referral_status: HashMap<Uuid, model::referral::Status>,
+    /// The referrals that began (`true`) or stopped (`false`) sharing a victim's identity
+    /// with their agency in this push, in mutation order.
+    shares: Vec<(Uuid, bool)>,
 }
 
 /// A record in a push's working set.
@@ -245,6 +256,7 @@ pub(super) async fn run<T: WriteTx>(
         case_keys: HashMap::new(),
         agencies: HashMap::new(),
         referral_status: HashMap::new(),
+        shares: Vec::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
     referrals::load(tx, &fresh, &mut work).await?;
@@ -376,7 +388,8 @@ async fn flush<T: WriteTx>(
             }
         }
     }
-    cases::flush_access(tx, work).await
+    cases::flush_access(tx, work).await?;
+    referrals::flush_shares(tx, work).await
 }
 
 /// The audit rows of the mutations a push applied, in the order sent; and, where a
@@ -539,7 +552,11 @@ fn apply(
         return rejected(error);
     }
     if let Err(error) = referrals::check(
-        (&work.agencies, &mut work.referral_status),
+        referrals::Ledger {
+            agencies: &work.agencies,
+            statuses: &mut work.referral_status,
+            shares: &mut work.shares,
+        },
         batch,
         kind,
         mutation,

@@ -149,6 +149,8 @@ pub(super) struct Dialect {
     pub ids: fn(&str, u8) -> String,
     /// Parameter `n` of a SQL type the backend must be told (tested with `IS NULL`).
     pub typed: fn(u8, &str) -> String,
+    /// A record's field (of the `fields` JSON column) as text.
+    pub field: fn(&str) -> String,
     /// The deleted, conflict and fields columns of a record that left a user's scope:
     /// deleted, without a conflict, with no fields.
     pub exited: &'static str,
@@ -158,17 +160,56 @@ pub(super) struct Dialect {
 pub(super) const PULL_ALL: &str = "SELECT kind, id, version, deleted, conflict, fields FROM records
     WHERE version > $1 ORDER BY version LIMIT $2";
 
-/// A liaison's pull (issue #19): the referrals above a version (`$1`) addressed to its
-/// agency (`$2`) and their steps, and nothing else; at most `$3`. Referrals and steps are
-/// never deleted nor readdressed, so nothing leaves this scope.
-pub(super) const PULL_AGENCY: &str =
-    "SELECT kind, id, version, deleted, conflict, fields FROM records
-    WHERE version > $1 AND (
-        (kind = 'referral' AND id IN (SELECT referral_id FROM referral_facts WHERE agency = $2))
-        OR (kind = 'referral_step' AND id IN (
-            SELECT s.step_id FROM referral_step_facts s
-            JOIN referral_facts r ON r.referral_id = s.referral_id WHERE r.agency = $2)))
-    ORDER BY version LIMIT $3";
+/// A liaison's pull (issue #19): above a version (`$1`), the referrals addressed to its
+/// agency (`$2`) and their steps; for each of those referrals that shares the victim's
+/// identity and is open or accepted (`model::referral::Status::shares_identity`), that
+/// victim's identity and the keys of its case wrapped for the liaison (`$5`); and, as
+/// deleted with no fields, what left the liaison's scope above both `$1` and `$4` (a
+/// sharing referral that closed); at most `$3` of them, in version order. Referrals and
+/// steps are never deleted nor readdressed, so they never leave it.
+pub(super) fn pull_agency(dialect: &Dialect) -> String {
+    format!(
+        "WITH shared AS (
+             SELECT f.referral_id, CAST(f.victim_id AS TEXT) AS victim FROM referral_facts f
+             WHERE f.agency = $2 AND {live}),
+         shared_cases AS (
+             SELECT r.case_id FROM records r JOIN shared ON r.id = shared.referral_id)
+         SELECT kind, id, version, deleted, conflict, fields FROM records
+         WHERE version > $1 AND (
+             (kind = 'referral' AND id IN (SELECT referral_id FROM referral_facts WHERE agency = $2))
+             OR (kind = 'referral_step' AND id IN (
+                 SELECT s.step_id FROM referral_step_facts s
+                 JOIN referral_facts r ON r.referral_id = s.referral_id WHERE r.agency = $2))
+             OR (kind = 'victim_identity' AND case_id IN (SELECT case_id FROM shared_cases)
+                 AND LOWER({victim}) IN (SELECT victim FROM shared))
+             OR (kind = 'case_key' AND case_id IN (SELECT case_id FROM shared_cases)
+                 AND {reader} = CAST($5 AS TEXT)))
+         UNION ALL
+         SELECT kind, record_id, version, {exited} FROM scope_exits
+         WHERE user_id = $5 AND version > $1 AND version > $4
+         ORDER BY version LIMIT $3",
+        live = LIVE_SHARE,
+        victim = (dialect.field)("victim_id"),
+        reader = (dialect.field)("reader"),
+        exited = dialect.exited,
+    )
+}
+
+/// A referral (`f`, of `referral_facts`) that shares its victim's identity and stands open
+/// or accepted: none of its stored steps is one after which the agency no longer sees the
+/// identity (`model::referral::Status::shares_identity`; a refused step is never stored).
+const LIVE_SHARE: &str = "f.shares_identity = TRUE AND NOT EXISTS (
+    SELECT 1 FROM referral_step_facts s
+    WHERE s.referral_id = f.referral_id AND s.action IN ('decline', 'deliver', 'cancel'))";
+
+/// How many referrals to an agency (`$1`) share victim `$2`'s identity and are live.
+pub(super) fn live_shares() -> String {
+    format!("SELECT COUNT(*) FROM referral_facts f WHERE f.agency = $1 AND f.victim_id = $2 AND {LIVE_SHARE}")
+}
+
+/// The liaison accounts of an agency (`$1`).
+pub(super) const AGENCY_LIAISONS: &str =
+    "SELECT id FROM users WHERE role = 'liaison' AND agency = $1 ORDER BY id";
 
 /// The pull access rule: the records above a version (`$1`) that the user `$2` may read
 /// (those outside any case, and those of the cases the user created or is assigned to),
@@ -340,4 +381,17 @@ pub(super) fn referral_facts(dialect: &Dialect) -> String {
         (dialect.day)(1),
         (dialect.day)(2),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_live_share_ends_at_every_step_after_which_the_agency_no_longer_sees_the_identity() {
+        use model::referral::{next, Action, Status};
+        for action in Action::ALL {
+            let ends = next(Status::Open, action).is_ok_and(|s| !s.shares_identity());
+            let quoted = format!("'{}'", action.as_str());
+            assert_eq!(super::LIVE_SHARE.contains(&quoted), ends, "{action:?}");
+        }
+    }
 }

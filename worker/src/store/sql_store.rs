@@ -482,6 +482,18 @@ impl<B: Backend> Store for SqlStore<B> {
         Ok(rows.into_iter().map(|(id,)| id.0).collect())
     }
 
+    async fn liaison_public_keys(&self, agency: &str) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
+        let sql = "SELECT user_id, public FROM account_keys JOIN users ON users.id = user_id
+             WHERE stale = 0 AND users.active AND users.role = 'liaison' AND users.agency = $1
+             ORDER BY user_id";
+        let rows: Vec<(Id, String)> = self
+            .conn()
+            .await?
+            .fetch_all(query(sql).bind(agency))
+            .await?;
+        public_key_rows(rows)
+    }
+
     async fn supervisor_public_keys(&self) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
         let sql = "SELECT user_id, public FROM account_keys JOIN users ON users.id = user_id
              WHERE stale = 0 AND users.active AND users.role = 'supervisor' ORDER BY user_id";
@@ -587,10 +599,12 @@ impl<B: Backend> Store for SqlStore<B> {
                 .bind(user)
                 .bind(i64::from(query_.limit) + 1)
                 .bind(to_db(query_.exits_after)?),
-            PullScope::Agency(ref agency) => query(sql::PULL_AGENCY)
+            PullScope::Agency(ref agency) => query(sql::pull_agency(&B::DIALECT))
                 .bind(to_db(query_.after)?)
                 .bind(agency.as_str())
-                .bind(i64::from(query_.limit) + 1),
+                .bind(i64::from(query_.limit) + 1)
+                .bind(to_db(query_.exits_after)?)
+                .bind(query_.user_id),
         };
         let rows: Vec<RecordRow> = conn.fetch_all(page).await?;
         let last = query(sql::LAST_MUTATION_ID)

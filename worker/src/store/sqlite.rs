@@ -185,6 +185,7 @@ impl Backend for SqliteBackend {
         },
         ids: |column, n| format!("{column} IN (SELECT value FROM json_each(${n}))"),
         typed: |n, _| format!("${n}"),
+        field: |name| format!("json_extract(fields, '$.{name}')"),
         exited: "1, 0, '{}'",
     };
     // BEGIN IMMEDIATE already took the database's write lock.

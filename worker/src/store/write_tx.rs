@@ -108,6 +108,7 @@ fn fact_param(value: &FactValue) -> Param {
         FactValue::Int(n) => Param::from(*n),
         FactValue::NoInt => Param::Int(None),
         FactValue::NoText => Param::Text(None),
+        FactValue::Bool(b) => Param::from(*b),
     }
 }
 
@@ -340,6 +341,10 @@ impl<B: Backend> WriteTx for SqlTx<B> {
     ) -> Result<(), StoreError> {
         let revoke = query(sql::REVOKE_ACCESS).bind(case).bind(user);
         self.0.execute(revoke).await?;
+        self.record_exits(user, exits).await
+    }
+
+    async fn record_exits(&mut self, user: Uuid, exits: &[ScopeExit]) -> Result<(), StoreError> {
         for chunk in exits.chunks(ROWS_PER_STATEMENT) {
             let mut rows = Vec::with_capacity(chunk.len());
             for exit in chunk {
@@ -355,6 +360,22 @@ impl<B: Backend> WriteTx for SqlTx<B> {
                 .await?;
         }
         Ok(())
+    }
+
+    async fn liaisons(&mut self, agency: &str) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Id,)> = self
+            .0
+            .fetch_all(query(sql::AGENCY_LIAISONS).bind(agency))
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id.0).collect())
+    }
+
+    async fn live_shares(&mut self, agency: &str, victim: Uuid) -> Result<u64, StoreError> {
+        let (count,): (i64,) = self
+            .0
+            .fetch_one(query(sql::live_shares()).bind(agency).bind(victim))
+            .await?;
+        from_db(count)
     }
 
     async fn move_versions(&mut self, moves: &[(Uuid, u64)]) -> Result<(), StoreError> {

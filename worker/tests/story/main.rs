@@ -15,6 +15,7 @@ mod matrix;
 mod merge;
 mod payloads;
 mod push;
+mod referral_sharing;
 mod referrals;
 mod roles;
 mod stats;

@@ -187,6 +187,25 @@ fn table() -> Vec<Row> {
                 PullWith(true),
             ],
         ),
+        // The keys a phone wraps a case's key for: the roles that wrap keys ask; a liaison
+        // opens what a referral shares with it and wraps nothing (no recovery key yet: 404).
+        row(
+            "GET /keys/public?role=supervisor",
+            [200, 200, 200, 403, 200, 403].map(Status),
+        ),
+        row(
+            "GET /keys/public?agency=uptd_ppa",
+            [200, 200, 200, 403, 200, 403].map(Status),
+        ),
+        row(
+            "GET /keys/recovery",
+            [404, 404, 404, 403, 404, 403].map(Status),
+        ),
+        row(
+            "GET /keys/index",
+            [200, 200, 200, 403, 200, 403].map(Status),
+        ),
+        row("GET /keys/me", [404, 404, 404, 404, 404, 404].map(Status)),
         row(
             "GET /stats/activities",
             [403, 403, 200, 200, 200, 403].map(Status),
@@ -375,6 +394,14 @@ async fn call(
                 .await?
         }
         "GET /audit" => server.get("/audit", token).await?,
+        "GET /keys/public?role=supervisor"
+        | "GET /keys/public?agency=uptd_ppa"
+        | "GET /keys/recovery"
+        | "GET /keys/index"
+        | "GET /keys/me" => {
+            let path = name.trim_start_matches("GET ");
+            server.get(path, token).await?
+        }
         "GET /agencies" => server.get("/agencies", token).await?,
         "GET /stats/referrals" => server.get("/stats/referrals?period=2026", token).await?,
         "POST /agencies" => {
@@ -483,6 +510,6 @@ async fn every_caller_gets_the_expected_answer_from_every_endpoint(
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(cells, 24 * 10);
+    assert_eq!(cells, 29 * 10);
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! agency's liaison answers, and only the referring side cancels. A liaison writes nothing
 //! else and sees nothing else.
 
-use super::{Entry, PushBatch, Work, WriteTx};
+use super::{Entry, PushBatch, ScopeExit, Work, WriteTx};
 use crate::store::StoreError;
 use model::api::Role;
 use model::merge::StoredRecord;
@@ -13,7 +13,7 @@ use model::schema;
 use model::sync::{Mutation, Op, RejectError};
 use model::{FieldError, Problem, RecordKind};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Reads what the push's referrals, steps and services need: the agency list (code →
@@ -116,13 +116,25 @@ fn check_agency(
     Err(RejectError::invalid(vec![FieldError::new(field, problem)]))
 }
 
+/// What the referral rules read and keep up to date through a push (`Work`'s agencies,
+/// `referral_status` and `shares`).
+pub(super) struct Ledger<'a> {
+    pub agencies: &'a HashMap<String, bool>,
+    pub statuses: &'a mut HashMap<Uuid, Status>,
+    pub shares: &'a mut Vec<(Uuid, bool)>,
+}
+
 /// The referral rules of a mutation, after its merged state was validated and placed:
 /// referrals and steps are never deleted (a referral is cancelled instead); an answer
 /// comes only from a liaison of the agency the referral is addressed to, a cancellation
 /// only from the referring side; a step must follow from the referral's status, which it
 /// then moves on for the rest of the push.
 pub(super) fn check(
-    (agencies, statuses): (&HashMap<String, bool>, &mut HashMap<Uuid, Status>),
+    Ledger {
+        agencies,
+        statuses,
+        shares,
+    }: Ledger<'_>,
     batch: &PushBatch,
     kind: RecordKind,
     mutation: &Mutation,
@@ -136,10 +148,14 @@ pub(super) fn check(
         return Err(RejectError::forbidden());
     }
     if kind == RecordKind::Referral {
-        return match batch.user.role.refers() {
-            true => Ok(()),
-            false => Err(RejectError::forbidden()),
-        };
+        if !batch.user.role.refers() {
+            return Err(RejectError::forbidden());
+        }
+        let new = stored.is_none_or(|stored| stored.deleted);
+        if new && referral::shares_identity(&mutation.fields) {
+            shares.push((mutation.record_id, true));
+        }
+        return Ok(());
     }
     // The same step pushed again changes nothing (insert-only): it was checked when taken.
     if stored.is_some_and(|stored| !stored.deleted) {
@@ -175,10 +191,120 @@ pub(super) fn check(
     match referral::next(status, action) {
         Ok(next) => {
             statuses.insert(referral, next);
+            if status.shares_identity() && !next.shares_identity() {
+                shares.push((referral, false));
+            }
             Ok(())
         }
         Err(problem) => Err(RejectError::invalid(vec![FieldError::new(
             "action", problem,
         )])),
     }
+}
+
+/// After the push's records are saved: when a referral that shares a victim's identity
+/// begins, the victim's identity and the case's keys wrapped for the agency's liaisons
+/// take new versions, so a liaison whose pulls went past them gets them (the keys wrapped
+/// for it later are new records anyway); when the last live one of that agency for that
+/// victim closes, they leave each liaison's scope (`sql::pull_agency`). Every version
+/// comes from the push's sequence.
+pub(super) async fn flush_shares<T: WriteTx>(
+    tx: &mut T,
+    work: &mut Work,
+) -> Result<(), StoreError> {
+    let changes = std::mem::take(&mut work.shares);
+    let written: HashSet<Uuid> = work.written.iter().map(|(id, _, _)| *id).collect();
+    for (referral, opened) in changes {
+        let Some(entry) = work.records.get(&referral) else {
+            continue;
+        };
+        let fields = &entry.record.fields;
+        let (Some(case), Some(victim), Some(agency)) = (
+            entry.case_id,
+            schema::parent_id(RecordKind::Referral, fields),
+            fields
+                .get("agency")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        ) else {
+            continue;
+        };
+        if !referral::shares_identity(fields) {
+            continue;
+        }
+        if !opened && tx.live_shares(&agency, victim).await? > 0 {
+            continue;
+        }
+        let liaisons = tx.liaisons(&agency).await?;
+        let shared = shared_records(tx, case, victim, &liaisons).await?;
+        if opened {
+            let moves: Vec<(Uuid, u64)> = shared
+                .iter()
+                .filter(|(id, _, _)| !written.contains(id))
+                .map(|(id, _, _)| (*id, work.next_version()))
+                .collect();
+            if !moves.is_empty() {
+                tx.move_versions(&moves).await?;
+            }
+            continue;
+        }
+        for liaison in liaisons {
+            let exits: Vec<ScopeExit> = shared
+                .iter()
+                .filter(|(_, _, reader)| reader.is_none_or(|reader| reader == liaison))
+                .map(|(id, kind, _)| ScopeExit {
+                    version: work.next_version(),
+                    kind: kind.as_str().to_owned(),
+                    record_id: *id,
+                })
+                .collect();
+            if !exits.is_empty() {
+                tx.record_exits(liaison, &exits).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a referral shares of case `case` with an agency's liaisons: victim `victim`'s
+/// identities (no reader), and the case's keys wrapped for one of `liaisons` (that
+/// reader), as (id, kind, reader).
+async fn shared_records<T: WriteTx>(
+    tx: &mut T,
+    case: Uuid,
+    victim: Uuid,
+    liaisons: &[Uuid],
+) -> Result<Vec<(Uuid, RecordKind, Option<Uuid>)>, StoreError> {
+    let ids: Vec<Uuid> = tx
+        .case_records(case)
+        .await?
+        .into_iter()
+        .filter(|(_, kind)| {
+            kind == RecordKind::VictimIdentity.as_str() || kind == RecordKind::CaseKey.as_str()
+        })
+        .map(|(id, _)| id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut shared = Vec::new();
+    for loaded in tx.load_many(&ids).await? {
+        let fields = &loaded.record.fields;
+        match RecordKind::parse(&loaded.kind) {
+            Some(RecordKind::VictimIdentity)
+                if schema::parent_id(RecordKind::VictimIdentity, fields) == Some(victim) =>
+            {
+                shared.push((loaded.id, RecordKind::VictimIdentity, None));
+            }
+            Some(RecordKind::CaseKey) => {
+                let reader = fields.get("reader").and_then(Value::as_str);
+                let reader = reader.and_then(|r| Uuid::try_parse(r).ok());
+                if let Some(reader) = reader.filter(|r| liaisons.contains(r)) {
+                    shared.push((loaded.id, RecordKind::CaseKey, Some(reader)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(shared)
 }
