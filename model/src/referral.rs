@@ -185,6 +185,14 @@ pub fn life<'a>(steps: impl IntoIterator<Item = &'a Step>) -> Life {
     life
 }
 
+/// Where a referral stands after its steps' actions, in server order; one that does not
+/// follow is left out, as in [`life`] (the server's check of a new step).
+pub fn status_after(actions: impl IntoIterator<Item = Action>) -> Status {
+    actions.into_iter().fold(Status::Open, |status, action| {
+        next(status, action).unwrap_or(status)
+    })
+}
+
 /// Whether a referral is past its "needed by" date on `today` without its service
 /// delivered (and neither declined nor cancelled).
 pub fn is_overdue(life: &Life, needed_by: Date, today: Date) -> bool {
@@ -232,6 +240,25 @@ mod tests {
             assert_eq!(next(Delivered, action), Err(Problem::ReferralDelivered));
             assert_eq!(next(Cancelled, action), Err(Problem::ReferralCancelled));
         }
+    }
+
+    #[test]
+    fn the_status_after_some_actions_is_the_lifes() {
+        use Action::*;
+        let cases: [&[Action]; 4] = [
+            &[],
+            &[Accept, Accept, Deliver],
+            &[Decline, Accept],
+            &[Accept, Decline, Deliver],
+        ];
+        for actions in cases {
+            let steps: Vec<Step> = actions
+                .iter()
+                .map(|a| step(*a, date!(2026 - 03 - 03)))
+                .collect();
+            assert_eq!(status_after(actions.iter().copied()), life(&steps).status);
+        }
+        assert_eq!(status_after([Accept, Deliver]), Status::Delivered);
     }
 
     #[test]

@@ -305,6 +305,13 @@ struct Gen<'a> {
     rng: StdRng,
 }
 
+/// The victim and service a generated referral is about.
+struct Referred<'a> {
+    victim_id: Uuid,
+    victim: &'a Map<String, Value>,
+    service: &'a str,
+}
+
 impl<'a> Gen<'a> {
     fn new(plan: &'a Plan, stream: u64, index: u64) -> Self {
         let mut seed = [0u8; 32];
@@ -598,8 +605,12 @@ impl<'a> Gen<'a> {
             let agencies = self.plan.referral_agencies.clone();
             let agency = self.pick(&agencies.iter().map(String::as_str).collect::<Vec<_>>());
             let kind = service["type"].as_str().unwrap_or("shelter").to_owned();
-            let declined =
-                self.referral(victim_id, &victim, &kind, agency, requested, None, records);
+            let referred = Referred {
+                victim_id,
+                victim: &victim,
+                service: &kind,
+            };
+            let declined = self.referral(&referred, agency, requested, None, records);
             if let Some((previous, on)) = declined.filter(|_| self.rng.gen_bool(0.5)) {
                 let others: Vec<&str> = agencies
                     .iter()
@@ -608,7 +619,7 @@ impl<'a> Gen<'a> {
                     .collect();
                 if !others.is_empty() {
                     let next = self.pick(&others);
-                    self.referral(victim_id, &victim, &kind, next, on, Some(previous), records);
+                    self.referral(&referred, next, on, Some(previous), records);
                 }
             }
         }
@@ -616,12 +627,13 @@ impl<'a> Gen<'a> {
 
     /// One referral and its steps; the referral's id and the day of its decline, when it
     /// was declined.
-    #[allow(clippy::too_many_arguments)]
     fn referral(
         &mut self,
-        victim_id: Uuid,
-        victim: &Map<String, Value>,
-        service: &str,
+        &Referred {
+            victim_id,
+            victim,
+            service,
+        }: &Referred<'_>,
         agency: &str,
         referred: Date,
         previous: Option<Uuid>,

@@ -15,6 +15,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
+use model::agency::AgencyList;
 use model::evaluation::Period;
 use model::referral::figures::{self, ReferralTable};
 use serde::Deserialize;
@@ -84,14 +85,15 @@ fn period_of(
 }
 
 /// The table of `period`: exact, or for a viewer suppressed together with every other
-/// calendar period of its year, so no answer reveals what another hides.
+/// calendar period of its year, so no answer reveals what another hides; in the order of
+/// the deployment's `agencies`.
 async fn table_of(
     state: &AppState,
+    agencies: &AgencyList,
     period: Period,
     suppressed: bool,
 ) -> Result<ReferralTable, ApiError> {
     let today = crate::clock::today_wib();
-    let agencies = state.store.agencies().await?;
     let order: Vec<&str> = agencies.agencies.iter().map(|a| a.code.as_str()).collect();
     if !suppressed {
         let facts = state.store.referral_facts(period.from, period.to).await?;
@@ -148,7 +150,8 @@ pub async fn referrals(
         query.to.as_deref(),
         suppressed,
     )?;
-    Ok(Json(table_of(&state, period, suppressed).await?))
+    let agencies = state.store.agencies().await?;
+    Ok(Json(table_of(&state, &agencies, period, suppressed).await?))
 }
 
 /// Answers the per-agency table of referrals as a CSV file, and writes the export to the
@@ -190,8 +193,8 @@ pub async fn export(
         query.to.as_deref(),
         suppressed,
     )?;
-    let table = table_of(&state, period, suppressed).await?;
     let agencies = state.store.agencies().await?;
+    let table = table_of(&state, &agencies, period, suppressed).await?;
     let body = figures::csv(&table, &agencies, lang, dialect);
     let entry = NewAuditEntry {
         at: crate::clock::now_unix(),

@@ -39,17 +39,17 @@ pub(super) async fn load<T: WriteTx>(
     if referrals.is_empty() {
         return Ok(());
     }
-    let mut statuses: HashMap<Uuid, Status> =
-        referrals.iter().map(|id| (*id, Status::Open)).collect();
-    for (id, action) in tx.referral_steps(&referrals).await? {
-        let (Some(status), Some(action)) = (statuses.get_mut(&id), Action::parse(&action)) else {
-            continue;
-        };
-        if let Ok(next) = referral::next(*status, action) {
-            *status = next;
-        }
-    }
-    work.referral_status = statuses;
+    let steps = tx.referral_steps(&referrals).await?;
+    work.referral_status = referrals
+        .iter()
+        .map(|id| {
+            let actions = steps
+                .iter()
+                .filter(|(referral, _)| referral == id)
+                .filter_map(|(_, action)| Action::parse(action));
+            (*id, referral::status_after(actions))
+        })
+        .collect();
     Ok(())
 }
 
