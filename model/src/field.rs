@@ -80,12 +80,14 @@ pub enum Problem {
     ReferralCancelled,
     /// An acceptance of a referral that was already accepted.
     ReferralAccepted,
+    /// A referral's `previous_referral` that is not a declined referral of the same victim.
+    NotDeclinedReferral,
 }
 
 impl Problem {
     /// Every problem that carries no figure (with `TooLarge` and `TooLong`, every one
     /// [`Problem::code`] names: a code missing here is refused when read).
-    const WITHOUT_MAX: [Problem; 28] = [
+    const WITHOUT_MAX: [Problem; 29] = [
         Problem::Required,
         Problem::WrongType,
         Problem::NotADate,
@@ -114,6 +116,7 @@ impl Problem {
         Problem::ReferralDelivered,
         Problem::ReferralCancelled,
         Problem::ReferralAccepted,
+        Problem::NotDeclinedReferral,
     ];
 
     /// The problem in words, in `lang`.
@@ -231,6 +234,12 @@ impl Problem {
             (Problem::ReferralCancelled, Lang::En) => "This referral was already cancelled.".into(),
             (Problem::ReferralAccepted, Lang::Id) => "Rujukan ini sudah diterima.".into(),
             (Problem::ReferralAccepted, Lang::En) => "This referral was already accepted.".into(),
+            (Problem::NotDeclinedReferral, Lang::Id) => {
+                "Rujukan sebelumnya harus rujukan korban yang sama yang sudah ditolak.".into()
+            }
+            (Problem::NotDeclinedReferral, Lang::En) => {
+                "The earlier referral must be a declined referral of the same victim.".into()
+            }
         }
     }
 
@@ -267,6 +276,7 @@ impl Problem {
             Problem::ReferralDelivered => "referral_delivered",
             Problem::ReferralCancelled => "referral_cancelled",
             Problem::ReferralAccepted => "referral_accepted",
+            Problem::NotDeclinedReferral => "not_declined_referral",
         }
     }
 }

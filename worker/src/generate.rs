@@ -94,7 +94,8 @@ pub enum LoadError {
 /// referral (accept, decline, deliver) as the liaison among `liaisons` of the agency it is
 /// addressed to, from that liaison's own device, right after the push that stored the
 /// referral (only the addressed agency answers, issue #19). Parents always come before
-/// their children, in the same push or an earlier one. Answers how many records were
+/// their children, in the same push or an earlier one, and a declined referral's decline
+/// before the referral that names it. Answers how many records were
 /// stored.
 pub async fn load(
     store: &dyn Store,
@@ -123,6 +124,17 @@ pub async fn load(
     for record in plan.records() {
         if answers.take(&record) {
             continue;
+        }
+        // A referral made after a decline names the declined one, which the server checks:
+        // the referral and its answers go first.
+        let previous = record
+            .fields
+            .get("previous_referral")
+            .and_then(Value::as_str);
+        let previous = previous.and_then(|id| Uuid::try_parse(id).ok());
+        if previous.is_some_and(|id| batch.iter().any(|(_, m)| m.record_id == id)) {
+            stored += push(store, user, device_id, std::mem::take(&mut batch), today).await?;
+            stored += answers.flush(store, per_push, &at, today).await?;
         }
         mutation_id += 1;
         batch.push((record.kind, record.mutation(mutation_id, &at)));

@@ -210,6 +210,8 @@ struct Work {
     /// The status of each referral the push's steps name, as stored, then as each step
     /// taken moves it.
     referral_status: HashMap<Uuid, model::referral::Status>,
+    /// The victim of each stored referral a new referral's `previous_referral` names.
+    referral_victims: HashMap<Uuid, Uuid>,
     /// The referrals that began (`true`) or stopped (`false`) sharing a victim's identity
     /// with their agency in this push, in mutation order.
     shares: Vec<(Uuid, bool)>,
@@ -256,6 +258,7 @@ pub(super) async fn run<T: WriteTx>(
         case_keys: HashMap::new(),
         agencies: HashMap::new(),
         referral_status: HashMap::new(),
+        referral_victims: HashMap::new(),
         shares: Vec::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
@@ -554,6 +557,7 @@ fn apply(
     if let Err(error) = referrals::check(
         referrals::Ledger {
             agencies: &work.agencies,
+            victims: &work.referral_victims,
             statuses: &mut work.referral_status,
             shares: &mut work.shares,
         },

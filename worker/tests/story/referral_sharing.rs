@@ -252,6 +252,52 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         "nothing leaves while a sharing referral is live: {pulled:?}"
     );
 
+    // Referred again elsewhere, a referral names only a declined one of the same victim.
+    let after = |previous: Uuid, victim_id: Uuid| {
+        let mut fields = referral(victim_id, "uptd_ppa", false);
+        fields["previous_referral"] = json!(previous);
+        fields
+    };
+    let (_, answer) = server
+        .push(
+            &officer,
+            vec![
+                upsert_of("referral", 12, Uuid::now_v7(), 0, after(to_police, first)),
+                upsert_of("referral", 13, Uuid::now_v7(), 0, after(to_health, second)),
+                upsert_of(
+                    "referral",
+                    14,
+                    Uuid::now_v7(),
+                    0,
+                    after(Uuid::now_v7(), first),
+                ),
+                upsert_of("referral", 15, Uuid::now_v7(), 0, after(to_health, first)),
+            ],
+        )
+        .await?;
+    let outcomes: Vec<(Value, Value)> = answer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["status"].clone(),
+                r["error"]["fields"][0]["problem"].clone(),
+            )
+        })
+        .collect();
+    let refused = (json!("rejected"), json!("not_declined_referral"));
+    assert_eq!(
+        outcomes,
+        [
+            refused.clone(),
+            refused.clone(),
+            refused,
+            (json!("applied"), Value::Null)
+        ],
+        "not declined, another victim's, none at all; then the declined one: {answer}"
+    );
+
     // Health delivers the second: the identity and its key leave the liaison's scope, as
     // deleted with no fields; a pull from the start has neither.
     let (_, answer) = server
@@ -302,7 +348,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
             &officer,
             vec![upsert_of(
                 "referral",
-                12,
+                16,
                 third,
                 0,
                 referral(first, "health", true),

@@ -17,7 +17,9 @@ use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Reads what the push's referrals, steps and services need: the agency list (code →
-/// active), and the status of each referral a step names, from its stored steps.
+/// active); the status of each referral a step or a new referral's `previous_referral`
+/// names, from its stored steps; and the victim of each stored referral a
+/// `previous_referral` names.
 pub(super) async fn load<T: WriteTx>(
     tx: &mut T,
     fresh: &[&Mutation],
@@ -29,10 +31,30 @@ pub(super) async fn load<T: WriteTx>(
     if fresh.iter().any(|m| names_agency(&m)) {
         work.agencies = tx.agencies().await?.into_iter().collect();
     }
+    let mut previous: Vec<Uuid> = fresh
+        .iter()
+        .filter(|m| m.kind == RecordKind::Referral.as_str())
+        .filter_map(|m| previous_of(&m.fields))
+        .collect();
+    previous.sort_unstable();
+    previous.dedup();
+    if !previous.is_empty() {
+        work.referral_victims = tx
+            .load_many(&previous)
+            .await?
+            .into_iter()
+            .filter(|loaded| loaded.kind == RecordKind::Referral.as_str() && !loaded.record.deleted)
+            .filter_map(|loaded| {
+                let victim = schema::parent_id(RecordKind::Referral, &loaded.record.fields)?;
+                Some((loaded.id, victim))
+            })
+            .collect();
+    }
     let mut referrals: Vec<Uuid> = fresh
         .iter()
         .filter(|m| m.kind == RecordKind::ReferralStep.as_str())
         .filter_map(|m| schema::parent_id(RecordKind::ReferralStep, &m.fields))
+        .chain(previous)
         .collect();
     referrals.sort_unstable();
     referrals.dedup();
@@ -51,6 +73,12 @@ pub(super) async fn load<T: WriteTx>(
         })
         .collect();
     Ok(())
+}
+
+/// The referral a referral's `previous_referral` names, if any.
+fn previous_of(fields: &serde_json::Map<String, Value>) -> Option<Uuid> {
+    let id = fields.get("previous_referral")?.as_str()?;
+    Uuid::try_parse(id.trim()).ok()
 }
 
 /// The agency a referral's or a step's stored record is addressed to (a step's, through
@@ -120,18 +148,21 @@ fn check_agency(
 /// `referral_status` and `shares`).
 pub(super) struct Ledger<'a> {
     pub agencies: &'a HashMap<String, bool>,
+    pub victims: &'a HashMap<Uuid, Uuid>,
     pub statuses: &'a mut HashMap<Uuid, Status>,
     pub shares: &'a mut Vec<(Uuid, bool)>,
 }
 
 /// The referral rules of a mutation, after its merged state was validated and placed:
-/// referrals and steps are never deleted (a referral is cancelled instead); an answer
+/// referrals and steps are never deleted (a referral is cancelled instead); a new
+/// referral's `previous_referral` is a declined referral of the same victim; an answer
 /// comes only from a liaison of the agency the referral is addressed to, a cancellation
 /// only from the referring side; a step must follow from the referral's status, which it
 /// then moves on for the rest of the push.
 pub(super) fn check(
     Ledger {
         agencies,
+        victims,
         statuses,
         shares,
     }: Ledger<'_>,
@@ -152,6 +183,14 @@ pub(super) fn check(
             return Err(RejectError::forbidden());
         }
         let new = stored.is_none_or(|stored| stored.deleted);
+        if let Some(previous) = previous_of(&mutation.fields).filter(|_| new) {
+            let victim = schema::parent_id(RecordKind::Referral, &mutation.fields);
+            let declined = statuses.get(&previous) == Some(&Status::Declined);
+            if !declined || victims.get(&previous).copied() != victim {
+                let error = FieldError::new("previous_referral", Problem::NotDeclinedReferral);
+                return Err(RejectError::invalid(vec![error]));
+            }
+        }
         if new && referral::shares_identity(&mutation.fields) {
             shares.push((mutation.record_id, true));
         }
