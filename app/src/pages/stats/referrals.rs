@@ -176,17 +176,17 @@ pub fn export_href(period: Period, lang: Lang, dialect: Dialect) -> String {
     )
 }
 
-/// The downloaded file's name, as the worker names it: `gugus-rujukan-2026-Q1.csv` (a
-/// range: its two days), with `-excel` for Excel's dialect.
+/// The downloaded file's name: the worker's (`model::referral::figures::file_name`,
+/// `gugus-rujukan-2026-Q1.csv`; a range: its two days), with `-excel` for Excel's dialect.
 pub fn file_name(period: Period, dialect: Dialect) -> String {
-    let when = period
-        .shorthand()
-        .unwrap_or_else(|| format!("{}_{}", period.from_text(), period.to_text()));
-    let suffix = match dialect {
-        Dialect::Rfc4180 => "",
-        Dialect::ExcelIndonesia => "-excel",
-    };
-    format!("gugus-rujukan-{when}{suffix}.csv")
+    let name = gugus_model::referral::figures::file_name(period);
+    match dialect {
+        Dialect::Rfc4180 => name,
+        Dialect::ExcelIndonesia => {
+            let stem = name.strip_suffix(".csv").unwrap_or(&name);
+            format!("{stem}-excel.csv")
+        }
+    }
 }
 
 /// Downloads the period's table as CSV (fetched with the session's token, saved through a
