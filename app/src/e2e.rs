@@ -593,8 +593,10 @@ fn property<T: JsCast>(object: &JsValue, name: &str) -> Result<T, CryptoError> {
 }
 
 /// The logged-in account's key pair, unlocked with `password`, for the roles that sync
-/// records (a viewer reads no identities; `None`), and kept on the device (the public key
-/// and the private key locked under the password, as the server keeps them):
+/// records (`Role::holds_keys`: an agency's liaison too, to open the identities a
+/// referral shares with it; a viewer reads no identities, `None`), and kept on the device
+/// (the public key and the private key locked under the password, as the server keeps
+/// them):
 /// - after a login (`online`): the server's live pair; when it has none, or an admin's
 ///   password reset left it stale, a new pair made here and sent;
 /// - after an unlock: the device's copy, with no signal needed.

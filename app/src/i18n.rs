@@ -750,8 +750,22 @@ pub const REFERRAL_SHARED: Text = t(
     "Information shared with the agency",
 );
 pub const REFERRAL_SHARED_HINT: Text = t(
-    "Instansi hanya melihat yang Anda centang di sini, tidak pernah nama, NIK atau alamat korban.",
-    "The agency sees only what you tick here, never the victim's name, NIK or address.",
+    "Instansi hanya melihat yang Anda centang di sini. Nama, NIK dan alamat korban tidak ikut, kecuali Anda membagikan identitasnya di bawah.",
+    "The agency sees only what you tick here. The victim's name, NIK and address stay out, unless you share the identity below.",
+);
+pub const REFERRAL_SHARE_IDENTITY_HINT: Text = t(
+    "Hanya penghubung instansi ini yang bisa membuka nama, NIK dan alamat korban, dan hanya sampai rujukan ditolak, dibatalkan, atau layanannya sudah diberikan.",
+    "Only this agency's liaison can open the victim's name, NIK and address, and only until the referral is declined, cancelled or the service delivered.",
+);
+pub const REFERRAL_IDENTITY_SHARED: Text = t("Identitas dibagikan", "Identity shared");
+pub const REFERRAL_IDENTITY_TITLE: Text = t("Identitas korban", "The victim's identity");
+pub const REFERRAL_IDENTITY_HINT: Text = t(
+    "Dibagikan petugas yang merujuk, hanya untuk layanan ini. Identitas ini terhapus dari HP Anda saat rujukan ditolak, dibatalkan, atau layanannya sudah diberikan.",
+    "Shared by the referring officer for this service only. It is removed from your phone once the referral is declined, cancelled or the service delivered.",
+);
+pub const REFERRAL_IDENTITY_NOT_SHARED: Text = t(
+    "Identitas belum dibagikan kepada Anda. Kuncinya terkirim saat HP petugas yang merujuk tersinkron; setelah HP Anda juga tersinkron, identitas akan tampil di sini.",
+    "The identity has not been shared with you yet. Its key is sent when the referring officer's phone syncs; once your phone syncs too, it will show here.",
 );
 pub const REFERRAL_NOT_RECORDED: Text = t("belum dicatat", "not recorded");
 pub const REFERRAL_SUBMIT: Text = t("Kirim rujukan", "Send the referral");
@@ -797,8 +811,8 @@ pub const REFERRAL_NOT_FOUND: Text = t(
 pub const REFERRAL_ASKED: Text = t("Yang diminta", "What is asked");
 pub const REFERRAL_FACTS: Text = t("Data korban dari petugas", "What the officer shared");
 pub const REFERRAL_NO_FACTS: Text = t(
-    "Petugas tidak membagikan data korban.",
-    "The officer shared no facts about the victim.",
+    "Petugas tidak membagikan jenis kelamin, kelompok usia, kecamatan, modus, maupun kebutuhan korban.",
+    "The officer shared none of the victim's sex, age group, kecamatan, modus or needs.",
 );
 pub const REFERRAL_HISTORY: Text = t("Riwayat", "History");
 pub const REFERRAL_ANSWER_TITLE: Text = t("Jawaban instansi", "The agency's answer");

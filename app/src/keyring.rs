@@ -6,9 +6,10 @@
 //! (`e2e::CaseKey::seal`): the server holds only ciphertext. The device seals a value
 //! when a form saves it and opens it only for the screen that shows it. A case's first
 //! identity written on this device makes the case's key: it is wrapped for this account,
-//! for every supervisor and for the task force's recovery key (the [`Directory`], as the
-//! last sync fetched it), and each wrapping is a `case_key` record saved with the
-//! identity, so it reaches the server in the same push, ahead of it.
+//! for every supervisor, for the liaisons of the agencies a referral shares the victim's
+//! identity with ([`shares`], issue #19) and for the task force's recovery key (the
+//! [`Directory`], as the last sync fetched it), and each wrapping is a `case_key` record
+//! saved with the identity, so it reaches the server in the same push, ahead of it.
 //!
 //! Values sealed under the officer's password by earlier builds (`crypto::Vault`) still
 //! open; an edit seals them again as envelopes, and a change still waiting in the outbox
@@ -24,9 +25,11 @@ use gugus_model::RecordKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use uuid::Uuid;
+
+pub mod shares;
 
 /// The readers beside the writer that every new case key is wrapped for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +38,12 @@ pub struct Directory {
     pub supervisors: Vec<PublicKey>,
     /// The task force's recovery key, once an admin has made it.
     pub recovery: Option<RecoveryKey>,
+    /// By agency code, the active liaisons with live keys (`GET /keys/public?agency=`)
+    /// of each agency a referral on the device shares a victim's identity with now
+    /// ([`shares::case_shares`]; usually none). They read those cases too (issue #19).
+    /// Absent from a directory an earlier build kept.
+    #[serde(default)]
+    pub liaisons: BTreeMap<String, Vec<PublicKey>>,
 }
 
 /// Why an identity could not be sealed or opened.
@@ -185,10 +194,11 @@ impl Keyring {
     /// The key this device seals case `case_id`'s identities with: the newest of the
     /// case's keys wrapped for this account; or, when it holds none, or the newest is also
     /// wrapped for an account that may no longer read the case (an officer taken off it,
-    /// or no longer a supervisor: [`CaseWrappings::allowed`]), a new one: the key
-    /// rotates. A new key is wrapped for this account, the supervisors and the recovery
-    /// key, each wrapping saved as a `case_key` record (made at `at`); the officers of
-    /// the case get theirs from [`Keyring::share`] at the next sync.
+    /// no longer a supervisor, or the liaison of an agency whose referral closed:
+    /// [`CaseWrappings::allowed`]), a new one: the key rotates. A new key is wrapped for
+    /// this account, the supervisors, the liaisons the case's identities are shared with
+    /// and the recovery key, each wrapping saved as a `case_key` record (made at `at`);
+    /// the officers of the case get theirs from [`Keyring::share`] at the next sync.
     pub async fn writing_key(
         &self,
         store: &Store,
@@ -202,11 +212,14 @@ impl Keyring {
             .into_iter()
             .max_by_key(|w| w.key_id);
         let directory: Directory = store.key_directory().await?.unwrap_or_default();
+        let agencies = shares::case_shares(store).await?.remove(&case_id);
         let newest = match newest {
             Some(wrapped) => {
                 let wrappings = CaseWrappings::read(store, case_id).await?;
                 let readers = wrappings.readers_of(wrapped.key_id);
-                let allowed = wrappings.allowed(store, &directory, pair.account).await?;
+                let allowed = wrappings
+                    .allowed(store, &directory, pair.account, agencies.as_ref())
+                    .await?;
                 // Someone who may no longer read the case holds this key: a new one.
                 let retired = readers.iter().any(|reader| match reader {
                     Reader::Account(id) => !allowed.contains(id),
@@ -221,13 +234,16 @@ impl Keyring {
             None => {
                 let key = CaseKey::generate().await?;
                 let mut readers = vec![(Reader::Account(pair.account), pair.public.clone())];
-                readers.extend(
-                    directory
-                        .supervisors
-                        .into_iter()
-                        .filter(|s| s.account != pair.account)
-                        .map(|s| (Reader::Account(s.account), s.public)),
-                );
+                let others = directory
+                    .supervisors
+                    .iter()
+                    .chain(shares::liaisons(&directory, agencies.as_ref()));
+                for other in others {
+                    let reader = Reader::Account(other.account);
+                    if !readers.iter().any(|(known, _)| *known == reader) {
+                        readers.push((reader, other.public.clone()));
+                    }
+                }
                 readers.extend(directory.recovery.map(|r| (Reader::Recovery, r.public)));
                 for (reader, public) in readers {
                     let wrapped = key.wrap_for(case_id, reader, &public).await?;
@@ -468,10 +484,14 @@ impl Keyring {
     /// Wraps the newest key this device holds of each of `cases` (every case on the
     /// device when `None`) for every account that may read the case and has no wrapping
     /// of it yet ([`CaseWrappings::allowed`]: the case's assigned officers, the maker of
-    /// its first key, the supervisors) and for the recovery key: how an officer assigned
-    /// to a case gets its key from a supervisor's device, and how a key made offline
-    /// reaches the readers it could not be wrapped for then. Runs at each sync, after the
-    /// pull (it asks the server for the officers' public keys); answers how many
+    /// its first key, the supervisors, the liaisons its identities are shared with) and
+    /// for the recovery key: how an officer assigned to a case gets its key from a
+    /// supervisor's device, and how a key made offline reaches the readers it could not
+    /// be wrapped for then. Every other case whose identities a referral shares now
+    /// ([`shares::case_shares`]) gets its key wrapped for those liaisons that lack it
+    /// (their public keys are in the [`Directory`]: nothing is asked): how a referral
+    /// made since the last sync shares the victim's identity. Runs at each sync, after
+    /// the pull (it asks the server for the officers' public keys); answers how many
     /// wrappings it saved.
     pub async fn share(
         &self,
@@ -485,6 +505,7 @@ impl Keyring {
             return Ok(0);
         };
         let directory: Directory = store.key_directory().await?.unwrap_or_default();
+        let shared = shares::case_shares(store).await?;
         let assigned: HashMap<String, Vec<Uuid>> = store
             .list_records(RecordKind::Case)
             .await?
@@ -499,10 +520,14 @@ impl Keyring {
                 wrappings.0.push((listed.record.id, wrapped));
             }
         }
-        // Per case: the newest key held, its wrappings, and who may read the case.
-        let mut candidates: Vec<(WrappedKey, Vec<WrappedKey>, Vec<Uuid>)> = Vec::new();
+        // Per case: the newest key held, its wrappings, who may read the case (or, for a
+        // case not asked for, the liaisons it is shared with), and whether the recovery
+        // key is among its readers.
+        let mut candidates: Vec<(WrappedKey, Vec<WrappedKey>, Vec<Uuid>, bool)> = Vec::new();
         for (case_id, wrappings) in &by_case {
-            if cases.is_some_and(|only| !only.contains(case_id)) {
+            let whole = cases.is_none_or(|only| only.contains(case_id));
+            let agencies = shared.get(case_id);
+            if !whole && agencies.is_none() {
                 continue;
             }
             let Some(mine) = wrappings
@@ -514,10 +539,16 @@ impl Keyring {
             else {
                 continue;
             };
-            let officers = assigned
-                .get(&case_id.to_string())
-                .map_or(&[][..], Vec::as_slice);
-            let allowed = wrappings.allowed_with(&directory, pair.account, officers);
+            let allowed = if whole {
+                let officers = assigned
+                    .get(&case_id.to_string())
+                    .map_or(&[][..], Vec::as_slice);
+                wrappings.allowed_with(&directory, pair.account, officers, agencies)
+            } else {
+                shares::liaisons(&directory, agencies)
+                    .map(|liaison| liaison.account)
+                    .collect()
+            };
             let of_key = wrappings
                 .0
                 .iter()
@@ -525,13 +556,14 @@ impl Keyring {
                 .filter(|w| w.key_id == mine.key_id)
                 .cloned()
                 .collect();
-            candidates.push((mine.clone(), of_key, allowed));
+            candidates.push((mine.clone(), of_key, allowed, whole));
         }
-        // Every reader's public key as it is now: the supervisors' from the directory,
-        // the officers' asked for.
+        // Every reader's public key as it is now: the supervisors' and the liaisons' from
+        // the directory, the officers' asked for.
         let mut publics: HashMap<Reader, Vec<u8>> = directory
             .supervisors
             .iter()
+            .chain(directory.liaisons.values().flatten())
             .map(|s| (Reader::Account(s.account), s.public.clone()))
             .collect();
         if let Some(recovery) = &directory.recovery {
@@ -539,7 +571,7 @@ impl Keyring {
         }
         let mut asked: Vec<Uuid> = candidates
             .iter()
-            .flat_map(|(_, _, allowed)| allowed)
+            .flat_map(|(_, _, allowed, _)| allowed)
             .filter(|id| !publics.contains_key(&Reader::Account(**id)))
             .copied()
             .collect();
@@ -558,11 +590,12 @@ impl Keyring {
         // pair an admin's password reset replaced). An account without live keys gets
         // its wrapping at a later sync.
         let mut wanted: Vec<(WrappedKey, Vec<ReaderKey>)> = Vec::new();
-        for (mine, of_key, allowed) in candidates {
+        for (mine, of_key, allowed, whole) in candidates {
+            let recovery = whole && directory.recovery.is_some();
             let readers = allowed
                 .into_iter()
                 .map(Reader::Account)
-                .chain(directory.recovery.is_some().then_some(Reader::Recovery));
+                .chain(recovery.then_some(Reader::Recovery));
             let lacking: Vec<ReaderKey> = readers
                 .filter_map(|reader| Some((reader, publics.get(&reader)?.clone())))
                 .filter(|(reader, public)| {
@@ -781,13 +814,15 @@ impl CaseWrappings {
     }
 
     /// The accounts that may read the case's identities: `me`, the supervisors of
-    /// `directory`, the case's assigned officers (from the device's case record) and
-    /// the maker of its first key.
+    /// `directory`, the case's assigned officers (from the device's case record), the
+    /// maker of its first key, and the liaisons (of `directory`) of `agencies`, those a
+    /// referral shares the case's identities with now ([`shares::case_shares`]).
     pub async fn allowed(
         &self,
         store: &Store,
         directory: &Directory,
         me: Uuid,
+        agencies: Option<&BTreeSet<String>>,
     ) -> Result<Vec<Uuid>, KeyringError> {
         let mut assigned = Vec::new();
         if let Some((_, first)) = self.0.first() {
@@ -798,15 +833,22 @@ impl CaseWrappings {
                 .map(|c| assigned_officers(&c.record))
                 .unwrap_or_default();
         }
-        Ok(self.allowed_with(directory, me, &assigned))
+        Ok(self.allowed_with(directory, me, &assigned, agencies))
     }
 
     /// [`CaseWrappings::allowed`], with the case's assigned officers known.
-    fn allowed_with(&self, directory: &Directory, me: Uuid, assigned: &[Uuid]) -> Vec<Uuid> {
+    fn allowed_with(
+        &self,
+        directory: &Directory,
+        me: Uuid,
+        assigned: &[Uuid],
+        agencies: Option<&BTreeSet<String>>,
+    ) -> Vec<Uuid> {
         let mut allowed = vec![me];
         allowed.extend(directory.supervisors.iter().map(|s| s.account));
         allowed.extend(self.maker());
         allowed.extend_from_slice(assigned);
+        allowed.extend(shares::liaisons(directory, agencies).map(|l| l.account));
         allowed.sort_unstable();
         allowed.dedup();
         allowed

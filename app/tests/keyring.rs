@@ -106,6 +106,7 @@ async fn an_identity_goes_out_as_envelopes_that_the_supervisor_opens_and_no_one_
         recovery: Some(RecoveryKey {
             public: recovery.public.clone(),
         }),
+        liaisons: Default::default(),
     };
     store
         .set_key_directory(&directory)
@@ -276,6 +277,7 @@ async fn a_key_rotates_once_an_officer_who_holds_it_is_taken_off_the_case() {
             public: supervisor.public.clone(),
         }],
         recovery: None,
+        liaisons: Default::default(),
     };
     store
         .set_key_directory(&directory)

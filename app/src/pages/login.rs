@@ -76,6 +76,7 @@ async fn take_device(
 /// unlock (from the device's copy). The screens never wait for it.
 pub(crate) fn ensure_keys(ctx: Ctx, password: &str, online: bool) {
     if let Some(session) = ctx.session.get_untracked() {
+        let role = session.user.role;
         let keys = on_demand::account_keys(ctx.store(), session, password.to_owned(), online);
         spawn_local(async move {
             if let Some(pair) = keys.await {
@@ -84,11 +85,12 @@ pub(crate) fn ensure_keys(ctx: Ctx, password: &str, online: bool) {
                         *open = open.with_pair(pair);
                     }
                 });
-                // The index key from the device's copy (the next sync fetches it), and
-                // the case keys wrapped for this account, ready for the first identity.
+                // The case keys wrapped for this account, ready for the first identity,
+                // and (not for a liaison, which holds none) the index key from the
+                // device's copy; the next sync fetches it.
                 if let Some(keyring) = ctx.keyring.get_untracked() {
-                    let store = ctx.store();
-                    let _ = crate::sync::upkeep::index_from_device(keyring, store).await;
+                    let (store, wraps) = (ctx.store(), role.wraps_keys());
+                    let _ = crate::sync::upkeep::index_from_device(keyring, store, wraps).await;
                 }
             }
         });

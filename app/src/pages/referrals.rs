@@ -6,13 +6,16 @@
 //! - [`parts`]: the status, the timeline and the cancellation the case page shows too;
 //! - [`home`]: the lists of the liaison's and the officer's home pages;
 //! - [`on_case`]: a case's referrals on the case page (`#case-referrals`);
+//! - [`identity`]: the victim's identity a referral shares with the agency's liaison;
 //! - here: the referral page (`#/rujukan/<id>`): what was asked and shared, the timeline,
-//!   and for the liaison of the agency addressed, its answer (accept, decline with a
-//!   reason, the service delivered). Every answer is a `referral_step` saved with its
-//!   outbox entry: it works without signal and shows "not sent yet" until synced.
+//!   and for the liaison of the agency addressed, the victim's identity when the referral
+//!   shares it, and its answer (accept, decline with a reason, the service delivered).
+//!   Every answer is a `referral_step` saved with its outbox entry: it works without
+//!   signal and shows "not sent yet" until synced.
 
 pub mod form;
 pub mod home;
+pub mod identity;
 pub mod logic;
 pub mod on_case;
 pub mod parts;
@@ -26,7 +29,7 @@ use crate::components::record_form::draft::{self, Draft};
 use crate::components::record_form::show_first_error;
 use crate::i18n::{self, tr, use_i18n};
 use crate::pages::cases::CasePage;
-use crate::store::{ListedRecord, Store, StoreError};
+use crate::store::{ListedRecord, LocalRecord, Store, StoreError};
 use gugus_model::activity::{format_date, parse_date};
 use gugus_model::api::Role;
 use gugus_model::referral::Action;
@@ -39,9 +42,20 @@ use logic::{referrals, Referral, SHARED};
 use parts::{save_step, step_draft_key, CancelReferral, ReferralStatus, StepProblem, Timeline};
 use serde_json::Value;
 
-/// The referral `id` with its steps, and its case's id when the device holds its victim
-/// (a liaison's never does).
-async fn load(store: Store, id: String) -> Result<Option<(Referral, Option<String>)>, StoreError> {
+/// What the referral page shows.
+#[derive(Debug, Clone, PartialEq)]
+struct Found {
+    /// The referral with its steps.
+    referral: Referral,
+    /// Its case's id, when the device holds its victim (a liaison's never does).
+    case: Option<String>,
+    /// The victim's identity record (values sealed), when the referral shares it now and
+    /// it has reached the device.
+    identity: Option<LocalRecord>,
+}
+
+/// The referral `id` with its steps, its case and the identity it shares.
+async fn load(store: Store, id: String) -> Result<Option<Found>, StoreError> {
     let Some(listed) = store
         .record(RecordKind::Referral, &id)
         .await?
@@ -62,7 +76,18 @@ async fn load(store: Store, id: String) -> Result<Option<(Referral, Option<Strin
         .filter(|step| text(&step.record.fields, "referral_id") == id)
         .collect();
     records.push(listed);
-    Ok(referrals(&records).pop().map(|referral| (referral, case)))
+    let Some(referral) = referrals(&records).pop() else {
+        return Ok(None);
+    };
+    let identity = match referral.shares_identity() {
+        true => store.identity_of(&victim).await?.map(|i| i.record),
+        false => None,
+    };
+    Ok(Some(Found {
+        referral,
+        case,
+        identity,
+    }))
 }
 
 /// The referral page.
@@ -92,9 +117,7 @@ pub fn ReferralPage(
             <p class="form-error" role="alert">{tr(i18n::REFERRAL_NOT_FOUND)}</p>
         }
         .into_any(),
-        Some(Ok(Some((referral, case)))) => {
-            view! { <ReferralView referral case answer /> }.into_any()
-        }
+        Some(Ok(Some(found))) => view! { <ReferralView found answer /> }.into_any(),
     };
     view! {
         <section class="page referral-page">
@@ -156,8 +179,13 @@ const ASKED: [&str; 6] = [
 const FACTS: [&str; 5] = [SHARED[0], SHARED[1], SHARED[2], SHARED[3], "needs"];
 
 #[component]
-fn ReferralView(referral: Referral, case: Option<String>, answer: AnswerState) -> impl IntoView {
+fn ReferralView(found: Found, answer: AnswerState) -> impl IntoView {
     let ctx = use_ctx();
+    let Found {
+        referral,
+        case,
+        identity,
+    } = found;
     let i18n = use_i18n();
     let id = referral.id().to_owned();
     let status = referral.life.status;
@@ -176,6 +204,9 @@ fn ReferralView(referral: Referral, case: Option<String>, answer: AnswerState) -
         && !referral.refused()
         && !status.is_closed();
     let cancels = role.is_some_and(Role::refers) && referral.allows(Action::Cancel);
+    // The liaison sees the identity the referral shares with it; those who refer see it
+    // on the case page.
+    let sees_identity = role == Some(Role::Liaison) && referral.shares_identity();
     let shared_none = FACTS
         .iter()
         .all(|name| referral.text(name).trim().is_empty());
@@ -191,6 +222,7 @@ fn ReferralView(referral: Referral, case: Option<String>, answer: AnswerState) -
             } else {
                 view! { <dl id="referral-facts" class="record-fields">{rows(&referral, &FACTS)}</dl> }.into_any()
             }}
+            {sees_identity.then(|| view! { <identity::SharedIdentity identity /> })}
             <h2>{tr(i18n::REFERRAL_HISTORY)}</h2>
             <Timeline referral=referral.clone() />
             {answers.then(|| view! { <Answers referral=referral.clone() state=answer /> })}

@@ -346,6 +346,14 @@ impl Api {
         self.get("keys/public?role=supervisor", token).await
     }
 
+    /// `GET /api/v1/keys/public?agency=`: the public keys of agency `code`'s active
+    /// liaisons (issue #19), the readers a referral that shares a victim's identity wraps
+    /// the case's key for.
+    pub async fn liaison_keys(&self, token: &str, code: &str) -> Result<PublicKeys, ApiError> {
+        let code = String::from(js_sys::encode_uri_component(code));
+        self.get(&format!("keys/public?agency={code}"), token).await
+    }
+
     /// `GET /api/v1/keys/recovery`: the recovery key's public half, or `None` before an
     /// admin has made it.
     pub async fn recovery_key(&self, token: &str) -> Result<Option<RecoveryKey>, ApiError> {

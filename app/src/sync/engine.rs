@@ -233,9 +233,13 @@ impl SyncEngine {
         *self.inner.touched.borrow_mut() = Some(BTreeSet::new());
         let store = &self.inner.store;
         let token = &session.token;
-        if session.user.role.holds_keys() {
+        let role = session.user.role;
+        // A liaison holds a key pair (sent from here when its phone made it offline) but
+        // wraps no key for anyone (issue #19).
+        if role.holds_keys() {
+            let (keys, store) = (keyring.clone(), store.clone());
             let share_all =
-                upkeep::before_push(keyring.clone(), store.clone(), token.clone()).await?;
+                upkeep::before_push(keys, store, token.clone(), role.wraps_keys()).await?;
             if share_all {
                 // New readers (or fewer), now or before a sync cut short: every case's
                 // keys are looked at.
@@ -245,8 +249,8 @@ impl SyncEngine {
         self.push_all(token, &keyring).await?;
         self.pull_all(token, keyring.vault()).await?;
         let touched = self.inner.touched.borrow_mut().take();
-        if session.user.role.holds_keys() {
-            let supervisor = session.user.role == gugus_model::api::Role::Supervisor;
+        if role.wraps_keys() {
+            let supervisor = role == gugus_model::api::Role::Supervisor;
             let (keys, store) = (keyring.clone(), store.clone());
             if upkeep::after_pull(keys, store, token.clone(), touched, supervisor).await? {
                 self.push_all(token, &keyring).await?;

@@ -6,15 +6,20 @@
 //! after the pull. Each step is a split point awaited like `pages::on_demand`'s: when its
 //! module cannot be loaded (no signal before the precache finished), the sync stops there
 //! as unreachable and is tried again.
+//!
+//! Only the roles that wrap keys (`Role::wraps_keys`) do this work. An agency's liaison
+//! holds a key pair to open the identities a referral shares with it (issue #19), but
+//! wraps nothing and holds no index key: its sync only sends its pair when the phone made
+//! it offline.
 
-use super::{Api, SyncProblem};
-use crate::keyring::{Directory, Keyring};
+use super::{Api, ApiError, SyncProblem};
+use crate::keyring::{shares, Directory, Keyring};
 use crate::store::Store;
 use gugus_model::sync::Mutation;
 #[cfg(feature = "split")]
 use leptos::wasm_split::wasm_split;
 use leptos::wasm_split::SplitLoaderError;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -38,15 +43,21 @@ fn before_push_split(
     keyring: Keyring,
     store: Store,
     token: String,
+    wraps: bool,
 ) -> Result<Work<bool>, SplitLoaderError> {
     Ok(Box::pin(async move {
         let api = Api::here();
         crate::e2e::send_unsent_keys(&api, &store, &token).await;
+        if !wraps {
+            return Ok(false);
+        }
         let supervisors = api.supervisor_keys(&token).await?;
         let recovery = api.recovery_key(&token).await?;
+        let liaisons = liaisons(&api, &store, &token).await?;
         let directory = Directory {
             supervisors: supervisors.keys,
             recovery,
+            liaisons,
         };
         let before: Option<Directory> = store.key_directory().await?;
         if before.as_ref() != Some(&directory) {
@@ -64,20 +75,43 @@ fn before_push_split(
     }))
 }
 
+/// The liaisons of every agency a referral on the device shares a victim's identity with
+/// now (`keyring::shares`), by agency: one `GET /keys/public?agency=` each, none when no
+/// referral shares one (the usual case). An agency the server no longer knows (400) has
+/// none.
+async fn liaisons(
+    api: &Api,
+    store: &Store,
+    token: &str,
+) -> Result<BTreeMap<String, Vec<gugus_model::e2e::PublicKey>>, SyncProblem> {
+    let mut liaisons = BTreeMap::new();
+    for agency in shares::agencies(&shares::case_shares(store).await?) {
+        let keys = match api.liaison_keys(token, &agency).await {
+            Ok(answer) => answer.keys,
+            Err(ApiError::Server { status: 400, .. }) => Vec::new(),
+            Err(error) => return Err(error.into()),
+        };
+        liaisons.insert(agency, keys);
+    }
+    Ok(liaisons)
+}
+
 /// Before the push: sends the account's key pair if this phone made it offline
-/// (`e2e::send_unsent_keys`), fetches and keeps the readers every new case key is wrapped
-/// for (`keyring::Directory`, so a case key made offline is wrapped for them), and keeps
-/// the task force's index key. Answers whether every case's keys must be shared: the
-/// readers changed, now or before a sync that did not get through.
+/// (`e2e::send_unsent_keys`); then, for a role that wraps keys (`wraps`), fetches and
+/// keeps the readers every new case key is wrapped for (`keyring::Directory`, so a case
+/// key made offline is wrapped for them), and keeps the task force's index key. Answers
+/// whether every case's keys must be shared: the readers changed, now or before a sync
+/// that did not get through.
 pub async fn before_push(
     keyring: Keyring,
     store: Store,
     token: String,
+    wraps: bool,
 ) -> Result<bool, SyncProblem> {
     #[cfg(feature = "split")]
-    let work = before_push_split(keyring, store, token).await;
+    let work = before_push_split(keyring, store, token, wraps).await;
     #[cfg(not(feature = "split"))]
-    let work = before_push_split(keyring, store, token);
+    let work = before_push_split(keyring, store, token, wraps);
     run(work).await
 }
 
@@ -130,7 +164,10 @@ fn after_pull_split(
         let api = Api::here();
         let at = crate::clock::now_rfc3339();
         let mut saved = 0;
-        if touched.as_ref().is_none_or(|cases| !cases.is_empty()) {
+        // The cases asked for, and those a referral shares an identity of (a referral
+        // made since the last sync brings its agency's liaisons no other way).
+        let asked = touched.as_ref().is_none_or(|cases| !cases.is_empty());
+        if asked || !shares::case_shares(&store).await?.is_empty() {
             saved += keyring
                 .share(&store, &api, &token, touched.as_ref(), &at)
                 .await?;
@@ -151,9 +188,10 @@ fn after_pull_split(
     }))
 }
 
-/// After the pull: wraps the case keys this phone holds for whoever may now read the
-/// cases it sent or received records of (every case when `touched` is `None`:
-/// `Keyring::share`), and, on a supervisor's phone, seals the identities the server
+/// After the pull (a role that wraps keys): wraps the case keys this phone holds for
+/// whoever may now read the cases it sent or received records of (every case when
+/// `touched` is `None`), and for the liaisons of the referrals that share a victim's
+/// identity (`Keyring::share`); on a supervisor's phone, seals the identities the server
 /// still keeps in plain text (`Keyring::migrate`). Answers whether that saved anything
 /// to send.
 pub async fn after_pull(
@@ -174,22 +212,32 @@ pub async fn after_pull(
     feature = "split",
     wasm_split(records, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
-fn index_from_device_split(keyring: Keyring, store: Store) -> Result<Work<()>, SplitLoaderError> {
+fn index_from_device_split(
+    keyring: Keyring,
+    store: Store,
+    wraps: bool,
+) -> Result<Work<()>, SplitLoaderError> {
     Ok(Box::pin(async move {
         keyring.warm(&store).await?;
-        keyring.keep_index_key(&store, None).await?;
+        if wraps {
+            keyring.keep_index_key(&store, None).await?;
+        }
         Ok(())
     }))
 }
 
-/// After the pair is open (a login, an unlock), with no signal needed: opens the task
-/// force's index key from the phone's copy (the next sync fetches it), and reads the case
+/// After the pair is open (a login, an unlock), with no signal needed: reads the case
 /// keys wrapped for this account into memory (`Keyring::warm`), so the first identity
-/// opened does not wait for that.
-pub async fn index_from_device(keyring: Keyring, store: Store) -> Result<(), SyncProblem> {
+/// opened does not wait for that, and, for a role that wraps keys (`wraps`), opens the
+/// task force's index key from the phone's copy (the next sync fetches it).
+pub async fn index_from_device(
+    keyring: Keyring,
+    store: Store,
+    wraps: bool,
+) -> Result<(), SyncProblem> {
     #[cfg(feature = "split")]
-    let work = index_from_device_split(keyring, store).await;
+    let work = index_from_device_split(keyring, store, wraps).await;
     #[cfg(not(feature = "split"))]
-    let work = index_from_device_split(keyring, store);
+    let work = index_from_device_split(keyring, store, wraps);
     run(work).await
 }

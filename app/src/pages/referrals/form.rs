@@ -1,8 +1,11 @@
 //! The form of a new referral (`#referral-form`): which agency, which service, why, how
-//! urgent, when, and which facts of the case the agency may see (none unless ticked; each
-//! is copied from the victim or the case as the referral is saved). What is typed is kept
-//! as a draft at every change, so a reload loses nothing; after a decline the form starts
-//! from the declined referral's service and reason, and the new referral names it.
+//! urgent, when, which facts of the case the agency may see (none unless ticked; each
+//! is copied from the victim or the case as the referral is saved), and whether its
+//! liaison may open the victim's identity while the referral is open or accepted
+//! (`#referral-share-identity`, unticked at first; the keys follow at the next sync,
+//! `keyring::shares`). What is typed is kept as a draft at every change, so a reload
+//! loses nothing; after a decline the form starts from the declined referral's service
+//! and reason, and the new referral names it.
 
 use super::logic::{fact, form_defaults, referral_fields, set_referred_on, SHARED};
 use crate::agencies::use_agencies;
@@ -16,6 +19,7 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::pages::cases::CasePage;
 use crate::store::{LocalRecord, Store, StoreError};
 use gugus_model::activity::format_date;
+use gugus_model::referral::SHARE_IDENTITY_FIELD;
 use gugus_model::schema::REFERRAL;
 use gugus_model::vocab::{Vocab, REFERRAL_URGENCIES, SERVICE_TYPES};
 use gugus_model::{FieldError, RecordKind, Text};
@@ -326,6 +330,32 @@ fn FormBody(loaded: Loaded, case_id: String, back: String) -> impl IntoView {
         })
         .collect_view();
 
+    let share_identity = {
+        let toggle = edit.clone();
+        let ticked = move || form.with(|f| f.get(SHARE_IDENTITY_FIELD) == Some(&Value::Bool(true)));
+        view! {
+            <div class="field yes-no referral-share-identity">
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        id="referral-share-identity"
+                        name=SHARE_IDENTITY_FIELD
+                        aria-describedby="referral-share-identity-hint"
+                        prop:checked=ticked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            toggle(Box::new(move |f: &mut Draft| {
+                                f.insert(SHARE_IDENTITY_FIELD.into(), on.into());
+                            }));
+                        }
+                    />
+                    <span>{move || REFERRAL.label(SHARE_IDENTITY_FIELD, i18n.lang()).to_owned()}</span>
+                </label>
+                <p class="hint" id="referral-share-identity-hint">{tr(i18n::REFERRAL_SHARE_IDENTITY_HINT)}</p>
+            </div>
+        }
+    };
+
     let pseudonym = draft::text(&victim.fields, "pseudonym");
     let replaces = previous.map(|p| draft::text(&p.fields, "agency"));
     view! {
@@ -363,6 +393,7 @@ fn FormBody(loaded: Loaded, case_id: String, back: String) -> impl IntoView {
                 {shares}
                 <TextField name="needs" label=label("needs") kind="textarea"
                     value=value("needs") on_input=typed("needs") />
+                {share_identity}
             </fieldset>
             {move || notice.get().map(|text| view! {
                 <p id="form-notice" class="form-error" role="alert">{move || i18n.t(text)}</p>

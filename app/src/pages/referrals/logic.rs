@@ -1,8 +1,9 @@
 //! The pure side of referrals (issue #19): each referral the device holds with its steps,
 //! folded into its life (`gugus_model::referral::life`); the lists of the liaison's and
-//! the officer's home pages; what a new referral copies from its victim and case; the
-//! fields of a referral and of a step as the forms make them; why the server refused one.
-//! Dates come in as arguments: nothing here reads the clock.
+//! the officer's home pages; whose identity a referral shares with its agency now; what a
+//! new referral copies from its victim and case; the fields of a referral and of a step as
+//! the forms make them; why the server refused one. Dates come in as arguments: nothing
+//! here reads the clock.
 
 use crate::components::record_form::draft::{self, Draft};
 use crate::i18n;
@@ -80,6 +81,15 @@ impl Referral {
     pub fn allows(&self, action: Action) -> bool {
         !self.refused() && referral::next(self.life.status, action).is_ok()
     }
+
+    /// Whether the referral shares its victim's identity with the agency's liaison now:
+    /// the officer ticked it, and it is open or accepted (a decline, a delivery or a
+    /// cancellation, one not sent yet included, ends it); never one the server refused.
+    pub fn shares_identity(&self) -> bool {
+        !self.refused()
+            && referral::shares_identity(&self.listed.record.fields)
+            && self.life.status.shares_identity()
+    }
 }
 
 /// A step as a referral's life reads it: `None` for one deleted, refused by the server, or
@@ -132,6 +142,19 @@ pub fn referrals(records: &[ListedRecord]) -> Vec<Referral> {
         .collect();
     out.sort_by(|a, b| (a.text("referred_on"), a.id()).cmp(&(b.text("referred_on"), b.id())));
     out
+}
+
+/// The agencies each victim's identity is shared with now ([`Referral::shares_identity`]),
+/// by victim id: their liaisons may read the victim's case key (`keyring`).
+pub fn identity_shares(referrals: &[Referral]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut shares: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for referral in referrals.iter().filter(|r| r.shares_identity()) {
+        shares
+            .entry(referral.text("victim_id"))
+            .or_default()
+            .insert(referral.text("agency"));
+    }
+    shares
 }
 
 /// The ids of the referrals another one replaces (its `previous_referral`), counting only
@@ -600,6 +623,73 @@ mod tests {
         assert_eq!(age_group(17), "child");
         assert_eq!(age_group(18), "adult");
         assert_eq!(fact("age_group", &Map::new(), &case), None);
+    }
+
+    #[test]
+    fn an_identity_is_shared_while_its_referral_is_open_or_accepted() {
+        let sharing = |id: &str, agency: &str| {
+            let mut listed = referral(id, "2026-11-02", "2026-11-09");
+            listed.record.fields["agency"] = json!(agency);
+            let fields = &mut listed.record.fields;
+            fields.insert(referral::SHARE_IDENTITY_FIELD.into(), json!(true));
+            listed
+        };
+        let mut cancel = step("s5", "r5", 0, "cancel", "2026-11-05");
+        cancel.pending = true;
+        let mut unticked = referral("r6", "2026-11-02", "2026-11-09");
+        let fields = &mut unticked.record.fields;
+        fields.insert(referral::SHARE_IDENTITY_FIELD.into(), json!(false));
+        let records = vec![
+            sharing("r1", "dinsos"),
+            sharing("r2", "uptd_ppa"),
+            step("s2", "r2", 3, "accept", "2026-11-03"),
+            sharing("r3", "rsud"),
+            step("s3", "r3", 4, "decline", "2026-11-03"),
+            sharing("r4", "polres"),
+            step("s4a", "r4", 5, "accept", "2026-11-03"),
+            step("s4b", "r4", 6, "deliver", "2026-11-06"),
+            // Cancelled on this phone, not sent yet: the sharing ends at once.
+            sharing("r5", "kejaksaan"),
+            cancel,
+            unticked,
+            refused(sharing("r7", "bapas"), Problem::InactiveAgency),
+        ];
+        let found = referrals(&records);
+        let live: Vec<&str> = found
+            .iter()
+            .filter(|r| r.shares_identity())
+            .map(Referral::id)
+            .collect();
+        assert_eq!(live, ["r1", "r2"]);
+        let shares = identity_shares(&found);
+        let agencies: Vec<&str> = shares[VICTIM].iter().map(String::as_str).collect();
+        assert_eq!(agencies, ["dinsos", "uptd_ppa"]);
+        assert_eq!(shares.len(), 1);
+        assert!(identity_shares(&referrals(&records[5..])).is_empty());
+    }
+
+    #[test]
+    fn sharing_the_identity_is_kept_only_when_ticked() {
+        let mut form = form_defaults(date!(2026 - 11 - 20), None);
+        for (name, value) in [
+            ("agency", "uptd_ppa"),
+            ("service", "psychosocial"),
+            ("reason", "Trauma berat"),
+            ("urgency", "urgent"),
+        ] {
+            form.insert(name.into(), value.into());
+        }
+        let (victim, case) = (Map::new(), Map::new());
+        let fields = referral_fields(&form, VICTIM, None, &victim, &case);
+        assert!(!fields.contains_key(referral::SHARE_IDENTITY_FIELD));
+        form.insert(referral::SHARE_IDENTITY_FIELD.into(), json!(true));
+        let fields = referral_fields(&form, VICTIM, None, &victim, &case);
+        assert_eq!(fields[referral::SHARE_IDENTITY_FIELD], json!(true));
+        assert!(referral::shares_identity(&fields));
+        assert!(REFERRAL.validate(&fields, date!(2026 - 11 - 20)).is_ok());
+        form.insert(referral::SHARE_IDENTITY_FIELD.into(), json!(false));
+        let fields = referral_fields(&form, VICTIM, None, &victim, &case);
+        assert!(!fields.contains_key(referral::SHARE_IDENTITY_FIELD));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pieces of a referral that the case page and the referral page both show: its status in
-//! words with the "overdue" badge, its timeline (a step the server refused stays on it,
+//! words with the "overdue" badge and, while it shares the victim's identity with the
+//! agency's liaison, "Identitas dibagikan"; its timeline (a step the server refused stays on it,
 //! marked, with the reason), the cancellation (asked twice), and the saving of a step.
 
 use super::logic::{refusal, step_fields, Referral};
@@ -73,8 +74,9 @@ pub async fn save_step(
     }
 }
 
-/// A referral's status in words (`.referral-status[data-status]`), and the "overdue"
-/// badge when it is past its "needed by" date and not closed.
+/// A referral's status in words (`.referral-status[data-status]`), the "overdue" badge
+/// when it is past its "needed by" date and not closed, and `.referral-identity-shared`
+/// while it shares the victim's identity with the agency's liaison (open or accepted).
 #[component]
 pub fn ReferralStatus(
     /// The referral.
@@ -82,11 +84,15 @@ pub fn ReferralStatus(
 ) -> impl IntoView {
     let status = referral.life.status;
     let overdue = referral.overdue(clock::today());
+    let shared = referral.shares_identity();
     view! {
         <span class="referral-status" data-status=status.as_str()>
             {tr(i18n::referral_status(status))}
         </span>
         {overdue.then(|| view! { <span class="badge overdue">{tr(i18n::BADGE_OVERDUE)}</span> })}
+        {shared.then(|| view! {
+            <span class="badge referral-identity-shared">{tr(i18n::REFERRAL_IDENTITY_SHARED)}</span>
+        })}
     }
 }
 
