@@ -6,72 +6,26 @@
 //! envelopes.
 #![forbid(unsafe_code)]
 
-use gugus_app::crypto::Vault;
 use gugus_app::e2e::AccountKeyPair;
 use gugus_app::identity;
-use gugus_app::keyring::{sealed_anew, Directory, Keyring, KeyringError};
+use gugus_app::keyring::{sealed_anew, Directory, KeyringError};
 use gugus_app::store::{PulledPage, Store};
 use gugus_model::e2e::{is_envelope, Envelope, PublicKey, Reader, RecoveryKey, WrappedKey};
 use gugus_model::sync::{PullResponse, RecordState};
 use gugus_model::RecordKind;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::{case_and_victim, fresh, keyring, object, pair};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PASSWORD: &str = "kata-sandi-petugas";
 const NAME: &str = "Siti Aminah";
 const NIK: &str = "3303084501070001";
 const AT: &str = "2026-12-04T03:20:00.000Z";
-
-async fn fresh(name: &str) -> Store {
-    Store::delete_named(name).await.expect("delete");
-    Store::open_named(name).await.expect("open")
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    value.as_object().cloned().expect("object")
-}
-
-async fn pair() -> AccountKeyPair {
-    AccountKeyPair::generate(Uuid::now_v7(), PASSWORD)
-        .await
-        .expect("pair")
-        .0
-}
-
-async fn keyring(pair: &AccountKeyPair) -> Keyring {
-    let (vault, _) = Vault::create(PASSWORD).await.expect("vault");
-    Keyring::new(vault, Some(pair.clone()))
-}
-
-/// A case and its victim saved on `store`: their ids.
-async fn case_and_victim(store: &Store) -> (Uuid, String) {
-    let case = Uuid::now_v7();
-    let victim = Uuid::now_v7().to_string();
-    store
-        .save_record(
-            RecordKind::Case,
-            Some(&case.to_string()),
-            object(json!({"status": "reported"})),
-            "case:new",
-            AT.into(),
-        )
-        .await
-        .expect("case");
-    store
-        .save_record(
-            RecordKind::Victim,
-            Some(&victim),
-            object(json!({"case_id": case, "pseudonym": "S."})),
-            "victim:new",
-            AT.into(),
-        )
-        .await
-        .expect("victim");
-    (case, victim)
-}
 
 /// Every record and outbox entry of `store` as a pull would carry them.
 async fn as_pulled(store: &Store) -> Vec<RecordState> {

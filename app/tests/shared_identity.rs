@@ -7,47 +7,28 @@
 //! identity write makes a new key it does not get.
 #![forbid(unsafe_code)]
 
-use gugus_app::crypto::Vault;
 use gugus_app::e2e::{AccountKeyPair, CaseKey};
 use gugus_app::keyring::shares::case_shares;
-use gugus_app::keyring::{CaseWrappings, Directory, Keyring, KeyringError};
+use gugus_app::keyring::{CaseWrappings, Directory, KeyringError};
 use gugus_app::store::{PulledPage, Store};
 use gugus_app::sync::Api;
 use gugus_model::e2e::{PublicKey, Reader, RecoveryKey, WrappedKey};
 use gugus_model::sync::{PullResponse, RecordState};
 use gugus_model::RecordKind;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::{case_and_victim, fresh, keyring, object, pair};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PASSWORD: &str = "kata-sandi-petugas";
 const AT: &str = "2026-12-05T02:10:00.000Z";
 const AGENCY: &str = "uptd_ppa";
 const ELSEWHERE: &str = "rsud";
-
-async fn fresh(name: &str) -> Store {
-    Store::delete_named(name).await.expect("delete");
-    Store::open_named(name).await.expect("open")
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    value.as_object().cloned().expect("object")
-}
-
-async fn pair() -> AccountKeyPair {
-    AccountKeyPair::generate(Uuid::now_v7(), PASSWORD)
-        .await
-        .expect("pair")
-        .0
-}
-
-async fn keyring(pair: &AccountKeyPair) -> Keyring {
-    let (vault, _) = Vault::create(PASSWORD).await.expect("vault");
-    Keyring::new(vault, Some(pair.clone()))
-}
 
 fn public(pair: &AccountKeyPair) -> PublicKey {
     PublicKey {
@@ -87,35 +68,6 @@ impl People {
             ]),
         }
     }
-}
-
-/// A case and its victim saved on `store`: their ids.
-async fn case_and_victim(store: &Store) -> (Uuid, String) {
-    let case = Uuid::now_v7();
-    let victim = Uuid::now_v7().to_string();
-    let case_fields = object(json!({"status": "reported"}));
-    store
-        .save_record(
-            RecordKind::Case,
-            Some(&case.to_string()),
-            case_fields,
-            "c",
-            AT.into(),
-        )
-        .await
-        .expect("case");
-    let victim_fields = object(json!({"case_id": case, "pseudonym": "S."}));
-    store
-        .save_record(
-            RecordKind::Victim,
-            Some(&victim),
-            victim_fields,
-            "v",
-            AT.into(),
-        )
-        .await
-        .expect("victim");
-    (case, victim)
 }
 
 /// A referral of `victim` to `agency`, sharing the identity when `share`: its id.

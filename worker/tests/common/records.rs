@@ -171,6 +171,42 @@ impl TestServer {
         }
     }
 
+    /// Pulls every page after `cursor`, `limit` records a page: (records, the cursor
+    /// after them).
+    pub async fn pull_after(
+        &self,
+        device: &Device,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> anyhow::Result<(Vec<Value>, Option<String>)> {
+        let mut cursor = cursor;
+        let mut records = Vec::new();
+        loop {
+            let (status, page) = self.pull(device, cursor.as_deref(), Some(limit)).await?;
+            anyhow::ensure!(status == StatusCode::OK, "pull: {status} {page}");
+            records.extend(page["records"].as_array().cloned().unwrap_or_default());
+            cursor = page["cursor"].as_str().map(str::to_owned).or(cursor);
+            if page["more"] != true {
+                return Ok((records, cursor));
+            }
+        }
+    }
+
+    /// A liaison of `agency` made by `admin` through the API, logged in on a new device.
+    pub async fn liaison(
+        &self,
+        admin: &Device,
+        username: &str,
+        agency: &str,
+    ) -> anyhow::Result<Device> {
+        let body = json!({"username": username, "name": format!("Penghubung {agency}"),
+                          "role": "liaison", "agency": agency, "password": crate::common::PASSWORD});
+        let (status, account) = self.post("/users", Some(&admin.token), &body).await?;
+        anyhow::ensure!(status == StatusCode::CREATED, "{account}");
+        let user: gugus_model::api::UserInfo = serde_json::from_value(account)?;
+        self.device(&user).await
+    }
+
     /// The record with this id, as a full pull shows it.
     pub async fn record(&self, device: &Device, id: Uuid) -> anyhow::Result<Option<Value>> {
         let records = self.pull_all(device).await?;

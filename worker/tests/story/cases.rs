@@ -89,25 +89,6 @@ fn sorted(ids: &[Uuid]) -> Vec<String> {
     ids
 }
 
-/// Pulls every page from a cursor: (records, the cursor after them).
-async fn pull_from(
-    server: &TestServer,
-    device: &Device,
-    cursor: Option<String>,
-) -> anyhow::Result<(Vec<Value>, Option<String>)> {
-    let mut cursor = cursor;
-    let mut records = Vec::new();
-    loop {
-        let (status, page) = server.pull(device, cursor.as_deref(), Some(3)).await?;
-        anyhow::ensure!(status == StatusCode::OK, "pull: {status} {page}");
-        records.extend(page["records"].as_array().cloned().unwrap_or_default());
-        cursor = page["cursor"].as_str().map(str::to_owned).or(cursor);
-        if page["more"] != true {
-            return Ok((records, cursor));
-        }
-    }
-}
-
 async fn assign(
     server: &TestServer,
     supervisor: &Device,
@@ -202,9 +183,9 @@ async fn an_officer_sees_and_writes_only_its_own_cases(server: &TestServer) -> a
     );
 
     // Once assigned, the other officer pulls the case and may write it.
-    let (_, before) = pull_from(server, &b, None).await?;
+    let (_, before) = server.pull_after(&b, None, 3).await?;
     assign(server, &supervisor, 1, case_id, &[&b]).await?;
-    let (gained, _) = pull_from(server, &b, before).await?;
+    let (gained, _) = server.pull_after(&b, before, 3).await?;
     assert_eq!(
         ids_of(&gained),
         sorted(&ids),
@@ -250,7 +231,7 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
         .collect();
     server.push(&a, outreach).await?;
     assign(server, &supervisor, 1, case_id, &[&b]).await?;
-    let (seen, cursor) = pull_from(server, &b, None).await?;
+    let (seen, cursor) = server.pull_after(&b, None, 3).await?;
     let activities = 7;
     assert_eq!(seen.len(), ids.len() + activities);
     let seen: Vec<Value> = seen
@@ -260,7 +241,7 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
     assert_eq!(ids_of(&seen), sorted(&ids));
 
     assign(server, &supervisor, 2, case_id, &[]).await?;
-    let (left, cursor) = pull_from(server, &b, cursor).await?;
+    let (left, cursor) = server.pull_after(&b, cursor, 3).await?;
     assert_eq!(ids_of(&left), sorted(&ids), "each record once");
     for record in &left {
         assert_eq!(record["deleted"], true, "{record}");
@@ -276,7 +257,7 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
         })
         .collect();
     assert_eq!(kinds[&ids[3].to_string()], "victim_identity");
-    let (again, _) = pull_from(server, &b, cursor).await?;
+    let (again, _) = server.pull_after(&b, cursor, 3).await?;
     assert!(again.is_empty(), "sent once: {again:?}");
     assert!(
         server
@@ -289,7 +270,7 @@ async fn a_record_that_leaves_scope_is_sent_once_as_deleted(
     // Nor over a first sync of many pages: no page of it names what left the scope
     // before the sync began.
     let phone = server.device(&b.user).await?;
-    let (first_sync, _) = pull_from(server, &phone, None).await?;
+    let (first_sync, _) = server.pull_after(&phone, None, 3).await?;
     assert_eq!(first_sync.len(), activities, "{first_sync:?}");
     assert!(first_sync
         .iter()

@@ -5,8 +5,8 @@
 //! sharing referral is left they leave the liaison's scope.
 
 use crate::common::records::{case, case_key, identity, identity_key, sealed, upsert_of, victim};
-use crate::common::{assert_error, Device, TestServer, PASSWORD};
-use gugus_model::api::{Role, UserInfo};
+use crate::common::{assert_error, Device, TestServer};
+use gugus_model::api::Role;
 use reqwest_native::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -24,12 +24,7 @@ async fn liaison(
     agency: &str,
     fill: u8,
 ) -> anyhow::Result<Device> {
-    let body = json!({"username": username, "name": format!("Penghubung {agency}"),
-                      "role": "liaison", "agency": agency, "password": PASSWORD});
-    let (status, account) = server.post("/users", Some(&admin.token), &body).await?;
-    anyhow::ensure!(status == StatusCode::CREATED, "{account}");
-    let user: UserInfo = serde_json::from_value(account)?;
-    let device = server.device(&user).await?;
+    let device = server.liaison(admin, username, agency).await?;
     let (status, _) = server
         .put("/keys/me", Some(&device.token), &public_pair(fill))
         .await?;
@@ -61,25 +56,6 @@ fn step(referral_id: Uuid, action: &str) -> Value {
         fields["decline_reason"] = json!("not_mandate");
     }
     fields
-}
-
-/// Pulls every page after `cursor`; answers the records and the last cursor.
-async fn pull_after(
-    server: &TestServer,
-    device: &Device,
-    cursor: Option<String>,
-) -> anyhow::Result<(Vec<Value>, Option<String>)> {
-    let mut cursor = cursor;
-    let mut records = Vec::new();
-    loop {
-        let (status, page) = server.pull(device, cursor.as_deref(), Some(1000)).await?;
-        anyhow::ensure!(status == StatusCode::OK, "pull: {status} {page}");
-        records.extend(page["records"].as_array().cloned().unwrap_or_default());
-        cursor = page["cursor"].as_str().map(str::to_owned);
-        if page["more"] != true {
-            return Ok((records, cursor));
-        }
-    }
 }
 
 /// (kind, id, deleted) of pulled records.
@@ -126,7 +102,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         .await?;
     assert!(applied(&answer), "{answer}");
     // The health office's liaison has synced already: its cursor is past the identities.
-    let (before, health_cursor) = pull_after(server, &health, None).await?;
+    let (before, health_cursor) = server.pull_after(&health, None, 1000).await?;
     assert!(
         before.is_empty(),
         "nothing is addressed to it yet: {before:?}"
@@ -162,7 +138,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
 
     // Health pulls on from its cursor: the referral, the first victim's identity (moved to
     // a new version, though the liaison had pulled past it), and the key wrapped for it.
-    let (pulled, health_cursor) = pull_after(server, &health, health_cursor).await?;
+    let (pulled, health_cursor) = server.pull_after(&health, health_cursor, 1000).await?;
     let mut kinds = seen(&pulled);
     kinds.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
@@ -181,7 +157,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         "as the envelopes the phone sent: the server holds no plain name"
     );
     // The police, not shared with, pull their referral alone.
-    let (pulled, _) = pull_after(server, &police, None).await?;
+    let (pulled, _) = server.pull_after(&police, None, 1000).await?;
     assert_eq!(
         seen(&pulled),
         [("referral".into(), json!(to_police), false)]
@@ -211,7 +187,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         )
         .await?;
     assert!(answer["results"][0]["status"] != "rejected", "{answer}");
-    let (pulled, health_cursor) = pull_after(server, &health, health_cursor).await?;
+    let (pulled, health_cursor) = server.pull_after(&health, health_cursor, 1000).await?;
     assert_eq!(
         seen(&pulled),
         [("victim_identity".into(), json!(first_identity), false)]
@@ -246,7 +222,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         )
         .await?;
     assert!(applied(&answer), "{answer}");
-    let (pulled, health_cursor) = pull_after(server, &health, health_cursor).await?;
+    let (pulled, health_cursor) = server.pull_after(&health, health_cursor, 1000).await?;
     assert!(
         pulled.iter().all(|r| r["deleted"] != true),
         "nothing leaves while a sharing referral is live: {pulled:?}"
@@ -316,7 +292,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         )
         .await?;
     assert!(applied(&answer), "{answer}");
-    let (pulled, _) = pull_after(server, &health, health_cursor).await?;
+    let (pulled, _) = server.pull_after(&health, health_cursor, 1000).await?;
     let mut left: Vec<(String, Value, bool)> = seen(&pulled)
         .into_iter()
         .filter(|(_, _, deleted)| *deleted)
@@ -333,7 +309,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         .iter()
         .filter(|r| r["deleted"] == true)
         .all(|r| r["fields"] == json!({})));
-    let (fresh, _) = pull_after(server, &health, None).await?;
+    let (fresh, _) = server.pull_after(&health, None, 1000).await?;
     assert!(
         fresh
             .iter()
@@ -356,7 +332,7 @@ async fn a_shared_identity_reaches_only_the_agency_and_only_while_the_referral_i
         )
         .await?;
     assert!(applied(&answer), "{answer}");
-    let (fresh, _) = pull_after(server, &health, None).await?;
+    let (fresh, _) = server.pull_after(&health, None, 1000).await?;
     let identities = fresh
         .iter()
         .filter(|r| r["kind"] == "victim_identity")

@@ -4,7 +4,7 @@
 
 use crate::common::records::{case, service, upsert_of, victim};
 use crate::common::{assert_error, Device, TestServer, PASSWORD};
-use gugus_model::api::{Role, UserInfo};
+use gugus_model::api::Role;
 use reqwest_native::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -45,21 +45,6 @@ fn refused(code: &str, field: &str, problem: &str) -> (String, String, String) {
 /// An agency's body.
 fn agency(code: &str, name: &str, kind: &str, active: bool) -> Value {
     json!({"code": code, "name_id": name, "name_en": name, "kind": kind, "active": active})
-}
-
-/// A liaison of `agency`, made by `admin` through the API, logged in on a new device.
-async fn liaison(
-    server: &TestServer,
-    admin: &Device,
-    username: &str,
-    agency: &str,
-) -> anyhow::Result<Device> {
-    let body = json!({"username": username, "name": format!("Penghubung {agency}"),
-                      "role": "liaison", "agency": agency, "password": PASSWORD});
-    let (status, account) = server.post("/users", Some(&admin.token), &body).await?;
-    anyhow::ensure!(status == StatusCode::CREATED, "{account}");
-    let user: UserInfo = serde_json::from_value(account)?;
-    server.device(&user).await
 }
 
 /// A referral's fields, of a victim to an agency.
@@ -264,9 +249,9 @@ async fn a_referral_lives_through_its_steps_and_only_its_agency_answers(
     let admin = server.user("admin", Role::Admin).await?;
     let officer = server.user("petugas", Role::Officer).await?;
     let supervisor = server.user("ketua", Role::Supervisor).await?;
-    let shelter = liaison(server, &admin, "uptd", "uptd_ppa").await?;
+    let shelter = server.liaison(&admin, "uptd", "uptd_ppa").await?;
     let shelter_phone = server.device(&shelter.user).await?;
-    let police = liaison(server, &admin, "polres", "police").await?;
+    let police = server.liaison(&admin, "polres", "police").await?;
 
     // The officer refers the victim twice, to two agencies.
     let (case_id, victim_id) = (Uuid::now_v7(), Uuid::now_v7());
@@ -549,8 +534,8 @@ async fn the_per_agency_figures_are_what_the_referrals_imply(
     let officer = server.user("petugas", Role::Officer).await?;
     let supervisor = server.user("ketua", Role::Supervisor).await?;
     let viewer = server.user("bupati", Role::Viewer).await?;
-    let shelter = liaison(server, &admin, "uptd", "uptd_ppa").await?;
-    let police = liaison(server, &admin, "polres", "police").await?;
+    let shelter = server.liaison(&admin, "uptd", "uptd_ppa").await?;
+    let police = server.liaison(&admin, "polres", "police").await?;
     let (case_id, victim_id) = (Uuid::now_v7(), Uuid::now_v7());
     let mut mutations = vec![
         upsert_of("case", 1, case_id, 0, case("33.03.08")),
