@@ -145,7 +145,7 @@ fn check_agency(
 }
 
 /// What the referral rules read and keep up to date through a push (`Work`'s agencies,
-/// `referral_status` and `shares`).
+/// `referral_victims`, `referral_status` and `shares`).
 pub(super) struct Ledger<'a> {
     pub agencies: &'a HashMap<String, bool>,
     pub victims: &'a HashMap<Uuid, Uuid>,
