@@ -26,15 +26,7 @@ async fn an_officer_refers_offline_and_the_agency_answers_on_its_own_phone() -> 
     let data = tempfile::Builder::new()
         .prefix("gugus-e2e-data-")
         .tempdir()?;
-    let worker = Worker::start(data.path())?;
-    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
-    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
-    worker.add_user_of(
-        SHELTER.0,
-        "Penghubung UPTD",
-        ("liaison", "uptd_ppa"),
-        SHELTER.1,
-    )?;
+    let worker = task_force(data.path())?;
     worker.add_user_of(
         POLICE.0,
         "Penghubung Polres",
@@ -52,6 +44,21 @@ async fn an_officer_refers_offline_and_the_agency_answers_on_its_own_phone() -> 
         browser.close().await?;
     }
     outcome
+}
+
+/// The worker, on a store in `data`, with the officer, the supervisor and the UPTD PPA's
+/// liaison.
+fn task_force(data: &std::path::Path) -> Result<Worker> {
+    let worker = Worker::start(data)?;
+    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
+    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
+    worker.add_user_of(
+        SHELTER.0,
+        "Penghubung UPTD",
+        ("liaison", "uptd_ppa"),
+        SHELTER.1,
+    )?;
+    Ok(worker)
 }
 
 /// Syncs `browser` now and waits until nothing waits in its outbox.
@@ -389,15 +396,7 @@ async fn the_home_pages_list_what_waits_for_each_side() -> Result<()> {
     let data = tempfile::Builder::new()
         .prefix("gugus-e2e-data-")
         .tempdir()?;
-    let worker = Worker::start(data.path())?;
-    worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
-    worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
-    worker.add_user_of(
-        SHELTER.0,
-        "Penghubung UPTD",
-        ("liaison", "uptd_ppa"),
-        SHELTER.1,
-    )?;
+    let worker = task_force(data.path())?;
     let browser = Browser::start_phone().await?;
     let outcome = home_lists(&browser, &worker).await;
     if outcome.is_err() {
