@@ -193,6 +193,19 @@ pub fn status_after(actions: impl IntoIterator<Item = Action>) -> Status {
     })
 }
 
+/// Whether a new referral of `victim` may name a stored referral as the declined one it
+/// replaces (`previous_referral`): `previous` is that referral's status and victim, `None`
+/// when no referral has that id.
+pub fn may_replace(
+    previous: Option<(Status, uuid::Uuid)>,
+    victim: uuid::Uuid,
+) -> Result<(), Problem> {
+    match previous {
+        Some((Status::Declined, of)) if of == victim => Ok(()),
+        _ => Err(Problem::NotDeclinedReferral),
+    }
+}
+
 /// Whether a referral is past its "needed by" date on `today` without its service
 /// delivered (and neither declined nor cancelled).
 pub fn is_overdue(life: &Life, needed_by: Date, today: Date) -> bool {
@@ -239,6 +252,28 @@ mod tests {
             assert_eq!(next(Declined, action), Err(Problem::ReferralDeclined));
             assert_eq!(next(Delivered, action), Err(Problem::ReferralDelivered));
             assert_eq!(next(Cancelled, action), Err(Problem::ReferralCancelled));
+        }
+    }
+
+    #[test]
+    fn only_a_declined_referral_of_the_same_victim_is_replaced() {
+        let (victim, other) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        assert_eq!(
+            may_replace(Some((Status::Declined, victim)), victim),
+            Ok(())
+        );
+        for previous in [
+            None,
+            Some((Status::Declined, other)),
+            Some((Status::Open, victim)),
+            Some((Status::Accepted, victim)),
+            Some((Status::Cancelled, victim)),
+        ] {
+            assert_eq!(
+                may_replace(previous, victim),
+                Err(Problem::NotDeclinedReferral),
+                "{previous:?}"
+            );
         }
     }
 

@@ -183,11 +183,16 @@ pub(super) fn check(
             return Err(RejectError::forbidden());
         }
         let new = stored.is_none_or(|stored| stored.deleted);
-        if let Some(previous) = previous_of(&mutation.fields).filter(|_| new) {
-            let victim = schema::parent_id(RecordKind::Referral, &mutation.fields);
-            let declined = statuses.get(&previous) == Some(&Status::Declined);
-            if !declined || victims.get(&previous).copied() != victim {
-                let error = FieldError::new("previous_referral", Problem::NotDeclinedReferral);
+        let victim = schema::parent_id(RecordKind::Referral, &mutation.fields);
+        if let (Some(previous), Some(victim), true) = (previous_of(&mutation.fields), victim, new) {
+            let stored = victims.get(&previous).map(|of| {
+                (
+                    statuses.get(&previous).copied().unwrap_or(Status::Open),
+                    *of,
+                )
+            });
+            if let Err(problem) = referral::may_replace(stored, victim) {
+                let error = FieldError::new("previous_referral", problem);
                 return Err(RejectError::invalid(vec![error]));
             }
         }
