@@ -223,7 +223,12 @@ pub async fn load_stats(browser: &Browser, from: &str, to: &str) -> Result<()> {
     browser.set_value("input[name=from]", from).await?;
     browser.set_value("input[name=to]", to).await?;
     browser.click("#stats-load").await?;
-    browser.wait_for("#stats-table").await?;
+    // The page keeps the last period's figures until the new ones come: wait for these.
+    browser
+        .wait_for(&format!(
+            "#eval-result[data-from=\"{from}\"][data-to=\"{to}\"] #stats-table"
+        ))
+        .await?;
     Ok(())
 }
 

@@ -487,13 +487,14 @@ async fn home_lists(phone: &Browser, worker: &Worker) -> Result<()> {
 
     // The supervisor's table on the phone: the five, one declined, one accepted, overdue.
     app::log_in(phone, SUPERVISOR.0, SUPERVISOR.1).await?;
-    app::load_stats(
-        phone,
-        &app::days_before_today(30),
-        &app::days_before_today(0),
-    )
-    .await?;
-    phone.wait_for("#referral-table").await?;
+    let (from, to) = (app::days_before_today(30), app::days_before_today(0));
+    app::load_stats(phone, &from, &to).await?;
+    // The page opened on the remembered period's table: wait for the one asked for.
+    phone
+        .wait_for(&format!(
+            "#referral-table[data-from=\"{from}\"][data-to=\"{to}\"]"
+        ))
+        .await?;
     let cell = |col: &str| {
         format!("#referral-table tr.referral-row[data-agency=uptd_ppa] td[data-col={col}]")
     };

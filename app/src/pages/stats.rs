@@ -21,6 +21,7 @@ use crate::i18n::{self, tr, use_i18n};
 use crate::sync::engine::online;
 use crate::sync::{Api, ApiError};
 
+use gugus_model::activity::format_date;
 use gugus_model::api::Role;
 use gugus_model::evaluation::csv::{self, Dialect, Table};
 use gugus_model::evaluation::{kecamatan_codes, AreaGroup, Cell, Count, Evaluation};
@@ -404,8 +405,11 @@ fn Dashboard(evaluation: Evaluation, figures: Figures) -> impl IntoView {
         figures.load(ctx);
         gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
     };
+    // The period shown, as data: a test tells it from the period asked for while the
+    // answer to that is still on its way (the page keeps showing the last one meanwhile).
+    let (from, to) = e.with_value(|e| (format_date(e.period.from), format_date(e.period.to)));
     view! {
-        <div id="eval-result">
+        <div id="eval-result" data-from=from data-to=to>
             <p id="stats-period" class="period-text">{move || e.with_value(|e| period_text(e, lang()))}</p>
             <Show when=move || !regency>
                 <button type="button" id="eval-regency" class="link"

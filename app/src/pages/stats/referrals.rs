@@ -12,6 +12,7 @@ use crate::agencies::use_agencies;
 use crate::app::{use_ctx, Ctx};
 use crate::i18n::{self, tr, use_i18n, I18n};
 use crate::sync::Api;
+use gugus_model::activity::format_date;
 use gugus_model::evaluation::csv::Dialect;
 use gugus_model::evaluation::{Cell, Period};
 use gugus_model::referral::figures::{AgencyRow, ReferralTable, TOTAL};
@@ -371,7 +372,8 @@ pub(super) fn ReferralsBlock(period: Period, figures: Figures, regency: bool) ->
                 .into_any(),
                 false => view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.t(words::REFERRALS)>
-                        <table id="referral-table" class="figures">
+                        <table id="referral-table" class="figures"
+                            data-from=format_date(table.period.from) data-to=format_date(table.period.to)>
                             {head(i18n)}
                             {body(table, lang, &name_of)}
                         </table>
