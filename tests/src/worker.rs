@@ -160,17 +160,29 @@ impl Worker {
     /// Runs `gugus-worker generate ARGS` (sample data, `docs/api.md`) on this worker's
     /// store, and answers what it printed.
     pub fn generate(&self, args: &[&str]) -> Result<String> {
+        self.run("generate", args)
+    }
+
+    /// Runs `gugus-worker migrate` on this worker's store, as an operator does before
+    /// starting the instances of a PostgreSQL store (issue #20; [`Worker::spawn`] does it
+    /// first on PostgreSQL).
+    pub fn migrate(&self) -> Result<String> {
+        self.run("migrate", &[])
+    }
+
+    /// Runs `gugus-worker COMMAND ARGS` on this worker's store, and answers what it printed.
+    fn run(&self, command: &str, args: &[&str]) -> Result<String> {
         let output = Command::new(&self.bin)
-            .arg("generate")
+            .arg(command)
             .args(args)
             .env("DATABASE_URL", &self.database_url)
             .current_dir(repo_root())
             .stdin(Stdio::null())
             .output()
-            .context("running gugus-worker generate")?;
+            .with_context(|| format!("running gugus-worker {command}"))?;
         if !output.status.success() {
             bail!(
-                "gugus-worker generate failed ({}): {}{}",
+                "gugus-worker {command} failed ({}): {}{}",
                 output.status,
                 String::from_utf8_lossy(&output.stdout),
                 String::from_utf8_lossy(&output.stderr)
@@ -205,7 +217,12 @@ impl Worker {
         self.spawn()
     }
 
+    /// Starts the process (after `gugus-worker migrate` on PostgreSQL, whose instances
+    /// only check that their store is migrated).
     fn spawn(&mut self) -> Result<()> {
+        if self.database_url.starts_with("postgres") {
+            self.migrate()?;
+        }
         let static_dir = match &self.static_dir {
             Some(dir) => dir.clone(),
             None => repo_root().join("target/gugus-e2e-no-static-dir"),

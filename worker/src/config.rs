@@ -23,6 +23,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// Create the demo accounts and sample activities.
     pub demo: bool,
+    /// Migrate the store at start even on PostgreSQL (`--migrate`): the worker is its
+    /// only instance. SQLite's is always migrated (see [`DatabaseUrl::startup`]).
+    pub migrate: bool,
     /// Trusted proxies and HTTPS.
     pub edge: crate::edge::Edge,
 }
@@ -61,6 +64,20 @@ impl DatabaseUrl {
     }
 
     /// The backend's name, for the log.
+    /// How `serve` opens this store (issue #20): a SQLite file has one worker by
+    /// construction, which migrates it; PostgreSQL may have several instances (or
+    /// functions), so a separate `gugus-worker migrate` migrates it and each instance only
+    /// checks, unless told it is the only one (`only_instance`).
+    pub fn startup(&self, only_instance: bool) -> crate::store::Startup {
+        match (self, only_instance) {
+            (DatabaseUrl::Sqlite(_), _) | (DatabaseUrl::Postgres(_), true) => {
+                crate::store::Startup::Migrate
+            }
+            (DatabaseUrl::Postgres(_), false) => crate::store::Startup::Check,
+        }
+    }
+
+    /// The backend's name.
     pub fn backend(&self) -> &'static str {
         match self {
             DatabaseUrl::Sqlite(_) => "sqlite",

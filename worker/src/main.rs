@@ -60,6 +60,11 @@ struct ServeArgs {
     /// Create the demo accounts and sample activities.
     #[arg(long, env = "GUGUS_DEMO")]
     demo: bool,
+    /// On PostgreSQL, migrate the store at start, as `gugus-worker migrate` does: only
+    /// when this is the store's one instance. Without it, a PostgreSQL store must have
+    /// been migrated (SQLite's always is, by its one worker).
+    #[arg(long, env = "GUGUS_MIGRATE")]
+    migrate: bool,
     /// Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma
     /// separated, e.g. 127.0.0.1,10.0.0.0/8); none by default.
     #[arg(long, env = "GUGUS_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -171,6 +176,7 @@ async fn main() -> ExitCode {
                 database_url: args.database.database_url,
                 static_dir: args.static_dir,
                 demo: args.demo,
+                migrate: args.migrate,
                 edge: gugus_worker::edge::Edge {
                     trusted_proxies: args.trusted_proxies,
                     https: args.https,
@@ -200,7 +206,8 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let store = store::connect(&config.database_url)
+    let startup = config.database_url.startup(config.migrate);
+    let store = store::open(&config.database_url, startup)
         .await
         .with_context(|| format!("cannot open the {} store", config.database_url.backend()))?;
     if config.demo {

@@ -27,6 +27,15 @@ pub enum StoreError {
         #[source]
         source: sqlx::migrate::MigrateError,
     },
+    /// The store was opened without migrating ([`super::Startup::Check`]) and is not
+    /// migrated: a migration, or what a migration fills, is missing.
+    #[error(
+        "the store is not ready for this worker ({missing}): run `gugus-worker migrate` on it first"
+    )]
+    NotMigrated {
+        /// What is missing, in words.
+        missing: String,
+    },
     /// The SQLite file could not be made readable by its owner only.
     #[error("cannot make the database file {path} private (mode 0600)")]
     Private {

@@ -238,11 +238,31 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<model::api::AuditEntry>, StoreError>;
 }
 
+/// What opening a store does to its schema (issue #20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Startup {
+    /// Brings the schema up to date and fills what the migrations add (the fact tables,
+    /// the rollups, the agency list), once, under the writers' lock: `gugus-worker
+    /// migrate`, the operator's commands, and `serve` when it is the only instance.
+    Migrate,
+    /// Changes nothing: the schema must already be up to date and filled, or opening
+    /// fails with [`StoreError::NotMigrated`]. One of several instances on one
+    /// PostgreSQL, and a function's cold start, open the store this way.
+    Check,
+}
+
 /// Opens the store the URL names, creating a SQLite file (and its folder) when missing,
 /// and runs the migrations.
 pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
+    open(url, Startup::Migrate).await
+}
+
+/// Opens the store the URL names, migrating it or only checking that it is migrated.
+pub async fn open(url: &DatabaseUrl, startup: Startup) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match url {
-        DatabaseUrl::Sqlite(url) => Arc::new(sqlite::SqliteStore::connect(url).await?),
-        DatabaseUrl::Postgres(url) => Arc::new(postgres::PostgresStore::connect(url).await?),
+        DatabaseUrl::Sqlite(url) => Arc::new(sqlite::SqliteStore::connect(url, startup).await?),
+        DatabaseUrl::Postgres(url) => {
+            Arc::new(postgres::PostgresStore::connect(url, startup).await?)
+        }
     })
 }

@@ -6,7 +6,8 @@ use super::db::{query, Db};
 use super::rollup::Queries;
 use super::sql;
 use super::sql_store::SqlStore;
-use super::StoreError;
+use super::startup::wanted;
+use super::{Startup, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::str::FromStr;
@@ -22,7 +23,7 @@ pub struct PgBackend;
 
 impl PostgresStore {
     /// Connects to and migrates the database.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, startup: Startup) -> Result<Self, StoreError> {
         // No JIT: compiling a plan costs tens of milliseconds, more than any of the
         // worker's queries (short lookups, and sums over the small rollups) would gain.
         let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
@@ -31,21 +32,25 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        migrate(&pool).await?;
-        SqlStore::open(pool).await
+        match startup {
+            Startup::Migrate => {
+                migrate(&pool).await?;
+                SqlStore::open(pool).await
+            }
+            Startup::Check => SqlStore::checked(pool, &wanted(&MIGRATOR)).await,
+        }
     }
 }
+
+/// The worker's migrations of PostgreSQL.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 /// Brings the schema up to date, unless it is already: a worker that runs as a role
 /// without the right to change the schema (`worker/sql/postgres-worker-role.sql`) starts
 /// on a schema its owner migrated (`gugus-worker migrate`), and is told so otherwise.
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
-    let migrator = sqlx::migrate!("migrations/postgres");
-    let wanted: Vec<(i64, Vec<u8>)> = migrator
-        .iter()
-        .filter(|m| !m.migration_type.is_down_migration())
-        .map(|m| (m.version, m.checksum.to_vec()))
-        .collect();
+    let migrator = &MIGRATOR;
+    let wanted = wanted(migrator);
     // No table yet reads as nothing applied.
     let applied: Vec<(i64, Vec<u8>)> = sqlx::query_as(
         "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version",

@@ -5,7 +5,8 @@ use super::backend::Backend;
 use super::rollup::Queries;
 use super::sql;
 use super::sql_store::SqlStore;
-use super::StoreError;
+use super::startup::wanted;
+use super::{Startup, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::str::FromStr;
@@ -21,7 +22,7 @@ pub struct SqliteBackend;
 
 impl SqliteStore {
     /// Opens (creating file and folder when missing) and migrates the database.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, startup: Startup) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -41,11 +42,27 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        allow_liaison_role(&pool).await?;
-        SqlStore::open(pool).await
+        match startup {
+            Startup::Migrate => {
+                MIGRATOR.run(&pool).await?;
+                allow_liaison_role(&pool).await?;
+                SqlStore::open(pool).await
+            }
+            Startup::Check => {
+                let store = SqlStore::checked(pool.clone(), &wanted(&MIGRATOR)).await?;
+                if !allows_liaison(&mut *pool.acquire().await?).await? {
+                    return Err(StoreError::NotMigrated {
+                        missing: "the users table does not allow the liaison role yet".into(),
+                    });
+                }
+                Ok(store)
+            }
+        }
     }
 }
+
+/// The worker's migrations of SQLite.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// The users table as issue #19 has it: a fifth role, the agency liaison. PostgreSQL's
 /// migration 0018 changes the role's CHECK constraint in place; SQLite cannot, and its

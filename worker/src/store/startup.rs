@@ -12,7 +12,83 @@ use super::StoreError;
 use sqlx::Pool;
 use uuid::Uuid;
 
+/// The migrations a migrator brings, as `_sqlx_migrations` records the applied ones:
+/// (version, checksum), in order.
+pub(super) fn wanted(migrator: &sqlx::migrate::Migrator) -> Vec<(i64, Vec<u8>)> {
+    migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| (m.version, m.checksum.to_vec()))
+        .collect()
+}
+
+/// What [`SqlStore::open`] fills once, by the name it records in `fact_backfills`.
+const FILLS: [(&str, &str); 2] = [
+    (BACKFILL_NAME, "the fact tables are not filled"),
+    (rollup::REBUILD_NAME, "the rollups are not filled"),
+];
+
 impl<B: Backend> SqlStore<B> {
+    /// The store on a database that `gugus-worker migrate` readied ([`super::Startup::Check`]):
+    /// reads, writes nothing and takes no lock, so any number of instances (or a function's
+    /// cold start) may open it at once. Fails with [`StoreError::NotMigrated`] when a
+    /// migration this worker has is not applied (or differs), or what one fills is not.
+    pub(super) async fn checked(
+        pool: Pool<B::DB>,
+        wanted: &[(i64, Vec<u8>)],
+    ) -> Result<Self, StoreError> {
+        let store = SqlStore { pool };
+        // No table yet reads as nothing applied (and, on PostgreSQL, ends the transaction:
+        // the fills are read in another).
+        let mut tx = B::begin_read(&store.pool).await?;
+        let applied: Vec<(i64, Vec<u8>)> = tx
+            .fetch_all(query(
+                "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version",
+            ))
+            .await
+            .unwrap_or_default();
+        drop(tx);
+        if applied != wanted {
+            let last = |list: &[(i64, Vec<u8>)]| list.last().map_or(0, |(v, _)| *v);
+            let missing = match wanted.iter().find(|m| !applied.contains(m)) {
+                Some((version, _)) if applied.iter().any(|(v, _)| v == version) => {
+                    format!("migration {version} was applied from a different file")
+                }
+                Some((version, _)) => format!(
+                    "migration {version} is not applied; the newest applied is {} of {}",
+                    last(&applied),
+                    last(wanted)
+                ),
+                None => format!(
+                    "the database has migration {} and this worker knows only up to {}: \
+                     it is older than the database",
+                    last(&applied),
+                    last(wanted)
+                ),
+            };
+            return Err(StoreError::NotMigrated { missing });
+        }
+        let mut tx = B::begin_read(&store.pool).await?;
+        let done: Vec<(String,)> = tx
+            .fetch_all(query("SELECT name FROM fact_backfills"))
+            .await?;
+        for (name, missing) in FILLS {
+            if !done.iter().any(|(n,)| n == name) {
+                return Err(StoreError::NotMigrated {
+                    missing: missing.into(),
+                });
+            }
+        }
+        let (agencies,): (i64,) = tx.fetch_one(query("SELECT COUNT(*) FROM agencies")).await?;
+        tx.commit().await?;
+        if agencies == 0 {
+            return Err(StoreError::NotMigrated {
+                missing: "the agency list is not seeded".into(),
+            });
+        }
+        Ok(store)
+    }
+
     /// The store on a migrated database: fills the facts and the rollups from the records
     /// stored before they existed, once.
     pub(super) async fn open(pool: Pool<B::DB>) -> Result<Self, StoreError> {

@@ -160,9 +160,10 @@ impl TestServer {
     }
 
     /// Another worker over the same database reached by `url` (another role's, say); it
-    /// stops when dropped.
+    /// stops when dropped. It opens the store as one of several instances does (issue
+    /// #20): checking that it is migrated, changing nothing.
     pub async fn process_at(&self, url: &str) -> anyhow::Result<TestServer> {
-        let store = store::connect(&DatabaseUrl::parse(url)?).await?;
+        let store = store::open(&DatabaseUrl::parse(url)?, store::Startup::Check).await?;
         let (base, shutdown) = serve(store.clone()).await?;
         Ok(TestServer {
             base,

@@ -18,5 +18,6 @@ mod push;
 mod referral_sharing;
 mod referrals;
 mod roles;
+mod startup;
 mod stats;
 mod users;
