@@ -75,7 +75,7 @@ test-native: ## unit and integration tests of model and worker (PostgreSQL: GUGU
 	$(CARGO) test --workspace --exclude gugus-app --exclude gugus-e2e --locked
 
 # Examples schemathesis generates per operation and caller (scripts/schemathesis.sh).
-API_CHECK_EXAMPLES ?= 20
+API_CHECK_EXAMPLES ?= 10
 
 api-check: ## fuzz the worker against its OpenAPI description with schemathesis, per role
 	MAX_EXAMPLES=$(API_CHECK_EXAMPLES) scripts/schemathesis.sh

@@ -6,7 +6,7 @@
 # schema) and none may be a 5xx. Exits non-zero on any failure.
 #
 #   scripts/schemathesis.sh                 build target/debug/gugus-worker, then run
-#   MAX_EXAMPLES=25 scripts/schemathesis.sh more examples per operation (default 8)
+#   MAX_EXAMPLES=25 scripts/schemathesis.sh more examples per operation (default 20; make api-check: 10)
 #   SEED=1 scripts/schemathesis.sh          the same examples again
 #   KEEP=1 scripts/schemathesis.sh          keep the store, the worker's log and the reports
 #
