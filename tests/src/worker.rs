@@ -55,6 +55,46 @@ impl Worker {
         Ok(worker)
     }
 
+    /// Runs `gugus-worker serve` on `database_url` as an operator would before migrating
+    /// it (no `gugus-worker migrate` first, no `--migrate`), expecting it to refuse: its
+    /// exit status and what it printed on stderr. A worker that serves instead is killed
+    /// after the start timeout, and that is an error.
+    pub fn refused_serving(database_url: &str) -> Result<(std::process::ExitStatus, String)> {
+        let mut child = Command::new(worker_binary()?)
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--database-url",
+                database_url,
+            ])
+            .env_remove("GUGUS_DEMO")
+            .env_remove("GUGUS_MIGRATE")
+            .current_dir(repo_root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting gugus-worker serve")?;
+        let deadline = std::time::Instant::now() + START_TIMEOUT;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if std::time::Instant::now() >= deadline {
+                child.kill()?;
+                child.wait()?;
+                bail!("gugus-worker serve kept running on {database_url}: it did not refuse");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        if let Some(mut pipe) = child.stderr.take() {
+            pipe.read_to_string(&mut stderr)?;
+        }
+        Ok((status, stderr))
+    }
+
     /// Like [`Worker::start`], over `database_url` (`sqlite://PATH` or `postgres://...`).
     pub fn start_on(database_url: &str) -> Result<Worker> {
         Worker::serving(database_url, None)

@@ -18,6 +18,7 @@ mod first_screen;
 mod identity_sharing;
 mod logout_and_second_user;
 mod logout_offline;
+mod migrate;
 mod officer_forms;
 mod offline_pages;
 mod recovery_key;
