@@ -63,7 +63,6 @@ impl DatabaseUrl {
         }
     }
 
-    /// The backend's name, for the log.
     /// How `serve` opens this store (issue #20): a SQLite file has one worker by
     /// construction, which migrates it; PostgreSQL may have several instances (or
     /// functions), so a separate `gugus-worker migrate` migrates it and each instance only
@@ -77,7 +76,7 @@ impl DatabaseUrl {
         }
     }
 
-    /// The backend's name.
+    /// The backend's name, for the log.
     pub fn backend(&self) -> &'static str {
         match self {
             DatabaseUrl::Sqlite(_) => "sqlite",
