@@ -239,20 +239,25 @@ impl Browser {
         .await
     }
 
-    /// The visible text of the element `selector`, once it is there.
+    /// The visible text of the element `selector`, once it is there. Found and read in
+    /// one try: an element the page re-renders between the two (a stale reference) is
+    /// looked for again.
     pub async fn text(&self, selector: &str) -> Result<String> {
-        Ok(self
-            .wait_for(selector)
-            .await?
-            .text()
-            .await?
-            .trim()
-            .to_string())
+        poll(&format!("the text of `{selector}`"), || async {
+            let element = self.client.find(Locator::Css(selector)).await?;
+            Ok(Some(element.text().await?.trim().to_string()))
+        })
+        .await
     }
 
-    /// An attribute of the element `selector`, once it is there.
+    /// An attribute of the element `selector`, once it is there (found and read in one
+    /// try, as [`Browser::text`]).
     pub async fn attr(&self, selector: &str, name: &str) -> Result<Option<String>> {
-        Ok(self.wait_for(selector).await?.attr(name).await?)
+        poll(&format!("`{name}` of `{selector}`"), || async {
+            let element = self.client.find(Locator::Css(selector)).await?;
+            Ok(Some(element.attr(name).await?))
+        })
+        .await
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) in the page.
