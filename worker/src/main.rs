@@ -149,8 +149,22 @@ fn parse_role(text: &str) -> Result<Role, String> {
         .ok_or_else(|| "the role must be officer, supervisor, viewer, admin or liaison".into())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before the runtime starts its threads (src/memory.rs).
+    let tuned = gugus_worker::memory::tune();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run(tuned)),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(tuned: bool) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
@@ -158,6 +172,9 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    if !tuned {
+        tracing::warn!("the allocator did not take its memory limits (src/memory.rs)");
+    }
     let cli = Cli::parse();
     match gugus_model::clock::pin_from_env() {
         Ok(Some(at)) => {

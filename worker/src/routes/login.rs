@@ -172,17 +172,42 @@ async fn verify(
         None => None,
     };
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    let verified =
-        tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
-            .await
-            .map_err(ApiError::internal)?;
+    let (verified, password) = auth::password_work(move || {
+        let verified = auth::verify_password(&password, hash.as_deref());
+        (verified, password)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     let refused = |account: Option<Uuid>, outcome| Verified::Refused { account, outcome };
     Ok(match credentials {
-        Some(c) if verified && c.active => Verified::User(c.user),
+        Some(c) if verified && c.active => {
+            if auth::needs_rehash(&c.password_hash) {
+                rehash(state, c.user.id, c.password_hash, password).await;
+            }
+            Verified::User(c.user)
+        }
         Some(c) if verified => refused(Some(c.user.id), "inactive"),
         Some(c) => refused(Some(c.user.id), "wrong_password"),
         None => refused(None, "unknown_account"),
     })
+}
+
+/// Replaces an earlier build's hash of the password just checked by one at today's
+/// settings ([`auth::needs_rehash`]), unless the password changed meanwhile. The login
+/// goes on when this fails: the old hash still works, and the next login tries again.
+async fn rehash(state: &AppState, user_id: Uuid, old_hash: String, password: String) {
+    let new_hash = match auth::password_work(move || auth::hash_password(&password)).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(error)) => return tracing::warn!(%error, "cannot rehash a password"),
+        Err(error) => return tracing::warn!(%error, "cannot rehash a password"),
+    };
+    if let Err(error) = state
+        .store
+        .rehash_password(user_id, &old_hash, &new_hash)
+        .await
+    {
+        tracing::warn!(%error, "cannot store a password's new hash");
+    }
 }
 
 /// A login attempt, as the audit trail records it.

@@ -82,6 +82,15 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError>;
+    /// Replaces an account's password hash `old_hash` by `new_hash`, the same password at
+    /// other hashing settings; sessions and keys are untouched. `false` when the account's
+    /// hash is no longer `old_hash` (its password changed meanwhile): nothing is written.
+    async fn rehash_password(
+        &self,
+        user_id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError>;
     /// A user's own password change, in one transaction: sets the hash; relocks the
     /// account's live key pair when `keys` is given (it must have the live pair's public
     /// key); ends every other session of the account (`keep` is the hash of the session's

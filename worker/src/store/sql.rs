@@ -57,6 +57,12 @@ pub(super) const SET_USER_ACTIVE: &str =
 pub(super) const SET_PASSWORD: &str =
     "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
 
+/// Replaces a password's hash by the same password hashed at today's settings, only while
+/// the hash is still the one checked (a password changed meanwhile wins). Not a change of
+/// the account: `updated_at` stays.
+pub(super) const REHASH_PASSWORD: &str =
+    "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2";
+
 /// Ends a session.
 pub(super) const REVOKE_SESSION: &str =
     "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL";

@@ -234,6 +234,22 @@ impl<B: Backend> Store for SqlStore<B> {
         Ok(found)
     }
 
+    async fn rehash_password(
+        &self,
+        user_id: Uuid,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = B::begin_write(&self.pool).await?;
+        let set = query(sql::REHASH_PASSWORD)
+            .bind(user_id)
+            .bind(old_hash)
+            .bind(new_hash);
+        let replaced = tx.execute(set).await? > 0;
+        tx.commit().await?;
+        Ok(replaced)
+    }
+
     async fn change_own_password(
         &self,
         user_id: Uuid,

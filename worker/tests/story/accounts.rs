@@ -16,6 +16,7 @@ crate::on_both_backends!(
     one_address_guessing_many_usernames_is_rate_limited,
     a_login_not_sent_as_json_is_refused_before_any_password_check,
     a_burst_of_wrong_logins_on_two_workers_gets_no_more_checks_than_the_limit,
+    an_earlier_builds_password_hash_is_replaced_at_the_next_login,
 );
 
 async fn login_and_tokens(server: &TestServer) -> anyhow::Result<()> {
@@ -241,5 +242,57 @@ async fn a_burst_of_wrong_logins_on_two_workers_gets_no_more_checks_than_the_lim
     let right = json!({"username": "petugas", "password": PASSWORD, "device_id": Uuid::now_v7()});
     let answer = server.post("/login", None, &right).await?;
     assert_eq!(answer.0, StatusCode::TOO_MANY_REQUESTS, "{}", answer.1);
+    Ok(())
+}
+
+/// Passwords hashed by an earlier build (argon2id at 19 MiB and 2 passes) still log in,
+/// and the login replaces the hash by one at today's settings (9 MiB, 4 passes), which
+/// then logs in too; a wrong password replaces nothing. The replacement only takes the
+/// hash it checked: a password changed meanwhile stays.
+async fn an_earlier_builds_password_hash_is_replaced_at_the_next_login(
+    server: &TestServer,
+) -> anyhow::Result<()> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let user = server.add_user("lama", Role::Officer).await?;
+    let salt = SaltString::generate(&mut OsRng);
+    let earlier = argon2::Argon2::default()
+        .hash_password(PASSWORD.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    assert!(earlier.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    server
+        .raw_sql(&format!(
+            "UPDATE users SET password_hash = '{earlier}' WHERE username = 'lama'"
+        ))
+        .await?;
+    let stored = |server: &TestServer| {
+        let store = server.store.clone();
+        async move {
+            let credentials = store.user_credentials("lama").await?;
+            anyhow::Ok(credentials.map(|c| c.password_hash).unwrap_or_default())
+        }
+    };
+    let login = |password: &str| json!({"username": "lama", "password": password, "device_id": Uuid::now_v7()});
+
+    let (status, _) = server.post("/login", None, &login("salah-sandi-lama")).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(stored(server).await?, earlier, "a wrong password replaces nothing");
+
+    server.device(&user).await?;
+    let rehashed = stored(server).await?;
+    assert!(
+        rehashed.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"),
+        "{rehashed}"
+    );
+    server.device(&user).await?;
+    assert_eq!(stored(server).await?, rehashed, "a current hash stays");
+
+    // A replacement computed from a hash that is no longer the account's writes nothing.
+    let replaced = server
+        .store
+        .rehash_password(user.id, &earlier, "$argon2id$v=19$m=9216,t=4,p=1$c2FsdA$aGFzaA")
+        .await?;
+    assert!(!replaced);
+    assert_eq!(stored(server).await?, rehashed);
     Ok(())
 }
