@@ -336,9 +336,9 @@ impl Browser {
     /// Runs `journey` on this browser, then closes it. When the journey fails, the screen
     /// is kept as `failed-<name>.png` (see [`Browser::save_screenshot`]) and the browser's
     /// console is printed beside the error.
-    pub async fn run<F>(self, name: &str, journey: F) -> Result<()>
+    pub async fn run<F, T>(self, name: &str, journey: F) -> Result<T>
     where
-        F: AsyncFnOnce(&Browser) -> Result<()>,
+        F: AsyncFnOnce(&Browser) -> Result<T>,
     {
         let outcome = journey(&self).await;
         if outcome.is_err() {

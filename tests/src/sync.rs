@@ -184,6 +184,65 @@ pub fn push_body(device_id: Uuid, mutations: &[Value]) -> Vec<u8> {
     serde_json::to_vec(&body).expect("JSON values serialise")
 }
 
+/// Now on the one clock (`GUGUS_NOW` pins it), as a mutation's `at`.
+pub fn now_rfc3339() -> Result<String> {
+    Ok(gugus_model::clock::now().format(&time::format_description::well_known::Rfc3339)?)
+}
+
+/// A victim as [`push_case_and_victim`] makes it: pseudonym and age.
+#[derive(Debug, Clone, Copy)]
+pub struct Victim<'a> {
+    /// The victim's pseudonym.
+    pub pseudonym: &'a str,
+    /// Age in years.
+    pub age: u32,
+}
+
+/// Where [`push_case_and_victim`]'s case happened.
+pub const CASE_KECAMATAN: &str = "33.03.08";
+/// See [`CASE_KECAMATAN`].
+pub const CASE_DESA: &str = "33.03.08.2001";
+
+/// A case (a fake job offer, reported to the hotline 14 days ago in [`CASE_DESA`]) and its
+/// victim (consent the day after), no identity, as another device of
+/// `officer` sends them: mutations `first_id` and `first_id + 1`, at now on the one clock.
+/// Their ids (case, victim).
+pub async fn push_case_and_victim(
+    api: &Api,
+    officer: &Device,
+    first_id: u64,
+    victim: Victim<'_>,
+) -> Result<(Uuid, Uuid)> {
+    let (case, victim_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let at = now_rfc3339()?;
+    let (reported, consent) = (
+        crate::app::days_before_today(14),
+        crate::app::days_before_today(13),
+    );
+    let created = [
+        json!({"id": first_id, "kind": "case", "record_id": case, "op": "upsert",
+               "base_version": 0, "at": at,
+               "fields": {"date_reported": reported, "source": "hotline", "status": "reported",
+                          "kecamatan": CASE_KECAMATAN, "desa": CASE_DESA, "modus": "fake_job_offer",
+                          "summary": "Dijanjikan kerja di pabrik"}}),
+        json!({"id": first_id + 1, "kind": "victim", "record_id": victim_id, "op": "upsert",
+               "base_version": 0, "at": at,
+               "fields": {"case_id": case, "pseudonym": victim.pseudonym, "sex": "female",
+                          "age": victim.age, "kecamatan": CASE_KECAMATAN, "desa": CASE_DESA,
+                          "consent": true, "consent_date": consent}}),
+    ];
+    let answer = api
+        .push(officer, push_body(officer.device_id, &created))
+        .await?;
+    let statuses = statuses(&answer.body)?;
+    ensure!(
+        statuses.iter().all(|(_, status, _)| status == "applied"),
+        "the case and victim: {}",
+        answer.body
+    );
+    Ok((case, victim_id))
+}
+
 /// Mutation `id` of a device: an upsert creating activity `record_id` with `fields`.
 pub fn create_activity(id: u64, record_id: Uuid, fields: &Value) -> Value {
     json!({

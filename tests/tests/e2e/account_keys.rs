@@ -26,15 +26,10 @@ async fn an_officers_key_pair_is_made_at_login_and_replaced_after_a_reset() -> R
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
     worker.add_user(VIEWER.0, "Bupati", "viewer", VIEWER.1)?;
     worker.add_user(ADMIN.0, "Admin", "admin", ADMIN.1)?;
-    let phone = Browser::start().await?;
-    let outcome = journey(&phone, &worker).await;
-    if outcome.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    outcome
+    Browser::start()
+        .await?
+        .run("account-keys", async |phone| journey(phone, &worker).await)
+        .await
 }
 
 /// The caller's key pair as the server holds it (`None` before the first).

@@ -36,25 +36,20 @@ async fn admin_manages_an_officer_and_the_supervisor_reads_the_audit_trail() -> 
     // A case the supervisor recorded on its own device, already on the server.
     let case_id = push_case(&api).await?;
 
-    let phone = Browser::start().await?;
-    let admin = admin_journey(&phone, &worker, &api, case_id).await;
-    if admin.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("admin's browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
+    let admin = Browser::start()
+        .await?
+        .run("admin-and-audit-admin", async |phone| {
+            admin_journey(phone, &worker, &api, case_id).await
+        })
+        .await;
     admin?;
 
-    let desk = Browser::start().await?;
-    let supervisor = supervisor_journey(&desk, &worker.base_url()).await;
-    if supervisor.is_err() {
-        if let Ok(log) = desk.console_log().await {
-            eprintln!("supervisor's browser console:\n{log}");
-        }
-    }
-    desk.close().await?;
-    supervisor
+    Browser::start()
+        .await?
+        .run("admin-and-audit-supervisor", async |desk| {
+            supervisor_journey(desk, &worker.base_url()).await
+        })
+        .await
 }
 
 /// The supervisor pushes one case over HTTP; answers its id.

@@ -66,14 +66,12 @@ async fn an_officer_records_a_whole_case_offline_and_only_its_scope_sees_it() ->
     })
     .await?;
 
-    let phone = Browser::start().await?;
-    let journey = officer_journey(&phone, &mut worker).await;
-    if journey.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("officer's browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
+    let journey = Browser::start()
+        .await?
+        .run("case-journey-officer", async |phone| {
+            officer_journey(phone, &mut worker).await
+        })
+        .await;
     let ids = journey?;
 
     let held: BTreeMap<String, Value> = api

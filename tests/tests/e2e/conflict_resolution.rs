@@ -50,14 +50,12 @@ async fn the_officer_keeps_their_value_with_one_tap() -> Result<()> {
     let (status, _) = push(&api, &laptop, venue(2, id, v1, "Masjid desa")).await?;
     ensure!(status == "conflict", "the officer's change: {status}");
 
-    let phone = Browser::start().await?;
-    let journey = settle_on_the_phone(&phone, &worker.base_url(), id).await;
-    if journey.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("officer's browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
+    let journey = Browser::start()
+        .await?
+        .run("conflict-resolution-officer", async |phone| {
+            settle_on_the_phone(phone, &worker.base_url(), id).await
+        })
+        .await;
     journey?;
 
     let record = api

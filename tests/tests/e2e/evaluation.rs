@@ -90,25 +90,20 @@ async fn journeys(worker: Worker) -> Result<()> {
     ])?;
     let api = Api::new(&worker.api_url(), Duration::from_secs(30))?;
 
-    let desk = Browser::start().await?;
-    let supervisor = supervisor_journey(&desk, &worker, &api).await;
-    if supervisor.is_err() {
-        if let Ok(log) = desk.console_log().await {
-            eprintln!("supervisor's browser console:\n{log}");
-        }
-    }
-    desk.close().await?;
+    let supervisor = Browser::start()
+        .await?
+        .run("evaluation-supervisor", async |desk| {
+            supervisor_journey(desk, &worker, &api).await
+        })
+        .await;
     supervisor?;
 
-    let phone = Browser::start_phone().await?;
-    let viewer = viewer_journey(&phone, &worker, &api).await;
-    if viewer.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("viewer's browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    viewer
+    Browser::start_phone()
+        .await?
+        .run("evaluation-viewer", async |phone| {
+            viewer_journey(phone, &worker, &api).await
+        })
+        .await
 }
 
 /// Asks the page for a calendar year and an area.

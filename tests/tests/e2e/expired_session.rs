@@ -43,15 +43,12 @@ async fn an_ended_session_loses_nothing_and_asks_for_the_password_only_to_sync()
     let worker = Worker::start(data.path())?;
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
     worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
-    let phone = Browser::start().await?;
-    let outcome = journey(&phone, &worker).await;
-    if outcome.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("officer's browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    outcome
+    Browser::start()
+        .await?
+        .run("expired-session-officer", async |phone| {
+            journey(phone, &worker).await
+        })
+        .await
 }
 
 async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {

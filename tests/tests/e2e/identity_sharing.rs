@@ -28,7 +28,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Context, Result};
-use gugus_e2e::sync::{push_body, Api, Device};
+use gugus_e2e::sync::{now_rfc3339, push_body, push_case_and_victim, Api, Device, Victim};
 use gugus_e2e::{app, poll, timeout, Browser, Worker};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -133,6 +133,7 @@ async fn assign(
     mutation_id: u64,
     officers: &[Uuid],
 ) -> Result<()> {
+    let at = now_rfc3339()?;
     let held = records(api, supervisor).await?;
     let version = held
         .iter()
@@ -142,7 +143,7 @@ async fn assign(
     let edit = json!({
         "id": mutation_id, "kind": "case", "record_id": case, "op": "upsert",
         "base_version": version, "fields": {"assigned_officers": officers},
-        "at": "2026-12-04T03:00:00Z",
+        "at": at,
     });
     let answer = api
         .push(supervisor, push_body(supervisor.device_id, &[edit]))
@@ -196,26 +197,16 @@ async fn duplicate_nik_is_flagged(
         .as_str()
         .context("a NIK index")?;
     ensure!(index.len() == 32 && !index.contains(NIK), "{index}");
-    let (case, victim) = (Uuid::now_v7(), Uuid::now_v7());
-    let created = [
-        json!({"id": 3, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:10:00Z",
-               "fields": {"date_reported": "2026-11-22", "source": "hotline", "status": "reported",
-                          "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer"}}),
-        json!({"id": 4, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:10:00Z",
-               "fields": {"case_id": case, "pseudonym": "D.", "sex": "female", "age": 22,
-                          "kecamatan": "33.03.08", "desa": "33.03.08.2001",
-                          "consent": true, "consent_date": "2026-11-22"}}),
-    ];
-    let answer = api
-        .push(officer, push_body(officer.device_id, &created))
-        .await?;
-    ensure!(
-        answer.body["results"][1]["status"] == "applied",
-        "{}",
-        answer.body
-    );
+    let (case, victim) = push_case_and_victim(
+        api,
+        officer,
+        3,
+        Victim {
+            pseudonym: "D.",
+            age: 22,
+        },
+    )
+    .await?;
     sync(phone).await?;
     phone
         .goto(&format!(
@@ -287,27 +278,16 @@ async fn case_with_identity(
     officer: &Device,
     phone: &Browser,
 ) -> Result<(Uuid, Uuid)> {
-    let (case, victim) = (Uuid::now_v7(), Uuid::now_v7());
-    let created = [
-        json!({"id": 1, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:00:00Z",
-               "fields": {"date_reported": "2026-11-20", "source": "hotline", "status": "reported",
-                          "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer",
-                          "summary": "Dijanjikan kerja di pabrik"}}),
-        json!({"id": 2, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:00:00Z",
-               "fields": {"case_id": case, "pseudonym": "D. L.", "sex": "female", "age": 22,
-                          "kecamatan": "33.03.08", "desa": "33.03.08.2001",
-                          "consent": true, "consent_date": "2026-11-21"}}),
-    ];
-    let answer = api
-        .push(officer, push_body(officer.device_id, &created))
-        .await?;
-    ensure!(
-        answer.body["results"][1]["status"] == "applied",
-        "{}",
-        answer.body
-    );
+    let (case, victim) = push_case_and_victim(
+        api,
+        officer,
+        1,
+        Victim {
+            pseudonym: "D. L.",
+            age: 22,
+        },
+    )
+    .await?;
     sync(phone).await?;
     let identity_form = format!(
         "{}#/kasus/{case}/korban/{victim}/identitas",
@@ -711,15 +691,12 @@ async fn a_supervisors_browser_seals_the_identities_an_older_store_kept_in_plain
     let mut worker = Worker::start(data.path())?;
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
     worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
-    let desk = Browser::start().await?;
-    let outcome = migrating(&desk, &mut worker, data.path()).await;
-    if outcome.is_err() {
-        if let Ok(log) = desk.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    desk.close().await?;
-    outcome
+    Browser::start()
+        .await?
+        .run("identity-sharing", async |desk| {
+            migrating(desk, &mut worker, data.path()).await
+        })
+        .await
 }
 
 async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) -> Result<()> {
@@ -727,6 +704,7 @@ async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) 
     let api = Api::new(&worker.api_url(), timeout())?;
     let officer = api.login(OFFICER.0, OFFICER.1).await?;
     let (case, victim, identity) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let at = now_rfc3339()?;
     // An envelope under a key wrapped for nobody here: the worker takes it.
     let key_id = Uuid::now_v7();
     let envelope = format!(
@@ -737,21 +715,21 @@ async fn migrating(desk: &Browser, worker: &mut Worker, data: &std::path::Path) 
     );
     let created = [
         json!({"id": 1, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:00:00Z",
-               "fields": {"date_reported": "2026-11-20", "source": "hotline", "status": "reported",
+               "at": at,
+               "fields": {"date_reported": app::days_before_today(14), "source": "hotline", "status": "reported",
                           "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer"}}),
         json!({"id": 2, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:00:00Z",
+               "at": at,
                "fields": {"case_id": case, "pseudonym": "K. W.", "sex": "female", "age": 30,
                           "kecamatan": "33.03.08", "desa": "33.03.08.2001",
-                          "consent": true, "consent_date": "2026-11-21"}}),
+                          "consent": true, "consent_date": app::days_before_today(13)}}),
         json!({"id": 3, "kind": "case_key", "record_id": Uuid::now_v7(), "op": "upsert",
-               "base_version": 0, "at": "2026-12-04T02:00:00Z",
+               "base_version": 0, "at": at,
                "fields": {"case_id": case, "key_id": key_id, "reader": Uuid::now_v7(),
                           "ephemeral": format!("04{}", "5a".repeat(64)),
                           "nonce": "01".repeat(12), "wrapped": "ee".repeat(48)}}),
         json!({"id": 4, "kind": "victim_identity", "record_id": identity, "op": "upsert",
-               "base_version": 0, "at": "2026-12-04T02:00:00Z",
+               "base_version": 0, "at": at,
                "fields": {"victim_id": victim, "full_name": envelope}}),
     ];
     let answer = api

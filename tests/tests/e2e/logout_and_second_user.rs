@@ -32,15 +32,12 @@ async fn logout_warns_then_wipes_and_the_next_officer_sees_nothing() -> Result<(
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
     worker.add_user(NEXT_OFFICER.0, "Petugas Dua", "officer", NEXT_OFFICER.1)?;
 
-    let phone = Browser::start().await?;
-    let outcome = journey(&phone, &worker).await;
-    if outcome.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    outcome
+    Browser::start()
+        .await?
+        .run("logout-and-second-user", async |phone| {
+            journey(phone, &worker).await
+        })
+        .await
 }
 
 async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {

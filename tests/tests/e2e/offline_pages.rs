@@ -78,14 +78,12 @@ async fn every_page_of_every_menu_opens_offline_from_the_precached_chunks() -> R
         worker.add_user(username, username, role, password)?;
     }
     for (username, role, password, menu) in ROLES {
-        let phone = Browser::start_phone().await?;
-        let outcome = journey(&phone, &mut worker, username, password, menu, &chunks).await;
-        if outcome.is_err() {
-            if let Ok(log) = phone.console_log().await {
-                eprintln!("the {role}'s browser console:\n{log}");
-            }
-        }
-        phone.close().await?;
+        let outcome = Browser::start_phone()
+            .await?
+            .run("offline-pages-the-{role}", async |phone| {
+                journey(phone, &mut worker, username, password, menu, &chunks).await
+            })
+            .await;
         outcome.with_context(|| format!("the {role}'s menu offline"))?;
     }
     Ok(())

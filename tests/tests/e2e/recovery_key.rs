@@ -21,15 +21,10 @@ async fn an_admin_makes_the_recovery_key_once_and_its_code_is_shown_once() -> Re
         .tempdir()?;
     let worker = Worker::start(data.path())?;
     worker.add_user(ADMIN.0, "Admin Gugus", "admin", ADMIN.1)?;
-    let phone = Browser::start().await?;
-    let outcome = journey(&phone, &worker).await;
-    if outcome.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
-    outcome
+    Browser::start()
+        .await?
+        .run("recovery-key", async |phone| journey(phone, &worker).await)
+        .await
 }
 
 async fn journey(phone: &Browser, worker: &Worker) -> Result<()> {

@@ -8,7 +8,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{ensure, Result};
-use gugus_e2e::sync::{push_body, Api, Device};
+use gugus_e2e::sync::{now_rfc3339, push_body, push_case_and_victim, Api, Device, Victim};
 use gugus_e2e::{app, poll, timeout, Browser, Worker};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -71,28 +71,11 @@ async fn sync(browser: &Browser) -> Result<()> {
 
 /// The officer's case and victim, sent from another of its devices: their ids.
 async fn case_and_victim(api: &Api, officer: &Device) -> Result<(Uuid, Uuid)> {
-    let (case, victim) = (Uuid::now_v7(), Uuid::now_v7());
-    let created = [
-        json!({"id": 1, "kind": "case", "record_id": case, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:00:00Z",
-               "fields": {"date_reported": "2026-11-20", "source": "hotline", "status": "reported",
-                          "kecamatan": "33.03.08", "desa": "33.03.08.2001", "modus": "fake_job_offer",
-                          "summary": "Dijanjikan kerja di pabrik"}}),
-        json!({"id": 2, "kind": "victim", "record_id": victim, "op": "upsert", "base_version": 0,
-               "at": "2026-12-04T02:00:00Z",
-               "fields": {"case_id": case, "pseudonym": "R. A.", "sex": "female", "age": 16,
-                          "kecamatan": "33.03.08", "desa": "33.03.08.2001",
-                          "consent": true, "consent_date": "2026-11-21"}}),
-    ];
-    let answer = api
-        .push(officer, push_body(officer.device_id, &created))
-        .await?;
-    ensure!(
-        answer.body["results"][1]["status"] == "applied",
-        "{}",
-        answer.body
-    );
-    Ok((case, victim))
+    let victim = Victim {
+        pseudonym: "R. A.",
+        age: 16,
+    };
+    push_case_and_victim(api, officer, 1, victim).await
 }
 
 /// The actions of a referral's steps in `records`, in the order the server took them.
@@ -397,15 +380,12 @@ async fn the_home_pages_list_what_waits_for_each_side() -> Result<()> {
         .prefix("gugus-e2e-data-")
         .tempdir()?;
     let worker = task_force(data.path())?;
-    let browser = Browser::start_phone().await?;
-    let outcome = home_lists(&browser, &worker).await;
-    if outcome.is_err() {
-        if let Ok(log) = browser.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    browser.close().await?;
-    outcome
+    Browser::start_phone()
+        .await?
+        .run("referrals", async |browser| {
+            home_lists(browser, &worker).await
+        })
+        .await
 }
 
 async fn home_lists(phone: &Browser, worker: &Worker) -> Result<()> {
@@ -413,6 +393,7 @@ async fn home_lists(phone: &Browser, worker: &Worker) -> Result<()> {
     let officer = api.login(OFFICER.0, OFFICER.1).await?;
     let shelter = api.login(SHELTER.0, SHELTER.1).await?;
     let (_, victim) = case_and_victim(&api, &officer).await?;
+    let at = now_rfc3339()?;
     // Fresh (made today), unanswered for 3 days, declined, overdue, accepted.
     let ids: [Uuid; 5] = std::array::from_fn(|_| Uuid::now_v7());
     let [fresh, waiting, declined, overdue, accepted] = ids;
@@ -428,7 +409,7 @@ async fn home_lists(phone: &Browser, worker: &Worker) -> Result<()> {
         .zip(3u64..)
         .map(|(&(id, referred, needed), n)| {
             json!({"id": n, "kind": "referral", "record_id": id, "op": "upsert", "base_version": 0,
-                   "at": "2026-12-04T02:00:00Z",
+                   "at": at,
                    "fields": referral_fields(victim, referred, needed)})
         })
         .collect();
@@ -449,7 +430,7 @@ async fn home_lists(phone: &Browser, worker: &Worker) -> Result<()> {
             fields["decline_reason"] = json!("no_capacity");
         }
         json!({"id": n, "kind": "referral_step", "record_id": Uuid::now_v7(), "op": "upsert",
-               "base_version": 0, "at": "2026-12-04T02:00:00Z", "fields": fields})
+               "base_version": 0, "at": at, "fields": fields})
     };
     let steps = [step(1, declined, "decline"), step(2, accepted, "accept")];
     let answer = api

@@ -20,14 +20,12 @@ async fn a_new_build_is_offered_and_taken_when_the_officer_accepts() -> Result<(
     let worker = Worker::start_serving(temp.path(), &site)?;
     let base_url = worker.base_url();
 
-    let phone = Browser::start().await?;
-    let seen = journey(&phone, &base_url, &site, &first, &next).await;
-    if seen.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
+    let seen = Browser::start()
+        .await?
+        .run("shell-update", async |phone| {
+            journey(phone, &base_url, &site, &first, &next).await
+        })
+        .await;
     let seen = seen?;
 
     assert_eq!(seen.caches_first, json!([format!("gugus-shell-{first}")]));

@@ -43,24 +43,20 @@ async fn officer_records_offline_and_the_supervisor_sees_it_after_sync() -> Resu
     worker.add_user(OFFICER.0, "Petugas Satu", "officer", OFFICER.1)?;
     worker.add_user(SUPERVISOR.0, "Ketua Gugus", "supervisor", SUPERVISOR.1)?;
 
-    let phone = Browser::start().await?;
-    let officer = officer_journey(&phone, &mut worker).await;
-    if officer.is_err() {
-        if let Ok(log) = phone.console_log().await {
-            eprintln!("officer's browser console:\n{log}");
-        }
-    }
-    phone.close().await?;
+    let officer = Browser::start()
+        .await?
+        .run("walking-skeleton-officer", async |phone| {
+            officer_journey(phone, &mut worker).await
+        })
+        .await;
     let officer = officer?;
 
-    let desk = Browser::start().await?;
-    let supervisor = supervisor_journey(&desk, &worker.base_url()).await;
-    if supervisor.is_err() {
-        if let Ok(log) = desk.console_log().await {
-            eprintln!("supervisor's browser console:\n{log}");
-        }
-    }
-    desk.close().await?;
+    let supervisor = Browser::start()
+        .await?
+        .run("walking-skeleton-supervisor", async |desk| {
+            supervisor_journey(desk, &worker.base_url()).await
+        })
+        .await;
     let supervisor = supervisor?;
 
     assert_eq!(officer.installability_errors, Vec::<String>::new());
