@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 results="$root/bench-results"
-SECTIONS=(sizes first_visit first_sync sync app identity_open stats)
+SECTIONS=(sizes first_visit first_sync sync app identity_open stats load)
 
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -106,6 +106,21 @@ bench_stats() {
   (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
   (cd "$root" && "$cargo" build -p gugus-e2e --bin stats-bench --locked >&2)
   GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/debug/stats-bench"
+}
+
+# 200 phones at once: 40 officers', 4 supervisors' and 2 viewers' devices pushing, pulling
+# and opening the evaluation together against the release worker, on two workers over one
+# PostgreSQL database and on one worker over SQLite, 60 s each (GUGUS_BENCH_LOAD_SECS):
+# latency per endpoint, errors, mutations/s, peak memory, convergence, beside the targets
+# (tests/src/bin/load-bench.rs, tests/src/load.rs; PostgreSQL at GUGUS_TEST_POSTGRES,
+# skipped when unreachable unless CI=true). The client is a release build too: 200
+# devices' JSON parsed by a debug build takes the CPU the workers are measured on.
+bench_load() {
+  local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}
+  [[ $target = /* ]] || target="$root/$target"
+  (cd "$root" && "$cargo" build -p gugus-worker --release --locked >&2)
+  (cd "$root" && "$cargo" build -p gugus-e2e --bin load-bench --release --locked >&2)
+  GUGUS_WORKER_BIN="$target/release/gugus-worker" RUST_LOG=warn "$target/release/load-bench"
 }
 
 main() {

@@ -153,6 +153,27 @@ impl Worker {
         Ok(worker)
     }
 
+    /// The process id of the running worker (`None` while it is stopped): to read its
+    /// memory from `/proc/<pid>/status`.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// The running process's resident memory from `/proc/<pid>/status`, in kB: its peak
+    /// (`VmHWM`) and now (`VmRSS`).
+    pub fn resident_kb(&self) -> Result<(u64, u64)> {
+        let pid = self.pid().context("the worker is not running")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let field = |name: &str| -> Result<u64> {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+                .with_context(|| format!("{name} in /proc/{pid}/status"))
+        };
+        Ok((field("VmHWM:")?, field("VmRSS:")?))
+    }
+
     /// `http://127.0.0.1:PORT/api/v1`, the API's base.
     pub fn api_url(&self) -> String {
         format!("{}/api/v1", self.base_url())

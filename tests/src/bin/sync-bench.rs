@@ -28,7 +28,13 @@ struct Run {
     push_secs: f64,
     batch_ms: Vec<f64>,
     pull_secs: f64,
+    /// The worker's peak resident memory (`VmHWM`) over the run, logins included, MiB.
+    peak_mib: f64,
 }
+
+/// The worker's peak memory over a run, MiB (issue #20: pouchdb-server peaks at
+/// 162-206 MiB on the same work).
+const TARGET_PEAK_MIB: f64 = 40.0;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
@@ -46,8 +52,8 @@ async fn main() -> Result<()> {
     );
     println!();
     println!(
-        "{:<11} {:>6} {:>12} {:>10} {:>10} {:>9} {:>10}",
-        "store", "batch", "mutations/s", "p50 ms", "p99 ms", "pull s", "records/s"
+        "{:<11} {:>6} {:>12} {:>10} {:>10} {:>9} {:>10} {:>8}",
+        "store", "batch", "mutations/s", "p50 ms", "p99 ms", "pull s", "records/s", "peak MiB"
     );
     for batch in BATCHES {
         let mut runs = Vec::new();
@@ -73,6 +79,10 @@ async fn main() -> Result<()> {
     }
     println!();
     println!("p50/p99: time from sending one push to reading its whole answer.");
+    println!(
+        "peak MiB: the worker process's peak resident memory (VmHWM) over the run, two \
+         logins included; target <= {TARGET_PEAK_MIB} MiB (pouchdb-server: 162-206 MiB)."
+    );
     Ok(())
 }
 
@@ -119,11 +129,13 @@ async fn run(database_url: &str, batch: u64) -> Result<Run> {
         "pulled {}",
         records.len()
     );
+    let (peak_kb, _) = worker.resident_kb()?;
     tokio::task::spawn_blocking(move || worker.kill()).await??;
     Ok(Run {
         push_secs,
         batch_ms,
         pull_secs,
+        peak_mib: peak_kb as f64 / 1024.0,
     })
 }
 
@@ -148,8 +160,14 @@ fn print_row(store: &str, batch: u64, runs: &[Run]) {
     let p50 = of(&|r| percentile(&r.batch_ms, 50.0));
     let p99 = of(&|r| percentile(&r.batch_ms, 99.0));
     let pull = of(&|r| r.pull_secs);
+    let peak = of(&|r| r.peak_mib);
+    let verdict = if peak <= TARGET_PEAK_MIB {
+        "pass"
+    } else {
+        "MISS"
+    };
     println!(
-        "{store:<11} {batch:>6} {rate:>12.0} {p50:>10.1} {p99:>10.1} {pull:>9.2} {:>10.0}",
+        "{store:<11} {batch:>6} {rate:>12.0} {p50:>10.1} {p99:>10.1} {pull:>9.2} {:>10.0} {peak:>8.1} {verdict}",
         MUTATIONS as f64 / pull
     );
 }

@@ -274,9 +274,15 @@ async fn an_earlier_builds_password_hash_is_replaced_at_the_next_login(
     };
     let login = |password: &str| json!({"username": "lama", "password": password, "device_id": Uuid::now_v7()});
 
-    let (status, _) = server.post("/login", None, &login("salah-sandi-lama")).await?;
+    let (status, _) = server
+        .post("/login", None, &login("salah-sandi-lama"))
+        .await?;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(stored(server).await?, earlier, "a wrong password replaces nothing");
+    assert_eq!(
+        stored(server).await?,
+        earlier,
+        "a wrong password replaces nothing"
+    );
 
     server.device(&user).await?;
     let rehashed = stored(server).await?;
@@ -290,7 +296,11 @@ async fn an_earlier_builds_password_hash_is_replaced_at_the_next_login(
     // A replacement computed from a hash that is no longer the account's writes nothing.
     let replaced = server
         .store
-        .rehash_password(user.id, &earlier, "$argon2id$v=19$m=9216,t=4,p=1$c2FsdA$aGFzaA")
+        .rehash_password(
+            user.id,
+            &earlier,
+            "$argon2id$v=19$m=9216,t=4,p=1$c2FsdA$aGFzaA",
+        )
         .await?;
     assert!(!replaced);
     assert_eq!(stored(server).await?, rehashed);
