@@ -21,7 +21,8 @@ WORKER_RELEASE := target/release/gugus-worker
 export GUGUS_SKIPPED_LOG := $(CURDIR)/target/postgres-skipped.log
 
 .PHONY: help tools browser-tools build worker worker-debug run test fmt-check clippy \
-        test-native api-check test-dates test-wasm size-check test-e2e bench clean skipped-reset
+        test-native api-check test-dates test-wasm size-check test-e2e bench clean skipped-reset \
+        deploy-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -41,14 +42,14 @@ build: tools ## build the app for release into dist/
 worker: ## build the worker for release
 	$(CARGO) build -p gugus-worker --release --locked
 
-worker-debug: ## build the worker as the end-to-end tests run it (target/debug)
-	$(CARGO) build -p gugus-worker --locked
+worker-debug: ## build the worker and its Lambda function as the end-to-end tests run them (target/debug)
+	$(CARGO) build -p gugus-worker -p gugus-lambda --locked
 
 run: build worker ## serve the app and the API on ADDR in demo mode (store: DATABASE_URL)
 	@mkdir -p data
 	$(WORKER_RELEASE) serve --demo --addr '$(ADDR)' --database-url '$(DATABASE_URL)' --static-dir dist
 
-test: skipped-reset tools browser-tools fmt-check clippy test-native api-check test-dates test-wasm build size-check test-e2e ## every check and test, in order
+test: skipped-reset tools browser-tools fmt-check deploy-check clippy test-native api-check test-dates test-wasm build size-check test-e2e ## every check and test, in order
 	@if [ -s '$(GUGUS_SKIPPED_LOG)' ]; then \
 	  printf '\n%s\n' "################################################################"; \
 	  echo "## make test: passed, BUT THE POSTGRESQL HALF DID NOT RUN:"; \
@@ -65,6 +66,16 @@ skipped-reset:
 
 fmt-check: ## check the formatting
 	$(CARGO) fmt --all -- --check
+
+# The AWS deployment (docs/deploy.md): a SAM template for Jakarta, ap-southeast-3.
+DEPLOY_TEMPLATE ?= worker/lambda/deploy/template.yaml
+
+# cfn-lint must find nothing, warnings included; then the template's security headers and
+# timeouts are checked against the worker's own (worker/lambda/deploy/check-headers.py).
+deploy-check: ## check the AWS deployment template with cfn-lint
+	cfn_lint=$$(scripts/ensure-tools.sh cfn-lint); \
+	  "$$cfn_lint" --regions ap-southeast-3 -- '$(DEPLOY_TEMPLATE)'; \
+	  "$$(dirname "$$cfn_lint")/python" worker/lambda/deploy/check-headers.py . '$(DEPLOY_TEMPLATE)'
 
 clippy: tools ## lint the native crates and the app, warnings are errors
 	$(CARGO) clippy --workspace --exclude gugus-app --all-targets --locked -- -D warnings
@@ -107,6 +118,7 @@ size-check: ## the built first download stays within FIRST_LOAD_BUDGET_KIB gzipp
 
 test-e2e: browser-tools worker-debug ## end to end: worker binary + headless Chromium (needs dist/)
 	@test -f dist/index.html || { echo "dist/ is missing: run 'make build' first" >&2; exit 1; }
+	scripts/ensure-tools.sh lambda >/dev/null
 	$(CARGO) test -p gugus-e2e --locked
 
 bench: tools browser-tools ## benchmarks, written to bench-results/

@@ -5,6 +5,10 @@
 #   scripts/ensure-tools.sh browser  Chromium and chromedriver (Debian packages)
 #   scripts/ensure-tools.sh api      schemathesis (PyPI) in a virtualenv under .tools/; prints
 #                                    the path of its command
+#   scripts/ensure-tools.sh lambda   cargo-lambda (PyPI) in a virtualenv under .tools/; prints
+#                                    the path of its command
+#   scripts/ensure-tools.sh cfn-lint cfn-lint (PyPI) in a virtualenv under .tools/; prints the
+#                                    path of its command
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.129
@@ -15,6 +19,12 @@ WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132.0.0
 # The API's fuzzer (scripts/schemathesis.sh), from PyPI.
 SCHEMATHESIS_VERSION=4.32.5
+# The Lambda emulator the function's end-to-end test runs (`cargo lambda watch`), from PyPI,
+# which ships its binary.
+CARGO_LAMBDA_VERSION=1.9.2
+# The linter of the AWS deployment template (worker/lambda/deploy/template.yaml; make
+# deploy-check), from PyPI.
+CFN_LINT_VERSION=1.58.0
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 
@@ -102,11 +112,35 @@ ensure_schemathesis() {
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 }
 
+# cfn-lint in its own virtualenv, .tools/cfn-lint-VERSION/bin/cfn-lint.
+ensure_cfn_lint() {
+  local venv="$tools/cfn-lint-$CFN_LINT_VERSION"
+  [ -x "$venv/bin/cfn-lint" ] && return
+  command -v python3 >/dev/null 2>&1 || { say "python3 is missing: apt-get install -y python3-venv"; exit 1; }
+  say "installing cfn-lint $CFN_LINT_VERSION from PyPI into .tools/ (~1 min)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+}
+
+# cargo-lambda in its own virtualenv, .tools/cargo-lambda-VERSION/bin/cargo-lambda.
+ensure_cargo_lambda() {
+  local venv="$tools/cargo-lambda-$CARGO_LAMBDA_VERSION"
+  [ -x "$venv/bin/cargo-lambda" ] && return
+  command -v python3 >/dev/null 2>&1 || { say "python3 is missing: apt-get install -y python3-venv"; exit 1; }
+  say "installing cargo-lambda $CARGO_LAMBDA_VERSION from PyPI into .tools/ (~10 s)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION"
+}
+
 case "${1:-build}" in
   build) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_wasm_bindgen; ensure_wasm_split ;;
   browser) ensure_browser ;;
   api) ensure_schemathesis; echo "$tools/schemathesis-$SCHEMATHESIS_VERSION/bin/schemathesis" ;;
+  lambda) ensure_cargo_lambda; echo "$tools/cargo-lambda-$CARGO_LAMBDA_VERSION/bin/cargo-lambda" ;;
+  cfn-lint) ensure_cfn_lint; echo "$tools/cfn-lint-$CFN_LINT_VERSION/bin/cfn-lint" ;;
   all) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_browser; ensure_wasm_bindgen; ensure_wasm_split
-       ensure_schemathesis ;;
-  *) say "usage: $0 build|browser|api|all"; exit 2 ;;
+       ensure_schemathesis; ensure_cfn_lint; ensure_cargo_lambda ;;
+  *) say "usage: $0 build|browser|api|lambda|cfn-lint|all"; exit 2 ;;
 esac

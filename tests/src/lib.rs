@@ -22,6 +22,7 @@ pub mod app;
 mod browser;
 mod command;
 pub mod figures;
+pub mod lambda;
 pub mod load;
 mod poll;
 pub mod postgres;

@@ -2,10 +2,11 @@
 
 use crate::{dist_dir, repo_root, target_dir};
 use anyhow::{anyhow, bail, Context, Result};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -357,23 +358,33 @@ fn forward(
     });
 }
 
-/// `GUGUS_WORKER_BIN`, or the debug build of the worker, built (or found up to date) by
-/// cargo once per test process, so the tests never run a stale binary.
+/// `GUGUS_WORKER_BIN`, or the debug build of the worker (see [`debug_binary`]).
 fn worker_binary() -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("GUGUS_WORKER_BIN") {
+    debug_binary("gugus-worker", "GUGUS_WORKER_BIN")
+}
+
+/// The path in `override_var` when it is set, or else the debug build of the workspace's
+/// package `package` (whose binary has its name), built (or found up to date) by cargo
+/// once per test process, so the tests never run a stale binary.
+pub(crate) fn debug_binary(package: &str, override_var: &str) -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os(override_var) {
         return Ok(PathBuf::from(bin));
     }
-    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    BUILT
-        .get_or_init(|| build_worker().map_err(|error| format!("{error:#}")))
+    static BUILT: Mutex<BTreeMap<String, Result<PathBuf, String>>> = Mutex::new(BTreeMap::new());
+    let mut built = BUILT
+        .lock()
+        .map_err(|_| anyhow!("a test failed while cargo built {package}"))?;
+    built
+        .entry(package.to_owned())
+        .or_insert_with(|| build(package).map_err(|error| format!("{error:#}")))
         .clone()
         .map_err(|error| anyhow!(error))
 }
 
-fn build_worker() -> Result<PathBuf> {
+fn build(package: &str) -> Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
-    command.args(["build", "-p", "gugus-worker"]);
+    command.args(["build", "-p", package]);
     if std::env::var_os("CI").is_some() {
         command.arg("--locked");
     }
@@ -381,16 +392,16 @@ fn build_worker() -> Result<PathBuf> {
         .current_dir(repo_root())
         .stdin(Stdio::null())
         .output()
-        .context("running cargo build -p gugus-worker")?;
+        .with_context(|| format!("running cargo build -p {package}"))?;
     if !output.status.success() {
         bail!(
-            "cargo build -p gugus-worker failed:\n{}",
+            "cargo build -p {package} failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let bin = target_dir().join("debug/gugus-worker");
+    let bin = target_dir().join("debug").join(package);
     if !bin.is_file() {
-        bail!("cargo built the worker but {} is not there", bin.display());
+        bail!("cargo built {package} but {} is not there", bin.display());
     }
     Ok(bin)
 }

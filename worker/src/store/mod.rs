@@ -24,6 +24,7 @@ pub use accounts::{
 };
 pub use audit::{AuditAction, AuditQuery, NewAuditEntry};
 pub use error::StoreError;
+pub use postgres::PgPoolSize;
 pub use pull::{LoggedConflict, PullPage, PullQuery, PullScope};
 pub use push::{PushBatch, PushOutcome};
 
@@ -264,6 +265,18 @@ pub enum Startup {
 /// and runs the migrations.
 pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
     open(url, Startup::Migrate).await
+}
+
+/// Opens a PostgreSQL store (`url` is `postgres://...`) with a pool of `size`: a function
+/// instance's small pool (`worker/lambda`), where `open` keeps the worker binary's.
+pub async fn open_postgres(
+    url: &str,
+    startup: Startup,
+    size: PgPoolSize,
+) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(
+        postgres::PostgresStore::connect_sized(url, startup, size).await?,
+    ))
 }
 
 /// Opens the store the URL names, migrating it or only checking that it is migrated.

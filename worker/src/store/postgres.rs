@@ -21,17 +21,56 @@ pub type PostgresStore = SqlStore<PgBackend>;
 #[derive(Debug)]
 pub struct PgBackend;
 
+/// The connections one instance keeps to PostgreSQL (issue #20): `gugus-worker serve`
+/// serves many requests at once and keeps up to 10 ([`PgPoolSize::default`]); a function
+/// instance serves one request at a time and keeps a few, closing the idle ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PgPoolSize {
+    /// Connections open at most.
+    pub max_connections: u32,
+    /// Connections kept open even when idle.
+    pub min_connections: u32,
+    /// How long a request waits for a connection before it fails.
+    pub acquire_timeout: Duration,
+    /// How long an idle connection is kept (`None`: the pool's default, 10 minutes).
+    pub idle_timeout: Option<Duration>,
+}
+
+impl Default for PgPoolSize {
+    /// The worker binary's pool.
+    fn default() -> Self {
+        PgPoolSize {
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(10),
+            idle_timeout: None,
+        }
+    }
+}
+
 impl PostgresStore {
-    /// Connects to and migrates the database.
+    /// Connects to and migrates the database, with the worker binary's pool.
     pub async fn connect(url: &str, startup: Startup) -> Result<Self, StoreError> {
+        PostgresStore::connect_sized(url, startup, PgPoolSize::default()).await
+    }
+
+    /// Like [`PostgresStore::connect`], with a pool of `size`.
+    pub async fn connect_sized(
+        url: &str,
+        startup: Startup,
+        size: PgPoolSize,
+    ) -> Result<Self, StoreError> {
         // No JIT: compiling a plan costs tens of milliseconds, more than any of the
         // worker's queries (short lookups, and sums over the small rollups) would gain.
         let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
+        let mut pool = PgPoolOptions::new()
+            .max_connections(size.max_connections)
+            .min_connections(size.min_connections)
+            .acquire_timeout(size.acquire_timeout);
+        if let Some(idle) = size.idle_timeout {
+            pool = pool.idle_timeout(idle);
+        }
+        let pool = pool.connect_with(options).await?;
         match startup {
             Startup::Migrate => {
                 migrate(&pool).await?;
