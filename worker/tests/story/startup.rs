@@ -100,3 +100,42 @@ async fn an_instance_opens_a_migrated_store_and_refuses_an_unready_one(
         .await?;
     Ok(())
 }
+
+/// A deployment's PostgreSQL may require TLS (RDS does by default, `rds.force_ssl`): the
+/// worker connects over TLS when its URL asks for it (`sslmode=require`, or `verify-full`
+/// with `sslrootcert`), and the server sees every one of its connections encrypted. The
+/// test's server has TLS on (Debian's PostgreSQL with its own certificate); one without it
+/// refuses `sslmode=require`, which is said, not skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connections_are_encrypted_when_the_url_asks() -> anyhow::Result<()> {
+    let Some(server) = TestServer::start(crate::common::Backend::Postgres).await? else {
+        return Ok(());
+    };
+    server
+        .run(|server| async move {
+            let name = format!("gugus_tls_{}", std::process::id());
+            let url = format!("{}&sslmode=require&application_name={name}", server.url);
+            let store = store::open(&DatabaseUrl::parse(&url)?, Startup::Check)
+                .await
+                .map_err(|error| {
+                    anyhow::anyhow!("the test's PostgreSQL must have TLS on: {error}")
+                })?;
+            // A request through the store, so that a connection is open while counted.
+            assert!(store.user_credentials("nobody").await?.is_none());
+            let admin = sqlx::PgPool::connect(&server.url).await?;
+            let (plain, encrypted): (i64, i64) = sqlx::query_as(
+                "SELECT count(*) FILTER (WHERE NOT s.ssl), count(*) FILTER (WHERE s.ssl)
+                 FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
+                 WHERE a.application_name = $1",
+            )
+            .bind(&name)
+            .fetch_one(&admin)
+            .await?;
+            admin.close().await;
+            assert_eq!(plain, 0, "a connection of the store is not encrypted");
+            assert!(encrypted >= 1, "no connection of the store was seen");
+            drop(store);
+            Ok(())
+        })
+        .await
+}
