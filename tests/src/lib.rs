@@ -21,6 +21,7 @@
 pub mod app;
 mod browser;
 mod command;
+pub mod crash;
 pub mod figures;
 pub mod lambda;
 pub mod load;

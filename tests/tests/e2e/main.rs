@@ -16,6 +16,7 @@ mod evaluation_phone;
 mod expired_session;
 mod first_screen;
 mod identity_sharing;
+mod lambda;
 mod load;
 mod logout_and_second_user;
 mod logout_offline;
