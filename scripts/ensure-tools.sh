@@ -101,38 +101,21 @@ ensure_browser() {
   fi
 }
 
-# schemathesis in its own virtualenv, .tools/schemathesis-VERSION/bin/schemathesis.
-ensure_schemathesis() {
-  local venv="$tools/schemathesis-$SCHEMATHESIS_VERSION"
-  [ -x "$venv/bin/schemathesis" ] && return
+# A command from PyPI in its own virtualenv, .tools/PACKAGE-VERSION/bin/PACKAGE:
+#   ensure_pypi PACKAGE VERSION "HOW LONG"
+ensure_pypi() {
+  local package=$1 version=$2 takes=$3
+  local venv="$tools/$package-$version"
+  [ -x "$venv/bin/$package" ] && return
   command -v python3 >/dev/null 2>&1 || { say "python3 is missing: apt-get install -y python3-venv"; exit 1; }
-  say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into .tools/ (~1 min)"
+  say "installing $package $version from PyPI into .tools/ ($takes)"
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version"
 }
-
-# cfn-lint in its own virtualenv, .tools/cfn-lint-VERSION/bin/cfn-lint.
-ensure_cfn_lint() {
-  local venv="$tools/cfn-lint-$CFN_LINT_VERSION"
-  [ -x "$venv/bin/cfn-lint" ] && return
-  command -v python3 >/dev/null 2>&1 || { say "python3 is missing: apt-get install -y python3-venv"; exit 1; }
-  say "installing cfn-lint $CFN_LINT_VERSION from PyPI into .tools/ (~1 min)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
-}
-
-# cargo-lambda in its own virtualenv, .tools/cargo-lambda-VERSION/bin/cargo-lambda.
-ensure_cargo_lambda() {
-  local venv="$tools/cargo-lambda-$CARGO_LAMBDA_VERSION"
-  [ -x "$venv/bin/cargo-lambda" ] && return
-  command -v python3 >/dev/null 2>&1 || { say "python3 is missing: apt-get install -y python3-venv"; exit 1; }
-  say "installing cargo-lambda $CARGO_LAMBDA_VERSION from PyPI into .tools/ (~10 s)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION"
-}
+ensure_schemathesis() { ensure_pypi schemathesis "$SCHEMATHESIS_VERSION" "~1 min"; }
+ensure_cfn_lint() { ensure_pypi cfn-lint "$CFN_LINT_VERSION" "~1 min"; }
+ensure_cargo_lambda() { ensure_pypi cargo-lambda "$CARGO_LAMBDA_VERSION" "~10 s"; }
 
 case "${1:-build}" in
   build) ensure_wasm_target; ensure_wasm_opt; ensure_brotli; ensure_wasm_bindgen; ensure_wasm_split ;;
