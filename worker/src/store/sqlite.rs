@@ -63,9 +63,12 @@ impl SqliteStore {
 }
 
 /// Connections to the file. Each holds its own page cache, parsed schema and prepared
-/// statements (together about 3 MB once warm), and SQLite work is CPU-bound: four keep two
-/// cores busy with a writer and readers beside it.
-const CONNECTIONS: u32 = 4;
+/// statements (together about 3 MB once warm), and SQLite work is CPU-bound: two keep two
+/// cores busy, a writer and a reader beside it. Measured with 200 phones at once
+/// (`make bench`, section `load`, 30 s): four connections gave a 100-mutation push a p99
+/// of 200-290 ms and the worker a peak of 48-50 MiB, two 36 ms and 42 MiB (writers wait
+/// less for one another's lock).
+const CONNECTIONS: u32 = 2;
 /// Each connection's page cache, in KiB as SQLite's negative `cache_size` says (its
 /// default is 2,000 KiB). The operating system caches the file too, so a page not in this
 /// cache costs a read from memory, not from disk.
