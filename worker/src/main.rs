@@ -150,13 +150,8 @@ fn parse_role(text: &str) -> Result<Role, String> {
 }
 
 fn main() -> ExitCode {
-    // Before the runtime starts its threads (src/memory.rs).
-    let tuned = gugus_worker::memory::tune();
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(run(tuned)),
+    match gugus_worker::memory::runtime() {
+        Ok((runtime, tuned)) => runtime.block_on(run(tuned)),
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
             ExitCode::FAILURE

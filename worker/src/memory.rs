@@ -48,6 +48,16 @@ pub fn tune() -> bool {
     true
 }
 
+/// The async runtime of the worker's binaries, started after [`tune`]: the runtime and
+/// whether glibc took the settings (to be logged once logging is set up).
+pub fn runtime() -> std::io::Result<(tokio::runtime::Runtime, bool)> {
+    let tuned = tune();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    Ok((runtime, tuned))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

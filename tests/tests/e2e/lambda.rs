@@ -122,7 +122,13 @@ async fn story(emulator: &PathBuf, url: &str) -> Result<()> {
     // The supervisor's figures: the three activities, and the very answer the worker
     // binary gives over the same store.
     let supervisor = api.login(SUPERVISOR.0, SUPERVISOR.1).await?;
-    let query = "/stats?period=2026-11&area=33.03";
+    // The month the activities were held in, as the shared fields date them.
+    let month = records[0].1["date"]
+        .as_str()
+        .and_then(|date| date.get(..7))
+        .context("the activities' date")?;
+    let query = format!("/stats?period={month}&area=33.03");
+    let query = query.as_str();
     let (status, text) = api.get_text(query, &supervisor.token).await?;
     ensure!(status == 200, "stats: {status} {text}");
     let figures: Value = serde_json::from_str(&text)?;

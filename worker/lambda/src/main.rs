@@ -11,14 +11,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    // Before the runtime starts its threads, as the worker binary does
-    // (worker/src/memory.rs).
-    let tuned = gugus_worker::memory::tune();
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(start(started, tuned)),
+    // The allocator tuned before the runtime's threads, as the worker binary's.
+    match gugus_worker::memory::runtime() {
+        Ok((runtime, tuned)) => runtime.block_on(start(started, tuned)),
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
             ExitCode::FAILURE
