@@ -113,7 +113,8 @@ bench_stats() {
 # PostgreSQL database and on one worker over SQLite, 60 s each (GUGUS_BENCH_LOAD_SECS):
 # latency per endpoint, errors, mutations/s, peak memory, convergence, beside the targets
 # (tests/src/bin/load-bench.rs, tests/src/load.rs; PostgreSQL at GUGUS_TEST_POSTGRES,
-# skipped when unreachable unless CI=true). The client is a release build too: 200
+# skipped when unreachable unless CI=true; GUGUS_BENCH_LOAD_ONLY=postgres or sqlite runs one
+# setup). The client is a release build too: 200
 # devices' JSON parsed by a debug build takes the CPU the workers are measured on.
 bench_load() {
   local cargo=${CARGO:-cargo} target=${CARGO_TARGET_DIR:-$root/target}

@@ -6,6 +6,8 @@
 //! errors, mutations per second, each worker's peak memory and the convergence checks,
 //! beside the targets.
 //!
+//! `GUGUS_BENCH_LOAD_ONLY=postgres` (or `sqlite`) runs one setup only.
+//!
 //! Run it with `GUGUS_WORKER_BIN=target/release/gugus-worker`, itself built with
 //! `--release` (scripts/bench.sh does both: a debug client parsing 200 devices' pulls takes
 //! the CPU from the workers); without it, the debug build of the worker is measured.
@@ -64,13 +66,29 @@ async fn main() -> Result<()> {
     );
     println!();
 
-    match FreshDatabase::create("gugus_load_bench").await? {
+    let only = std::env::var("GUGUS_BENCH_LOAD_ONLY").ok();
+    let wanted = |setup: &str| only.as_deref().is_none_or(|only| only == setup);
+    if let Some(only) = only
+        .as_deref()
+        .filter(|o| !["postgres", "sqlite"].contains(o))
+    {
+        anyhow::bail!("GUGUS_BENCH_LOAD_ONLY={only}: say postgres or sqlite");
+    }
+    let database = match wanted("postgres") {
+        true => FreshDatabase::create("gugus_load_bench").await?,
+        false => None,
+    };
+    match database {
+        _ if !wanted("postgres") => {}
         Some(database) => {
             let outcome = run(&Config::phones_200(duration, 2), &database.url).await;
             database.drop_database().await?;
             print(&outcome?, "PostgreSQL, two workers on one database");
         }
         None => println!("## PostgreSQL, two workers on one database\n\nSKIPPED (not reachable)\n"),
+    }
+    if !wanted("sqlite") {
+        return Ok(());
     }
     let dir = tempfile::Builder::new().prefix("gugus-bench-").tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("gugus.db").display());

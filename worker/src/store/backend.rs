@@ -25,6 +25,9 @@ pub(super) trait Backend: Send + Sync + 'static {
     /// Takes the writers' lock, held until commit, and reads the latest version assigned,
     /// in a transaction begun by [`Backend::begin_write`].
     const LOCK_WRITERS: &'static str;
+    /// Whether several data-modifying statements over the same parameters are sent as one
+    /// (in a `WITH`), to save round trips while the writers' lock is held.
+    const COMBINED_WRITES: bool;
     /// How the SQL that differs is written on this backend.
     const DIALECT: Dialect;
     /// Rewrites the tables that held victims' identities, so no free page or old row

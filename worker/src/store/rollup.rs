@@ -13,7 +13,7 @@
 
 use super::db::{query, Db};
 use super::projection::{FactValue, TableWrites, CASE_FACTS, LEGAL_FACTS, SERVICE_FACTS};
-use super::projection::{ACTIVITY_FACTS, VICTIM_FACTS};
+use super::projection::{ACTIVITY_FACTS, CASE_FORMS, VICTIM_FACTS};
 use super::sql::Dialect;
 use super::StoreError;
 use model::evaluation::period::{last_of_month, month_of};
@@ -51,6 +51,9 @@ pub(crate) struct Rollup {
     pub values: &'static [&'static str],
     /// Whose contributions it adds up.
     pub driver: Driver,
+    /// The fact tables its query reads: a write that changes none of them leaves it as it
+    /// is.
+    pub reads: &'static [&'static str],
     /// `SELECT keys..., values... FROM facts WHERE {filter} GROUP BY keys`, with the
     /// columns named as the table's.
     source: String,
@@ -63,6 +66,9 @@ pub(crate) struct Rollup {
     /// The dialect's day parameter.
     day_param: fn(u8) -> String,
 }
+
+/// The fact tables a services rollup reads.
+const SERVICE_READS: &[&str] = &[CASE_FACTS.name, VICTIM_FACTS.name, SERVICE_FACTS.name];
 
 /// The rollups by table name.
 pub(crate) const CASES: &str = "case_rollup";
@@ -257,11 +263,12 @@ impl Dialect {
     pub(crate) fn rollups(&self) -> Rollups {
         let month = self.month;
         let sum = self.sum;
-        let rollup = |table, keys, values, driver, source: String, day, id| Rollup {
+        let rollup = |table, keys, values, (driver, reads), source: String, day, id| Rollup {
             table,
             keys,
             values,
             driver,
+            reads,
             source,
             day,
             id,
@@ -285,7 +292,7 @@ impl Dialect {
                 CASES,
                 &["month", "kecamatan", "dimension", "code"],
                 &["n"],
-                Driver::Case,
+                (Driver::Case, &[CASE_FACTS.name, CASE_FORMS.name]),
                 format!(
                     "{} UNION ALL {} UNION ALL {} UNION ALL
                      SELECT {} AS month, c.kecamatan AS kecamatan, 'form' AS dimension,
@@ -304,7 +311,7 @@ impl Dialect {
                 VICTIMS,
                 &["month", "kecamatan", "sex", "child"],
                 &["n"],
-                Driver::Case,
+                (Driver::Case, &[CASE_FACTS.name, VICTIM_FACTS.name]),
                 format!(
                     "SELECT {} AS month, c.kecamatan AS kecamatan, v.sex AS sex,
                             v.child AS child, COUNT(*) AS n
@@ -319,7 +326,7 @@ impl Dialect {
                 SERVICES,
                 &["month", "kecamatan", "type", "pending"],
                 &["n", "delivered", "late"],
-                Driver::Case,
+                (Driver::Case, SERVICE_READS),
                 format!(
                     "SELECT {} AS month, c.kecamatan AS kecamatan, s.type AS type,
                             CASE WHEN s.delivered IS NOT NULL OR s.status = 'cancelled' THEN ''
@@ -344,7 +351,7 @@ impl Dialect {
                 PENDING,
                 &["month", "kecamatan", "type", "day"],
                 &["n"],
-                Driver::Case,
+                (Driver::Case, SERVICE_READS),
                 format!(
                     "SELECT {} AS month, c.kecamatan AS kecamatan, s.type AS type,
                             {} AS day, COUNT(*) AS n
@@ -360,7 +367,7 @@ impl Dialect {
                 DAYS,
                 &["kecamatan", "month", "type", "days"],
                 &["n"],
-                Driver::Case,
+                (Driver::Case, SERVICE_READS),
                 format!(
                     "SELECT c.kecamatan AS kecamatan, {} AS month, s.type AS type,
                             {days} AS days, COUNT(*) AS n
@@ -375,7 +382,7 @@ impl Dialect {
                 DAYS_ALL,
                 &["month", "type", "days"],
                 &["n"],
-                Driver::Case,
+                (Driver::Case, SERVICE_READS),
                 format!(
                     "SELECT {} AS month, s.type AS type, {days} AS days, COUNT(*) AS n
                      {services} WHERE s.delivered IS NOT NULL AND {{filter}}
@@ -389,7 +396,7 @@ impl Dialect {
                 SERVED,
                 &["month", "kecamatan"],
                 &["n"],
-                Driver::Case,
+                (Driver::Case, SERVICE_READS),
                 format!(
                     "SELECT {} AS month, c.kecamatan AS kecamatan,
                             COUNT(DISTINCT s.victim_id) AS n
@@ -403,7 +410,7 @@ impl Dialect {
                 LEGAL,
                 &["month", "kecamatan", "furthest", "restitution"],
                 &["n", "rupiah"],
-                Driver::Case,
+                (Driver::Case, &[CASE_FACTS.name, LEGAL_FACTS.name]),
                 format!(
                     "SELECT month, kecamatan, furthest,
                             CAST(CASE WHEN rupiah > 0 THEN 1 ELSE 0 END AS BIGINT)
@@ -432,7 +439,7 @@ impl Dialect {
                     "female_child",
                     "male_child",
                 ],
-                Driver::Activity,
+                (Driver::Activity, &[ACTIVITY_FACTS.name]),
                 format!(
                     "SELECT {} AS month, a.kecamatan AS kecamatan, a.type AS type,
                             COUNT(*) AS n, {} AS female_adult, {} AS male_adult,
@@ -451,7 +458,7 @@ impl Dialect {
                 REACH,
                 &["month", "desa"],
                 &["n"],
-                Driver::Activity,
+                (Driver::Activity, &[ACTIVITY_FACTS.name]),
                 format!(
                     "SELECT {} AS month, a.desa AS desa, COUNT(*) AS n
                      FROM activity_facts a WHERE {{filter}} GROUP BY 1, 2",
@@ -511,6 +518,8 @@ pub(crate) struct Touched {
     pub steps: Vec<Uuid>,
     /// Activities written.
     pub activities: Vec<Uuid>,
+    /// The fact tables written.
+    pub tables: BTreeSet<&'static str>,
 }
 
 impl Touched {
@@ -523,6 +532,7 @@ impl Touched {
             _ => None,
         };
         for (table, ids, rows) in tables {
+            touched.tables.insert(table.name);
             if *table == &CASE_FACTS {
                 touched.cases.extend(ids);
             } else if *table == &VICTIM_FACTS {
@@ -550,6 +560,12 @@ impl Touched {
     /// Whether some touched cases are known only from the stored facts.
     pub(crate) fn needs_lookup(&self) -> bool {
         !(self.victims.is_empty() && self.services.is_empty() && self.steps.is_empty())
+    }
+
+    /// Whether the write changes what `rollup` adds up: it writes a table the rollup
+    /// reads.
+    pub(crate) fn changes(&self, rollup: &Rollup) -> bool {
+        rollup.reads.iter().any(|table| self.tables.contains(table))
     }
 
     /// The ids a rollup's delta is filtered to.
@@ -682,7 +698,41 @@ pub(super) async fn rebuild<D: Db>(db: &mut D, rollups: &Rollups) -> Result<bool
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::projection::{REFERRAL_FACTS, REFERRAL_STEP_FACTS};
     use time::macros::date;
+
+    #[test]
+    fn each_rollup_names_every_fact_table_its_query_reads_and_no_other() {
+        let tables = [
+            &CASE_FACTS,
+            &CASE_FORMS,
+            &VICTIM_FACTS,
+            &SERVICE_FACTS,
+            &LEGAL_FACTS,
+            &ACTIVITY_FACTS,
+            &REFERRAL_FACTS,
+            &REFERRAL_STEP_FACTS,
+        ];
+        use crate::store::backend::Backend;
+        let dialects = [
+            crate::store::sqlite::SqliteBackend::DIALECT,
+            crate::store::postgres::PgBackend::DIALECT,
+        ];
+        for dialect in dialects {
+            for rollup in dialect.rollups().all() {
+                let read: BTreeSet<&str> = tables
+                    .iter()
+                    .map(|table| table.name)
+                    .filter(|name| {
+                        rollup.source.contains(&format!("FROM {name} "))
+                            || rollup.source.contains(&format!("JOIN {name} "))
+                    })
+                    .collect();
+                let named: BTreeSet<&str> = rollup.reads.iter().copied().collect();
+                assert_eq!(named, read, "{}", rollup.table);
+            }
+        }
+    }
 
     #[test]
     fn waiting_counts_from_each_cutoff_a_period_can_have() {

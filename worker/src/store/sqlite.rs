@@ -200,6 +200,7 @@ impl Backend for SqliteBackend {
     const FACT_ROWS_PER_STATEMENT: usize = 500;
     const IDS_PER_STATEMENT: usize = 500;
     const ROW_ID: &'static str = "rowid";
+    const COMBINED_WRITES: bool = false;
     /// The evaluation's queries in SQLite: days are `YYYY-MM-DD` text.
     const DIALECT: sql::Dialect = sql::Dialect {
         day: |n| format!("${n}"),

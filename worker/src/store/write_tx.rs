@@ -130,27 +130,55 @@ async fn touched<B: Backend, D: Db>(
     Ok(touched)
 }
 
-/// Takes the touched contributions out of every rollup, or adds them.
+/// Takes the touched contributions out of every rollup that reads a table written, or
+/// adds them: on PostgreSQL in one statement per driver (each rollup's upsert a step of
+/// it), on SQLite one statement per rollup (no round trip to save there).
 async fn shift<B: Backend, D: Db>(
     db: &mut D,
     touched: &Touched,
     sign: Sign,
 ) -> Result<(), StoreError> {
-    let (cases, activities) = (
-        touched.of_driver(Driver::Case),
-        touched.of_driver(Driver::Activity),
-    );
-    for rollup in B::queries().rollups.all() {
-        let ids = match rollup.driver {
-            Driver::Case => &cases,
-            Driver::Activity => &activities,
-        };
-        if !ids.is_empty() {
-            db.execute(query(rollup.shift(sign)).bind(ids.as_slice()))
-                .await?;
+    for driver in [Driver::Case, Driver::Activity] {
+        let ids = touched.of_driver(driver);
+        if ids.is_empty() {
+            continue;
+        }
+        let shifts: Vec<String> = B::queries()
+            .rollups
+            .all()
+            .into_iter()
+            .filter(|rollup| rollup.driver == driver && touched.changes(rollup))
+            .map(|rollup| rollup.shift(sign))
+            .collect();
+        if B::COMBINED_WRITES {
+            if let Some(statement) = combined(&shifts) {
+                db.execute(query(statement).bind(ids.as_slice())).await?;
+            }
+        } else {
+            for statement in shifts {
+                db.execute(query(statement).bind(ids.as_slice())).await?;
+            }
         }
     }
     Ok(())
+}
+
+/// Data-modifying statements over the same parameters as one statement (PostgreSQL's
+/// `WITH step AS (INSERT …)`): each runs once, all on the same snapshot, so they must not
+/// write the same rows.
+fn combined(statements: &[String]) -> Option<String> {
+    match statements {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => {
+            let steps: Vec<String> = many
+                .iter()
+                .enumerate()
+                .map(|(n, statement)| format!("step{n} AS ({statement})"))
+                .collect();
+            Some(format!("WITH {} SELECT 1", steps.join(", ")))
+        }
+    }
 }
 
 #[async_trait::async_trait]
