@@ -29,7 +29,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(15))
-            .pragma("cache_size", PAGE_CACHE_KIB.to_string());
+            .pragma("cache_size", PAGE_CACHE_KIB.to_string())
+            .statement_cache_capacity(STATEMENTS);
         if let Some(folder) = options.get_filename().parent() {
             if !folder.as_os_str().is_empty() {
                 std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
@@ -63,16 +64,21 @@ impl SqliteStore {
 }
 
 /// Connections to the file. Each holds its own page cache, parsed schema and prepared
-/// statements (together about 3 MB once warm), and SQLite work is CPU-bound: two keep two
-/// cores busy, a writer and a reader beside it. Measured with 200 phones at once
-/// (`make bench`, section `load`, 30 s): four connections gave a 100-mutation push a p99
-/// of 200-290 ms and the worker a peak of 48-50 MiB, two 36 ms and 42 MiB (writers wait
-/// less for one another's lock).
+/// statements, and SQLite work is CPU-bound: two keep two cores busy, a writer and a
+/// reader beside it. Measured with 200 phones at once (`make bench`, section `load`,
+/// 30 s): four connections gave a 100-mutation push a p99 of 200-290 ms and the worker a
+/// peak of 48-50 MiB, two 36 ms and 42 MiB (writers wait less for one another's lock).
 const CONNECTIONS: u32 = 2;
 /// Each connection's page cache, in KiB as SQLite's negative `cache_size` says (its
 /// default is 2,000 KiB). The operating system caches the file too, so a page not in this
 /// cache costs a read from memory, not from disk.
-const PAGE_CACHE_KIB: i32 = -1024;
+const PAGE_CACHE_KIB: i32 = -512;
+/// Prepared statements each connection keeps (sqlx's default is 100); one not kept is
+/// prepared again when next run. The same load, with a login's password check on top
+/// (argon2's 7 MiB block): a peak of 40.1 MiB with 100 statements and 1,024 KiB of
+/// pages, 38.0 with 48 and 1,024, 36.8 with 48 and 512 (a 100-mutation push's p99 49, 50
+/// and 63 ms), 35.5 with 24 and 512 (101 ms).
+const STATEMENTS: usize = 48;
 
 /// The worker's migrations of SQLite.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");

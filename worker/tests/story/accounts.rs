@@ -246,7 +246,7 @@ async fn a_burst_of_wrong_logins_on_two_workers_gets_no_more_checks_than_the_lim
 }
 
 /// Passwords hashed by an earlier build (argon2id at 19 MiB and 2 passes) still log in,
-/// and the login replaces the hash by one at today's settings (9 MiB, 4 passes), which
+/// and the login replaces the hash by one at today's settings (7 MiB, 5 passes), which
 /// then logs in too; a wrong password replaces nothing. The replacement only takes the
 /// hash it checked: a password changed meanwhile stays.
 async fn an_earlier_builds_password_hash_is_replaced_at_the_next_login(
@@ -287,7 +287,7 @@ async fn an_earlier_builds_password_hash_is_replaced_at_the_next_login(
     server.device(&user).await?;
     let rehashed = stored(server).await?;
     assert!(
-        rehashed.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"),
+        rehashed.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
         "{rehashed}"
     );
     server.device(&user).await?;
@@ -299,7 +299,7 @@ async fn an_earlier_builds_password_hash_is_replaced_at_the_next_login(
         .rehash_password(
             user.id,
             &earlier,
-            "$argon2id$v=19$m=9216,t=4,p=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=7168,t=5,p=1$c2FsdA$aGFzaA",
         )
         .await?;
     assert!(!replaced);
