@@ -55,6 +55,8 @@ pub(super) struct RecordWrite<'a> {
     pub case_id: Option<Uuid>,
     pub now: i64,
     pub projection: &'a Projection,
+    /// Whether this push creates the record: it had no state, so no facts, before.
+    pub created: bool,
 }
 
 /// Same-field conflicts of one mutation, for the conflict log.
@@ -215,6 +217,8 @@ struct Work {
     /// The referrals that began (`true`) or stopped (`false`) sharing a victim's identity
     /// with their agency in this push, in mutation order.
     shares: Vec<(Uuid, bool)>,
+    /// The records this push creates (no state stored before it).
+    created: HashSet<Uuid>,
 }
 
 /// A record in a push's working set.
@@ -260,6 +264,7 @@ pub(super) async fn run<T: WriteTx>(
         referral_status: HashMap::new(),
         referral_victims: HashMap::new(),
         shares: Vec::new(),
+        created: HashSet::new(),
     };
     cases::load(tx, batch, &fresh, &mut work).await?;
     referrals::load(tx, &fresh, &mut work).await?;
@@ -360,6 +365,7 @@ async fn flush<T: WriteTx>(
             case_id: work.records[id].case_id,
             now,
             projection,
+            created: work.created.contains(id),
         })
         .collect();
     if !writes.is_empty() {
@@ -570,6 +576,7 @@ fn apply(
     }
     let access_before = (kind == RecordKind::Case).then(|| cases::access_of(current));
     let id = mutation.record_id;
+    let creates = current.is_none();
     let new_version = work.version + 1;
     let mut merged = merge(stored, change, new_version);
     // A new conflict or a settled one changes what a pull shows of the record's open
@@ -605,6 +612,9 @@ fn apply(
             created_by: placed.created_by,
         };
         work.keep(id, kind, entry, projection);
+        if creates {
+            work.created.insert(id);
+        }
     }
     let version = merged.record.version;
     if !merged.conflicts.is_empty() {

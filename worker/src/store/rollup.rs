@@ -18,7 +18,7 @@ use super::sql::Dialect;
 use super::StoreError;
 use model::evaluation::period::{last_of_month, month_of};
 use model::evaluation::DUE_WITHIN_DAYS;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -568,6 +568,28 @@ impl Touched {
         rollup.reads.iter().any(|table| self.tables.contains(table))
     }
 
+    /// The same, less the drivers (cases, activities) among `ids`.
+    pub(crate) fn without(&self, ids: &HashSet<Uuid>) -> Touched {
+        Touched {
+            cases: self
+                .cases
+                .iter()
+                .filter(|id| !ids.contains(id))
+                .copied()
+                .collect(),
+            victims: self.victims.clone(),
+            services: self.services.clone(),
+            steps: self.steps.clone(),
+            activities: self
+                .activities
+                .iter()
+                .filter(|id| !ids.contains(id))
+                .copied()
+                .collect(),
+            tables: self.tables.clone(),
+        }
+    }
+
     /// The ids a rollup's delta is filtered to.
     pub(crate) fn of_driver(&self, driver: Driver) -> Vec<Uuid> {
         match driver {
@@ -803,5 +825,10 @@ mod tests {
         assert_eq!(touched.steps, vec![step]);
         assert!(touched.needs_lookup());
         assert_eq!(touched.of_driver(Driver::Activity), vec![activity]);
+        // A push that creates the activity and the new case takes nothing out for them.
+        let before = touched.without(&HashSet::from([activity, new_case]));
+        assert_eq!(before.of_driver(Driver::Case), vec![case]);
+        assert!(before.of_driver(Driver::Activity).is_empty());
+        assert_eq!(before.tables, touched.tables);
     }
 }
