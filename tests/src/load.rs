@@ -159,8 +159,9 @@ pub struct Report {
     pub convergence: Convergence,
     /// Devices by role: officers', supervisors', viewers'.
     pub devices: (usize, usize, usize),
-    /// Pushes' milliseconds (either size) by the 10 s of the load they were sent in.
-    pub pushes_by_window: BTreeMap<u64, Vec<f64>>,
+    /// Milliseconds of pushes (either size), pulls and stats requests by the 10 s of the
+    /// load they were sent in.
+    pub by_window: BTreeMap<(&'static str, u64), Vec<f64>>,
 }
 
 impl Report {
@@ -217,19 +218,22 @@ impl Report {
                 "| {endpoint} | {n} | {p50:.1} | {p99:.1} | {target} | {result} |"
             );
         }
-        let windows: Vec<String> = self
-            .pushes_by_window
-            .iter()
-            .map(|(from, ms)| {
-                let p99 = crate::figures::percentile(ms, 99.0);
-                format!("{from}-{} s: {p99:.0}", from + 10)
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "\nPushes' p99 (ms) by the 10 s of the load they were sent in: {}.",
-            windows.join(", ")
-        );
+        for kind in ["push", "pull", "stats"] {
+            let windows: Vec<String> = self
+                .by_window
+                .iter()
+                .filter(|((k, _), _)| *k == kind)
+                .map(|((_, from), ms)| {
+                    let p99 = crate::figures::percentile(ms, 99.0);
+                    format!("{from}-{} s: {p99:.0}", from + 10)
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n{kind} p99 (ms) by the 10 s of the load the requests were sent in: {}.",
+                windows.join(", ")
+            );
+        }
         let errors = self.error_count();
         let c = &self.convergence;
         let _ = writeln!(out);
@@ -343,8 +347,8 @@ struct Sent {
 #[derive(Default)]
 struct Measured {
     latencies: BTreeMap<&'static str, Vec<f64>>,
-    /// Pushes during the load: when each was sent, and its milliseconds.
-    pushes: Vec<(Instant, f64)>,
+    /// Requests during the load: what, when each was sent, and its milliseconds.
+    sent: Vec<(&'static str, Instant, f64)>,
     errors: BTreeMap<String, u64>,
     applied: u64,
 }
@@ -357,9 +361,13 @@ impl Measured {
     fn took(&mut self, endpoint: &'static str, since: Instant) {
         let ms = since.elapsed().as_secs_f64() * 1000.0;
         self.latencies.entry(endpoint).or_default().push(ms);
-        if endpoint == PUSH_SMALL || endpoint == PUSH_100 {
-            self.pushes.push((since, ms));
-        }
+        let kind = match endpoint {
+            PUSH_SMALL | PUSH_100 => "push",
+            PULL => "pull",
+            STATS => "stats",
+            _ => return,
+        };
+        self.sent.push((kind, since, ms));
     }
 
     fn transport(&mut self, endpoint: &str, error: &reqwest_native::Error) {
@@ -515,9 +523,9 @@ async fn run_on(config: &Config, workers: &[Worker]) -> Result<Report> {
     for phone in &mut phones {
         report.applied_during_load += phone.measured.applied;
         let measured = std::mem::take(&mut phone.measured);
-        for (sent, ms) in measured.pushes {
+        for (kind, sent, ms) in measured.sent {
             let window = sent.saturating_duration_since(started).as_secs() / 10 * 10;
-            report.pushes_by_window.entry(window).or_default().push(ms);
+            report.by_window.entry((kind, window)).or_default().push(ms);
         }
         for (endpoint, mut ms) in measured.latencies {
             report

@@ -37,7 +37,7 @@ impl<B: Backend> SqlStore<B> {
         pool: Pool<B::DB>,
         wanted: &[(i64, Vec<u8>)],
     ) -> Result<Self, StoreError> {
-        let store = SqlStore { pool };
+        let store = SqlStore::new(pool);
         // No table yet reads as nothing applied (and, on PostgreSQL, ends the transaction:
         // the fills are read in another).
         let mut tx = B::begin_read(&store.pool).await?;
@@ -92,7 +92,7 @@ impl<B: Backend> SqlStore<B> {
     /// The store on a migrated database: fills the facts and the rollups from the records
     /// stored before they existed, once.
     pub(super) async fn open(pool: Pool<B::DB>) -> Result<Self, StoreError> {
-        let store = SqlStore { pool };
+        let store = SqlStore::new(pool);
         store.backfill().await?;
         store.rebuild_rollups().await?;
         store.seed_agencies().await?;
