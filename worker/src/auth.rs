@@ -5,9 +5,10 @@
 //! the crate's default, and 9 MiB and 4 passes, which earlier builds used), the one that
 //! holds least memory: a login's block is the top of the worker's peak memory under 200
 //! phones (`make bench`, section `load`). A hash of an earlier build still verifies (its
-//! parameters are in it) and is replaced at the account's next login. The worker checks one password at a time
-//! ([`password_work`]). Tokens are 256 random bits in hex, stored only as SHA-256 hashes,
-//! and expire 30 days after login, or sooner when idle for 14 days.
+//! parameters are in it) and is replaced at the account's next login. The worker checks
+//! one password at a time ([`password_work`]). Tokens are 256 random bits in hex, stored
+//! only as SHA-256 hashes, and expire 30 days after login, or sooner when idle for 14
+//! days.
 
 use crate::error::ApiError;
 use crate::store::{NewUser, Store, StoreError};
