@@ -74,18 +74,17 @@ async fn main() -> Result<()> {
     {
         anyhow::bail!("GUGUS_BENCH_LOAD_ONLY={only}: say postgres or sqlite");
     }
-    let database = match wanted("postgres") {
-        true => FreshDatabase::create("gugus_load_bench").await?,
-        false => None,
-    };
-    match database {
-        _ if !wanted("postgres") => {}
-        Some(database) => {
-            let outcome = run(&Config::phones_200(duration, 2), &database.url).await;
-            database.drop_database().await?;
-            print(&outcome?, "PostgreSQL, two workers on one database");
+    if wanted("postgres") {
+        match FreshDatabase::create("gugus_load_bench").await? {
+            Some(database) => {
+                let outcome = run(&Config::phones_200(duration, 2), &database.url).await;
+                database.drop_database().await?;
+                print(&outcome?, "PostgreSQL, two workers on one database");
+            }
+            None => {
+                println!("## PostgreSQL, two workers on one database\n\nSKIPPED (not reachable)\n")
+            }
         }
-        None => println!("## PostgreSQL, two workers on one database\n\nSKIPPED (not reachable)\n"),
     }
     if !wanted("sqlite") {
         return Ok(());

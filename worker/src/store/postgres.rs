@@ -67,8 +67,7 @@ impl PostgresStore {
         // was small scans it whole once it has grown (measured under 200 phones on a new
         // store, `make bench` section `load`: the rollups' deltas read case_facts 13,000
         // times in 30 s, a 100-mutation push's p99 1,010 ms; with a plan each time, index
-        // lookups and 421 ms, a pull's p99 from 309 to 18 ms). Planning these short
-        // statements costs well under a millisecond.
+        // lookups and 421 ms, a pull's p99 from 309 to 18 ms).
         let options = PgConnectOptions::from_str(url)?
             .options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")]);
         let mut pool = PgPoolOptions::new()

@@ -63,6 +63,8 @@ pub(crate) struct Rollup {
     id: &'static str,
     /// How the dialect renders `column IN (the ids bound as $1)`.
     ids: fn(&str, u8) -> String,
+    /// [`Rollup::shift`]'s statements, taking out and adding, made once.
+    shifts: [String; 2],
     /// The dialect's day parameter.
     day_param: fn(u8) -> String,
 }
@@ -100,7 +102,14 @@ impl Rollup {
     }
 
     /// Takes out (or adds) the contributions of the ids bound as `$1` (the driver's).
-    pub(crate) fn shift(&self, sign: Sign) -> String {
+    pub(crate) fn shift(&self, sign: Sign) -> &str {
+        match sign {
+            Sign::Out => &self.shifts[0],
+            Sign::In => &self.shifts[1],
+        }
+    }
+
+    fn shift_sql(&self, sign: Sign) -> String {
         let minus = match sign {
             Sign::Out => "-",
             Sign::In => "",
@@ -263,17 +272,22 @@ impl Dialect {
     pub(crate) fn rollups(&self) -> Rollups {
         let month = self.month;
         let sum = self.sum;
-        let rollup = |table, keys, values, (driver, reads), source: String, day, id| Rollup {
-            table,
-            keys,
-            values,
-            driver,
-            reads,
-            source,
-            day,
-            id,
-            ids: self.ids,
-            day_param: self.day,
+        let rollup = |table, keys, values, (driver, reads), source: String, day, id| {
+            let mut rollup = Rollup {
+                table,
+                keys,
+                values,
+                driver,
+                reads,
+                source,
+                day,
+                id,
+                ids: self.ids,
+                day_param: self.day,
+                shifts: Default::default(),
+            };
+            rollup.shifts = [Sign::Out, Sign::In].map(|sign| rollup.shift_sql(sign));
+            rollup
         };
         let dimension = |name: &str| {
             format!(

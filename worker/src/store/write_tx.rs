@@ -144,7 +144,7 @@ async fn shift<B: Backend, D: Db>(
         if ids.is_empty() {
             continue;
         }
-        let shifts: Vec<String> = B::queries()
+        let shifts: Vec<&str> = B::queries()
             .rollups
             .all()
             .into_iter()
@@ -167,10 +167,10 @@ async fn shift<B: Backend, D: Db>(
 /// Data-modifying statements over the same parameters as one statement (PostgreSQL's
 /// `WITH step AS (INSERT …)`): each runs once, all on the same snapshot, so they must not
 /// write the same rows.
-fn combined(statements: &[String]) -> Option<String> {
+fn combined(statements: &[&str]) -> Option<String> {
     match statements {
         [] => None,
-        [one] => Some(one.clone()),
+        [one] => Some((*one).to_owned()),
         many => {
             let steps: Vec<String> = many
                 .iter()
